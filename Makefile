@@ -1,0 +1,56 @@
+# The two commands: `make run` and `make test`. Both set up .venv from the lock file first.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell sha256sum requirements.lock | cut -c1-12)
+CHROMIUM ?= /usr/bin/chromium
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: install run test lint bench browser lock clean-db
+
+install: $(STAMP)
+
+$(STAMP): requirements.lock
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements.lock
+	@rm -f $(VENV)/.installed-*
+	@touch $(STAMP)
+
+run: install
+	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py migrate --noinput
+	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py seed_demo --if-new
+	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+lint: install
+	$(BIN)/ruff check .
+
+# Browser tests need Chromium: install Debian's package when we are root, else skip them loudly.
+browser:
+	@if [ ! -x $(CHROMIUM) ]; then \
+	  if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null; then \
+	    echo "Installing Debian's chromium for the browser tests..."; \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
+	      || echo "!!! Could not install chromium: browser tests will be SKIPPED !!!"; \
+	  else \
+	    echo "!!! $(CHROMIUM) is missing and we are not root: browser tests will be SKIPPED !!!"; \
+	  fi; \
+	fi
+
+test: install browser
+	$(BIN)/ruff check .
+	$(BIN)/python -m pip check --disable-pip-version-check
+	TESTING=true $(BIN)/python manage.py makemigrations --check --dry-run
+	TESTING=true $(BIN)/pytest -n $${PYTEST_WORKERS:-2} --cov --cov-report=term:skip-covered $(PYTEST_ARGS)
+
+bench: install
+	$(BIN)/python bench/run.py
+
+# Re-resolve the lock file after changing pyproject.toml.
+lock:
+	@test -x $(BIN)/uv || $(BIN)/python -m pip install --quiet uv
+	$(BIN)/uv pip compile pyproject.toml --extra test --generate-hashes --python-version 3.11 \
+	  --custom-compile-command "make lock" -o requirements.lock
+
+clean-db:
+	rm -rf var/pgdata

@@ -1,0 +1,1 @@
+"""Accounts: data and database constraints."""

@@ -1,0 +1,1 @@
+"""Billing: data and database constraints."""

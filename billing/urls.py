@@ -1,0 +1,4 @@
+"""URLs of the billing app."""
+
+app_name = "billing"
+urlpatterns: list = []

@@ -1,0 +1,73 @@
+"""View access declarations. Every page says who may open it; the role x page test reads them.
+
+`staff_view(Perm.X)`: signed-in staff holding the permission (anonymous -> sign-in page,
+others -> 403). `public_view`: anyone. `signed_in_view`: any signed-in user.
+"""
+
+from functools import wraps
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+
+from district.roles import is_staff_user
+
+PUBLIC = "public"
+SIGNED_IN = "signed_in"
+STAFF = "staff"
+CUSTOMER = "customer"
+
+
+def _mark(view, kind: str, permission: str | None):
+    view.access = (kind, permission)
+    return view
+
+
+def staff_view(permission: str | None = None):
+    def decorator(view):
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            if not is_staff_user(request.user):
+                raise PermissionDenied("This page is for district staff.")
+            if permission and not request.user.has_perm(permission):
+                raise PermissionDenied("Your role does not include this page.")
+            return view(request, *args, **kwargs)
+
+        return _mark(wrapper, STAFF, permission)
+
+    return decorator
+
+
+def customer_view(view):
+    """Pages of the customer portal: a signed-in customer (not staff)."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if is_staff_user(request.user):
+            raise PermissionDenied("Staff use the staff pages.")
+        return view(request, *args, **kwargs)
+
+    return _mark(wrapper, CUSTOMER, None)
+
+
+def signed_in_view(view):
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        return view(request, *args, **kwargs)
+
+    return _mark(wrapper, SIGNED_IN, None)
+
+
+def public_view(view):
+    return _mark(view, PUBLIC, None)
+
+
+def access_of(view) -> tuple[str, str | None] | None:
+    """The declared access of a view function or class-based view, or None if undeclared."""
+    target = getattr(view, "view_class", None) or view
+    return getattr(view, "access", None) or getattr(target, "access", None)

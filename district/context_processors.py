@@ -1,0 +1,17 @@
+"""Values every page needs: the district's identity and the signed-in person's role and menu."""
+
+from django.conf import settings
+
+from district import navigation, roles
+
+
+def district(request):
+    user = getattr(request, "user", None)
+    return {
+        "district_name": settings.DISTRICT_NAME,
+        "district_phone": settings.DISTRICT_PHONE,
+        "district_address": settings.DISTRICT_ADDRESS,
+        "user_role": roles.role_label(user) if user is not None else "",
+        "nav_items": navigation.items_for(user) if user is not None else [],
+        "search_url": navigation.search_url(),
+    }

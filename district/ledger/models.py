@@ -1,0 +1,1 @@
+"""The ledger (double-entry books): data and database constraints."""

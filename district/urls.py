@@ -1,0 +1,25 @@
+"""The portal's URLs. Each app owns its urls module; the API schema is served for clients."""
+
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView
+
+from district import views
+from district.access import signed_in_view
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("accounts/login/", views.login, name="login"),
+    path("accounts/logout/", views.logout, name="logout"),
+    path("accounts/password/", views.password_change, name="password_change"),
+    path("accounts/password/done/", views.password_change_done, name="password_change_done"),
+    path("admin/", admin.site.urls),
+    # The OpenAPI document (no documentation UI: it would load scripts from a CDN).
+    path("api/schema/", signed_in_view(SpectacularAPIView.as_view()), name="api-schema"),
+    path("", include("field_ops.urls")),
+    path("", include("accounts.urls")),
+    path("", include("billing.urls")),
+    path("", include("payments.urls")),
+    path("", include("hydrants.urls")),
+]

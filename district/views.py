@@ -1,0 +1,74 @@
+"""District-wide pages: the role home page, the health check, sign-in and password pages."""
+
+from django.conf import settings
+from django.contrib.auth import views as auth_views
+from django.db import connection
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.utils.decorators import method_decorator
+from django.views.decorators.cache import never_cache
+
+from district import panels
+from district.access import public_view, signed_in_view
+from district.celery import app as celery_app
+from district.roles import is_staff_user, role_of
+
+
+@signed_in_view
+def home(request):
+    """Each role's home page: the panels (queues, counts, shortcuts) registered for it."""
+    if not is_staff_user(request.user):
+        return render(request, "district/customer_home.html")
+    return render(
+        request,
+        "district/home.html",
+        {"role": role_of(request.user), "panels": panels.render_panels("home", request)},
+    )
+
+
+def _database_ok() -> bool:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            return cursor.fetchone() == (1,)
+    except Exception:
+        return False
+
+
+def _broker_ok() -> bool | None:
+    """None when no broker is configured (tasks run in-process)."""
+    if not settings.CELERY_BROKER_URL:
+        return None
+    try:
+        with celery_app.connection_for_write() as broker:
+            broker.ensure_connection(max_retries=1, timeout=2)
+        return True
+    except Exception:
+        return False
+
+
+@public_view
+@never_cache
+def healthz(request):
+    """For load balancers and compose: 200 when the database (and broker, if any) answer."""
+    database = _database_ok()
+    broker = _broker_ok()
+    healthy = database and broker is not False
+    body = {
+        "status": "ok" if healthy else "unavailable",
+        "database": "ok" if database else "down",
+        "broker": {None: "not configured", True: "ok", False: "down"}[broker],
+    }
+    return JsonResponse(body, status=200 if healthy else 503)
+
+
+login = public_view(
+    auth_views.LoginView.as_view(
+        template_name="registration/login.html", redirect_authenticated_user=True
+    )
+)
+logout = public_view(auth_views.LogoutView.as_view())
+password_change = signed_in_view(
+    method_decorator(never_cache, name="dispatch")(auth_views.PasswordChangeView).as_view()
+)
+password_change_done = signed_in_view(auth_views.PasswordChangeDoneView.as_view())

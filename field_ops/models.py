@@ -1,0 +1,1 @@
+"""Field operations: data and database constraints."""

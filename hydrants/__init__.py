@@ -1,0 +1,1 @@
+"""Hydrant meter rentals."""

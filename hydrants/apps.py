@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class HydrantsConfig(AppConfig):
+    name = "hydrants"
+    label = "hydrants"
+    verbose_name = "Hydrant meter rentals"

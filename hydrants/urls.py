@@ -1,0 +1,4 @@
+"""URLs of the hydrants app."""
+
+app_name = "hydrants"
+urlpatterns: list = []

@@ -1,0 +1,1 @@
+"""Payments: data and database constraints."""

@@ -1,0 +1,4 @@
+"""URLs of the payments app."""
+
+app_name = "payments"
+urlpatterns: list = []
