@@ -65,7 +65,7 @@ def _production_env(**extra):
     env = {
         key: value
         for key, value in os.environ.items()
-        if key not in {"DEBUG", "TESTING", "SECURE", "DATABASE_URL"}
+        if key not in {"DEBUG", "TESTING", "SECURE", "DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}
     }
     env.update(
         DEBUG="false",
