@@ -1,4 +1,13 @@
-"""URLs of the accounts app."""
+"""URLs of the accounts app. Sections per feature; keep each section's views in its module."""
+
+from django.urls import path
+
+from accounts.views import account_page, records, search
 
 app_name = "accounts"
-urlpatterns: list = []
+
+urlpatterns = [
+    # -- records: customers and service accounts (accounts/views/records.py)
+    # -- counter search (accounts/views/search.py)
+    # -- the account page, the CSR's 360 (accounts/views/account_page.py)
+]

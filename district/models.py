@@ -1,5 +1,7 @@
-"""District-wide records: the user, and the capability permissions roles are made of."""
+"""District-wide records: the user, the capability permissions roles are made of, policies."""
 
+import pghistory
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 
@@ -23,3 +25,34 @@ class Capability(models.Model):
 
     def __str__(self):
         return "District capability"
+
+
+@pghistory.track()
+class Policy(models.Model):
+    """A district rule with a value supervisors edit: a limit, a fee, a threshold, a period."""
+
+    class ValueType(models.TextChoices):
+        MONEY = "money", "Amount ($)"
+        PERCENT = "percent", "Percent"
+        INTEGER = "integer", "Whole number"
+        DAYS = "days", "Days"
+        TEXT = "text", "Text"
+        BOOLEAN = "boolean", "Yes/no"
+
+    key = models.SlugField(max_length=80, unique=True)
+    label = models.CharField(max_length=150)
+    category = models.CharField(max_length=50, default="general")
+    value_type = models.CharField(max_length=10, choices=ValueType.choices)
+    value = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["category", "label"]
+        verbose_name_plural = "policies"
+
+    def __str__(self):
+        return self.label

@@ -1,1 +1,238 @@
-"""Field operations: data and database constraints."""
+"""The physical network: premises (service locations), meters, their installations, and reads."""
+
+import pghistory
+import pgtrigger
+from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVector
+from django.db import models
+from django.db.models import Q, Value
+from django.db.models.functions import Replace, Upper
+from django.utils import timezone
+
+
+@pghistory.track()
+class Premise(models.Model):
+    """A service location: where water is delivered and a meter sits."""
+
+    class PremiseType(models.TextChoices):
+        SINGLE_FAMILY = "single_family", "Single-family"
+        MULTI_FAMILY = "multi_family", "Multi-family"
+        COMMERCIAL = "commercial", "Commercial"
+        IRRIGATION = "irrigation", "Irrigation"
+        FIRE_SERVICE = "fire_service", "Fire service"
+
+    house_number = models.CharField(max_length=12)
+    street = models.CharField(max_length=80, help_text="Street name with suffix, e.g. Main St")
+    unit = models.CharField(max_length=20, blank=True)
+    city = models.CharField(max_length=60)
+    state = models.CharField(max_length=2, default="CA")
+    zip_code = models.CharField(max_length=10)
+    cross_street = models.CharField(max_length=80, blank=True)
+    # Assessor parcel number as printed, e.g. 123-456-78 (kept with dashes; searched by digits).
+    apn = models.CharField("APN", max_length=20, blank=True)
+    tract = models.CharField(max_length=20, blank=True)
+    lot = models.CharField(max_length=20, blank=True)
+    map_book = models.CharField(max_length=10, blank=True)
+    map_page = models.CharField(max_length=10, blank=True)
+    route = models.CharField(max_length=10, help_text="Billing/read route")
+    read_sequence = models.PositiveIntegerField(help_text="Order on the read route")
+    latitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+    premise_type = models.CharField(max_length=20, choices=PremiseType.choices)
+    dwelling_units = models.PositiveIntegerField(default=1)
+    meter_location_notes = models.CharField(max_length=200, blank=True)
+    owner_name = models.CharField("owner of record", max_length=120, blank=True)
+    owner_mailing_address = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["street", "house_number", "unit"]
+        indexes = [
+            models.Index(fields=["route", "read_sequence"]),
+            models.Index(fields=["tract", "lot"]),
+            models.Index(fields=["map_book", "map_page"]),
+            models.Index(Upper("street"), "house_number", name="premise_street_idx"),
+            # APN typed with or without dashes: the index holds it without them.
+            models.Index(Replace("apn", Value("-"), Value("")), name="premise_apn_compact_idx"),
+            # Counter search by service address ("123 main"), see accounts.search.
+            GinIndex(
+                SearchVector("house_number", "street", "unit", "city", config="simple"),
+                name="premise_address_search_idx",
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(dwelling_units__gte=1), name="premise_dwelling_units_positive"
+            ),
+            models.CheckConstraint(
+                condition=~Q(premise_type="multi_family") | Q(dwelling_units__gte=2),
+                name="premise_multi_family_has_units",
+                violation_error_message="A multi-family premise has at least two dwelling units.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.address_line
+
+    @property
+    def address_line(self) -> str:
+        unit = f" #{self.unit}" if self.unit else ""
+        return f"{self.house_number} {self.street}{unit}"
+
+    @property
+    def full_address(self) -> str:
+        return f"{self.address_line}, {self.city}, {self.state} {self.zip_code}"
+
+
+@pghistory.track()
+class Meter(models.Model):
+    class Size(models.TextChoices):
+        FIVE_EIGHTHS = "5/8", '5/8"'
+        THREE_QUARTERS = "3/4", '3/4"'
+        ONE = "1", '1"'
+        ONE_AND_HALF = "1-1/2", '1-1/2"'
+        TWO = "2", '2"'
+        THREE = "3", '3"'
+        FOUR = "4", '4"'
+        SIX = "6", '6"'
+        EIGHT = "8", '8"'
+        TEN = "10", '10"'
+
+    class Unit(models.TextChoices):
+        HCF = "hcf", "HCF (hundred cubic feet)"
+        CUBIC_FEET = "cf", "Cubic feet"
+        GALLONS = "gal", "Gallons"
+
+    class Status(models.TextChoices):
+        IN_STOCK = "in_stock", "In stock"
+        INSTALLED = "installed", "Installed"
+        REMOVED = "removed", "Removed"
+        IN_TEST = "in_test", "In test"
+        RETIRED = "retired", "Retired"
+
+    ALLOWED_TRANSITIONS = {
+        Status.IN_STOCK: {Status.INSTALLED, Status.IN_TEST, Status.RETIRED},
+        Status.INSTALLED: {Status.REMOVED},
+        Status.REMOVED: {Status.IN_TEST, Status.IN_STOCK, Status.RETIRED},
+        Status.IN_TEST: {Status.IN_STOCK, Status.RETIRED},
+        Status.RETIRED: set(),
+    }
+
+    serial = models.CharField(max_length=30, unique=True)
+    make = models.CharField(max_length=50, blank=True)
+    model = models.CharField(max_length=50, blank=True)
+    size = models.CharField(max_length=6, choices=Size.choices)
+    unit = models.CharField(max_length=3, choices=Unit.choices, default=Unit.HCF)
+    # Register units x multiplier = billing units (HCF); e.g. a register in 10s of gallons.
+    multiplier = models.DecimalField(max_digits=10, decimal_places=4, default=1)
+    dials = models.PositiveSmallIntegerField(default=6, help_text="Register digits (rollover)")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.IN_STOCK)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["serial"]
+        indexes = [
+            models.Index(Upper("serial"), name="meter_serial_upper_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(dials__gte=3, dials__lte=10), name="meter_dials_range"
+            ),
+            models.CheckConstraint(condition=Q(multiplier__gt=0), name="meter_multiplier_positive"),
+        ]
+
+    def __str__(self):
+        return f"{self.serial} ({self.get_size_display()})"
+
+
+@pghistory.track()
+class MeterInstallation(models.Model):
+    """Which meter sat at which premise, from when to when, with the readings at each end."""
+
+    meter = models.ForeignKey(Meter, on_delete=models.PROTECT, related_name="installations")
+    premise = models.ForeignKey(Premise, on_delete=models.PROTECT, related_name="installations")
+    installed_on = models.DateField()
+    install_reading = models.DecimalField(max_digits=12, decimal_places=2, default=0)
+    removed_on = models.DateField(null=True, blank=True)
+    removal_reading = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    installed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-installed_on", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meter"],
+                condition=Q(removed_on__isnull=True),
+                name="meter_installed_once",
+                violation_error_message="This meter is already installed somewhere else.",
+            ),
+            models.CheckConstraint(
+                condition=Q(removed_on__isnull=True) | Q(removed_on__gte=models.F("installed_on")),
+                name="installation_removed_after_installed",
+            ),
+            models.CheckConstraint(
+                condition=Q(removed_on__isnull=True, removal_reading__isnull=True)
+                | Q(removed_on__isnull=False, removal_reading__isnull=False),
+                name="installation_removal_has_reading",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.meter.serial} at {self.premise} from {self.installed_on}"
+
+
+class MeterRead(models.Model):
+    """A reading of a meter's register. Never edited: a correction supersedes it, keeping both."""
+
+    class Source(models.TextChoices):
+        ROUTE = "route", "Route / handheld"
+        AMI = "ami", "AMI import"
+        COUNTER = "counter", "Counter"
+        CUSTOMER = "customer", "Customer"
+        FIELD_ORDER = "field_order", "Field order"
+        ESTIMATE = "estimate", "Estimate"
+
+    class Flag(models.TextChoices):
+        HIGH = "high", "High"
+        LOW = "low", "Low"
+        ZERO = "zero", "Zero use"
+        ROLLOVER = "rollover", "Register rolled over"
+        LEAK = "leak", "Possible leak"
+        ESTIMATED = "estimated", "Estimated"
+        METER_CHANGE = "meter_change", "Meter change"
+        CORRECTED = "corrected", "Correction"
+
+    meter = models.ForeignKey(Meter, on_delete=models.PROTECT, related_name="reads")
+    read_on = models.DateField()
+    reading = models.DecimalField(max_digits=12, decimal_places=2)
+    source = models.CharField(max_length=12, choices=Source.choices)
+    flags = ArrayField(
+        models.CharField(max_length=12, choices=Flag.choices), default=list, blank=True
+    )
+    note = models.CharField(max_length=200, blank=True)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    entered_at = models.DateTimeField(default=timezone.now)
+    supersedes = models.OneToOneField(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="superseded_by"
+    )
+
+    class Meta:
+        ordering = ["meter", "read_on", "id"]
+        indexes = [models.Index(fields=["meter", "read_on"], name="meter_read_meter_date_idx")]
+        constraints = [
+            models.CheckConstraint(condition=Q(reading__gte=0), name="meter_read_not_negative"),
+        ]
+        triggers = [
+            pgtrigger.Protect(
+                name="meter_read_append_only", operation=pgtrigger.Update | pgtrigger.Delete
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.meter.serial} {self.read_on}: {self.reading}"

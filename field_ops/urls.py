@@ -1,4 +1,11 @@
 """URLs of the field_ops app."""
 
+from django.urls import path
+
+from field_ops import views
+
 app_name = "field_ops"
-urlpatterns: list = []
+
+urlpatterns = [
+    # -- premises, meters, installations and reads (field_ops/views.py)
+]

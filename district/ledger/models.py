@@ -1,1 +1,143 @@
-"""The ledger (double-entry books): data and database constraints."""
+"""The books: GL accounts, journals and journal lines. Lines are signed: debit > 0, credit < 0.
+
+Journals and lines are never updated or deleted (triggers refuse it, raw SQL included); every
+journal sums to zero (a deferred constraint trigger checks at commit). A correction is a
+reversing journal, and a journal can be reversed once (a unique link).
+"""
+
+import pgtrigger
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.utils import timezone
+
+from district.money import ZERO, MoneyField
+
+
+class GLAccount(models.Model):
+    class Kind(models.TextChoices):
+        ASSET = "asset", "Asset"
+        LIABILITY = "liability", "Liability"
+        EQUITY = "equity", "Equity"
+        REVENUE = "revenue", "Revenue"
+        EXPENSE = "expense", "Expense"
+
+    code = models.CharField(max_length=20, unique=True)
+    name = models.CharField(max_length=100)
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    # What the code uses to find the account ("ar_customers", "cash_in_bank", ...).
+    purpose = models.SlugField(max_length=50, unique=True, null=True, blank=True)
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = "GL account"
+
+    def __str__(self):
+        return f"{self.code} {self.name}"
+
+
+class Journal(models.Model):
+    """One business event (a bill, a payment, a deposit, an adjustment...)."""
+
+    class Kind(models.TextChoices):
+        OPENING_BALANCE = "opening_balance", "Opening balance"
+        BILL = "bill", "Bill"
+        PAYMENT = "payment", "Payment"
+        DEPOSIT = "deposit", "Deposit"
+        ADJUSTMENT = "adjustment", "Adjustment"
+        FEE = "fee", "Fee"
+        REFUND = "refund", "Refund"
+        TRANSFER = "transfer", "Balance transfer"
+        WRITE_OFF = "write_off", "Write-off"
+        OVER_SHORT = "over_short", "Cash over/short"
+        BANK_DEPOSIT = "bank_deposit", "Bank deposit"
+        REVERSAL = "reversal", "Reversal"
+
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    memo = models.CharField(max_length=255)
+    effective_date = models.DateField(help_text="Accounting date; aging counts from it.")
+    posted_at = models.DateTimeField(default=timezone.now)
+    posted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
+    )
+    idempotency_key = models.CharField(max_length=120, unique=True)
+    # sha256 of the lines, so a repeated key with different lines is told apart from a retry.
+    fingerprint = models.CharField(max_length=64)
+    source_type = models.ForeignKey(
+        ContentType, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    source_id = models.CharField(max_length=40, blank=True)
+    reverses = models.OneToOneField(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="reversed_by"
+    )
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [models.Index(fields=["source_type", "source_id"])]
+        triggers = [
+            pgtrigger.Protect(
+                name="journal_append_only", operation=pgtrigger.Update | pgtrigger.Delete
+            ),
+        ]
+
+    def __str__(self):
+        return f"J{self.pk} {self.get_kind_display()} {self.effective_date}"
+
+
+class JournalLine(models.Model):
+    journal = models.ForeignKey(Journal, on_delete=models.PROTECT, related_name="lines")
+    gl_account = models.ForeignKey(GLAccount, on_delete=models.PROTECT, related_name="lines")
+    amount = MoneyField(help_text="Debit positive, credit negative.")
+    # The service account a line belongs to (accounts.ServiceAccount). A plain column here,
+    # because the ledger sits below accounts; the accounts app adds the database FK constraint.
+    service_account_id = models.BigIntegerField(null=True, blank=True)
+    # Copied from the journal so aging and statements read one table.
+    effective_date = models.DateField()
+    memo = models.CharField(max_length=255, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [
+            models.Index(
+                fields=["service_account_id", "effective_date", "id"],
+                name="ledger_line_account_idx",
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=~models.Q(amount=0), name="ledger_line_not_zero"),
+        ]
+        triggers = [
+            pgtrigger.Protect(
+                name="journal_line_append_only", operation=pgtrigger.Update | pgtrigger.Delete
+            ),
+            pgtrigger.Trigger(
+                name="journal_balances_at_commit",
+                when=pgtrigger.After,
+                operation=pgtrigger.Insert,
+                timing=pgtrigger.Deferred,
+                func="""
+                    IF (SELECT COALESCE(SUM(amount), 0) FROM ledger_journalline
+                        WHERE journal_id = NEW.journal_id) <> 0 THEN
+                        RAISE EXCEPTION 'journal % does not balance', NEW.journal_id
+                            USING ERRCODE = 'check_violation';
+                    END IF;
+                    RETURN NULL;
+                """,
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.gl_account.code} {self.amount}"
+
+
+class AccountBalance(models.Model):
+    """Cached sum of a service account's AR lines (kept by the posting service, checked by
+    check_ledger). Read by search results and the account page instead of summing lines."""
+
+    service_account_id = models.BigIntegerField(primary_key=True)
+    balance = MoneyField(default=ZERO)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self):
+        return f"{self.service_account_id}: {self.balance}"

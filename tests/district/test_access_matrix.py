@@ -4,14 +4,24 @@ A new page without an access declaration (district.access) fails here, so nobody
 a page and forget who may open it.
 """
 
+import re
+
 import pytest
-from django.urls import URLPattern, URLResolver, get_resolver
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from district import roles
 from district.access import CUSTOMER, PUBLIC, SIGNED_IN, STAFF, access_of
+from tests import factories
 
-# Pages needing URL arguments: how to build a sample (filled in as issues add pages).
-SAMPLE_KWARGS: dict[str, callable] = {}
+# How to build a sample value for each URL argument name. A page whose argument is not here
+# fails the test: add a builder for it (a factory call returning the value).
+SAMPLE_KWARGS = {
+    "customer_id": lambda: factories.CustomerFactory().pk,
+    "account_id": lambda: factories.ServiceAccountFactory().pk,
+    "premise_id": lambda: factories.PremiseFactory().pk,
+    "meter_id": lambda: factories.MeterFactory().pk,
+    "read_id": lambda: factories.MeterReadFactory().pk,
+}
 SKIPPED_NAMESPACES = {"admin"}  # the admin site has its own door (tested in test_sign_in)
 POST_ONLY = {"logout"}
 
@@ -70,9 +80,11 @@ def test_role_by_page_matrix(client, make_user, role):
         if name in POST_ONLY:
             continue
         if "<" in route:
-            if name not in SAMPLE_KWARGS:
-                pytest.fail(f"Add a sample for {name} ({route}) to SAMPLE_KWARGS")
-            url = SAMPLE_KWARGS[name]()
+            arguments = re.findall(r"<(?:\w+:)?(\w+)>", route)
+            missing = [argument for argument in arguments if argument not in SAMPLE_KWARGS]
+            if missing:
+                pytest.fail(f"Add a builder for {missing} ({name}: {route}) to SAMPLE_KWARGS")
+            url = reverse(name, kwargs={argument: SAMPLE_KWARGS[argument]() for argument in arguments})
         else:
             url = "/" + route.replace("^", "").replace("$", "")
         response = client.get(url)

@@ -1,0 +1,1 @@
+"""Staff pages of the accounts app, one module per feature."""

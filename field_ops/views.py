@@ -1,0 +1,1 @@
+"""Staff pages for premises, meters and reads."""

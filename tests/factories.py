@@ -1,0 +1,89 @@
+"""factory-boy factories for the master records (shared by every app's tests)."""
+
+import datetime
+
+import factory
+from django.contrib.auth import get_user_model
+
+from accounts.models import Customer, ServiceAccount
+from accounts.numbers import with_check_digit
+from field_ops.models import Meter, MeterInstallation, MeterRead, Premise
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ("username",)
+
+    username = factory.Sequence(lambda n: f"person{n}")
+
+
+class PremiseFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Premise
+
+    house_number = factory.Sequence(lambda n: str(100 + n))
+    street = "Main St"
+    city = "Mesa Verde"
+    zip_code = "92000"
+    apn = factory.Sequence(lambda n: f"{100 + n // 1000:03d}-{n % 1000 // 10:03d}-{n % 10:02d}")
+    tract = "TR-1001"
+    lot = factory.Sequence(lambda n: str(n + 1))
+    map_book = "12"
+    map_page = "34"
+    route = "R01"
+    read_sequence = factory.Sequence(lambda n: (n + 1) * 10)
+    premise_type = Premise.PremiseType.SINGLE_FAMILY
+    owner_name = "Owner of Record"
+
+
+class MeterFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Meter
+
+    serial = factory.Sequence(lambda n: f"MV{n:07d}")
+    make = "Badger"
+    model = "M25"
+    size = Meter.Size.FIVE_EIGHTHS
+
+
+class MeterInstallationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = MeterInstallation
+
+    meter = factory.SubFactory(MeterFactory, status=Meter.Status.INSTALLED)
+    premise = factory.SubFactory(PremiseFactory)
+    installed_on = datetime.date(2020, 1, 1)
+
+
+class MeterReadFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = MeterRead
+
+    meter = factory.SubFactory(MeterFactory)
+    read_on = datetime.date(2026, 1, 1)
+    reading = 100
+    source = MeterRead.Source.ROUTE
+
+
+class CustomerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Customer
+
+    first_name = "Maria"
+    last_name = factory.Sequence(lambda n: f"Lopez{n}")
+    phone = factory.Sequence(lambda n: f"555{n % 10000000:07d}")
+    email = factory.LazyAttribute(lambda customer: f"{customer.last_name.lower()}@example.org")
+
+
+class ServiceAccountFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ServiceAccount
+
+    number = factory.Sequence(lambda n: with_check_digit(str(9000000 + n)))
+    customer = factory.SubFactory(CustomerFactory)
+    premise = factory.SubFactory(PremiseFactory)
+    customer_class = ServiceAccount.CustomerClass.RESIDENTIAL
+    status = ServiceAccount.Status.ACTIVE
+    start_date = datetime.date(2024, 1, 1)
+    billing_cycle = "M1"
