@@ -1,9 +1,5 @@
 """URLs of the accounts app. Sections per feature; keep each section's views in its module."""
 
-from django.urls import path
-
-from accounts.views import account_page, records, search
-
 app_name = "accounts"
 
 urlpatterns = [

@@ -14,9 +14,12 @@ urlpatterns = [
     path("accounts/logout/", views.logout, name="logout"),
     path("accounts/password/", views.password_change, name="password_change"),
     path("accounts/password/done/", views.password_change_done, name="password_change_done"),
+    path("history/<str:model>/<int:object_id>/", views.history, name="history"),
     path("admin/", admin.site.urls),
     # The OpenAPI document (no documentation UI: it would load scripts from a CDN).
     path("api/schema/", signed_in_view(SpectacularAPIView.as_view()), name="api-schema"),
+    path("", include("district.ledger.urls")),
+    path("", include("district.approvals.urls")),
     path("", include("field_ops.urls")),
     path("", include("accounts.urls")),
     path("", include("billing.urls")),

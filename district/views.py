@@ -3,15 +3,17 @@
 from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.db import connection
-from django.http import JsonResponse
-from django.shortcuts import render
+from django.http import Http404, JsonResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.views.decorators.cache import never_cache
 
 from district import panels
-from district.access import public_view, signed_in_view
+from district.access import public_view, signed_in_view, staff_view
+from district.audit import history_for, history_model
 from district.celery import app as celery_app
-from district.roles import is_staff_user, role_of
+from district.roles import Perm, is_staff_user, role_of
 
 
 @signed_in_view
@@ -72,3 +74,23 @@ password_change = signed_in_view(
     method_decorator(never_cache, name="dispatch")(auth_views.PasswordChangeView).as_view()
 )
 password_change_done = signed_in_view(auth_views.PasswordChangeDoneView.as_view())
+
+
+@staff_view(Perm.VIEW_HISTORY)
+def history(request, model, object_id):
+    """The History tab of a customer, account, premise, meter or policy."""
+    model_class = history_model(model)
+    if model_class is None:
+        raise Http404("No history for that kind of record.")
+    obj = get_object_or_404(model_class, pk=object_id)
+    back_url = obj.get_absolute_url() if hasattr(obj, "get_absolute_url") else reverse("home")
+    return render(
+        request,
+        "district/history.html",
+        {
+            "object": obj,
+            "model_name": model_class._meta.verbose_name,
+            "entries": history_for(obj),
+            "back_url": back_url,
+        },
+    )

@@ -21,6 +21,8 @@ SAMPLE_KWARGS = {
     "premise_id": lambda: factories.PremiseFactory().pk,
     "meter_id": lambda: factories.MeterFactory().pk,
     "read_id": lambda: factories.MeterReadFactory().pk,
+    "model": lambda: "customer",
+    "object_id": lambda: factories.CustomerFactory().pk,
 }
 SKIPPED_NAMESPACES = {"admin"}  # the admin site has its own door (tested in test_sign_in)
 POST_ONLY = {"logout"}
@@ -84,7 +86,9 @@ def test_role_by_page_matrix(client, make_user, role):
             missing = [argument for argument in arguments if argument not in SAMPLE_KWARGS]
             if missing:
                 pytest.fail(f"Add a builder for {missing} ({name}: {route}) to SAMPLE_KWARGS")
-            url = reverse(name, kwargs={argument: SAMPLE_KWARGS[argument]() for argument in arguments})
+            url = reverse(
+                name, kwargs={argument: SAMPLE_KWARGS[argument]() for argument in arguments}
+            )
         else:
             url = "/" + route.replace("^", "").replace("$", "")
         response = client.get(url)

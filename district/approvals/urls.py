@@ -1,0 +1,4 @@
+"""URLs of the approvals app."""
+
+app_name = "approvals"
+urlpatterns: list = []
