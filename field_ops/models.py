@@ -236,3 +236,195 @@ class MeterRead(models.Model):
 
     def __str__(self):
         return f"{self.meter.serial} {self.read_on}: {self.reading}"
+
+
+@pghistory.track()
+class WorkOrder(models.Model):
+    """Work for a field crew at a premise. The type decides what completion must record."""
+
+    class Type(models.TextChoices):
+        TURN_ON = "turn_on", "Turn on"
+        TURN_OFF = "turn_off", "Turn off"
+        START_READ = "start_read", "Start read"
+        FINAL_READ = "final_read", "Final read"
+        RE_READ = "re_read", "Re-read"
+        LEAK_INVESTIGATION = "leak", "Leak investigation"
+        HIGH_BILL_INVESTIGATION = "high_bill", "High-bill investigation"
+        METER_EXCHANGE = "meter_exchange", "Meter exchange"
+        METER_TEST = "meter_test", "Meter test"
+        SHUT_OFF = "shut_off", "Shut-off for non-payment"
+        RECONNECT = "reconnect", "Reconnect"
+        DOOR_HANGER = "door_hanger", "Door-hanger notice"
+        HYDRANT_METER_SET = "hydrant_set", "Hydrant meter set"
+        HYDRANT_METER_PICKUP = "hydrant_pickup", "Hydrant meter pick-up"
+        OTHER = "other", "Other"
+
+    class Status(models.TextChoices):
+        NEW = "new", "New"
+        SCHEDULED = "scheduled", "Scheduled"
+        DISPATCHED = "dispatched", "Dispatched"
+        IN_PROGRESS = "in_progress", "In progress"
+        COMPLETED = "completed", "Completed"
+        CANCELLED = "cancelled", "Cancelled"
+
+    ALLOWED_TRANSITIONS = {
+        Status.NEW: {Status.SCHEDULED, Status.DISPATCHED, Status.CANCELLED},
+        Status.SCHEDULED: {Status.NEW, Status.SCHEDULED, Status.DISPATCHED, Status.CANCELLED},
+        Status.DISPATCHED: {
+            Status.SCHEDULED,
+            Status.IN_PROGRESS,
+            Status.COMPLETED,
+            Status.CANCELLED,
+        },
+        Status.IN_PROGRESS: {Status.DISPATCHED, Status.COMPLETED, Status.CANCELLED},
+        Status.COMPLETED: set(),
+        Status.CANCELLED: set(),
+    }
+    OPEN_STATUSES = (Status.NEW, Status.SCHEDULED, Status.DISPATCHED, Status.IN_PROGRESS)
+
+    class Priority(models.TextChoices):
+        EMERGENCY = "emergency", "Emergency"
+        SAME_DAY = "same_day", "Same day"
+        ROUTINE = "routine", "Routine"
+
+    class Origin(models.TextChoices):
+        COUNTER = "counter", "Counter"
+        BILL_AUDIT = "bill_audit", "Bill audit"
+        COLLECTIONS = "collections", "Collections"
+        HYDRANTS = "hydrants", "Hydrants"
+        SUPERVISOR = "supervisor", "Supervisor"
+        PORTAL = "portal", "Customer portal"
+
+    order_type = models.CharField("type", max_length=20, choices=Type.choices)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.NEW)
+    priority = models.CharField(max_length=10, choices=Priority.choices, default=Priority.ROUTINE)
+    origin = models.CharField(max_length=12, choices=Origin.choices, default=Origin.COUNTER)
+    premise = models.ForeignKey(Premise, on_delete=models.PROTECT, related_name="work_orders")
+    # accounts.ServiceAccount sits above field_ops: a plain column, with the database FK
+    # constraint added by an accounts migration (as for the ledger).
+    service_account_id = models.BigIntegerField(null=True, blank=True, db_index=True)
+    meter = models.ForeignKey(
+        Meter, on_delete=models.PROTECT, null=True, blank=True, related_name="work_orders"
+    )
+    requested_date = models.DateField()
+    window_start = models.TimeField(null=True, blank=True)
+    window_end = models.TimeField(null=True, blank=True)
+    instructions = models.TextField(blank=True)
+    scheduled_date = models.DateField(null=True, blank=True)
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="assigned_work_orders",
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    dispatched_at = models.DateTimeField(null=True, blank=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+    completed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    # What the completion recorded, validated by the type (reading, serials, leak found...).
+    completion = models.JSONField(default=dict, blank=True)
+    completion_notes = models.TextField(blank=True)
+    cancelled_reason = models.CharField(max_length=255, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["status", "scheduled_date", "assigned_to"]),
+            models.Index(fields=["assigned_to", "scheduled_date"]),
+            models.Index(fields=["order_type", "status"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(window_start__isnull=True)
+                | Q(window_end__isnull=True)
+                | Q(window_end__gt=models.F("window_start")),
+                name="work_order_window_ordered",
+                violation_error_message="The time window must end after it starts.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="completed") | Q(completed_at__isnull=False),
+                name="work_order_completed_has_time",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="cancelled") | ~Q(cancelled_reason=""),
+                name="work_order_cancelled_has_reason",
+                violation_error_message="Say why the order is cancelled.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"WO-{self.pk:06d} {self.get_order_type_display()}" if self.pk else "New work order"
+
+
+def _attachment_path(instance, filename):
+    return f"work_orders/{instance.work_order_id}/{filename}"
+
+
+class WorkOrderAttachment(models.Model):
+    """A photo or document attached to a work order (type and size checked by the service)."""
+
+    work_order = models.ForeignKey(WorkOrder, on_delete=models.PROTECT, related_name="attachments")
+    file = models.FileField(upload_to=_attachment_path)
+    original_name = models.CharField(max_length=200)
+    content_type = models.CharField(max_length=100)
+    size_bytes = models.PositiveIntegerField()
+    description = models.CharField(max_length=200, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["uploaded_at", "id"]
+
+    def __str__(self):
+        return self.original_name
+
+
+class TechnicianCapacity(models.Model):
+    """How many orders a technician can take in a day (the dispatch board warns beyond it)."""
+
+    technician = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="field_capacity"
+    )
+    orders_per_day = models.PositiveSmallIntegerField(default=8)
+    is_lead = models.BooleanField(default=False)
+
+    def __str__(self):
+        return f"{self.technician}: {self.orders_per_day}/day"
+
+
+class MeterTest(models.Model):
+    """A bench or field accuracy test of a meter."""
+
+    meter = models.ForeignKey(Meter, on_delete=models.PROTECT, related_name="tests")
+    tested_on = models.DateField()
+    # Registered volume as a percent of the true volume (AWWA: 98.5-101.5% passes for small meters).
+    accuracy_percent = models.DecimalField(max_digits=5, decimal_places=2)
+    passed = models.BooleanField()
+    notes = models.CharField(max_length=255, blank=True)
+    tested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    work_order = models.ForeignKey(
+        WorkOrder, on_delete=models.PROTECT, null=True, blank=True, related_name="meter_tests"
+    )
+
+    class Meta:
+        ordering = ["-tested_on", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(accuracy_percent__gte=0, accuracy_percent__lte=200),
+                name="meter_test_accuracy_range",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.meter.serial} {self.tested_on}: {self.accuracy_percent}%"
