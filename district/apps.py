@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.contrib.admin.apps import AdminConfig
+from django.db.models.signals import post_migrate
 
 
 class DistrictConfig(AppConfig):
@@ -8,6 +9,12 @@ class DistrictConfig(AppConfig):
 
     def ready(self):
         from district import home_panels  # noqa: F401  (registers the district's own panels)
+        from district.reference_data import ensure_reference_data
+
+        # Reference data, not business logic: restored after migrate and flush like permissions.
+        post_migrate.connect(
+            ensure_reference_data, sender=self, dispatch_uid="district-reference-data"
+        )
 
 
 class DistrictAdminConfig(AdminConfig):

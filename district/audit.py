@@ -12,17 +12,19 @@ from datetime import datetime
 from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
+from django.urls import reverse
 from pghistory.models import Events
 
 from district.attribution import audited_context
 
-# Which records have a History tab: "<app_label>.<model>" (lower case) -> the URL's model key.
+# Which records have a History tab: URL key -> (model label, the record's page, its URL argument).
+# Pages are named, not imported: district sits below the apps that own them.
 HISTORY_MODELS = {
-    "customer": "accounts.Customer",
-    "account": "accounts.ServiceAccount",
-    "premise": "field_ops.Premise",
-    "meter": "field_ops.Meter",
-    "policy": "district.Policy",
+    "customer": ("accounts.Customer", "accounts:customer_detail", "customer_id"),
+    "account": ("accounts.ServiceAccount", "accounts:account_detail", "account_id"),
+    "premise": ("field_ops.Premise", "field_ops:premise_detail", "premise_id"),
+    "meter": ("field_ops.Meter", "field_ops:meter_detail", "meter_id"),
+    "policy": ("district.Policy", "policy_edit", "policy_id"),
 }
 
 
@@ -49,6 +51,7 @@ class HistoryEntry:
     who: str
     where: str  # URL, task or command
     ip: str
+    reason: str
     changes: list[FieldChange]
 
 
@@ -92,6 +95,7 @@ def history_for(obj, *, limit: int = 200) -> list[HistoryEntry]:
                 who=_who(context, users),
                 where=context.get("url") or context.get("task") or context.get("command") or "",
                 ip=context.get("ip", ""),
+                reason=context.get("reason", ""),
                 changes=changes,
             )
         )
@@ -100,5 +104,11 @@ def history_for(obj, *, limit: int = 200) -> list[HistoryEntry]:
 
 def history_model(key: str):
     """The model class behind a History URL key, or None."""
-    label = HISTORY_MODELS.get(key)
-    return apps.get_model(label) if label else None
+    entry = HISTORY_MODELS.get(key)
+    return apps.get_model(entry[0]) if entry else None
+
+
+def history_back_url(key: str, object_id: int) -> str:
+    """The page of the record whose history is shown."""
+    _label, url_name, argument = HISTORY_MODELS[key]
+    return reverse(url_name, kwargs={argument: object_id})

@@ -1,7 +1,9 @@
 """The district's own panels on the staff home page."""
 
 from district import navigation, panels
-from district.roles import role_of
+from district.roles import Perm, role_of
+
+navigation.register(navigation.NavItem("Policies", "policies", Perm.VIEW_ACCOUNTS, order=90))
 
 
 def _shortcuts(request, **_context) -> dict:

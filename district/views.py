@@ -5,13 +5,12 @@ from django.contrib.auth import views as auth_views
 from django.db import connection
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, render
-from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.views.decorators.cache import never_cache
 
 from district import panels
 from district.access import public_view, signed_in_view, staff_view
-from district.audit import history_for, history_model
+from district.audit import history_back_url, history_for, history_model
 from district.celery import app as celery_app
 from district.roles import Perm, is_staff_user, role_of
 
@@ -88,7 +87,7 @@ def history(request, model, object_id):
     if model_class is None:
         raise Http404("No history for that kind of record.")
     obj = get_object_or_404(model_class, pk=object_id)
-    back_url = obj.get_absolute_url() if hasattr(obj, "get_absolute_url") else reverse("home")
+    back_url = history_back_url(model, obj.pk)
     return render(
         request,
         "district/history.html",

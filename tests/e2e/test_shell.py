@@ -22,8 +22,18 @@ def test_each_staff_role_reaches_an_accessible_home(page, sign_in, assert_access
         expect(page).to_have_url(re.compile(r"/accounts/login/"))
 
 
+def test_home_page_focuses_the_search_box_and_slash_returns_to_it(page, sign_in):
+    sign_in(page, roles.CSR_I)
+    assert page.evaluate("document.activeElement.id") == "global-search"
+    page.goto("/policies/")
+    page.keyboard.press("/")
+    assert page.evaluate("document.activeElement.id") == "global-search"
+
+
 def test_skip_link_is_the_first_tab_stop(page, sign_in):
     sign_in(page, roles.CSR_I)
+    # The home page focuses the search box; a page without autofocus starts at the top.
+    page.goto("/policies/")
     page.keyboard.press("Tab")
     focused = page.evaluate("document.activeElement.textContent")
     assert "Skip to main content" in focused

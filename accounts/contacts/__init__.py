@@ -1,0 +1,1 @@
+"""Contact log, cases and reception."""

@@ -1,0 +1,277 @@
+"""Write a planned district to PostgreSQL with COPY, in one transaction.
+
+Ids come from each table's own sequence (reserved up front), so foreign keys are written in
+the same pass. Meter reads stream into COPY while Python makes them, so PostgreSQL loads one
+batch while the next is made (two cores, both busy). The tracked tables' pghistory triggers
+stay on and the rows are attributed to the command; the ledger's triggers stay on too, and
+the deferred checks (every journal balances, every foreign key) run before this returns.
+"""
+
+from collections.abc import Iterable, Iterator
+from datetime import date
+
+from django.contrib.contenttypes.models import ContentType
+
+from accounts.demo.plan import DistrictPlan
+from accounts.demo.town import CITY, STATE
+from accounts.models import Customer, ServiceAccount
+from district.ledger.models import AccountBalance, GLAccount, Journal, JournalLine
+from district.ledger.services import journal_fingerprint
+from field_ops.models import Meter, MeterInstallation, MeterRead, Premise
+
+NULL = "\\N"
+BATCH = 2000  # rows per COPY chunk
+OPENING_MEMO = "Opening balance (conversion to the new system)"
+CUSTOMER_CLASS = {
+    "single_family": "residential",
+    "multi_family": "multi_family",
+    "commercial": "commercial",
+    "irrigation": "irrigation",
+}
+TABLES = {
+    "premises": Premise._meta.db_table,
+    "meters": Meter._meta.db_table,
+    "meter_installations": MeterInstallation._meta.db_table,
+    "customers": Customer._meta.db_table,
+    "service_accounts": ServiceAccount._meta.db_table,
+    "meter_reads": MeterRead._meta.db_table,
+    "journals": Journal._meta.db_table,
+    "journal_lines": JournalLine._meta.db_table,
+    "account_balances": AccountBalance._meta.db_table,
+}
+
+
+class _Chunks:
+    """A file-like object for COPY FROM: each read() hands over the next chunk of rows."""
+
+    def __init__(self, chunks: Iterable[str]):
+        self._chunks = iter(chunks)
+
+    def read(self, _size: int = -1) -> str:
+        return next(self._chunks, "")  # "" ends the COPY, so chunks are never empty
+
+
+def _batched(rows: Iterable[str]) -> Iterator[str]:
+    batch = []
+    for row in rows:
+        batch.append(row)
+        if len(batch) >= BATCH:
+            yield "".join(batch)
+            batch = []
+    if batch:
+        yield "".join(batch)
+
+
+def copy_rows(cursor, table: str, columns: str, chunks: Iterable[str]) -> None:
+    cursor.copy_expert(f"COPY {table} ({columns}) FROM STDIN", _Chunks(chunks))
+
+
+def _escaped(text: str) -> str:
+    """COPY text format: backslash, tab and newline are escaped (addresses span lines)."""
+    return text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n")
+
+
+def _stamp(day: date) -> str:
+    return f"{day.isoformat()} 16:00:00+00"  # 8 or 9 am Pacific
+
+
+def _cents(cents: int) -> str:
+    """1234 -> "12.34", -500 -> "-5.00": money as exact text, never a float."""
+    sign = "-" if cents < 0 else ""
+    return f"{sign}{abs(cents) // 100}.{abs(cents) % 100:02d}"
+
+
+def _optional(day: date | None) -> str:
+    return day.isoformat() if day else NULL
+
+
+def reserve_ids(cursor, table: str, count: int) -> list[int]:
+    """`count` ids from the table's identity sequence, safe beside other writers."""
+    if count == 0:
+        return []
+    cursor.execute(
+        "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+        [table, count],
+    )
+    return sorted(row[0] for row in cursor.fetchall())
+
+
+def assign_ids(cursor, plan: DistrictPlan) -> None:
+    meters = [meter for premise in plan.premises for meter in premise.meters]
+    journals = [account for account in plan.accounts if account.balance_cents]
+    for records, table in (
+        (plan.premises, TABLES["premises"]),
+        (meters, TABLES["meters"]),
+        (plan.customers, TABLES["customers"]),
+        (plan.accounts, TABLES["service_accounts"]),
+    ):
+        for record, new_id in zip(records, reserve_ids(cursor, table, len(records)), strict=True):
+            record.id = new_id
+    plan.journal_ids = reserve_ids(cursor, TABLES["journals"], len(journals))
+
+
+def premise_rows(plan: DistrictPlan) -> Iterator[str]:
+    for p in plan.premises:
+        yield (
+            f"{p.id}\t{p.house_number}\t{p.street}\t{p.unit}\t{CITY}\t{STATE}\t{p.zip_code}\t"
+            f"{p.cross_street}\t{p.apn}\t{p.tract}\t{p.lot}\t{p.map_book}\t{p.map_page}\t"
+            f"{p.route}\t{p.read_sequence}\t{p.latitude}\t{p.longitude}\t{p.premise_type}\t"
+            f"{p.dwelling_units}\t{p.meter_location_notes}\t{_escaped(p.owner_name)}\t"
+            f"{_escaped(p.owner_mailing_address)}\t{_stamp(p.built_on)}\n"
+        )
+
+
+PREMISE_COLUMNS = (
+    "id, house_number, street, unit, city, state, zip_code, cross_street, apn, tract, lot, "
+    "map_book, map_page, route, read_sequence, latitude, longitude, premise_type, "
+    "dwelling_units, meter_location_notes, owner_name, owner_mailing_address, created_at"
+)
+
+
+def meter_rows(plan: DistrictPlan, multiplier_text: dict[str, str]) -> Iterator[str]:
+    for premise in plan.premises:
+        for meter in premise.meters:
+            status = "removed" if meter.removed_on else "installed"
+            yield (
+                f"{meter.id}\t{meter.serial}\t{meter.make}\t{meter.model}\t{meter.size}\t"
+                f"{meter.unit}\t{multiplier_text[meter.unit]}\t{meter.dials}\t{status}\t"
+                f"{_stamp(meter.installed_on)}\n"
+            )
+
+
+METER_COLUMNS = "id, serial, make, model, size, unit, multiplier, dials, status, created_at"
+
+
+def installation_rows(plan: DistrictPlan) -> Iterator[str]:
+    for premise in plan.premises:
+        for meter in premise.meters:
+            removal = NULL if meter.removal_reading is None else str(meter.removal_reading)
+            yield (
+                f"{meter.installed_on.isoformat()}\t0\t{_optional(meter.removed_on)}\t"
+                f"{removal}\t{meter.id}\t{premise.id}\n"
+            )
+
+
+INSTALLATION_COLUMNS = (
+    "installed_on, install_reading, removed_on, removal_reading, meter_id, premise_id"
+)
+
+
+def customer_rows(plan: DistrictPlan) -> Iterator[str]:
+    for c in plan.customers:
+        yield (
+            f"{c.id}\t{c.kind}\t{c.first_name}\t{c.last_name}\t{_escaped(c.business_name)}\t"
+            f"{c.phone}\t{c.alternate_phone}\t{c.email}\t{c.mailing_line1}\t{c.mailing_line2}\t"
+            f"{c.mailing_city}\t{c.mailing_state}\t{c.mailing_zip}\t{c.language}\t"
+            f"{_stamp(c.since)}\n"
+        )
+
+
+CUSTOMER_COLUMNS = (
+    "id, kind, first_name, last_name, business_name, phone, alternate_phone, email, "
+    "mailing_line1, mailing_line2, mailing_city, mailing_state, mailing_zip, language, created_at"
+)
+
+
+def account_rows(plan: DistrictPlan) -> Iterator[str]:
+    for premise in plan.premises:
+        customer_class = CUSTOMER_CLASS[premise.premise_type]
+        for a in premise.accounts:
+            yield (
+                f"{a.id}\t{a.number}\t{customer_class}\t{a.status}\t{a.start_date.isoformat()}\t"
+                f"{_optional(a.end_date)}\t{premise.billing_frequency}\t{premise.billing_cycle}\t"
+                f"{'t' if a.is_owner else 'f'}\t{'t' if a.paperless else 'f'}\t"
+                f"{_stamp(a.start_date)}\t{a.customer.id}\t{premise.id}\n"
+            )
+
+
+ACCOUNT_COLUMNS = (
+    "id, number, customer_class, status, start_date, end_date, billing_frequency, "
+    "billing_cycle, is_owner, paperless, created_at, customer_id, premise_id"
+)
+
+
+def write_ledger(cursor, plan: DistrictPlan, *, posted_at: str) -> int:
+    """One opening-balance journal per account that owes or is owed: AR against conversion
+    equity, and the balance cache row to match. Returns the number of journals."""
+    receivable, opening = _gl_account_ids()
+    source_type = ContentType.objects.get_for_model(ServiceAccount).pk
+    owing = [account for account in plan.accounts if account.balance_cents]
+    journals, lines, balances = [], [], []
+    for journal_id, account in zip(plan.journal_ids, owing, strict=True):
+        amount, negated = _cents(account.balance_cents), _cents(-account.balance_cents)
+        day = account.balance_date.isoformat()
+        key = f"demo-opening-{account.number}"
+        # The ledger's own fingerprint, so a retried posting recognises this journal.
+        digest = journal_fingerprint(
+            kind=Journal.Kind.OPENING_BALANCE,
+            effective_date=account.balance_date,
+            lines=[(receivable, amount, account.id), (opening, negated, None)],
+        )
+        journals.append(
+            f"{journal_id}\topening_balance\t{OPENING_MEMO}\t{day}\t{posted_at}\t{key}\t"
+            f"{digest}\t{source_type}\t{account.id}\n"
+        )
+        lines.append(f"{journal_id}\t{receivable}\t{amount}\t{account.id}\t{day}\t\n")
+        lines.append(f"{journal_id}\t{opening}\t{negated}\t{NULL}\t{day}\t\n")
+        balances.append(f"{account.id}\t{amount}\t{posted_at}\n")
+    copy_rows(
+        cursor,
+        TABLES["journals"],
+        "id, kind, memo, effective_date, posted_at, idempotency_key, fingerprint, "
+        "source_type_id, source_id",
+        _batched(journals),
+    )
+    copy_rows(
+        cursor,
+        TABLES["journal_lines"],
+        "journal_id, gl_account_id, amount, service_account_id, effective_date, memo",
+        _batched(lines),
+    )
+    copy_rows(
+        cursor,
+        TABLES["account_balances"],
+        "service_account_id, balance, updated_at",
+        _batched(balances),
+    )
+    return len(journals)
+
+
+def _gl_account_ids() -> tuple[int, int]:
+    ids = dict(
+        GLAccount.objects.filter(purpose__in=["ar_customers", "opening_balances"]).values_list(
+            "purpose", "pk"
+        )
+    )
+    missing = {"ar_customers", "opening_balances"} - ids.keys()
+    if missing:
+        raise LookupError(f"GL accounts missing (run migrate): {sorted(missing)}")
+    return ids["ar_customers"], ids["opening_balances"]
+
+
+def write_master_records(cursor, plan: DistrictPlan, multiplier_text: dict[str, str]) -> None:
+    copy_rows(cursor, TABLES["premises"], PREMISE_COLUMNS, _batched(premise_rows(plan)))
+    copy_rows(cursor, TABLES["meters"], METER_COLUMNS, _batched(meter_rows(plan, multiplier_text)))
+    copy_rows(
+        cursor,
+        TABLES["meter_installations"],
+        INSTALLATION_COLUMNS,
+        _batched(installation_rows(plan)),
+    )
+    copy_rows(cursor, TABLES["customers"], CUSTOMER_COLUMNS, _batched(customer_rows(plan)))
+    copy_rows(cursor, TABLES["service_accounts"], ACCOUNT_COLUMNS, _batched(account_rows(plan)))
+
+
+READ_COLUMNS = "meter_id, read_on, reading, source, flags, note, entered_at"
+
+
+def move_number_sequence_past(cursor, plan: DistrictPlan) -> None:
+    """next_account_number() continues after the demo's numbers (their base, no check digit)."""
+    if not plan.accounts:
+        return
+    highest = max(int(account.number[:-1]) for account in plan.accounts)
+    cursor.execute(
+        "SELECT setval('accounts_account_number_seq', "
+        "GREATEST(%s, (SELECT last_value FROM accounts_account_number_seq)))",
+        [highest],
+    )

@@ -1,0 +1,1 @@
+"""Deposits by the written guidelines."""

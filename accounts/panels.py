@@ -1,0 +1,150 @@
+"""The account page's own panels: actions, flags, customer and contact, service address and
+meter, status and dates. Other apps add theirs (balance, statement, consumption, bills...).
+
+The page loads the account once with its customer, premise and the meters installed there now
+(`account_for_page`, two queries); these panels read from it, and only the flags panel queries.
+"""
+
+from dataclasses import dataclass
+
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404
+from django.urls import NoReverseMatch, reverse
+
+from accounts.models import CustomerFlag, ServiceAccount
+from accounts.selectors import premise_accounts_panel
+from district import panels
+from district.roles import Perm
+from field_ops.models import MeterInstallation
+
+PAGE = "account"
+
+
+def account_for_page(account_id: int) -> ServiceAccount:
+    """The account with customer, premise and its current meters (`premise.current_meters`)."""
+    current = MeterInstallation.objects.filter(removed_on__isnull=True).select_related("meter")
+    return get_object_or_404(
+        ServiceAccount.objects.select_related("customer", "premise").prefetch_related(
+            Prefetch(
+                "premise__installations",
+                queryset=current.order_by("meter__serial"),
+                to_attr="current_meters",
+            )
+        ),
+        pk=account_id,
+    )
+
+
+@dataclass(frozen=True)
+class Action:
+    label: str
+    url: str
+
+
+def _link(url_name: str, *args) -> str | None:
+    """The URL of a page, or None while that page does not exist (yet)."""
+    try:
+        return reverse(url_name, args=args)
+    except NoReverseMatch:
+        return None
+
+
+def _actions(request, *, account, **_context) -> dict:
+    """What the viewer may do from here: only links their role opens."""
+    installations = account.premise.current_meters
+    # Meter links when the premise has one meter (with several, the service panel lists each).
+    meter_id = installations[0].meter_id if len(installations) == 1 else None
+    candidates = [
+        ("Edit account", Perm.EDIT_ACCOUNTS, "accounts:service_account_edit", account.pk),
+        (
+            "Start or stop service",
+            Perm.START_STOP_SERVICE,
+            "accounts:service_account_status",
+            account.pk,
+        ),
+        ("Customer record", Perm.VIEW_ACCOUNTS, "accounts:customer_detail", account.customer_id),
+        ("Edit customer", Perm.EDIT_ACCOUNTS, "accounts:customer_edit", account.customer_id),
+        ("Flags", Perm.EDIT_ACCOUNTS, "accounts:customer_flags", account.customer_id),
+        ("Premise", Perm.VIEW_ACCOUNTS, "field_ops:premise_detail", account.premise_id),
+        ("Meter", Perm.VIEW_ACCOUNTS, "field_ops:meter_detail", meter_id),
+        ("Enter a read", Perm.ENTER_READS, "field_ops:read_create", meter_id),
+        (
+            "Exchange the meter",
+            Perm.EDIT_ACCOUNTS,
+            "field_ops:meter_exchange",
+            meter_id and account.premise_id,
+        ),
+        ("All activity", Perm.VIEW_ACCOUNTS, "accounts:account_activity", account.pk),
+        ("Change history", Perm.VIEW_HISTORY, "history", "account", account.pk),
+    ]
+    actions = []
+    for label, permission, url_name, *args in candidates:
+        if None in args or not request.user.has_perm(permission):
+            continue
+        url = _link(url_name, *args)
+        if url:
+            actions.append(Action(label, url))
+    return {"actions": actions}
+
+
+def _flags(request, *, account, **_context) -> dict:
+    flags = (
+        CustomerFlag.objects.filter(customer_id=account.customer_id, cleared_at__isnull=True)
+        .select_related("set_by")
+        .order_by("set_at")
+    )
+    return {"flags": list(flags)}
+
+
+def _customer(request, *, account, **_context) -> dict:
+    return {
+        "customer": account.customer,
+        "customer_url": _link("accounts:customer_detail", account.customer_id),
+    }
+
+
+def _service(request, *, account, **_context) -> dict:
+    return {
+        "premise": account.premise,
+        "premise_url": _link("field_ops:premise_detail", account.premise_id),
+        "installations": [
+            (installation, _link("field_ops:meter_detail", installation.meter_id))
+            for installation in account.premise.current_meters
+        ],
+    }
+
+
+def _status(request, *, account, **_context) -> dict:
+    return {"account": account}
+
+
+for panel in (
+    panels.Panel(PAGE, "actions", "Actions", "accounts/panels/actions.html", _actions, order=0),
+    panels.Panel(PAGE, "flags", "Flags", "accounts/panels/flags.html", _flags, order=5),
+    panels.Panel(
+        PAGE, "customer", "Customer and contact", "accounts/panels/customer.html", _customer,
+        permission=Perm.VIEW_ACCOUNTS, order=20,
+    ),
+    panels.Panel(
+        PAGE, "service", "Service address and meter", "accounts/panels/service.html", _service,
+        permission=Perm.VIEW_ACCOUNTS, order=30,
+    ),
+    panels.Panel(
+        PAGE, "status", "Status and dates", "accounts/panels/status.html", _status,
+        permission=Perm.VIEW_ACCOUNTS, order=40,
+    ),
+):  # fmt: skip
+    panels.register(panel)
+
+# The premise page (field_ops) shows the accounts at the premise through this panel, because
+# field_ops sits below accounts and cannot read them itself.
+panels.register(
+    panels.Panel(
+        page="premise",
+        key="premise_accounts",
+        title="Accounts at this premise",
+        template="accounts/records/_panel_premise_accounts.html",
+        selector=premise_accounts_panel,
+        permission=Perm.VIEW_ACCOUNTS,
+    )
+)

@@ -1,0 +1,50 @@
+"""The ledger's panels on the account page: the balance with its aging, and the statement.
+
+The account page passes the service account; the ledger reads only its id (it sits below
+accounts and never imports it). One query for the balance and one for the aging; one for the
+statement, however long the account's history.
+"""
+
+from district import panels
+from district.ledger.selectors import account_activity, account_aging, account_balance
+from district.roles import Perm
+
+STATEMENT_LINES = 24
+
+
+def _balance(request, *, account, **_context) -> dict:
+    aging = account_aging(account.pk)
+    return {
+        "balance": account_balance(account.pk),
+        "aging": aging,
+        "aging_buckets": [
+            ("Current", aging.current),
+            ("30 days", aging.days_30),
+            ("60 days", aging.days_60),
+            ("90 days", aging.days_90),
+            ("120 days and over", aging.days_120_plus),
+        ],
+    }
+
+
+def _activity(request, *, account, **_context) -> dict:
+    lines = account_activity(account.pk, limit=STATEMENT_LINES)
+    return {
+        "lines": lines[::-1],  # newest first at the counter
+        "limited": len(lines) == STATEMENT_LINES,
+        "journal_links": request.user.has_perm(Perm.VIEW_LEDGER),
+    }
+
+
+panels.register(
+    panels.Panel(
+        "account", "balance", "Balance", "ledger/panels/balance.html", _balance,
+        permission=Perm.VIEW_ACCOUNTS, order=10,
+    )
+)  # fmt: skip
+panels.register(
+    panels.Panel(
+        "account", "activity", "Activity", "ledger/panels/activity.html", _activity,
+        permission=Perm.VIEW_ACCOUNTS, order=70,
+    )
+)  # fmt: skip

@@ -1,0 +1,366 @@
+"""Reads of the books: balances, statements, aging, the trial balance and the ledger's self-check.
+
+Everything takes service account ids (the ledger sits below accounts and never imports it).
+Sums and windows run in PostgreSQL, one query per read (the self-check: one per rule), so they
+stay fast at district scale.
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from django.db import connection
+from django.utils import timezone
+
+from district.ledger.models import AccountBalance, GLAccount, Journal, JournalLine
+from district.money import ZERO
+
+# The GL account whose lines make up customers' balances (and the AccountBalance cache).
+RECEIVABLE_PURPOSE = "ar_customers"
+_LINES = JournalLine._meta.db_table
+_JOURNALS = Journal._meta.db_table
+_GL_ACCOUNTS = GLAccount._meta.db_table
+_BALANCES = AccountBalance._meta.db_table
+# The receivable GL account's id, as a scalar subquery (evaluated once per statement).
+_RECEIVABLE_ID = f"(SELECT id FROM {_GL_ACCOUNTS} WHERE purpose = '{RECEIVABLE_PURPOSE}')"
+
+
+def _money(value) -> Decimal:
+    return ZERO if value is None else Decimal(value).quantize(ZERO)
+
+
+# --- balances ---------------------------------------------------------------------------------
+
+
+def account_balance(service_account_id: int) -> Decimal:
+    """What the customer owes (positive) or has in credit (negative), from the cache."""
+    balance = (
+        AccountBalance.objects.filter(service_account_id=service_account_id)
+        .values_list("balance", flat=True)
+        .first()
+    )
+    return _money(balance)
+
+
+def account_balances(service_account_ids: Iterable[int]) -> dict[int, Decimal]:
+    """Balances of several accounts in one query; accounts without lines have 0."""
+    ids = list(service_account_ids)
+    balances = dict.fromkeys(ids, ZERO)
+    if ids:
+        for account_id, balance in AccountBalance.objects.filter(
+            service_account_id__in=ids
+        ).values_list("service_account_id", "balance"):
+            balances[account_id] = _money(balance)
+    return balances
+
+
+# --- statement --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StatementLine:
+    date: date
+    journal_id: int
+    kind: str  # the journal kind's label ("Bill", "Payment", ...)
+    memo: str
+    amount: Decimal  # positive = charge, negative = payment or credit
+    running_balance: Decimal
+
+
+_KIND_LABELS = dict(Journal.Kind.choices)
+
+
+def account_activity(service_account_id: int, *, limit: int | None = None) -> list[StatementLine]:
+    """The account's receivable lines, oldest first, each with the balance after it.
+
+    With `limit`, only the latest lines, their running balances still counting every line
+    before them (the window runs over all lines, the limit applies after it).
+    """
+    sql = f"""
+        SELECT effective_date, journal_id, kind, memo, amount, running_balance FROM (
+            SELECT line.id, line.effective_date, line.journal_id, journal.kind,
+                   COALESCE(NULLIF(line.memo, ''), journal.memo) AS memo, line.amount,
+                   SUM(line.amount) OVER (
+                       ORDER BY line.effective_date, line.id ROWS UNBOUNDED PRECEDING
+                   ) AS running_balance
+            FROM {_LINES} line JOIN {_JOURNALS} journal ON journal.id = line.journal_id
+            WHERE line.service_account_id = %s AND line.gl_account_id = {_RECEIVABLE_ID}
+        ) statement
+        ORDER BY effective_date DESC, id DESC
+    """
+    parameters: list = [service_account_id]
+    if limit is not None:
+        sql += " LIMIT %s"
+        parameters.append(limit)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, parameters)
+        rows = cursor.fetchall()
+    return [
+        StatementLine(
+            date=effective_date,
+            journal_id=journal_id,
+            kind=_KIND_LABELS.get(kind, kind),
+            memo=memo,
+            amount=_money(amount),
+            running_balance=_money(running),
+        )
+        for effective_date, journal_id, kind, memo, amount, running in reversed(rows)
+    ]
+
+
+# --- aging ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Aging:
+    """What is owed by age of the charge; a credit balance shows as a negative `current`."""
+
+    current: Decimal  # 0-29 days
+    days_30: Decimal  # 30-59
+    days_60: Decimal  # 60-89
+    days_90: Decimal  # 90-119
+    days_120_plus: Decimal
+    total: Decimal
+
+    @property
+    def past_due(self) -> Decimal:
+        return self.days_30 + self.days_60 + self.days_90 + self.days_120_plus
+
+
+# Balance forward: each account's credits (payments, adjustments, reversals) pay its oldest
+# charges first, and what is left of each charge ages from its effective date:
+#   open part of a charge = clamp(charges up to and including it - all credits, 0, amount)
+# Every charge 120 days old or more lands in the last bucket, so only the last 120 days'
+# charges need a running sum (a window over few rows); older ones are summed per account in
+# the same pass that totals balances and credits. An account's excess credit counts in current.
+_AGING_SQL = f"""
+    WITH per_account AS (
+        SELECT service_account_id,
+               SUM(amount) AS balance,
+               COALESCE(SUM(amount) FILTER (WHERE amount < 0), 0) AS credits,
+               COALESCE(SUM(amount) FILTER (
+                   WHERE amount > 0 AND effective_date <= %(as_of)s::date - 120
+               ), 0) AS old_charges
+        FROM {_LINES}
+        WHERE gl_account_id = {_RECEIVABLE_ID} AND service_account_id IS NOT NULL
+          AND effective_date <= %(as_of)s {{account_filter}}
+        GROUP BY service_account_id
+    ),
+    recent_charges AS (
+        SELECT service_account_id, %(as_of)s::date - effective_date AS age, amount,
+               SUM(amount) OVER (
+                   PARTITION BY service_account_id ORDER BY effective_date, id
+                   ROWS UNBOUNDED PRECEDING
+               ) AS recent_to_here
+        FROM {_LINES}
+        WHERE gl_account_id = {_RECEIVABLE_ID} AND service_account_id IS NOT NULL
+          AND amount > 0 AND effective_date <= %(as_of)s
+          AND effective_date > %(as_of)s::date - 120 {{account_filter}}
+    ),
+    open_recent AS (
+        SELECT recent.age,
+               GREATEST(0, LEAST(
+                   recent.amount, account.old_charges + recent.recent_to_here + account.credits
+               )) AS open_amount
+        FROM recent_charges recent JOIN per_account account USING (service_account_id)
+    )
+    SELECT recent.current + accounts.excess_credit, recent.days_30, recent.days_60,
+           recent.days_90, accounts.days_120_plus, accounts.total
+    FROM (
+        SELECT COALESCE(SUM(open_amount) FILTER (WHERE age < 30), 0) AS current,
+               COALESCE(SUM(open_amount) FILTER (WHERE age >= 30 AND age < 60), 0) AS days_30,
+               COALESCE(SUM(open_amount) FILTER (WHERE age >= 60 AND age < 90), 0) AS days_60,
+               COALESCE(SUM(open_amount) FILTER (WHERE age >= 90), 0) AS days_90
+        FROM open_recent
+    ) recent CROSS JOIN (
+        SELECT COALESCE(SUM(LEAST(balance, 0)), 0) AS excess_credit,
+               COALESCE(SUM(GREATEST(0, old_charges + credits)), 0) AS days_120_plus,
+               COALESCE(SUM(balance), 0) AS total
+        FROM per_account
+    ) accounts
+"""
+
+
+def _aging(*, as_of: date | None, service_account_id: int | None) -> Aging:
+    as_of = as_of or timezone.localdate()
+    account_filter = (
+        "AND service_account_id = %(account)s" if service_account_id is not None else ""
+    )
+    sql = _AGING_SQL.replace("{account_filter}", account_filter)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, {"as_of": as_of, "account": service_account_id})
+        row = cursor.fetchone()
+    current, days_30, days_60, days_90, days_120_plus, total = (_money(value) for value in row)
+    return Aging(current, days_30, days_60, days_90, days_120_plus, total)
+
+
+def account_aging(service_account_id: int, *, as_of: date | None = None) -> Aging:
+    """One account's balance by age (balance forward, as of a date; today by default)."""
+    return _aging(as_of=as_of, service_account_id=service_account_id)
+
+
+def district_aging(*, as_of: date | None = None) -> Aging:
+    """The sum of every account's aging, computed in one SQL statement."""
+    return _aging(as_of=as_of, service_account_id=None)
+
+
+# --- trial balance ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TrialBalanceRow:
+    code: str
+    name: str
+    kind: str  # the GL account kind's label
+    debit: Decimal
+    credit: Decimal
+    balance: Decimal  # debit positive, credit negative
+
+
+@dataclass(frozen=True)
+class TrialBalance:
+    as_of: date
+    rows: list[TrialBalanceRow]
+    total_debit: Decimal
+    total_credit: Decimal
+
+    @property
+    def balanced(self) -> bool:
+        return self.total_debit == self.total_credit
+
+
+_GL_KIND_LABELS = dict(GLAccount.Kind.choices)
+
+
+def trial_balance(*, as_of: date | None = None) -> TrialBalance:
+    """Every GL account's balance as of a date (active accounts and any with lines)."""
+    as_of = as_of or timezone.localdate()
+    sql = f"""
+        SELECT account.code, account.name, account.kind, totals.balance
+        FROM {_GL_ACCOUNTS} account
+        LEFT JOIN (
+            SELECT gl_account_id, SUM(amount) AS balance FROM {_LINES}
+            WHERE effective_date <= %s GROUP BY gl_account_id
+        ) totals ON totals.gl_account_id = account.id
+        WHERE account.is_active OR totals.balance IS NOT NULL
+        ORDER BY account.code
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [as_of])
+        fetched = cursor.fetchall()
+    rows = []
+    for code, name, kind, balance in fetched:
+        balance = _money(balance)
+        rows.append(
+            TrialBalanceRow(
+                code=code,
+                name=name,
+                kind=_GL_KIND_LABELS.get(kind, kind),
+                debit=balance if balance > 0 else ZERO,
+                credit=-balance if balance < 0 else ZERO,
+                balance=balance,
+            )
+        )
+    return TrialBalance(
+        as_of=as_of,
+        rows=rows,
+        total_debit=sum((row.debit for row in rows), ZERO),
+        total_credit=sum((row.credit for row in rows), ZERO),
+    )
+
+
+# --- journal page -----------------------------------------------------------------------------
+
+
+def journal_with_lines(journal_id: int) -> tuple[Journal, list[JournalLine]] | None:
+    """A journal with its poster and reversal links, and its lines with GL accounts (2 queries)."""
+    journal = (
+        Journal.objects.select_related("posted_by", "reverses", "reversed_by", "source_type")
+        .filter(pk=journal_id)
+        .first()
+    )
+    if journal is None:
+        return None
+    lines = list(journal.lines.select_related("gl_account").order_by("id"))
+    return journal, lines
+
+
+# --- self-check -------------------------------------------------------------------------------
+
+
+def ledger_counts() -> tuple[int, int]:
+    """(journals, lines) in the books."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT (SELECT COUNT(*) FROM {_JOURNALS}), (SELECT COUNT(*) FROM {_LINES})"
+        )
+        journals, lines = cursor.fetchone()
+    return journals, lines
+
+
+_EXAMPLES = 5
+# (rule, SQL returning offending ids ordered, what the ids are)
+_CHECKS = [
+    (
+        "journal does not sum to zero",
+        f"SELECT journal_id FROM {_LINES} GROUP BY journal_id HAVING SUM(amount) <> 0",
+        "journals",
+    ),
+    (
+        "journal has fewer than two lines",
+        f"""SELECT journal.id FROM {_JOURNALS} journal
+            LEFT JOIN {_LINES} line ON line.journal_id = journal.id
+            GROUP BY journal.id HAVING COUNT(line.id) < 2""",
+        "journals",
+    ),
+    (
+        "account balance differs from its receivable lines",
+        f"""SELECT cache.service_account_id FROM {_BALANCES} cache
+            LEFT JOIN (
+                SELECT service_account_id, SUM(amount) AS total FROM {_LINES}
+                WHERE gl_account_id = {_RECEIVABLE_ID} AND service_account_id IS NOT NULL
+                GROUP BY service_account_id
+            ) lines USING (service_account_id)
+            WHERE cache.balance <> COALESCE(lines.total, 0)""",
+        "service accounts",
+    ),
+    (
+        "account balance missing for an account with receivable lines",
+        f"""SELECT line.service_account_id FROM {_LINES} line
+            WHERE line.gl_account_id = {_RECEIVABLE_ID} AND line.service_account_id IS NOT NULL
+              AND NOT EXISTS (SELECT 1 FROM {_BALANCES} cache
+                              WHERE cache.service_account_id = line.service_account_id)
+            GROUP BY line.service_account_id HAVING SUM(line.amount) <> 0""",
+        "service accounts",
+    ),
+    (
+        "line effective date differs from its journal's",
+        f"""SELECT line.id FROM {_LINES} line JOIN {_JOURNALS} journal
+                ON journal.id = line.journal_id
+            WHERE line.effective_date <> journal.effective_date""",
+        "lines",
+    ),
+]
+
+
+def ledger_problems() -> list[str]:
+    """Broken ledger rules, one message each naming the rule and a few offending ids."""
+    problems = []
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT COALESCE(SUM(amount), 0) FROM {_LINES}")
+        (grand_total,) = cursor.fetchone()
+        if grand_total != 0:
+            problems.append(f"ledger does not sum to zero: lines total {_money(grand_total)}")
+        for rule, query, what in _CHECKS:
+            cursor.execute(
+                f"SELECT id, COUNT(*) OVER () FROM ({query}) broken(id) ORDER BY id LIMIT %s",
+                [_EXAMPLES],
+            )
+            rows = cursor.fetchall()
+            if rows:
+                count = rows[0][1]
+                ids = ", ".join(str(row[0]) for row in rows)
+                more = f" and {count - len(rows)} more" if count > len(rows) else ""
+                problems.append(f"{rule}: {what} {ids}{more}")
+    return problems

@@ -1,0 +1,184 @@
+"""Reference data every district starts with: the chart of accounts and the first policies.
+
+Loaded by the data migrations and again after every `migrate`/`flush` (post_migrate, as Django
+does for permissions), so a test database emptied by a transactional test gets it back.
+Existing rows are never overwritten: supervisors edit them afterwards.
+"""
+
+from django.apps import apps
+
+# (code, name, kind, purpose): code finds accounts by purpose.
+CHART = [
+    ("1010", "Cash in bank", "asset", "cash_in_bank"),
+    ("1020", "Undeposited funds (cash drawers)", "asset", "undeposited_funds"),
+    ("1200", "Accounts receivable - customers", "asset", "ar_customers"),
+    ("2100", "Customer deposits held", "liability", "customer_deposits"),
+    ("2200", "Refunds payable", "liability", "refunds_payable"),
+    ("3900", "Opening balances (conversion)", "equity", "opening_balances"),
+    ("4010", "Water sales - fixed charges", "revenue", "water_sales_fixed"),
+    ("4020", "Water sales - volumetric", "revenue", "water_sales_volumetric"),
+    ("4100", "Surcharges", "revenue", "surcharges"),
+    ("4200", "Sewer charges", "revenue", "sewer"),
+    ("4300", "Late fees", "revenue", "fees_late"),
+    ("4310", "Returned payment (NSF) fees", "revenue", "fees_nsf"),
+    ("4320", "Reconnect fees", "revenue", "fees_reconnect"),
+    ("4330", "Turn-on fees", "revenue", "fees_turn_on"),
+    ("4400", "Hydrant water sales", "revenue", "hydrant_water"),
+    ("4500", "Damage recovery", "revenue", "damage_recovery"),
+    ("6100", "Cash over/short", "expense", "cash_over_short"),
+    ("6200", "Bad debt write-offs", "expense", "write_offs"),
+]
+
+
+# (key, label, category, value_type, value, description)
+POLICIES = [
+    (
+        "adjustment-limit-csr1",
+        "Adjustment limit, CSR I",
+        "limits",
+        "money",
+        "0.00",
+        "A CSR I's adjustments above this go to a supervisor for approval.",
+    ),
+    (
+        "adjustment-limit-csr2",
+        "Adjustment limit, CSR II",
+        "limits",
+        "money",
+        "250.00",
+        "A CSR II may adjust a bill up to this amount without approval.",
+    ),
+    (
+        "adjustment-limit-csr3",
+        "Adjustment limit, CSR III",
+        "limits",
+        "money",
+        "1000.00",
+        "A CSR III may adjust a bill up to this amount without approval.",
+    ),
+    (
+        "refund-approval-threshold",
+        "Refunds needing approval above",
+        "limits",
+        "money",
+        "0.00",
+        "Refunds above this amount need a supervisor's approval.",
+    ),
+    (
+        "write-off-limit",
+        "Write-off without approval up to",
+        "limits",
+        "money",
+        "0.00",
+        "Write-offs above this amount need a supervisor's approval.",
+    ),
+    (
+        "drawer-over-short-tolerance",
+        "Drawer over/short tolerance",
+        "cashiering",
+        "money",
+        "5.00",
+        "A drawer off by more than this at close needs a supervisor's review.",
+    ),
+    (
+        "nsf-fee",
+        "Returned payment (NSF) fee",
+        "fees",
+        "money",
+        "25.00",
+        "Charged when a payment is returned by the bank.",
+    ),
+    (
+        "turn-on-fee",
+        "Turn-on fee",
+        "fees",
+        "money",
+        "35.00",
+        "Charged to start service with the meter off.",
+    ),
+    (
+        "reconnect-fee",
+        "Reconnect fee",
+        "fees",
+        "money",
+        "50.00",
+        "Charged to restore service shut off for non-payment.",
+    ),
+    (
+        "start-date-past-limit-days",
+        "Start date may be back-dated by at most",
+        "service",
+        "days",
+        "5",
+        "How many days before today a requested start date may be.",
+    ),
+    (
+        "start-date-horizon-days",
+        "Start date may be at most this far ahead",
+        "service",
+        "days",
+        "60",
+        "How many days after today a requested start date may be.",
+    ),
+    (
+        "case-target-days-billing_dispute",
+        "Billing dispute: days to resolve",
+        "cases",
+        "days",
+        "10",
+        "",
+    ),
+    ("case-target-days-high_bill", "High bill: days to resolve", "cases", "days", "10", ""),
+    ("case-target-days-leak", "Leak: days to resolve", "cases", "days", "2", ""),
+    (
+        "case-target-days-service_quality",
+        "Service quality: days to resolve",
+        "cases",
+        "days",
+        "5",
+        "",
+    ),
+    (
+        "case-target-days-staff_complaint",
+        "Staff complaint: days to resolve",
+        "cases",
+        "days",
+        "5",
+        "",
+    ),
+    ("case-target-days-other", "Other cases: days to resolve", "cases", "days", "10", ""),
+]
+
+
+def ensure_chart_of_accounts(gl_account_model) -> None:
+    for code, name, kind, purpose in CHART:
+        gl_account_model.objects.get_or_create(
+            purpose=purpose, defaults={"code": code, "name": name, "kind": kind}
+        )
+
+
+def ensure_policies(policy_model) -> None:
+    for key, label, category, value_type, value, description in POLICIES:
+        policy_model.objects.get_or_create(
+            key=key,
+            defaults={
+                "label": label,
+                "category": category,
+                "value_type": value_type,
+                "value": value,
+                "description": description,
+            },
+        )
+
+
+def ensure_reference_data(sender=None, **kwargs) -> None:
+    """post_migrate receiver: the chart and the policies exist after every migrate or flush."""
+    # The migration state, when given, tells whether the tables exist yet (a partial migrate).
+    state = kwargs.get("apps") or apps
+    try:
+        gl_account_model = state.get_model("ledger", "GLAccount")
+        policy_model = state.get_model("district", "Policy")
+    except LookupError:
+        return
+    ensure_chart_of_accounts(gl_account_model)
+    ensure_policies(policy_model)

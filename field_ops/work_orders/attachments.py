@@ -1,0 +1,102 @@
+"""Photos and documents on work orders: the type is read from the file's first bytes, not its name."""
+
+import uuid
+from pathlib import PurePath
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+
+from district.attribution import acting_user
+from field_ops.models import WorkOrder, WorkOrderAttachment
+from field_ops.work_orders import selectors
+from field_ops.work_orders.services import ORDER_KEEPERS, _lock
+
+MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
+MAX_DESCRIPTION = WorkOrderAttachment._meta.get_field("description").max_length
+MAX_NAME = WorkOrderAttachment._meta.get_field("original_name").max_length
+# ISO base media brands of HEIC/HEIF photos (iPhones and recent Android phones).
+HEIF_BRANDS = {b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis", b"mif1", b"msf1"}
+ACCEPTED = "a photo (JPEG, PNG or HEIC) or a PDF"
+
+
+def sniff_file_type(head: bytes) -> tuple[str, str] | None:
+    """(content type, extension) of a JPEG, PNG, HEIC or PDF from its first bytes, else None."""
+    if head.startswith(b"\xff\xd8\xff"):
+        return "image/jpeg", "jpg"
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "image/png", "png"
+    if head.startswith(b"%PDF-"):
+        return "application/pdf", "pdf"
+    if len(head) >= 12 and head[4:8] == b"ftyp" and head[8:12] in HEIF_BRANDS:
+        return "image/heic", "heic"
+    return None
+
+
+def _size_text(size: int) -> str:
+    return f"{size / (1024 * 1024):.1f} MB"
+
+
+def _read_head(uploaded_file, length: int = 32) -> bytes:
+    uploaded_file.seek(0)
+    head = uploaded_file.read(length)
+    uploaded_file.seek(0)
+    return head or b""
+
+
+def _may_attach(by, work_order: WorkOrder) -> bool:
+    if by is None:
+        return False
+    if work_order.assigned_to_id == by.pk or selectors.can_work_every_order(by):
+        return True
+    return any(by.has_perm(permission) for permission in ORDER_KEEPERS)
+
+
+@transaction.atomic
+def work_order_attach(
+    *, work_order: WorkOrder, uploaded_file, by, description: str = ""
+) -> WorkOrderAttachment:
+    """Keep a photo or PDF with the order (up to 10 MB; the name is kept, not trusted)."""
+    work_order = _lock(work_order)
+    if not _may_attach(by, work_order):
+        raise PermissionDenied("You cannot add files to an order that is not yours.")
+    if work_order.status == WorkOrder.Status.CANCELLED:
+        raise ValidationError(f"{work_order} is cancelled: files can no longer be added.")
+    if uploaded_file is None:
+        raise ValidationError({"file": f"Choose {ACCEPTED} to attach."})
+    size = uploaded_file.size or 0
+    if size == 0:
+        raise ValidationError({"file": "That file is empty. Choose the photo or PDF again."})
+    if size > MAX_ATTACHMENT_BYTES:
+        raise ValidationError(
+            {
+                "file": f"That file is {_size_text(size)}; the limit is "
+                f"{_size_text(MAX_ATTACHMENT_BYTES)}. Take a smaller photo or split the PDF."
+            }
+        )
+    sniffed = sniff_file_type(_read_head(uploaded_file))
+    if sniffed is None:
+        raise ValidationError({"file": f"Attach {ACCEPTED}. That file is none of those."})
+    content_type, extension = sniffed
+    description = " ".join((description or "").split())
+    if len(description) > MAX_DESCRIPTION:
+        raise ValidationError(
+            {"description": f"Keep the description under {MAX_DESCRIPTION} characters."}
+        )
+    original_name = PurePath(uploaded_file.name or f"file.{extension}").name[-MAX_NAME:]
+    attachment = WorkOrderAttachment(
+        work_order=work_order,
+        original_name=original_name,
+        content_type=content_type,
+        size_bytes=size,
+        description=description,
+        uploaded_by=by,
+    )
+    # Stored under a name of our making: the typed name may hold anything.
+    attachment.file.save(f"{uuid.uuid4().hex}.{extension}", uploaded_file, save=False)
+    try:
+        with acting_user(by):
+            attachment.save()
+    except Exception:
+        attachment.file.delete(save=False)
+        raise
+    return attachment

@@ -1,0 +1,348 @@
+"""Writes of work orders: create, schedule, assign, dispatch, start, complete, cancel, attach.
+
+Each transition locks the order, checks WorkOrder.ALLOWED_TRANSITIONS, validates with messages
+the person at the counter or in the truck understands (keyed by the form field they belong to),
+writes and returns. Lock order: the work order, then (inside completion) meters by primary key.
+"""
+
+import datetime
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from district.attribution import acting_user
+from district.roles import Perm
+from field_ops import selectors as field_selectors
+from field_ops.completion import completion_spec, run_completion_handlers
+from field_ops.models import Meter, Premise, WorkOrder
+from field_ops.work_orders import selectors
+
+Status = WorkOrder.Status
+MAX_REASON = WorkOrder._meta.get_field("cancelled_reason").max_length
+
+
+@dataclass(frozen=True)
+class ScheduleResult:
+    work_order: WorkOrder
+    # The technician's open orders that day with this one; over capacity is allowed, flagged.
+    load: int = 0
+    capacity: int = 0
+
+    @property
+    def over_capacity(self) -> bool:
+        return self.capacity > 0 and self.load > self.capacity
+
+
+def _now() -> datetime.datetime:
+    return timezone.now()
+
+
+def _today() -> datetime.date:
+    return timezone.localdate()
+
+
+def _name(user) -> str:
+    return user.get_full_name() or user.get_username()
+
+
+def _lock(work_order: WorkOrder) -> WorkOrder:
+    return (
+        WorkOrder.objects.select_for_update(of=("self",))
+        .select_related("premise", "meter", "assigned_to")
+        .get(pk=work_order.pk)
+    )
+
+
+def _check_move(work_order: WorkOrder, to_status: str, verb: str) -> None:
+    """Refuse a change of status the map does not allow, saying where the order stands."""
+    if to_status not in WorkOrder.ALLOWED_TRANSITIONS.get(work_order.status, set()):
+        raise ValidationError(
+            f"{work_order} is {work_order.get_status_display().lower()}: it cannot be {verb}."
+        )
+
+
+def _require_any(by, *permissions: str, doing: str) -> None:
+    if by is None or not any(by.has_perm(permission) for permission in permissions):
+        raise PermissionDenied(f"Your role does not allow you to {doing}.")
+
+
+def _require_worker(by, work_order: WorkOrder, doing: str) -> None:
+    """The assigned technician works the order; a crew lead may work anyone's."""
+    if by is None:
+        raise PermissionDenied(f"Sign in to {doing}.")
+    if work_order.assigned_to_id == by.pk or selectors.can_work_every_order(by):
+        return
+    holder = _name(work_order.assigned_to) if work_order.assigned_to else "nobody yet"
+    raise PermissionDenied(f"{work_order} is assigned to {holder}; you cannot {doing}.")
+
+
+def _check_technician(technician, field: str = "assigned_to") -> None:
+    if technician is None or not technician.is_active:
+        raise ValidationError({field: "Choose an active field technician."})
+    if not technician.has_perm(Perm.WORK_FIELD_ORDERS):
+        raise ValidationError({field: f"{_name(technician)} is not a field technician."})
+
+
+def _schedule_result(work_order: WorkOrder) -> ScheduleResult:
+    if work_order.assigned_to_id is None or work_order.scheduled_date is None:
+        return ScheduleResult(work_order=work_order)
+    return ScheduleResult(
+        work_order=work_order,
+        load=selectors.technician_load(work_order.assigned_to, work_order.scheduled_date),
+        capacity=selectors.orders_per_day(work_order.assigned_to),
+    )
+
+
+def _save(work_order: WorkOrder, by, fields: list[str]) -> None:
+    with acting_user(by):
+        work_order.save(update_fields=fields)
+
+
+DISPATCHERS = (Perm.DISPATCH_WORK_ORDERS, Perm.LEAD_FIELD_CREW)
+ORDER_KEEPERS = (Perm.CREATE_WORK_ORDERS, Perm.DISPATCH_WORK_ORDERS, Perm.LEAD_FIELD_CREW)
+
+
+# -- create
+
+
+@transaction.atomic
+def work_order_create(
+    *,
+    order_type: str,
+    premise: Premise,
+    by,
+    requested_date: datetime.date,
+    priority: str = WorkOrder.Priority.ROUTINE,
+    origin: str = WorkOrder.Origin.COUNTER,
+    service_account_id: int | None = None,
+    meter: Meter | None = None,
+    window_start: datetime.time | None = None,
+    window_end: datetime.time | None = None,
+    instructions: str = "",
+) -> WorkOrder:
+    """Open an order for work at a premise (on the meter installed there unless one is named)."""
+    errors = {}
+    if order_type not in WorkOrder.Type.values:
+        errors["order_type"] = "Choose the type of work."
+    if priority not in WorkOrder.Priority.values:
+        errors["priority"] = "Choose the priority."
+    if origin not in WorkOrder.Origin.values:
+        errors["origin"] = "Choose where the request came from."
+    if requested_date is None:
+        errors["requested_date"] = "Enter the day the work is wanted."
+    elif priority == WorkOrder.Priority.ROUTINE and requested_date < _today():
+        errors["requested_date"] = "A routine order cannot be requested for a past day."
+    if window_start and window_end and window_end <= window_start:
+        errors["window_end"] = "The time window must end after it starts."
+    if errors:
+        raise ValidationError(errors)
+    meter = meter or field_selectors.installed_meter(premise)
+    if meter is None and completion_spec(order_type).needs_meter:
+        raise ValidationError(
+            {
+                "order_type": f"No meter is installed at {premise}: a "
+                f"{WorkOrder.Type(order_type).label.lower()} order needs one."
+            }
+        )
+    work_order = WorkOrder(
+        order_type=order_type,
+        priority=priority,
+        origin=origin,
+        premise=premise,
+        service_account_id=service_account_id,
+        meter=meter,
+        requested_date=requested_date,
+        window_start=window_start,
+        window_end=window_end,
+        instructions=(instructions or "").strip(),
+        created_by=by,
+        created_at=_now(),
+    )
+    work_order.full_clean(exclude=["service_account_id"])
+    with acting_user(by):
+        work_order.save()
+    return work_order
+
+
+# -- scheduling and dispatch
+
+
+@transaction.atomic
+def work_order_schedule(
+    *, work_order: WorkOrder, scheduled_date: datetime.date, assigned_to=None, by
+) -> ScheduleResult:
+    """Put the order on a day (and a technician's list); beyond capacity is allowed, flagged.
+
+    Without `assigned_to` the current technician (if any) keeps the order.
+    """
+    _require_any(by, *DISPATCHERS, doing="schedule work orders")
+    work_order = _lock(work_order)
+    _check_move(work_order, Status.SCHEDULED, "scheduled")
+    if scheduled_date is None:
+        raise ValidationError({"scheduled_date": "Choose the day."})
+    if scheduled_date < _today():
+        raise ValidationError({"scheduled_date": "Schedule for today or a later day."})
+    if assigned_to is not None:
+        _check_technician(assigned_to)
+        work_order.assigned_to = assigned_to
+    work_order.status = Status.SCHEDULED
+    work_order.scheduled_date = scheduled_date
+    work_order.dispatched_at = None
+    _save(work_order, by, ["status", "scheduled_date", "assigned_to", "dispatched_at"])
+    return _schedule_result(work_order)
+
+
+@transaction.atomic
+def work_order_unschedule(*, work_order: WorkOrder, by) -> WorkOrder:
+    """Take a scheduled order off its day and technician, back to the new orders."""
+    _require_any(by, *DISPATCHERS, doing="unschedule work orders")
+    work_order = _lock(work_order)
+    _check_move(work_order, Status.NEW, "returned to new")
+    work_order.status = Status.NEW
+    work_order.scheduled_date = None
+    work_order.assigned_to = None
+    _save(work_order, by, ["status", "scheduled_date", "assigned_to"])
+    return work_order
+
+
+ASSIGNABLE = (Status.NEW, Status.SCHEDULED, Status.DISPATCHED)
+
+
+@transaction.atomic
+def work_order_assign(*, work_order: WorkOrder, technician, by) -> ScheduleResult:
+    """Give the order to a technician without changing its status or day."""
+    _require_any(by, *DISPATCHERS, doing="assign work orders")
+    work_order = _lock(work_order)
+    if work_order.status not in ASSIGNABLE:
+        raise ValidationError(
+            f"{work_order} is {work_order.get_status_display().lower()}: "
+            "it can no longer be given to another technician."
+        )
+    _check_technician(technician, "technician")
+    work_order.assigned_to = technician
+    _save(work_order, by, ["assigned_to"])
+    return _schedule_result(work_order)
+
+
+@transaction.atomic
+def work_order_dispatch(*, work_order: WorkOrder, by, technician=None) -> WorkOrder:
+    """Send the order to its technician's phone (today if it had no day)."""
+    _require_any(by, *DISPATCHERS, doing="dispatch work orders")
+    work_order = _lock(work_order)
+    _check_move(work_order, Status.DISPATCHED, "dispatched")
+    if technician is not None:
+        _check_technician(technician, "technician")
+        work_order.assigned_to = technician
+    if work_order.assigned_to is None:
+        raise ValidationError({"technician": "Choose the technician to send it to."})
+    work_order.status = Status.DISPATCHED
+    work_order.scheduled_date = work_order.scheduled_date or _today()
+    work_order.dispatched_at = _now()
+    work_order.started_at = None
+    _save(
+        work_order,
+        by,
+        ["status", "assigned_to", "scheduled_date", "dispatched_at", "started_at"],
+    )
+    return work_order
+
+
+@transaction.atomic
+def work_order_start(*, work_order: WorkOrder, by) -> WorkOrder:
+    """The technician is on site and working the order."""
+    work_order = _lock(work_order)
+    _check_move(work_order, Status.IN_PROGRESS, "started")
+    _require_worker(by, work_order, "start it")
+    work_order.status = Status.IN_PROGRESS
+    work_order.started_at = _now()
+    _save(work_order, by, ["status", "started_at"])
+    return work_order
+
+
+@transaction.atomic
+def work_order_pause(*, work_order: WorkOrder, by) -> WorkOrder:
+    """The technician leaves a started order for later (it stays on their list, dispatched)."""
+    work_order = _lock(work_order)
+    _require_worker(by, work_order, "put it back")
+    if work_order.status != Status.IN_PROGRESS:
+        raise ValidationError(f"{work_order} is not in progress.")
+    _check_move(work_order, Status.DISPATCHED, "put back on the list")
+    work_order.status = Status.DISPATCHED
+    work_order.started_at = None
+    _save(work_order, by, ["status", "started_at"])
+    return work_order
+
+
+# -- completion
+
+
+@transaction.atomic
+def work_order_complete(*, work_order: WorkOrder, by, data: dict, notes: str = "") -> WorkOrder:
+    """Record what was done, as the order's type requires; then run the registered handlers.
+
+    field_ops' own effect (a read, an exchange, a meter test) is written first, then each
+    handler other apps registered for the type; any refusal rolls all of it back.
+    """
+    work_order = _lock(work_order)
+    _check_move(work_order, Status.COMPLETED, "completed")
+    _require_worker(by, work_order, "complete it")
+    spec = completion_spec(work_order.order_type)
+    notes = (notes or "").strip()
+    data = dict(data or {})
+    if spec.has_field("notes") and not str(data.get("notes") or "").strip():
+        data["notes"] = notes
+    completion = spec.clean(work_order, data)
+    with acting_user(by):
+        if spec.record is not None:
+            completion.update(spec.record(work_order, completion, by) or {})
+        run_completion_handlers(work_order, completion, by)
+    work_order.status = Status.COMPLETED
+    work_order.completed_at = _now()
+    work_order.completed_by = by
+    work_order.completion = completion
+    work_order.completion_notes = notes or completion.get("notes", "")
+    _save(
+        work_order,
+        by,
+        ["status", "completed_at", "completed_by", "completion", "completion_notes"],
+    )
+    return work_order
+
+
+# -- cancel and priority
+
+
+@transaction.atomic
+def work_order_cancel(*, work_order: WorkOrder, by, reason: str) -> WorkOrder:
+    """Close an order without doing the work, saying why."""
+    _require_any(by, *ORDER_KEEPERS, doing="cancel work orders")
+    work_order = _lock(work_order)
+    _check_move(work_order, Status.CANCELLED, "cancelled")
+    reason = " ".join((reason or "").split())
+    if not reason:
+        raise ValidationError({"reason": "Say why the order is cancelled."})
+    if len(reason) > MAX_REASON:
+        raise ValidationError({"reason": f"Keep the reason under {MAX_REASON} characters."})
+    work_order.status = Status.CANCELLED
+    work_order.cancelled_reason = reason
+    _save(work_order, by, ["status", "cancelled_reason"])
+    return work_order
+
+
+@transaction.atomic
+def work_order_reprioritise(*, work_order: WorkOrder, priority: str, by) -> WorkOrder:
+    """Raise or lower an open order's priority."""
+    _require_any(by, *ORDER_KEEPERS, doing="change priorities")
+    work_order = _lock(work_order)
+    if work_order.status not in WorkOrder.OPEN_STATUSES:
+        raise ValidationError(
+            f"{work_order} is {work_order.get_status_display().lower()}: "
+            "its priority can no longer change."
+        )
+    if priority not in WorkOrder.Priority.values:
+        raise ValidationError({"priority": "Choose emergency, same day or routine."})
+    work_order.priority = priority
+    _save(work_order, by, ["priority"])
+    return work_order

@@ -1,0 +1,52 @@
+"""Helpers for field_ops tests: a clerk and a meter installed (through the services) with reads."""
+
+import datetime
+
+import pytest
+
+from field_ops.services import meter_install, read_record
+from tests.factories import MeterFactory, PremiseFactory, UserFactory
+
+INSTALLED_ON = datetime.date(2025, 1, 2)
+
+
+@pytest.fixture
+def clerk(db):
+    return UserFactory(first_name="Ana", last_name="Ibarra")
+
+
+@pytest.fixture
+def installed(clerk):
+    """installed(reading=..., **meter fields) -> a meter installed on 01/02/2025 with that reading."""
+
+    def install(reading=0, premise=None, **meter_fields):
+        meter = MeterFactory(**meter_fields)
+        meter_install(
+            meter=meter,
+            premise=premise or PremiseFactory(),
+            installed_on=INSTALLED_ON,
+            reading=reading,
+            by=clerk,
+        )
+        meter.refresh_from_db()
+        return meter
+
+    return install
+
+
+@pytest.fixture
+def monthly_reads(clerk):
+    """monthly_reads(meter, [110, 120, ...]) records one read a month from February 2025."""
+
+    def record(meter, readings, start=datetime.date(2025, 2, 1)):
+        reads = []
+        for month, reading in enumerate(readings):
+            read_on = datetime.date(
+                start.year + (start.month + month - 1) // 12, (start.month + month - 1) % 12 + 1, 1
+            )
+            reads.append(
+                read_record(meter=meter, read_on=read_on, reading=reading, source="route", by=clerk)
+            )
+        return reads
+
+    return record
