@@ -8,7 +8,8 @@ forms would bypass; so the admin shows these records read-only, linking to the p
 from django.contrib import admin
 from django.urls import reverse
 
-from accounts.models import Customer, CustomerFlag, ServiceAccount
+from accounts.models import Customer, CustomerFlag, Department, ServiceAccount
+from district.roles import Perm
 from field_ops.admin import LookupOnlyAdmin
 
 
@@ -68,3 +69,32 @@ class ServiceAccountAdmin(LookupOnlyAdmin):
     @admin.display(description="account number", ordering="number")
     def formatted_number(self, obj):
         return obj.formatted_number
+
+
+@admin.register(Department)
+class DepartmentAdmin(admin.ModelAdmin):
+    """Departments callers and cases are referred to, and who receives their referrals."""
+
+    list_display = ("name", "is_active")
+    list_filter = ("is_active",)
+    search_fields = ("name",)
+    filter_horizontal = ("members",)
+
+    # Supervisors manage departments (they hold the district permission, not model permissions).
+    def _may_manage(self, request):
+        return request.user.is_active and request.user.has_perm(Perm.MANAGE_POLICIES)
+
+    def has_module_permission(self, request):
+        return self._may_manage(request)
+
+    def has_view_permission(self, request, obj=None):
+        return self._may_manage(request)
+
+    def has_add_permission(self, request):
+        return self._may_manage(request)
+
+    def has_change_permission(self, request, obj=None):
+        return self._may_manage(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # referrals and cases point at departments: retire one instead

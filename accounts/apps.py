@@ -14,7 +14,10 @@ class AccountsConfig(AppConfig):
         # Registries, not signals (DESIGN.md). The account page's panels: accounts' own, and the
         # ledger's (it sits below accounts and registers nothing for pages it cannot link to).
         from accounts import panels  # noqa: F401
+        from accounts.contacts import registrations as contact_registrations  # noqa: F401
+        from accounts.deposits import registrations as deposit_registrations  # noqa: F401
         from accounts.reference_data import ensure_reference_data
+        from accounts.service_changes import registrations as service_registrations  # noqa: F401
         from district.ledger import panels as ledger_panels  # noqa: F401
 
         # Reference data, not business logic: restored after migrate and flush.

@@ -54,14 +54,12 @@ def _actions(request, *, account, **_context) -> dict:
     installations = account.premise.current_meters
     # Meter links when the premise has one meter (with several, the service panel lists each).
     meter_id = installations[0].meter_id if len(installations) == 1 else None
+    active_id = account.pk if account.status == ServiceAccount.Status.ACTIVE else None
     candidates = [
         ("Edit account", Perm.EDIT_ACCOUNTS, "accounts:service_account_edit", account.pk),
-        (
-            "Start or stop service",
-            Perm.START_STOP_SERVICE,
-            "accounts:service_account_status",
-            account.pk,
-        ),
+        ("Stop service", Perm.START_STOP_SERVICE, "accounts:service_stop", active_id),
+        ("Transfer service", Perm.START_STOP_SERVICE, "accounts:service_transfer", active_id),
+        ("Change status", Perm.APPROVE_REQUESTS, "accounts:service_account_status", account.pk),
         ("Customer record", Perm.VIEW_ACCOUNTS, "accounts:customer_detail", account.customer_id),
         ("Edit customer", Perm.EDIT_ACCOUNTS, "accounts:customer_edit", account.customer_id),
         ("Flags", Perm.EDIT_ACCOUNTS, "accounts:customer_flags", account.customer_id),
@@ -84,6 +82,10 @@ def _actions(request, *, account, **_context) -> dict:
         url = _link(url_name, *args)
         if url:
             actions.append(Action(label, url))
+    if request.user.has_perm(Perm.EDIT_ACCOUNTS):
+        case_url = _link("accounts:case_open")
+        if case_url:
+            actions.append(Action("Open a case", f"{case_url}?account={account.pk}"))
     return {"actions": actions}
 
 

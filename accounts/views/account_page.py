@@ -10,7 +10,7 @@ from district.roles import Perm
 
 # Panels shown in the page header rather than in the grid, and panels that take a full row.
 HEADER_PANELS = {"actions"}
-WIDE_PANELS = {"flags", "consumption", "activity"}
+WIDE_PANELS = {"flags", "consumption", "activity", "timeline"}
 
 
 @staff_view(Perm.VIEW_ACCOUNTS)

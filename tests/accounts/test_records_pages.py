@@ -174,7 +174,7 @@ def test_service_account_create_preselects_and_opens_a_pending_account(client_fo
 
 def test_service_account_edit_and_status_pages(client_for):
     # given
-    client = client_for(roles.CSR_I)
+    client = client_for(roles.SUPERVISOR)
     premise = PremiseFactory()
     active = ServiceAccountFactory(premise=premise, status="active")
     pending = ServiceAccountFactory(premise=premise, status="pending")
@@ -234,3 +234,12 @@ def test_premise_page_lists_accounts_over_time_through_the_accounts_panel(client
     assert "Accounts at this premise" in html
     assert html.index(current.formatted_number) < html.index(old.formatted_number)
     assert current.customer.display_name in html
+
+
+def test_the_direct_status_change_is_a_supervisors_tool(client_for):
+    client = client_for(roles.CSR_III)
+    account = ServiceAccountFactory(status="pending")
+    response = client.get(
+        reverse("accounts:service_account_status", kwargs={"account_id": account.pk})
+    )
+    assert response.status_code == 403

@@ -13,6 +13,7 @@ import pytest
 from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from accounts.models import Case, DepositGuideline
 from district import roles
 from district.access import CUSTOMER, PUBLIC, SIGNED_IN, STAFF, access_of
 from district.approvals.models import ApprovalRequest
@@ -70,6 +71,15 @@ SAMPLE_KWARGS = {
     ),
     "work_order_id": lambda: _work_order().pk,
     "technician_id": lambda: factories.UserFactory().pk,
+    "case_id": lambda: (
+        Case.objects.create(
+            category="other",
+            subject="Sample",
+            description="Sample",
+            due_date=datetime.date(2026, 1, 1),
+        ).pk
+    ),
+    "guideline_id": lambda: DepositGuideline.objects.order_by("effective_from").first().pk,
     "day": lambda: "2026-01-15",
     "attachment_id": lambda: _attachment().pk,
     "model": lambda: "customer",
@@ -82,6 +92,7 @@ POST_ONLY = {
     "field_ops:dispatch_priority",
     "field_ops:dispatch_unassign",
     "field_ops:dispatch_send_day",
+    "accounts:service_stop_cancel",
 }
 
 

@@ -1,0 +1,230 @@
+"""Where a held deposit goes: carried to a new account on a transfer, applied to the final
+bill, credited to the account or refunded to the customer."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.deposits import selectors
+from accounts.deposits.services.common import (
+    CREDITABLE,
+    DEPOSITS_HELD,
+    RECEIVABLE,
+    REFUNDABLE,
+    REFUNDS_PAYABLE,
+    TAKES_DEPOSITS,
+    AccountStatus,
+    Status,
+    check_held,
+    check_transition,
+    lock_deposit,
+    refund_limit,
+    save,
+    settle_key,
+    standing_message,
+)
+from accounts.models import Deposit, ServiceAccount
+from district.ledger.models import Journal
+from district.ledger.services import Line, journal_post
+from district.money import format_money
+from district.roles import Perm
+
+# -- transfer, final bill, refund --------------------------------------------------------------
+
+
+def _carried_explanation(from_account: ServiceAccount, old: Deposit) -> str:
+    return f"Carried over from account {from_account.formatted_number}: {old.explanation}"[:255]
+
+
+@transaction.atomic
+def deposit_carry_over(
+    *, from_account: ServiceAccount, to_account: ServiceAccount, by
+) -> Deposit | None:
+    """Move the deposit held on an account to the same customer's new account (a transfer of
+    service); None when the old account holds none.
+
+    Posts a "transfer" journal moving the liability's tag from the old account to the new one
+    and records the new account's Deposit (basis transferred, charged on the original date, so
+    the refund clock keeps running). The old deposit is closed (closed_on), its status stays
+    charged: the model has no "transferred" status, and carried_to says where it went.
+    """
+    if from_account.pk == to_account.pk:
+        raise ValidationError("Choose two different accounts.")
+    first, second = sorted([from_account.pk, to_account.pk])
+    locked = {
+        account.pk: account
+        for account in ServiceAccount.objects.select_for_update(of=("self",))
+        .select_related("customer")
+        .filter(pk__in=[first, second])
+        .order_by("pk")
+    }
+    from_account, to_account = locked[from_account.pk], locked[to_account.pk]
+    if from_account.customer_id != to_account.customer_id:
+        raise ValidationError("A deposit moves only between the same customer's accounts.")
+    already = (
+        Deposit.objects.filter(carried_from__account=from_account, account=to_account)
+        .select_related("carried_from")
+        .first()
+    )
+    if already is not None:
+        return already
+    pending = selectors.current_deposit(from_account, for_update=True)
+    if pending is not None and pending.status == Status.PENDING_APPROVAL:
+        raise ValidationError(
+            "The old account's deposit waiver is waiting for a decision; decide it first."
+        )
+    old = selectors.held_deposit(from_account, for_update=True)
+    if old is None:
+        return None
+    current = selectors.current_deposit(to_account, for_update=True)
+    if current is not None:
+        raise ValidationError(f"The new account: {standing_message(current)}")
+    if to_account.status not in TAKES_DEPOSITS:
+        raise ValidationError(
+            f"The new account is {to_account.get_status_display().lower()}; "
+            "a deposit moves only to new or active service."
+        )
+    held = selectors.deposit_held(from_account.pk)
+    if held < old.amount:
+        raise ValidationError(
+            f"The books hold {format_money(held)} of this {format_money(old.amount)} deposit; "
+            "ask finance to check the account before moving it."
+        )
+    today = timezone.localdate()
+    new = Deposit(
+        account=to_account,
+        guideline=old.guideline,
+        basis=Deposit.Basis.TRANSFERRED,
+        amount=old.amount,
+        explanation=_carried_explanation(from_account, old),
+        status=Status.CHARGED,
+        installments=1,  # billed on the old account already; nothing more to bill here
+        charged_on=old.charged_on,
+        carried_from=old,
+        created_by=by,
+    )
+    save(new, by)
+    journal = journal_post(
+        kind=Journal.Kind.TRANSFER,
+        memo=f"Deposit carried from account {from_account.formatted_number} "
+        f"to {to_account.formatted_number}",
+        lines=[
+            Line(DEPOSITS_HELD, old.amount, service_account_id=from_account.pk),
+            Line(DEPOSITS_HELD, -old.amount, service_account_id=to_account.pk),
+        ],
+        by=by,
+        idempotency_key=settle_key(old),
+        source=new,
+    )
+    new.charge_journal_id = journal.pk
+    save(new, by, fields=["charge_journal_id"])
+    old.closed_on = today
+    old.settle_journal_id = journal.pk
+    save(old, by, fields=["closed_on", "settle_journal_id"])
+    return new
+
+
+def settle(deposit: Deposit, *, to_status: str, by, kind: str, memo: str, other_gl: str) -> Deposit:
+    """Take the deposit out of deposits held: debit the liability, credit `other_gl`."""
+    account = deposit.account
+    held = selectors.deposit_held(account.pk)
+    if held < deposit.amount:
+        raise ValidationError(
+            f"The books hold {format_money(held)} of this {format_money(deposit.amount)} "
+            "deposit; ask finance to check the account."
+        )
+    journal = journal_post(
+        kind=kind,
+        memo=memo[:255],
+        lines=[
+            Line(DEPOSITS_HELD, deposit.amount, service_account_id=account.pk),
+            Line(other_gl, -deposit.amount, service_account_id=account.pk),
+        ],
+        by=by,
+        idempotency_key=settle_key(deposit),
+        source=deposit,
+    )
+    deposit.status = to_status
+    deposit.closed_on = timezone.localdate()
+    deposit.settle_journal_id = journal.pk
+    save(deposit, by, fields=["status", "closed_on", "settle_journal_id"])
+    return deposit
+
+
+@transaction.atomic
+def deposit_apply_to_final_bill(*, deposit: Deposit, by) -> Deposit:
+    """Apply the held deposit to the account's final bill (for billing's final-bill step):
+    debit deposits held, credit the customer's receivable. Asked again, returns the result."""
+    deposit = lock_deposit(deposit.pk)
+    if deposit.status == Status.APPLIED:
+        return deposit
+    check_held(deposit)
+    check_transition(deposit, Status.APPLIED)
+    account = deposit.account
+    if account.status not in {AccountStatus.PENDING_FINAL, AccountStatus.FINAL}:
+        raise ValidationError(
+            f"A deposit is applied to the final bill; this account is "
+            f"{account.get_status_display().lower()}."
+        )
+    return settle(
+        deposit,
+        to_status=Status.APPLIED,
+        by=by,
+        kind=Journal.Kind.DEPOSIT,
+        memo=f"Deposit applied to the final bill of account {account.formatted_number}",
+        other_gl=RECEIVABLE,
+    )
+
+
+@transaction.atomic
+def deposit_refund(*, deposit: Deposit, by, to: str = "credit") -> Deposit:
+    """Return a held deposit: "credit" to an open account's balance, or "refund" (payable to
+    the customer) when the account is final. Over the refund-approval threshold only an
+    approver may do it (the approval of a deposit_refund request). Asked again, returns it."""
+    if to not in {"credit", "refund"}:
+        raise ValidationError("Choose to credit the account or refund the customer.")
+    target = Status.CREDITED if to == "credit" else Status.REFUNDED
+    deposit = lock_deposit(deposit.pk)
+    if deposit.status == target:
+        return deposit
+    check_held(deposit)
+    check_transition(deposit, target)
+    limit = refund_limit()
+    if deposit.amount > limit and (by is None or not by.has_perm(Perm.APPROVE_REQUESTS)):
+        raise ValidationError(
+            f"Returning a deposit over {format_money(limit)} needs a supervisor's approval."
+        )
+    account = deposit.account
+    number = account.formatted_number
+    if to == "credit":
+        if account.status not in CREDITABLE:
+            raise ValidationError(
+                f"The account is {account.get_status_display().lower()}: refund the deposit "
+                "to the customer instead of crediting it."
+            )
+        return settle(
+            deposit,
+            to_status=target,
+            by=by,
+            kind=Journal.Kind.REFUND,
+            memo=f"Deposit credited to account {number}",
+            other_gl=RECEIVABLE,
+        )
+    if account.status not in REFUNDABLE:
+        raise ValidationError(
+            "Only a final account's deposit is refunded to the customer; credit it to the "
+            "account instead."
+        )
+    return settle(
+        deposit,
+        to_status=target,
+        by=by,
+        kind=Journal.Kind.REFUND,
+        memo=f"Deposit refunded: account {number} is final",
+        other_gl=REFUNDS_PAYABLE,
+    )
+
+
+def refund_destination(account: ServiceAccount) -> str:
+    """How a deposit is returned: refunded when the account is final, else credited."""
+    return "refund" if account.status in REFUNDABLE else "credit"

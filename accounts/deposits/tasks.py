@@ -1,0 +1,24 @@
+"""Nightly deposit work. Thin: the service does it all and is safe to run twice.
+
+Scheduled by CELERY_BEAT_SCHEDULE (district/settings.py):
+    "deposit-refunds-propose": {
+        "task": "accounts.deposits.propose_refunds",
+        "schedule": crontab(hour=2, minute=30),
+    }
+"""
+
+import datetime
+from dataclasses import asdict
+
+from celery import shared_task
+from django.utils import timezone
+
+from accounts.deposits.services import deposit_refunds_propose
+
+
+@shared_task(name="accounts.deposits.propose_refunds")
+def deposit_refunds_propose_task(today: str | None = None) -> list[dict]:
+    """Propose refunds of deposits held long enough (today's date unless one is given, ISO)."""
+    on_date = datetime.date.fromisoformat(today) if today else timezone.localdate()
+    proposals = deposit_refunds_propose(today=on_date)
+    return [{**asdict(proposal), "amount": str(proposal.amount)} for proposal in proposals]

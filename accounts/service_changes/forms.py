@@ -1,0 +1,418 @@
+"""Forms of start, stop and transfer of service: they parse what is typed; services decide."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from accounts.forms import CustomerNumberField, PhoneField
+from accounts.models import Contact, Customer, Language, ServiceAccount, StopRequest
+from accounts.service_changes import services
+from accounts.service_changes.selectors import PremiseOption
+from field_ops.forms import DATE_INPUT
+from field_ops.models import Premise
+
+OWNER, TENANT = "owner", "tenant"
+WAIVE = "waive"
+CHANNELS = [
+    (Contact.Channel.COUNTER, "At the counter"),
+    (Contact.Channel.PHONE, "On the phone"),
+    (Contact.Channel.EMAIL, "By email"),
+    (Contact.Channel.MAIL, "By mail"),
+]
+
+
+def _autofocus(form: forms.Form, name: str) -> None:
+    form.fields[name].widget.attrs["autofocus"] = True
+
+
+def first_error(form: forms.Form) -> str | None:
+    """The first field (in reading order) with an error, or None."""
+    if not form.is_bound:
+        return None
+    return next((name for name in form.fields if name in form.errors), None)
+
+
+def focus_on(form: forms.Form, name: str) -> None:
+    """Give the focus to one field (and take it from the others)."""
+    for field in form.fields.values():
+        field.widget.attrs.pop("autofocus", None)
+    if name in form.fields:
+        form.fields[name].widget.attrs["autofocus"] = True
+
+
+def focus_first_error(form: forms.Form | None) -> None:
+    """A form shown again with errors puts the focus on the first field to correct."""
+    if form is not None and (name := first_error(form)) is not None:
+        focus_on(form, name)
+
+
+class _DateCheck:
+    """A start or stop date checked against the district's window as soon as it is typed."""
+
+    def _service_date(self, name: str, what: str):
+        value = self.cleaned_data.get(name)
+        errors: dict = {}
+        services.check_service_date(value, field_name=name, what=what, errors=errors)
+        if errors:
+            raise ValidationError(errors[name])
+        return value
+
+
+# -- start: step 1, the customer
+
+
+class CustomerFindForm(forms.Form):
+    q = forms.CharField(
+        label="Customer's name or phone",
+        max_length=100,
+        help_text='A name in either order and in part ("nguy an"), or a phone number.',
+        error_messages={"required": "Type a name or phone number to search."},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["q"].widget.attrs.update({"autocomplete": "off", "type": "search"})
+        _autofocus(self, "q")
+
+
+class CustomerChoiceForm(forms.Form):
+    customer = forms.ModelChoiceField(
+        label="Customers found",
+        queryset=Customer.objects.none(),
+        widget=forms.RadioSelect,
+        empty_label=None,
+        error_messages={
+            "required": "Choose one of the customers found.",
+            "invalid_choice": "That customer is no longer in the list; search again.",
+        },
+    )
+
+    def __init__(self, *args, customers: list[Customer], **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["customer"]
+        field.queryset = Customer.objects.filter(pk__in=[customer.pk for customer in customers])
+        field.label_from_instance = _customer_label
+        if customers and not self.is_bound:
+            self.initial["customer"] = customers[0].pk
+
+
+def _customer_label(customer: Customer) -> str:
+    parts = [customer.display_name, f"customer #{customer.pk}"]
+    if customer.mailing_line1:
+        parts.append(f"{customer.mailing_line1}, {customer.mailing_city}".strip(", "))
+    if customer.phone:
+        parts.append(f"({customer.phone[:3]}) {customer.phone[3:6]}-{customer.phone[6:]}")
+    return " · ".join(parts)
+
+
+# -- start: step 2, the premise
+
+
+class PremiseFindForm(forms.Form):
+    q = forms.CharField(
+        label="Service address or APN",
+        max_length=120,
+        help_text='House number and street in part ("123 main"), or the parcel number.',
+        error_messages={"required": "Type the service address or APN to search."},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["q"].widget.attrs.update({"autocomplete": "off", "type": "search"})
+        _autofocus(self, "q")
+
+
+class PremiseChoiceForm(forms.Form):
+    premise = forms.ModelChoiceField(
+        label="Premises found",
+        queryset=Premise.objects.none(),
+        widget=forms.RadioSelect,
+        empty_label=None,
+        error_messages={
+            "required": "Choose one of the premises found.",
+            "invalid_choice": "That premise is no longer in the list; search again.",
+        },
+    )
+
+    def __init__(self, *args, options: list[PremiseOption], **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["premise"]
+        field.queryset = Premise.objects.filter(pk__in=[option.premise.pk for option in options])
+        states = {option.premise.pk: option.state for option in options}
+        field.label_from_instance = lambda premise: _premise_label(premise, states.get(premise.pk))
+        if options and not self.is_bound:
+            self.initial["premise"] = options[0].premise.pk
+
+
+def _premise_label(premise: Premise, state: str | None) -> str:
+    parts = [premise.full_address]
+    if premise.apn:
+        parts.append(f"APN {premise.apn}")
+    if state:
+        parts.append(state)
+    return " · ".join(parts)
+
+
+# -- start: step 3, owner or tenant
+
+
+class OccupancyForm(forms.Form):
+    occupancy = forms.ChoiceField(
+        label="The customer is",
+        choices=[(TENANT, "A tenant (renting)"), (OWNER, "The owner of the premise")],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Say whether the customer owns or rents the premise."},
+    )
+    owner_name = forms.CharField(
+        label="Owner or property manager",
+        max_length=120,
+        required=False,
+        help_text="For a tenant: who owns or manages the premise (filled in from the owner of "
+        "record; change it if the tenant names someone else).",
+    )
+    owner_phone = PhoneField(label="Owner's phone")
+    owner_mailing_address = forms.CharField(
+        label="Owner's mailing address",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _autofocus(self, "occupancy")
+
+    def clean(self):
+        return _owner_for_tenant(self, super().clean())
+
+
+def _owner_for_tenant(form: forms.Form, data: dict) -> dict:
+    if data.get("occupancy") == TENANT and not (data.get("owner_name") or "").strip():
+        form.add_error("owner_name", "Enter the owner or property manager of the premise.")
+    return data
+
+
+# -- start: step 4, class, date, mailing address, language, paperless
+
+
+class ServiceDetailsForm(_DateCheck, forms.Form):
+    customer_class = forms.ChoiceField(
+        label="Customer class", choices=ServiceAccount.CustomerClass.choices
+    )
+    start_date = forms.DateField(
+        label="Service starts on",
+        widget=DATE_INPUT,
+        error_messages={
+            "required": "Enter the date service starts.",
+            "invalid": "Enter the date as MM/DD/YYYY.",
+        },
+    )
+    mailing_line1 = forms.CharField(label="Mailing address", max_length=120)
+    mailing_line2 = forms.CharField(label="Mailing address line 2", max_length=120, required=False)
+    mailing_city = forms.CharField(label="City", max_length=60)
+    mailing_state = forms.CharField(label="State", max_length=2, initial="CA")
+    mailing_zip = forms.CharField(label="ZIP", max_length=10)
+    language = forms.ChoiceField(label="Preferred language", choices=Language.choices)
+    paperless = forms.BooleanField(label="Paperless bills (by email)", required=False)
+    channel = forms.ChoiceField(label="The customer asked", choices=CHANNELS)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _autofocus(self, "customer_class")
+        for name in ("mailing_line1", "mailing_line2", "mailing_city", "mailing_zip"):
+            self.fields[name].widget.attrs["autocomplete"] = "off"
+
+    def clean_start_date(self):
+        return self._service_date("start_date", "starts")
+
+
+# -- start: step 5, the deposit
+
+
+class DepositForm(forms.Form):
+    choice = forms.ChoiceField(
+        label="Deposit",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose how the deposit is paid, or waive it."},
+    )
+    waiver_reason = forms.CharField(
+        label="Reason for the waiver",
+        max_length=255,
+        required=False,
+        help_text="Required to waive the deposit (e.g. letter of good credit, owner occupied).",
+    )
+
+    def __init__(self, *args, max_installments: int = 3, may_waive_at_once: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [("1", "Charge it: paid at once")]
+        choices += [
+            (str(count), f"Charge it: {count} installments on the next bills")
+            for count in range(2, max(1, min(max_installments, 3)) + 1)
+        ]
+        choices.append(
+            (
+                WAIVE,
+                "Waive it"
+                if may_waive_at_once
+                else "Ask a supervisor to waive it (the waiver goes for approval)",
+            )
+        )
+        self.fields["choice"].choices = choices
+        _autofocus(self, "choice")
+
+    def clean(self):
+        data = super().clean()
+        if data.get("choice") == WAIVE and not (data.get("waiver_reason") or "").strip():
+            self.add_error("waiver_reason", "Say why the deposit is waived.")
+        return data
+
+
+# -- stop
+
+
+class ForwardingFields(forms.Form):
+    forwarding_line1 = forms.CharField(label="Forwarding address", max_length=120)
+    forwarding_line2 = forms.CharField(
+        label="Forwarding address line 2", max_length=120, required=False
+    )
+    forwarding_city = forms.CharField(label="City", max_length=60)
+    forwarding_state = forms.CharField(label="State", max_length=2, initial="CA")
+    forwarding_zip = forms.CharField(label="ZIP", max_length=10)
+
+    def forwarding(self) -> "services.ForwardingAddress":
+        data = self.cleaned_data
+        return services.ForwardingAddress(
+            line1=data["forwarding_line1"],
+            line2=data.get("forwarding_line2", ""),
+            city=data["forwarding_city"],
+            state=data["forwarding_state"],
+            zip_code=data["forwarding_zip"],
+        )
+
+
+class StopForm(_DateCheck, ForwardingFields):
+    stop_date = forms.DateField(
+        label="Service stops on",
+        widget=DATE_INPUT,
+        error_messages={
+            "required": "Enter the date service stops.",
+            "invalid": "Enter the date as MM/DD/YYYY.",
+        },
+    )
+    reason = forms.ChoiceField(
+        label="Why service stops",
+        choices=[("", "Choose…"), *StopRequest.Reason.choices],
+        error_messages={"required": "Choose why service stops."},
+    )
+    notes = forms.CharField(label="Notes", max_length=255, required=False)
+    channel = forms.ChoiceField(label="The customer asked", choices=CHANNELS)
+
+    field_order = [
+        "stop_date",
+        "reason",
+        "forwarding_line1",
+        "forwarding_line2",
+        "forwarding_city",
+        "forwarding_state",
+        "forwarding_zip",
+        "notes",
+        "channel",
+    ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _autofocus(self, "stop_date")
+
+    def clean_stop_date(self):
+        return self._service_date("stop_date", "stops")
+
+
+class StopCancelForm(forms.Form):
+    reason = forms.CharField(
+        label="Why the stop is cancelled",
+        max_length=200,
+        error_messages={"required": "Say why the stop is cancelled."},
+    )
+
+
+# -- transfer
+
+
+class TransferForm(_DateCheck, ForwardingFields):
+    premise = forms.ModelChoiceField(
+        queryset=Premise.objects.all(),
+        widget=forms.HiddenInput,
+        error_messages={"invalid_choice": "Search for the new premise again."},
+    )
+    stop_date = forms.DateField(label="Service stops at the old address on", widget=DATE_INPUT)
+    start_date = forms.DateField(label="Service starts at the new address on", widget=DATE_INPUT)
+    customer_class = forms.ChoiceField(
+        label="Customer class at the new address", choices=ServiceAccount.CustomerClass.choices
+    )
+    occupancy = OccupancyForm.base_fields["occupancy"]
+    owner_name = OccupancyForm.base_fields["owner_name"]
+    owner_phone = PhoneField(label="Owner's phone")
+    owner_mailing_address = OccupancyForm.base_fields["owner_mailing_address"]
+    notes = forms.CharField(label="Notes", max_length=255, required=False)
+    channel = forms.ChoiceField(label="The customer asked", choices=CHANNELS)
+
+    field_order = [
+        "premise",
+        "stop_date",
+        "start_date",
+        "customer_class",
+        "occupancy",
+        "owner_name",
+        "owner_phone",
+        "owner_mailing_address",
+        "forwarding_line1",
+        "forwarding_line2",
+        "forwarding_city",
+        "forwarding_state",
+        "forwarding_zip",
+        "notes",
+        "channel",
+    ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _autofocus(self, "stop_date")
+        self.fields["forwarding_line1"].label = "Final bill goes to"
+        self.fields["forwarding_line1"].help_text = "Usually the new service address."
+
+    def clean_stop_date(self):
+        return self._service_date("stop_date", "stops")
+
+    def clean_start_date(self):
+        return self._service_date("start_date", "starts")
+
+    def clean(self):
+        return _owner_for_tenant(self, super().clean())
+
+    def owner_info(self) -> "services.OwnerInfo | None":
+        data = self.cleaned_data
+        if data["occupancy"] == OWNER:
+            return None
+        return services.OwnerInfo(
+            name=data["owner_name"],
+            phone=data.get("owner_phone") or "",
+            mailing_address=data.get("owner_mailing_address") or "",
+        )
+
+
+# -- revert-to-owner agreements
+
+
+class OwnerAgreementForm(forms.Form):
+    owner = CustomerNumberField(
+        label="Owner's customer number",
+        help_text="The number on the owner's customer page, e.g. 123. Record the owner as a "
+        "customer first if they are not one yet.",
+    )
+    signed_on = forms.DateField(label="Signed on", widget=DATE_INPUT)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _autofocus(self, "owner")
+
+
+class OwnerAgreementEndForm(forms.Form):
+    ended_on = forms.DateField(label="Agreement ends on", widget=DATE_INPUT)

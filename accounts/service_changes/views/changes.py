@@ -1,0 +1,279 @@
+"""Staff pages of stopping and transferring service, the start's confirmation and welcome
+letter, and revert-to-owner agreements. Thin: parse, call one service, render."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+
+from accounts.models import ServiceAccount
+from accounts.service_changes import letters, selectors, services
+from accounts.service_changes.forms import (
+    OWNER,
+    OwnerAgreementEndForm,
+    OwnerAgreementForm,
+    StopCancelForm,
+    StopForm,
+    TransferForm,
+    focus_first_error,
+)
+from district.access import staff_view
+from district.roles import Perm
+from field_ops.forms import add_service_error
+from field_ops.models import Premise
+
+# -- after the start
+
+
+@staff_view(Perm.START_STOP_SERVICE)
+def service_started(request, account_id):
+    """The confirmation: the pending account, its order and deposit, the welcome letter."""
+    account = get_object_or_404(
+        ServiceAccount.objects.select_related("customer", "premise"), pk=account_id
+    )
+    return render(
+        request,
+        "accounts/service_changes/started.html",
+        {
+            "account": account,
+            "work_order": selectors.start_order_of(account),
+            "deposit": account.deposits.order_by("-created_at", "-id").first(),
+            "letter_language": letters.letter_language(account.customer),
+        },
+    )
+
+
+@staff_view(Perm.VIEW_ACCOUNTS)
+def welcome_letter(request, account_id):
+    """The welcome letter as a PDF, in the customer's language when the district has it."""
+    account = get_object_or_404(
+        ServiceAccount.objects.select_related("customer", "premise"), pk=account_id
+    )
+    pdf = letters.welcome_letter_pdf(account)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="welcome-{account.formatted_number}.pdf"'
+    return response
+
+
+# -- stop
+
+
+def _account(account_id: int) -> ServiceAccount:
+    return get_object_or_404(
+        ServiceAccount.objects.select_related("customer", "premise"), pk=account_id
+    )
+
+
+@staff_view(Perm.START_STOP_SERVICE)
+@require_http_methods(["GET", "POST"])
+def service_stop(request, account_id):
+    """Stop an account's service (or, while its final read is not done, cancel the stop)."""
+    account = _account(account_id)
+    customer = account.customer
+    form = StopForm(
+        request.POST or None,
+        initial={
+            "stop_date": timezone.localdate(),
+            "forwarding_line1": customer.mailing_line1,
+            "forwarding_line2": customer.mailing_line2,
+            "forwarding_city": customer.mailing_city,
+            "forwarding_state": customer.mailing_state or "CA",
+            "forwarding_zip": customer.mailing_zip,
+            "channel": "counter",
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            stop = services.service_stop(
+                account=account,
+                stop_date=data["stop_date"],
+                reason=data["reason"],
+                forwarding=form.forwarding(),
+                notes=data["notes"],
+                channel=data["channel"],
+                by=request.user,
+            )
+        except ValidationError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(
+                request,
+                f"Service stops {stop.stop_date:%m/%d/%Y}: a final read is ordered and the "
+                "account is pending final.",
+            )
+            return redirect("accounts:account_detail", account_id=account.pk)
+    focus_first_error(form)
+    return render(
+        request,
+        "accounts/service_changes/stop.html",
+        {
+            "account": account,
+            "form": form,
+            "open_stop": selectors.open_stop(account),
+            "cancel_form": StopCancelForm(),
+        },
+    )
+
+
+@staff_view(Perm.START_STOP_SERVICE)
+@require_http_methods(["GET", "POST"])
+def service_stop_cancel(request, account_id):
+    """Take a stop back while its final read is not done (GET shows the stop and the form)."""
+    account = _account(account_id)
+    form = StopCancelForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.service_stop_cancel(
+                account=account, reason=form.cleaned_data["reason"], by=request.user
+            )
+        except ValidationError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, "The stop is cancelled: service continues.")
+            return redirect("accounts:account_detail", account_id=account.pk)
+    return render(
+        request,
+        "accounts/service_changes/stop.html",
+        {
+            "account": account,
+            "form": None,
+            "open_stop": selectors.open_stop(account),
+            "cancel_form": form,
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+# -- transfer
+
+
+@staff_view(Perm.START_STOP_SERVICE)
+@require_http_methods(["GET", "POST"])
+def service_transfer(request, account_id):
+    """Move the customer's service to another premise: find it, then the dates and details."""
+    account = _account(account_id)
+    query = request.GET.get("q", "").strip()
+    premise = None
+    premise_id = request.POST.get("premise") or request.GET.get("premise")
+    if premise_id and str(premise_id).isdigit():
+        premise = Premise.objects.filter(pk=int(premise_id)).first()
+    form = None
+    problem = None
+    if premise is not None:
+        problem = services.start_refusal(premise=premise, customer=account.customer)
+        today = timezone.localdate()
+        form = TransferForm(
+            request.POST or None,
+            initial={
+                "premise": premise.pk,
+                "stop_date": today,
+                "start_date": today,
+                "customer_class": selectors.default_customer_class(premise),
+                "occupancy": OWNER if account.is_owner else None,
+                "owner_name": premise.owner_name,
+                "owner_mailing_address": premise.owner_mailing_address,
+                "forwarding_line1": premise.address_line,
+                "forwarding_city": premise.city,
+                "forwarding_state": premise.state,
+                "forwarding_zip": premise.zip_code,
+                "channel": "counter",
+            },
+        )
+        if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data
+            try:
+                result = services.service_transfer(
+                    from_account=account,
+                    to_premise=data["premise"],
+                    stop_date=data["stop_date"],
+                    start_date=data["start_date"],
+                    forwarding=form.forwarding(),
+                    customer_class=data["customer_class"],
+                    is_owner=data["occupancy"] == OWNER,
+                    owner_info=form.owner_info(),
+                    notes=data["notes"],
+                    channel=data["channel"],
+                    by=request.user,
+                    idempotency_key=f"transfer-{account.pk}-{premise.pk}",
+                )
+            except ValidationError as error:
+                add_service_error(form, error)
+            else:
+                messages.success(
+                    request,
+                    f"Service moves to {premise}: account "
+                    f"{result.start.account.formatted_number} starts "
+                    f"{result.start.account.start_date:%m/%d/%Y} with the deposit carried over.",
+                )
+                return redirect("accounts:service_started", account_id=result.start.account.pk)
+    focus_first_error(form)
+    options = selectors.premise_search(query) if query and premise is None else []
+    return render(
+        request,
+        "accounts/service_changes/transfer.html",
+        {
+            "account": account,
+            "query": query,
+            "options": [option for option in options if option.premise.pk != account.premise_id],
+            "premise": premise,
+            "problem": problem,
+            "form": form,
+        },
+    )
+
+
+# -- revert-to-owner agreements
+
+
+@staff_view(Perm.EDIT_ACCOUNTS)
+@require_http_methods(["GET", "POST"])
+def owner_agreement(request, premise_id):
+    """Record a premise's revert-to-owner agreement, or end the open one."""
+    premise = get_object_or_404(Premise, pk=premise_id)
+    action = request.POST.get("action") if request.method == "POST" else None
+    open_agreement = selectors.open_owner_agreement(premise)
+    record_form = OwnerAgreementForm(
+        request.POST if action == "record" else None,
+        initial={"signed_on": timezone.localdate()},
+    )
+    end_form = OwnerAgreementEndForm(
+        request.POST if action == "end" else None, initial={"ended_on": timezone.localdate()}
+    )
+    form = {"record": record_form, "end": end_form}.get(action)
+    if form is not None and form.is_valid():
+        try:
+            if action == "record":
+                agreement = services.owner_agreement_record(
+                    premise=premise, by=request.user, **form.cleaned_data
+                )
+                messages.success(
+                    request, f"Service at {premise} reverts to {agreement.owner} from now on."
+                )
+            else:
+                if open_agreement is None:
+                    raise ValidationError({"ended_on": "There is no open agreement to end."})
+                services.owner_agreement_end(
+                    agreement=open_agreement,
+                    ended_on=form.cleaned_data["ended_on"],
+                    by=request.user,
+                )
+                messages.success(request, f"The revert-to-owner agreement at {premise} ended.")
+        except ValidationError as error:
+            add_service_error(form, error)
+        else:
+            return redirect("accounts:owner_agreement", premise_id=premise.pk)
+    focus_first_error(form)
+    return render(
+        request,
+        "accounts/service_changes/owner_agreement.html",
+        {
+            "premise": premise,
+            "open_agreement": open_agreement,
+            "agreements": selectors.owner_agreements(premise),
+            "record_form": record_form,
+            "end_form": end_form,
+        },
+    )
