@@ -147,6 +147,50 @@ POLICIES = [
         "",
     ),
     ("case-target-days-other", "Other cases: days to resolve", "cases", "days", "10", ""),
+    (
+        "read-window-days",
+        "Read window: last days of the billing period",
+        "billing",
+        "days",
+        "5",
+        "Meters are read in the last days of each billing period (before the tolerance).",
+    ),
+    (
+        "read-window-tolerance-days",
+        "Read window tolerance",
+        "billing",
+        "days",
+        "2",
+        "The read window opens this many days earlier and closes this many days later; "
+        "a read outside it is flagged, not refused.",
+    ),
+    (
+        "bill-days-after-period-end",
+        "Bill date: days after the period ends",
+        "billing",
+        "days",
+        "5",
+        "Bills are dated this many days after the billing period ends "
+        "(never before the read window closes).",
+    ),
+    (
+        "read-high-percent",
+        "High read: percent of usual use",
+        "reads",
+        "integer",
+        "200",
+        "A read is flagged high above this percent of the meter's usual use (its 12-month "
+        "average and the same month last year).",
+    ),
+    (
+        "read-low-percent",
+        "Low read: percent of usual use",
+        "reads",
+        "integer",
+        "50",
+        "A read is flagged low below this percent of the meter's usual use (its 12-month "
+        "average and the same month last year).",
+    ),
 ]
 
 

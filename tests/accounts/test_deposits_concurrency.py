@@ -52,7 +52,7 @@ def _run_together(work, count: int) -> list:
     return results
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_the_same_key_at_the_same_moment_charges_once(make_user):
     # given
     csr = make_user(roles.CSR_I)
@@ -74,7 +74,7 @@ def test_the_same_key_at_the_same_moment_charges_once(make_user):
     assert Journal.objects.filter(kind=Journal.Kind.DEPOSIT).count() == 1
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_two_different_requests_at_once_hold_one_deposit(make_user):
     # given
     csr = make_user(roles.CSR_I)

@@ -8,12 +8,15 @@ import datetime
 import re
 import uuid
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from accounts.models import Case, DepositGuideline
+from billing.models import BillingCycle, BillingPeriod
+from billing.rate_services import rate_version_load
 from district import roles
 from district.access import CUSTOMER, PUBLIC, SIGNED_IN, STAFF, access_of
 from district.approvals.models import ApprovalRequest
@@ -41,6 +44,26 @@ def _attachment():
     attachment.file.save("a.png", ContentFile(b"\x89PNG\r\n\x1a\n"), save=True)
     return attachment
 
+
+def _cycle():
+    return BillingCycle.objects.create(
+        code=uuid.uuid4().hex[:10], name="Sample cycle", frequency="monthly", routes=["R01"]
+    )
+
+
+def _period():
+    return BillingPeriod.objects.create(
+        cycle=_cycle(),
+        period_start=datetime.date(2026, 1, 1),
+        period_end=datetime.date(2026, 1, 31),
+        read_window_start=datetime.date(2026, 1, 25),
+        read_window_end=datetime.date(2026, 2, 2),
+        bill_date=datetime.date(2026, 2, 5),
+        due_date=datetime.date(2026, 2, 26),
+    )
+
+
+SAMPLE_RATES = Path(__file__).resolve().parents[2] / "docs" / "examples" / "district-water.yaml"
 
 # Pages that answer 404 rather than 403 for a record that is not the viewer's (Zulip's
 # access_* rule): the sample order is never assigned to the viewer.
@@ -79,6 +102,10 @@ SAMPLE_KWARGS = {
             due_date=datetime.date(2026, 1, 1),
         ).pk
     ),
+    "cycle_id": lambda: _cycle().pk,
+    "period_id": lambda: _period().pk,
+    "route": lambda: factories.PremiseFactory().route,
+    "version_id": lambda: rate_version_load(source=SAMPLE_RATES.read_text(), by=None)[0].pk,
     "guideline_id": lambda: DepositGuideline.objects.order_by("effective_from").first().pk,
     "day": lambda: "2026-01-15",
     "attachment_id": lambda: _attachment().pk,

@@ -45,7 +45,7 @@ def test_raw_sql_cannot_change_or_delete_posted_entries(service_account, stateme
     ]
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_unbalanced_journal_written_by_raw_sql_is_refused_at_commit():
     # given
     cash = GLAccount.objects.get(purpose="cash_in_bank")
@@ -74,7 +74,7 @@ def test_unbalanced_journal_written_by_raw_sql_is_refused_at_commit():
     assert JournalLine.objects.count() == 0
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_line_for_a_missing_service_account_is_refused_at_commit():
     # when
     with pytest.raises(IntegrityError, match="service_account"):
@@ -93,7 +93,7 @@ def test_line_for_a_missing_service_account_is_refused_at_commit():
     assert AccountBalance.objects.count() == 0
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_same_key_posted_by_ten_threads_at_once_posts_one_journal():
     # given
     account = ServiceAccountFactory()
@@ -127,7 +127,7 @@ def test_same_key_posted_by_ten_threads_at_once_posts_one_journal():
     assert ledger_problems() == []
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_concurrent_postings_to_the_same_accounts_count_every_line():
     # given
     first, second = ServiceAccountFactory(), ServiceAccountFactory()

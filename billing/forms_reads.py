@@ -1,0 +1,52 @@
+"""Forms of read entry and read files: they parse what is typed; the services decide."""
+
+from django import forms
+from django.utils import timezone
+
+from billing.forms_calendar import DATE_INPUT
+
+MAX_FILE_BYTES = 10 * 1024 * 1024
+
+
+class ReadDateForm(forms.Form):
+    """The day the route was read (the grid's reads are dated with it)."""
+
+    date = forms.DateField(label="Read date", widget=DATE_INPUT)
+
+    def clean_date(self):
+        date = self.cleaned_data["date"]
+        if date > timezone.localdate():
+            raise forms.ValidationError("A read cannot be dated in the future.")
+        return date
+
+
+class RouteReadForm(forms.Form):
+    """One row of the route grid: a reading of one meter."""
+
+    meter = forms.IntegerField(widget=forms.HiddenInput)
+    read_on = forms.DateField(widget=forms.HiddenInput)
+    reading = forms.CharField(
+        max_length=20, strip=True, error_messages={"required": "Type the reading."}
+    )
+    # The value the reader was asked to check; the same value sent again confirms it.
+    confirm_reading = forms.CharField(max_length=20, required=False, widget=forms.HiddenInput)
+
+    @property
+    def confirmed(self) -> bool:
+        data = self.cleaned_data
+        return bool(data.get("confirm_reading")) and data["confirm_reading"] == data["reading"]
+
+
+class ReadImportForm(forms.Form):
+    file = forms.FileField(
+        label="Read file (CSV)",
+        help_text="Columns meter_serial, read_date (YYYY-MM-DD), reading, source (handheld or "
+        "ami), and optionally note. UTF-8, with a header row.",
+        error_messages={"required": "Choose the read file to load.", "empty": "The file is empty."},
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_FILE_BYTES:
+            raise forms.ValidationError("The file is over 10 MB: split it and load each part.")
+        return upload
