@@ -7,6 +7,8 @@ from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.db.models import F, Q
 
+from district.money import MoneyField, RateField
+
 
 class RateSchedule(models.Model):
     """A named tariff (e.g. "Water service, inside the district"), priced by its versions."""
@@ -149,3 +151,285 @@ class ReadImport(models.Model):
 
     def __str__(self):
         return f"{self.file_name} ({self.row_count} reads)"
+
+
+class BillRun(models.Model):
+    """Billing one cycle's period: calculate -> audit -> post -> issue (a Celery pipeline)."""
+
+    class Status(models.TextChoices):
+        CREATED = "created", "Created"
+        CALCULATING = "calculating", "Calculating"
+        AUDIT = "audit", "In audit"
+        POSTING = "posting", "Posting"
+        POSTED = "posted", "Posted"
+        ISSUED = "issued", "Issued"
+        FAILED = "failed", "Failed"
+
+    ALLOWED_TRANSITIONS = {
+        Status.CREATED: {Status.CALCULATING},
+        Status.CALCULATING: {Status.AUDIT, Status.FAILED},
+        Status.AUDIT: {Status.CALCULATING, Status.POSTING},
+        Status.POSTING: {Status.POSTED, Status.FAILED},
+        Status.POSTED: {Status.ISSUED},
+        Status.ISSUED: set(),
+        Status.FAILED: {Status.CALCULATING, Status.POSTING},
+    }
+
+    period = models.ForeignKey(BillingPeriod, on_delete=models.PROTECT, related_name="runs")
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.CREATED)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    # Progress, recomputed from the bills (never incremented), so a redelivered task is harmless.
+    accounts_total = models.PositiveIntegerField(default=0)
+    bills_calculated = models.PositiveIntegerField(default=0)
+    exceptions_open = models.PositiveIntegerField(default=0)
+    calculated_at = models.DateTimeField(null=True, blank=True)
+    posted_at = models.DateTimeField(null=True, blank=True)
+    posted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    issued_at = models.DateTimeField(null=True, blank=True)
+    # A supervisor may post past open blocking exceptions, with a reason.
+    override_reason = models.CharField(max_length=255, blank=True)
+    override_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    print_file = models.FileField(upload_to="bill_runs/", blank=True)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["period"],
+                condition=~Q(status="failed"),
+                name="bill_run_one_live_per_period",
+                violation_error_message="This period already has a bill run.",
+            )
+        ]
+
+    def __str__(self):
+        return f"Bill run {self.pk} ({self.period})"
+
+
+class Bill(models.Model):
+    """One bill of one account for one period. Posted bills never change: a correction cancels
+    the bill (a reversing journal) and a new bill replaces it, both kept."""
+
+    class Kind(models.TextChoices):
+        REGULAR = "regular", "Regular"
+        FINAL = "final", "Final"
+        REBILL = "rebill", "Corrected bill"
+
+    class Status(models.TextChoices):
+        CALCULATED = "calculated", "Calculated"
+        HELD = "held", "Held"
+        POSTED = "posted", "Posted"
+        CANCELLED = "cancelled", "Cancelled"
+
+    ALLOWED_TRANSITIONS = {
+        Status.CALCULATED: {Status.HELD, Status.POSTED, Status.CALCULATED},
+        Status.HELD: {Status.CALCULATED, Status.POSTED},
+        Status.POSTED: {Status.CANCELLED},
+        Status.CANCELLED: set(),
+    }
+
+    account = models.ForeignKey(
+        "accounts.ServiceAccount", on_delete=models.PROTECT, related_name="bills"
+    )
+    run = models.ForeignKey(
+        BillRun, on_delete=models.PROTECT, null=True, blank=True, related_name="bills"
+    )
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.REGULAR)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.CALCULATED)
+    number = models.CharField(max_length=20, unique=True, null=True, blank=True)
+    period_start = models.DateField()
+    period_end = models.DateField()
+    bill_date = models.DateField()
+    due_date = models.DateField()
+    rate_version = models.ForeignKey(
+        RateScheduleVersion, on_delete=models.PROTECT, null=True, blank=True, related_name="bills"
+    )
+    previous_read = models.ForeignKey(
+        "field_ops.MeterRead", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    current_read = models.ForeignKey(
+        "field_ops.MeterRead", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    consumption = models.DecimalField(max_digits=12, decimal_places=2, default=0)
+    estimated = models.BooleanField(default=False)
+    current_charges = MoneyField(default=0)
+    # Figures printed on the bill, fixed when it posts.
+    previous_balance = MoneyField(default=0)
+    amount_due = MoneyField(default=0)
+    journal_id = models.BigIntegerField(null=True, blank=True)
+    replaces = models.OneToOneField(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="replaced_by"
+    )
+    cancel_reason = models.CharField(max_length=255, blank=True)
+    pdf = models.FileField(upload_to="bills/", blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    posted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-period_end", "-id"]
+        indexes = [
+            models.Index(fields=["account", "period_end"]),
+            models.Index(fields=["run", "status"]),
+        ]
+        constraints = [
+            # One live bill per account and period: a redelivered task cannot bill twice.
+            models.UniqueConstraint(
+                fields=["account", "period_start"],
+                condition=~Q(status="cancelled"),
+                name="bill_once_per_account_and_period",
+            ),
+            models.CheckConstraint(
+                condition=Q(period_end__gte=F("period_start")), name="bill_period_ordered"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="posted") | Q(number__isnull=False, journal_id__isnull=False),
+                name="bill_posted_has_number_and_journal",
+            ),
+        ]
+
+    def __str__(self):
+        return self.number or f"Bill {self.pk} (not posted)"
+
+
+class BillLine(models.Model):
+    bill = models.ForeignKey(Bill, on_delete=models.CASCADE, related_name="lines")
+    position = models.PositiveSmallIntegerField()
+    code = models.CharField(max_length=40)
+    category = models.CharField(max_length=20, help_text="fixed, volumetric, surcharge, sewer...")
+    description = models.CharField(max_length=200)
+    quantity = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)
+    unit = models.CharField(max_length=10, blank=True)
+    rate = RateField(null=True, blank=True)
+    amount = MoneyField()
+    version_label = models.CharField(max_length=60, blank=True)
+    proration_note = models.CharField(max_length=120, blank=True)
+
+    class Meta:
+        ordering = ["bill", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["bill", "position"], name="bill_line_position_once")
+        ]
+
+    def __str__(self):
+        return f"{self.description}: {self.amount}"
+
+
+class BillException(models.Model):
+    """Something the bill audit wants a person to look at before the run posts."""
+
+    class Kind(models.TextChoices):
+        HIGH_USE = "high_use", "High use"
+        LOW_USE = "low_use", "Low use"
+        ZERO_USE = "zero_use", "Zero use"
+        BELOW_LAST = "below_last", "Reading below last"
+        ESTIMATED = "estimated", "Estimated read"
+        AMOUNT_OVER = "amount_over", "Amount over threshold"
+        OVER_TYPICAL = "over_typical", "Over N times the typical bill"
+        FIRST_BILL = "first_bill", "First bill"
+        FINAL_BILL = "final_bill", "Final bill"
+        CREDIT_BALANCE = "credit_balance", "Credit balance"
+        MISSING_READ = "missing_read", "Missing read"
+        NEVER_BILLED = "never_billed", "Active account not billed"
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        ACCEPTED = "accepted", "Accepted"
+        HELD = "held", "Bill held"
+        RESOLVED = "resolved", "Resolved"
+
+    run = models.ForeignKey(BillRun, on_delete=models.CASCADE, related_name="exceptions")
+    account = models.ForeignKey(
+        "accounts.ServiceAccount", on_delete=models.PROTECT, related_name="bill_exceptions"
+    )
+    bill = models.ForeignKey(
+        Bill, on_delete=models.SET_NULL, null=True, blank=True, related_name="exceptions"
+    )
+    kind = models.CharField(max_length=15, choices=Kind.choices)
+    blocking = models.BooleanField(default=True)
+    detail = models.CharField(max_length=255, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    note = models.CharField(max_length=255, blank=True)
+    # field_ops.WorkOrder requested from the audit (a re-read or a leak investigation).
+    work_order = models.ForeignKey(
+        "field_ops.WorkOrder", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["run", "kind", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["run", "account", "kind"], name="bill_exception_once_per_kind"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} on {self.account_id}"
+
+
+@pghistory.track()
+class Adjustment(models.Model):
+    """A credit or debit to an account with a reason code, within the person's limit or
+    through approval. Leak adjustments carry their evidence."""
+
+    class Direction(models.TextChoices):
+        CREDIT = "credit", "Credit"
+        DEBIT = "debit", "Debit"
+
+    class Reason(models.TextChoices):
+        LEAK = "leak", "Leak adjustment"
+        BILLING_ERROR = "billing_error", "Billing error"
+        METER_ERROR = "meter_error", "Meter error"
+        FEE_WAIVER = "fee_waiver", "Fee waiver"
+        GOODWILL = "goodwill", "Goodwill"
+        CORRECTION = "correction", "Other correction"
+
+    class Status(models.TextChoices):
+        PENDING_APPROVAL = "pending_approval", "Waiting for approval"
+        POSTED = "posted", "Posted"
+        REJECTED = "rejected", "Rejected"
+
+    account = models.ForeignKey(
+        "accounts.ServiceAccount", on_delete=models.PROTECT, related_name="adjustments"
+    )
+    bill = models.ForeignKey(
+        Bill, on_delete=models.PROTECT, null=True, blank=True, related_name="adjustments"
+    )
+    direction = models.CharField(max_length=6, choices=Direction.choices)
+    reason = models.CharField(max_length=15, choices=Reason.choices)
+    amount = MoneyField()
+    memo = models.CharField(max_length=255)
+    status = models.CharField(max_length=20, choices=Status.choices)
+    idempotency_key = models.CharField(max_length=120, unique=True)
+    journal_id = models.BigIntegerField(null=True, blank=True)
+    approval_request_id = models.BigIntegerField(null=True, blank=True)
+    # Leak adjustments: how the credit was worked out, and the evidence.
+    calculation = models.JSONField(default=dict, blank=True)
+    evidence_work_order = models.ForeignKey(
+        "field_ops.WorkOrder", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    evidence_file = models.FileField(upload_to="adjustments/", blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    requested_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-requested_at"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="adjustment_positive"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_direction_display()} {self.amount} on {self.account_id}"
