@@ -21,6 +21,7 @@ run: install
 	@if [ -z "$$DATABASE_URL" ]; then echo "DATABASE_URL is unset: using the embedded PostgreSQL in var/pgdata"; fi
 	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py migrate --noinput
 	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py seed_demo --if-new
+	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py seed_billing_demo
 	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 lint: install

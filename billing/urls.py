@@ -2,7 +2,10 @@
 
 from django.urls import path
 
+import billing.bill_runs.views as bill_run_views
 import billing.calendar_views as calendar_views
+import billing.corrections.views as correction_views
+import billing.documents.views as bill_views
 import billing.read_views as read_views
 from billing import api, calculator_views
 
@@ -47,4 +50,44 @@ urlpatterns += [
     path("billing/reads/", read_views.route_list, name="read_routes"),
     path("billing/reads/route/<str:route>/", read_views.route_grid, name="read_route"),
     path("billing/reads/import/", read_views.read_import, name="read_import"),
+]
+
+# -- bills: the bill page, its PDF and "why high?" (billing/documents/views.py)
+urlpatterns += [
+    path("bills/<int:bill_id>/", bill_views.bill_detail, name="bill_detail"),
+    path("bills/<int:bill_id>/pdf/", bill_views.bill_pdf_view, name="bill_pdf"),
+    path("bills/<int:bill_id>/why/", bill_views.bill_why_high, name="bill_why_high"),
+]
+
+# -- corrections and adjustments (billing/corrections/views.py)
+urlpatterns += [
+    path("bills/<int:bill_id>/rebill/", correction_views.bill_rebill, name="bill_rebill"),
+    path(
+        "billing/accounts/<int:account_id>/adjustments/",
+        correction_views.account_adjustments,
+        name="account_adjustments",
+    ),
+    path(
+        "billing/accounts/<int:account_id>/leak-adjustment/",
+        correction_views.leak_adjustment,
+        name="leak_adjustment",
+    ),
+]
+
+# -- bill runs (billing/bill_runs/views.py)
+urlpatterns += [
+    path("billing/runs/", bill_run_views.bill_run_list, name="bill_runs"),
+    path("billing/runs/start/", bill_run_views.bill_run_start, name="bill_run_start"),
+    path("billing/runs/<int:run_id>/", bill_run_views.bill_run_detail, name="bill_run"),
+    path(
+        "billing/runs/<int:run_id>/progress/",
+        bill_run_views.bill_run_progress,
+        name="bill_run_progress",
+    ),
+    path("billing/runs/<int:run_id>/post/", bill_run_views.bill_run_post, name="bill_run_post"),
+    path(
+        "billing/runs/exceptions/<int:exception_id>/",
+        bill_run_views.bill_exception_action,
+        name="bill_exception_action",
+    ),
 ]

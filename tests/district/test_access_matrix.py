@@ -15,7 +15,7 @@ from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from accounts.models import Case, DepositGuideline
-from billing.models import BillingCycle, BillingPeriod
+from billing.models import Bill, BillException, BillingCycle, BillingPeriod, BillRun
 from billing.rate_services import rate_version_load
 from district import roles
 from district.access import CUSTOMER, PUBLIC, SIGNED_IN, STAFF, access_of
@@ -63,6 +63,10 @@ def _period():
     )
 
 
+def _bill_run():
+    return BillRun.objects.create(period=_period(), status="audit")
+
+
 SAMPLE_RATES = Path(__file__).resolve().parents[2] / "docs" / "examples" / "district-water.yaml"
 
 # Pages that answer 404 rather than 403 for a record that is not the viewer's (Zulip's
@@ -103,6 +107,24 @@ SAMPLE_KWARGS = {
         ).pk
     ),
     "cycle_id": lambda: _cycle().pk,
+    "run_id": lambda: _bill_run().pk,
+    "exception_id": lambda: (
+        BillException.objects.create(
+            run=_bill_run(),
+            account=factories.ServiceAccountFactory(),
+            kind="zero_use",
+            blocking=False,
+        ).pk
+    ),
+    "bill_id": lambda: (
+        Bill.objects.create(
+            account=factories.ServiceAccountFactory(),
+            period_start=datetime.date(2026, 1, 1),
+            period_end=datetime.date(2026, 1, 31),
+            bill_date=datetime.date(2026, 2, 3),
+            due_date=datetime.date(2026, 2, 24),
+        ).pk
+    ),
     "period_id": lambda: _period().pk,
     "route": lambda: factories.PremiseFactory().route,
     "version_id": lambda: rate_version_load(source=SAMPLE_RATES.read_text(), by=None)[0].pk,

@@ -1,0 +1,233 @@
+"""Benchmark: a bill run (calculate + post) over the demo district, against a raw COPY.
+
+A working copy of the seeded demo district (CREATE DATABASE ... TEMPLATE, so each run starts
+clean: journals can never be deleted) gets the example rate schedule, one billing cycle per
+demo cycle, and a scheduled period per cycle ending with the last month that has reads. Cycles
+are billed until about --accounts accounts are covered, calculate and post run in-process
+(Celery eager, chunks of 2,000), a supervisor posts past the open exceptions with a reason.
+Then every row the runs wrote (bills, bill lines, journals, journal lines) is copied again
+with COPY into bare tables of the same shape, in the same session: the ratio is the run's
+time over that.
+
+Budget (DESIGN.md): 100,000 accounts calculated and posted in 60 s on 2 cores (goal: within
+5x of a raw COPY of the same rows). Query counts per chunk are fixed.
+
+    python bench/bill_run.py [--accounts 100000]
+"""
+
+import argparse
+import datetime
+import io
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.common import setup_django  # noqa: E402
+
+setup_django()
+
+from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
+
+from bench.common import (  # noqa: E402
+    SCRATCH,
+    _admin_connection,
+    _point_django_at,
+    use_seeded_district,  # noqa: E402
+)
+from billing.bill_runs import services  # noqa: E402
+from billing.models import BillingCycle, BillingPeriod  # noqa: E402
+from billing.rate_services import rate_version_load  # noqa: E402
+from district import roles  # noqa: E402
+from district.celery import app as celery_app  # noqa: E402
+from district.ledger.models import Journal, JournalLine  # noqa: E402
+from district.services import roles_sync, user_create_with_role  # noqa: E402
+
+WORK = "district_bench_bill_run"
+BUDGET_SECONDS_PER_100K = 60
+RATES = Path(__file__).resolve().parent.parent / "docs" / "examples" / "district-water.yaml"
+
+
+def _working_copy(accounts: int) -> None:
+    """A fresh copy of the seeded district (seeding it first if needed)."""
+    use_seeded_district(accounts=accounts, years=3, name=SCRATCH)
+    _point_django_at("postgres")
+    admin = _admin_connection()
+    try:
+        with admin.cursor() as cursor:
+            cursor.execute(f'DROP DATABASE IF EXISTS "{WORK}" WITH (FORCE)')
+            # The template must be idle: wait briefly for other benchmarks' sessions to leave.
+            for attempt in range(30):
+                try:
+                    cursor.execute(f'CREATE DATABASE "{WORK}" TEMPLATE "{SCRATCH}"')
+                    break
+                except Exception as error:  # noqa: BLE001 - "source database is being accessed"
+                    if attempt == 29:
+                        raise
+                    print(f"   waiting for {SCRATCH} to be idle ({error.__class__.__name__})")
+                    time.sleep(2)
+    finally:
+        admin.close()
+    _point_django_at(WORK)
+    call_command("migrate", verbosity=0, interactive=False)
+
+
+def _add_months(day: datetime.date, months: int) -> datetime.date:
+    index = day.year * 12 + day.month - 1 + months
+    return datetime.date(index // 12, index % 12 + 1, 1)
+
+
+def _periods(target: int) -> list[BillingPeriod]:
+    """A scheduled period per demo cycle, cycles taken until about `target` accounts."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT max(read_on) FROM field_ops_meterread WHERE source = 'route'")
+        (last_read,) = cursor.fetchone()
+        cursor.execute(
+            """
+            SELECT account.billing_cycle, min(account.billing_frequency), count(*),
+                   array_agg(DISTINCT premise.route)
+            FROM accounts_serviceaccount account
+            JOIN field_ops_premise premise ON premise.id = account.premise_id
+            WHERE account.status IN ('active', 'pending_final')
+            GROUP BY account.billing_cycle ORDER BY account.billing_cycle
+            """
+        )
+        cycles = cursor.fetchall()
+    month_start = last_read.replace(day=1)
+    month_end = _add_months(month_start, 1) - datetime.timedelta(days=1)
+    periods, covered = [], 0
+    for code, frequency, count, routes in cycles:
+        if covered >= target:
+            break
+        cycle = BillingCycle.objects.create(
+            code=code, name=f"Demo cycle {code}", frequency=frequency, routes=sorted(routes)
+        )
+        start = month_start if frequency == "monthly" else _add_months(month_start, -1)
+        periods.append(
+            BillingPeriod.objects.create(
+                cycle=cycle,
+                period_start=start,
+                period_end=month_end,
+                read_window_start=month_end - datetime.timedelta(days=4),
+                read_window_end=month_end,
+                bill_date=month_end + datetime.timedelta(days=3),
+                due_date=month_end + datetime.timedelta(days=24),
+                status=BillingPeriod.Status.SCHEDULED,
+            )
+        )
+        covered += count
+    return periods
+
+
+class QueryCounter:
+    """Counts statements and sums their time by their first words (printed with --verbose)."""
+
+    def __init__(self):
+        self.count = 0
+        self.seconds: dict[str, float] = {}
+
+    def __call__(self, execute, sql, params, many, context):
+        self.count += 1
+        started = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            key = " ".join(sql.split("; ")[-1].split()[:6])[:70]
+            self.seconds[key] = self.seconds.get(key, 0.0) + time.perf_counter() - started
+
+
+def _copy_baseline(run_ids: list[int]) -> tuple[float, int]:
+    """Seconds to COPY the rows the runs wrote into bare tables of the same shape, and rows."""
+    ids = ",".join(str(run_id) for run_id in run_ids)
+    journal, line = Journal._meta.db_table, JournalLine._meta.db_table
+    selections = {
+        "billing_bill": f"SELECT * FROM billing_bill WHERE run_id IN ({ids})",
+        "billing_billline": "SELECT line.* FROM billing_billline line JOIN billing_bill bill "
+        f"ON bill.id = line.bill_id WHERE bill.run_id IN ({ids})",
+    }
+    selections[journal] = f"SELECT * FROM {journal} WHERE kind = 'bill'"
+    selections[line] = (
+        f"SELECT line.* FROM {line} line JOIN {journal} journal ON journal.id = line.journal_id "
+        "WHERE journal.kind = 'bill'"
+    )
+    dumps, rows = {}, 0
+    with connection.cursor() as cursor:
+        raw = cursor.cursor
+        for table, select in selections.items():
+            buffer = io.StringIO()
+            raw.copy_expert(f"COPY ({select}) TO STDOUT", buffer)
+            dumps[table] = buffer.getvalue()
+            rows += dumps[table].count("\n")
+            cursor.execute(f"CREATE TEMP TABLE copy_{table} (LIKE {table} INCLUDING DEFAULTS)")
+        started = time.perf_counter()
+        for table, text in dumps.items():
+            raw.copy_expert(f"COPY copy_{table} FROM STDIN", io.StringIO(text))
+        seconds = time.perf_counter() - started
+    return seconds, rows
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--accounts", type=int, default=100_000)
+    parser.add_argument("--verbose", action="store_true", help="print the slowest statements")
+    parser.add_argument(
+        "--seeded",
+        type=int,
+        default=100_000,
+        help="accounts in the shared seeded district (bench/common.py; reused, not re-seeded)",
+    )
+    args = parser.parse_args(argv if argv is not None else sys.argv[1:])
+    _working_copy(max(args.seeded, args.accounts))
+    celery_app.conf.task_always_eager = True
+    roles_sync()
+    supervisor = user_create_with_role(
+        username="bench-supervisor", password="bench-password-1", role=roles.SUPERVISOR
+    )
+    rate_version_load(source=RATES.read_text(), by=supervisor)
+    periods = _periods(args.accounts)
+
+    counter = QueryCounter()
+    runs, calculate_seconds, post_seconds = [], 0.0, 0.0
+    with connection.execute_wrapper(counter):
+        for period in periods:
+            started = time.perf_counter()
+            run = services.bill_run_create(period=period, by=supervisor)
+            run = services.bill_run_calculate(run_id=run.pk)
+            calculate_seconds += time.perf_counter() - started
+            started = time.perf_counter()
+            services.bill_run_post(
+                run_id=run.pk, by=supervisor, override_reason="Benchmark: post past exceptions"
+            )
+            run = services.bill_run_post_bills(run_id=run.pk, by=supervisor)
+            post_seconds += time.perf_counter() - started
+            runs.append(run)
+    accounts = sum(run.accounts_total for run in runs)
+    bills = sum(run.bills_calculated for run in runs)
+    chunks = sum(-(-run.accounts_total // services.CHUNK_SIZE) for run in runs)
+    total = calculate_seconds + post_seconds
+
+    copy_seconds, copy_rows = _copy_baseline([run.pk for run in runs])
+    budget = BUDGET_SECONDS_PER_100K * accounts / 100_000
+    print(f"   {len(runs)} runs, {accounts:,} accounts, {bills:,} bills calculated and posted")
+    print(
+        f"   calculate {calculate_seconds:.1f} s, post {post_seconds:.1f} s, total {total:.1f} s "
+        f"({accounts / total:,.0f} accounts/s); budget {budget:.0f} s "
+        f"({'within' if total <= budget else 'OVER'})"
+    )
+    print(
+        f"   raw COPY of the same {copy_rows:,} rows (bills, lines, journals, journal lines): "
+        f"{copy_seconds:.2f} s; ratio {total / copy_seconds:.1f}x (goal 5x)"
+    )
+    print(
+        f"   queries: {counter.count:,} for {chunks} calculation chunks and their posting "
+        f"({counter.count / max(chunks, 1):.1f} per chunk of {services.CHUNK_SIZE:,})"
+    )
+    if args.verbose:
+        for key, seconds in sorted(counter.seconds.items(), key=lambda item: -item[1])[:12]:
+            print(f"     {seconds:6.2f} s  {key}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,327 @@
+"""Pricing a bill run's accounts: a batched loader for a chunk, and one pure pricing function.
+
+`load_chunk()` fetches everything a chunk of accounts needs in a fixed number of queries
+(accounts with their premises, installed meters, the reads bounding the period, the recent
+bill history, the balances, the rate schedules); `price_account()` prices one account from
+those inputs with the rate engine and touches no database.
+
+Which rate schedule prices an account: the RateSchedule whose code equals the account's
+customer class ("residential", "commercial", ...) if there is one, else the first schedule by
+code. A proper class -> schedule mapping can become a policy later.
+
+Reads: the current read is the newest standing read of the meter installed at the premise,
+taken after the period's first day and by the end of the period or its read window, whichever
+is later. The previous read is the newest standing read before it (or the meter's install
+reading when the meter was set since). Without a current read there is no bill: the audit
+lists a missing read.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db import connection
+from django.db.models import Q
+
+from accounts.models import ServiceAccount
+from billing.models import BillingPeriod, RateSchedule, RateScheduleVersion
+from billing.rate_services import version_label
+from billing.rates import BillCalculation, calculate_across_versions
+from district.ledger.models import AccountBalance
+from field_ops.models import MeterInstallation, MeterRead
+
+HUNDREDTHS = Decimal("0.01")
+# How far before the period to look for the previous read (a bimonthly period, and some slack).
+PREVIOUS_READ_LOOKBACK_DAYS = 100
+# Bills averaged for an account's typical use and typical bill.
+TYPICAL_BILLS = 6
+BILLABLE_STATUSES = (ServiceAccount.Status.ACTIVE, ServiceAccount.Status.PENDING_FINAL)
+
+
+@dataclass(frozen=True)
+class ReadPoint:
+    """A register reading a bill starts or ends at (a stored read, or the meter's install)."""
+
+    read_id: int | None
+    read_on: datetime.date
+    reading: Decimal
+    estimated: bool = False
+
+
+@dataclass(frozen=True)
+class AccountInputs:
+    """Everything needed to price and audit one account's bill for the period."""
+
+    account_id: int
+    customer_class: str
+    status: str
+    start_date: datetime.date
+    premise_id: int
+    dwelling_units: int
+    meter_id: int | None = None
+    meter_size: str | None = None
+    dials: int = 6
+    multiplier: Decimal = Decimal(1)
+    previous_read: ReadPoint | None = None
+    current_read: ReadPoint | None = None
+    typical_daily_use: Decimal | None = None  # HCF a day, over the last bills
+    typical_amount: Decimal | None = None
+    bills_before: int = 0
+    balance: Decimal = Decimal("0.00")
+
+
+@dataclass(frozen=True)
+class PricedBill:
+    lines: list  # billing.rates.BillLine
+    total: Decimal
+    consumption: Decimal  # HCF
+    estimated: bool
+    version: RateScheduleVersion  # the version in force at the period's end
+    rolled_over: bool = False
+
+
+@dataclass
+class Rates:
+    """The rate schedules and the versions in force over one period (loaded once per chunk)."""
+
+    by_code: dict[str, list[RateScheduleVersion]] = field(default_factory=dict)
+    first_code: str | None = None
+    # (schedule code, class, meter size, units, consumption) -> BillCalculation: a run prices
+    # the same inputs many times over; the engine is pure, so its answers are reused.
+    cache: dict = field(default_factory=dict)
+
+    def versions_for(self, customer_class: str) -> list[RateScheduleVersion]:
+        code = customer_class if customer_class in self.by_code else self.first_code
+        return self.by_code.get(code, []) if code else []
+
+
+def load_rates(period_start: datetime.date, period_end: datetime.date) -> Rates:
+    """Every schedule's versions in force over the period (two queries)."""
+    rates = Rates()
+    schedules = list(RateSchedule.objects.order_by("code"))
+    versions = list(
+        RateScheduleVersion.objects.select_related("schedule")
+        .filter(effective_from__lte=period_end)
+        .order_by("schedule_id", "effective_from")
+    )
+    for schedule in schedules:
+        mine = [version for version in versions if version.schedule_id == schedule.pk]
+        in_force_at_start = [v for v in mine if v.effective_from <= period_start][-1:]
+        later = [v for v in mine if v.effective_from > period_start]
+        if in_force_at_start or later:
+            rates.by_code[schedule.code] = in_force_at_start + later
+    rates.first_code = next(iter(rates.by_code), None)
+    return rates
+
+
+def register_use(previous: Decimal, current: Decimal, *, dials: int, multiplier: Decimal):
+    """(HCF used between two readings of one register, whether it rolled over)."""
+    rolled_over = current < previous
+    used = current - previous + (Decimal(10) ** dials if rolled_over else 0)
+    return (used * multiplier).quantize(HUNDREDTHS), rolled_over
+
+
+def price_account(
+    account,
+    *,
+    period_start: datetime.date,
+    period_end: datetime.date,
+    schedule_versions: list[RateScheduleVersion],
+    previous_read,
+    current_read,
+    dwelling_units: int,
+    meter_size: str,
+    dials: int = 6,
+    multiplier: Decimal = Decimal(1),
+    zone: str | None = None,
+    cache: dict | None = None,
+) -> PricedBill:
+    """Price one account's bill (pure: no queries). Reads have .reading and .read_on.
+
+    `account` needs only .customer_class. schedule_versions are the versions in force over the
+    period (selected with their schedule), oldest first. Raises ValidationError for inputs the
+    rate engine refuses.
+    """
+    consumption, rolled_over = register_use(
+        Decimal(previous_read.reading),
+        Decimal(current_read.reading),
+        dials=dials,
+        multiplier=Decimal(multiplier),
+    )
+    key = (
+        tuple(version.pk for version in schedule_versions),
+        account.customer_class,
+        meter_size,
+        dwelling_units,
+        zone,
+        consumption,
+        period_start,
+        period_end,
+    )
+    calculation: BillCalculation | None = cache.get(key) if cache is not None else None
+    if calculation is None:
+        calculation = calculate_across_versions(
+            [
+                (version.effective_from, version.parsed, version_label(version))
+                for version in schedule_versions
+            ],
+            customer_class=account.customer_class,
+            meter_size=meter_size,
+            consumption=consumption,
+            period_start=period_start,
+            period_end=period_end,
+            dwelling_units=dwelling_units,
+            zone=zone,
+        )
+        if cache is not None:
+            cache[key] = calculation
+    in_force = [v for v in schedule_versions if v.effective_from <= period_end][-1]
+    estimated = bool(getattr(current_read, "estimated", False)) or bool(
+        getattr(previous_read, "estimated", False)
+    )
+    return PricedBill(
+        lines=calculation.lines,
+        total=calculation.total,
+        consumption=consumption,
+        estimated=estimated,
+        version=in_force,
+        rolled_over=rolled_over,
+    )
+
+
+def _read_point(row) -> ReadPoint:
+    read_id, _meter_id, read_on, reading, source, flags = row
+    estimated = source == MeterRead.Source.ESTIMATE or MeterRead.Flag.ESTIMATED in (flags or [])
+    return ReadPoint(read_id=read_id, read_on=read_on, reading=reading, estimated=estimated)
+
+
+def current_read_until(period: BillingPeriod) -> datetime.date:
+    return max(period.period_end, period.read_window_end)
+
+
+def load_chunk(account_ids, period: BillingPeriod) -> list[AccountInputs]:
+    """The inputs of a chunk of accounts, in account id order, in five queries whatever its size."""
+    account_ids = sorted(account_ids)
+    accounts = list(
+        ServiceAccount.objects.filter(pk__in=account_ids)
+        .order_by("pk")
+        .values_list(
+            "pk", "customer_class", "status", "start_date", "premise_id", "premise__dwelling_units"
+        )
+    )
+    premise_ids = {row[4] for row in accounts}
+    # The meter at each premise at the period's end (the latest installation wins).
+    installations = (
+        MeterInstallation.objects.filter(
+            premise_id__in=premise_ids, installed_on__lte=period.period_end
+        )
+        .filter(Q(removed_on__isnull=True) | Q(removed_on__gte=period.period_end))
+        .order_by("premise_id", "installed_on", "id")
+        .values_list(
+            "premise_id",
+            "meter_id",
+            "meter__size",
+            "meter__dials",
+            "meter__multiplier",
+            "installed_on",
+            "install_reading",
+        )
+    )
+    meter_at: dict[int, tuple] = {row[0]: row for row in installations}
+    until = current_read_until(period)
+    since = period.period_start - datetime.timedelta(days=PREVIOUS_READ_LOOKBACK_DAYS)
+    reads = (
+        MeterRead.objects.filter(
+            meter_id__in={row[1] for row in meter_at.values()},
+            superseded_by__isnull=True,
+            read_on__gte=since,
+            read_on__lte=until,
+        )
+        .order_by("meter_id", "read_on", "id")
+        .values_list("id", "meter_id", "read_on", "reading", "source", "flags")
+    )
+    reads_by_meter: dict[int, list] = {}
+    for row in reads:
+        reads_by_meter.setdefault(row[1], []).append(row)
+    history = _bill_history(account_ids, period)
+    balances = dict(
+        AccountBalance.objects.filter(service_account_id__in=account_ids).values_list(
+            "service_account_id", "balance"
+        )
+    )
+
+    chunk = []
+    for account_id, customer_class, status, start_date, premise_id, units in accounts:
+        installed = meter_at.get(premise_id)
+        typical_daily, typical_amount, bills_before = history.get(account_id, (None, None, 0))
+        values = {
+            "account_id": account_id,
+            "customer_class": customer_class,
+            "status": status,
+            "start_date": start_date,
+            "premise_id": premise_id,
+            "dwelling_units": units or 1,
+            "typical_daily_use": typical_daily,
+            "typical_amount": typical_amount,
+            "bills_before": bills_before,
+            "balance": balances.get(account_id, Decimal("0.00")),
+        }
+        if installed is not None:
+            _premise, meter_id, size, dials, multiplier, installed_on, install_reading = installed
+            current, previous = _bounding_reads(
+                reads_by_meter.get(meter_id, []), period, installed_on, install_reading
+            )
+            values.update(
+                meter_id=meter_id,
+                meter_size=size,
+                dials=dials,
+                multiplier=multiplier,
+                current_read=current,
+                previous_read=previous,
+            )
+        chunk.append(AccountInputs(**values))
+    return chunk
+
+
+def _bounding_reads(rows, period, installed_on, install_reading):
+    """(current read, previous read) of one meter for the period; (None, None) without reads."""
+    current_rows = [row for row in rows if row[2] > period.period_start and row[2] >= installed_on]
+    if not current_rows:
+        return None, None
+    current = _read_point(current_rows[-1])
+    before = [row for row in rows if row[2] < current.read_on and row[2] >= installed_on]
+    if before:
+        return current, _read_point(before[-1])
+    if installed_on < current.read_on:
+        return current, ReadPoint(read_id=None, read_on=installed_on, reading=install_reading)
+    return current, None
+
+
+def _bill_history(account_ids, period) -> dict[int, tuple]:
+    """account id -> (typical HCF a day, typical bill, bills before) from the last posted bills."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT account_id,
+                   avg(consumption / (period_end - period_start + 1)) FILTER (WHERE recent),
+                   avg(current_charges) FILTER (WHERE recent),
+                   count(*)
+            FROM (
+                SELECT account_id, consumption, current_charges, period_start, period_end,
+                       row_number() OVER (PARTITION BY account_id ORDER BY period_end DESC)
+                           <= %s AS recent
+                FROM billing_bill
+                WHERE account_id = ANY(%s) AND status = 'posted' AND period_start < %s
+            ) AS history
+            GROUP BY account_id
+            """,
+            [TYPICAL_BILLS, list(account_ids), period.period_start],
+        )
+        return {
+            account_id: (
+                Decimal(daily).quantize(Decimal("0.0001")) if daily is not None else None,
+                Decimal(amount).quantize(HUNDREDTHS) if amount is not None else None,
+                count,
+            )
+            for account_id, daily, amount, count in cursor.fetchall()
+        }

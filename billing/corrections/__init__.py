@@ -1,0 +1,1 @@
+"""Bill corrections (cancel and rebill) and account adjustments, leak adjustments included."""

@@ -1,0 +1,488 @@
+"""Corrections and adjustments: every write, keyword-only and transactional.
+
+Posted bills never change (DESIGN.md). `bill_cancel_and_rebill` reverses the bill's journal,
+marks it cancelled with the reason and posts a corrected bill that replaces it; both are kept.
+
+Adjustments move money only through the ledger:
+- a credit debits the revenue GL account of the adjusted charge and credits AR (the customer owes
+  less); a debit is the reverse. The GL account follows the reason code (ADJUSTMENT_GL below).
+- within the person's limit (district.policies.adjustment_limit_for) an adjustment posts at once;
+  over it, it waits for approval (kind "bill_adjustment"), and posts when a supervisor approves.
+"""
+
+import datetime
+import re
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from accounts.models import ServiceAccount
+from billing.bill_runs.calculation import PricedBill, price_account
+from billing.bill_runs.posting import REVENUE_BY_CATEGORY
+from billing.models import Adjustment, Bill, BillLine
+from billing.rate_selectors import versions_in_force
+from billing.rate_services import rate_version_lock
+from billing.reads.context import register_use
+from district.approvals.models import ApprovalRequest
+from district.approvals.services import approval_request_create
+from district.ledger.models import Journal
+from district.ledger.selectors import RECEIVABLE_PURPOSE
+from district.ledger.services import Line, journal_post, journal_reverse
+from district.money import ZERO, format_money, parse_money
+from district.policies import adjustment_limit_for
+from district.roles import Perm
+from field_ops.models import MeterRead
+from field_ops.services import read_correct
+
+ADJUSTMENT_KIND = "bill_adjustment"
+LEAK_KIND = "leak_adjustment"
+
+# Which revenue GL account an adjustment moves, by reason code.
+ADJUSTMENT_GL = {
+    Adjustment.Reason.LEAK: "water_sales_volumetric",
+    Adjustment.Reason.METER_ERROR: "water_sales_volumetric",
+    Adjustment.Reason.BILLING_ERROR: "water_sales_fixed",
+    Adjustment.Reason.FEE_WAIVER: "fees_late",
+    Adjustment.Reason.GOODWILL: "water_sales_fixed",
+    Adjustment.Reason.CORRECTION: "water_sales_fixed",
+}
+
+_REBILL_NUMBER = re.compile(r"^(?P<base>.+)-R(?P<n>\d+)$")
+
+
+# -- cancel and rebill
+
+
+def _rebill_number(number: str) -> str:
+    match = _REBILL_NUMBER.match(number)
+    if match:
+        return f"{match['base']}-R{int(match['n']) + 1}"
+    return f"{number}-R1"
+
+
+def _bill_journal_lines(*, account_id: int, lines: list[BillLine]) -> list[Line]:
+    by_gl: dict[str, Decimal] = {}
+    for line in lines:
+        gl = REVENUE_BY_CATEGORY.get(line.category)
+        if gl is None:
+            raise ValidationError(
+                f"The bill line “{line.description}” has a charge category ({line.category}) "
+                "that no GL account is set up for."
+            )
+        by_gl[gl] = by_gl.get(gl, ZERO) + line.amount
+    total = sum(by_gl.values(), ZERO)
+    if total == 0:
+        raise ValidationError("The corrected bill comes to $0.00; there is nothing to post.")
+    posting = [Line(RECEIVABLE_PURPOSE, total, account_id, "Corrected bill")]
+    posting += [Line(gl, -amount, None, "") for gl, amount in sorted(by_gl.items()) if amount]
+    return posting
+
+
+def _check_reads(*, bill: Bill, current_read) -> None:
+    """The corrected read must follow the bill's previous read on the same meter."""
+    previous = bill.previous_read
+    if previous is None or current_read is None:
+        raise ValidationError("This bill has no meter reads to recalculate it from.")
+    if current_read.meter_id != previous.meter_id:
+        raise ValidationError(
+            {"corrected_read": "The corrected read is of another meter than the bill's reads."}
+        )
+    if current_read.read_on < previous.read_on:
+        raise ValidationError(
+            {"corrected_read": "The corrected read is dated before the bill's previous read."}
+        )
+    if register_use(previous.reading, current_read.reading, dials=current_read.meter.dials) is None:
+        raise ValidationError(
+            {
+                "corrected_read": (
+                    f"The corrected reading {current_read.reading} is below the previous "
+                    f"reading {previous.reading}."
+                )
+            }
+        )
+
+
+def _price(*, bill: Bill, current_read) -> PricedBill:
+    """The corrected charges, priced as a bill run prices them (billing.bill_runs.calculation)."""
+    if bill.rate_version_id is None:
+        raise ValidationError(
+            "This bill records no rate version, so it cannot be recalculated; "
+            "use an adjustment instead."
+        )
+    _check_reads(bill=bill, current_read=current_read)
+    meter = current_read.meter
+    versions = versions_in_force(
+        schedule=bill.rate_version.schedule,
+        period_start=bill.period_start,
+        period_end=bill.period_end,
+    )
+    if not versions:
+        raise ValidationError("No rate version is in force for this bill's period.")
+    return price_account(
+        bill.account,
+        period_start=bill.period_start,
+        period_end=bill.period_end,
+        schedule_versions=versions,
+        previous_read=bill.previous_read,
+        current_read=current_read,
+        dwelling_units=bill.account.premise.dwelling_units,
+        meter_size=meter.size,
+        dials=meter.dials,
+        multiplier=meter.multiplier,
+    )
+
+
+@transaction.atomic
+def bill_cancel_and_rebill(
+    *, bill: Bill, by, reason: str, idempotency_key: str, corrected_read=None
+) -> Bill:
+    """Cancel a posted bill (a reversing journal) and post the corrected bill that replaces it.
+
+    The corrected bill has the same period, is priced as a bill run prices it
+    (billing.bill_runs.calculation.price_account; with the corrected read when given),
+    is numbered after the old one ("-R1", "-R2"...), and is billed today with as many days to pay
+    as the old bill gave. A repeated key returns the corrected bill of the first request.
+    """
+    if not by.has_perm(Perm.ADJUST_BILLS):
+        raise ValidationError("Your role cannot correct bills; ask a CSR II or a supervisor.")
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": "Say why the bill is being corrected."})
+    if len(reason) > 255:
+        raise ValidationError({"reason": "Keep the reason under 255 characters."})
+    if not idempotency_key:
+        raise ValidationError("A request key is required.")
+    # Lock the account, then the bill (the stable order of every billing write).
+    ServiceAccount.objects.select_for_update().filter(pk=bill.account_id).first()
+    old = (
+        Bill.objects.select_for_update(of=("self",))
+        .select_related("account__premise", "rate_version__schedule", "previous_read__meter")
+        .select_related("current_read__meter")
+        .get(pk=bill.pk)
+    )
+    reversal_key = f"{idempotency_key}:reverse"
+    if old.status == Bill.Status.CANCELLED:
+        replacement = Bill.objects.filter(replaces=old).first()
+        if (
+            replacement is not None
+            and Journal.objects.filter(
+                idempotency_key=reversal_key, reverses_id=old.journal_id
+            ).exists()
+        ):
+            return replacement  # the same request again
+        raise ValidationError(f"Bill {old} was already cancelled.")
+    if old.status != Bill.Status.POSTED:
+        raise ValidationError(
+            "Only a posted bill can be cancelled and rebilled; this one is "
+            f"{old.get_status_display().lower()} (correct it in its bill run)."
+        )
+    current_read = corrected_read if corrected_read is not None else old.current_read
+    priced = _price(bill=old, current_read=current_read)
+
+    journal_reverse(
+        journal=Journal.objects.get(pk=old.journal_id),
+        by=by,
+        reason=f"Bill {old.number} cancelled: {reason}",
+        idempotency_key=reversal_key,
+    )
+    old.status = Bill.Status.CANCELLED
+    old.cancel_reason = reason
+    old.save(update_fields=["status", "cancel_reason"])
+
+    today = timezone.localdate()
+    new = Bill.objects.create(
+        account=old.account,
+        run=None,
+        kind=Bill.Kind.REBILL,
+        status=Bill.Status.CALCULATED,
+        period_start=old.period_start,
+        period_end=old.period_end,
+        bill_date=today,
+        due_date=today + datetime.timedelta(days=(old.due_date - old.bill_date).days),
+        rate_version=priced.version,
+        previous_read=old.previous_read,
+        current_read=current_read,
+        consumption=priced.consumption,
+        estimated=MeterRead.Source.ESTIMATE in {old.previous_read.source, current_read.source},
+        current_charges=priced.total,
+        previous_balance=old.previous_balance,
+        amount_due=old.previous_balance + priced.total,
+        replaces=old,
+    )
+    lines = BillLine.objects.bulk_create(
+        [
+            BillLine(
+                bill=new,
+                position=position,
+                code=line.code[:40],
+                category=line.category,
+                description=line.description[:200],
+                quantity=line.quantity,
+                unit=line.unit[:10],
+                rate=line.rate,
+                amount=line.amount,
+                version_label=(line.version or "")[:60],
+                proration_note=(line.proration or "")[:120],
+            )
+            for position, line in enumerate(priced.lines, start=1)
+        ]
+    )
+    journal = journal_post(
+        kind=Journal.Kind.BILL,
+        memo=f"Corrected bill {_rebill_number(old.number)} replacing {old.number}"[:255],
+        lines=_bill_journal_lines(account_id=old.account_id, lines=lines),
+        by=by,
+        idempotency_key=f"{idempotency_key}:rebill",
+        source=new,
+    )
+    rate_version_lock(version=priced.version)
+    new.number = _rebill_number(old.number)
+    new.journal_id = journal.pk
+    new.status = Bill.Status.POSTED
+    new.posted_at = timezone.now()
+    new.save(update_fields=["number", "journal_id", "status", "posted_at"])
+    return new
+
+
+# -- adjustments
+
+
+def adjustment_gl(reason: str) -> str:
+    return ADJUSTMENT_GL[reason]
+
+
+def _adjustment_lines(adjustment: Adjustment) -> list[Line]:
+    signed = (
+        adjustment.amount
+        if adjustment.direction == Adjustment.Direction.DEBIT
+        else -adjustment.amount
+    )
+    memo = f"{adjustment.get_reason_display()}: {adjustment.memo}"[:255]
+    return [
+        Line(RECEIVABLE_PURPOSE, signed, adjustment.account_id, memo),
+        Line(adjustment_gl(adjustment.reason), -signed, None, memo),
+    ]
+
+
+def _post(adjustment: Adjustment, *, by) -> Adjustment:
+    journal = journal_post(
+        kind=Journal.Kind.ADJUSTMENT,
+        memo=f"{adjustment.get_direction_display()} adjustment: {adjustment.memo}"[:255],
+        lines=_adjustment_lines(adjustment),
+        by=by,
+        idempotency_key=f"adjustment:{adjustment.pk}",
+        source=adjustment,
+    )
+    adjustment.journal_id = journal.pk
+    adjustment.status = Adjustment.Status.POSTED
+    adjustment.save(update_fields=["journal_id", "status"])
+    return adjustment
+
+
+def will_need_approval(*, by, amount: Decimal) -> bool:
+    """Whether an adjustment of this amount by this person waits for approval."""
+    limit = adjustment_limit_for(by)
+    return limit is not None and amount > limit
+
+
+def _clean(*, account, direction, reason, amount, memo, bill) -> tuple[Decimal, str]:
+    errors = {}
+    if direction not in Adjustment.Direction.values:
+        errors["direction"] = "Choose credit or debit."
+    if reason not in Adjustment.Reason.values:
+        errors["reason"] = "Choose a reason code."
+    value = None
+    try:
+        value = parse_money(amount)
+    except ValidationError as error:
+        errors["amount"] = error.messages
+    else:
+        if value <= 0:
+            errors["amount"] = "Enter an amount above $0.00 (choose credit or debit for the sign)."
+        elif value > Decimal("9999999999.99"):
+            errors["amount"] = "The amount is too large."
+    memo = (memo or "").strip()
+    if not memo:
+        errors["memo"] = "Say what the adjustment is for."
+    elif len(memo) > 255:
+        errors["memo"] = "Keep the memo under 255 characters."
+    if bill is not None and bill.account_id != account.pk:
+        errors["bill"] = "That bill belongs to another account."
+    if errors:
+        raise ValidationError(errors)
+    return value, memo
+
+
+def _existing(idempotency_key: str, *, account, by) -> Adjustment | None:
+    existing = Adjustment.objects.filter(idempotency_key=idempotency_key).first()
+    if existing is not None and (
+        existing.account_id != account.pk or existing.requested_by_id != by.pk
+    ):
+        raise ValidationError("That request key was already used for another adjustment.")
+    return existing
+
+
+def _insert(adjustment: Adjustment, *, account, by) -> tuple[Adjustment, bool]:
+    """Save a new adjustment, or return the first one of its key (the unique constraint decides)."""
+    try:
+        with transaction.atomic():
+            adjustment.save()
+    except IntegrityError:
+        existing = _existing(adjustment.idempotency_key, account=account, by=by)
+        if existing is None:
+            raise
+        return existing, False
+    return adjustment, True
+
+
+@transaction.atomic
+def adjustment_create(
+    *, account, direction, reason, amount, memo, by, idempotency_key, bill=None
+) -> Adjustment:
+    """Credit or debit an account: posts within the person's limit, otherwise goes to approval.
+
+    A repeated key returns the first adjustment (nothing new written).
+    """
+    if not by.has_perm(Perm.EDIT_ACCOUNTS):
+        raise ValidationError("Your role cannot adjust accounts.")
+    if not idempotency_key:
+        raise ValidationError("A request key is required.")
+    existing = _existing(idempotency_key, account=account, by=by)
+    if existing is not None:
+        return existing
+    value, memo = _clean(
+        account=account, direction=direction, reason=reason, amount=amount, memo=memo, bill=bill
+    )
+    if reason == Adjustment.Reason.LEAK:
+        raise ValidationError(
+            {"reason": "Leak adjustments are worked out on the leak adjustment page."}
+        )
+    ServiceAccount.objects.select_for_update().filter(pk=account.pk).first()
+    needs_approval = will_need_approval(by=by, amount=value)
+    adjustment, created = _insert(
+        Adjustment(
+            account=account,
+            bill=bill,
+            direction=direction,
+            reason=reason,
+            amount=value,
+            memo=memo,
+            status=Adjustment.Status.PENDING_APPROVAL,
+            idempotency_key=idempotency_key,
+            requested_by=by,
+        ),
+        account=account,
+        by=by,
+    )
+    if not created:
+        return adjustment
+    if not needs_approval:
+        return _post(adjustment, by=by)
+    request = approval_request_create(
+        kind=ADJUSTMENT_KIND,
+        by=by,
+        reason=f"{adjustment.get_direction_display()} of {format_money(value)} on account "
+        f"{account.number} ({adjustment.get_reason_display().lower()}): {memo}",
+        amount=value,
+        payload={"adjustment_id": adjustment.pk, "account": account.number},
+        target=adjustment,
+        idempotency_key=f"adjustment-approval:{idempotency_key}"[:120],
+    )
+    adjustment.approval_request_id = request.pk
+    adjustment.save(update_fields=["approval_request_id"])
+    return adjustment
+
+
+def file_for_approval(*, adjustment: Adjustment, kind: str, by, reason: str) -> Adjustment:
+    """Attach an approval request to a saved pending adjustment (used by leak adjustments)."""
+    request = approval_request_create(
+        kind=kind,
+        by=by,
+        reason=reason,
+        amount=adjustment.amount,
+        payload={"adjustment_id": adjustment.pk, "account": adjustment.account.number},
+        target=adjustment,
+        idempotency_key=f"adjustment-approval:{adjustment.idempotency_key}"[:120],
+    )
+    adjustment.approval_request_id = request.pk
+    adjustment.save(update_fields=["approval_request_id"])
+    return adjustment
+
+
+def _pending_for(request: ApprovalRequest) -> Adjustment:
+    adjustment_id = (request.payload or {}).get("adjustment_id")
+    adjustment = (
+        Adjustment.objects.select_for_update()
+        .select_related("account")
+        .filter(pk=adjustment_id, approval_request_id=request.pk)
+        .first()
+    )
+    if adjustment is None:
+        raise ValidationError("The adjustment of this request no longer exists.")
+    if adjustment.status != Adjustment.Status.PENDING_APPROVAL:
+        raise ValidationError(
+            f"The adjustment is already {adjustment.get_status_display().lower()}."
+        )
+    return adjustment
+
+
+def adjustment_approve(request: ApprovalRequest, by) -> dict:
+    """Approval handler: post the adjustment's journal (inside the decision's transaction)."""
+    ServiceAccount.objects.select_for_update().filter(
+        pk=Adjustment.objects.filter(pk=(request.payload or {}).get("adjustment_id")).values(
+            "account_id"
+        )[:1]
+    ).first()
+    adjustment = _post(_pending_for(request), by=by)
+    return {"adjustment_id": adjustment.pk, "journal_id": adjustment.journal_id}
+
+
+def adjustment_reject(request: ApprovalRequest, by) -> None:
+    """Rejection (or withdrawal) handler: the adjustment is marked rejected; nothing posts."""
+    adjustment = _pending_for(request)
+    adjustment.status = Adjustment.Status.REJECTED
+    adjustment.save(update_fields=["status"])
+
+
+def adjustment_describe(request: ApprovalRequest) -> str:
+    payload = request.payload or {}
+    return f"Adjustment {payload.get('adjustment_id')} on account {payload.get('account', '')}"
+
+
+def _replacement_for_key(*, bill: Bill, idempotency_key: str) -> Bill | None:
+    if Journal.objects.filter(
+        idempotency_key=f"{idempotency_key}:reverse", reverses_id=bill.journal_id
+    ).exists():
+        return Bill.objects.filter(replaces_id=bill.pk).first()
+    return None
+
+
+@transaction.atomic
+def bill_correct_read_and_rebill(
+    *, bill: Bill, reading, by, reason: str, idempotency_key: str
+) -> Bill:
+    """The rebill page's action with a corrected reading: record the corrected read (it
+    supersedes the bill's read, field_ops.read_correct), then cancel and rebill with it."""
+    if not by.has_perm(Perm.ADJUST_BILLS):
+        raise ValidationError("Your role cannot correct bills; ask a CSR II or a supervisor.")
+    again = _replacement_for_key(bill=bill, idempotency_key=idempotency_key)
+    if again is not None:
+        return again
+    if bill.status != Bill.Status.POSTED:
+        raise ValidationError("Only a posted bill can be cancelled and rebilled.")
+    if bill.current_read_id is None:
+        raise ValidationError({"corrected_reading": "This bill has no read to correct."})
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": "Say why the bill is being corrected."})
+    try:
+        corrected = read_correct(read=bill.current_read, reading=reading, by=by, reason=reason)
+    except ValidationError as error:
+        if hasattr(error, "error_dict") and "reading" in error.error_dict:
+            raise ValidationError({"corrected_reading": error.error_dict["reading"]}) from None
+        raise
+    return bill_cancel_and_rebill(
+        bill=bill, by=by, reason=reason, idempotency_key=idempotency_key, corrected_read=corrected
+    )

@@ -1,0 +1,35 @@
+"""Staff pages of a bill: the detail page, its PDF, and "why is this bill high?". Thin."""
+
+from django.http import HttpResponse
+from django.shortcuts import render
+
+from billing.documents.pdf import bill_pdf_file
+from billing.documents.selectors import bill_document, bill_for_document, why_high
+from district.access import staff_view
+from district.roles import Perm
+
+
+@staff_view(Perm.VIEW_ACCOUNTS)
+def bill_detail(request, bill_id: int):
+    bill = bill_for_document(bill_id)
+    return render(
+        request, "billing/bills/bill_detail.html", {"doc": bill_document(bill), "bill": bill}
+    )
+
+
+@staff_view(Perm.VIEW_ACCOUNTS)
+def bill_pdf_view(request, bill_id: int):
+    bill = bill_for_document(bill_id)
+    content = bill_pdf_file(bill)
+    name = f"bill-{bill.number}.pdf" if bill.number else f"draft-bill-{bill.pk}.pdf"
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{name}"'
+    # A draft changes until it posts: never cached.
+    response["Cache-Control"] = "private, no-store" if not bill.pdf else "private, max-age=3600"
+    return response
+
+
+@staff_view(Perm.VIEW_ACCOUNTS)
+def bill_why_high(request, bill_id: int):
+    bill = bill_for_document(bill_id)
+    return render(request, "billing/bills/why_high.html", {"why": why_high(bill), "bill": bill})

@@ -1,0 +1,420 @@
+"""Bill runs: chunked calculation, resumption, audit exceptions and actions, posting."""
+
+import datetime
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from billing.bill_runs import calculation, services
+from billing.models import Bill, BillException, BillingCycle, BillingPeriod, BillLine, BillRun
+from billing.rate_services import rate_version_load
+from district import roles
+from district.ledger.models import AccountBalance, Journal, JournalLine
+from district.ledger.selectors import account_balance, ledger_problems
+from district.ledger.services import Line, journal_post
+from field_ops.models import WorkOrder
+from field_ops.work_orders.services import work_order_complete
+from tests import factories
+
+D = datetime.date
+EXAMPLE = Path(__file__).resolve().parents[2] / "docs" / "examples" / "district-water.yaml"
+Kind = BillException.Kind
+
+
+@pytest.fixture
+def rates(db):
+    version, _ = rate_version_load(source=EXAMPLE.read_text(), by=None)
+    return version
+
+
+@pytest.fixture
+def period(db):
+    cycle = BillingCycle.objects.create(
+        code="M1", name="Monthly 1", frequency="monthly", routes=["R01"]
+    )
+    return BillingPeriod.objects.create(
+        cycle=cycle,
+        period_start=D(2026, 1, 1),
+        period_end=D(2026, 1, 31),
+        read_window_start=D(2026, 1, 27),
+        read_window_end=D(2026, 1, 31),
+        bill_date=D(2026, 2, 3),
+        due_date=D(2026, 2, 24),
+        status=BillingPeriod.Status.SCHEDULED,
+    )
+
+
+def _account(*, used=Decimal("10"), previous=Decimal("100"), current_read=True, **account):
+    premise = factories.PremiseFactory(route="R01")
+    installation = factories.MeterInstallationFactory(premise=premise)
+    factories.MeterReadFactory(meter=installation.meter, read_on=D(2025, 12, 30), reading=previous)
+    if current_read:
+        factories.MeterReadFactory(
+            meter=installation.meter, read_on=D(2026, 1, 29), reading=previous + used
+        )
+    return factories.ServiceAccountFactory(premise=premise, **account)
+
+
+@pytest.fixture
+def biller(make_user):
+    return make_user(roles.CSR_II)
+
+
+@pytest.fixture
+def supervisor(make_user):
+    return make_user(roles.SUPERVISOR)
+
+
+def _run(period, biller, *, chunk_size=2):
+    run = services.bill_run_create(period=period, by=biller)
+    return services.bill_run_calculate(run_id=run.pk, chunk_size=chunk_size)
+
+
+def _post(run, by, override_reason=""):
+    services.bill_run_post(run_id=run.pk, by=by, override_reason=override_reason)
+    # The posting task is queued on commit; the test transaction never commits, so run it here.
+    return services.bill_run_post_bills(run_id=run.pk, by=by)
+
+
+# -- calculation
+
+
+def test_chunked_calculation_gives_one_bill_per_account(rates, period, biller):
+    # given five accounts, calculated two at a time
+    accounts = [_account(used=Decimal(n + 5)) for n in range(5)]
+    # when
+    run = _run(period, biller, chunk_size=2)
+    # then
+    assert run.status == BillRun.Status.AUDIT
+    assert run.accounts_total == 5 and run.bills_calculated == 5
+    assert sorted(Bill.objects.values_list("account_id", flat=True)) == sorted(
+        a.pk for a in accounts
+    )
+    bill = Bill.objects.get(account=accounts[0])
+    assert bill.consumption == Decimal("5.00")
+    assert bill.rate_version == rates
+    lines = list(BillLine.objects.filter(bill=bill))
+    assert lines and sum(line.amount for line in lines) == bill.current_charges
+
+
+def test_a_killed_run_calculated_again_twice_still_has_one_bill_per_account(rates, period, biller):
+    # given a run whose first chunk ran before the worker died
+    accounts = [_account() for _ in range(5)]
+    run = services.bill_run_create(period=period, by=biller)
+    BillRun.objects.filter(pk=run.pk).update(status=BillRun.Status.CALCULATING, accounts_total=5)
+    services.bill_run_calculate_chunk(run_id=run.pk, account_ids=[a.pk for a in accounts[:2]])
+    # a redelivered copy of the same chunk
+    services.bill_run_calculate_chunk(run_id=run.pk, account_ids=[a.pk for a in accounts[:2]])
+    assert Bill.objects.count() == 2
+    # when calculate runs again, twice
+    services.bill_run_calculate(run_id=run.pk, chunk_size=2)
+    run = services.bill_run_calculate(run_id=run.pk, chunk_size=3)
+    # then
+    assert run.status == BillRun.Status.AUDIT
+    assert Bill.objects.count() == 5
+    assert Bill.objects.values("account_id").distinct().count() == 5
+    assert run.bills_calculated == 5  # recomputed, not incremented
+    assert BillLine.objects.values("bill_id").distinct().count() == 5
+
+
+def test_price_account_is_pure_and_prices_the_use(rates, django_assert_num_queries):
+    # given
+    previous = calculation.ReadPoint(read_id=None, read_on=D(2025, 12, 30), reading=Decimal(100))
+    current = calculation.ReadPoint(read_id=None, read_on=D(2026, 1, 29), reading=Decimal(112))
+
+    class Account:
+        customer_class = "residential"
+
+    # when
+    with django_assert_num_queries(0):
+        priced = calculation.price_account(
+            Account(),
+            period_start=D(2026, 1, 1),
+            period_end=D(2026, 1, 31),
+            schedule_versions=[rates],
+            previous_read=previous,
+            current_read=current,
+            dwelling_units=1,
+            meter_size="5/8",
+        )
+    # then
+    assert priced.consumption == Decimal("12.00")
+    assert priced.total == sum(line.amount for line in priced.lines)
+    assert priced.version == rates and not priced.estimated
+
+
+@pytest.mark.parametrize("size", [3, 7])
+def test_the_query_count_of_a_chunk_does_not_grow_with_its_size(
+    rates, period, biller, size, django_assert_num_queries
+):
+    # given a run in calculation, and a chunk of `size` accounts
+    accounts = [_account() for _ in range(size)]
+    run = services.bill_run_create(period=period, by=biller)
+    BillRun.objects.filter(pk=run.pk).update(status=BillRun.Status.CALCULATING)
+    # when / then: the same number of queries for 3 and 7 accounts
+    with django_assert_num_queries(15):
+        services.bill_run_calculate_chunk(run_id=run.pk, account_ids=[a.pk for a in accounts])
+    assert Bill.objects.count() == size
+
+
+# -- audit
+
+
+def _kinds(account):
+    return set(BillException.objects.filter(account=account).values_list("kind", flat=True))
+
+
+def test_the_audit_finds_each_kind(rates, period, biller):
+    # given accounts that should each raise one kind of exception
+    zero = _account(used=Decimal(0))
+    missing = _account(current_read=False)
+    big = _account(used=Decimal(900))
+    pending = _account(status="pending_final")
+    credit = _account()
+    journal_post(
+        kind="payment",
+        memo="Overpayment",
+        lines=[
+            Line("cash_in_bank", Decimal("50.00")),
+            Line("ar_customers", Decimal("-50.00"), credit.pk),
+        ],
+        by=None,
+        idempotency_key="overpay",
+    )
+    other_cycle = _account(billing_cycle="M9")
+    # a history of posted bills makes high/low/over-typical meaningful
+    usual = _account(used=Decimal(100))
+    low = _account(used=Decimal(1))
+    for account in (usual, low):
+        Bill.objects.create(
+            account=account,
+            status=Bill.Status.POSTED,
+            number=f"OLD-{account.pk}",
+            journal_id=1,
+            period_start=D(2025, 12, 1),
+            period_end=D(2025, 12, 30),
+            bill_date=D(2026, 1, 3),
+            due_date=D(2026, 1, 24),
+            consumption=Decimal(10),
+            current_charges=Decimal("60.00"),
+        )
+    estimated_account = _account(current_read=False)
+    meter = estimated_account.premise.installations.get().meter
+    factories.MeterReadFactory(
+        meter=meter, read_on=D(2026, 1, 29), reading=Decimal(110), source="estimate"
+    )
+    # when
+    run = _run(period, biller)
+    # then
+    assert Kind.ZERO_USE in _kinds(zero)
+    assert Kind.MISSING_READ in _kinds(missing)
+    assert not Bill.objects.filter(account=missing).exists()
+    assert Kind.AMOUNT_OVER in _kinds(big)
+    assert Kind.FIRST_BILL in _kinds(big)
+    assert Kind.FINAL_BILL in _kinds(pending)
+    assert Kind.CREDIT_BALANCE in _kinds(credit)
+    assert Kind.NEVER_BILLED in _kinds(other_cycle)
+    assert {Kind.HIGH_USE, Kind.OVER_TYPICAL} <= _kinds(usual)
+    assert Kind.LOW_USE in _kinds(low) and Kind.FIRST_BILL not in _kinds(low)
+    assert Kind.ESTIMATED in _kinds(estimated_account)
+    assert Bill.objects.get(account=estimated_account).estimated
+    assert run.exceptions_open == BillException.objects.filter(status="open").count()
+    assert BillException.objects.get(account=missing, kind=Kind.MISSING_READ).blocking
+    assert not BillException.objects.get(account=zero, kind=Kind.ZERO_USE).blocking
+
+
+def test_a_reading_below_the_last_is_an_exception(rates, period, biller):
+    # given a register that went from 999,990 to 5 (a six-dial rollover, or a misread)
+    premise = factories.PremiseFactory(route="R01")
+    installation = factories.MeterInstallationFactory(premise=premise)
+    factories.MeterReadFactory(meter=installation.meter, read_on=D(2025, 12, 30), reading=999990)
+    factories.MeterReadFactory(meter=installation.meter, read_on=D(2026, 1, 29), reading=5)
+    account = factories.ServiceAccountFactory(premise=premise)
+    # when
+    _run(period, biller)
+    # then
+    assert Kind.BELOW_LAST in _kinds(account)
+    assert Bill.objects.get(account=account).consumption == Decimal("15.00")
+
+
+# -- actions
+
+
+def test_accept_and_hold(rates, period, biller):
+    # given
+    big, other = _account(used=Decimal(900)), _account(used=Decimal(800))
+    run = _run(period, biller)
+    first = BillException.objects.get(account=big, kind=Kind.AMOUNT_OVER)
+    second = BillException.objects.get(account=other, kind=Kind.AMOUNT_OVER)
+    # when
+    services.bill_exception_accept(exception_id=first.pk, by=biller, note="Pool fill")
+    services.bill_exception_hold(exception_id=second.pk, by=biller)
+    # then
+    first.refresh_from_db()
+    assert first.status == "accepted" and first.resolved_by == biller and first.note == "Pool fill"
+    assert Bill.objects.get(account=other).status == Bill.Status.HELD
+    run.refresh_from_db()
+    assert run.exceptions_open == BillException.objects.filter(run=run, status="open").count()
+
+
+def test_a_csr_one_cannot_clear_exceptions(rates, period, biller, make_user):
+    big = _account(used=Decimal(900))
+    _run(period, biller)
+    exception = BillException.objects.get(account=big, kind=Kind.AMOUNT_OVER)
+    with pytest.raises(ValidationError):
+        services.bill_exception_accept(exception_id=exception.pk, by=make_user(roles.CSR_I))
+    exception.refresh_from_db()
+    assert exception.status == "open" and exception.resolved_by is None
+
+
+def test_correcting_the_read_recalculates_the_bill(rates, period, biller):
+    # given a misread: 900 HCF instead of 9
+    big = _account(used=Decimal(900))
+    _run(period, biller)
+    exception = BillException.objects.get(account=big, kind=Kind.AMOUNT_OVER)
+    before = Bill.objects.get(account=big)
+    # when
+    services.bill_exception_correct_read(
+        exception_id=exception.pk, by=biller, reading="109", reason="Misread digit"
+    )
+    # then
+    bill = Bill.objects.get(account=big)
+    assert bill.pk == before.pk and bill.consumption == Decimal("9.00")
+    assert bill.current_charges < before.current_charges
+    assert bill.current_read_id != before.current_read_id
+    assert sum(line.amount for line in bill.lines.all()) == bill.current_charges
+    exception.refresh_from_db()
+    assert exception.status == "resolved"
+    assert not BillException.objects.filter(
+        account=big, kind=Kind.AMOUNT_OVER, status="open"
+    ).exists()
+
+
+def test_a_re_read_order_replaces_the_read_and_recalculates_the_held_bill(
+    rates, period, biller, make_user
+):
+    # given a high bill sent for a re-read
+    big = _account(used=Decimal(900))
+    _run(period, biller)
+    exception = BillException.objects.get(account=big, kind=Kind.AMOUNT_OVER)
+    services.bill_exception_request_order(
+        exception_id=exception.pk, by=biller, order_type="re_read"
+    )
+    exception.refresh_from_db()
+    order = exception.work_order
+    assert order.order_type == WorkOrder.Type.RE_READ and order.origin == "bill_audit"
+    assert Bill.objects.get(account=big).status == Bill.Status.HELD
+    # when the technician completes it: the register confirms the high use
+    technician = make_user(roles.SUPERVISOR)  # leads the field crew: may complete any order
+    WorkOrder.objects.filter(pk=order.pk).update(status="dispatched", assigned_to=technician)
+    order.refresh_from_db()
+    work_order_complete(work_order=order, by=technician, data={"reading": "1001"})
+    # then
+    bill = Bill.objects.get(account=big)
+    assert bill.status == Bill.Status.CALCULATED
+    assert bill.consumption == Decimal("901.00")
+    order.refresh_from_db()
+    assert bill.current_read_id == order.completion["meter_read_id"]
+    exception.refresh_from_db()
+    assert exception.status == "resolved"
+
+
+# -- posting
+
+
+def test_posting_is_refused_while_blocking_exceptions_are_open(rates, period, biller):
+    # given
+    _account(used=Decimal(900))
+    run = _run(period, biller)
+    # when / then
+    with pytest.raises(ValidationError, match="blocking"):
+        services.bill_run_post(run_id=run.pk, by=biller)
+    with pytest.raises(ValidationError, match="supervisor"):
+        services.bill_run_post(run_id=run.pk, by=biller, override_reason="Need it out")
+    run.refresh_from_db()
+    assert run.status == BillRun.Status.AUDIT and not run.override_reason
+    assert not Journal.objects.exists()
+    assert not Bill.objects.filter(status="posted").exists()
+
+
+def test_a_supervisor_posts_with_an_override_and_the_books_balance(
+    rates, period, biller, supervisor
+):
+    # given a run with a blocking exception, a held bill and two ordinary bills
+    big = _account(used=Decimal(900))
+    held = _account(used=Decimal(800))
+    plain = [_account(), _account(used=Decimal(20))]
+    run = _run(period, biller)
+    services.bill_exception_hold(
+        exception_id=BillException.objects.get(account=held, kind=Kind.AMOUNT_OVER).pk, by=biller
+    )
+    # when
+    run = _post(run, supervisor, override_reason="Reviewed by phone with the customer")
+    # then
+    assert run.status == BillRun.Status.POSTED
+    assert run.override_by == supervisor
+    posted = Bill.objects.filter(status="posted").order_by("pk")
+    assert {bill.account_id for bill in posted} == {big.pk, *(a.pk for a in plain)}
+    assert Bill.objects.get(account=held).status == Bill.Status.HELD
+    assert len({bill.number for bill in posted}) == 3
+    assert all(bill.number.startswith("B2601-") for bill in posted)
+    for bill in posted:
+        journal = Journal.objects.get(pk=bill.journal_id)
+        assert journal.kind == "bill" and journal.idempotency_key == f"bill:{bill.pk}"
+        lines = JournalLine.objects.filter(journal=journal)
+        assert sum(line.amount for line in lines) == 0
+        assert account_balance(bill.account_id) == bill.current_charges == bill.amount_due
+    assert ledger_problems() == []
+    rates.refresh_from_db()
+    assert rates.locked
+    period.refresh_from_db()
+    assert period.status == BillingPeriod.Status.BILLED
+
+
+def test_posting_twice_posts_once(rates, period, biller, supervisor):
+    # given a clean run, posted
+    accounts = [_account() for _ in range(3)]
+    run = _run(period, biller)
+    for exception in BillException.objects.filter(run=run, blocking=True):
+        services.bill_exception_accept(exception_id=exception.pk, by=biller)
+    run = _post(run, biller)
+    journals, balances = (
+        Journal.objects.count(),
+        dict(AccountBalance.objects.values_list("service_account_id", "balance")),
+    )
+    numbers = list(Bill.objects.order_by("pk").values_list("number", flat=True))
+    # when posted again (service and task)
+    again = services.bill_run_post(run_id=run.pk, by=biller)
+    services.bill_run_post_bills(run_id=run.pk, by=biller)
+    # then nothing new
+    assert again.status == BillRun.Status.POSTED
+    assert Journal.objects.count() == journals == len(accounts)
+    assert dict(AccountBalance.objects.values_list("service_account_id", "balance")) == balances
+    assert list(Bill.objects.order_by("pk").values_list("number", flat=True)) == numbers
+    assert ledger_problems() == []
+
+
+def test_previous_balance_and_amount_due(rates, period, biller):
+    # given an account owing 40.00 from before
+    account = _account()
+    journal_post(
+        kind="opening_balance",
+        memo="Conversion",
+        lines=[
+            Line("ar_customers", Decimal("40.00"), account.pk),
+            Line("opening_balances", Decimal("-40.00")),
+        ],
+        by=None,
+        idempotency_key="open-1",
+    )
+    run = _run(period, biller)
+    for exception in BillException.objects.filter(run=run, blocking=True):
+        services.bill_exception_accept(exception_id=exception.pk, by=biller)
+    # when
+    _post(run, biller)
+    # then
+    bill = Bill.objects.get(account=account)
+    assert bill.previous_balance == Decimal("40.00")
+    assert bill.amount_due == Decimal("40.00") + bill.current_charges
