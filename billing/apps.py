@@ -12,6 +12,7 @@ class BillingConfig(AppConfig):
     def ready(self):
         import billing.corrections.registrations  # noqa: F401 (approval kinds, panels)
         import billing.documents.panels  # noqa: F401  (registers the account page's bills panel)
+
         # Registries, not signals (DESIGN.md): the staff menu's billing entries.
         for item in (
             navigation.NavItem("Enter reads", "billing:read_routes", Perm.ENTER_READS, order=45),
@@ -36,3 +37,8 @@ class BillingConfig(AppConfig):
             register_completion_handler(
                 order_type, audit_order_completed, name="billing.bill_audit_order_completed"
             )
+        # Issue, final bills, late penalties (billing/tasks.py): the tasks and an approval kind.
+        import billing.tasks  # noqa: F401  (registers the Celery tasks)
+        from billing.final_bills import register_approval_kinds
+
+        register_approval_kinds()

@@ -85,6 +85,13 @@ urlpatterns += [
         name="bill_run_progress",
     ),
     path("billing/runs/<int:run_id>/post/", bill_run_views.bill_run_post, name="bill_run_post"),
+    # issue stage (billing/issue.py)
+    path("billing/runs/<int:run_id>/issue/", bill_run_views.bill_run_issue, name="bill_run_issue"),
+    path(
+        "billing/runs/<int:run_id>/print-file/",
+        bill_run_views.bill_run_print_file,
+        name="bill_run_print_file",
+    ),
     path(
         "billing/runs/exceptions/<int:exception_id>/",
         bill_run_views.bill_exception_action,

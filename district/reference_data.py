@@ -148,6 +148,23 @@ POLICIES = [
     ),
     ("case-target-days-other", "Other cases: days to resolve", "cases", "days", "10", ""),
     (
+        "late-grace-days",
+        "Late penalty grace days",
+        "billing",
+        "days",
+        "5",
+        "A late penalty is assessed this many days after the due date, unless the rate schedule "
+        "sets its own grace days.",
+    ),
+    (
+        "late-penalty-minimum-balance",
+        "Smallest past-due balance charged a late penalty",
+        "billing",
+        "money",
+        "5.00",
+        "Accounts owing less than this on a past-due bill are not charged a late penalty.",
+    ),
+    (
         "bill-audit-amount-over",
         "Bill audit: review bills over this amount",
         "billing",

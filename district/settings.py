@@ -32,6 +32,8 @@ DISTRICT_NAME = env.str("DISTRICT_NAME", default="Mesa Verde Water District")
 DISTRICT_ADDRESS = env.str("DISTRICT_ADDRESS", default="1200 Reservoir Road, Mesa Verde, CA 92000")
 DISTRICT_PHONE = env.str("DISTRICT_PHONE", default="(555) 555-0100")
 DISTRICT_EMAIL = env.str("DISTRICT_EMAIL", default="customerservice@example.org")
+# Where customers reach the portal, for links in emails (e.g. https://portal.example.org).
+PORTAL_BASE_URL = env.str("PORTAL_BASE_URL", default="")
 # Link from a premise to the district's GIS viewer, e.g. https://gis.example.org/?apn={apn}&lat={lat}&lng={lng}
 GIS_URL_TEMPLATE = env.str("GIS_URL_TEMPLATE", default="")
 
@@ -191,6 +193,14 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # Nightly jobs (times in TIME_ZONE). Each task is idempotent: a rerun proposes nothing twice.
 CELERY_BEAT_SCHEDULE = {
+    "billing-final-bills": {
+        "task": "billing.final_bills_run",
+        "schedule": crontab(hour=1, minute=30),
+    },
+    "billing-late-penalties": {
+        "task": "billing.late_penalties_assess",
+        "schedule": crontab(hour=2, minute=0),
+    },
     "deposit-refunds-propose": {
         "task": "accounts.deposits.propose_refunds",
         "schedule": crontab(hour=2, minute=30),

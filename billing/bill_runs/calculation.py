@@ -24,7 +24,7 @@ from django.db import connection
 from django.db.models import Q
 
 from accounts.models import ServiceAccount
-from billing.models import BillingPeriod, RateSchedule, RateScheduleVersion
+from billing.models import Bill, BillingPeriod, RateSchedule, RateScheduleVersion
 from billing.rate_services import version_label
 from billing.rates import BillCalculation, calculate_across_versions
 from district.ledger.models import AccountBalance
@@ -244,6 +244,7 @@ def load_chunk(account_ids, period: BillingPeriod) -> list[AccountInputs]:
     for row in reads:
         reads_by_meter.setdefault(row[1], []).append(row)
     history = _bill_history(account_ids, period)
+    billed_to = _billed_to(account_ids, period)
     balances = dict(
         AccountBalance.objects.filter(service_account_id__in=account_ids).values_list(
             "service_account_id", "balance"
@@ -268,8 +269,15 @@ def load_chunk(account_ids, period: BillingPeriod) -> list[AccountInputs]:
         }
         if installed is not None:
             _premise, meter_id, size, dials, multiplier, installed_on, install_reading = installed
+            last_bill_read = billed_to.get(account_id)
             current, previous = _bounding_reads(
-                reads_by_meter.get(meter_id, []), period, installed_on, install_reading
+                reads_by_meter.get(meter_id, []),
+                period,
+                installed_on,
+                install_reading,
+                billed_to=last_bill_read
+                if last_bill_read and last_bill_read[0] == meter_id
+                else None,
             )
             values.update(
                 meter_id=meter_id,
@@ -283,8 +291,44 @@ def load_chunk(account_ids, period: BillingPeriod) -> list[AccountInputs]:
     return chunk
 
 
-def _bounding_reads(rows, period, installed_on, install_reading):
-    """(current read, previous read) of one meter for the period; (None, None) without reads."""
+def _billed_to(account_ids, period) -> dict[int, tuple]:
+    """account id -> (meter id, ReadPoint) of the read its last posted bill ended at."""
+    rows = (
+        Bill.objects.filter(
+            account_id__in=account_ids,
+            status=Bill.Status.POSTED,
+            period_start__lt=period.period_start,
+            current_read__isnull=False,
+        )
+        .order_by("account_id", "-period_end", "-id")
+        .distinct("account_id")
+        .values_list(
+            "account_id",
+            "current_read__meter_id",
+            "current_read_id",
+            "current_read__read_on",
+            "current_read__reading",
+        )
+    )
+    return {
+        account_id: (meter_id, ReadPoint(read_id=read_id, read_on=read_on, reading=reading))
+        for account_id, meter_id, read_id, read_on, reading in rows
+    }
+
+
+def _bounding_reads(rows, period, installed_on, install_reading, billed_to=None):
+    """(current read, previous read) of one meter for the period; (None, None) without reads.
+
+    Bills chain: when the last bill ended at a read of this meter, the next one starts there,
+    so a re-read in the window (which replaces the first read as the current one) is still
+    measured from the last bill, and no use between two bills is skipped.
+    """
+    if billed_to is not None:
+        _meter_id, last_read = billed_to
+        later = [row for row in rows if row[2] > last_read.read_on and row[0] != last_read.read_id]
+        if not later:
+            return None, None
+        return _read_point(later[-1]), last_read
     current_rows = [row for row in rows if row[2] > period.period_start and row[2] >= installed_on]
     if not current_rows:
         return None, None

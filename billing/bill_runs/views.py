@@ -4,9 +4,10 @@ exception actions, and posting (with the supervisor override)."""
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 
+from billing import tasks as billing_tasks
 from billing.bill_runs import selectors, services, tasks
 from billing.models import BillException, BillingPeriod, BillRun
 from district.access import staff_view
@@ -64,6 +65,7 @@ def _run_context(request, run: BillRun) -> dict:
         "blocking_open": services.blocking_open(run),
         "can_override": request.user.has_perm(Perm.APPROVE_REQUESTS),
         "in_audit": run.status == BillRun.Status.AUDIT,
+        "can_issue": run.status == BillRun.Status.POSTED,
     }
 
 
@@ -131,3 +133,40 @@ def bill_exception_action(request, exception_id):
     else:
         messages.success(request, f"{exception}: done.")
     return redirect("billing:bill_run", run_id=exception.run_id)
+
+
+# -- issue (billing/issue.py): the print data file and the paperless emails
+
+
+@staff_view(Perm.RUN_BILLING)
+def bill_run_issue(request, run_id):
+    run = _run_or_404(run_id)
+    if request.method != "POST":
+        return render(request, "billing/bill_runs/run.html", _run_context(request, run))
+    if run.status != BillRun.Status.POSTED:
+        messages.error(
+            request,
+            f"Only a posted bill run can be issued; this one is {run.get_status_display().lower()}.",
+        )
+        return redirect("billing:bill_run", run_id=run.pk)
+    user_id = request.user.pk
+    transaction.on_commit(lambda: billing_tasks.bill_run_issue.delay(run.pk, user_id))
+    messages.success(
+        request, f"Bill run {run.pk} is being issued: the print file appears here when it is done."
+    )
+    return redirect("billing:bill_run", run_id=run.pk)
+
+
+@staff_view(Perm.RUN_BILLING)
+def bill_run_print_file(request, run_id):
+    run = _run_or_404(run_id)
+    if not run.print_file:
+        # Not issued yet: the run's page says so (as the other actions' GETs show the page).
+        messages.info(request, "This bill run has no print file yet: issue it first.")
+        return render(request, "billing/bill_runs/run.html", _run_context(request, run))
+    return FileResponse(
+        run.print_file.open("rb"),
+        as_attachment=True,
+        filename=f"bill-run-{run.pk}-print.csv",
+        content_type="text/csv; charset=utf-8",
+    )

@@ -154,7 +154,7 @@ def test_the_query_count_of_a_chunk_does_not_grow_with_its_size(
     run = services.bill_run_create(period=period, by=biller)
     BillRun.objects.filter(pk=run.pk).update(status=BillRun.Status.CALCULATING)
     # when / then: the same number of queries for 3 and 7 accounts
-    with django_assert_num_queries(15):
+    with django_assert_num_queries(16):
         services.bill_run_calculate_chunk(run_id=run.pk, account_ids=[a.pk for a in accounts])
     assert Bill.objects.count() == size
 
@@ -418,3 +418,33 @@ def test_previous_balance_and_amount_due(rates, period, biller):
     bill = Bill.objects.get(account=account)
     assert bill.previous_balance == Decimal("40.00")
     assert bill.amount_due == Decimal("40.00") + bill.current_charges
+
+
+# -- bills chain from the read the last bill ended at
+
+
+def _row(read_id, day, reading):
+    return (read_id, 1, day, Decimal(reading), "route", [])
+
+
+def test_a_re_read_in_the_window_is_measured_from_the_last_bills_read(period):
+    # given: the last bill ended at read 1 (1100); this period has a first read (1150) and a
+    # re-read the next day (1131) that replaces it as the current read
+    last_bill_read = calculation.ReadPoint(read_id=1, read_on=period.period_start, reading=1100)
+    rows = [
+        _row(1, period.period_start, "1100"),
+        _row(2, period.period_end, "1150"),
+        _row(3, period.period_end + datetime.timedelta(days=1), "1131"),
+    ]
+    # when
+    current, previous = calculation._bounding_reads(
+        rows, period, period.period_start, Decimal(0), billed_to=(1, last_bill_read)
+    )
+    # then: 31 units, not 1150 -> 1131
+    assert (previous.reading, current.reading) == (Decimal(1100), Decimal("1131"))
+
+
+def test_without_a_previous_bill_the_read_before_the_current_one_starts_the_bill(period):
+    rows = [_row(1, period.period_start, "100"), _row(2, period.period_end, "110")]
+    current, previous = calculation._bounding_reads(rows, period, period.period_start, Decimal(0))
+    assert (previous.reading, current.reading) == (Decimal(100), Decimal(110))

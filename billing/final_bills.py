@@ -1,0 +1,362 @@
+"""Final bills: billing's step of the stop-service queue (DESIGN.md, "state plus a queue").
+
+For each account in accounts' awaiting_final_bill() (pending final, final read done), in one
+transaction per account:
+  1. a final bill from the day after the last posted bill's period end (or the account's start)
+     to the stop date, priced by the rate engine (which prorates the partial period by days)
+     from the read before and the final read; posted with one journal of kind "bill"
+     (key "bill:<id>", the revenue GL accounts of billing.bill_runs.posting) and numbered
+     F<yymm of the stop>-<bill id>;
+  2. the held deposit applied to it (accounts' deposit_apply_to_final_bill);
+  3. the account moved to final on the stop date;
+  4. a credit left over (the deposit was more than owed) filed for approval as a
+     "credit_refund" request, whose approval posts debit ar_customers / credit refunds_payable
+     and closes the account; with nothing owed either way the account is closed at once.
+An account already billed through its stop date gets no bill; steps 2 to 4 still run.
+Running it again bills nobody twice: the account has left the queue (it is final), and a live
+final bill of the account is reused rather than made again.
+"""
+
+import datetime
+import logging
+from collections import defaultdict
+from decimal import Decimal
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.deposits.selectors import held_deposit
+from accounts.deposits.services import NIGHTLY_USERNAME, deposit_apply_to_final_bill
+from accounts.models import ServiceAccount
+from accounts.service_changes.selectors import awaiting_final_bill
+from accounts.service_changes.services import service_close_if_settled
+from accounts.services import service_account_transition
+from billing.bill_runs import calculation
+from billing.bill_runs.posting import REVENUE_BY_CATEGORY
+from billing.models import Bill, BillingCycle, BillingPeriod, BillLine
+from billing.rate_services import rate_version_lock
+from district.approvals import registry
+from district.approvals.services import approval_request_create
+from district.attribution import acting_user
+from district.ledger.models import AccountBalance, Journal
+from district.ledger.selectors import RECEIVABLE_PURPOSE, account_balance
+from district.ledger.services import Line, journal_post
+from district.money import ZERO, format_money
+from field_ops.models import MeterRead
+
+logger = logging.getLogger(__name__)
+
+CREDIT_REFUND_KIND = "credit_refund"
+DEFAULT_DUE_DAYS = 21
+
+
+def final_bill_number(bill: Bill) -> str:
+    return f"F{bill.period_end:%y%m}-{bill.pk:07d}"
+
+
+def credit_refund_key(account_id: int) -> str:
+    return f"final-credit-refund:{account_id}"
+
+
+def _due_days(account: ServiceAccount) -> int:
+    cycle = BillingCycle.objects.filter(code=account.billing_cycle).only("due_days").first()
+    return cycle.due_days if cycle is not None else DEFAULT_DUE_DAYS
+
+
+def _period_start(account: ServiceAccount) -> datetime.date:
+    last_end = (
+        Bill.objects.filter(account=account, status=Bill.Status.POSTED)
+        .order_by("-period_end")
+        .values_list("period_end", flat=True)
+        .first()
+    )
+    return last_end + datetime.timedelta(days=1) if last_end else account.start_date
+
+
+def _final_read_date(account: ServiceAccount) -> datetime.date:
+    """The day of the final read (the completed order's read), else the stop date."""
+    stop = account.stop
+    order = stop.final_read_order
+    read_id = (order.completion or {}).get("meter_read_id") if order is not None else None
+    if read_id:
+        read_on = MeterRead.objects.filter(pk=read_id).values_list("read_on", flat=True).first()
+        if read_on is not None:
+            return max(read_on, stop.stop_date)
+    return stop.stop_date
+
+
+def _price(account: ServiceAccount, *, period_start, period_end, on_date):
+    """(inputs, priced bill) of the final period, or a ValidationError a clerk can act on."""
+    # An unsaved period: the loader reads only its dates. The current read is the newest
+    # standing read by the final read's day (the final read itself).
+    until = _final_read_date(account)
+    period = BillingPeriod(
+        period_start=period_start,
+        period_end=period_end,
+        read_window_start=period_start,
+        read_window_end=until,
+        bill_date=on_date,
+        due_date=on_date,
+    )
+    (inputs,) = calculation.load_chunk([account.pk], period)
+    if inputs.current_read is None or inputs.previous_read is None:
+        raise ValidationError(
+            f"Account {account.formatted_number} has no final read to bill from: "
+            "enter the final read, then run final bills again."
+        )
+    rates = calculation.load_rates(period_start, period_end)
+    versions = rates.versions_for(inputs.customer_class)
+    if not versions:
+        raise ValidationError(
+            f"No rate schedule is in force for {period_start:%m/%d/%Y} to "
+            f"{period_end:%m/%d/%Y}: account {account.formatted_number} cannot be billed."
+        )
+    priced = calculation.price_account(
+        inputs,
+        period_start=period_start,
+        period_end=period_end,
+        schedule_versions=versions,
+        previous_read=inputs.previous_read,
+        current_read=inputs.current_read,
+        dwelling_units=inputs.dwelling_units,
+        meter_size=inputs.meter_size,
+        dials=inputs.dials,
+        multiplier=inputs.multiplier,
+    )
+    return inputs, priced
+
+
+def _journal_lines(bill: Bill, lines: list[BillLine]) -> list[Line]:
+    credits: dict[str, Decimal] = defaultdict(Decimal)
+    for line in lines:
+        purpose = REVENUE_BY_CATEGORY.get(line.category)
+        if purpose is None:
+            raise ValidationError(
+                f"The final bill has a “{line.category}” line that no GL account is set up for."
+            )
+        credits[purpose] -= line.amount
+    return [Line(RECEIVABLE_PURPOSE, bill.current_charges, bill.account_id)] + [
+        Line(purpose, amount) for purpose, amount in sorted(credits.items()) if amount
+    ]
+
+
+def _make_bill(account: ServiceAccount, *, by, on_date: datetime.date) -> Bill | None:
+    """The account's posted final bill (made and posted now unless it exists); None when the
+    account was already billed through its stop date."""
+    existing = (
+        Bill.objects.filter(account=account, kind=Bill.Kind.FINAL)
+        .exclude(status=Bill.Status.CANCELLED)
+        .first()
+    )
+    if existing is not None and existing.status == Bill.Status.POSTED:
+        return existing
+    period_start = _period_start(account)
+    period_end = account.stop.stop_date
+    if period_start > period_end:
+        return None
+    if (
+        Bill.objects.filter(account=account, period_start=period_start)
+        .exclude(status=Bill.Status.CANCELLED)
+        .exclude(pk=getattr(existing, "pk", None))
+        .exists()
+    ):
+        raise ValidationError(
+            f"Account {account.formatted_number} has a bill from {period_start:%m/%d/%Y} "
+            "waiting in a bill run: post or hold it there, then run final bills again."
+        )
+    inputs, priced = _price(
+        account, period_start=period_start, period_end=period_end, on_date=on_date
+    )
+    previous_balance = account_balance(account.pk)
+    bill = existing or Bill(account=account, kind=Bill.Kind.FINAL)
+    bill.status = Bill.Status.CALCULATED
+    bill.period_start, bill.period_end = period_start, period_end
+    bill.bill_date = on_date
+    bill.due_date = on_date + datetime.timedelta(days=_due_days(account))
+    bill.rate_version = priced.version
+    bill.previous_read_id = inputs.previous_read.read_id
+    bill.current_read_id = inputs.current_read.read_id
+    bill.consumption = priced.consumption
+    bill.estimated = priced.estimated
+    bill.current_charges = priced.total
+    bill.save()
+    BillLine.objects.filter(bill=bill).delete()
+    lines = BillLine.objects.bulk_create(
+        [
+            BillLine(
+                bill=bill,
+                position=position,
+                code=line.code[:40],
+                category=line.category[:20],
+                description=line.description[:200],
+                quantity=line.quantity,
+                unit=line.unit[:10],
+                rate=line.rate,
+                amount=line.amount,
+                version_label=line.version[:60],
+                proration_note=line.proration[:120],
+            )
+            for position, line in enumerate(priced.lines, start=1)
+        ]
+    )
+    if bill.current_charges == 0:
+        raise ValidationError(
+            f"The final bill of account {account.formatted_number} comes to $0.00; "
+            "check the final read and the rates."
+        )
+    journal = journal_post(
+        kind=Journal.Kind.BILL,
+        memo=f"Final bill for {period_start:%m/%d/%Y}-{period_end:%m/%d/%Y}",
+        lines=_journal_lines(bill, lines),
+        by=by,
+        idempotency_key=f"bill:{bill.pk}",
+        effective_date=on_date,
+        source=bill,
+    )
+    rate_version_lock(version=priced.version)
+    bill.status = Bill.Status.POSTED
+    bill.number = final_bill_number(bill)
+    bill.journal_id = journal.pk
+    bill.previous_balance = previous_balance
+    bill.amount_due = previous_balance + bill.current_charges
+    bill.posted_at = timezone.now()
+    bill.save(
+        update_fields=[
+            "status",
+            "number",
+            "journal_id",
+            "previous_balance",
+            "amount_due",
+            "posted_at",
+        ]
+    )
+    return bill
+
+
+@transaction.atomic
+def final_bill_for_account(*, account_id: int, by, on_date: datetime.date) -> Bill | None:
+    """Bill, settle and finalize one pending-final account (see the module); returns its final
+    bill (None when there was nothing left to bill). Asked again, changes nothing."""
+    account = (
+        ServiceAccount.objects.select_for_update(of=("self",))
+        .select_related("customer", "premise", "stop", "stop__final_read_order")
+        .get(pk=account_id)
+    )
+    if account.status != ServiceAccount.Status.PENDING_FINAL:
+        return (
+            Bill.objects.filter(account=account, kind=Bill.Kind.FINAL, status=Bill.Status.POSTED)
+            .order_by("-id")
+            .first()
+        )
+    bill = _make_bill(account, by=by, on_date=on_date)
+    deposit = held_deposit(account)
+    if deposit is not None:
+        deposit_apply_to_final_bill(deposit=deposit, by=by)
+    account = service_account_transition(
+        account=account,
+        to_status=ServiceAccount.Status.FINAL,
+        by=by,
+        on_date=account.stop.stop_date,
+    )
+    AccountBalance.objects.select_for_update().filter(service_account_id=account.pk).first()
+    balance = account_balance(account.pk)
+    if bill is not None and bill.amount_due != balance:
+        # What is due after the deposit, as printed on the final bill.
+        Bill.objects.filter(pk=bill.pk).update(amount_due=balance)
+        bill.amount_due = balance
+    if balance < 0:
+        credit_refund_request(account=account, amount=-balance, by=by)
+    elif balance == 0:
+        service_close_if_settled(account=account, by=by)
+    return bill
+
+
+def nightly_user():
+    """Who files the nightly job's requests (the same sign-in-less user as deposit refunds)."""
+    user, created = get_user_model().objects.get_or_create(
+        username=NIGHTLY_USERNAME,
+        defaults={"first_name": "Nightly", "last_name": "jobs", "is_active": False},
+    )
+    if created:
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+    return user
+
+
+def credit_refund_request(*, account: ServiceAccount, amount: Decimal, by):
+    """File the refund of a final account's credit for approval (once per account)."""
+    return approval_request_create(
+        kind=CREDIT_REFUND_KIND,
+        by=by or nightly_user(),
+        reason=(
+            f"Account {account.formatted_number} is final with a credit of "
+            f"{format_money(amount)}: refund it to the customer."
+        ),
+        amount=amount,
+        payload={"account_id": account.pk, "account": account.formatted_number},
+        target=account,
+        idempotency_key=credit_refund_key(account.pk),
+    )
+
+
+def credit_refund_approve(request, by) -> dict:
+    """Approved: move the credit to refunds payable (the refund is paid from there) and close
+    the account once nothing is left either way."""
+    account_id = int(request.payload["account_id"])
+    account = ServiceAccount.objects.select_for_update().get(pk=account_id)
+    AccountBalance.objects.select_for_update().filter(service_account_id=account_id).first()
+    amount = request.amount
+    credit = -account_balance(account_id)
+    if credit < amount:
+        raise ValidationError(
+            f"The account's credit is now {format_money(max(credit, ZERO))}, less than the "
+            f"{format_money(amount)} asked: reject this request and file the refund again."
+        )
+    journal = journal_post(
+        kind=Journal.Kind.REFUND,
+        memo=f"Refund of the final credit of account {account.formatted_number}",
+        lines=[Line(RECEIVABLE_PURPOSE, amount, account_id), Line("refunds_payable", -amount)],
+        by=by,
+        idempotency_key=f"credit-refund:{request.pk}",
+        source=account,
+    )
+    service_close_if_settled(account=account, by=by)
+    return {"journal_id": journal.pk, "amount": str(amount)}
+
+
+def credit_refund_describe(request) -> str:
+    return (
+        f"Refund {format_money(request.amount)} of credit left on final account "
+        f"{request.payload.get('account', '')} after its final bill and deposit."
+    )
+
+
+def register_approval_kinds() -> None:
+    """Called from BillingConfig.ready()."""
+    registry.register(
+        CREDIT_REFUND_KIND,
+        label="Refund of a final account's credit",
+        approve=credit_refund_approve,
+        describe=credit_refund_describe,
+    )
+
+
+def final_bills_run(*, by, on_date: datetime.date) -> list[Bill]:
+    """Final-bill every account waiting for one; returns the bills made or found.
+
+    Each account is its own transaction, so one account's problem (logged, and the account
+    stays in the queue) does not hold up the others.
+    """
+    bills = []
+    for account_id in list(awaiting_final_bill().values_list("pk", flat=True)):
+        try:
+            with acting_user(by):
+                bill = final_bill_for_account(account_id=account_id, by=by, on_date=on_date)
+        except ValidationError as error:
+            logger.warning("Final bill of account %s not made: %s", account_id, error.messages)
+            continue
+        if bill is not None:
+            bills.append(bill)
+    return bills

@@ -1,0 +1,166 @@
+"""The billing issue end to end in a browser: a CSR II enters a route's reads with the keyboard
+(one abnormally high, confirmed with a second Enter); a supervisor starts the bill run, sends the
+high-use exception for a re-read, the re-read is completed and the held bill recalculated; the
+supervisor posts the run and opens a bill and its PDF. axe-core checks every page visited."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from playwright.sync_api import expect
+
+from billing.bill_runs import services
+from billing.calendar import period_schedule, periods_generate
+from billing.models import Bill, BillException, BillingCycle, BillRun
+from billing.rate_services import rate_version_load
+from district import roles
+from field_ops.completion import specs as completion_specs
+from field_ops.models import Meter, MeterRead, WorkOrder
+from field_ops.work_orders.services import work_order_complete
+from tests.billing.test_bill_run import EXAMPLE
+from tests.billing.test_read_entry import monthly_history
+from tests.factories import (
+    MeterFactory,
+    MeterInstallationFactory,
+    PremiseFactory,
+    ServiceAccountFactory,
+)
+
+D = datetime.date
+ROUTE = "R30"
+READ_DAY = D(2026, 1, 28)  # in the January 2026 period's read window
+# After the read window (02/01): a re-read dated inside the window is billed against the misread
+# instead of the December read (reported: billing.bill_runs.calculation._bounding_reads).
+RE_READ_DAY = D(2026, 2, 5)
+
+
+def build_billed_route(make_user) -> dict:
+    """Three premises on route R30 (read order 10, 20, 30), each with an active account of cycle
+    M1 and a meter read 10 HCF a month through 12/28/2025 (last reading 1,120); the example
+    rate schedule; December 2025 billed and posted; January 2026 scheduled."""
+    rate_version_load(source=EXAMPLE.read_text(), by=None)
+    scheduler = make_user(roles.SUPERVISOR, username="scheduler")
+    accounts, meters = [], []
+    for sequence in (30, 10, 20):
+        premise = PremiseFactory(route=ROUTE, read_sequence=sequence, house_number=str(sequence))
+        meter = MeterFactory(status=Meter.Status.INSTALLED)
+        MeterInstallationFactory(meter=meter, premise=premise, installed_on=D(2024, 12, 1))
+        monthly_history(meter, first=D(2025, 1, 28), last=D(2025, 12, 28))
+        accounts.append(ServiceAccountFactory(premise=premise, billing_cycle="M1"))
+        meters.append(meter)
+    cycle = BillingCycle.objects.create(
+        code="M1", name="Monthly 1", frequency="monthly", routes=[ROUTE]
+    )
+    periods_generate(cycle=cycle, start=D(2025, 12, 1), through=D(2026, 1, 1), by=scheduler)
+    december, period = cycle.periods.order_by("period_start")
+    # December is billed and posted already: the audit measures January against it.
+    period_schedule(period=december, by=scheduler)
+    earlier = services.bill_run_create(period=december, by=scheduler)
+    services.bill_run_calculate(run_id=earlier.pk)
+    services.bill_run_post(run_id=earlier.pk, by=scheduler)
+    services.bill_run_post_bills(run_id=earlier.pk, by=scheduler)  # in case on_commit waits
+    assert BillRun.objects.get(pk=earlier.pk).status == BillRun.Status.POSTED
+    period_schedule(period=period, by=scheduler)
+    by_sequence = sorted(
+        zip(accounts, meters, strict=True), key=lambda pair: pair[0].premise.read_sequence
+    )
+    return {"period": period, "in_order": by_sequence, "cycle": cycle}
+
+
+@pytest.fixture
+def world(make_user):
+    return build_billed_route(make_user)
+
+
+def test_reads_to_a_posted_run_and_a_bill_pdf(
+    page, world, sign_in, assert_accessible, make_user, monkeypatch
+):
+    (first_account, first), (high_account, high), (third_account, third) = world["in_order"]
+
+    # given: a CSR II enters the route's reads with the keyboard; the second is far too high
+    sign_in(page, roles.CSR_II)
+    page.goto("/billing/reads/")
+    assert_accessible(page)
+    page.goto(f"/billing/reads/route/{ROUTE}/?date={READ_DAY.isoformat()}")
+    expect(page.get_by_role("heading", level=1)).to_contain_text(f"Route {ROUTE}")
+    expect(page.get_by_label(f"Reading of meter {first.serial}")).to_be_focused()
+    assert_accessible(page)
+    page.keyboard.type("1131")
+    page.keyboard.press("Enter")
+    expect(page.get_by_label(f"Reading of meter {high.serial}")).to_be_focused()
+    page.keyboard.type("1150")
+    page.keyboard.press("Enter")
+    expect(page.locator(f"#result-{high.pk}")).to_contain_text("Check: High")
+    assert_accessible(page)
+    page.keyboard.press("Enter")  # the second Enter saves it as read
+    expect(page.get_by_label(f"Reading of meter {third.serial}")).to_be_focused()
+    page.keyboard.type("1129")
+    page.keyboard.press("Enter")
+    expect(page.locator("#grid-status")).to_contain_text("Saved 1,129")
+    assert MeterRead.objects.filter(read_on=READ_DAY).count() == 3
+    page.context.clear_cookies()  # signs out
+
+    # when: a supervisor starts the bill run; it calculates (eagerly) and stops in audit
+    supervisor = sign_in(page, roles.SUPERVISOR)
+    page.goto("/billing/runs/")
+    assert_accessible(page)
+    page.get_by_role("button", name="Start the bill run").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Bill run")
+    expect(page.locator("#run-progress")).to_contain_text("Status: In audit")
+    run = BillRun.objects.get(period=world["period"])
+    assert run.status == BillRun.Status.AUDIT and run.bills_calculated == 3
+    exception = BillException.objects.get(run=run, kind=BillException.Kind.HIGH_USE)
+    assert exception.account == high_account and exception.blocking
+    blocking = BillException.objects.filter(run=run, blocking=True, status="open")
+    assert list(blocking) == [exception]
+    expect(page.get_by_role("button", name="Post with override")).to_be_visible()
+    assert_accessible(page)
+
+    # and asks the field for a re-read of the high one
+    row = page.locator(
+        "table[aria-labelledby='kind-high_use'] tr", has_text=high_account.formatted_number
+    )
+    row.get_by_role("button", name="Request re-read").click()
+    expect(page.locator("body")).to_contain_text("Re-read")
+    exception.refresh_from_db()
+    order = exception.work_order
+    assert order is not None and order.order_type == WorkOrder.Type.RE_READ
+    assert Bill.objects.get(run=run, account=high_account).status == Bill.Status.HELD
+    assert_accessible(page)
+
+    # and the technician reads the meter again the next day: the high use is real
+    technician = make_user(roles.FIELD_TECHNICIAN, username="tech")
+    WorkOrder.objects.filter(pk=order.pk).update(status="dispatched", assigned_to=technician)
+    order.refresh_from_db()
+    monkeypatch.setattr(completion_specs, "_today", lambda: RE_READ_DAY)
+    work_order_complete(work_order=order, by=technician, data={"reading": "1151"})
+
+    # then: the held bill is recalculated and released, the exception resolved
+    held = Bill.objects.get(run=run, account=high_account)
+    assert held.status == Bill.Status.CALCULATED
+    assert held.consumption == Decimal("31.00")
+    exception.refresh_from_db()
+    assert exception.status == BillException.Status.RESOLVED
+
+    # when: the supervisor posts the run without an override
+    page.reload()
+    page.get_by_role("button", name="Post 3 bills").click()
+    expect(page.locator("#run-progress")).to_contain_text("Posted")
+    run.refresh_from_db()
+    assert run.status == BillRun.Status.POSTED and not run.override_reason
+    assert run.posted_by == supervisor
+    assert set(Bill.objects.filter(run=run).values_list("status", flat=True)) == {"posted"}
+    assert_accessible(page)
+
+    # then: the account page lists the bill; its page and its PDF open
+    bill = Bill.objects.get(run=run, account=high_account)
+    page.goto(f"/account/{high_account.pk}/")
+    assert_accessible(page)
+    page.get_by_role("link", name=bill.number, exact=True).click()
+    expect(page.get_by_role("link", name="Open the PDF")).to_be_visible()
+    assert_accessible(page)
+    pdf_url = page.get_by_role("link", name="Open the PDF").get_attribute("href")
+    response = page.request.get(pdf_url)
+    assert response.status == 200
+    assert response.headers["content-type"] == "application/pdf"
+    assert response.body().startswith(b"%PDF")
