@@ -63,9 +63,7 @@ urlpatterns = [
     ),
     # -- deposits (accounts/deposits/views.py)
     path("deposits/guidelines/", deposits.deposit_guidelines, name="deposit_guidelines"),
-    path(
-        "deposits/guidelines/new/", deposits.deposit_guideline_new, name="deposit_guideline_new"
-    ),
+    path("deposits/guidelines/new/", deposits.deposit_guideline_new, name="deposit_guideline_new"),
     path(
         "deposits/guidelines/<int:guideline_id>/edit/",
         deposits.deposit_guideline_edit,

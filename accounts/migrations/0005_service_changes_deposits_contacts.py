@@ -10,368 +10,1255 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0004_work_order_account_link'),
-        ('field_ops', '0002_work_orders'),
-        ('pghistory', '0007_auto_20250421_0444'),
+        ("accounts", "0004_work_order_account_link"),
+        ("field_ops", "0002_work_orders"),
+        ("pghistory", "0007_auto_20250421_0444"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Case',
+            name="Case",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('category', models.CharField(choices=[('billing_dispute', 'Billing dispute'), ('high_bill', 'High bill'), ('leak', 'Leak'), ('service_quality', 'Service quality'), ('staff_complaint', 'Staff complaint'), ('other', 'Other')], max_length=20)),
-                ('priority', models.CharField(choices=[('high', 'High'), ('normal', 'Normal'), ('low', 'Low')], default='normal', max_length=10)),
-                ('status', models.CharField(choices=[('open', 'Open'), ('waiting', 'Waiting on customer'), ('referred', 'Referred'), ('resolved', 'Resolved'), ('closed', 'Closed')], default='open', max_length=10)),
-                ('subject', models.CharField(max_length=200)),
-                ('description', models.TextField()),
-                ('due_date', models.DateField()),
-                ('resolution', models.TextField(blank=True)),
-                ('opened_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('resolved_at', models.DateTimeField(blank=True, null=True)),
-                ('account', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='cases', to='accounts.serviceaccount')),
-                ('assigned_to', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='cases', to=settings.AUTH_USER_MODEL)),
-                ('customer', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='cases', to='accounts.customer')),
-                ('opened_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "category",
+                    models.CharField(
+                        choices=[
+                            ("billing_dispute", "Billing dispute"),
+                            ("high_bill", "High bill"),
+                            ("leak", "Leak"),
+                            ("service_quality", "Service quality"),
+                            ("staff_complaint", "Staff complaint"),
+                            ("other", "Other"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "priority",
+                    models.CharField(
+                        choices=[("high", "High"), ("normal", "Normal"), ("low", "Low")],
+                        default="normal",
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("open", "Open"),
+                            ("waiting", "Waiting on customer"),
+                            ("referred", "Referred"),
+                            ("resolved", "Resolved"),
+                            ("closed", "Closed"),
+                        ],
+                        default="open",
+                        max_length=10,
+                    ),
+                ),
+                ("subject", models.CharField(max_length=200)),
+                ("description", models.TextField()),
+                ("due_date", models.DateField()),
+                ("resolution", models.TextField(blank=True)),
+                ("opened_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("resolved_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "account",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="cases",
+                        to="accounts.serviceaccount",
+                    ),
+                ),
+                (
+                    "assigned_to",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="cases",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "customer",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="cases",
+                        to="accounts.customer",
+                    ),
+                ),
+                (
+                    "opened_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['due_date', 'id'],
+                "ordering": ["due_date", "id"],
             },
         ),
         migrations.CreateModel(
-            name='CaseNote',
+            name="CaseNote",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('note', models.TextField()),
-                ('written_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='notes', to='accounts.case')),
-                ('written_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("note", models.TextField()),
+                ("written_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="notes",
+                        to="accounts.case",
+                    ),
+                ),
+                (
+                    "written_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['written_at', 'id'],
+                "ordering": ["written_at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Department',
+            name="Department",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=80, unique=True)),
-                ('is_active', models.BooleanField(default=True)),
-                ('members', models.ManyToManyField(blank=True, related_name='departments', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=80, unique=True)),
+                ("is_active", models.BooleanField(default=True)),
+                (
+                    "members",
+                    models.ManyToManyField(
+                        blank=True, related_name="departments", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='CaseEvent',
+            name="CaseEvent",
             fields=[
-                ('pgh_id', models.AutoField(primary_key=True, serialize=False)),
-                ('pgh_created_at', models.DateTimeField(auto_now_add=True)),
-                ('pgh_label', models.TextField(help_text='The event label.')),
-                ('id', models.BigIntegerField()),
-                ('category', models.CharField(choices=[('billing_dispute', 'Billing dispute'), ('high_bill', 'High bill'), ('leak', 'Leak'), ('service_quality', 'Service quality'), ('staff_complaint', 'Staff complaint'), ('other', 'Other')], max_length=20)),
-                ('priority', models.CharField(choices=[('high', 'High'), ('normal', 'Normal'), ('low', 'Low')], default='normal', max_length=10)),
-                ('status', models.CharField(choices=[('open', 'Open'), ('waiting', 'Waiting on customer'), ('referred', 'Referred'), ('resolved', 'Resolved'), ('closed', 'Closed')], default='open', max_length=10)),
-                ('subject', models.CharField(max_length=200)),
-                ('description', models.TextField()),
-                ('due_date', models.DateField()),
-                ('resolution', models.TextField(blank=True)),
-                ('opened_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('resolved_at', models.DateTimeField(blank=True, null=True)),
-                ('account', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to='accounts.serviceaccount')),
-                ('assigned_to', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to=settings.AUTH_USER_MODEL)),
-                ('customer', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to='accounts.customer')),
-                ('opened_by', models.ForeignKey(db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to=settings.AUTH_USER_MODEL)),
-                ('pgh_context', models.ForeignKey(db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='pghistory.context')),
-                ('pgh_obj', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='events', to='accounts.case')),
-                ('department', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to='accounts.department')),
+                ("pgh_id", models.AutoField(primary_key=True, serialize=False)),
+                ("pgh_created_at", models.DateTimeField(auto_now_add=True)),
+                ("pgh_label", models.TextField(help_text="The event label.")),
+                ("id", models.BigIntegerField()),
+                (
+                    "category",
+                    models.CharField(
+                        choices=[
+                            ("billing_dispute", "Billing dispute"),
+                            ("high_bill", "High bill"),
+                            ("leak", "Leak"),
+                            ("service_quality", "Service quality"),
+                            ("staff_complaint", "Staff complaint"),
+                            ("other", "Other"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "priority",
+                    models.CharField(
+                        choices=[("high", "High"), ("normal", "Normal"), ("low", "Low")],
+                        default="normal",
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("open", "Open"),
+                            ("waiting", "Waiting on customer"),
+                            ("referred", "Referred"),
+                            ("resolved", "Resolved"),
+                            ("closed", "Closed"),
+                        ],
+                        default="open",
+                        max_length=10,
+                    ),
+                ),
+                ("subject", models.CharField(max_length=200)),
+                ("description", models.TextField()),
+                ("due_date", models.DateField()),
+                ("resolution", models.TextField(blank=True)),
+                ("opened_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("resolved_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "account",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        related_query_name="+",
+                        to="accounts.serviceaccount",
+                    ),
+                ),
+                (
+                    "assigned_to",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        related_query_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "customer",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        related_query_name="+",
+                        to="accounts.customer",
+                    ),
+                ),
+                (
+                    "opened_by",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        related_query_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "pgh_context",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="pghistory.context",
+                    ),
+                ),
+                (
+                    "pgh_obj",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="events",
+                        to="accounts.case",
+                    ),
+                ),
+                (
+                    "department",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        related_query_name="+",
+                        to="accounts.department",
+                    ),
+                ),
             ],
             options={
-                'abstract': False,
+                "abstract": False,
             },
         ),
         migrations.AddField(
-            model_name='case',
-            name='department',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='cases', to='accounts.department'),
+            model_name="case",
+            name="department",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="cases",
+                to="accounts.department",
+            ),
         ),
         migrations.CreateModel(
-            name='Deposit',
+            name="Deposit",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('basis', models.CharField(choices=[('class_size', 'Customer class and meter size'), ('average_bill', "Multiple of the premise's average bill"), ('minimum', 'Minimum deposit'), ('owner', 'None: owner of the premise'), ('good_history', 'None: good payment history'), ('letter', 'None: letter of good credit'), ('transferred', 'Carried over from the previous account')], max_length=15)),
-                ('amount', district.money.MoneyField(decimal_places=2, help_text='The deposit asked (0 when none is due).', max_digits=12)),
-                ('explanation', models.CharField(help_text='How the amount was found.', max_length=255)),
-                ('status', models.CharField(choices=[('pending_approval', 'Waiver awaiting approval'), ('charged', 'Charged'), ('waived', 'Waived'), ('applied', 'Applied to the final bill'), ('credited', 'Credited to the account'), ('refunded', 'Refunded')], default='charged', max_length=20)),
-                ('installments', models.PositiveSmallIntegerField(default=1)),
-                ('waiver_reason', models.CharField(blank=True, max_length=255)),
-                ('charged_on', models.DateField(blank=True, null=True)),
-                ('closed_on', models.DateField(blank=True, null=True)),
-                ('charge_journal_id', models.BigIntegerField(blank=True, null=True)),
-                ('settle_journal_id', models.BigIntegerField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('account', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='deposits', to='accounts.serviceaccount')),
-                ('carried_from', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='carried_to', to='accounts.deposit')),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "basis",
+                    models.CharField(
+                        choices=[
+                            ("class_size", "Customer class and meter size"),
+                            ("average_bill", "Multiple of the premise's average bill"),
+                            ("minimum", "Minimum deposit"),
+                            ("owner", "None: owner of the premise"),
+                            ("good_history", "None: good payment history"),
+                            ("letter", "None: letter of good credit"),
+                            ("transferred", "Carried over from the previous account"),
+                        ],
+                        max_length=15,
+                    ),
+                ),
+                (
+                    "amount",
+                    district.money.MoneyField(
+                        decimal_places=2,
+                        help_text="The deposit asked (0 when none is due).",
+                        max_digits=12,
+                    ),
+                ),
+                (
+                    "explanation",
+                    models.CharField(help_text="How the amount was found.", max_length=255),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending_approval", "Waiver awaiting approval"),
+                            ("charged", "Charged"),
+                            ("waived", "Waived"),
+                            ("applied", "Applied to the final bill"),
+                            ("credited", "Credited to the account"),
+                            ("refunded", "Refunded"),
+                        ],
+                        default="charged",
+                        max_length=20,
+                    ),
+                ),
+                ("installments", models.PositiveSmallIntegerField(default=1)),
+                ("waiver_reason", models.CharField(blank=True, max_length=255)),
+                ("charged_on", models.DateField(blank=True, null=True)),
+                ("closed_on", models.DateField(blank=True, null=True)),
+                ("charge_journal_id", models.BigIntegerField(blank=True, null=True)),
+                ("settle_journal_id", models.BigIntegerField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "account",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="deposits",
+                        to="accounts.serviceaccount",
+                    ),
+                ),
+                (
+                    "carried_from",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="carried_to",
+                        to="accounts.deposit",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at'],
+                "ordering": ["-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='DepositGuideline',
+            name="DepositGuideline",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('effective_from', models.DateField(unique=True)),
-                ('minimum', district.money.MoneyField(decimal_places=2, help_text='No deposit is smaller than this (unless none is due).', max_digits=12)),
-                ('average_bill_multiple', models.DecimalField(decimal_places=2, default=2, max_digits=4)),
-                ('good_history_months', models.PositiveSmallIntegerField(default=12)),
-                ('max_late_payments', models.PositiveSmallIntegerField(default=1)),
-                ('max_installments', models.PositiveSmallIntegerField(default=3)),
-                ('refund_after_months', models.PositiveSmallIntegerField(default=12)),
-                ('notes', models.TextField(blank=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("effective_from", models.DateField(unique=True)),
+                (
+                    "minimum",
+                    district.money.MoneyField(
+                        decimal_places=2,
+                        help_text="No deposit is smaller than this (unless none is due).",
+                        max_digits=12,
+                    ),
+                ),
+                (
+                    "average_bill_multiple",
+                    models.DecimalField(decimal_places=2, default=2, max_digits=4),
+                ),
+                ("good_history_months", models.PositiveSmallIntegerField(default=12)),
+                ("max_late_payments", models.PositiveSmallIntegerField(default=1)),
+                ("max_installments", models.PositiveSmallIntegerField(default=3)),
+                ("refund_after_months", models.PositiveSmallIntegerField(default=12)),
+                ("notes", models.TextField(blank=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-effective_from'],
+                "ordering": ["-effective_from"],
             },
         ),
         migrations.CreateModel(
-            name='DepositEvent',
+            name="DepositEvent",
             fields=[
-                ('pgh_id', models.AutoField(primary_key=True, serialize=False)),
-                ('pgh_created_at', models.DateTimeField(auto_now_add=True)),
-                ('pgh_label', models.TextField(help_text='The event label.')),
-                ('id', models.BigIntegerField()),
-                ('basis', models.CharField(choices=[('class_size', 'Customer class and meter size'), ('average_bill', "Multiple of the premise's average bill"), ('minimum', 'Minimum deposit'), ('owner', 'None: owner of the premise'), ('good_history', 'None: good payment history'), ('letter', 'None: letter of good credit'), ('transferred', 'Carried over from the previous account')], max_length=15)),
-                ('amount', district.money.MoneyField(decimal_places=2, help_text='The deposit asked (0 when none is due).', max_digits=12)),
-                ('explanation', models.CharField(help_text='How the amount was found.', max_length=255)),
-                ('status', models.CharField(choices=[('pending_approval', 'Waiver awaiting approval'), ('charged', 'Charged'), ('waived', 'Waived'), ('applied', 'Applied to the final bill'), ('credited', 'Credited to the account'), ('refunded', 'Refunded')], default='charged', max_length=20)),
-                ('installments', models.PositiveSmallIntegerField(default=1)),
-                ('waiver_reason', models.CharField(blank=True, max_length=255)),
-                ('charged_on', models.DateField(blank=True, null=True)),
-                ('closed_on', models.DateField(blank=True, null=True)),
-                ('charge_journal_id', models.BigIntegerField(blank=True, null=True)),
-                ('settle_journal_id', models.BigIntegerField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('account', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to='accounts.serviceaccount')),
-                ('carried_from', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to='accounts.deposit')),
-                ('created_by', models.ForeignKey(db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to=settings.AUTH_USER_MODEL)),
-                ('pgh_context', models.ForeignKey(db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='pghistory.context')),
-                ('pgh_obj', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='events', to='accounts.deposit')),
-                ('guideline', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to='accounts.depositguideline')),
+                ("pgh_id", models.AutoField(primary_key=True, serialize=False)),
+                ("pgh_created_at", models.DateTimeField(auto_now_add=True)),
+                ("pgh_label", models.TextField(help_text="The event label.")),
+                ("id", models.BigIntegerField()),
+                (
+                    "basis",
+                    models.CharField(
+                        choices=[
+                            ("class_size", "Customer class and meter size"),
+                            ("average_bill", "Multiple of the premise's average bill"),
+                            ("minimum", "Minimum deposit"),
+                            ("owner", "None: owner of the premise"),
+                            ("good_history", "None: good payment history"),
+                            ("letter", "None: letter of good credit"),
+                            ("transferred", "Carried over from the previous account"),
+                        ],
+                        max_length=15,
+                    ),
+                ),
+                (
+                    "amount",
+                    district.money.MoneyField(
+                        decimal_places=2,
+                        help_text="The deposit asked (0 when none is due).",
+                        max_digits=12,
+                    ),
+                ),
+                (
+                    "explanation",
+                    models.CharField(help_text="How the amount was found.", max_length=255),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending_approval", "Waiver awaiting approval"),
+                            ("charged", "Charged"),
+                            ("waived", "Waived"),
+                            ("applied", "Applied to the final bill"),
+                            ("credited", "Credited to the account"),
+                            ("refunded", "Refunded"),
+                        ],
+                        default="charged",
+                        max_length=20,
+                    ),
+                ),
+                ("installments", models.PositiveSmallIntegerField(default=1)),
+                ("waiver_reason", models.CharField(blank=True, max_length=255)),
+                ("charged_on", models.DateField(blank=True, null=True)),
+                ("closed_on", models.DateField(blank=True, null=True)),
+                ("charge_journal_id", models.BigIntegerField(blank=True, null=True)),
+                ("settle_journal_id", models.BigIntegerField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "account",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        related_query_name="+",
+                        to="accounts.serviceaccount",
+                    ),
+                ),
+                (
+                    "carried_from",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        related_query_name="+",
+                        to="accounts.deposit",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        related_query_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "pgh_context",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="pghistory.context",
+                    ),
+                ),
+                (
+                    "pgh_obj",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="events",
+                        to="accounts.deposit",
+                    ),
+                ),
+                (
+                    "guideline",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        related_query_name="+",
+                        to="accounts.depositguideline",
+                    ),
+                ),
             ],
             options={
-                'abstract': False,
+                "abstract": False,
             },
         ),
         migrations.AddField(
-            model_name='deposit',
-            name='guideline',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.depositguideline'),
+            model_name="deposit",
+            name="guideline",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="accounts.depositguideline",
+            ),
         ),
         migrations.CreateModel(
-            name='DepositGuidelineAmount',
+            name="DepositGuidelineAmount",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('customer_class', models.CharField(choices=[('residential', 'Residential single-family'), ('multi_family', 'Residential multi-family'), ('commercial', 'Commercial'), ('irrigation', 'Irrigation'), ('temporary', 'Temporary / hydrant')], max_length=15)),
-                ('meter_size', models.CharField(choices=[('5/8', '5/8"'), ('3/4', '3/4"'), ('1', '1"'), ('1-1/2', '1-1/2"'), ('2', '2"'), ('3', '3"'), ('4', '4"'), ('6', '6"'), ('8', '8"'), ('10', '10"')], max_length=6)),
-                ('amount', district.money.MoneyField(decimal_places=2, max_digits=12)),
-                ('guideline', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='amounts', to='accounts.depositguideline')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "customer_class",
+                    models.CharField(
+                        choices=[
+                            ("residential", "Residential single-family"),
+                            ("multi_family", "Residential multi-family"),
+                            ("commercial", "Commercial"),
+                            ("irrigation", "Irrigation"),
+                            ("temporary", "Temporary / hydrant"),
+                        ],
+                        max_length=15,
+                    ),
+                ),
+                (
+                    "meter_size",
+                    models.CharField(
+                        choices=[
+                            ("5/8", '5/8"'),
+                            ("3/4", '3/4"'),
+                            ("1", '1"'),
+                            ("1-1/2", '1-1/2"'),
+                            ("2", '2"'),
+                            ("3", '3"'),
+                            ("4", '4"'),
+                            ("6", '6"'),
+                            ("8", '8"'),
+                            ("10", '10"'),
+                        ],
+                        max_length=6,
+                    ),
+                ),
+                ("amount", district.money.MoneyField(decimal_places=2, max_digits=12)),
+                (
+                    "guideline",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="amounts",
+                        to="accounts.depositguideline",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='DepositGuidelineEvent',
+            name="DepositGuidelineEvent",
             fields=[
-                ('pgh_id', models.AutoField(primary_key=True, serialize=False)),
-                ('pgh_created_at', models.DateTimeField(auto_now_add=True)),
-                ('pgh_label', models.TextField(help_text='The event label.')),
-                ('id', models.BigIntegerField()),
-                ('effective_from', models.DateField()),
-                ('minimum', district.money.MoneyField(decimal_places=2, help_text='No deposit is smaller than this (unless none is due).', max_digits=12)),
-                ('average_bill_multiple', models.DecimalField(decimal_places=2, default=2, max_digits=4)),
-                ('good_history_months', models.PositiveSmallIntegerField(default=12)),
-                ('max_late_payments', models.PositiveSmallIntegerField(default=1)),
-                ('max_installments', models.PositiveSmallIntegerField(default=3)),
-                ('refund_after_months', models.PositiveSmallIntegerField(default=12)),
-                ('notes', models.TextField(blank=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('created_by', models.ForeignKey(db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to=settings.AUTH_USER_MODEL)),
-                ('pgh_context', models.ForeignKey(db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='pghistory.context')),
-                ('pgh_obj', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='events', to='accounts.depositguideline')),
+                ("pgh_id", models.AutoField(primary_key=True, serialize=False)),
+                ("pgh_created_at", models.DateTimeField(auto_now_add=True)),
+                ("pgh_label", models.TextField(help_text="The event label.")),
+                ("id", models.BigIntegerField()),
+                ("effective_from", models.DateField()),
+                (
+                    "minimum",
+                    district.money.MoneyField(
+                        decimal_places=2,
+                        help_text="No deposit is smaller than this (unless none is due).",
+                        max_digits=12,
+                    ),
+                ),
+                (
+                    "average_bill_multiple",
+                    models.DecimalField(decimal_places=2, default=2, max_digits=4),
+                ),
+                ("good_history_months", models.PositiveSmallIntegerField(default=12)),
+                ("max_late_payments", models.PositiveSmallIntegerField(default=1)),
+                ("max_installments", models.PositiveSmallIntegerField(default=3)),
+                ("refund_after_months", models.PositiveSmallIntegerField(default=12)),
+                ("notes", models.TextField(blank=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        related_query_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "pgh_context",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="pghistory.context",
+                    ),
+                ),
+                (
+                    "pgh_obj",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="events",
+                        to="accounts.depositguideline",
+                    ),
+                ),
             ],
             options={
-                'abstract': False,
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='LetterOfCredit',
+            name="LetterOfCredit",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('utility_name', models.CharField(max_length=120)),
-                ('letter_date', models.DateField()),
-                ('recorded_at', models.DateTimeField(auto_now_add=True)),
-                ('customer', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='credit_letters', to='accounts.customer')),
-                ('recorded_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("utility_name", models.CharField(max_length=120)),
+                ("letter_date", models.DateField()),
+                ("recorded_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "customer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="credit_letters",
+                        to="accounts.customer",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='RevertToOwnerAgreement',
+            name="RevertToOwnerAgreement",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('signed_on', models.DateField()),
-                ('ended_on', models.DateField(blank=True, null=True)),
-                ('owner', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='owner_agreements', to='accounts.customer')),
-                ('premise', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='owner_agreements', to='field_ops.premise')),
-                ('recorded_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("signed_on", models.DateField()),
+                ("ended_on", models.DateField(blank=True, null=True)),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="owner_agreements",
+                        to="accounts.customer",
+                    ),
+                ),
+                (
+                    "premise",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="owner_agreements",
+                        to="field_ops.premise",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='RevertToOwnerAgreementEvent',
+            name="RevertToOwnerAgreementEvent",
             fields=[
-                ('pgh_id', models.AutoField(primary_key=True, serialize=False)),
-                ('pgh_created_at', models.DateTimeField(auto_now_add=True)),
-                ('pgh_label', models.TextField(help_text='The event label.')),
-                ('id', models.BigIntegerField()),
-                ('signed_on', models.DateField()),
-                ('ended_on', models.DateField(blank=True, null=True)),
-                ('owner', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to='accounts.customer')),
-                ('pgh_context', models.ForeignKey(db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='pghistory.context')),
-                ('pgh_obj', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='events', to='accounts.reverttoowneragreement')),
-                ('premise', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to='field_ops.premise')),
-                ('recorded_by', models.ForeignKey(db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to=settings.AUTH_USER_MODEL)),
+                ("pgh_id", models.AutoField(primary_key=True, serialize=False)),
+                ("pgh_created_at", models.DateTimeField(auto_now_add=True)),
+                ("pgh_label", models.TextField(help_text="The event label.")),
+                ("id", models.BigIntegerField()),
+                ("signed_on", models.DateField()),
+                ("ended_on", models.DateField(blank=True, null=True)),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        related_query_name="+",
+                        to="accounts.customer",
+                    ),
+                ),
+                (
+                    "pgh_context",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="pghistory.context",
+                    ),
+                ),
+                (
+                    "pgh_obj",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="events",
+                        to="accounts.reverttoowneragreement",
+                    ),
+                ),
+                (
+                    "premise",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        related_query_name="+",
+                        to="field_ops.premise",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        related_query_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'abstract': False,
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='ServiceAccountParties',
+            name="ServiceAccountParties",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('owner_name', models.CharField(max_length=120, verbose_name='owner or property manager')),
-                ('owner_phone', models.CharField(blank=True, max_length=10)),
-                ('owner_mailing_address', models.TextField(blank=True)),
-                ('account', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='parties', to='accounts.serviceaccount')),
-                ('transferred_from', models.OneToOneField(blank=True, help_text='The account this one continues (a transfer of service).', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='transferred_to', to='accounts.serviceaccount')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "owner_name",
+                    models.CharField(max_length=120, verbose_name="owner or property manager"),
+                ),
+                ("owner_phone", models.CharField(blank=True, max_length=10)),
+                ("owner_mailing_address", models.TextField(blank=True)),
+                (
+                    "account",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="parties",
+                        to="accounts.serviceaccount",
+                    ),
+                ),
+                (
+                    "transferred_from",
+                    models.OneToOneField(
+                        blank=True,
+                        help_text="The account this one continues (a transfer of service).",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="transferred_to",
+                        to="accounts.serviceaccount",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='StopRequest',
+            name="StopRequest",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('stop_date', models.DateField()),
-                ('reason', models.CharField(choices=[('moving', 'Moving out'), ('sold', 'Property sold'), ('transfer', 'Transfer to another address'), ('vacant', 'Property vacant'), ('deceased', 'Customer deceased'), ('other', 'Other')], max_length=10)),
-                ('forwarding_line1', models.CharField(max_length=120, verbose_name='forwarding address')),
-                ('forwarding_line2', models.CharField(blank=True, max_length=120, verbose_name='forwarding address line 2')),
-                ('forwarding_city', models.CharField(max_length=60, verbose_name='city')),
-                ('forwarding_state', models.CharField(default='CA', max_length=2, verbose_name='state')),
-                ('forwarding_zip', models.CharField(max_length=10, verbose_name='ZIP')),
-                ('notes', models.CharField(blank=True, max_length=255)),
-                ('requested_at', models.DateTimeField(auto_now_add=True)),
-                ('account', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='stop', to='accounts.serviceaccount')),
-                ('final_read_order', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='field_ops.workorder')),
-                ('requested_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('reverted_to', models.ForeignKey(blank=True, help_text="The owner's account that took the service over (revert to owner).", null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.serviceaccount')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("stop_date", models.DateField()),
+                (
+                    "reason",
+                    models.CharField(
+                        choices=[
+                            ("moving", "Moving out"),
+                            ("sold", "Property sold"),
+                            ("transfer", "Transfer to another address"),
+                            ("vacant", "Property vacant"),
+                            ("deceased", "Customer deceased"),
+                            ("other", "Other"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "forwarding_line1",
+                    models.CharField(max_length=120, verbose_name="forwarding address"),
+                ),
+                (
+                    "forwarding_line2",
+                    models.CharField(
+                        blank=True, max_length=120, verbose_name="forwarding address line 2"
+                    ),
+                ),
+                ("forwarding_city", models.CharField(max_length=60, verbose_name="city")),
+                (
+                    "forwarding_state",
+                    models.CharField(default="CA", max_length=2, verbose_name="state"),
+                ),
+                ("forwarding_zip", models.CharField(max_length=10, verbose_name="ZIP")),
+                ("notes", models.CharField(blank=True, max_length=255)),
+                ("requested_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "account",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="stop",
+                        to="accounts.serviceaccount",
+                    ),
+                ),
+                (
+                    "final_read_order",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="field_ops.workorder",
+                    ),
+                ),
+                (
+                    "requested_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "reverted_to",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="The owner's account that took the service over (revert to owner).",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="accounts.serviceaccount",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Contact',
+            name="Contact",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('channel', models.CharField(choices=[('counter', 'Counter'), ('phone', 'Phone'), ('email', 'Email'), ('mail', 'Mail'), ('portal', 'Online portal'), ('field', 'Field')], max_length=10)),
-                ('reason', models.CharField(choices=[('billing', 'Billing question'), ('payment', 'Payment'), ('start', 'Start service'), ('stop', 'Stop service'), ('transfer', 'Transfer service'), ('high_bill', 'High bill'), ('leak', 'Leak'), ('payment_plan', 'Payment arrangement'), ('quality', 'Water quality or pressure'), ('complaint', 'Complaint'), ('returned_payment', 'Returned payment'), ('general', 'General inquiry'), ('other', 'Other')], max_length=20)),
-                ('notes', models.TextField(blank=True)),
-                ('visitor_name', models.CharField(blank=True, help_text='For callers with no account.', max_length=120)),
-                ('referral_done_at', models.DateTimeField(blank=True, null=True)),
-                ('logged_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('account', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='contacts', to='accounts.serviceaccount')),
-                ('customer', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='contacts', to='accounts.customer')),
-                ('logged_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('referred_to_user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='referrals', to=settings.AUTH_USER_MODEL)),
-                ('referred_to_department', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='referrals', to='accounts.department')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "channel",
+                    models.CharField(
+                        choices=[
+                            ("counter", "Counter"),
+                            ("phone", "Phone"),
+                            ("email", "Email"),
+                            ("mail", "Mail"),
+                            ("portal", "Online portal"),
+                            ("field", "Field"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "reason",
+                    models.CharField(
+                        choices=[
+                            ("billing", "Billing question"),
+                            ("payment", "Payment"),
+                            ("start", "Start service"),
+                            ("stop", "Stop service"),
+                            ("transfer", "Transfer service"),
+                            ("high_bill", "High bill"),
+                            ("leak", "Leak"),
+                            ("payment_plan", "Payment arrangement"),
+                            ("quality", "Water quality or pressure"),
+                            ("complaint", "Complaint"),
+                            ("returned_payment", "Returned payment"),
+                            ("general", "General inquiry"),
+                            ("other", "Other"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("notes", models.TextField(blank=True)),
+                (
+                    "visitor_name",
+                    models.CharField(
+                        blank=True, help_text="For callers with no account.", max_length=120
+                    ),
+                ),
+                ("referral_done_at", models.DateTimeField(blank=True, null=True)),
+                ("logged_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "account",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="contacts",
+                        to="accounts.serviceaccount",
+                    ),
+                ),
+                (
+                    "customer",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="contacts",
+                        to="accounts.customer",
+                    ),
+                ),
+                (
+                    "logged_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "referred_to_user",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="referrals",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "referred_to_department",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="referrals",
+                        to="accounts.department",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-logged_at', '-id'],
-                'indexes': [models.Index(fields=['account', 'logged_at'], name='accounts_co_account_9d2607_idx'), models.Index(fields=['customer', 'logged_at'], name='accounts_co_custome_16078e_idx'), models.Index(fields=['referred_to_user', 'referral_done_at'], name='accounts_co_referre_c881bc_idx')],
-                'constraints': [models.CheckConstraint(condition=models.Q(('customer__isnull', False), ('account__isnull', False), models.Q(('visitor_name', ''), _negated=True), _connector='OR'), name='contact_is_about_someone', violation_error_message="Pick the customer or account, or type the visitor's name.")],
+                "ordering": ["-logged_at", "-id"],
+                "indexes": [
+                    models.Index(
+                        fields=["account", "logged_at"], name="accounts_co_account_9d2607_idx"
+                    ),
+                    models.Index(
+                        fields=["customer", "logged_at"], name="accounts_co_custome_16078e_idx"
+                    ),
+                    models.Index(
+                        fields=["referred_to_user", "referral_done_at"],
+                        name="accounts_co_referre_c881bc_idx",
+                    ),
+                ],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("customer__isnull", False),
+                            ("account__isnull", False),
+                            models.Q(("visitor_name", ""), _negated=True),
+                            _connector="OR",
+                        ),
+                        name="contact_is_about_someone",
+                        violation_error_message="Pick the customer or account, or type the visitor's name.",
+                    )
+                ],
             },
         ),
         migrations.AddIndex(
-            model_name='case',
-            index=models.Index(fields=['status', 'due_date'], name='accounts_ca_status_95a537_idx'),
+            model_name="case",
+            index=models.Index(fields=["status", "due_date"], name="accounts_ca_status_95a537_idx"),
         ),
         migrations.AddIndex(
-            model_name='case',
-            index=models.Index(fields=['assigned_to', 'status'], name='accounts_ca_assigne_c1f159_idx'),
+            model_name="case",
+            index=models.Index(
+                fields=["assigned_to", "status"], name="accounts_ca_assigne_c1f159_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='case',
-            index=models.Index(fields=['department', 'status'], name='accounts_ca_departm_378860_idx'),
+            model_name="case",
+            index=models.Index(
+                fields=["department", "status"], name="accounts_ca_departm_378860_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='case',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status__in', ['resolved', 'closed']), _negated=True), models.Q(('resolution', ''), _negated=True), _connector='OR'), name='case_resolved_has_resolution', violation_error_message='Write the resolution before resolving the case.'),
+            model_name="case",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("status__in", ["resolved", "closed"]), _negated=True),
+                    models.Q(("resolution", ""), _negated=True),
+                    _connector="OR",
+                ),
+                name="case_resolved_has_resolution",
+                violation_error_message="Write the resolution before resolving the case.",
+            ),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='case',
-            trigger=pgtrigger.compiler.Trigger(name='insert_insert', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "accounts_caseevent" ("account_id", "assigned_to_id", "category", "customer_id", "department_id", "description", "due_date", "id", "opened_at", "opened_by_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "priority", "resolution", "resolved_at", "status", "subject") VALUES (NEW."account_id", NEW."assigned_to_id", NEW."category", NEW."customer_id", NEW."department_id", NEW."description", NEW."due_date", NEW."id", NEW."opened_at", NEW."opened_by_id", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."priority", NEW."resolution", NEW."resolved_at", NEW."status", NEW."subject"); RETURN NULL;', hash='bd2b7fbdac7b505f3938fa1b5005e3ca3f646719', operation='INSERT', pgid='pgtrigger_insert_insert_7c6ca', table='accounts_case', when='AFTER')),
+            model_name="case",
+            trigger=pgtrigger.compiler.Trigger(
+                name="insert_insert",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    func='INSERT INTO "accounts_caseevent" ("account_id", "assigned_to_id", "category", "customer_id", "department_id", "description", "due_date", "id", "opened_at", "opened_by_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "priority", "resolution", "resolved_at", "status", "subject") VALUES (NEW."account_id", NEW."assigned_to_id", NEW."category", NEW."customer_id", NEW."department_id", NEW."description", NEW."due_date", NEW."id", NEW."opened_at", NEW."opened_by_id", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."priority", NEW."resolution", NEW."resolved_at", NEW."status", NEW."subject"); RETURN NULL;',
+                    hash="bd2b7fbdac7b505f3938fa1b5005e3ca3f646719",
+                    operation="INSERT",
+                    pgid="pgtrigger_insert_insert_7c6ca",
+                    table="accounts_case",
+                    when="AFTER",
+                ),
+            ),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='case',
-            trigger=pgtrigger.compiler.Trigger(name='update_update', sql=pgtrigger.compiler.UpsertTriggerSql(condition='WHEN (OLD.* IS DISTINCT FROM NEW.*)', func='INSERT INTO "accounts_caseevent" ("account_id", "assigned_to_id", "category", "customer_id", "department_id", "description", "due_date", "id", "opened_at", "opened_by_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "priority", "resolution", "resolved_at", "status", "subject") VALUES (NEW."account_id", NEW."assigned_to_id", NEW."category", NEW."customer_id", NEW."department_id", NEW."description", NEW."due_date", NEW."id", NEW."opened_at", NEW."opened_by_id", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."priority", NEW."resolution", NEW."resolved_at", NEW."status", NEW."subject"); RETURN NULL;', hash='e0781526bdd0abd1b7eb12afb798a2bcae5e6184', operation='UPDATE', pgid='pgtrigger_update_update_3d7bf', table='accounts_case', when='AFTER')),
+            model_name="case",
+            trigger=pgtrigger.compiler.Trigger(
+                name="update_update",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    condition="WHEN (OLD.* IS DISTINCT FROM NEW.*)",
+                    func='INSERT INTO "accounts_caseevent" ("account_id", "assigned_to_id", "category", "customer_id", "department_id", "description", "due_date", "id", "opened_at", "opened_by_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "priority", "resolution", "resolved_at", "status", "subject") VALUES (NEW."account_id", NEW."assigned_to_id", NEW."category", NEW."customer_id", NEW."department_id", NEW."description", NEW."due_date", NEW."id", NEW."opened_at", NEW."opened_by_id", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."priority", NEW."resolution", NEW."resolved_at", NEW."status", NEW."subject"); RETURN NULL;',
+                    hash="e0781526bdd0abd1b7eb12afb798a2bcae5e6184",
+                    operation="UPDATE",
+                    pgid="pgtrigger_update_update_3d7bf",
+                    table="accounts_case",
+                    when="AFTER",
+                ),
+            ),
         ),
         migrations.AddConstraint(
-            model_name='depositguideline',
-            constraint=models.CheckConstraint(condition=models.Q(('max_installments__gte', 1), ('max_installments__lte', 3)), name='deposit_guideline_installments_range'),
+            model_name="depositguideline",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("max_installments__gte", 1), ("max_installments__lte", 3)),
+                name="deposit_guideline_installments_range",
+            ),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='depositguideline',
-            trigger=pgtrigger.compiler.Trigger(name='insert_insert', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "accounts_depositguidelineevent" ("average_bill_multiple", "created_at", "created_by_id", "effective_from", "good_history_months", "id", "max_installments", "max_late_payments", "minimum", "notes", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "refund_after_months") VALUES (NEW."average_bill_multiple", NEW."created_at", NEW."created_by_id", NEW."effective_from", NEW."good_history_months", NEW."id", NEW."max_installments", NEW."max_late_payments", NEW."minimum", NEW."notes", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."refund_after_months"); RETURN NULL;', hash='f57835072b994d4346eb25ba078ffd6b1a61cd0f', operation='INSERT', pgid='pgtrigger_insert_insert_f34d1', table='accounts_depositguideline', when='AFTER')),
+            model_name="depositguideline",
+            trigger=pgtrigger.compiler.Trigger(
+                name="insert_insert",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    func='INSERT INTO "accounts_depositguidelineevent" ("average_bill_multiple", "created_at", "created_by_id", "effective_from", "good_history_months", "id", "max_installments", "max_late_payments", "minimum", "notes", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "refund_after_months") VALUES (NEW."average_bill_multiple", NEW."created_at", NEW."created_by_id", NEW."effective_from", NEW."good_history_months", NEW."id", NEW."max_installments", NEW."max_late_payments", NEW."minimum", NEW."notes", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."refund_after_months"); RETURN NULL;',
+                    hash="f57835072b994d4346eb25ba078ffd6b1a61cd0f",
+                    operation="INSERT",
+                    pgid="pgtrigger_insert_insert_f34d1",
+                    table="accounts_depositguideline",
+                    when="AFTER",
+                ),
+            ),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='depositguideline',
-            trigger=pgtrigger.compiler.Trigger(name='update_update', sql=pgtrigger.compiler.UpsertTriggerSql(condition='WHEN (OLD.* IS DISTINCT FROM NEW.*)', func='INSERT INTO "accounts_depositguidelineevent" ("average_bill_multiple", "created_at", "created_by_id", "effective_from", "good_history_months", "id", "max_installments", "max_late_payments", "minimum", "notes", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "refund_after_months") VALUES (NEW."average_bill_multiple", NEW."created_at", NEW."created_by_id", NEW."effective_from", NEW."good_history_months", NEW."id", NEW."max_installments", NEW."max_late_payments", NEW."minimum", NEW."notes", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."refund_after_months"); RETURN NULL;', hash='820108ae5e95d7fb47d62d89c541f201d726aede', operation='UPDATE', pgid='pgtrigger_update_update_63008', table='accounts_depositguideline', when='AFTER')),
+            model_name="depositguideline",
+            trigger=pgtrigger.compiler.Trigger(
+                name="update_update",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    condition="WHEN (OLD.* IS DISTINCT FROM NEW.*)",
+                    func='INSERT INTO "accounts_depositguidelineevent" ("average_bill_multiple", "created_at", "created_by_id", "effective_from", "good_history_months", "id", "max_installments", "max_late_payments", "minimum", "notes", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "refund_after_months") VALUES (NEW."average_bill_multiple", NEW."created_at", NEW."created_by_id", NEW."effective_from", NEW."good_history_months", NEW."id", NEW."max_installments", NEW."max_late_payments", NEW."minimum", NEW."notes", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."refund_after_months"); RETURN NULL;',
+                    hash="820108ae5e95d7fb47d62d89c541f201d726aede",
+                    operation="UPDATE",
+                    pgid="pgtrigger_update_update_63008",
+                    table="accounts_depositguideline",
+                    when="AFTER",
+                ),
+            ),
         ),
         migrations.AddConstraint(
-            model_name='deposit',
-            constraint=models.CheckConstraint(condition=models.Q(('amount__gte', 0)), name='deposit_not_negative'),
+            model_name="deposit",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("amount__gte", 0)), name="deposit_not_negative"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='deposit',
-            constraint=models.CheckConstraint(condition=models.Q(('installments__gte', 1), ('installments__lte', 3)), name='deposit_installments_range'),
+            model_name="deposit",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("installments__gte", 1), ("installments__lte", 3)),
+                name="deposit_installments_range",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='deposit',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status', 'waived'), _negated=True), models.Q(('waiver_reason', ''), _negated=True), _connector='OR'), name='deposit_waiver_has_reason', violation_error_message='Say why the deposit is waived.'),
+            model_name="deposit",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("status", "waived"), _negated=True),
+                    models.Q(("waiver_reason", ""), _negated=True),
+                    _connector="OR",
+                ),
+                name="deposit_waiver_has_reason",
+                violation_error_message="Say why the deposit is waived.",
+            ),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='deposit',
-            trigger=pgtrigger.compiler.Trigger(name='insert_insert', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "accounts_depositevent" ("account_id", "amount", "basis", "carried_from_id", "charge_journal_id", "charged_on", "closed_on", "created_at", "created_by_id", "explanation", "guideline_id", "id", "installments", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "settle_journal_id", "status", "waiver_reason") VALUES (NEW."account_id", NEW."amount", NEW."basis", NEW."carried_from_id", NEW."charge_journal_id", NEW."charged_on", NEW."closed_on", NEW."created_at", NEW."created_by_id", NEW."explanation", NEW."guideline_id", NEW."id", NEW."installments", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."settle_journal_id", NEW."status", NEW."waiver_reason"); RETURN NULL;', hash='1469fb5a9cd354ce272c52136e900fd9072b3c55', operation='INSERT', pgid='pgtrigger_insert_insert_c6871', table='accounts_deposit', when='AFTER')),
+            model_name="deposit",
+            trigger=pgtrigger.compiler.Trigger(
+                name="insert_insert",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    func='INSERT INTO "accounts_depositevent" ("account_id", "amount", "basis", "carried_from_id", "charge_journal_id", "charged_on", "closed_on", "created_at", "created_by_id", "explanation", "guideline_id", "id", "installments", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "settle_journal_id", "status", "waiver_reason") VALUES (NEW."account_id", NEW."amount", NEW."basis", NEW."carried_from_id", NEW."charge_journal_id", NEW."charged_on", NEW."closed_on", NEW."created_at", NEW."created_by_id", NEW."explanation", NEW."guideline_id", NEW."id", NEW."installments", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."settle_journal_id", NEW."status", NEW."waiver_reason"); RETURN NULL;',
+                    hash="1469fb5a9cd354ce272c52136e900fd9072b3c55",
+                    operation="INSERT",
+                    pgid="pgtrigger_insert_insert_c6871",
+                    table="accounts_deposit",
+                    when="AFTER",
+                ),
+            ),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='deposit',
-            trigger=pgtrigger.compiler.Trigger(name='update_update', sql=pgtrigger.compiler.UpsertTriggerSql(condition='WHEN (OLD.* IS DISTINCT FROM NEW.*)', func='INSERT INTO "accounts_depositevent" ("account_id", "amount", "basis", "carried_from_id", "charge_journal_id", "charged_on", "closed_on", "created_at", "created_by_id", "explanation", "guideline_id", "id", "installments", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "settle_journal_id", "status", "waiver_reason") VALUES (NEW."account_id", NEW."amount", NEW."basis", NEW."carried_from_id", NEW."charge_journal_id", NEW."charged_on", NEW."closed_on", NEW."created_at", NEW."created_by_id", NEW."explanation", NEW."guideline_id", NEW."id", NEW."installments", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."settle_journal_id", NEW."status", NEW."waiver_reason"); RETURN NULL;', hash='f289c9635a465e1d7598c44799f9f1186f732a1a', operation='UPDATE', pgid='pgtrigger_update_update_1b93a', table='accounts_deposit', when='AFTER')),
+            model_name="deposit",
+            trigger=pgtrigger.compiler.Trigger(
+                name="update_update",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    condition="WHEN (OLD.* IS DISTINCT FROM NEW.*)",
+                    func='INSERT INTO "accounts_depositevent" ("account_id", "amount", "basis", "carried_from_id", "charge_journal_id", "charged_on", "closed_on", "created_at", "created_by_id", "explanation", "guideline_id", "id", "installments", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "settle_journal_id", "status", "waiver_reason") VALUES (NEW."account_id", NEW."amount", NEW."basis", NEW."carried_from_id", NEW."charge_journal_id", NEW."charged_on", NEW."closed_on", NEW."created_at", NEW."created_by_id", NEW."explanation", NEW."guideline_id", NEW."id", NEW."installments", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."settle_journal_id", NEW."status", NEW."waiver_reason"); RETURN NULL;',
+                    hash="f289c9635a465e1d7598c44799f9f1186f732a1a",
+                    operation="UPDATE",
+                    pgid="pgtrigger_update_update_1b93a",
+                    table="accounts_deposit",
+                    when="AFTER",
+                ),
+            ),
         ),
         migrations.AddConstraint(
-            model_name='depositguidelineamount',
-            constraint=models.UniqueConstraint(fields=('guideline', 'customer_class', 'meter_size'), name='deposit_amount_once_per_class_and_size'),
+            model_name="depositguidelineamount",
+            constraint=models.UniqueConstraint(
+                fields=("guideline", "customer_class", "meter_size"),
+                name="deposit_amount_once_per_class_and_size",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='reverttoowneragreement',
-            constraint=models.UniqueConstraint(condition=models.Q(('ended_on__isnull', True)), fields=('premise',), name='one_open_owner_agreement_per_premise', violation_error_message='This premise already has a revert-to-owner agreement.'),
+            model_name="reverttoowneragreement",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("ended_on__isnull", True)),
+                fields=("premise",),
+                name="one_open_owner_agreement_per_premise",
+                violation_error_message="This premise already has a revert-to-owner agreement.",
+            ),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='reverttoowneragreement',
-            trigger=pgtrigger.compiler.Trigger(name='insert_insert', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "accounts_reverttoowneragreementevent" ("ended_on", "id", "owner_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "premise_id", "recorded_by_id", "signed_on") VALUES (NEW."ended_on", NEW."id", NEW."owner_id", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."premise_id", NEW."recorded_by_id", NEW."signed_on"); RETURN NULL;', hash='36a0820410889a1373613733eb9ba5cf976fd607', operation='INSERT', pgid='pgtrigger_insert_insert_865a9', table='accounts_reverttoowneragreement', when='AFTER')),
+            model_name="reverttoowneragreement",
+            trigger=pgtrigger.compiler.Trigger(
+                name="insert_insert",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    func='INSERT INTO "accounts_reverttoowneragreementevent" ("ended_on", "id", "owner_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "premise_id", "recorded_by_id", "signed_on") VALUES (NEW."ended_on", NEW."id", NEW."owner_id", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."premise_id", NEW."recorded_by_id", NEW."signed_on"); RETURN NULL;',
+                    hash="36a0820410889a1373613733eb9ba5cf976fd607",
+                    operation="INSERT",
+                    pgid="pgtrigger_insert_insert_865a9",
+                    table="accounts_reverttoowneragreement",
+                    when="AFTER",
+                ),
+            ),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='reverttoowneragreement',
-            trigger=pgtrigger.compiler.Trigger(name='update_update', sql=pgtrigger.compiler.UpsertTriggerSql(condition='WHEN (OLD.* IS DISTINCT FROM NEW.*)', func='INSERT INTO "accounts_reverttoowneragreementevent" ("ended_on", "id", "owner_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "premise_id", "recorded_by_id", "signed_on") VALUES (NEW."ended_on", NEW."id", NEW."owner_id", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."premise_id", NEW."recorded_by_id", NEW."signed_on"); RETURN NULL;', hash='07abc2029670f09376ed9488975f0ef069071fe2', operation='UPDATE', pgid='pgtrigger_update_update_1eab9', table='accounts_reverttoowneragreement', when='AFTER')),
+            model_name="reverttoowneragreement",
+            trigger=pgtrigger.compiler.Trigger(
+                name="update_update",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    condition="WHEN (OLD.* IS DISTINCT FROM NEW.*)",
+                    func='INSERT INTO "accounts_reverttoowneragreementevent" ("ended_on", "id", "owner_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "premise_id", "recorded_by_id", "signed_on") VALUES (NEW."ended_on", NEW."id", NEW."owner_id", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."premise_id", NEW."recorded_by_id", NEW."signed_on"); RETURN NULL;',
+                    hash="07abc2029670f09376ed9488975f0ef069071fe2",
+                    operation="UPDATE",
+                    pgid="pgtrigger_update_update_1eab9",
+                    table="accounts_reverttoowneragreement",
+                    when="AFTER",
+                ),
+            ),
         ),
     ]

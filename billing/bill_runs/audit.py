@@ -19,7 +19,6 @@ supervisor posts past them with a reason); informational kinds are listed for re
 | credit_balance| no       | the account carries a credit |
 """
 
-
 from accounts.models import ServiceAccount
 from billing.models import BillException
 from district.models import Policy

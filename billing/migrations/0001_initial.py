@@ -9,176 +9,341 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('pghistory', '0007_auto_20250421_0444'),
+        ("pghistory", "0007_auto_20250421_0444"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='BillingCycle',
+            name="BillingCycle",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(help_text='Matches ServiceAccount.billing_cycle', max_length=10, unique=True)),
-                ('name', models.CharField(max_length=80)),
-                ('frequency', models.CharField(choices=[('monthly', 'Monthly'), ('bimonthly', 'Every two months')], max_length=10)),
-                ('routes', django.contrib.postgres.fields.ArrayField(base_field=models.CharField(max_length=10), blank=True, default=list, size=None)),
-                ('due_days', models.PositiveSmallIntegerField(default=21)),
-                ('is_active', models.BooleanField(default=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "code",
+                    models.CharField(
+                        help_text="Matches ServiceAccount.billing_cycle", max_length=10, unique=True
+                    ),
+                ),
+                ("name", models.CharField(max_length=80)),
+                (
+                    "frequency",
+                    models.CharField(
+                        choices=[("monthly", "Monthly"), ("bimonthly", "Every two months")],
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "routes",
+                    django.contrib.postgres.fields.ArrayField(
+                        base_field=models.CharField(max_length=10),
+                        blank=True,
+                        default=list,
+                        size=None,
+                    ),
+                ),
+                ("due_days", models.PositiveSmallIntegerField(default=21)),
+                ("is_active", models.BooleanField(default=True)),
             ],
             options={
-                'ordering': ['code'],
+                "ordering": ["code"],
             },
         ),
         migrations.CreateModel(
-            name='BillingCycleEvent',
+            name="BillingCycleEvent",
             fields=[
-                ('pgh_id', models.AutoField(primary_key=True, serialize=False)),
-                ('pgh_created_at', models.DateTimeField(auto_now_add=True)),
-                ('pgh_label', models.TextField(help_text='The event label.')),
-                ('id', models.BigIntegerField()),
-                ('code', models.CharField(help_text='Matches ServiceAccount.billing_cycle', max_length=10)),
-                ('name', models.CharField(max_length=80)),
-                ('frequency', models.CharField(choices=[('monthly', 'Monthly'), ('bimonthly', 'Every two months')], max_length=10)),
-                ('routes', django.contrib.postgres.fields.ArrayField(base_field=models.CharField(max_length=10), blank=True, default=list, size=None)),
-                ('due_days', models.PositiveSmallIntegerField(default=21)),
-                ('is_active', models.BooleanField(default=True)),
+                ("pgh_id", models.AutoField(primary_key=True, serialize=False)),
+                ("pgh_created_at", models.DateTimeField(auto_now_add=True)),
+                ("pgh_label", models.TextField(help_text="The event label.")),
+                ("id", models.BigIntegerField()),
+                (
+                    "code",
+                    models.CharField(
+                        help_text="Matches ServiceAccount.billing_cycle", max_length=10
+                    ),
+                ),
+                ("name", models.CharField(max_length=80)),
+                (
+                    "frequency",
+                    models.CharField(
+                        choices=[("monthly", "Monthly"), ("bimonthly", "Every two months")],
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "routes",
+                    django.contrib.postgres.fields.ArrayField(
+                        base_field=models.CharField(max_length=10),
+                        blank=True,
+                        default=list,
+                        size=None,
+                    ),
+                ),
+                ("due_days", models.PositiveSmallIntegerField(default=21)),
+                ("is_active", models.BooleanField(default=True)),
             ],
             options={
-                'abstract': False,
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='BillingPeriod',
+            name="BillingPeriod",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('period_start', models.DateField()),
-                ('period_end', models.DateField()),
-                ('read_window_start', models.DateField()),
-                ('read_window_end', models.DateField()),
-                ('bill_date', models.DateField()),
-                ('due_date', models.DateField()),
-                ('status', models.CharField(choices=[('planned', 'Planned'), ('scheduled', 'Bill run scheduled'), ('billed', 'Billed')], default='planned', max_length=10)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("period_start", models.DateField()),
+                ("period_end", models.DateField()),
+                ("read_window_start", models.DateField()),
+                ("read_window_end", models.DateField()),
+                ("bill_date", models.DateField()),
+                ("due_date", models.DateField()),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("planned", "Planned"),
+                            ("scheduled", "Bill run scheduled"),
+                            ("billed", "Billed"),
+                        ],
+                        default="planned",
+                        max_length=10,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['cycle', 'period_start'],
+                "ordering": ["cycle", "period_start"],
             },
         ),
         migrations.CreateModel(
-            name='RateSchedule',
+            name="RateSchedule",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(max_length=40, unique=True)),
-                ('name', models.CharField(max_length=120)),
-                ('description', models.TextField(blank=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.SlugField(max_length=40, unique=True)),
+                ("name", models.CharField(max_length=120)),
+                ("description", models.TextField(blank=True)),
             ],
             options={
-                'ordering': ['code'],
+                "ordering": ["code"],
             },
         ),
         migrations.CreateModel(
-            name='RateScheduleVersion',
+            name="RateScheduleVersion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('version', models.PositiveIntegerField()),
-                ('effective_from', models.DateField()),
-                ('source', models.TextField(help_text='The YAML as loaded.')),
-                ('parsed', models.JSONField()),
-                ('sha256', models.CharField(max_length=64)),
-                ('notes', models.CharField(blank=True, max_length=255)),
-                ('locked', models.BooleanField(default=False, help_text='Priced a posted bill: never edited.')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("version", models.PositiveIntegerField()),
+                ("effective_from", models.DateField()),
+                ("source", models.TextField(help_text="The YAML as loaded.")),
+                ("parsed", models.JSONField()),
+                ("sha256", models.CharField(max_length=64)),
+                ("notes", models.CharField(blank=True, max_length=255)),
+                (
+                    "locked",
+                    models.BooleanField(
+                        default=False, help_text="Priced a posted bill: never edited."
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
             ],
             options={
-                'ordering': ['schedule', '-effective_from', '-version'],
+                "ordering": ["schedule", "-effective_from", "-version"],
             },
         ),
         migrations.CreateModel(
-            name='ReadImport',
+            name="ReadImport",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('file_name', models.CharField(max_length=200)),
-                ('sha256', models.CharField(max_length=64, unique=True)),
-                ('row_count', models.PositiveIntegerField()),
-                ('imported_at', models.DateTimeField(auto_now_add=True)),
-                ('read_ids', django.contrib.postgres.fields.ArrayField(base_field=models.BigIntegerField(), blank=True, default=list, size=None)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("file_name", models.CharField(max_length=200)),
+                ("sha256", models.CharField(max_length=64, unique=True)),
+                ("row_count", models.PositiveIntegerField()),
+                ("imported_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "read_ids",
+                    django.contrib.postgres.fields.ArrayField(
+                        base_field=models.BigIntegerField(), blank=True, default=list, size=None
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-imported_at'],
+                "ordering": ["-imported_at"],
             },
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='billingcycle',
-            trigger=pgtrigger.compiler.Trigger(name='insert_insert', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "billing_billingcycleevent" ("code", "due_days", "frequency", "id", "is_active", "name", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "routes") VALUES (NEW."code", NEW."due_days", NEW."frequency", NEW."id", NEW."is_active", NEW."name", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."routes"); RETURN NULL;', hash='1526309d933c8f1b12e08b4d1a5348b96d7630c9', operation='INSERT', pgid='pgtrigger_insert_insert_9c44a', table='billing_billingcycle', when='AFTER')),
+            model_name="billingcycle",
+            trigger=pgtrigger.compiler.Trigger(
+                name="insert_insert",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    func='INSERT INTO "billing_billingcycleevent" ("code", "due_days", "frequency", "id", "is_active", "name", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "routes") VALUES (NEW."code", NEW."due_days", NEW."frequency", NEW."id", NEW."is_active", NEW."name", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."routes"); RETURN NULL;',
+                    hash="1526309d933c8f1b12e08b4d1a5348b96d7630c9",
+                    operation="INSERT",
+                    pgid="pgtrigger_insert_insert_9c44a",
+                    table="billing_billingcycle",
+                    when="AFTER",
+                ),
+            ),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='billingcycle',
-            trigger=pgtrigger.compiler.Trigger(name='update_update', sql=pgtrigger.compiler.UpsertTriggerSql(condition='WHEN (OLD.* IS DISTINCT FROM NEW.*)', func='INSERT INTO "billing_billingcycleevent" ("code", "due_days", "frequency", "id", "is_active", "name", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "routes") VALUES (NEW."code", NEW."due_days", NEW."frequency", NEW."id", NEW."is_active", NEW."name", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."routes"); RETURN NULL;', hash='023718b0be5beafb0513aeea4142ea7ce42a7aff', operation='UPDATE', pgid='pgtrigger_update_update_07e85', table='billing_billingcycle', when='AFTER')),
+            model_name="billingcycle",
+            trigger=pgtrigger.compiler.Trigger(
+                name="update_update",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    condition="WHEN (OLD.* IS DISTINCT FROM NEW.*)",
+                    func='INSERT INTO "billing_billingcycleevent" ("code", "due_days", "frequency", "id", "is_active", "name", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "routes") VALUES (NEW."code", NEW."due_days", NEW."frequency", NEW."id", NEW."is_active", NEW."name", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."routes"); RETURN NULL;',
+                    hash="023718b0be5beafb0513aeea4142ea7ce42a7aff",
+                    operation="UPDATE",
+                    pgid="pgtrigger_update_update_07e85",
+                    table="billing_billingcycle",
+                    when="AFTER",
+                ),
+            ),
         ),
         migrations.AddField(
-            model_name='billingcycleevent',
-            name='pgh_context',
-            field=models.ForeignKey(db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='pghistory.context'),
+            model_name="billingcycleevent",
+            name="pgh_context",
+            field=models.ForeignKey(
+                db_constraint=False,
+                null=True,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                to="pghistory.context",
+            ),
         ),
         migrations.AddField(
-            model_name='billingcycleevent',
-            name='pgh_obj',
-            field=models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='events', to='billing.billingcycle'),
+            model_name="billingcycleevent",
+            name="pgh_obj",
+            field=models.ForeignKey(
+                db_constraint=False,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="events",
+                to="billing.billingcycle",
+            ),
         ),
         migrations.AddField(
-            model_name='billingperiod',
-            name='cycle',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='periods', to='billing.billingcycle'),
+            model_name="billingperiod",
+            name="cycle",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="periods",
+                to="billing.billingcycle",
+            ),
         ),
         migrations.AddField(
-            model_name='billingperiod',
-            name='scheduled_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="billingperiod",
+            name="scheduled_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='ratescheduleversion',
-            name='created_by',
-            field=models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="ratescheduleversion",
+            name="created_by",
+            field=models.ForeignKey(
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='ratescheduleversion',
-            name='schedule',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='versions', to='billing.rateschedule'),
+            model_name="ratescheduleversion",
+            name="schedule",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="versions",
+                to="billing.rateschedule",
+            ),
         ),
         migrations.AddField(
-            model_name='readimport',
-            name='imported_by',
-            field=models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="readimport",
+            name="imported_by",
+            field=models.ForeignKey(
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddConstraint(
-            model_name='billingperiod',
-            constraint=models.UniqueConstraint(fields=('cycle', 'period_start'), name='billing_period_once'),
+            model_name="billingperiod",
+            constraint=models.UniqueConstraint(
+                fields=("cycle", "period_start"), name="billing_period_once"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='billingperiod',
-            constraint=models.CheckConstraint(condition=models.Q(('period_end__gte', models.F('period_start'))), name='billing_period_ordered'),
+            model_name="billingperiod",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("period_end__gte", models.F("period_start"))),
+                name="billing_period_ordered",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='billingperiod',
-            constraint=models.CheckConstraint(condition=models.Q(('read_window_end__gte', models.F('read_window_start'))), name='billing_read_window_ordered'),
+            model_name="billingperiod",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("read_window_end__gte", models.F("read_window_start"))),
+                name="billing_read_window_ordered",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='billingperiod',
-            constraint=models.CheckConstraint(condition=models.Q(('due_date__gte', models.F('bill_date'))), name='billing_due_after_bill_date'),
+            model_name="billingperiod",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("due_date__gte", models.F("bill_date"))),
+                name="billing_due_after_bill_date",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='ratescheduleversion',
-            constraint=models.UniqueConstraint(fields=('schedule', 'version'), name='rate_version_number_once'),
+            model_name="ratescheduleversion",
+            constraint=models.UniqueConstraint(
+                fields=("schedule", "version"), name="rate_version_number_once"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='ratescheduleversion',
-            constraint=models.UniqueConstraint(fields=('schedule', 'effective_from'), name='rate_version_one_per_effective_date'),
+            model_name="ratescheduleversion",
+            constraint=models.UniqueConstraint(
+                fields=("schedule", "effective_from"), name="rate_version_one_per_effective_date"
+            ),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='ratescheduleversion',
-            trigger=pgtrigger.compiler.Trigger(name='rate_version_locked_is_final', sql=pgtrigger.compiler.UpsertTriggerSql(condition='WHEN (OLD."locked")', func="RAISE EXCEPTION 'pgtrigger: Cannot update or delete rows from % table', TG_TABLE_NAME;", hash='0229efc6da45281dfc85d20a5003dc1c97500e47', operation='UPDATE OR DELETE', pgid='pgtrigger_rate_version_locked_is_final_82d0b', table='billing_ratescheduleversion', when='BEFORE')),
+            model_name="ratescheduleversion",
+            trigger=pgtrigger.compiler.Trigger(
+                name="rate_version_locked_is_final",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    condition='WHEN (OLD."locked")',
+                    func="RAISE EXCEPTION 'pgtrigger: Cannot update or delete rows from % table', TG_TABLE_NAME;",
+                    hash="0229efc6da45281dfc85d20a5003dc1c97500e47",
+                    operation="UPDATE OR DELETE",
+                    pgid="pgtrigger_rate_version_locked_is_final_82d0b",
+                    table="billing_ratescheduleversion",
+                    when="BEFORE",
+                ),
+            ),
         ),
     ]

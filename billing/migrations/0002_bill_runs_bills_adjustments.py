@@ -9,215 +9,652 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0005_service_changes_deposits_contacts'),
-        ('billing', '0001_initial'),
-        ('field_ops', '0002_work_orders'),
-        ('pghistory', '0007_auto_20250421_0444'),
+        ("accounts", "0005_service_changes_deposits_contacts"),
+        ("billing", "0001_initial"),
+        ("field_ops", "0002_work_orders"),
+        ("pghistory", "0007_auto_20250421_0444"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Adjustment',
+            name="Adjustment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('direction', models.CharField(choices=[('credit', 'Credit'), ('debit', 'Debit')], max_length=6)),
-                ('reason', models.CharField(choices=[('leak', 'Leak adjustment'), ('billing_error', 'Billing error'), ('meter_error', 'Meter error'), ('fee_waiver', 'Fee waiver'), ('goodwill', 'Goodwill'), ('correction', 'Other correction')], max_length=15)),
-                ('amount', district.money.MoneyField(decimal_places=2, max_digits=12)),
-                ('memo', models.CharField(max_length=255)),
-                ('status', models.CharField(choices=[('pending_approval', 'Waiting for approval'), ('posted', 'Posted'), ('rejected', 'Rejected')], max_length=20)),
-                ('idempotency_key', models.CharField(max_length=120, unique=True)),
-                ('journal_id', models.BigIntegerField(blank=True, null=True)),
-                ('approval_request_id', models.BigIntegerField(blank=True, null=True)),
-                ('calculation', models.JSONField(blank=True, default=dict)),
-                ('evidence_file', models.FileField(blank=True, upload_to='adjustments/')),
-                ('requested_at', models.DateTimeField(auto_now_add=True)),
-                ('account', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='adjustments', to='accounts.serviceaccount')),
-                ('evidence_work_order', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='field_ops.workorder')),
-                ('requested_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "direction",
+                    models.CharField(
+                        choices=[("credit", "Credit"), ("debit", "Debit")], max_length=6
+                    ),
+                ),
+                (
+                    "reason",
+                    models.CharField(
+                        choices=[
+                            ("leak", "Leak adjustment"),
+                            ("billing_error", "Billing error"),
+                            ("meter_error", "Meter error"),
+                            ("fee_waiver", "Fee waiver"),
+                            ("goodwill", "Goodwill"),
+                            ("correction", "Other correction"),
+                        ],
+                        max_length=15,
+                    ),
+                ),
+                ("amount", district.money.MoneyField(decimal_places=2, max_digits=12)),
+                ("memo", models.CharField(max_length=255)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending_approval", "Waiting for approval"),
+                            ("posted", "Posted"),
+                            ("rejected", "Rejected"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("idempotency_key", models.CharField(max_length=120, unique=True)),
+                ("journal_id", models.BigIntegerField(blank=True, null=True)),
+                ("approval_request_id", models.BigIntegerField(blank=True, null=True)),
+                ("calculation", models.JSONField(blank=True, default=dict)),
+                ("evidence_file", models.FileField(blank=True, upload_to="adjustments/")),
+                ("requested_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "account",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="adjustments",
+                        to="accounts.serviceaccount",
+                    ),
+                ),
+                (
+                    "evidence_work_order",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="field_ops.workorder",
+                    ),
+                ),
+                (
+                    "requested_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-requested_at'],
+                "ordering": ["-requested_at"],
             },
         ),
         migrations.CreateModel(
-            name='Bill',
+            name="Bill",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('regular', 'Regular'), ('final', 'Final'), ('rebill', 'Corrected bill')], default='regular', max_length=10)),
-                ('status', models.CharField(choices=[('calculated', 'Calculated'), ('held', 'Held'), ('posted', 'Posted'), ('cancelled', 'Cancelled')], default='calculated', max_length=12)),
-                ('number', models.CharField(blank=True, max_length=20, null=True, unique=True)),
-                ('period_start', models.DateField()),
-                ('period_end', models.DateField()),
-                ('bill_date', models.DateField()),
-                ('due_date', models.DateField()),
-                ('consumption', models.DecimalField(decimal_places=2, default=0, max_digits=12)),
-                ('estimated', models.BooleanField(default=False)),
-                ('current_charges', district.money.MoneyField(decimal_places=2, default=0, max_digits=12)),
-                ('previous_balance', district.money.MoneyField(decimal_places=2, default=0, max_digits=12)),
-                ('amount_due', district.money.MoneyField(decimal_places=2, default=0, max_digits=12)),
-                ('journal_id', models.BigIntegerField(blank=True, null=True)),
-                ('cancel_reason', models.CharField(blank=True, max_length=255)),
-                ('pdf', models.FileField(blank=True, upload_to='bills/')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('posted_at', models.DateTimeField(blank=True, null=True)),
-                ('account', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='bills', to='accounts.serviceaccount')),
-                ('current_read', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='field_ops.meterread')),
-                ('previous_read', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='field_ops.meterread')),
-                ('rate_version', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='bills', to='billing.ratescheduleversion')),
-                ('replaces', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='replaced_by', to='billing.bill')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("regular", "Regular"),
+                            ("final", "Final"),
+                            ("rebill", "Corrected bill"),
+                        ],
+                        default="regular",
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("calculated", "Calculated"),
+                            ("held", "Held"),
+                            ("posted", "Posted"),
+                            ("cancelled", "Cancelled"),
+                        ],
+                        default="calculated",
+                        max_length=12,
+                    ),
+                ),
+                ("number", models.CharField(blank=True, max_length=20, null=True, unique=True)),
+                ("period_start", models.DateField()),
+                ("period_end", models.DateField()),
+                ("bill_date", models.DateField()),
+                ("due_date", models.DateField()),
+                ("consumption", models.DecimalField(decimal_places=2, default=0, max_digits=12)),
+                ("estimated", models.BooleanField(default=False)),
+                (
+                    "current_charges",
+                    district.money.MoneyField(decimal_places=2, default=0, max_digits=12),
+                ),
+                (
+                    "previous_balance",
+                    district.money.MoneyField(decimal_places=2, default=0, max_digits=12),
+                ),
+                (
+                    "amount_due",
+                    district.money.MoneyField(decimal_places=2, default=0, max_digits=12),
+                ),
+                ("journal_id", models.BigIntegerField(blank=True, null=True)),
+                ("cancel_reason", models.CharField(blank=True, max_length=255)),
+                ("pdf", models.FileField(blank=True, upload_to="bills/")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("posted_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "account",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="bills",
+                        to="accounts.serviceaccount",
+                    ),
+                ),
+                (
+                    "current_read",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="field_ops.meterread",
+                    ),
+                ),
+                (
+                    "previous_read",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="field_ops.meterread",
+                    ),
+                ),
+                (
+                    "rate_version",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="bills",
+                        to="billing.ratescheduleversion",
+                    ),
+                ),
+                (
+                    "replaces",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="replaced_by",
+                        to="billing.bill",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-period_end', '-id'],
+                "ordering": ["-period_end", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='AdjustmentEvent',
+            name="AdjustmentEvent",
             fields=[
-                ('pgh_id', models.AutoField(primary_key=True, serialize=False)),
-                ('pgh_created_at', models.DateTimeField(auto_now_add=True)),
-                ('pgh_label', models.TextField(help_text='The event label.')),
-                ('id', models.BigIntegerField()),
-                ('direction', models.CharField(choices=[('credit', 'Credit'), ('debit', 'Debit')], max_length=6)),
-                ('reason', models.CharField(choices=[('leak', 'Leak adjustment'), ('billing_error', 'Billing error'), ('meter_error', 'Meter error'), ('fee_waiver', 'Fee waiver'), ('goodwill', 'Goodwill'), ('correction', 'Other correction')], max_length=15)),
-                ('amount', district.money.MoneyField(decimal_places=2, max_digits=12)),
-                ('memo', models.CharField(max_length=255)),
-                ('status', models.CharField(choices=[('pending_approval', 'Waiting for approval'), ('posted', 'Posted'), ('rejected', 'Rejected')], max_length=20)),
-                ('idempotency_key', models.CharField(max_length=120)),
-                ('journal_id', models.BigIntegerField(blank=True, null=True)),
-                ('approval_request_id', models.BigIntegerField(blank=True, null=True)),
-                ('calculation', models.JSONField(blank=True, default=dict)),
-                ('evidence_file', models.FileField(blank=True, upload_to='adjustments/')),
-                ('requested_at', models.DateTimeField(auto_now_add=True)),
-                ('account', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to='accounts.serviceaccount')),
-                ('evidence_work_order', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to='field_ops.workorder')),
-                ('pgh_context', models.ForeignKey(db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='pghistory.context')),
-                ('pgh_obj', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='events', to='billing.adjustment')),
-                ('requested_by', models.ForeignKey(db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to=settings.AUTH_USER_MODEL)),
-                ('bill', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to='billing.bill')),
+                ("pgh_id", models.AutoField(primary_key=True, serialize=False)),
+                ("pgh_created_at", models.DateTimeField(auto_now_add=True)),
+                ("pgh_label", models.TextField(help_text="The event label.")),
+                ("id", models.BigIntegerField()),
+                (
+                    "direction",
+                    models.CharField(
+                        choices=[("credit", "Credit"), ("debit", "Debit")], max_length=6
+                    ),
+                ),
+                (
+                    "reason",
+                    models.CharField(
+                        choices=[
+                            ("leak", "Leak adjustment"),
+                            ("billing_error", "Billing error"),
+                            ("meter_error", "Meter error"),
+                            ("fee_waiver", "Fee waiver"),
+                            ("goodwill", "Goodwill"),
+                            ("correction", "Other correction"),
+                        ],
+                        max_length=15,
+                    ),
+                ),
+                ("amount", district.money.MoneyField(decimal_places=2, max_digits=12)),
+                ("memo", models.CharField(max_length=255)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending_approval", "Waiting for approval"),
+                            ("posted", "Posted"),
+                            ("rejected", "Rejected"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("idempotency_key", models.CharField(max_length=120)),
+                ("journal_id", models.BigIntegerField(blank=True, null=True)),
+                ("approval_request_id", models.BigIntegerField(blank=True, null=True)),
+                ("calculation", models.JSONField(blank=True, default=dict)),
+                ("evidence_file", models.FileField(blank=True, upload_to="adjustments/")),
+                ("requested_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "account",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        related_query_name="+",
+                        to="accounts.serviceaccount",
+                    ),
+                ),
+                (
+                    "evidence_work_order",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        related_query_name="+",
+                        to="field_ops.workorder",
+                    ),
+                ),
+                (
+                    "pgh_context",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="pghistory.context",
+                    ),
+                ),
+                (
+                    "pgh_obj",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="events",
+                        to="billing.adjustment",
+                    ),
+                ),
+                (
+                    "requested_by",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        related_query_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "bill",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        related_query_name="+",
+                        to="billing.bill",
+                    ),
+                ),
             ],
             options={
-                'abstract': False,
+                "abstract": False,
             },
         ),
         migrations.AddField(
-            model_name='adjustment',
-            name='bill',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='adjustments', to='billing.bill'),
+            model_name="adjustment",
+            name="bill",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="adjustments",
+                to="billing.bill",
+            ),
         ),
         migrations.CreateModel(
-            name='BillLine',
+            name="BillLine",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveSmallIntegerField()),
-                ('code', models.CharField(max_length=40)),
-                ('category', models.CharField(help_text='fixed, volumetric, surcharge, sewer...', max_length=20)),
-                ('description', models.CharField(max_length=200)),
-                ('quantity', models.DecimalField(blank=True, decimal_places=4, max_digits=14, null=True)),
-                ('unit', models.CharField(blank=True, max_length=10)),
-                ('rate', district.money.RateField(blank=True, decimal_places=6, max_digits=14, null=True)),
-                ('amount', district.money.MoneyField(decimal_places=2, max_digits=12)),
-                ('version_label', models.CharField(blank=True, max_length=60)),
-                ('proration_note', models.CharField(blank=True, max_length=120)),
-                ('bill', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='lines', to='billing.bill')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("position", models.PositiveSmallIntegerField()),
+                ("code", models.CharField(max_length=40)),
+                (
+                    "category",
+                    models.CharField(
+                        help_text="fixed, volumetric, surcharge, sewer...", max_length=20
+                    ),
+                ),
+                ("description", models.CharField(max_length=200)),
+                (
+                    "quantity",
+                    models.DecimalField(blank=True, decimal_places=4, max_digits=14, null=True),
+                ),
+                ("unit", models.CharField(blank=True, max_length=10)),
+                (
+                    "rate",
+                    district.money.RateField(
+                        blank=True, decimal_places=6, max_digits=14, null=True
+                    ),
+                ),
+                ("amount", district.money.MoneyField(decimal_places=2, max_digits=12)),
+                ("version_label", models.CharField(blank=True, max_length=60)),
+                ("proration_note", models.CharField(blank=True, max_length=120)),
+                (
+                    "bill",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="lines",
+                        to="billing.bill",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['bill', 'position'],
+                "ordering": ["bill", "position"],
             },
         ),
         migrations.CreateModel(
-            name='BillRun',
+            name="BillRun",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('status', models.CharField(choices=[('created', 'Created'), ('calculating', 'Calculating'), ('audit', 'In audit'), ('posting', 'Posting'), ('posted', 'Posted'), ('issued', 'Issued'), ('failed', 'Failed')], default='created', max_length=12)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('accounts_total', models.PositiveIntegerField(default=0)),
-                ('bills_calculated', models.PositiveIntegerField(default=0)),
-                ('exceptions_open', models.PositiveIntegerField(default=0)),
-                ('calculated_at', models.DateTimeField(blank=True, null=True)),
-                ('posted_at', models.DateTimeField(blank=True, null=True)),
-                ('issued_at', models.DateTimeField(blank=True, null=True)),
-                ('override_reason', models.CharField(blank=True, max_length=255)),
-                ('print_file', models.FileField(blank=True, upload_to='bill_runs/')),
-                ('error', models.TextField(blank=True)),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('override_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('period', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='runs', to='billing.billingperiod')),
-                ('posted_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("created", "Created"),
+                            ("calculating", "Calculating"),
+                            ("audit", "In audit"),
+                            ("posting", "Posting"),
+                            ("posted", "Posted"),
+                            ("issued", "Issued"),
+                            ("failed", "Failed"),
+                        ],
+                        default="created",
+                        max_length=12,
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("accounts_total", models.PositiveIntegerField(default=0)),
+                ("bills_calculated", models.PositiveIntegerField(default=0)),
+                ("exceptions_open", models.PositiveIntegerField(default=0)),
+                ("calculated_at", models.DateTimeField(blank=True, null=True)),
+                ("posted_at", models.DateTimeField(blank=True, null=True)),
+                ("issued_at", models.DateTimeField(blank=True, null=True)),
+                ("override_reason", models.CharField(blank=True, max_length=255)),
+                ("print_file", models.FileField(blank=True, upload_to="bill_runs/")),
+                ("error", models.TextField(blank=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "override_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "period",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="runs",
+                        to="billing.billingperiod",
+                    ),
+                ),
+                (
+                    "posted_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at'],
+                "ordering": ["-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='BillException',
+            name="BillException",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('high_use', 'High use'), ('low_use', 'Low use'), ('zero_use', 'Zero use'), ('below_last', 'Reading below last'), ('estimated', 'Estimated read'), ('amount_over', 'Amount over threshold'), ('over_typical', 'Over N times the typical bill'), ('first_bill', 'First bill'), ('final_bill', 'Final bill'), ('credit_balance', 'Credit balance'), ('missing_read', 'Missing read'), ('never_billed', 'Active account not billed')], max_length=15)),
-                ('blocking', models.BooleanField(default=True)),
-                ('detail', models.CharField(blank=True, max_length=255)),
-                ('status', models.CharField(choices=[('open', 'Open'), ('accepted', 'Accepted'), ('held', 'Bill held'), ('resolved', 'Resolved')], default='open', max_length=10)),
-                ('resolved_at', models.DateTimeField(blank=True, null=True)),
-                ('note', models.CharField(blank=True, max_length=255)),
-                ('account', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='bill_exceptions', to='accounts.serviceaccount')),
-                ('bill', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='exceptions', to='billing.bill')),
-                ('resolved_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('work_order', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='field_ops.workorder')),
-                ('run', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='exceptions', to='billing.billrun')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("high_use", "High use"),
+                            ("low_use", "Low use"),
+                            ("zero_use", "Zero use"),
+                            ("below_last", "Reading below last"),
+                            ("estimated", "Estimated read"),
+                            ("amount_over", "Amount over threshold"),
+                            ("over_typical", "Over N times the typical bill"),
+                            ("first_bill", "First bill"),
+                            ("final_bill", "Final bill"),
+                            ("credit_balance", "Credit balance"),
+                            ("missing_read", "Missing read"),
+                            ("never_billed", "Active account not billed"),
+                        ],
+                        max_length=15,
+                    ),
+                ),
+                ("blocking", models.BooleanField(default=True)),
+                ("detail", models.CharField(blank=True, max_length=255)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("open", "Open"),
+                            ("accepted", "Accepted"),
+                            ("held", "Bill held"),
+                            ("resolved", "Resolved"),
+                        ],
+                        default="open",
+                        max_length=10,
+                    ),
+                ),
+                ("resolved_at", models.DateTimeField(blank=True, null=True)),
+                ("note", models.CharField(blank=True, max_length=255)),
+                (
+                    "account",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="bill_exceptions",
+                        to="accounts.serviceaccount",
+                    ),
+                ),
+                (
+                    "bill",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="exceptions",
+                        to="billing.bill",
+                    ),
+                ),
+                (
+                    "resolved_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "work_order",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="field_ops.workorder",
+                    ),
+                ),
+                (
+                    "run",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="exceptions",
+                        to="billing.billrun",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['run', 'kind', 'id'],
+                "ordering": ["run", "kind", "id"],
             },
         ),
         migrations.AddField(
-            model_name='bill',
-            name='run',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='bills', to='billing.billrun'),
+            model_name="bill",
+            name="run",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="bills",
+                to="billing.billrun",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='adjustment',
-            constraint=models.CheckConstraint(condition=models.Q(('amount__gt', 0)), name='adjustment_positive'),
+            model_name="adjustment",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("amount__gt", 0)), name="adjustment_positive"
+            ),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='adjustment',
-            trigger=pgtrigger.compiler.Trigger(name='insert_insert', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "billing_adjustmentevent" ("account_id", "amount", "approval_request_id", "bill_id", "calculation", "direction", "evidence_file", "evidence_work_order_id", "id", "idempotency_key", "journal_id", "memo", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "reason", "requested_at", "requested_by_id", "status") VALUES (NEW."account_id", NEW."amount", NEW."approval_request_id", NEW."bill_id", NEW."calculation", NEW."direction", NEW."evidence_file", NEW."evidence_work_order_id", NEW."id", NEW."idempotency_key", NEW."journal_id", NEW."memo", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."reason", NEW."requested_at", NEW."requested_by_id", NEW."status"); RETURN NULL;', hash='0c051a5a7358d97fd139191dd13cc0f14dc89f6b', operation='INSERT', pgid='pgtrigger_insert_insert_eb33b', table='billing_adjustment', when='AFTER')),
+            model_name="adjustment",
+            trigger=pgtrigger.compiler.Trigger(
+                name="insert_insert",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    func='INSERT INTO "billing_adjustmentevent" ("account_id", "amount", "approval_request_id", "bill_id", "calculation", "direction", "evidence_file", "evidence_work_order_id", "id", "idempotency_key", "journal_id", "memo", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "reason", "requested_at", "requested_by_id", "status") VALUES (NEW."account_id", NEW."amount", NEW."approval_request_id", NEW."bill_id", NEW."calculation", NEW."direction", NEW."evidence_file", NEW."evidence_work_order_id", NEW."id", NEW."idempotency_key", NEW."journal_id", NEW."memo", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."reason", NEW."requested_at", NEW."requested_by_id", NEW."status"); RETURN NULL;',
+                    hash="0c051a5a7358d97fd139191dd13cc0f14dc89f6b",
+                    operation="INSERT",
+                    pgid="pgtrigger_insert_insert_eb33b",
+                    table="billing_adjustment",
+                    when="AFTER",
+                ),
+            ),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='adjustment',
-            trigger=pgtrigger.compiler.Trigger(name='update_update', sql=pgtrigger.compiler.UpsertTriggerSql(condition='WHEN (OLD.* IS DISTINCT FROM NEW.*)', func='INSERT INTO "billing_adjustmentevent" ("account_id", "amount", "approval_request_id", "bill_id", "calculation", "direction", "evidence_file", "evidence_work_order_id", "id", "idempotency_key", "journal_id", "memo", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "reason", "requested_at", "requested_by_id", "status") VALUES (NEW."account_id", NEW."amount", NEW."approval_request_id", NEW."bill_id", NEW."calculation", NEW."direction", NEW."evidence_file", NEW."evidence_work_order_id", NEW."id", NEW."idempotency_key", NEW."journal_id", NEW."memo", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."reason", NEW."requested_at", NEW."requested_by_id", NEW."status"); RETURN NULL;', hash='c79254aaea1bcd155616e151eafdb1138deb6e24', operation='UPDATE', pgid='pgtrigger_update_update_1e077', table='billing_adjustment', when='AFTER')),
+            model_name="adjustment",
+            trigger=pgtrigger.compiler.Trigger(
+                name="update_update",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    condition="WHEN (OLD.* IS DISTINCT FROM NEW.*)",
+                    func='INSERT INTO "billing_adjustmentevent" ("account_id", "amount", "approval_request_id", "bill_id", "calculation", "direction", "evidence_file", "evidence_work_order_id", "id", "idempotency_key", "journal_id", "memo", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "reason", "requested_at", "requested_by_id", "status") VALUES (NEW."account_id", NEW."amount", NEW."approval_request_id", NEW."bill_id", NEW."calculation", NEW."direction", NEW."evidence_file", NEW."evidence_work_order_id", NEW."id", NEW."idempotency_key", NEW."journal_id", NEW."memo", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."reason", NEW."requested_at", NEW."requested_by_id", NEW."status"); RETURN NULL;',
+                    hash="c79254aaea1bcd155616e151eafdb1138deb6e24",
+                    operation="UPDATE",
+                    pgid="pgtrigger_update_update_1e077",
+                    table="billing_adjustment",
+                    when="AFTER",
+                ),
+            ),
         ),
         migrations.AddConstraint(
-            model_name='billline',
-            constraint=models.UniqueConstraint(fields=('bill', 'position'), name='bill_line_position_once'),
+            model_name="billline",
+            constraint=models.UniqueConstraint(
+                fields=("bill", "position"), name="bill_line_position_once"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='billrun',
-            constraint=models.UniqueConstraint(condition=models.Q(('status', 'failed'), _negated=True), fields=('period',), name='bill_run_one_live_per_period', violation_error_message='This period already has a bill run.'),
+            model_name="billrun",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("status", "failed"), _negated=True),
+                fields=("period",),
+                name="bill_run_one_live_per_period",
+                violation_error_message="This period already has a bill run.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='billexception',
-            constraint=models.UniqueConstraint(fields=('run', 'account', 'kind'), name='bill_exception_once_per_kind'),
+            model_name="billexception",
+            constraint=models.UniqueConstraint(
+                fields=("run", "account", "kind"), name="bill_exception_once_per_kind"
+            ),
         ),
         migrations.AddIndex(
-            model_name='bill',
-            index=models.Index(fields=['account', 'period_end'], name='billing_bil_account_58999f_idx'),
+            model_name="bill",
+            index=models.Index(
+                fields=["account", "period_end"], name="billing_bil_account_58999f_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='bill',
-            index=models.Index(fields=['run', 'status'], name='billing_bil_run_id_d1b81c_idx'),
+            model_name="bill",
+            index=models.Index(fields=["run", "status"], name="billing_bil_run_id_d1b81c_idx"),
         ),
         migrations.AddConstraint(
-            model_name='bill',
-            constraint=models.UniqueConstraint(condition=models.Q(('status', 'cancelled'), _negated=True), fields=('account', 'period_start'), name='bill_once_per_account_and_period'),
+            model_name="bill",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("status", "cancelled"), _negated=True),
+                fields=("account", "period_start"),
+                name="bill_once_per_account_and_period",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='bill',
-            constraint=models.CheckConstraint(condition=models.Q(('period_end__gte', models.F('period_start'))), name='bill_period_ordered'),
+            model_name="bill",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("period_end__gte", models.F("period_start"))),
+                name="bill_period_ordered",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='bill',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status', 'posted'), _negated=True), models.Q(('journal_id__isnull', False), ('number__isnull', False)), _connector='OR'), name='bill_posted_has_number_and_journal'),
+            model_name="bill",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("status", "posted"), _negated=True),
+                    models.Q(("journal_id__isnull", False), ("number__isnull", False)),
+                    _connector="OR",
+                ),
+                name="bill_posted_has_number_and_journal",
+            ),
         ),
     ]
