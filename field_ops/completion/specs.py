@@ -26,7 +26,7 @@ from field_ops.completion.parsing import (
     text_of,
 )
 from field_ops.models import Meter, MeterRead, MeterTest, WorkOrder
-from field_ops.services import meter_exchange, read_record
+from field_ops.services import meter_exchange, read_correct, read_record
 
 MAX_TEXT = 2000
 MAX_LOCATION = 200
@@ -117,6 +117,26 @@ def _clean_read(work_order: WorkOrder, data: dict) -> dict:
 
 def _record_read(work_order: WorkOrder, completion: dict, by) -> dict:
     meter = Meter.objects.get(pk=completion["meter_id"])
+    reading = Decimal(completion["reading"])
+    last = selectors.last_read(meter)
+    if (
+        work_order.order_type == WorkOrder.Type.RE_READ
+        and last is not None
+        and reading < last.reading
+    ):
+        # A re-read below the read it was sent to check means that read was a misread: the
+        # re-read corrects it (the misread stays, superseded) rather than going backwards.
+        try:
+            read = read_correct(
+                read=last,
+                reading=reading,
+                by=by,
+                reason=f"Re-read by {_order_label(work_order)}",
+                source=MeterRead.Source.FIELD_ORDER,
+            )
+        except ValidationError as error:
+            raise _renamed(error, {"reading": "reading"}) from error
+        return {"meter_read_id": read.pk, "read_on": read.read_on.isoformat(), "flags": read.flags}
     try:
         read = read_record(
             meter=meter,

@@ -1,5 +1,6 @@
 """Completing each type of order: what it must record, its effects, and nothing written on refusal."""
 
+import datetime
 import json
 from decimal import Decimal
 
@@ -9,6 +10,7 @@ from django.utils import timezone
 
 from field_ops import completion
 from field_ops.models import Meter, MeterInstallation, MeterRead, MeterTest, WorkOrder
+from field_ops.services import read_record
 from field_ops.work_orders import work_order_complete
 from tests.factories import MeterFactory
 from tests.field_ops.test_work_orders import build_world
@@ -401,3 +403,25 @@ def test_a_crew_lead_can_complete_anyones_order(world):
 def test_every_type_has_a_spec_with_fields():
     assert set(completion.SPECS) == set(WorkOrder.Type.values)
     assert all(spec.fields for spec in completion.SPECS.values())
+
+
+def test_a_re_read_below_the_checked_read_corrects_the_misread(world):
+    # given: a misread of 180 three days ago (the register really showed about 130)
+    misread = read_record(
+        meter=world.meter,
+        read_on=timezone.localdate() - datetime.timedelta(days=3),
+        reading=Decimal("180"),
+        source=MeterRead.Source.ROUTE,
+        by=world.dispatcher,
+    )
+    work_order = world.order(T.RE_READ)
+
+    # when
+    done = work_order_complete(work_order=work_order, by=world.technician, data={"reading": "131"})
+
+    # then: the re-read supersedes the misread, which is kept
+    corrected = MeterRead.objects.get(pk=done.completion["meter_read_id"])
+    assert corrected.supersedes_id == misread.pk
+    assert corrected.reading == Decimal("131")
+    assert corrected.source == MeterRead.Source.FIELD_ORDER
+    assert MeterRead.objects.filter(pk=misread.pk, reading=Decimal("180")).exists()
