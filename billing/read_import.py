@@ -26,13 +26,13 @@ from billing.reads.context import (
     assess,
     check_can_record,
     read_contexts,
-    reading_parse,
 )
 from billing.reads.selectors import saved_flags
 from billing.reads.services import note_with
 from district.policies import policy_values
 from district.roles import Perm
 from field_ops.models import Meter, MeterRead
+from field_ops.readings import reading_parse
 from field_ops.services import read_record
 
 REQUIRED_COLUMNS = ("meter_serial", "read_date", "reading", "source")

@@ -8,7 +8,7 @@ Lock order, where several rows are locked: meters by primary key, then installat
 import datetime
 import re
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from district.attribution import acting_user, refuse_unknown_fields
 from field_ops.models import Meter, MeterInstallation, MeterRead, Premise
+from field_ops.readings import reading_parse, register_use
 
 PREMISE_FIELDS = (
     "house_number",
@@ -46,7 +47,6 @@ METER_FIELDS = ("serial", "make", "model", "size", "unit", "multiplier", "dials"
 # A reading lower than the previous one is a register rollover only when the use it implies
 # (reading + 10**dials - previous) is under this share of the register's range; anything more
 # is a mistyped or swapped read.
-ROLLOVER_MAX_SHARE = Decimal("0.1")
 # High/low flags compare this period's daily use with the average of the last periods.
 HIGH_LOW_PERIODS = 6
 HIGH_LOW_MIN_PERIODS = 2
@@ -237,27 +237,6 @@ class _Assessment:
     flags: list[str] = field(default_factory=list)
 
 
-def _reading_clean(reading, *, meter: Meter, field_name: str = "reading") -> Decimal:
-    try:
-        value = Decimal(str(reading).strip().replace(",", ""))
-    except (InvalidOperation, ValueError):
-        raise ValidationError({field_name: "Enter the reading as a number."}) from None
-    if not value.is_finite():
-        raise ValidationError({field_name: "Enter the reading as a number."})
-    if value < 0:
-        raise ValidationError({field_name: "A reading cannot be negative."})
-    if value != value.quantize(CENT):
-        raise ValidationError({field_name: "A reading has at most two decimals."})
-    if value >= Decimal(10) ** meter.dials:
-        raise ValidationError(
-            {
-                field_name: f"Meter {meter.serial} has {meter.dials} dials: a reading is below "
-                f"{10**meter.dials:,}. Check the reading."
-            }
-        )
-    return value.quantize(CENT)
-
-
 def _standing_reads(meter: Meter, *, before: MeterRead | None = None):
     """Reads that stand, newest first; with `before`, only those earlier than that read."""
     reads = MeterRead.objects.filter(meter=meter, superseded_by__isnull=True).order_by(
@@ -268,17 +247,6 @@ def _standing_reads(meter: Meter, *, before: MeterRead | None = None):
             Q(read_on__lt=before.read_on) | Q(read_on=before.read_on, id__lt=before.pk)
         )
     return reads
-
-
-def _usage(earlier: Decimal, later: Decimal, meter: Meter) -> tuple[Decimal, bool] | None:
-    """(register units used, rolled over?) from one reading to a later one; None if impossible."""
-    if later >= earlier:
-        return later - earlier, False
-    capacity = Decimal(10) ** meter.dials
-    rolled = later + capacity - earlier
-    if rolled <= capacity * ROLLOVER_MAX_SHARE:
-        return rolled, True
-    return None
 
 
 def _backwards_message(meter: Meter, reading: Decimal, previous: MeterRead) -> str:
@@ -295,7 +263,7 @@ def _assess(meter: Meter, read_on: datetime.date, reading: Decimal, history: lis
     if not history:
         return assessment
     previous = history[0]
-    used = _usage(previous.reading, reading, meter)
+    used = register_use(previous.reading, reading, dials=meter.dials)
     if used is None:
         raise ValidationError({"reading": _backwards_message(meter, reading, previous)})
     consumption, rolled = used
@@ -318,7 +286,7 @@ def _high_or_low(meter, read_on, consumption, history) -> str | None:
     used_total, days_total, counted = Decimal(0), 0, 0
     for later, earlier in periods:
         period_days = (later.read_on - earlier.read_on).days
-        used = _usage(earlier.reading, later.reading, meter)
+        used = register_use(earlier.reading, later.reading, dials=meter.dials)
         if period_days <= 0 or used is None:
             continue
         used_total += used[0]
@@ -403,7 +371,7 @@ def meter_install(
                 f"{last_removal:%m/%d/%Y}; it cannot be installed before then."
             }
         )
-    reading = _reading_clean(reading, meter=meter)
+    reading = reading_parse(reading, meter=meter)
     last = _standing_reads(meter).first()
     _check_not_before(last, installed_on, "installed_on")
     if last is not None and reading < last.reading:
@@ -471,7 +439,7 @@ def meter_remove(
                 f"({installation.installed_on:%m/%d/%Y})."
             }
         )
-    reading = _reading_clean(reading, meter=meter)
+    reading = reading_parse(reading, meter=meter)
     history = list(_standing_reads(meter)[: HIGH_LOW_PERIODS + 1])
     _check_not_before(history[0] if history else None, removed_on, "removed_on")
     assessment = _assess(meter, removed_on, reading, history)
@@ -550,7 +518,7 @@ def read_record(
     meter = _lock_meters(meter)[meter.pk]
     if source not in MeterRead.Source.values:
         raise ValidationError({"source": "Choose where the reading came from."})
-    reading = _reading_clean(reading, meter=meter)
+    reading = reading_parse(reading, meter=meter)
     _check_read_date(meter, read_on)
     history = list(_standing_reads(meter)[: HIGH_LOW_PERIODS + 1])
     _check_not_before(history[0] if history else None, read_on, "read_on")
@@ -595,7 +563,7 @@ def read_correct(
     source = source or read.source
     if source not in MeterRead.Source.values:
         raise ValidationError({"source": "Choose where the reading came from."})
-    reading = _reading_clean(reading, meter=meter)
+    reading = reading_parse(reading, meter=meter)
     history = list(_standing_reads(meter, before=read)[: HIGH_LOW_PERIODS + 1])
     assessment = _assess(meter, read.read_on, reading, history)
     following = (
@@ -605,7 +573,10 @@ def read_correct(
         .order_by("read_on", "id")
         .first()
     )
-    if following is not None and _usage(reading, following.reading, meter) is None:
+    if (
+        following is not None
+        and register_use(reading, following.reading, dials=meter.dials) is None
+    ):
         raise ValidationError(
             {
                 "reading": f"{reading:,} is higher than the next read "

@@ -24,7 +24,6 @@ from billing.bill_runs.posting import REVENUE_BY_CATEGORY
 from billing.models import Adjustment, Bill, BillLine
 from billing.rate_selectors import versions_in_force
 from billing.rate_services import rate_version_lock
-from billing.reads.context import register_use
 from district.approvals.models import ApprovalRequest
 from district.approvals.services import approval_request_create
 from district.ledger.models import Journal
@@ -34,6 +33,7 @@ from district.money import ZERO, format_money, parse_money
 from district.policies import adjustment_limit_for
 from district.roles import Perm
 from field_ops.models import MeterRead
+from field_ops.readings import register_use
 from field_ops.services import read_correct
 
 ADJUSTMENT_KIND = "bill_adjustment"

@@ -22,7 +22,7 @@ import datetime
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal, InvalidOperation
+from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -31,7 +31,8 @@ from accounts.models import ServiceAccount
 from billing.calendar import period_for_read, periods_near
 from billing.models import BillingPeriod
 from field_ops.models import Meter, MeterInstallation, MeterRead, Premise
-from field_ops.services import HIGH_LOW_FLOOR_HCF, ROLLOVER_MAX_SHARE
+from field_ops.readings import register_use
+from field_ops.services import HIGH_LOW_FLOOR_HCF
 
 FLAG_OUTSIDE_WINDOW = "outside_window"
 FLAG_LABELS = {
@@ -56,40 +57,6 @@ def _today() -> datetime.date:
 
 def flag_labels(flags: Iterable[str]) -> list[str]:
     return [FLAG_LABELS.get(flag, flag) for flag in flags]
-
-
-def reading_parse(text, *, meter: Meter, field_name: str = "reading") -> Decimal:
-    """A typed reading as a number of register units, or a refusal a meter reader understands."""
-    try:
-        value = Decimal(str(text).strip().replace(",", ""))
-    except (InvalidOperation, ValueError):
-        raise ValidationError({field_name: "Enter the reading as a number."}) from None
-    if not value.is_finite():
-        raise ValidationError({field_name: "Enter the reading as a number."})
-    if value < 0:
-        raise ValidationError({field_name: "A reading cannot be negative."})
-    if value != value.quantize(CENT):
-        raise ValidationError({field_name: "A reading has at most two decimals."})
-    if value >= Decimal(10) ** meter.dials:
-        raise ValidationError(
-            {
-                field_name: f"Meter {meter.serial} has {meter.dials} dials: a reading is below "
-                f"{10**meter.dials:,}. Check the reading."
-            }
-        )
-    return value.quantize(CENT)
-
-
-def register_use(earlier: Decimal, later: Decimal, *, dials: int) -> tuple[Decimal, bool] | None:
-    """(register units used, rolled over?) between two readings; None when it cannot be a
-    rollover (the same rule as field_ops: under a tenth of the register's range)."""
-    if later >= earlier:
-        return later - earlier, False
-    capacity = Decimal(10) ** dials
-    rolled = later + capacity - earlier
-    if rolled <= capacity * ROLLOVER_MAX_SHARE:
-        return rolled, True
-    return None
 
 
 # -- the context of a read

@@ -23,13 +23,13 @@ from billing.reads.context import (
     flag_labels,
     number_text,
     read_contexts,
-    reading_parse,
     shown_flags,
 )
 from billing.reads.selectors import period_installations
 from district.policies import policy_values
 from district.roles import Perm
 from field_ops.models import Meter, MeterRead
+from field_ops.readings import reading_parse
 from field_ops.services import read_record
 
 NOTE_LENGTH = 200
