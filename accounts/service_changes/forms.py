@@ -7,6 +7,7 @@ from accounts.forms import CustomerNumberField, PhoneField
 from accounts.models import Contact, Customer, Language, ServiceAccount, StopRequest
 from accounts.service_changes import services
 from accounts.service_changes.selectors import PremiseOption
+from district.phones import format_phone
 from field_ops.forms import DATE_INPUT
 from field_ops.models import Premise
 
@@ -100,7 +101,7 @@ def _customer_label(customer: Customer) -> str:
     if customer.mailing_line1:
         parts.append(f"{customer.mailing_line1}, {customer.mailing_city}".strip(", "))
     if customer.phone:
-        parts.append(f"({customer.phone[:3]}) {customer.phone[3:6]}-{customer.phone[6:]}")
+        parts.append(format_phone(customer.phone))
     return " · ".join(parts)
 
 
