@@ -114,8 +114,12 @@ def load_rates(period_start: datetime.date, period_end: datetime.date) -> Rates:
     return rates
 
 
-def register_use(previous: Decimal, current: Decimal, *, dials: int, multiplier: Decimal):
-    """(HCF used between two readings of one register, whether it rolled over)."""
+def billed_use(previous: Decimal, current: Decimal, *, dials: int, multiplier: Decimal):
+    """(HCF billed between two readings of one register, whether it rolled over).
+
+    Unlike field_ops.readings.register_use, any lower reading counts as a rollover here:
+    the audit has already flagged an implausible one (below last) before a bill posts.
+    """
     rolled_over = current < previous
     used = current - previous + (Decimal(10) ** dials if rolled_over else 0)
     return (used * multiplier).quantize(HUNDREDTHS), rolled_over
@@ -142,7 +146,7 @@ def price_account(
     period (selected with their schedule), oldest first. Raises ValidationError for inputs the
     rate engine refuses.
     """
-    consumption, rolled_over = register_use(
+    consumption, rolled_over = billed_use(
         Decimal(previous_read.reading),
         Decimal(current_read.reading),
         dials=dials,
