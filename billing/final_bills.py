@@ -22,13 +22,12 @@ import logging
 from collections import defaultdict
 from decimal import Decimal
 
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from accounts.deposits.selectors import held_deposit
-from accounts.deposits.services import NIGHTLY_USERNAME, deposit_apply_to_final_bill
+from accounts.deposits.services import deposit_apply_to_final_bill
 from accounts.models import ServiceAccount
 from accounts.service_changes.selectors import awaiting_final_bill
 from accounts.service_changes.services import service_close_if_settled
@@ -44,6 +43,7 @@ from district.ledger.models import AccountBalance, Journal
 from district.ledger.selectors import RECEIVABLE_PURPOSE, account_balance
 from district.ledger.services import Line, journal_post
 from district.money import ZERO, format_money
+from district.services import nightly_user
 from field_ops.models import MeterRead
 
 logger = logging.getLogger(__name__)
@@ -271,18 +271,6 @@ def final_bill_for_account(*, account_id: int, by, on_date: datetime.date) -> Bi
     elif balance == 0:
         service_close_if_settled(account=account, by=by)
     return bill
-
-
-def nightly_user():
-    """Who files the nightly job's requests (the same sign-in-less user as deposit refunds)."""
-    user, created = get_user_model().objects.get_or_create(
-        username=NIGHTLY_USERNAME,
-        defaults={"first_name": "Nightly", "last_name": "jobs", "is_active": False},
-    )
-    if created:
-        user.set_unusable_password()
-        user.save(update_fields=["password"])
-    return user
 
 
 def credit_refund_request(*, account: ServiceAccount, amount: Decimal, by):

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from billing import final_bills, issue, penalties
 from district.attribution import audited_context
+from district.services import nightly_user
 
 ISSUE_TASK = "billing.bill_run_issue"
 
@@ -34,7 +35,7 @@ def bill_run_issue(run_id: int, by_id: int) -> str:
 @shared_task(name="billing.final_bills_run")
 def final_bills_run(on_date: str | None = None) -> list[int]:
     """Final-bill the accounts waiting for one (today unless a date is given, ISO)."""
-    by = final_bills.nightly_user()
+    by = nightly_user()
     with audited_context(task="billing.final_bills_run", user=by.pk):
         return [bill.pk for bill in final_bills.final_bills_run(by=by, on_date=_day(on_date))]
 

@@ -60,3 +60,19 @@ DEMO_STAFF = [
         strict=True,
     )
 ]
+
+
+NIGHTLY_USERNAME = "district-nightly"
+
+
+def nightly_user():
+    """The user nightly jobs act as when they file requests: it cannot sign in, and its name
+    on a request or in the history says the work was the scheduled job's."""
+    user, created = get_user_model().objects.get_or_create(
+        username=NIGHTLY_USERNAME,
+        defaults={"first_name": "Nightly", "last_name": "jobs", "is_active": False},
+    )
+    if created:
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+    return user

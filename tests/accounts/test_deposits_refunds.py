@@ -17,6 +17,7 @@ from district.approvals.models import ApprovalRequest
 from district.approvals.services import approval_approve, approval_reject
 from district.ledger.models import Journal, JournalLine
 from district.models import Policy
+from district.services import NIGHTLY_USERNAME
 from field_ops.models import WorkOrder
 from tests import factories
 
@@ -84,7 +85,7 @@ def test_the_nightly_requester_cannot_sign_in(make_user):
     services.deposit_refunds_propose(today=_today())
     # then
     requester = ApprovalRequest.objects.get(kind=services.REFUND_KIND).requested_by
-    assert requester.username == services.NIGHTLY_USERNAME
+    assert requester.username == NIGHTLY_USERNAME
     assert not requester.is_active
     assert not requester.has_usable_password()
 

@@ -21,6 +21,7 @@ from district.approvals.services import approval_approve
 from district.ledger.models import Journal, JournalLine
 from district.ledger.selectors import account_balance
 from district.ledger.services import Line, journal_post
+from district.services import NIGHTLY_USERNAME
 from field_ops.models import WorkOrder
 from tests import factories
 
@@ -264,4 +265,4 @@ def test_the_nightly_task_files_requests_as_the_nightly_user(rates, clerk):
     # then
     assert Bill.objects.get(pk=bill_id).account_id == account.pk
     request = ApprovalRequest.objects.get(kind=final_bills.CREDIT_REFUND_KIND)
-    assert request.requested_by.username == deposit_services.NIGHTLY_USERNAME
+    assert request.requested_by.username == NIGHTLY_USERNAME

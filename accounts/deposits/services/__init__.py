@@ -23,7 +23,6 @@ from accounts.deposits.services.charges import (
     letter_of_credit_record,
 )
 from accounts.deposits.services.common import (
-    NIGHTLY_USERNAME,
     REFUND_KIND,
     TAKES_DEPOSITS,
     WAIVER_KIND,
@@ -48,7 +47,6 @@ from accounts.deposits.services.settlement import (
 
 __all__ = [
     "GUIDELINE_FIELDS",
-    "NIGHTLY_USERNAME",
     "REFUND_KIND",
     "TAKES_DEPOSITS",
     "WAIVER_KIND",

@@ -29,7 +29,6 @@ CREDITABLE = {AccountStatus.PENDING, AccountStatus.ACTIVE, AccountStatus.PENDING
 REFUNDABLE = {AccountStatus.FINAL, AccountStatus.CLOSED}
 # Ledger keys derived from the caller's key stay within the journal's 120 characters.
 _KEY_LENGTH = 100
-NIGHTLY_USERNAME = "district-nightly"
 
 
 # -- helpers -----------------------------------------------------------------------------------

@@ -5,7 +5,6 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import CharField, Exists, OuterRef, Q, Value
@@ -14,7 +13,6 @@ from django.db.models.functions import Cast, Concat
 from accounts.deposits import rules, selectors
 from accounts.deposits.rules import months_before
 from accounts.deposits.services.common import (
-    NIGHTLY_USERNAME,
     REFUND_KIND,
     AccountStatus,
     Status,
@@ -28,6 +26,7 @@ from district.approvals.models import ApprovalRequest
 from district.approvals.services import approval_request_create
 from district.attribution import acting_user
 from district.money import ZERO
+from district.services import nightly_user
 
 # -- the nightly refund proposals --------------------------------------------------------------
 
@@ -40,18 +39,6 @@ class RefundProposal:
     journal_id: int | None = None
     approval_request_id: int | None = None
     note: str = ""
-
-
-def _nightly_user():
-    """Who files the nightly job's approval requests: a user that cannot sign in."""
-    user, created = get_user_model().objects.get_or_create(
-        username=NIGHTLY_USERNAME,
-        defaults={"first_name": "Nightly", "last_name": "jobs", "is_active": False},
-    )
-    if created:
-        user.set_unusable_password()
-        user.save(update_fields=["password"])
-    return user
 
 
 def _refund_candidate_ids(today: datetime.date) -> list[int]:
@@ -104,7 +91,7 @@ def _propose_refund(
     verb = "credit it to" if to == "credit" else "refund it (final) for"
     request = approval_request_create(
         kind=REFUND_KIND,
-        by=by or _nightly_user(),
+        by=by or nightly_user(),
         reason=f"Deposit held since {deposit.charged_on:%m/%d/%Y} with good payment history: "
         f"{verb} account {account.formatted_number}.",
         amount=deposit.amount,
