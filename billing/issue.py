@@ -39,7 +39,7 @@ from django.utils import timezone
 
 from billing.documents.scan_line import scan_line
 from billing.models import Bill, BillLine, BillRun
-from district.money import quantize_money
+from district.money import format_money, quantize_money
 from district.roles import Perm
 
 PRINT_COLUMNS = (
@@ -192,7 +192,7 @@ def bill_email(bill: Bill) -> mail.EmailMultiAlternatives:
     }
     subject = (
         f"Your water bill for account {account.formatted_number}: "
-        f"${bill.amount_due:,.2f} due {bill.due_date:%m/%d/%Y}"
+        f"{format_money(bill.amount_due)} due {bill.due_date:%m/%d/%Y}"
     )
     message = mail.EmailMultiAlternatives(
         subject=subject,

@@ -22,6 +22,7 @@ supervisor posts past them with a reason); informational kinds are listed for re
 from accounts.models import ServiceAccount
 from billing.models import BillException
 from district.models import Policy
+from district.money import format_money
 from district.policies import policy_parse
 
 Kind = BillException.Kind
@@ -76,7 +77,7 @@ def audit_account(inputs, priced, policies: dict) -> list[tuple[str, str]]:
     if inputs.status == ServiceAccount.Status.PENDING_FINAL:
         found.append((Kind.FINAL_BILL, "The account is pending final: check the final read."))
     if inputs.balance < 0:
-        found.append((Kind.CREDIT_BALANCE, f"Credit balance of ${-inputs.balance:,.2f}."))
+        found.append((Kind.CREDIT_BALANCE, f"Credit balance of {format_money(-inputs.balance)}."))
     if priced is None:
         return found
     current, previous = inputs.current_read, inputs.previous_read
@@ -116,15 +117,15 @@ def audit_account(inputs, priced, policies: dict) -> list[tuple[str, str]]:
     threshold = policies["bill-audit-amount-over"]
     if threshold and priced.total > threshold:
         found.append(
-            (Kind.AMOUNT_OVER, f"${priced.total:,.2f} is over the ${threshold:,.2f} review amount.")
+            (Kind.AMOUNT_OVER, f"{format_money(priced.total)} is over the {format_money(threshold)} review amount.")
         )
     multiple = policies["bill-audit-typical-multiple"]
     if inputs.typical_amount and multiple and priced.total > inputs.typical_amount * multiple:
         found.append(
             (
                 Kind.OVER_TYPICAL,
-                f"${priced.total:,.2f} is over {multiple} times the typical bill of "
-                f"${inputs.typical_amount:,.2f}.",
+                f"{format_money(priced.total)} is over {multiple} times the typical bill of "
+                f"{format_money(inputs.typical_amount)}.",
             )
         )
     return found
