@@ -5,3 +5,6 @@ class PaymentsConfig(AppConfig):
     name = "payments"
     label = "payments"
     verbose_name = "Payments"
+
+    def ready(self):
+        import payments.registrations  # noqa: F401  (approval kinds, panels, menu, sources)

@@ -1,4 +1,18 @@
-"""URLs of the payments app."""
+"""URLs of the payments app: each area keeps its own list, all under the "payments" namespace."""
+
+from payments.bank import urls as bank
+from payments.batches import urls as batches
+from payments.counter import urls as counter
+from payments.deposits import urls as deposits
+from payments.refunds import urls as refunds
+from payments.returns import urls as returns
 
 app_name = "payments"
-urlpatterns: list = []
+urlpatterns = [
+    *counter.urlpatterns,
+    *deposits.urlpatterns,
+    *batches.urlpatterns,
+    *returns.urlpatterns,
+    *refunds.urlpatterns,
+    *bank.urlpatterns,
+]

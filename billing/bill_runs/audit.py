@@ -117,7 +117,10 @@ def audit_account(inputs, priced, policies: dict) -> list[tuple[str, str]]:
     threshold = policies["bill-audit-amount-over"]
     if threshold and priced.total > threshold:
         found.append(
-            (Kind.AMOUNT_OVER, f"{format_money(priced.total)} is over the {format_money(threshold)} review amount.")
+            (
+                Kind.AMOUNT_OVER,
+                f"{format_money(priced.total)} is over the {format_money(threshold)} review amount.",
+            )
         )
     multiple = policies["bill-audit-typical-multiple"]
     if inputs.typical_amount and multiple and priced.total > inputs.typical_amount * multiple:

@@ -5,6 +5,7 @@ a page and forget who may open it.
 """
 
 import datetime
+import importlib
 import re
 import uuid
 from decimal import Decimal
@@ -143,6 +144,14 @@ POST_ONLY = {
     "field_ops:dispatch_send_day",
     "accounts:service_stop_cancel",
 }
+
+
+# The payments app's areas each keep their builders and POST-only pages in
+# tests/payments/samples_<area>.py (SAMPLE_KWARGS, POST_ONLY), merged here.
+for _module in sorted(Path(__file__).parents[1].joinpath("payments").glob("samples_*.py")):
+    _samples = importlib.import_module(f"tests.payments.{_module.stem}")
+    SAMPLE_KWARGS.update(getattr(_samples, "SAMPLE_KWARGS", {}))
+    POST_ONLY |= set(getattr(_samples, "POST_ONLY", ()))
 
 
 def _walk(patterns, prefix="", namespace=None):

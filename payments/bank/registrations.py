@@ -1,0 +1,1 @@
+"""Registrations of bank (imported from payments/registrations.py)."""

@@ -1,0 +1,1 @@
+"""Registrations of batches (imported from payments/registrations.py)."""

@@ -1,0 +1,1 @@
+"""Registrations of deposits (imported from payments/registrations.py)."""

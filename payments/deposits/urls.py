@@ -1,0 +1,3 @@
+"""URLs of deposits (merged into the payments namespace by payments/urls.py)."""
+
+urlpatterns: list = []

@@ -1,0 +1,1 @@
+"""Registrations of refunds (imported from payments/registrations.py)."""

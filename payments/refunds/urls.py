@@ -1,0 +1,3 @@
+"""URLs of refunds (merged into the payments namespace by payments/urls.py)."""
+
+urlpatterns: list = []

@@ -1,0 +1,11 @@
+"""What the payments app adds to the shared registries (imported from PaymentsConfig.ready()).
+
+Each area registers its own menu entries, panels, approval kinds and history sources.
+"""
+
+import payments.bank.registrations  # noqa: F401
+import payments.batches.registrations  # noqa: F401
+import payments.counter.registrations  # noqa: F401
+import payments.deposits.registrations  # noqa: F401
+import payments.refunds.registrations  # noqa: F401
+import payments.returns.registrations  # noqa: F401

@@ -1,0 +1,1 @@
+"""Registrations of returns (imported from payments/registrations.py)."""

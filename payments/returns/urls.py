@@ -1,0 +1,3 @@
+"""URLs of returns (merged into the payments namespace by payments/urls.py)."""
+
+urlpatterns: list = []

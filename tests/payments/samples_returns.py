@@ -1,0 +1,4 @@
+"""Builders of URL arguments and POST-only page names of returns (merged by the access matrix)."""
+
+SAMPLE_KWARGS: dict = {}
+POST_ONLY: set = set()
