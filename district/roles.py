@@ -29,6 +29,7 @@ class Perm:
     VIEW_REPORTS = "district.view_reports"
     VIEW_LEDGER = "district.view_ledger"
     RECONCILE_BANK = "district.reconcile_bank"
+    BALANCE_CASH = "district.balance_cash"
     VIEW_HISTORY = "district.view_history"
 
 
@@ -52,6 +53,7 @@ PERMISSION_DESCRIPTIONS = [
     ("view_reports", "Run customer service and finance reports"),
     ("view_ledger", "See the general ledger, trial balance and aging"),
     ("reconcile_bank", "Prepare deposits and reconcile bank files"),
+    ("balance_cash", "Review every drawer of the day, approve counts and prepare bank deposits"),
     ("view_history", "See the change history of records"),
 ]
 
@@ -81,7 +83,7 @@ _CSR_II = _CSR_I | {
     Perm.HYDRANT_RENTALS,
     Perm.RUN_BILLING,
 }
-_CSR_III = _CSR_II | {Perm.DISPATCH_WORK_ORDERS, Perm.VIEW_REPORTS}
+_CSR_III = _CSR_II | {Perm.DISPATCH_WORK_ORDERS, Perm.VIEW_REPORTS, Perm.BALANCE_CASH}
 _SUPERVISOR = _CSR_III | {
     Perm.APPROVE_REQUESTS,
     Perm.MANAGE_POLICIES,
@@ -95,6 +97,7 @@ _FINANCE = frozenset(
         Perm.VIEW_REPORTS,
         Perm.VIEW_LEDGER,
         Perm.RECONCILE_BANK,
+        Perm.BALANCE_CASH,
         Perm.VIEW_HISTORY,
     }
 )
