@@ -22,6 +22,7 @@ run: install
 	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py migrate --noinput
 	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py seed_demo --if-new
 	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py seed_billing_demo
+	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py seed_cashiering_demo
 	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 lint: install
