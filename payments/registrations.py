@@ -9,3 +9,6 @@ import payments.counter.registrations  # noqa: F401
 import payments.deposits.registrations  # noqa: F401
 import payments.refunds.registrations  # noqa: F401
 import payments.returns.registrations  # noqa: F401
+from payments import integrity  # noqa: E402
+
+integrity.register()

@@ -344,6 +344,14 @@ _CHECKS = [
 ]
 
 
+def register_check(rule: str, query: str, what: str) -> None:
+    """Add a rule of an app above the ledger (e.g. cashiering: what the drawers hold equals the
+    undeposited funds account): `query` returns the ids of the offending rows; registering the
+    same rule again replaces it. Called from the app's ready()."""
+    _CHECKS[:] = [check for check in _CHECKS if check[0] != rule]
+    _CHECKS.append((rule, query, what))
+
+
 def ledger_problems() -> list[str]:
     """Broken ledger rules, one message each naming the rule and a few offending ids."""
     problems = []
