@@ -1,0 +1,80 @@
+"""The returned-payment notice: HTML from a template per language, printed by WeasyPrint.
+
+A language the district has no template for gets the English notice. Rendered when opened
+(the balance it quotes is the balance at printing); the batch print renders every queued
+notice into one PDF and marks them printed in the same transaction, so a failed render
+leaves them queued.
+"""
+
+import weasyprint
+from django.conf import settings
+from django.db import transaction
+from django.template import TemplateDoesNotExist
+from django.template.loader import get_template, render_to_string
+from django.utils import timezone
+
+from accounts.models import Customer, Language
+from payments.models import Letter
+from payments.returns import selectors, services
+
+TEMPLATE = "payments/returns/letters/returned_payment_{language}.html"
+FALLBACK_LANGUAGE = Language.ENGLISH
+PDF_VARIANT = "pdf/ua-1"
+
+
+def letter_language(customer: Customer) -> str:
+    """The customer's language when the notice exists in it, else English."""
+    try:
+        get_template(TEMPLATE.format(language=customer.language))
+    except TemplateDoesNotExist:
+        return FALLBACK_LANGUAGE
+    return customer.language
+
+
+def returned_payment_html(letter: Letter) -> str:
+    """The notice as HTML (what the PDF is printed from; tests read it)."""
+    facts = selectors.letter_facts(letter)
+    customer = facts.account.customer
+    language = letter_language(customer)
+    return render_to_string(
+        TEMPLATE.format(language=language),
+        {
+            "facts": facts,
+            "account": facts.account,
+            "customer": customer,
+            "premise": facts.account.premise,
+            "item": facts.item,
+            "tender": facts.tender,
+            "what": services.tender_label(facts.tender),
+            "language": language,
+            "today": timezone.localdate(),
+            "district_name": settings.DISTRICT_NAME,
+            "district_address": settings.DISTRICT_ADDRESS,
+            "district_phone": settings.DISTRICT_PHONE,
+            "district_email": getattr(settings, "DISTRICT_EMAIL", ""),
+        },
+    )
+
+
+def _document(letter: Letter):
+    # Styles are inside the document: nothing is fetched while rendering.
+    return weasyprint.HTML(
+        string=returned_payment_html(letter), base_url=str(settings.BASE_DIR)
+    ).render()
+
+
+def returned_payment_pdf(letter: Letter) -> bytes:
+    """One notice as a tagged PDF (PDF/UA: read in order by screen readers, ADA Title II)."""
+    return _document(letter).write_pdf(pdf_variant=PDF_VARIANT)
+
+
+def letters_batch_pdf(*, by) -> tuple[bytes | None, int]:
+    """Every queued notice in one PDF, each starting on its own page, and those letters marked
+    printed: (pdf, count); (None, 0) when none is queued."""
+    with transaction.atomic():
+        ids = services.letters_take_queued(by=by)
+        if not ids:
+            return None, 0
+        documents = [_document(selectors.letter_for_print(letter_id)) for letter_id in ids]
+        pages = [page for document in documents for page in document.pages]
+        return documents[0].copy(pages).write_pdf(pdf_variant=PDF_VARIANT), len(ids)
