@@ -1,0 +1,363 @@
+"""Bank deposits of closed drawers and posted mail batches, and the head cashier's recount.
+
+A deposit moves money from undeposited funds to deposits in transit (the bank line matches it
+later). Each session and batch goes to the bank once: the service refuses a second deposit,
+and the one-to-one links of BankDepositItem are the database's guarantee of it.
+
+Checks and the cash figure. A session's close counts its checks as one total, while the slip
+lists checks one by one; the two can differ (a check missed in the count, the difference
+posted to over/short). The slip lists the check and money-order *tenders* taken (the only
+itemised record there is), and the cash to deposit is the rest of the amount:
+cash = depositable amount - listed checks. When counts and tenders agree (nearly always) that
+is exactly the counted cash less the float; when they differ, the deposit page warns and the
+preparer finds the check before taking the bag, so undeposited funds still clear to zero.
+"""
+
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Sum
+from django.utils import timezone
+
+from district.approvals.models import ApprovalRequest
+from district.approvals.services import approval_request_create
+from district.attribution import acting_user
+from district.ledger.models import Journal
+from district.ledger.services import Line, journal_post
+from district.money import ZERO, format_money, parse_money
+from district.policies import policy_value
+from district.roles import Perm
+from payments.counter.denominations import count_clean, count_total
+from payments.counter.services import (
+    OVER_SHORT_KIND,
+    CloseCount,
+    depositable_amount,
+    session_locked,
+)
+from payments.deposits.selectors import BAG_CHECK_KINDS
+from payments.models import (
+    BankDeposit,
+    BankDepositItem,
+    DrawerSession,
+    Payment,
+    PaymentBatch,
+    Tender,
+)
+
+
+def _ids(values, *, what: str) -> list[int]:
+    try:
+        return sorted({int(value) for value in values or []})
+    except (TypeError, ValueError):
+        raise ValidationError(f"The {what} chosen are not valid.", code="ids") from None
+
+
+def _next_deposit_id() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT nextval(pg_get_serial_sequence('payments_bankdeposit', 'id'))")
+        return cursor.fetchone()[0]
+
+
+def _existing(key: str, *, session_ids: list[int], batch_ids: list[int]) -> BankDeposit:
+    existing = BankDeposit.objects.get(idempotency_key=key)
+    items = list(existing.items.values_list("session_id", "batch_id"))
+    if (
+        sorted(s for s, _ in items if s) != session_ids
+        or sorted(b for _, b in items if b) != batch_ids
+    ):
+        raise ValidationError(
+            "This request key was already used for a different deposit; reload the form.",
+            code="key_reused",
+        )
+    return existing
+
+
+def _locked_sources(session_ids, batch_ids):
+    """Lock the sessions, then the batches, each in id order (a stable order: no deadlock)."""
+    sessions = list(
+        # of=("self",): lock the sessions only, not the drawers joined for their names.
+        DrawerSession.objects.select_for_update(of=("self",))
+        .filter(pk__in=session_ids)
+        .select_related("drawer")
+        .order_by("pk")
+    )
+    batches = list(PaymentBatch.objects.select_for_update().filter(pk__in=batch_ids).order_by("pk"))
+    if len(sessions) != len(session_ids) or len(batches) != len(batch_ids):
+        raise ValidationError(
+            "A drawer session or batch chosen no longer exists; reload the page.",
+            code="missing",
+        )
+    return sessions, batches
+
+
+def _check_session(session: DrawerSession, deposited: dict) -> None:
+    name = f"Drawer {session.drawer} of {session.business_date:%b %-d, %Y}"
+    if session.status != DrawerSession.Status.CLOSED:
+        raise ValidationError(f"{name} is still open: close it first.", code="open")
+    if session.over_short_state == DrawerSession.OverShort.PENDING:
+        raise ValidationError(
+            f"{name} awaits approval of its over/short of {format_money(session.over_short)}: "
+            "it cannot be deposited until a supervisor decides it.",
+            code="over_short_pending",
+        )
+    if session.pk in deposited:
+        raise ValidationError(
+            f"{name} was already deposited (deposit {deposited[session.pk]}).",
+            code="deposited",
+        )
+
+
+def _check_batch(batch: PaymentBatch, deposited: dict) -> None:
+    if batch.kind != PaymentBatch.Kind.MAIL:
+        raise ValidationError(
+            f"{batch} is a {batch.get_kind_display().lower()}: its money reaches the bank "
+            "without us, so it is not deposited.",
+            code="not_mail",
+        )
+    if batch.status != PaymentBatch.Status.POSTED:
+        raise ValidationError(f"{batch} is not posted yet: post it first.", code="not_posted")
+    if batch.pk in deposited:
+        raise ValidationError(
+            f"{batch} was already deposited (deposit {deposited[batch.pk]}).", code="deposited"
+        )
+
+
+def bank_deposit_prepare(
+    *, session_ids: list[int], batch_ids: list[int], currency_count: dict, by, idempotency_key: str
+) -> BankDeposit:
+    """Put closed drawer sessions and posted mail batches in one bank deposit: the currency
+    counted into the bag must equal the cash to deposit. Posts once per key."""
+    if not by.has_perm(Perm.BALANCE_CASH):
+        raise ValidationError("Your role cannot prepare bank deposits.", code="permission")
+    key = (idempotency_key or "").strip()
+    if not key or len(key) > 120:
+        raise ValidationError("The form is missing its request key; reload it.", code="key")
+    session_ids = _ids(session_ids, what="drawer sessions")
+    batch_ids = _ids(batch_ids, what="batches")
+    currency = count_clean(currency_count or {})
+    try:
+        with transaction.atomic(), acting_user(by):
+            sessions, batches = _locked_sources(session_ids, batch_ids)
+            # After the locks: a concurrent request with this key has committed or rolled back.
+            if BankDeposit.objects.filter(idempotency_key=key).exists():
+                return _existing(key, session_ids=session_ids, batch_ids=batch_ids)
+            if not sessions and not batches:
+                raise ValidationError(
+                    "Choose at least one closed drawer or posted mail batch to deposit.",
+                    code="nothing",
+                )
+            return _deposit_write(
+                sessions=sessions, batches=batches, currency=currency, by=by, key=key
+            )
+    except IntegrityError:
+        # The same key raced us to the unique index from another set of locks.
+        if BankDeposit.objects.filter(idempotency_key=key).exists():
+            return _existing(key, session_ids=session_ids, batch_ids=batch_ids)
+        raise
+
+
+def _deposit_write(*, sessions, batches, currency, by, key) -> BankDeposit:
+    deposited = dict(
+        BankDepositItem.objects.filter(session__in=sessions).values_list("session_id", "deposit_id")
+    )
+    for session in sessions:
+        _check_session(session, deposited)
+    deposited = dict(
+        BankDepositItem.objects.filter(batch__in=batches).values_list("batch_id", "deposit_id")
+    )
+    for batch in batches:
+        _check_batch(batch, deposited)
+    batch_totals = dict(
+        Payment.objects.filter(batch__in=batches)
+        .values_list("batch_id")
+        .annotate(total=Sum("total"))
+        .values_list("batch_id", "total")
+    )
+    amounts = [(session, None, depositable_amount(session)) for session in sessions] + [
+        (None, batch, batch_totals.get(batch.pk, ZERO)) for batch in batches
+    ]
+    total = sum((amount for _, _, amount in amounts), ZERO)
+    if total <= 0:
+        raise ValidationError(
+            "There is nothing to deposit: the drawers chosen hold only their float.",
+            code="nothing",
+        )
+    checks = list(
+        Tender.objects.filter(kind__in=BAG_CHECK_KINDS, payment__session__in=sessions)
+        .filter(payment__void__isnull=True)
+        .values_list("amount", flat=True)
+    ) + list(
+        Tender.objects.filter(kind__in=BAG_CHECK_KINDS, payment__batch__in=batches).values_list(
+            "amount", flat=True
+        )
+    )
+    check_total = sum(checks, ZERO)
+    cash = total - check_total  # see the module docstring: the listed checks are the tenders
+    if cash < 0:
+        raise ValidationError(
+            f"The checks taken ({format_money(check_total)}) exceed the amount to deposit "
+            f"({format_money(total)}): a drawer's count is wrong; recount it first.",
+            code="checks_exceed",
+        )
+    counted = count_total(currency)
+    if counted != cash:
+        difference = counted - cash
+        raise ValidationError(
+            {
+                "currency_count": (
+                    f"The currency counted, {format_money(counted)}, is "
+                    f"{format_money(abs(difference))} {'over' if difference > 0 else 'short of'}"
+                    f" the {format_money(cash)} cash to deposit. Recount the bag."
+                )
+            },
+            code="count_mismatch",
+        )
+    deposit_id = _next_deposit_id()
+    today = timezone.localdate()
+    journal = journal_post(
+        kind=Journal.Kind.BANK_DEPOSIT,
+        memo=f"Bank deposit {deposit_id} of {today:%Y-%m-%d}",
+        lines=[Line("deposits_in_transit", total), Line("undeposited_funds", -total)],
+        by=by,
+        idempotency_key=f"bank-deposit:{key}",
+        source=BankDeposit(pk=deposit_id),
+    )
+    deposit = BankDeposit.objects.create(
+        pk=deposit_id,
+        business_date=today,
+        prepared_by=by,
+        currency_count=currency,
+        cash_total=cash,
+        check_total=check_total,
+        check_count=len(checks),
+        total=total,
+        journal=journal,
+        idempotency_key=key,
+    )
+    try:
+        with transaction.atomic():
+            BankDepositItem.objects.bulk_create(
+                BankDepositItem(deposit=deposit, session=session, batch=batch, amount=amount)
+                for session, batch, amount in amounts
+            )
+    except IntegrityError as error:
+        # Only the one-to-one links can fail here: someone deposited one of them meanwhile.
+        raise ValidationError(
+            "A drawer or batch chosen was deposited by someone else meanwhile; reload the page.",
+            code="deposited",
+        ) from error
+    return deposit
+
+
+# -- the head cashier's recount ----------------------------------------------------------------
+
+
+def _clean_count(count: CloseCount) -> tuple[dict, dict]:
+    cash = count_clean(count.cash)
+    amounts = {
+        "checks": parse_money(count.checks_total),
+        "money orders": parse_money(count.money_orders_total),
+        "cards": parse_money(count.cards_total),
+    }
+    for label, amount in amounts.items():
+        if amount < 0:
+            raise ValidationError(f"The {label} total cannot be negative.", code="negative")
+    if count.check_items < 0:
+        raise ValidationError("The number of checks cannot be negative.", code="negative")
+    return cash, amounts
+
+
+def drawer_recount(*, session_id: int, by, count: CloseCount, reason: str) -> DrawerSession:
+    """Recount a closed drawer whose over/short a supervisor rejected (or its cashier withdrew):
+    record the new count, then post a difference within tolerance or ask for approval again.
+
+    The expected figures fixed at the close stay as they were; only the count changes. The
+    head cashier recounts, never the drawer's own cashier (a second pair of eyes).
+    """
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": "Say why the drawer was recounted."}, code="reason")
+    if not by.has_perm(Perm.BALANCE_CASH):
+        raise ValidationError("Your role cannot recount drawers.", code="permission")
+    cash, amounts = _clean_count(count)
+    with transaction.atomic(), acting_user(by):
+        session = session_locked(session_id)
+        if session.status != DrawerSession.Status.CLOSED:
+            raise ValidationError(f"Drawer {session.drawer} is still open.", code="open")
+        if session.over_short_state != DrawerSession.OverShort.PENDING:
+            raise ValidationError(
+                f"Drawer {session.drawer}'s over/short is settled: there is nothing to recount.",
+                code="settled",
+            )
+        request = (
+            ApprovalRequest.objects.select_for_update()
+            .filter(pk=session.over_short_request_id)
+            .first()
+        )
+        if request is not None and request.status == ApprovalRequest.Status.PENDING:
+            raise ValidationError(
+                "A supervisor has not decided this drawer's over/short yet: wait for the "
+                "decision (recount only after a rejection).",
+                code="undecided",
+            )
+        if session.cashier_id == by.pk:
+            raise ValidationError(
+                "Another head cashier or supervisor recounts your drawer.", code="own_drawer"
+            )
+        # The n-th recount: one more than the approval requests this drawer has filed.
+        recount = ApprovalRequest.objects.filter(
+            kind=OVER_SHORT_KIND, payload__session_id=session.pk
+        ).count()
+        session.close_count = cash
+        session.counted_cash = count_total(cash)
+        session.counted_checks = amounts["checks"]
+        session.counted_check_items = count.check_items
+        session.counted_money_orders = amounts["money orders"]
+        session.counted_cards = amounts["cards"]
+        # Same formula as the close (cards settle through the processor, not the drawer).
+        session.over_short = (
+            (session.counted_cash - session.expected_cash)
+            + (session.counted_checks - (session.expected_checks or ZERO))
+            + (session.counted_money_orders - (session.expected_money_orders or ZERO))
+        )
+        tolerance = policy_value("drawer-over-short-tolerance")
+        if session.over_short == 0:
+            session.over_short_state = DrawerSession.OverShort.NONE
+        elif abs(session.over_short) <= tolerance:
+            session.over_short_journal = _post_recount_difference(
+                session, by=by, recount=recount, reason=reason
+            )
+            session.over_short_state = DrawerSession.OverShort.POSTED
+        else:
+            session.over_short_request = approval_request_create(
+                kind=OVER_SHORT_KIND,
+                by=by,
+                reason=(
+                    f"Recount of drawer {session.drawer}: {format_money(session.over_short)} "
+                    f"{'over' if session.over_short > 0 else 'short'}, beyond the "
+                    f"{format_money(tolerance)} tolerance. {reason}"
+                ),
+                amount=abs(session.over_short),
+                payload={"session_id": session.pk, "recount": recount},
+                target=session,
+                idempotency_key=f"over-short:{session.pk}:{recount}",
+            )
+        session.save()
+    return session
+
+
+def _post_recount_difference(session, *, by, recount: int, reason: str) -> Journal:
+    """The close's journal shape: debit undeposited funds, credit cash over/short."""
+    difference: Decimal = session.over_short
+    what = "over" if difference > 0 else "short"
+    return journal_post(
+        kind=Journal.Kind.OVER_SHORT,
+        memo=f"Drawer {session.drawer} {session.business_date:%Y-%m-%d} {what} (recount: {reason})"[
+            :255
+        ],
+        lines=[Line("undeposited_funds", difference), Line("cash_over_short", -difference)],
+        by=by,
+        idempotency_key=f"over-short:{session.pk}:{recount}",
+        source=session,
+    )
