@@ -1,0 +1,442 @@
+"""Match the bank's lines to what the district sent it, and work the exceptions by hand.
+
+- A credit matches a prepared BankDeposit of the same amount whose business date is within
+  [as-of date - window, as-of date] (policy "bank-match-window-days"), or a posted processor or
+  lockbox PaymentBatch in the same window that is in no deposit, by its control total: what the
+  processor settles is the whole file, items that matched no account included (their money
+  waits in suspense), and it is what the batch put in settlements due / deposits in transit.
+  Candidates whose number (deposit or batch id) appears in the line's bank or customer
+  reference come first; one candidate left is a match, several are ambiguous (left unmatched).
+- A debit that returns a deposited item (type code 555, or a text saying returned check,
+  cheque or item) matches the one deposited check or money order tender of that amount (the
+  check number from the references or text narrows it) and is recorded as a returned item.
+- Everything else stays unmatched: the exceptions queue.
+
+Candidates are loaded in a few queries and matched in memory. Re-running is safe: a matched
+line is skipped, and each deposit, batch and returned item links to one line (one-to-one).
+"""
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import timedelta
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
+from django.db.models import Q
+
+from district.attribution import acting_user
+from district.ledger.models import Journal
+from district.ledger.services import Line, journal_post
+from district.money import ZERO, format_money
+from district.policies import policy_value
+from payments.models import (
+    Bai2Transaction,
+    BankDeposit,
+    Payment,
+    PaymentBatch,
+    ReturnedItem,
+    Tender,
+)
+from payments.returns.services import returned_item_record
+
+# "Deposited Item Returned" in the BAI2 type code list; banks also send returned items under
+# their own debit codes with a text saying so (the CAD sample's 409 "RETURNED CHEQUE").
+RETURN_TYPE_CODES = {"555"}
+_RETURN_TEXT = re.compile(r"\bRETURN(ED)?\s+(CHECK|CHEQUE|CHQ|ITEM)\b", re.IGNORECASE)
+_NUMBER = re.compile(r"\d+")
+# Where a credit's money waited until the bank confirmed it.
+BATCH_GL = {
+    PaymentBatch.Kind.PROCESSOR: "settlements_due",
+    PaymentBatch.Kind.LOCKBOX: "deposits_in_transit",
+}
+
+
+@dataclass
+class ReconcileResult:
+    file_id: int
+    deposits: int = 0
+    deposits_total: Decimal = ZERO
+    batches: int = 0
+    batches_total: Decimal = ZERO
+    returns: int = 0
+    returns_total: Decimal = ZERO
+    unmatched: int = 0
+    unmatched_total: Decimal = ZERO
+    ambiguous: int = 0
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def matched(self) -> int:
+        return self.deposits + self.batches + self.returns
+
+    def summary(self) -> str:
+        return (
+            f"matched {self.deposits} deposit(s) {format_money(self.deposits_total)}, "
+            f"{self.batches} settlement(s) {format_money(self.batches_total)}, "
+            f"{self.returns} returned item(s) {format_money(self.returns_total)}; "
+            f"{self.unmatched} line(s) unmatched {format_money(self.unmatched_total)}"
+            + (f" ({self.ambiguous} with more than one candidate)" if self.ambiguous else "")
+        )
+
+
+def is_returned_item(line: Bai2Transaction) -> bool:
+    return line.direction == Bai2Transaction.Direction.DEBIT and (
+        line.type_code in RETURN_TYPE_CODES or bool(_RETURN_TEXT.search(line.text or ""))
+    )
+
+
+def reference_numbers(*texts: str) -> set[str]:
+    return {number.lstrip("0") or "0" for text in texts for number in _NUMBER.findall(text or "")}
+
+
+def _return_reason(text: str) -> str:
+    upper = (text or "").upper()
+    if "NSF" in upper or "INSUFFICIENT" in upper:
+        return ReturnedItem.Reason.NSF
+    if "CLOSED" in upper:
+        return ReturnedItem.Reason.CLOSED
+    if "STOP" in upper:
+        return ReturnedItem.Reason.STOPPED
+    return ReturnedItem.Reason.OTHER
+
+
+@dataclass
+class _Candidate:
+    kind: str  # "deposit" or "batch"
+    pk: int
+    amount: Decimal
+    business_date: object
+    batch_kind: str = ""
+
+
+def _pick(candidates: list, numbers: set[str], number_of) -> tuple[object | None, bool]:
+    """(the one candidate, ambiguous?): those named in the references first."""
+    if not candidates:
+        return None, False
+    named = [c for c in candidates if number_of(c) in numbers]
+    pool = named or candidates
+    if len(pool) == 1:
+        return pool[0], False
+    return None, True
+
+
+@dataclass
+class _Line:
+    """A bank line as the matching reads and changes it (lighter than the model for 10,000)."""
+
+    pk: int
+    direction: str
+    type_code: str
+    amount: Decimal
+    bank_reference: str
+    customer_reference: str
+    text: str
+    as_of: object
+    status: str = Bai2Transaction.Status.UNMATCHED
+    match_journal_id: int | None = None
+    matched_deposit_id: int | None = None
+    matched_batch_id: int | None = None
+    returned_item_id: int | None = None
+    note: str = ""
+    resolved_by_id: int | None = None
+
+
+_LINE_FIELDS = (
+    "pk",
+    "direction",
+    "type_code",
+    "amount",
+    "bank_reference",
+    "customer_reference",
+    "text",
+    "report__as_of_date",
+)
+
+
+def bai2_reconcile(*, file_id: int, by) -> ReconcileResult:
+    """Match the file's unmatched lines (see the module docstring); returns what matched."""
+    result = ReconcileResult(file_id=file_id)
+    window = timedelta(days=int(policy_value("bank-match-window-days")))
+    with transaction.atomic(), acting_user(by):
+        lines = [
+            _Line(*row)
+            for row in Bai2Transaction.objects.select_for_update(of=("self",))
+            .filter(report__file_id=file_id, status=Bai2Transaction.Status.UNMATCHED)
+            .order_by("id")
+            .values_list(*_LINE_FIELDS)
+        ]
+        credits = [line for line in lines if line.direction == Bai2Transaction.Direction.CREDIT]
+        returns = [line for line in lines if is_returned_item(line)]
+        matched: list[_Line] = []
+        if credits:
+            matched += _match_credits(credits, window=window, by=by, result=result)
+        if returns:
+            matched += _match_returns(returns, by=by, result=result)
+        _save_matches(matched)
+        matched_ids = {line.pk for line in matched}
+        for line in lines:
+            if line.pk not in matched_ids and line.direction != Bai2Transaction.Direction.OTHER:
+                result.unmatched += 1
+                result.unmatched_total += line.amount
+    return result
+
+
+def _credit_candidates(credits, window) -> dict[Decimal, list[_Candidate]]:
+    dates = [line.as_of for line in credits]
+    start, end = min(dates) - window, max(dates)
+    amounts = {line.amount for line in credits}
+    by_amount: dict[Decimal, list[_Candidate]] = defaultdict(list)
+    deposits = (
+        BankDeposit.objects.select_for_update(of=("self",))
+        .filter(
+            status=BankDeposit.Status.PREPARED,
+            bank_line__isnull=True,
+            business_date__range=(start, end),
+            total__in=amounts,
+        )
+        .order_by("pk")
+        .values_list("pk", "total", "business_date")
+    )
+    for pk, total, business_date in deposits:
+        by_amount[total].append(_Candidate("deposit", pk, total, business_date))
+    batches = (
+        PaymentBatch.objects.filter(
+            status=PaymentBatch.Status.POSTED,
+            kind__in=list(BATCH_GL),
+            bank_line__isnull=True,
+            deposit_item__isnull=True,
+            business_date__range=(start, end),
+        )
+        .filter(control_total__in=amounts)
+        .order_by("pk")
+        .values_list("pk", "control_total", "business_date", "kind")
+    )
+    for pk, amount, business_date, kind in batches:
+        by_amount[amount].append(_Candidate("batch", pk, amount, business_date, kind))
+    return by_amount
+
+
+def _match_credits(credits, *, window, by, result: ReconcileResult) -> list[_Line]:
+    by_amount = _credit_candidates(credits, window)
+    used: set[tuple[str, int]] = set()
+    matched = []
+    for line in credits:
+        as_of = line.as_of
+        candidates = [
+            candidate
+            for candidate in by_amount.get(line.amount, ())
+            if (candidate.kind, candidate.pk) not in used
+            and as_of - window <= candidate.business_date <= as_of
+        ]
+        numbers = reference_numbers(line.bank_reference, line.customer_reference)
+        chosen, ambiguous = _pick(candidates, numbers, lambda candidate: str(candidate.pk))
+        if ambiguous:
+            result.ambiguous += 1
+        if chosen is None:
+            continue
+        used.add((chosen.kind, chosen.pk))
+        _post_match(line, chosen, by=by)
+        matched.append(line)
+        if chosen.kind == "deposit":
+            result.deposits += 1
+            result.deposits_total += line.amount
+        else:
+            result.batches += 1
+            result.batches_total += line.amount
+    return matched
+
+
+def _post_match(line: "_Line", chosen: _Candidate, *, by, how: str = "") -> None:
+    """The bank confirmed the money: move it from in transit (or settlements due) to the bank."""
+    if chosen.kind == "deposit":
+        holding, what = "deposits_in_transit", f"deposit {chosen.pk}"
+    else:
+        holding, what = BATCH_GL[chosen.batch_kind], f"{chosen.batch_kind} batch {chosen.pk}"
+    journal = journal_post(
+        kind=Journal.Kind.BANK_DEPOSIT,
+        memo=f"Bank credit for {what} ({line.as_of:%m/%d/%Y}){how}",
+        lines=[Line("cash_in_bank", line.amount), Line(holding, -line.amount)],
+        by=by,
+        idempotency_key=f"bai2-line:{line.pk}",
+        effective_date=line.as_of,
+    )
+    line.status = Bai2Transaction.Status.MATCHED
+    line.match_journal_id = journal.pk
+    if chosen.kind == "deposit":
+        line.matched_deposit_id = chosen.pk
+    else:
+        line.matched_batch_id = chosen.pk
+
+
+def _save_matches(lines: list[_Line]) -> None:
+    """Write the matched lines (one UPDATE ... FROM VALUES) and their deposits' status."""
+    if not lines:
+        return
+    deposit_ids = [line.matched_deposit_id for line in lines if line.matched_deposit_id]
+    if deposit_ids:
+        BankDeposit.objects.filter(pk__in=deposit_ids).update(status=BankDeposit.Status.MATCHED)
+    table = Bai2Transaction._meta.db_table
+    row = (
+        "(%s::bigint, %s::varchar, %s::bigint, %s::bigint, %s::bigint, %s::bigint,"
+        " %s::varchar, %s::bigint)"
+    )
+    with connection.cursor() as cursor:
+        for start in range(0, len(lines), 1000):
+            chunk = lines[start : start + 1000]
+            params = []
+            for line in chunk:
+                params += [
+                    line.pk,
+                    line.status,
+                    line.match_journal_id,
+                    line.matched_deposit_id,
+                    line.matched_batch_id,
+                    line.returned_item_id,
+                    line.note,
+                    line.resolved_by_id,
+                ]
+            cursor.execute(
+                f"""UPDATE {table} AS line SET status = v.status,
+                        match_journal_id = v.journal, matched_deposit_id = v.deposit,
+                        matched_batch_id = v.batch, returned_item_id = v.item,
+                        note = v.note, resolved_by_id = v.resolved
+                    FROM (VALUES {", ".join([row] * len(chunk))})
+                        AS v(id, status, journal, deposit, batch, item, note, resolved)
+                    WHERE line.id = v.id""",
+                params,
+            )
+
+
+def _match_returns(returns, *, by, result: ReconcileResult) -> list[_Line]:
+    tenders = defaultdict(list)
+    rows = (
+        Tender.objects.filter(
+            kind__in=(Tender.Kind.CHECK, Tender.Kind.MONEY_ORDER),
+            amount__in={line.amount for line in returns},
+            returned__isnull=True,
+            payment__void__isnull=True,
+        )
+        .filter(
+            Q(payment__session__deposit_item__isnull=False)
+            | Q(payment__batch__deposit_item__isnull=False)
+            | Q(payment__channel=Payment.Channel.LOCKBOX)
+        )
+        .order_by("pk")
+        .values_list("pk", "amount", "check_number", "payment__effective_date")
+    )
+    for pk, amount, check_number, effective_date in rows:
+        tenders[amount].append((pk, check_number.lstrip("0") or "0", effective_date))
+    used: set[int] = set()
+    matched = []
+    for line in returns:
+        as_of = line.as_of
+        candidates = [
+            tender
+            for tender in tenders.get(line.amount, ())
+            if tender[0] not in used and tender[2] <= as_of
+        ]
+        numbers = reference_numbers(line.bank_reference, line.customer_reference, line.text)
+        chosen, ambiguous = _pick(candidates, numbers, lambda tender: tender[1])
+        if ambiguous:
+            result.ambiguous += 1
+        if chosen is None:
+            continue
+        try:
+            with transaction.atomic():
+                item = returned_item_record(
+                    tender_id=chosen[0],
+                    reason=_return_reason(line.text),
+                    returned_on=as_of,
+                    by=by,
+                    bank_reference=line.bank_reference or line.customer_reference,
+                )
+        except ValidationError as error:
+            result.problems.append(f"Line {line.pk}: {'; '.join(error.messages)}")
+            continue
+        used.add(chosen[0])
+        line.status = Bai2Transaction.Status.MATCHED
+        line.returned_item_id = item.pk
+        matched.append(line)
+        result.returns += 1
+        result.returns_total += line.amount
+    return matched
+
+
+# -- by hand ---------------------------------------------------------------------------------
+
+
+def bank_line_resolve(
+    *, line_id: int, by, deposit_id: int | None = None, batch_id: int | None = None, note: str = ""
+) -> Bai2Transaction:
+    """Work an exception: match the line by hand to a deposit or a batch of the same amount,
+    or mark it resolved with a note saying why (a bank fee booked elsewhere, ...)."""
+    note = (note or "").strip()
+    if deposit_id and batch_id:
+        raise ValidationError("Choose a deposit or a batch, not both.", code="both")
+    with transaction.atomic(), acting_user(by):
+        line = (
+            Bai2Transaction.objects.select_for_update(of=("self",))
+            .select_related("report")
+            .filter(pk=line_id)
+            .first()
+        )
+        if line is None:
+            raise ValidationError("That bank line does not exist.", code="no_line")
+        if line.status != Bai2Transaction.Status.UNMATCHED:
+            raise ValidationError(
+                f"This bank line is already {line.get_status_display().lower()}.", code="done"
+            )
+        if deposit_id or batch_id:
+            chosen = _hand_candidate(line, deposit_id=deposit_id, batch_id=batch_id)
+            light = _Line(
+                *[getattr(line, name) for name in _LINE_FIELDS[:-1]], line.report.as_of_date
+            )
+            _post_match(light, chosen, by=by, how=", matched by hand")
+            light.note = note[:255]
+            light.resolved_by_id = by.pk
+            _save_matches([light])
+            line.refresh_from_db()
+            return line
+        if not note:
+            raise ValidationError({"note": "Say how this line was resolved."})
+        line.status = Bai2Transaction.Status.RESOLVED
+        line.note = note[:255]
+        line.resolved_by = by
+        line.save(update_fields=["status", "note", "resolved_by"])
+        return line
+
+
+def _hand_candidate(line, *, deposit_id, batch_id) -> _Candidate:
+    if line.direction != Bai2Transaction.Direction.CREDIT:
+        raise ValidationError(
+            "Only a bank credit is matched to a deposit or a batch; resolve this line with a note.",
+            code="not_credit",
+        )
+    if deposit_id:
+        deposit = BankDeposit.objects.select_for_update().filter(pk=deposit_id).first()
+        if deposit is None or deposit.status != BankDeposit.Status.PREPARED:
+            raise ValidationError("That deposit is not waiting for the bank.", code="deposit")
+        candidate = _Candidate("deposit", deposit.pk, deposit.total, deposit.business_date)
+    else:
+        batch = (
+            PaymentBatch.objects.select_for_update()
+            .filter(pk=batch_id, status=PaymentBatch.Status.POSTED, kind__in=list(BATCH_GL))
+            .first()
+        )
+        if batch is None or Bai2Transaction.objects.filter(matched_batch_id=batch.pk).exists():
+            raise ValidationError(
+                "That batch is not a posted processor or lockbox batch waiting for the bank.",
+                code="batch",
+            )
+        candidate = _Candidate(
+            "batch", batch.pk, batch.control_total, batch.business_date, batch.kind
+        )
+    if candidate.amount != line.amount:
+        raise ValidationError(
+            f"The bank credited {format_money(line.amount)} but the {candidate.kind} is "
+            f"{format_money(candidate.amount)}: resolve the difference with a note instead.",
+            code="amount",
+        )
+    return candidate

@@ -1,0 +1,211 @@
+"""Reads of the bank reconciliation pages: files, a file's accounts and lines, the exceptions
+queue with each line's candidates. A fixed number of queries whatever the size."""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import timedelta
+from decimal import Decimal
+
+from django.db.models import Count, Q, Sum
+
+from district.money import ZERO
+from district.policies import policy_value
+from payments.bank import bai2
+from payments.bank.reconcile import BATCH_GL, reference_numbers
+from payments.models import (
+    Bai2AccountReport,
+    Bai2File,
+    Bai2Transaction,
+    BankDeposit,
+    PaymentBatch,
+)
+
+LIST_LIMIT = 50
+_UNMATCHED = Bai2Transaction.Status.UNMATCHED
+
+
+def bank_files(limit: int = LIST_LIMIT) -> list[Bai2File]:
+    """The latest imported files with their line counts and `.control_dollars` (one query)."""
+    files = list(
+        Bai2File.objects.select_related("imported_by")
+        .annotate(
+            line_count=Count("accounts__transactions"),
+            matched_count=Count(
+                "accounts__transactions",
+                filter=Q(accounts__transactions__status=Bai2Transaction.Status.MATCHED),
+            ),
+            unmatched_count=Count(
+                "accounts__transactions", filter=Q(accounts__transactions__status=_UNMATCHED)
+            ),
+        )
+        .order_by("-imported_at", "-id")[:limit]
+    )
+    for stored in files:
+        stored.control_dollars = _dollars(stored.control_total)
+    return files
+
+
+@dataclass
+class AccountView:
+    report: Bai2AccountReport
+    summaries: list[dict]
+
+
+@dataclass
+class Difference:
+    what: str
+    amount: Decimal
+    detail: str
+
+
+@dataclass
+class FileView:
+    file: Bai2File
+    accounts: list[AccountView]
+    matched: list[Bai2Transaction] = field(default_factory=list)
+    unmatched: list[Bai2Transaction] = field(default_factory=list)
+    resolved: list[Bai2Transaction] = field(default_factory=list)
+    not_credited: list[BankDeposit] = field(default_factory=list)
+    differences: list[Difference] = field(default_factory=list)
+    window_days: int = 0
+
+
+def _dollars(cents) -> Decimal:
+    return (Decimal(cents or 0) / 100).quantize(Decimal("0.01"))
+
+
+def bank_file(file_id: int) -> FileView | None:
+    """A file's accounts (summaries, control totals) and its lines by outcome, with the
+    differences: deposits still in transit past the window, credits naming a deposit whose
+    amount differs."""
+    stored = Bai2File.objects.select_related("imported_by").filter(pk=file_id).first()
+    if stored is None:
+        return None
+    reports = list(Bai2AccountReport.objects.filter(file=stored).order_by("group_number", "id"))
+    accounts = [
+        AccountView(
+            report=report,
+            summaries=[
+                {
+                    **summary,
+                    "dollars": None if summary["amount"] is None else _dollars(summary["amount"]),
+                    "direction": bai2.direction(summary["type_code"]),
+                }
+                for summary in report.summaries
+            ],
+        )
+        for report in reports
+    ]
+    for report in reports:
+        report.control_dollars = _dollars(report.control_total)
+    stored.control_dollars = _dollars(stored.control_total)
+    view = FileView(file=stored, accounts=accounts)
+    lines = (
+        Bai2Transaction.objects.filter(report__file=stored)
+        .select_related("report", "matched_deposit", "matched_batch", "returned_item__tender")
+        .order_by("id")
+    )
+    for line in lines:
+        if line.status == Bai2Transaction.Status.MATCHED:
+            view.matched.append(line)
+        elif line.status == Bai2Transaction.Status.RESOLVED:
+            view.resolved.append(line)
+        else:
+            view.unmatched.append(line)
+    view.window_days = int(policy_value("bank-match-window-days"))
+    if reports:
+        latest = max(report.as_of_date for report in reports)
+        view.not_credited = list(
+            BankDeposit.objects.filter(
+                status=BankDeposit.Status.PREPARED,
+                business_date__lt=latest - timedelta(days=view.window_days),
+            ).order_by("business_date", "pk")
+        )
+    view.differences = _differences(view.unmatched)
+    return view
+
+
+def _differences(unmatched: list[Bai2Transaction]) -> list[Difference]:
+    """Unmatched credits whose reference names a prepared deposit of another amount."""
+    named: dict[int, list[Bai2Transaction]] = defaultdict(list)
+    for line in unmatched:
+        if line.direction != Bai2Transaction.Direction.CREDIT:
+            continue
+        for number in reference_numbers(line.bank_reference, line.customer_reference):
+            if len(number) < 10:
+                named[int(number)].append(line)
+    if not named:
+        return []
+    differences = []
+    deposits = BankDeposit.objects.filter(pk__in=list(named), status=BankDeposit.Status.PREPARED)
+    for deposit in deposits.order_by("pk"):
+        for line in named[deposit.pk]:
+            if line.amount != deposit.total:
+                differences.append(
+                    Difference(
+                        what=f"Deposit {deposit.pk} of {deposit.business_date:%m/%d/%Y}",
+                        amount=line.amount - deposit.total,
+                        detail=f"the bank credited {line.amount} against {deposit.total} prepared",
+                    )
+                )
+    return differences
+
+
+@dataclass
+class Candidate:
+    value: str  # "deposit:12" / "batch:7"
+    label: str
+
+
+def exception_line(line_id: int) -> Bai2Transaction | None:
+    """One unmatched line with its candidates, or None when it is not in the queue."""
+    lines = exceptions_queue(line_id=line_id)
+    return lines[0] if lines else None
+
+
+def exceptions_queue(limit: int = 200, *, line_id: int | None = None) -> list[Bai2Transaction]:
+    """Unmatched lines, oldest first, each with `.candidates` (same-amount deposits waiting for
+    the bank and unmatched processor/lockbox batches): three queries."""
+    queue = Bai2Transaction.objects.filter(status=_UNMATCHED)
+    if line_id is not None:
+        queue = queue.filter(pk=line_id)
+    lines = list(queue.select_related("report__file").order_by("report__as_of_date", "id")[:limit])
+    amounts = {line.amount for line in lines if line.direction == "credit"}
+    by_amount: dict[Decimal, list[Candidate]] = defaultdict(list)
+    if amounts:
+        for deposit in BankDeposit.objects.filter(
+            status=BankDeposit.Status.PREPARED, total__in=amounts
+        ).order_by("business_date", "pk"):
+            by_amount[deposit.total].append(
+                Candidate(
+                    f"deposit:{deposit.pk}",
+                    f"Deposit {deposit.pk} of {deposit.business_date:%m/%d/%Y}",
+                )
+            )
+        batches = (
+            PaymentBatch.objects.filter(
+                status=PaymentBatch.Status.POSTED,
+                kind__in=list(BATCH_GL),
+                bank_line__isnull=True,
+            )
+            .filter(control_total__in=amounts)
+            .order_by("business_date", "pk")
+        )
+        for batch in batches:
+            by_amount[batch.control_total].append(
+                Candidate(
+                    f"batch:{batch.pk}",
+                    f"{batch.get_kind_display()} batch {batch.pk} of "
+                    f"{batch.business_date:%m/%d/%Y}",
+                )
+            )
+    for line in lines:
+        line.candidates = by_amount.get(line.amount, []) if line.direction == "credit" else []
+    return lines
+
+
+def exceptions_total() -> tuple[int, Decimal]:
+    row = Bai2Transaction.objects.filter(status=_UNMATCHED).aggregate(
+        count=Count("id"), total=Sum("amount")
+    )
+    return row["count"], row["total"] or ZERO

@@ -1,0 +1,165 @@
+"""Importing BAI2 files: once per file, once per line, all or nothing; and the command."""
+
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.management import ManagementUtility, call_command
+from django.core.management.base import CommandError
+
+from district import roles
+from district.ledger.selectors import ledger_problems
+from payments.bank.imports import bai2_import
+from payments.models import Bai2AccountReport, Bai2File, Bai2Transaction
+from tests.payments.samples_bank import bai2_bytes, detail
+
+pytestmark = pytest.mark.django_db
+
+SAMPLES = Path(settings.BASE_DIR).parent / "shared" / "data" / "bank"
+needs_samples = pytest.mark.skipif(not SAMPLES.is_dir(), reason="no ../shared/data/bank here")
+
+
+@pytest.fixture
+def finance(make_user):
+    return make_user(roles.FINANCE, username="finance")
+
+
+def counts():
+    return (
+        Bai2File.objects.count(),
+        Bai2AccountReport.objects.count(),
+        Bai2Transaction.objects.count(),
+    )
+
+
+def test_file_written_by_the_project_imports_with_its_totals(finance):
+    # given
+    content = bai2_bytes(
+        [
+            detail("301", "1500.00", bank_reference="DEP1", text="COUNTER DEPOSIT"),
+            detail("698", "12.50", text="ACCOUNT ANALYSIS FEE"),
+            detail("301", "1500.00", bank_reference="DEP1", text="COUNTER DEPOSIT"),
+        ]
+    )
+    # when
+    result = bai2_import(content=content, file_name="prior-day.bai2", by=finance)
+    # then
+    assert result.created
+    assert (result.accounts, result.lines_imported, result.lines_already) == (1, 3, 0)
+    stored = result.file
+    assert stored.control_total == 100000 + 150000 + 1250 + 150000
+    assert stored.group_count == 1
+    report = stored.accounts.get()
+    assert report.control_total == stored.control_total
+    assert report.summaries[0] == {
+        "type_code": "010",
+        "amount": 100000,
+        "item_count": None,
+        "funds": {"type": "Z"},
+    }
+    lines = list(report.transactions.order_by("id"))
+    assert [(line.direction, str(line.amount)) for line in lines] == [
+        ("credit", "1500.00"),
+        ("debit", "12.50"),
+        ("credit", "1500.00"),
+    ]
+    # the two identical lines are both kept: their occurrence makes their keys differ
+    assert lines[0].line_key != lines[2].line_key
+    assert str(result.credits) == "3000.00" and str(result.debits) == "12.50"
+    assert ledger_problems() == []
+
+
+def test_importing_the_same_file_twice_adds_nothing(finance):
+    content = bai2_bytes([detail("301", "10.00", bank_reference="X1")])
+    first = bai2_import(content=content, file_name="a.bai2", by=finance)
+    before = counts()
+    again = bai2_import(content=content, file_name="a-again.bai2", by=finance)
+    assert not again.created
+    assert again.file.pk == first.file.pk
+    assert "already imported on" in again.message and f"(file {first.file.pk})" in again.message
+    assert counts() == before
+
+
+def test_a_line_the_bank_repeats_in_another_file_is_skipped(finance):
+    repeated = detail("301", "10.00", bank_reference="X1", text="SAME")
+    bai2_import(content=bai2_bytes([repeated], file_id="F1"), file_name="1.bai2", by=finance)
+    second = bai2_import(
+        content=bai2_bytes([repeated, detail("301", "20.00", bank_reference="X2")], file_id="F2"),
+        file_name="2.bai2",
+        by=finance,
+    )
+    assert (second.lines_imported, second.lines_already) == (1, 1)
+    assert Bai2Transaction.objects.count() == 2
+
+
+def test_a_file_with_a_wrong_control_total_is_refused_and_writes_nothing(finance):
+    content = bai2_bytes([detail("301", "10.00")]).replace(b"\n49,101000,", b"\n49,101001,")
+    with pytest.raises(ValidationError) as caught:
+        bai2_import(content=content, file_name="bad.bai2", by=finance)
+    assert caught.value.messages == [
+        "bad.bai2 was refused: Line 5: account 1234567890 control total (49): the file states "
+        "1,010.01 but its records add up to 1,010.00."
+    ]
+    assert counts() == (0, 0, 0)
+
+
+@needs_samples
+@pytest.mark.parametrize(
+    ("name", "total", "accounts", "lines"),
+    [
+        ("bai2_mojbai2_svb_us_example.bai2", 282030196, [138884258, 143145938], 2),
+        ("bai2_moov_sample1_cad_returned_cheques.bai2", 1280000, [834000, 446000], 17),
+    ],
+)
+def test_public_samples_import_with_correct_totals(finance, name, total, accounts, lines):
+    result = bai2_import(content=(SAMPLES / name).read_bytes(), file_name=name, by=finance)
+    assert result.file.control_total == total
+    assert [report.control_total for report in result.file.accounts.order_by("id")] == accounts
+    assert result.lines_imported == lines
+    again = bai2_import(content=(SAMPLES / name).read_bytes(), file_name=name, by=finance)
+    assert not again.created and Bai2Transaction.objects.count() == lines
+
+
+@needs_samples
+def test_cad_sample_lines_keep_their_funds_and_text(finance):
+    name = "bai2_moov_sample1_cad_returned_cheques.bai2"
+    bai2_import(content=(SAMPLES / name).read_bytes(), file_name=name, by=finance)
+    first = Bai2Transaction.objects.order_by("id").first()
+    assert (first.type_code, first.direction, str(first.amount)) == ("409", "debit", "25.00")
+    assert first.text == "RETURNED CHEQUE"
+    assert first.funds_type == {"type": "V", "value_date": "2006-03-16", "value_time": ""}
+
+
+# -- the command -----------------------------------------------------------------------------
+
+
+def test_command_imports_then_says_already_imported(finance, tmp_path):
+    path = tmp_path / "prior-day.bai2"
+    path.write_bytes(bai2_bytes([detail("301", "42.00", bank_reference="R1")]))
+    out = StringIO()
+    call_command("import_bai2", str(path), "--user", "finance", stdout=out)
+    printed = out.getvalue()
+    assert "prior-day.bai2" in printed
+    assert "account 1234567890 USD" in printed
+    assert "Lines imported: 1" in printed
+    assert "Lines already imported: 0" in printed
+    assert "Reconciliation: matched 0 deposit(s)" in printed
+    again = StringIO()
+    call_command("import_bai2", str(path), stdout=again)
+    assert "already imported" in again.getvalue() and "Nothing imported." in again.getvalue()
+    assert Bai2Transaction.objects.count() == 1
+
+
+def test_command_refuses_a_bad_file_with_the_reason_and_exit_status_1(finance, tmp_path):
+    path = tmp_path / "bad.bai2"
+    path.write_bytes(bai2_bytes([detail("301", "42.00")]).replace(b"99,", b"99,9"))
+    with pytest.raises(CommandError, match=r"file control total \(99\)") as caught:
+        call_command("import_bai2", str(path))
+    assert caught.value.returncode == 1
+    assert counts() == (0, 0, 0)
+    # run as a program, the refusal is a message and exit status 1
+    with pytest.raises(SystemExit) as exited:
+        ManagementUtility(["manage.py", "import_bai2", str(path)]).execute()
+    assert exited.value.code == 1
