@@ -13,6 +13,7 @@ import pgtrigger
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import ServiceAccount
@@ -111,6 +112,9 @@ class DrawerSession(models.Model):
 
     def __str__(self):
         return f"{self.drawer} {self.business_date:%Y-%m-%d} ({self.cashier})"
+
+    def get_absolute_url(self):
+        return reverse("payments:counter_session", args=[self.pk])
 
 
 class PaymentBatch(models.Model):
@@ -218,6 +222,9 @@ class Payment(models.Model):
 
     def __str__(self):
         return f"Receipt {self.receipt_number}"
+
+    def get_absolute_url(self):
+        return reverse("payments:receipt", args=[self.pk])
 
     @property
     def receipt_number(self) -> str:

@@ -1,7 +1,10 @@
-"""Registrations of the counter: the void and over/short approval kinds."""
+"""Registrations of the counter: the void and over/short approval kinds, the "Cash drawer" menu
+entry and the account page's "Payments" panel."""
 
+from district import navigation, panels
 from district.approvals import registry
-from payments.counter import services
+from district.roles import Perm
+from payments.counter import selectors, services
 
 registry.register(
     services.VOID_KIND,
@@ -15,3 +18,24 @@ registry.register(
     approve=services.over_short_approve,
     describe=services.over_short_describe,
 )
+
+navigation.register(
+    navigation.NavItem("Cash drawer", "payments:counter", Perm.TAKE_PAYMENTS, order=60)
+)
+
+
+def _payments_panel(request, *, account, **_context) -> dict:
+    payment_lines = selectors.account_recent_payments(account.pk)
+    return {
+        "payment_lines": payment_lines,
+        "limited": len(payment_lines) == selectors.PANEL_PAYMENTS,
+        "can_open_receipts": request.user.has_perm(Perm.TAKE_PAYMENTS),
+    }
+
+
+panels.register(
+    panels.Panel(
+        "account", "payments", "Payments", "payments/counter/_panel_payments.html",
+        _payments_panel, permission=Perm.VIEW_ACCOUNTS, order=55,
+    )
+)  # fmt: skip

@@ -82,7 +82,9 @@ def drawer_open(*, drawer: Drawer, cashier, opening_count: dict) -> DrawerSessio
     return session
 
 
-def _locked_session(session_id: int) -> DrawerSession:
+def session_locked(session_id: int) -> DrawerSession:
+    """The session, row-locked until the transaction ends: every write that counts toward a
+    drawer (a payment, a void, the close, a recount) takes this lock first."""
     session = (
         DrawerSession.objects.select_for_update()
         .select_related("drawer")
@@ -254,7 +256,7 @@ def payment_post(
     tender = tendered(total, payment.tenders)
     try:
         with transaction.atomic(), acting_user(by):
-            session = _locked_session(session_id)
+            session = session_locked(session_id)
             # After the lock: a concurrent request with this key has committed or rolled back.
             if Payment.objects.filter(idempotency_key=key).exists():
                 return _existing(key, session_id=session_id, total=total)
@@ -426,7 +428,7 @@ def void_approve(request: ApprovalRequest, by) -> dict:
     )
     if payment.taken_by_id == by.pk:
         raise ValidationError("A cashier cannot approve the void of their own payment.")
-    _locked_session(payment.session_id)
+    session_locked(payment.session_id)
     payment.session.refresh_from_db()
     _check_voidable(payment)
     journal = journal_reverse(
@@ -481,7 +483,7 @@ def drawer_close(*, session_id: int, by, count: CloseCount) -> DrawerSession:
     if count.check_items < 0:
         raise ValidationError("The number of checks cannot be negative.", code="negative")
     with transaction.atomic(), acting_user(by):
-        session = _locked_session(session_id)
+        session = session_locked(session_id)
         if session.status != DrawerSession.Status.OPEN:
             raise ValidationError(f"Drawer {session.drawer} is already closed.", code="closed")
         if session.cashier_id != by.pk:
@@ -554,7 +556,7 @@ def _post_over_short(session: DrawerSession, *, by) -> Journal:
 
 
 def over_short_approve(request: ApprovalRequest, by) -> dict:
-    session = _locked_session(int(request.payload["session_id"]))
+    session = session_locked(int(request.payload["session_id"]))
     if session.over_short_state != DrawerSession.OverShort.PENDING:
         raise ValidationError("This drawer's over/short is no longer awaiting approval.")
     if session.cashier_id == by.pk:

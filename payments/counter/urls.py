@@ -1,3 +1,21 @@
 """URLs of counter (merged into the payments namespace by payments/urls.py)."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from payments.counter import views
+
+urlpatterns: list = [
+    path("payments/counter/", views.counter, name="counter"),
+    path("payments/counter/pay/", views.counter_pay, name="counter_pay"),
+    path(
+        "payments/counter/sessions/<int:session_id>/", views.counter_session, name="counter_session"
+    ),
+    path(
+        "payments/counter/sessions/<int:session_id>/close/",
+        views.counter_close,
+        name="counter_close",
+    ),
+    path("payments/receipts/<int:payment_id>/", views.receipt, name="receipt"),
+    path("payments/receipts/<int:payment_id>/pdf/", views.receipt_pdf, name="receipt_pdf"),
+    path("payments/receipts/<int:payment_id>/void/", views.receipt_void, name="receipt_void"),
+]

@@ -1,0 +1,371 @@
+"""Forms of the counter: open a drawer, take a payment, request a void, close blind.
+
+Money is typed as people type it ("12.5", "$1,200"). Counts of bills and coins are whole numbers
+per denomination. A card is taken on the external terminal: the form has no card number field,
+and any field holding something that looks like a card number is refused and not shown back.
+"""
+
+import re
+import uuid
+from decimal import Decimal
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from accounts.numbers import is_valid_luhn
+from district.money import ZERO, parse_money
+from payments.counter.denominations import DENOMINATIONS
+from payments.counter.services import CloseCount, Tendered, TenderIn, tendered
+from payments.models import Drawer, Tender
+
+ACCOUNT_ROWS = 5
+TENDER_ROWS = 4
+COUNTER_TENDERS = [
+    (Tender.Kind.CASH, "Cash"),
+    (Tender.Kind.CHECK, "Check"),
+    (Tender.Kind.MONEY_ORDER, "Money order"),
+    (Tender.Kind.CARD, "Card (on the terminal)"),
+]
+_NUMBERED = {Tender.Kind.CHECK, Tender.Kind.MONEY_ORDER}
+# 13 to 19 digits, spaces or dashes between them: the shape of a card number.
+_CARD_LIKE = re.compile(r"(?:\d[ -]?){12,18}\d")
+CARD_NUMBER_MESSAGE = (
+    "This looks like a card number. Never type card numbers: take the card on the terminal "
+    "and enter only its last four digits and the approval code."
+)
+
+
+def new_key() -> str:
+    return uuid.uuid4().hex
+
+
+def looks_like_card_number(text: str) -> bool:
+    for match in _CARD_LIKE.finditer(text or ""):
+        digits = re.sub(r"\D", "", match.group())
+        if 13 <= len(digits) <= 19 and is_valid_luhn(digits):
+            return True
+    return False
+
+
+class MoneyText(forms.CharField):
+    """An amount as typed; cleans to a Decimal (or None when left empty)."""
+
+    def __init__(self, *args, positive=True, **kwargs):
+        self.positive = positive
+        kwargs.setdefault("max_length", 20)
+        kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "decimal"}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, value):
+        text = super().clean(value)
+        if text in (None, ""):
+            return None
+        amount = parse_money(text)
+        if self.positive and amount <= 0:
+            raise ValidationError("Enter an amount above $0.00.")
+        if amount < 0:
+            raise ValidationError("An amount cannot be negative.")
+        return amount
+
+
+class SafeTextInput(forms.TextInput):
+    """Shows a typed value back only when it is not card-number-like (nothing to leak)."""
+
+    def format_value(self, value):
+        if value and looks_like_card_number(str(value)):
+            return None
+        return super().format_value(value)
+
+
+class Last4Input(forms.TextInput):
+    """Shows back only four digits: anything longer may be a card number."""
+
+    def format_value(self, value):
+        if value and not (len(str(value)) == 4 and str(value).isdigit()):
+            return None
+        return super().format_value(value)
+
+
+def _styled(form: forms.Form) -> None:
+    for bound in form.fields.values():
+        widget = bound.widget
+        if isinstance(widget, forms.HiddenInput):
+            continue
+        css = "form-select" if isinstance(widget, forms.Select) else "form-control"
+        widget.attrs.setdefault("class", css)
+
+
+# -- counts by denomination --------------------------------------------------------------------
+
+
+def count_field_name(key: str) -> str:
+    """count_20, count_coin-0_25: the denomination key with the dot made safe for HTML ids."""
+    return "count_" + key.replace(".", "_")
+
+
+class CountMixin:
+    """Adds a count field per bill and coin."""
+
+    def add_count_fields(self, initial: dict | None = None) -> None:
+        for denomination in DENOMINATIONS:
+            self.fields[count_field_name(denomination.key)] = forms.IntegerField(
+                label=denomination.label,
+                required=False,
+                min_value=0,
+                max_value=100_000,
+                initial=(initial or {}).get(denomination.key),
+                widget=forms.NumberInput(
+                    attrs={
+                        "class": "form-control text-end count-input",
+                        "inputmode": "numeric",
+                        "min": "0",
+                        "data-denomination": str(denomination.value),
+                    }
+                ),
+            )
+
+    @property
+    def count_fields(self):
+        return [
+            (denomination, self[count_field_name(denomination.key)])
+            for denomination in DENOMINATIONS
+        ]
+
+    def cleaned_count(self) -> dict:
+        count = {}
+        for denomination in DENOMINATIONS:
+            pieces = self.cleaned_data.get(count_field_name(denomination.key))
+            if pieces:
+                count[denomination.key] = pieces
+        return count
+
+
+class DrawerOpenForm(CountMixin, forms.Form):
+    drawer = forms.ModelChoiceField(
+        queryset=Drawer.objects.filter(is_active=True),
+        empty_label="Choose a drawer",
+        help_text="Only drawers in service are listed.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.add_count_fields()
+        _styled(self)
+
+
+class DrawerCloseForm(CountMixin, forms.Form):
+    checks_total = MoneyText(label="Checks: total", required=False, positive=False)
+    check_items = forms.IntegerField(
+        label="Checks: how many", required=False, min_value=0, max_value=10_000
+    )
+    money_orders_total = MoneyText(label="Money orders: total", required=False, positive=False)
+    cards_total = MoneyText(
+        label="Card terminal batch total",
+        required=False,
+        positive=False,
+        help_text="The total on the terminal's batch report.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.add_count_fields()
+        _styled(self)
+
+    def close_count(self) -> CloseCount:
+        data = self.cleaned_data
+        return CloseCount(
+            cash=self.cleaned_count(),
+            checks_total=data.get("checks_total") or ZERO,
+            check_items=data.get("check_items") or 0,
+            money_orders_total=data.get("money_orders_total") or ZERO,
+            cards_total=data.get("cards_total") or ZERO,
+        )
+
+
+# -- the void ----------------------------------------------------------------------------------
+
+
+class VoidRequestForm(forms.Form):
+    reason = forms.CharField(
+        label="Why void this receipt?",
+        max_length=255,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="A supervisor reads this before approving the void.",
+    )
+    idempotency_key = forms.CharField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("initial", {"idempotency_key": new_key()})
+        super().__init__(*args, **kwargs)
+        _styled(self)
+
+
+# -- the payment -------------------------------------------------------------------------------
+
+
+class PaymentForm(forms.Form):
+    """A counter payment: up to ACCOUNT_ROWS accounts and TENDER_ROWS tenders.
+
+    The accounts come from the lookup (hidden ids); each row's amount defaults to what the
+    account owes. Cash is entered as the amount handed over; the server works out the change.
+    """
+
+    idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=120)
+    payer_name = forms.CharField(
+        label="Payer's name",
+        required=False,
+        max_length=120,
+        help_text="Who paid, if not the account holder (printed on the receipt).",
+        widget=SafeTextInput(attrs={"autocomplete": "off"}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for row in range(ACCOUNT_ROWS):
+            self.fields[f"account_{row}"] = forms.IntegerField(
+                required=False, widget=forms.HiddenInput
+            )
+            self.fields[f"amount_{row}"] = MoneyText(
+                label="Amount",
+                required=False,
+                widget=forms.TextInput(
+                    attrs={"inputmode": "decimal", "class": "form-control text-end allocation"}
+                ),
+            )
+        for row in range(TENDER_ROWS):
+            self.fields[f"tender_kind_{row}"] = forms.ChoiceField(
+                label="Tender",
+                required=False,
+                choices=[("", "(none)"), *COUNTER_TENDERS],
+                widget=forms.Select(attrs={"class": "form-select tender-kind"}),
+            )
+            self.fields[f"tender_amount_{row}"] = MoneyText(
+                label="Amount",
+                required=False,
+                widget=forms.TextInput(
+                    attrs={"inputmode": "decimal", "class": "form-control text-end tender-amount"}
+                ),
+            )
+            self.fields[f"check_number_{row}"] = forms.CharField(
+                label="Check or money order number",
+                required=False,
+                max_length=20,
+                widget=SafeTextInput(attrs={"autocomplete": "off"}),
+            )
+            self.fields[f"bank_name_{row}"] = forms.CharField(
+                label="Bank", required=False, max_length=60, widget=SafeTextInput()
+            )
+            self.fields[f"card_last4_{row}"] = forms.CharField(
+                label="Card: last 4 digits",
+                required=False,
+                # Longer input is refused in clean(), never cut to four digits and stored.
+                max_length=40,
+                widget=Last4Input(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+            )
+            self.fields[f"card_last4_{row}"].widget.attrs["maxlength"] = "4"
+            self.fields[f"approval_code_{row}"] = forms.CharField(
+                label="Approval code",
+                required=False,
+                max_length=20,
+                widget=SafeTextInput(attrs={"autocomplete": "off"}),
+            )
+        _styled(self)
+        self.allocations: list[tuple[int, Decimal]] = []
+        self.tenders: list[TenderIn] = []
+        self.result: Tendered | None = None
+
+    @property
+    def tender_rows(self) -> list[dict]:
+        return [
+            {
+                "number": row + 1,
+                "kind": self[f"tender_kind_{row}"],
+                "amount": self[f"tender_amount_{row}"],
+                "check_number": self[f"check_number_{row}"],
+                "bank_name": self[f"bank_name_{row}"],
+                "card_last4": self[f"card_last4_{row}"],
+                "approval_code": self[f"approval_code_{row}"],
+            }
+            for row in range(TENDER_ROWS)
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        for name, value in list(cleaned.items()):
+            if name == "idempotency_key" or name.startswith("card_last4_"):
+                continue
+            if isinstance(value, str) and looks_like_card_number(value):
+                self.add_error(name, CARD_NUMBER_MESSAGE)
+        self._clean_allocations(cleaned)
+        self._clean_tenders(cleaned)
+        if self.errors:
+            return cleaned
+        total = sum((amount for _, amount in self.allocations), ZERO)
+        try:
+            self.result = tendered(total, self.tenders)
+        except ValidationError as error:
+            self.add_error(None, error)
+        return cleaned
+
+    def _clean_allocations(self, cleaned) -> None:
+        seen = set()
+        for row in range(ACCOUNT_ROWS):
+            account_id = cleaned.get(f"account_{row}")
+            if account_id is None:
+                continue
+            amount = cleaned.get(f"amount_{row}")
+            if f"amount_{row}" in self.errors:
+                continue
+            if amount is None:
+                self.add_error(f"amount_{row}", "Enter the amount paid on this account.")
+                continue
+            if account_id in seen:
+                self.add_error(f"amount_{row}", "This account is already on the payment.")
+                continue
+            seen.add(account_id)
+            self.allocations.append((account_id, amount))
+        if not seen and not self.errors:
+            self.add_error(None, "Find and add at least one account to pay.")
+
+    def _clean_tenders(self, cleaned) -> None:
+        for row in range(TENDER_ROWS):
+            kind = cleaned.get(f"tender_kind_{row}")
+            amount = cleaned.get(f"tender_amount_{row}")
+            if not kind:
+                if amount is not None:
+                    self.add_error(f"tender_kind_{row}", "Choose how this amount was paid.")
+                continue
+            if f"tender_amount_{row}" in self.errors:
+                continue
+            if amount is None:
+                self.add_error(f"tender_amount_{row}", "Enter the amount of this tender.")
+                continue
+            number = (cleaned.get(f"check_number_{row}") or "").strip()
+            last4 = (cleaned.get(f"card_last4_{row}") or "").strip()
+            approval = (cleaned.get(f"approval_code_{row}") or "").strip()
+            if kind == Tender.Kind.CHECK and not number:
+                self.add_error(f"check_number_{row}", "Enter the check number.")
+            if kind == Tender.Kind.MONEY_ORDER and not number:
+                self.add_error(f"check_number_{row}", "Enter the money order number.")
+            if kind == Tender.Kind.CARD:
+                if not (len(last4) == 4 and last4.isdigit()):
+                    self.add_error(
+                        f"card_last4_{row}",
+                        "Enter only the last four digits of the card (never the whole number).",
+                    )
+                if not approval:
+                    self.add_error(f"approval_code_{row}", "Enter the terminal's approval code.")
+            if kind != Tender.Kind.CARD and last4:
+                self.add_error(f"card_last4_{row}", "Only a card tender has card digits.")
+            self.tenders.append(
+                TenderIn(
+                    kind=kind,
+                    amount=amount,
+                    check_number=number if kind in _NUMBERED else "",
+                    bank_name=(cleaned.get(f"bank_name_{row}") or "").strip(),
+                    card_last4=last4 if kind == Tender.Kind.CARD else "",
+                    approval_code=approval if kind == Tender.Kind.CARD else "",
+                )
+            )
+        if not self.tenders and not self.errors:
+            self.add_error(None, "Enter how the customer is paying.")
