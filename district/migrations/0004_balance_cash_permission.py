@@ -4,14 +4,44 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('district', '0003_seed_policies'),
+        ("district", "0003_seed_policies"),
     ]
 
     operations = [
         migrations.AlterModelOptions(
-            name='capability',
-            options={'default_permissions': (), 'managed': False, 'permissions': [('view_accounts', 'Look up customers, accounts, premises and meters'), ('edit_accounts', 'Create and edit customers, accounts, premises and meters'), ('start_stop_service', 'Start, stop and transfer service'), ('enter_reads', 'Enter meter readings'), ('take_payments', 'Take payments at a cash drawer and in mail batches'), ('adjust_bills', "Correct and adjust bills within the role's limit"), ('payment_arrangements', 'Set up payment arrangements'), ('run_billing', 'Schedule, audit and post bill runs'), ('hydrant_rentals', 'Issue and bill hydrant meter rentals'), ('create_work_orders', 'Create work orders for field crews'), ('dispatch_work_orders', 'Assign and schedule work orders on the dispatch board'), ('work_field_orders', 'Work assigned field orders'), ('lead_field_crew', "See and work every technician's field orders"), ('approve_requests', 'Approve or reject requests in the review queue'), ('manage_policies', 'Edit district policies, fees and limits'), ('view_reports', 'Run customer service and finance reports'), ('view_ledger', 'See the general ledger, trial balance and aging'), ('reconcile_bank', 'Prepare deposits and reconcile bank files'), ('balance_cash', 'Review every drawer of the day, approve counts and prepare bank deposits'), ('view_history', 'See the change history of records')]},
+            name="capability",
+            options={
+                "default_permissions": (),
+                "managed": False,
+                "permissions": [
+                    ("view_accounts", "Look up customers, accounts, premises and meters"),
+                    ("edit_accounts", "Create and edit customers, accounts, premises and meters"),
+                    ("start_stop_service", "Start, stop and transfer service"),
+                    ("enter_reads", "Enter meter readings"),
+                    ("take_payments", "Take payments at a cash drawer and in mail batches"),
+                    ("adjust_bills", "Correct and adjust bills within the role's limit"),
+                    ("payment_arrangements", "Set up payment arrangements"),
+                    ("run_billing", "Schedule, audit and post bill runs"),
+                    ("hydrant_rentals", "Issue and bill hydrant meter rentals"),
+                    ("create_work_orders", "Create work orders for field crews"),
+                    (
+                        "dispatch_work_orders",
+                        "Assign and schedule work orders on the dispatch board",
+                    ),
+                    ("work_field_orders", "Work assigned field orders"),
+                    ("lead_field_crew", "See and work every technician's field orders"),
+                    ("approve_requests", "Approve or reject requests in the review queue"),
+                    ("manage_policies", "Edit district policies, fees and limits"),
+                    ("view_reports", "Run customer service and finance reports"),
+                    ("view_ledger", "See the general ledger, trial balance and aging"),
+                    ("reconcile_bank", "Prepare deposits and reconcile bank files"),
+                    (
+                        "balance_cash",
+                        "Review every drawer of the day, approve counts and prepare bank deposits",
+                    ),
+                    ("view_history", "See the change history of records"),
+                ],
+            },
         ),
     ]
