@@ -559,7 +559,8 @@ class Bai2Transaction(models.Model):
     returned_item = models.OneToOneField(
         ReturnedItem, on_delete=models.PROTECT, null=True, blank=True, related_name="bank_line"
     )
-    match_journal = models.OneToOneField(
+    # One journal books a day's matched credits of one holding account (several lines).
+    match_journal = models.ForeignKey(
         Journal, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     note = models.CharField(max_length=255, blank=True)

@@ -14,6 +14,8 @@
 
 Candidates are loaded in a few queries and matched in memory. Re-running is safe: a matched
 line is skipped, and each deposit, batch and returned item links to one line (one-to-one).
+Matched credits post one journal per as-of date and holding account, a line per deposit or
+batch.
 """
 
 import re
@@ -237,23 +239,64 @@ def _match_credits(credits, *, window, by, result: ReconcileResult) -> list[_Lin
         if chosen is None:
             continue
         used.add((chosen.kind, chosen.pk))
-        _post_match(line, chosen, by=by)
-        matched.append(line)
+        matched.append((line, chosen))
         if chosen.kind == "deposit":
             result.deposits += 1
             result.deposits_total += line.amount
         else:
             result.batches += 1
             result.batches_total += line.amount
-    return matched
+    _post_matches(matched, by=by)
+    return [line for line, _chosen in matched]
+
+
+def _holding(chosen: _Candidate) -> tuple[str, str]:
+    """(the GL purpose where the money waited, what it was) for a matched candidate."""
+    if chosen.kind == "deposit":
+        return "deposits_in_transit", f"deposit {chosen.pk}"
+    return BATCH_GL[chosen.batch_kind], f"{chosen.batch_kind} batch {chosen.pk}"
+
+
+def _post_matches(matched: list[tuple["_Line", _Candidate]], *, by) -> None:
+    """One journal per as-of date and holding account (not one per line, so a file of
+    thousands of credits posts a handful of journals): debit cash in bank for the day's
+    matched credits, credit the holding account once per deposit or batch, by name."""
+    groups: dict[tuple, list[tuple[_Line, _Candidate]]] = defaultdict(list)
+    for line, chosen in matched:
+        groups[(line.as_of, _holding(chosen)[0])].append((line, chosen))
+    for (as_of, holding), members in sorted(groups.items()):
+        total = sum((line.amount for line, _chosen in members), ZERO)
+        first, last = members[0][0].pk, members[-1][0].pk
+        journal = journal_post(
+            kind=Journal.Kind.BANK_DEPOSIT,
+            memo=f"Bank credits of {as_of:%m/%d/%Y} matched ({len(members)})",
+            lines=[
+                Line("cash_in_bank", total),
+                *(
+                    Line(holding, -line.amount, memo=f"Bank credit for {_holding(chosen)[1]}")
+                    for line, chosen in members
+                ),
+            ],
+            by=by,
+            idempotency_key=f"bai2-lines:{holding}:{as_of}:{first}-{last}:{len(members)}",
+            effective_date=as_of,
+        )
+        for line, chosen in members:
+            _mark_matched(line, chosen, journal_id=journal.pk)
+
+
+def _mark_matched(line: "_Line", chosen: _Candidate, *, journal_id: int) -> None:
+    line.status = Bai2Transaction.Status.MATCHED
+    line.match_journal_id = journal_id
+    if chosen.kind == "deposit":
+        line.matched_deposit_id = chosen.pk
+    else:
+        line.matched_batch_id = chosen.pk
 
 
 def _post_match(line: "_Line", chosen: _Candidate, *, by, how: str = "") -> None:
     """The bank confirmed the money: move it from in transit (or settlements due) to the bank."""
-    if chosen.kind == "deposit":
-        holding, what = "deposits_in_transit", f"deposit {chosen.pk}"
-    else:
-        holding, what = BATCH_GL[chosen.batch_kind], f"{chosen.batch_kind} batch {chosen.pk}"
+    holding, what = _holding(chosen)
     journal = journal_post(
         kind=Journal.Kind.BANK_DEPOSIT,
         memo=f"Bank credit for {what} ({line.as_of:%m/%d/%Y}){how}",
@@ -262,12 +305,7 @@ def _post_match(line: "_Line", chosen: _Candidate, *, by, how: str = "") -> None
         idempotency_key=f"bai2-line:{line.pk}",
         effective_date=line.as_of,
     )
-    line.status = Bai2Transaction.Status.MATCHED
-    line.match_journal_id = journal.pk
-    if chosen.kind == "deposit":
-        line.matched_deposit_id = chosen.pk
-    else:
-        line.matched_batch_id = chosen.pk
+    _mark_matched(line, chosen, journal_id=journal.pk)
 
 
 def _save_matches(lines: list[_Line]) -> None:
