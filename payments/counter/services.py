@@ -468,9 +468,9 @@ class CloseCount:
     cards_total: Decimal = ZERO
 
 
-def drawer_close(*, session_id: int, by, count: CloseCount) -> DrawerSession:
-    """Close the drawer with the blind count; post the over/short within tolerance at once, and
-    ask a supervisor to approve a larger one (the journal posts when approved)."""
+def close_count_record(session: DrawerSession, count: CloseCount) -> None:
+    """Put a blind count on the session and work out the over/short against the expected
+    figures fixed on it (cards settle through the processor, so they are shown, not posted)."""
     cash = count_clean(count.cash)
     amounts = {
         "checks": parse_money(count.checks_total),
@@ -482,6 +482,52 @@ def drawer_close(*, session_id: int, by, count: CloseCount) -> DrawerSession:
             raise ValidationError(f"The {label} total cannot be negative.", code="negative")
     if count.check_items < 0:
         raise ValidationError("The number of checks cannot be negative.", code="negative")
+    session.close_count = cash
+    session.counted_cash = count_total(cash)
+    session.counted_checks = amounts["checks"]
+    session.counted_check_items = count.check_items
+    session.counted_money_orders = amounts["money orders"]
+    session.counted_cards = amounts["cards"]
+    session.over_short = (
+        (session.counted_cash - session.expected_cash)
+        + (session.counted_checks - (session.expected_checks or ZERO))
+        + (session.counted_money_orders - (session.expected_money_orders or ZERO))
+    )
+
+
+def over_short_settle(
+    session: DrawerSession, *, by, key: str, headline: str, note: str = "", payload=None
+) -> None:
+    """Post a difference within the tolerance at once; ask a supervisor to approve a larger one
+    (its journal posts when approved). `key` makes the journal or the request once-only."""
+    tolerance = policy_value("drawer-over-short-tolerance")
+    if session.over_short == 0:
+        session.over_short_state = DrawerSession.OverShort.NONE
+    elif abs(session.over_short) <= tolerance:
+        session.over_short_journal = over_short_post(session, by=by, key=key, note=note)
+        session.over_short_state = DrawerSession.OverShort.POSTED
+    else:
+        session.over_short_state = DrawerSession.OverShort.PENDING
+        session.save()
+        what = "over" if session.over_short > 0 else "short"
+        session.over_short_request = approval_request_create(
+            kind=OVER_SHORT_KIND,
+            by=by,
+            reason=(
+                f"{headline} {format_money(abs(session.over_short))} {what}, beyond the "
+                f"{format_money(tolerance)} tolerance. {note}"
+            ).strip(),
+            amount=abs(session.over_short),
+            payload={"session_id": session.pk, **(payload or {})},
+            target=session,
+            idempotency_key=key,
+        )
+    session.save()
+
+
+def drawer_close(*, session_id: int, by, count: CloseCount) -> DrawerSession:
+    """Close the drawer with the blind count: the expected figures are fixed now, under the
+    session's lock, so every payment that got the lock first is counted."""
     with transaction.atomic(), acting_user(by):
         session = session_locked(session_id)
         if session.status != DrawerSession.Status.OPEN:
@@ -499,58 +545,33 @@ def drawer_close(*, session_id: int, by, count: CloseCount) -> DrawerSession:
                 code="void_pending",
             )
         expected = session_expected(session)
-        session.close_count = cash
-        session.counted_cash = count_total(cash)
-        session.counted_checks = amounts["checks"]
-        session.counted_check_items = count.check_items
-        session.counted_money_orders = amounts["money orders"]
-        session.counted_cards = amounts["cards"]
         session.expected_cash = expected[Tender.Kind.CASH]
         session.expected_checks = expected[Tender.Kind.CHECK]
         session.expected_money_orders = expected[Tender.Kind.MONEY_ORDER]
         session.expected_cards = expected[Tender.Kind.CARD]
-        session.over_short = (
-            (session.counted_cash - session.expected_cash)
-            + (session.counted_checks - session.expected_checks)
-            + (session.counted_money_orders - session.expected_money_orders)
-        )
+        close_count_record(session, count)
         session.status = DrawerSession.Status.CLOSED
         session.closed_at = timezone.now()
-        tolerance = policy_value("drawer-over-short-tolerance")
-        if session.over_short == 0:
-            session.over_short_state = DrawerSession.OverShort.NONE
-        elif abs(session.over_short) <= tolerance:
-            session.over_short_journal = _post_over_short(session, by=by)
-            session.over_short_state = DrawerSession.OverShort.POSTED
-        else:
-            session.over_short_state = DrawerSession.OverShort.PENDING
-            session.save()
-            session.over_short_request = approval_request_create(
-                kind=OVER_SHORT_KIND,
-                by=by,
-                reason=(
-                    f"Drawer {session.drawer} closed {format_money(session.over_short)} "
-                    f"{'over' if session.over_short > 0 else 'short'}, beyond the "
-                    f"{format_money(tolerance)} tolerance."
-                ),
-                amount=abs(session.over_short),
-                payload={"session_id": session.pk},
-                target=session,
-                idempotency_key=f"over-short:{session.pk}",
-            )
-        session.save()
+        over_short_settle(
+            session,
+            by=by,
+            key=f"over-short:{session.pk}",
+            headline=f"Drawer {session.drawer} closed",
+        )
     return session
 
 
-def _post_over_short(session: DrawerSession, *, by) -> Journal:
+def over_short_post(session: DrawerSession, *, by, key: str, note: str = "") -> Journal:
+    """The difference's journal: debit undeposited funds (over) or credit it (short)."""
     difference = session.over_short
     what = "over" if difference > 0 else "short"
+    memo = f"Drawer {session.drawer} {session.business_date:%Y-%m-%d} {what}"
     return journal_post(
         kind=Journal.Kind.OVER_SHORT,
-        memo=f"Drawer {session.drawer} {session.business_date:%Y-%m-%d} {what}",
+        memo=(f"{memo} ({note})" if note else memo)[:255],
         lines=[Line("undeposited_funds", difference), Line("cash_over_short", -difference)],
         by=by,
-        idempotency_key=f"over-short:{session.pk}",
+        idempotency_key=key,
         source=session,
     )
 
@@ -561,7 +582,7 @@ def over_short_approve(request: ApprovalRequest, by) -> dict:
         raise ValidationError("This drawer's over/short is no longer awaiting approval.")
     if session.cashier_id == by.pk:
         raise ValidationError("A cashier cannot approve their own drawer's over/short.")
-    session.over_short_journal = _post_over_short(session, by=by)
+    session.over_short_journal = over_short_post(session, by=by, key=f"over-short:{session.pk}")
     session.over_short_state = DrawerSession.OverShort.POSTED
     session.save(update_fields=["over_short_journal", "over_short_state"])
     return {"journal_id": session.over_short_journal_id}

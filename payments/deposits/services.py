@@ -13,26 +13,24 @@ is exactly the counted cash less the float; when they differ, the deposit page w
 preparer finds the check before taking the bag, so undeposited funds still clear to zero.
 """
 
-from decimal import Decimal
-
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Sum
 from django.utils import timezone
 
 from district.approvals.models import ApprovalRequest
-from district.approvals.services import approval_request_create
 from district.attribution import acting_user
 from district.ledger.models import Journal
 from district.ledger.services import Line, journal_post
-from district.money import ZERO, format_money, parse_money
-from district.policies import policy_value
+from district.money import ZERO, format_money
 from district.roles import Perm
 from payments.counter.denominations import count_clean, count_total
 from payments.counter.services import (
     OVER_SHORT_KIND,
     CloseCount,
+    close_count_record,
     depositable_amount,
+    over_short_settle,
     session_locked,
 )
 from payments.deposits.selectors import BAG_CHECK_KINDS
@@ -253,21 +251,6 @@ def _deposit_write(*, sessions, batches, currency, by, key) -> BankDeposit:
 # -- the head cashier's recount ----------------------------------------------------------------
 
 
-def _clean_count(count: CloseCount) -> tuple[dict, dict]:
-    cash = count_clean(count.cash)
-    amounts = {
-        "checks": parse_money(count.checks_total),
-        "money orders": parse_money(count.money_orders_total),
-        "cards": parse_money(count.cards_total),
-    }
-    for label, amount in amounts.items():
-        if amount < 0:
-            raise ValidationError(f"The {label} total cannot be negative.", code="negative")
-    if count.check_items < 0:
-        raise ValidationError("The number of checks cannot be negative.", code="negative")
-    return cash, amounts
-
-
 def drawer_recount(*, session_id: int, by, count: CloseCount, reason: str) -> DrawerSession:
     """Recount a closed drawer whose over/short a supervisor rejected (or its cashier withdrew):
     record the new count, then post a difference within tolerance or ask for approval again.
@@ -280,7 +263,6 @@ def drawer_recount(*, session_id: int, by, count: CloseCount, reason: str) -> Dr
         raise ValidationError({"reason": "Say why the drawer was recounted."}, code="reason")
     if not by.has_perm(Perm.BALANCE_CASH):
         raise ValidationError("Your role cannot recount drawers.", code="permission")
-    cash, amounts = _clean_count(count)
     with transaction.atomic(), acting_user(by):
         session = session_locked(session_id)
         if session.status != DrawerSession.Status.CLOSED:
@@ -309,55 +291,13 @@ def drawer_recount(*, session_id: int, by, count: CloseCount, reason: str) -> Dr
         recount = ApprovalRequest.objects.filter(
             kind=OVER_SHORT_KIND, payload__session_id=session.pk
         ).count()
-        session.close_count = cash
-        session.counted_cash = count_total(cash)
-        session.counted_checks = amounts["checks"]
-        session.counted_check_items = count.check_items
-        session.counted_money_orders = amounts["money orders"]
-        session.counted_cards = amounts["cards"]
-        # Same formula as the close (cards settle through the processor, not the drawer).
-        session.over_short = (
-            (session.counted_cash - session.expected_cash)
-            + (session.counted_checks - (session.expected_checks or ZERO))
-            + (session.counted_money_orders - (session.expected_money_orders or ZERO))
+        close_count_record(session, count)
+        over_short_settle(
+            session,
+            by=by,
+            key=f"over-short:{session.pk}:{recount}",
+            headline=f"Recount of drawer {session.drawer}:",
+            note=f"recount: {reason}",
+            payload={"recount": recount},
         )
-        tolerance = policy_value("drawer-over-short-tolerance")
-        if session.over_short == 0:
-            session.over_short_state = DrawerSession.OverShort.NONE
-        elif abs(session.over_short) <= tolerance:
-            session.over_short_journal = _post_recount_difference(
-                session, by=by, recount=recount, reason=reason
-            )
-            session.over_short_state = DrawerSession.OverShort.POSTED
-        else:
-            session.over_short_request = approval_request_create(
-                kind=OVER_SHORT_KIND,
-                by=by,
-                reason=(
-                    f"Recount of drawer {session.drawer}: {format_money(session.over_short)} "
-                    f"{'over' if session.over_short > 0 else 'short'}, beyond the "
-                    f"{format_money(tolerance)} tolerance. {reason}"
-                ),
-                amount=abs(session.over_short),
-                payload={"session_id": session.pk, "recount": recount},
-                target=session,
-                idempotency_key=f"over-short:{session.pk}:{recount}",
-            )
-        session.save()
     return session
-
-
-def _post_recount_difference(session, *, by, recount: int, reason: str) -> Journal:
-    """The close's journal shape: debit undeposited funds, credit cash over/short."""
-    difference: Decimal = session.over_short
-    what = "over" if difference > 0 else "short"
-    return journal_post(
-        kind=Journal.Kind.OVER_SHORT,
-        memo=f"Drawer {session.drawer} {session.business_date:%Y-%m-%d} {what} (recount: {reason})"[
-            :255
-        ],
-        lines=[Line("undeposited_funds", difference), Line("cash_over_short", -difference)],
-        by=by,
-        idempotency_key=f"over-short:{session.pk}:{recount}",
-        source=session,
-    )
