@@ -233,9 +233,17 @@ def _next_payment_id() -> int:
         return cursor.fetchone()[0]
 
 
-def _existing(idempotency_key: str, *, session_id: int, total: Decimal) -> Payment:
+def _existing(
+    idempotency_key: str, *, session_id: int, allocations, tenders: Sequence[TenderIn]
+) -> Payment:
+    """The payment a repeated key posted, if the request is the same one again: the same
+    drawer, accounts, amounts and tenders. A key reused for anything else is refused."""
     existing = Payment.objects.get(idempotency_key=idempotency_key)
-    if existing.session_id != session_id or existing.total != total:
+    same_lines = sorted(existing.lines.values_list("account_id", "amount")) == sorted(allocations)
+    same_tenders = sorted(existing.tenders.values_list("kind", "amount")) == sorted(
+        (tender.kind, tender.amount) for tender in tenders
+    )
+    if existing.session_id != session_id or not (same_lines and same_tenders):
         raise ValidationError(
             "This request key was already used for a different payment; reload the form.",
             code="key_reused",
@@ -259,7 +267,9 @@ def payment_post(
             session = session_locked(session_id)
             # After the lock: a concurrent request with this key has committed or rolled back.
             if Payment.objects.filter(idempotency_key=key).exists():
-                return _existing(key, session_id=session_id, total=total)
+                return _existing(
+                    key, session_id=session_id, allocations=allocations, tenders=tender.tenders
+                )
             if session.status != DrawerSession.Status.OPEN:
                 raise ValidationError(
                     f"Drawer {session.drawer} is closed: the payment was not taken.",
@@ -282,7 +292,9 @@ def payment_post(
     except IntegrityError:
         # The same key on another drawer's lock raced us to the unique index.
         if Payment.objects.filter(idempotency_key=key).exists():
-            return _existing(key, session_id=session_id, total=total)
+            return _existing(
+                key, session_id=session_id, allocations=allocations, tenders=tender.tenders
+            )
         raise
 
 
@@ -382,6 +394,9 @@ def void_request(*, payment_id: int, by, reason: str, idempotency_key: str = "")
         payment = Payment.objects.select_related("session__drawer").filter(pk=payment_id).first()
         if payment is None:
             raise ValidationError("That payment does not exist.", code="no_payment")
+        if payment.session_id is not None:
+            # Wait for a close (or another void request) in progress: then see its outcome.
+            payment.session = session_locked(payment.session_id)
         _check_voidable(payment)
         pending = ApprovalRequest.objects.filter(
             kind=VOID_KIND, status=ApprovalRequest.Status.PENDING, payload__payment_id=payment.pk
