@@ -445,6 +445,63 @@ class Deposit(models.Model):
         return f"Deposit {self.amount} on {self.account}"
 
 
+@pghistory.track()
+class DepositInstallment(models.Model):
+    """One installment of a deposit paid in installments (Deposit.installments of 2 or 3).
+
+    The first posts when the deposit is charged; each later one is billed on the account's
+    next bill (a "Deposit, installment 2 of 3" line) and posted once, by its own journal:
+    debit ar_customers / credit customer_deposits, key "deposit-installment:<deposit>:<number>".
+    journal_id set = posted. A deposit settled (applied, refunded) before its installments are
+    all billed cancels the rest; a deposit carried to a new account takes its open ones along.
+    """
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Not billed yet"
+        POSTED = "posted", "Billed"
+        CANCELLED = "cancelled", "Cancelled (deposit settled)"
+
+    deposit = models.ForeignKey(Deposit, on_delete=models.PROTECT, related_name="installment_set")
+    # The deposit's account, here too, so a bill run finds a chunk's open installments at once.
+    account = models.ForeignKey(
+        ServiceAccount, on_delete=models.PROTECT, related_name="deposit_installments"
+    )
+    number = models.PositiveSmallIntegerField()
+    amount = MoneyField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    # district.ledger Journal that posted it, and billing.Bill that carried it (None for the
+    # first installment, posted when the deposit was charged): ids, as billing sits above.
+    journal_id = models.BigIntegerField(null=True, blank=True)
+    bill_id = models.BigIntegerField(null=True, blank=True)
+    posted_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["deposit", "number"]
+        indexes = [
+            models.Index(
+                fields=["account", "deposit", "number"],
+                condition=Q(status="open"),
+                name="deposit_installment_open_idx",
+            )
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["deposit", "number"], name="deposit_installment_once_per_number"
+            ),
+            models.CheckConstraint(
+                condition=Q(number__gte=1, number__lte=3), name="deposit_installment_number_range"
+            ),
+            models.CheckConstraint(condition=Q(amount__gt=0), name="deposit_installment_positive"),
+            models.CheckConstraint(
+                condition=~Q(status="posted") | Q(journal_id__isnull=False),
+                name="deposit_installment_posted_has_journal",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Deposit {self.deposit_id} installment {self.number}: {self.amount}"
+
+
 class LetterOfCredit(models.Model):
     """A letter of good credit from another utility, recorded by a CSR II or above."""
 

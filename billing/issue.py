@@ -21,6 +21,11 @@ Paperless accounts whose customer has an email address get an email instead (pla
 HTML: templates/billing/emails/bill_ready.*) with the amount due, the due date and a link to
 the bill in the portal; the emails go out when the issue commits (transaction.on_commit).
 Paperless accounts without an email address are printed, so every bill reaches someone.
+
+Bills posted outside bill runs (final bills, billing.final_bills, and corrected bills) reach
+the customer the same way: the nightly final-bills task calls `outside_run_bills_issue`, which
+writes the day's print data file of them (a PrintFile, same columns) and emails the paperless
+customers. Bill.issued_at marks a bill issued (run bills too), so each bill goes out once.
 """
 
 import csv
@@ -38,9 +43,10 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from billing.documents.scan_line import scan_line
-from billing.models import Bill, BillLine, BillRun
+from billing.models import Bill, BillLine, BillRun, PrintFile
 from district.money import format_money, quantize_money
 from district.roles import Perm
+from district.services import nightly_user
 
 PRINT_COLUMNS = (
     "bill_number",
@@ -157,9 +163,12 @@ def print_row(bill: Bill) -> dict:
 def run_bills(run: BillRun):
     """The run's posted bills with everything a print row or an email needs, by bill number
     (a fixed number of queries per chunk of bills)."""
+    return _with_print_data(Bill.objects.filter(run=run, status=Bill.Status.POSTED))
+
+
+def _with_print_data(bills):
     return (
-        Bill.objects.filter(run=run, status=Bill.Status.POSTED)
-        .select_related(
+        bills.select_related(
             "account",
             "account__customer",
             "account__premise",
@@ -235,22 +244,84 @@ def bill_run_issue(*, run_id: int, by) -> BillRun:
         raise ValidationError(
             f"Only a posted bill run can be issued; this one is {run.get_status_display().lower()}."
         )
-    messages = []
     with tempfile.TemporaryFile() as raw:
-        text = io.TextIOWrapper(raw, encoding="utf-8", newline="")
-        writer = csv.DictWriter(text, fieldnames=PRINT_COLUMNS)
-        writer.writeheader()
-        for bill in run_bills(run).iterator(chunk_size=ITERATOR_CHUNK):
-            if _emailed(bill):
-                messages.append(bill_email(bill))
-            else:
-                writer.writerow(print_row(bill))
-        text.flush()
-        raw.seek(0)
+        messages, _printed = _write_print_data(run_bills(run), raw)
         run.print_file.save(f"bill-run-{run.pk}-print.csv", File(raw), save=False)
-        text.detach()
     run.status = BillRun.Status.ISSUED
     run.issued_at = timezone.now()
     run.save(update_fields=["status", "issued_at", "print_file"])
+    Bill.objects.filter(run=run, status=Bill.Status.POSTED, issued_at__isnull=True).update(
+        issued_at=run.issued_at
+    )
     transaction.on_commit(lambda: _send(messages))
     return run
+
+
+def _write_print_data(bills, raw) -> tuple[list, list[int]]:
+    """Write the print data file of `bills` (by bill number) into the binary file `raw`, left at
+    its start; returns (emails of the paperless customers, ids of the bills printed)."""
+    messages, printed = [], []
+    text = io.TextIOWrapper(raw, encoding="utf-8", newline="")
+    writer = csv.DictWriter(text, fieldnames=PRINT_COLUMNS)
+    writer.writeheader()
+    for bill in bills.iterator(chunk_size=ITERATOR_CHUNK):
+        if _emailed(bill):
+            messages.append(bill_email(bill))
+        else:
+            writer.writerow(print_row(bill))
+            printed.append(bill.pk)
+    text.flush()
+    raw.seek(0)
+    text.detach()
+    return messages, printed
+
+
+# -- bills posted outside bill runs ------------------------------------------------------------
+
+OUTSIDE_RUN_KINDS = (Bill.Kind.FINAL, Bill.Kind.REBILL)
+
+
+def unissued_outside_runs():
+    """Posted final and corrected bills that have not gone to the customer yet."""
+    return Bill.objects.filter(
+        run__isnull=True,
+        kind__in=OUTSIDE_RUN_KINDS,
+        status=Bill.Status.POSTED,
+        issued_at__isnull=True,
+    )
+
+
+@transaction.atomic
+def outside_run_bills_issue(*, on_date, by=None) -> PrintFile | None:
+    """Issue the bills posted outside bill runs that have not gone out: one print data file of
+    the day for the mail house (a PrintFile; None when no bill needs printing) and emails to
+    paperless customers (sent when this commits). Each bill is issued once: the bills are
+    locked and marked issued in this transaction, so running it again issues nothing twice."""
+    by = by or nightly_user()
+    bill_ids = list(
+        unissued_outside_runs()
+        .select_for_update(skip_locked=True)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    if not bill_ids:
+        return None
+    now = timezone.now()
+    print_file = None
+    with tempfile.TemporaryFile() as raw:
+        messages, printed = _write_print_data(
+            _with_print_data(Bill.objects.filter(pk__in=bill_ids)), raw
+        )
+        if printed:
+            print_file = PrintFile(
+                issued_on=on_date,
+                bill_count=len(printed),
+                emailed_count=len(messages),
+                created_by=by,
+            )
+            print_file.file.save(f"final-bills-{on_date:%Y-%m-%d}.csv", File(raw), save=False)
+            print_file.save()
+    Bill.objects.filter(pk__in=printed).update(issued_at=now, print_file=print_file)
+    Bill.objects.filter(pk__in=bill_ids).exclude(pk__in=printed).update(issued_at=now)
+    transaction.on_commit(lambda: _send(messages))
+    return print_file

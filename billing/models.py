@@ -272,12 +272,27 @@ class Bill(models.Model):
     pdf = models.FileField(upload_to="bills/", blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     posted_at = models.DateTimeField(null=True, blank=True)
+    # When the bill went to the customer (a print data file row or an email): a bill run's
+    # bills when the run is issued, bills posted outside runs (final and corrected bills) by
+    # the nightly issue (billing.issue.outside_run_bills_issue). Set once: a bill goes out once.
+    issued_at = models.DateTimeField(null=True, blank=True)
+    print_file = models.ForeignKey(
+        "PrintFile", on_delete=models.PROTECT, null=True, blank=True, related_name="bills"
+    )
 
     class Meta:
         ordering = ["-period_end", "-id"]
         indexes = [
             models.Index(fields=["account", "period_end"]),
             models.Index(fields=["run", "status"]),
+            # An account's posted bills newest first: the bill history (earlier bills of the
+            # bill page, PDF and "why high?"), the latest bill per account (late penalties,
+            # the bill run's previous read, final bills), read straight off the index.
+            models.Index(
+                fields=["account", "-period_end", "-id"],
+                condition=Q(status="posted"),
+                name="bill_posted_history_idx",
+            ),
         ]
         constraints = [
             # One live bill per account and period: a redelivered task cannot bill twice.
@@ -289,14 +304,38 @@ class Bill(models.Model):
             models.CheckConstraint(
                 condition=Q(period_end__gte=F("period_start")), name="bill_period_ordered"
             ),
+            # A posted bill is numbered and journalled; a $0.00 bill moves no money and may
+            # post without a journal (a journal needs two non-zero lines).
             models.CheckConstraint(
-                condition=~Q(status="posted") | Q(number__isnull=False, journal_id__isnull=False),
-                name="bill_posted_has_number_and_journal",
+                condition=~Q(status="posted")
+                | Q(number__isnull=False, journal_id__isnull=False)
+                | Q(number__isnull=False, current_charges=0),
+                name="bill_posted_has_number_and_journal_unless_zero",
             ),
         ]
 
     def __str__(self):
         return self.number or f"Bill {self.pk} (not posted)"
+
+
+class PrintFile(models.Model):
+    """A print data file of the bills posted outside bill runs (final and corrected bills),
+    written by the nightly final-bills task for the mail house (a run's file is BillRun's)."""
+
+    issued_on = models.DateField()
+    file = models.FileField(upload_to="print_files/")
+    bill_count = models.PositiveIntegerField(help_text="Rows in the file (bills to print).")
+    emailed_count = models.PositiveIntegerField(default=0)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"Print file of {self.issued_on} ({self.bill_count} bills)"
 
 
 class BillLine(models.Model):

@@ -27,7 +27,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models import Sum
+from django.db.models import Q, Sum
 
 from billing.models import Bill, RateScheduleVersion
 from billing.rates import late_penalty
@@ -71,12 +71,18 @@ class Unpaid:
 
 def bill_unpaid(bill: Bill) -> Unpaid:
     """What is still owed on a posted bill and before it (balance forward; see the module)."""
+    # Charges after the bill: journals after its own (a $0.00 bill has none: after it posted).
+    after = (
+        Q(journal_id__gt=bill.journal_id)
+        if bill.journal_id is not None
+        else Q(journal__posted_at__gt=bill.posted_at)
+    )
     later_charges = (
         JournalLine.objects.filter(
+            after,
             service_account_id=bill.account_id,
             gl_account__purpose=RECEIVABLE_PURPOSE,
             amount__gt=0,
-            journal_id__gt=bill.journal_id,
         ).aggregate(total=Sum("amount"))["total"]
         or ZERO
     )
@@ -85,17 +91,22 @@ def bill_unpaid(bill: Bill) -> Unpaid:
     return Unpaid(current=current, past_due=open_amount - current)
 
 
+# Driven by the balances owed (few) rather than every bill ever posted (many): each owing
+# account's latest posted bill is one probe of bill_posted_history_idx. A $0.00 bill has no
+# journal; the charges after it are those of journals posted after it.
 _CANDIDATES_SQL = f"""
-    WITH latest AS (
-        SELECT DISTINCT ON (account_id) id, account_id, due_date, journal_id, rate_version_id
-        FROM {Bill._meta.db_table}
-        WHERE status = 'posted'
-        ORDER BY account_id, period_end DESC, id DESC
-    )
     SELECT latest.id, latest.due_date, latest.rate_version_id
-    FROM latest JOIN {AccountBalance._meta.db_table} balance
-        ON balance.service_account_id = latest.account_id
-    WHERE latest.due_date < %(today)s
+    FROM {AccountBalance._meta.db_table} balance
+    CROSS JOIN LATERAL (
+        SELECT bill.id, bill.account_id, bill.due_date, bill.journal_id, bill.rate_version_id,
+               bill.posted_at
+        FROM {Bill._meta.db_table} bill
+        WHERE bill.account_id = balance.service_account_id AND bill.status = 'posted'
+        ORDER BY bill.period_end DESC, bill.id DESC
+        LIMIT 1
+    ) AS latest
+    WHERE balance.balance >= GREATEST(%(minimum)s, 0.01)
+      AND latest.due_date < %(today)s
       AND latest.rate_version_id IS NOT NULL
       AND balance.balance - COALESCE((
           SELECT SUM(line.amount) FROM {JournalLine._meta.db_table} line
@@ -103,7 +114,11 @@ _CANDIDATES_SQL = f"""
             AND line.gl_account_id = (
                 SELECT id FROM {GLAccount._meta.db_table} WHERE purpose = %(receivable)s
             )
-            AND line.amount > 0 AND line.journal_id > latest.journal_id
+            AND line.amount > 0
+            AND line.journal_id > COALESCE(latest.journal_id, (
+                SELECT COALESCE(max(journal.id), 0) FROM {Journal._meta.db_table} journal
+                WHERE journal.posted_at <= latest.posted_at
+            ))
       ), 0) >= GREATEST(%(minimum)s, 0.01)
       AND NOT EXISTS (
           SELECT 1 FROM {Journal._meta.db_table} journal

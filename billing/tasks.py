@@ -34,10 +34,14 @@ def bill_run_issue(run_id: int, by_id: int) -> str:
 
 @shared_task(name="billing.final_bills_run")
 def final_bills_run(on_date: str | None = None) -> list[int]:
-    """Final-bill the accounts waiting for one (today unless a date is given, ISO)."""
+    """Final-bill the accounts waiting for one (today unless a date is given, ISO), then issue
+    the bills posted outside runs: the day's print data file and the paperless emails."""
     by = nightly_user()
+    day = _day(on_date)
     with audited_context(task="billing.final_bills_run", user=by.pk):
-        return [bill.pk for bill in final_bills.final_bills_run(by=by, on_date=_day(on_date))]
+        bills = [bill.pk for bill in final_bills.final_bills_run(by=by, on_date=day)]
+        issue.outside_run_bills_issue(on_date=day, by=by)
+    return bills
 
 
 @shared_task(name="billing.late_penalties_assess")

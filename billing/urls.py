@@ -6,8 +6,9 @@ import billing.bill_runs.views as bill_run_views
 import billing.calendar_views as calendar_views
 import billing.corrections.views as correction_views
 import billing.documents.views as bill_views
+import billing.issue_views as issue_views
 import billing.read_views as read_views
-from billing import api, calculator_views
+from billing import api, calculator_views, portal
 
 app_name = "billing"
 urlpatterns = [
@@ -59,6 +60,13 @@ urlpatterns += [
     path("bills/<int:bill_id>/why/", bill_views.bill_why_high, name="bill_why_high"),
 ]
 
+# -- the customer portal's bills (billing/portal.py; billing.issue.PORTAL_BILL_PATH links here)
+urlpatterns += [
+    path("portal/bills/", portal.portal_bills, name="portal_bills"),
+    path("portal/bills/<int:bill_id>/", portal.portal_bill, name="portal_bill"),
+    path("portal/bills/<int:bill_id>/pdf/", portal.portal_bill_pdf, name="portal_bill_pdf"),
+]
+
 # -- corrections and adjustments (billing/corrections/views.py)
 urlpatterns += [
     path("bills/<int:bill_id>/rebill/", correction_views.bill_rebill, name="bill_rebill"),
@@ -92,6 +100,7 @@ urlpatterns += [
         bill_run_views.bill_run_print_file,
         name="bill_run_print_file",
     ),
+    path("billing/print-files/", issue_views.print_files, name="print_files"),
     path(
         "billing/runs/exceptions/<int:exception_id>/",
         bill_run_views.bill_exception_action,

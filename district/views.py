@@ -19,7 +19,11 @@ from district.roles import Perm, is_staff_user, role_of
 def home(request):
     """Each role's home page: the panels (queues, counts, shortcuts) registered for it."""
     if not is_staff_user(request.user):
-        return render(request, "district/customer_home.html")
+        return render(
+            request,
+            "district/customer_home.html",
+            {"panels": panels.render_panels("customer_home", request)},
+        )
     return render(
         request,
         "district/home.html",

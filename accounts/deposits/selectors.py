@@ -9,13 +9,14 @@ import datetime
 from collections.abc import Iterable
 from decimal import Decimal
 
-from django.db.models import Exists, F, Min, OuterRef, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, Exists, F, Min, OuterRef, Prefetch, Q, QuerySet, Sum
 
 from accounts.models import (
     Customer,
     Deposit,
     DepositGuideline,
     DepositGuidelineAmount,
+    DepositInstallment,
     LetterOfCredit,
     ServiceAccount,
 )
@@ -131,9 +132,15 @@ def deposit_held(service_account_id: int) -> Decimal:
 
 def account_deposits(account: ServiceAccount) -> list[Deposit]:
     """Every deposit of the account, newest first, with where it came from or went (1 query)."""
+    open_installments = Q(installment_set__status=DepositInstallment.Status.OPEN)
     return list(
         Deposit.objects.filter(account=account)
         .select_related("guideline", "carried_from__account", "carried_to__account", "created_by")
+        # the installments not billed yet (deposits in installments)
+        .annotate(
+            installments_left=Count("installment_set", filter=open_installments),
+            installments_left_amount=Sum("installment_set__amount", filter=open_installments),
+        )
         .order_by("-created_at", "-id")
     )
 

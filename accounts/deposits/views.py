@@ -18,6 +18,7 @@ from accounts.deposits.forms import (
     DepositWaiveForm,
     LetterOfCreditForm,
 )
+from accounts.deposits.installments import installments_left_text
 from accounts.models import Deposit, DepositGuideline, ServiceAccount
 from accounts.panels import account_for_page
 from district.access import staff_view
@@ -69,6 +70,12 @@ def deposit_rows(deposits: list[Deposit]) -> list[DepositRow]:
             installments = "At once"
         else:
             installments = f"{deposit.installments} installments"
+            left = installments_left_text(
+                getattr(deposit, "installments_left", 0) or 0,
+                getattr(deposit, "installments_left_amount", None) or 0,
+            )
+            if left:
+                installments = f"{installments}; {left}"
         rows.append(DepositRow(deposit, status, tone, installments))
     return rows
 

@@ -8,7 +8,8 @@ supervisor posts past them with a reason); informational kinds are listed for re
 | high_use      | yes      | use above read-high-percent of the account's typical daily use: a misread or a leak |
 | below_last    | yes      | the register went backwards (a rollover or a misread) |
 | amount_over   | yes      | the bill is over the bill-audit-amount-over policy amount |
-| over_typical  | yes      | the bill is over bill-audit-typical-multiple times the account's typical bill |
+| over_typical  | yes      | the bill is over bill-audit-typical-multiple times the account's typical bill, |
+|               |          | or, for a first bill (no history), times its customer class's typical bill |
 | missing_read  | yes      | no read in the window: no bill was made |
 | never_billed  | yes      | an active account of the cycle's routes got no bill (or could not be priced) |
 | low_use       | no       | use below read-low-percent of typical |
@@ -69,8 +70,12 @@ def audit_policies() -> dict:
     return values
 
 
-def audit_account(inputs, priced, policies: dict) -> list[tuple[str, str]]:
-    """(kind, detail) for each exception of one account's priced bill (priced None: no bill)."""
+def audit_account(inputs, priced, policies: dict, *, class_typical=None) -> list[tuple[str, str]]:
+    """(kind, detail) for each exception of one account's priced bill (priced None: no bill).
+
+    class_typical: the customer class's typical bill (calculation.class_typical_bills), what a
+    first bill is held against.
+    """
     found: list[tuple[str, str]] = []
     if inputs.bills_before == 0:
         found.append((Kind.FIRST_BILL, "The account's first bill."))
@@ -129,6 +134,19 @@ def audit_account(inputs, priced, policies: dict) -> list[tuple[str, str]]:
                 Kind.OVER_TYPICAL,
                 f"{format_money(priced.total)} is over {multiple} times the typical bill of "
                 f"{format_money(inputs.typical_amount)}.",
+            )
+        )
+    elif (
+        inputs.bills_before == 0
+        and class_typical
+        and multiple
+        and priced.total > class_typical * multiple
+    ):
+        found.append(
+            (
+                Kind.OVER_TYPICAL,
+                f"First bill: {format_money(priced.total)} is over {multiple} times the typical "
+                f"{inputs.customer_class} bill of {format_money(class_typical)}.",
             )
         )
     return found

@@ -16,6 +16,7 @@ reading when the meter was set since). Without a current read there is no bill: 
 lists a missing read.
 """
 
+import dataclasses
 import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -26,7 +27,7 @@ from django.db.models import Q
 from accounts.models import ServiceAccount
 from billing.models import Bill, BillingPeriod, RateSchedule, RateScheduleVersion
 from billing.rate_services import version_label
-from billing.rates import BillCalculation, calculate_across_versions
+from billing.rates import BillCalculation, BillLine, calculate_across_versions
 from district.ledger.models import AccountBalance
 from field_ops.models import MeterInstallation, MeterRead
 
@@ -191,6 +192,67 @@ def price_account(
         version=in_force,
         rolled_over=rolled_over,
     )
+
+
+# Bill line category of a deposit installment (posted by its own journal, not as revenue).
+DEPOSIT_CATEGORY = "deposit"
+DEPOSIT_CODE_PREFIX = "deposit."
+
+
+def with_installment(priced: PricedBill, installment) -> PricedBill:
+    """The priced bill with the account's next deposit installment as its last line (code
+    "deposit.<installment id>"); as it was without one. Pure."""
+    if installment is None:
+        return priced
+    line = BillLine(
+        code=f"{DEPOSIT_CODE_PREFIX}{installment.installment_id}",
+        category=DEPOSIT_CATEGORY,
+        description=installment.label,
+        quantity=None,
+        unit="",
+        rate=None,
+        amount=installment.amount,
+    )
+    return dataclasses.replace(
+        priced, lines=[*priced.lines, line], total=priced.total + installment.amount
+    )
+
+
+def installment_id_of(code: str) -> int | None:
+    """The DepositInstallment a bill line bills, from its code; None for other lines."""
+    if code.startswith(DEPOSIT_CODE_PREFIX):
+        return int(code[len(DEPOSIT_CODE_PREFIX) :])
+    return None
+
+
+# How far back a customer class's typical bill is taken from (about a year of bills).
+CLASS_TYPICAL_DAYS = 370
+
+
+def class_typical_bills(period: BillingPeriod) -> dict[str, Decimal]:
+    """customer class -> its typical (median) regular bill over the last year (one query).
+
+    What a first bill, which has no history of its own, is compared with in the audit.
+    """
+    since = period.period_start - datetime.timedelta(days=CLASS_TYPICAL_DAYS)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT account.customer_class,
+                   percentile_cont(0.5) WITHIN GROUP (ORDER BY bill.current_charges)
+            FROM billing_bill bill
+            JOIN accounts_serviceaccount account ON account.id = bill.account_id
+            WHERE bill.status = 'posted' AND bill.kind = 'regular'
+              AND bill.period_end >= %s AND bill.period_start < %s
+            GROUP BY account.customer_class
+            """,
+            [since, period.period_start],
+        )
+        return {
+            customer_class: Decimal(typical).quantize(HUNDREDTHS)
+            for customer_class, typical in cursor.fetchall()
+            if typical is not None
+        }
 
 
 def _read_point(row) -> ReadPoint:

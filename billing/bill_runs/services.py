@@ -15,6 +15,7 @@ from django.db import connection, transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from accounts.deposits.installments import next_installments
 from accounts.models import ServiceAccount
 from billing.bill_runs import audit, calculation, posting
 from billing.bill_runs.bulk import copy_line, copy_rows, relaxed_commit, sql_values
@@ -278,7 +279,8 @@ def _price(inputs, run: BillRun, rates: calculation.Rates):
 def bill_run_calculate_chunk(*, run_id: int, account_ids: list[int]) -> int:
     """Bill one chunk of a run's accounts (those not billed in the run yet); returns bills made.
 
-    A fixed number of queries whatever the chunk's size. Skips quietly unless calculating.
+    A fixed number of queries whatever the chunk's size (one more when it has first bills:
+    their class's typical bill). Skips quietly unless calculating.
     """
     run = BillRun.objects.select_related("period", "period__cycle").get(pk=run_id)
     if run.status != Status.CALCULATING:
@@ -295,14 +297,23 @@ def bill_run_calculate_chunk(*, run_id: int, account_ids: list[int]) -> int:
     rates = calculation.load_rates(run.period.period_start, run.period.period_end)
     policies = audit.audit_policies()
     inputs_list = calculation.load_chunk(todo, run.period)
+    installments = next_installments(todo)
+    class_typical = (
+        calculation.class_typical_bills(run.period)
+        if any(inputs.bills_before == 0 for inputs in inputs_list)
+        else {}
+    )
     priced_by_account, found = {}, []
     for inputs in inputs_list:
         priced, problem = _price(inputs, run, rates)
         if problem is not None:
             found.append((inputs.account_id, None, *problem))
-        for kind, detail in audit.audit_account(inputs, priced, policies):
+        for kind, detail in audit.audit_account(
+            inputs, priced, policies, class_typical=class_typical.get(inputs.customer_class)
+        ):
             found.append((inputs.account_id, None, kind, detail))
         if priced is not None:
+            priced = calculation.with_installment(priced, installments.get(inputs.account_id))
             priced_by_account[inputs.account_id] = (inputs, priced)
     with connection.cursor() as cursor:
         bill_ids = _insert_bills(
@@ -602,9 +613,19 @@ def account_recalculate(*, run: BillRun, account_id: int, current_read_id: int |
         )
     rates = calculation.load_rates(run.period.period_start, run.period.period_end)
     priced, problem = _price(inputs, run, rates)
-    found = audit.audit_account(inputs, priced, audit.audit_policies())
+    class_typical = calculation.class_typical_bills(run.period) if inputs.bills_before == 0 else {}
+    found = audit.audit_account(
+        inputs,
+        priced,
+        audit.audit_policies(),
+        class_typical=class_typical.get(inputs.customer_class),
+    )
     if problem is not None:
         found.append(problem)
+    if priced is not None:
+        priced = calculation.with_installment(
+            priced, next_installments([account_id]).get(account_id)
+        )
     still = {kind for kind, _detail in found}
     with connection.cursor() as cursor:
         if priced is not None:

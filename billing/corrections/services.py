@@ -165,9 +165,11 @@ def bill_cancel_and_rebill(
     reversal_key = f"{idempotency_key}:reverse"
     if old.status == Bill.Status.CANCELLED:
         replacement = Bill.objects.filter(replaces=old).first()
-        if (
-            replacement is not None
-            and Journal.objects.filter(
+        if replacement is not None and (
+            # A $0.00 bill has no journal to reverse: its replacement's journal holds the key.
+            Journal.objects.filter(idempotency_key=f"{idempotency_key}:rebill").exists()
+            if old.journal_id is None
+            else Journal.objects.filter(
                 idempotency_key=reversal_key, reverses_id=old.journal_id
             ).exists()
         ):
@@ -181,12 +183,13 @@ def bill_cancel_and_rebill(
     current_read = corrected_read if corrected_read is not None else old.current_read
     priced = _price(bill=old, current_read=current_read)
 
-    journal_reverse(
-        journal=Journal.objects.get(pk=old.journal_id),
-        by=by,
-        reason=f"Bill {old.number} cancelled: {reason}",
-        idempotency_key=reversal_key,
-    )
+    if old.journal_id is not None:  # a $0.00 bill moved no money: nothing to reverse
+        journal_reverse(
+            journal=Journal.objects.get(pk=old.journal_id),
+            by=by,
+            reason=f"Bill {old.number} cancelled: {reason}",
+            idempotency_key=reversal_key,
+        )
     old.status = Bill.Status.CANCELLED
     old.cancel_reason = reason
     old.save(update_fields=["status", "cancel_reason"])
@@ -452,11 +455,13 @@ def adjustment_describe(request: ApprovalRequest) -> str:
 
 
 def _replacement_for_key(*, bill: Bill, idempotency_key: str) -> Bill | None:
-    if Journal.objects.filter(
-        idempotency_key=f"{idempotency_key}:reverse", reverses_id=bill.journal_id
-    ).exists():
-        return Bill.objects.filter(replaces_id=bill.pk).first()
-    return None
+    if bill.journal_id is None:  # a $0.00 bill: its replacement's journal holds the key
+        done = Journal.objects.filter(idempotency_key=f"{idempotency_key}:rebill").exists()
+    else:
+        done = Journal.objects.filter(
+            idempotency_key=f"{idempotency_key}:reverse", reverses_id=bill.journal_id
+        ).exists()
+    return Bill.objects.filter(replaces_id=bill.pk).first() if done else None
 
 
 @transaction.atomic

@@ -2,8 +2,8 @@
 
 Fixed query counts whatever the history's length:
 - `bill_for_document`: 2 (the bill with account, customer, premise, version, reads; its lines).
-- `bill_document`: 4 more (earlier bills, the ledger statement, the premise's installations
-  and reads for the 13-month chart).
+- `bill_document`: 5 more (earlier bills, the ledger statement, the premise's installations
+  and reads for the 13-month chart, the deposit installments left).
 - `why_high`: 4 more (earlier bills with their lines, open leak orders).
 - `account_bills`: 1.
 """
@@ -15,6 +15,7 @@ from decimal import Decimal
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 
+from accounts.deposits.installments import installments_left_after_bill
 from billing.documents.scan_line import scan_line
 from billing.models import Bill, BillLine
 from billing.rate_services import version_label
@@ -124,6 +125,8 @@ class BillDocument:
     messages: list[Message] = field(default_factory=list)
     scan_line: str = ""
     rate_version_label: str = ""
+    # "2 deposit installments left ($66.66)" after this bill, or "" (deposits in installments)
+    deposit_installments_left: str = ""
 
     @property
     def tier_lines(self) -> list[BillLine]:
@@ -143,6 +146,11 @@ def _split_statement(
     if previous_bill is not None and previous_bill.journal_id is not None:
         for index, line in enumerate(statement):
             if line.journal_id == previous_bill.journal_id:
+                start, opening = index + 1, line.running_balance
+    elif previous_bill is not None:
+        # A $0.00 bill posts no journal: what was on the books by its bill date came before.
+        for index, line in enumerate(statement):
+            if line.date <= previous_bill.bill_date:
                 start, opening = index + 1, line.running_balance
     end = len(statement)
     if bill.journal_id is not None:
@@ -221,6 +229,9 @@ def bill_document(bill: Bill) -> BillDocument:
         messages=messages,
         scan_line=scan_line(account.number, amount_due),
         rate_version_label=version_label(bill.rate_version) if bill.rate_version else "",
+        deposit_installments_left=installments_left_after_bill(
+            account_id=account.pk, bill_id=bill.pk
+        ),
     )
 
 

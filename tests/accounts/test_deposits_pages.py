@@ -224,9 +224,10 @@ def test_the_panel_shows_the_deposit_held_and_the_actions_of_a_csr_ii(client_for
     # when
     panel = _panel(client.get(_account_url(account)))
     # then
-    assert "Deposit held: <strong>$100.00</strong>" in panel
+    # the first of the 3 installments is charged; the next two bills carry the others
+    assert "Deposit held: <strong>$33.34</strong>" in panel
     assert "Held" in panel
-    assert "3 installments" in panel
+    assert "3 installments; 2 deposit installments left ($66.66)" in panel
     assert "Deposit: charge or waive" in panel
     assert "Record a letter of credit" in panel
 

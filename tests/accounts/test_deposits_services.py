@@ -92,14 +92,20 @@ def test_a_charge_posts_receivable_against_deposits_held(make_user):
     assert deposit.amount == Decimal("100.00")
     assert deposit.installments == 3
     assert deposit.charged_on == timezone.localdate()
+    # the first of three installments posts now; the next bills post the others (billing)
     journal = Journal.objects.get(pk=deposit.charge_journal_id)
     assert journal.kind == Journal.Kind.DEPOSIT
     assert _lines(journal.pk) == {
-        ("ar_customers", Decimal("100.00"), account.pk),
-        ("customer_deposits", Decimal("-100.00"), account.pk),
+        ("ar_customers", Decimal("33.34"), account.pk),
+        ("customer_deposits", Decimal("-33.34"), account.pk),
     }
-    assert account_balance(account.pk) == Decimal("100.00")
-    assert selectors.deposit_held(account.pk) == Decimal("100.00")
+    assert account_balance(account.pk) == Decimal("33.34")
+    assert selectors.deposit_held(account.pk) == Decimal("33.34")
+    assert [(i.number, i.amount, i.status) for i in deposit.installment_set.all()] == [
+        (1, Decimal("33.34"), "posted"),
+        (2, Decimal("33.33"), "open"),
+        (3, Decimal("33.33"), "open"),
+    ]
 
 
 def test_deposit_journals_never_touch_revenue(make_user):

@@ -134,7 +134,8 @@ def test_a_new_tenant_gets_a_pending_account_a_deposit_a_turn_on_order_and_a_con
     assert result.deposit.status == Deposit.Status.CHARGED
     assert result.deposit.amount == RESIDENTIAL_DEPOSIT
     assert result.deposit.installments == 3
-    assert account_balance(account.pk) == RESIDENTIAL_DEPOSIT
+    # the first of the 3 installments is charged now; the next two bills carry the others
+    assert account_balance(account.pk) == Decimal("33.34")
     assert result.work_order.order_type == T.TURN_ON
     assert result.work_order.service_account_id == account.pk
     assert result.work_order.requested_date == TODAY()

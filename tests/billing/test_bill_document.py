@@ -153,6 +153,6 @@ def test_draft_is_watermarked_and_not_stored(media_root):
 
 def test_document_query_count(django_assert_num_queries):
     _account, _history, bill = _history_then_bill("9")
-    # bill + lines, earlier bills, statement, installations, reads
-    with django_assert_num_queries(6):
+    # bill + lines, earlier bills, statement, installations, reads, deposit installments left
+    with django_assert_num_queries(7):
         bill_document(bill_for_document(bill.pk))

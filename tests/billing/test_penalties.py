@@ -6,6 +6,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from django.utils import timezone
 
 from billing import penalties, tasks
 from billing.models import Bill
@@ -211,3 +212,28 @@ def test_the_task_runs_the_service(rates):
             "journal_id": Journal.objects.get(idempotency_key=f"late:{bill.pk}").pk,
         }
     ]
+
+
+def test_a_zero_bill_with_a_past_due_balance_is_penalized_on_the_past_due(rates):
+    # given a $0.00 bill (posted without a journal) over a $20.00 unpaid balance
+    account = factories.ServiceAccountFactory()
+    _post(account, "20.00", "opening_balances", Journal.Kind.OPENING_BALANCE, D(2026, 1, 5))
+    bill = Bill.objects.create(
+        account=account,
+        status=Bill.Status.POSTED,
+        number=f"BT-{uuid.uuid4().hex[:8]}",
+        period_start=D(2026, 1, 1),
+        period_end=D(2026, 1, 31),
+        bill_date=D(2026, 2, 3),
+        due_date=DUE,
+        rate_version=rates,
+        current_charges=Decimal("0.00"),
+        previous_balance=Decimal("20.00"),
+        amount_due=Decimal("20.00"),
+        posted_at=timezone.now(),
+    )
+    # when the nights after the grace run
+    (penalty,) = penalties.late_penalties_assess(today=D(2026, 3, 2))
+    # then 1.5% of the $20.00 past due: the $0.00 bill has no journal to measure from
+    assert penalty.bill_id == bill.pk and penalty.amount == Decimal("0.30")
+    assert (penalty.unpaid_current, penalty.past_due) == (Decimal("0.00"), Decimal("20.00"))

@@ -72,7 +72,11 @@ SAMPLE_RATES = Path(__file__).resolve().parents[2] / "docs" / "examples" / "dist
 
 # Pages that answer 404 rather than 403 for a record that is not the viewer's (Zulip's
 # access_* rule): the sample order is never assigned to the viewer.
-NOT_YOURS_IS_404 = {"field_ops:technician_order"}
+NOT_YOURS_IS_404 = {
+    "field_ops:technician_order",
+    "billing:portal_bill",
+    "billing:portal_bill_pdf",
+}
 
 # How to build a sample value for each URL argument name. A page whose argument is not here
 # fails the test: add a builder for it (a factory call returning the value).

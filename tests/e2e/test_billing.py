@@ -17,6 +17,7 @@ from district import roles
 from field_ops.completion import specs as completion_specs
 from field_ops.models import Meter, MeterRead, WorkOrder
 from field_ops.work_orders.services import work_order_complete
+from tests.billing.test_bill_document_helpers import account_with_meter, make_bill
 from tests.billing.test_bill_run import EXAMPLE
 from tests.billing.test_read_entry import monthly_history
 from tests.factories import (
@@ -164,3 +165,32 @@ def test_reads_to_a_posted_run_and_a_bill_pdf(
     assert response.status == 200
     assert response.headers["content-type"] == "application/pdf"
     assert response.body().startswith(b"%PDF")
+
+
+def test_a_customer_opens_their_bill_from_the_portal(
+    page, sign_in, assert_accessible, settings, tmp_path
+):
+    """The paperless email's link: the customer's bills, one bill, its PDF; not another's."""
+    settings.MEDIA_ROOT = tmp_path
+    # given a customer whose account has a posted bill, and another customer's bill
+    account, meter = account_with_meter()
+    bill = make_bill(account, period_start=D(2026, 1, 1), period_end=D(2026, 1, 31),
+                     consumption=Decimal("9"), meter=meter, reading=Decimal("109"))  # fmt: skip
+    other, _ = account_with_meter()
+    theirs = make_bill(other, period_start=D(2026, 1, 1), period_end=D(2026, 1, 31),
+                       consumption=Decimal("5"))  # fmt: skip
+    user = sign_in(page, roles.CUSTOMER)
+    account.customer.user = user
+    account.customer.save(update_fields=["user"])
+    # when they open their bills
+    page.goto("/portal/bills/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("My bills")
+    assert_accessible(page)
+    page.get_by_role("link", name=f"Bill {bill.number}").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text(bill.number)
+    assert_accessible(page)
+    # then the PDF opens, and another customer's bill is not found
+    pdf_url = page.get_by_role("link", name="Open the bill (PDF)").get_attribute("href")
+    response = page.request.get(pdf_url)
+    assert response.status == 200 and response.body().startswith(b"%PDF")
+    assert page.request.get(f"/portal/bills/{theirs.pk}/").status == 404

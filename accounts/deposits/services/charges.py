@@ -42,8 +42,9 @@ def deposit_charge(
 ) -> Deposit:  # fmt: skip
     """Charge the quoted deposit: debit the customer's receivable, credit deposits held.
 
-    The full amount posts now; installments (1 to the guidelines' most) only change how
-    billing presents it. A zero quote records the decision that none is due, with no journal.
+    Paid at once, the full amount posts now; in installments (2 to the guidelines' most), the
+    first posts now and the account's next bills post the others (accounts.deposits.
+    installments). A zero quote records the decision that none is due, with no journal.
     """
     check_acting(by, Perm.START_STOP_SERVICE, "Your role cannot set deposits.")
     key = charge_key(request_key(idempotency_key))

@@ -6,8 +6,10 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 
 from accounts.deposits import selectors
+from accounts.deposits.installments import first_installment, installment_label
 from accounts.deposits.rules import DepositQuote
-from accounts.models import Deposit, ServiceAccount
+from accounts.deposits.services.installments import installments_schedule
+from accounts.models import Deposit, DepositInstallment, ServiceAccount
 from district.attribution import acting_user
 from district.ledger.models import Journal
 from district.ledger.services import Line, journal_post
@@ -173,19 +175,29 @@ def save(deposit: Deposit, by, *, fields: list[str] | None = None) -> None:
 
 
 def post_charge(deposit: Deposit, *, by, key: str) -> Journal:
+    """Charge the deposit: all of it, or its first installment (the account's next bills
+    charge the others); the installments are scheduled with it."""
     account = deposit.account
-    return journal_post(
+    amount = first_installment(deposit)
+    memo = f"Deposit charged to account {account.formatted_number}: " + (
+        deposit.get_basis_display().lower()
+        if amount == deposit.amount
+        else installment_label(1, deposit.installments).lower()
+    )
+    journal = journal_post(
         kind=Journal.Kind.DEPOSIT,
-        memo=f"Deposit charged to account {account.formatted_number}: "
-        f"{deposit.get_basis_display().lower()}"[:255],
+        memo=memo[:255],
         lines=[
-            Line(RECEIVABLE, deposit.amount, service_account_id=account.pk),
-            Line(DEPOSITS_HELD, -deposit.amount, service_account_id=account.pk),
+            Line(RECEIVABLE, amount, service_account_id=account.pk),
+            Line(DEPOSITS_HELD, -amount, service_account_id=account.pk),
         ],
         by=by,
         idempotency_key=key,
         source=deposit,
     )
+    if not DepositInstallment.objects.filter(deposit=deposit).exists():
+        installments_schedule(deposit, journal_id=journal.pk, on_date=journal.effective_date)
+    return journal
 
 
 def charged_with_key(key: str, quote: DepositQuote) -> Deposit | None:

@@ -23,6 +23,11 @@ from accounts.deposits.services.common import (
     settle_key,
     standing_message,
 )
+from accounts.deposits.services.installments import (
+    open_installments_cancel,
+    open_installments_move,
+    posted_amount,
+)
 from accounts.models import Deposit, ServiceAccount
 from district.ledger.models import Journal
 from district.ledger.services import Line, journal_post
@@ -85,9 +90,11 @@ def deposit_carry_over(
             "a deposit moves only to new or active service."
         )
     held = selectors.deposit_held(from_account.pk)
-    if held < old.amount:
+    # A deposit in installments moves what was charged; the unbilled ones go along.
+    moved = posted_amount(old)
+    if held < moved:
         raise ValidationError(
-            f"The books hold {format_money(held)} of this {format_money(old.amount)} deposit; "
+            f"The books hold {format_money(held)} of this {format_money(moved)} deposit; "
             "ask finance to check the account before moving it."
         )
     today = timezone.localdate()
@@ -98,19 +105,21 @@ def deposit_carry_over(
         amount=old.amount,
         explanation=_carried_explanation(from_account, old),
         status=Status.CHARGED,
-        installments=1,  # billed on the old account already; nothing more to bill here
+        # Billed on the old account already, but for installments not billed yet (they move).
+        installments=old.installments if moved < old.amount else 1,
         charged_on=old.charged_on,
         carried_from=old,
         created_by=by,
     )
     save(new, by)
+    open_installments_move(old=old, new=new)
     journal = journal_post(
         kind=Journal.Kind.TRANSFER,
         memo=f"Deposit carried from account {from_account.formatted_number} "
         f"to {to_account.formatted_number}",
         lines=[
-            Line(DEPOSITS_HELD, old.amount, service_account_id=from_account.pk),
-            Line(DEPOSITS_HELD, -old.amount, service_account_id=to_account.pk),
+            Line(DEPOSITS_HELD, moved, service_account_id=from_account.pk),
+            Line(DEPOSITS_HELD, -moved, service_account_id=to_account.pk),
         ],
         by=by,
         idempotency_key=settle_key(old),
@@ -125,20 +134,25 @@ def deposit_carry_over(
 
 
 def settle(deposit: Deposit, *, to_status: str, by, kind: str, memo: str, other_gl: str) -> Deposit:
-    """Take the deposit out of deposits held: debit the liability, credit `other_gl`."""
+    """Take the deposit out of deposits held: debit the liability, credit `other_gl`.
+
+    A deposit in installments settles what was charged of it; the unbilled installments are
+    cancelled (never billed)."""
     account = deposit.account
     held = selectors.deposit_held(account.pk)
-    if held < deposit.amount:
+    amount = posted_amount(deposit)
+    if held < amount:
         raise ValidationError(
-            f"The books hold {format_money(held)} of this {format_money(deposit.amount)} "
+            f"The books hold {format_money(held)} of this {format_money(amount)} "
             "deposit; ask finance to check the account."
         )
+    open_installments_cancel(deposit)
     journal = journal_post(
         kind=kind,
         memo=memo[:255],
         lines=[
-            Line(DEPOSITS_HELD, deposit.amount, service_account_id=account.pk),
-            Line(other_gl, -deposit.amount, service_account_id=account.pk),
+            Line(DEPOSITS_HELD, amount, service_account_id=account.pk),
+            Line(other_gl, -amount, service_account_id=account.pk),
         ],
         by=by,
         idempotency_key=settle_key(deposit),

@@ -1,0 +1,37 @@
+"""The customer portal's bill pages: my bills, one bill, its PDF. Thin: the access_* selectors
+fetch and authorize, and another customer's bill answers 404."""
+
+from django.http import HttpResponse
+from django.shortcuts import render
+
+from billing.documents.pdf import bill_pdf_file
+from billing.documents.portal_selectors import access_customer_bill, customer_bills
+from billing.documents.selectors import bill_document
+from district.access import customer_view
+
+
+@customer_view
+def portal_bills(request):
+    bills = customer_bills(request.user)
+    accounts = {bill.account_id for bill in bills}
+    return render(
+        request,
+        "billing/portal/bills.html",
+        {"bills": bills, "several_accounts": len(accounts) > 1},
+    )
+
+
+@customer_view
+def portal_bill(request, bill_id: int):
+    bill = access_customer_bill(request.user, bill_id)
+    return render(request, "billing/portal/bill.html", {"doc": bill_document(bill), "bill": bill})
+
+
+@customer_view
+def portal_bill_pdf(request, bill_id: int):
+    bill = access_customer_bill(request.user, bill_id)
+    content = bill_pdf_file(bill)
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="bill-{bill.number}.pdf"'
+    response["Cache-Control"] = "private, max-age=3600" if bill.pdf else "private, no-store"
+    return response
