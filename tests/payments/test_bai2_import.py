@@ -1,10 +1,8 @@
 """Importing BAI2 files: once per file, once per line, all or nothing; and the command."""
 
 from io import StringIO
-from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.management import ManagementUtility, call_command
 from django.core.management.base import CommandError
@@ -14,11 +12,9 @@ from district.ledger.selectors import ledger_problems
 from payments.bank.imports import bai2_import
 from payments.models import Bai2AccountReport, Bai2File, Bai2Transaction
 from tests.payments.samples_bank import bai2_bytes, detail
+from tests.payments.shared_data import SAMPLES, needs_samples
 
 pytestmark = pytest.mark.django_db
-
-SAMPLES = Path(settings.BASE_DIR).parent / "shared" / "data" / "bank"
-needs_samples = pytest.mark.skipif(not SAMPLES.is_dir(), reason="no ../shared/data/bank here")
 
 
 @pytest.fixture

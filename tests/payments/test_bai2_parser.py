@@ -3,19 +3,15 @@
 Pure functions: no database."""
 
 import datetime
-from pathlib import Path
 
 import pytest
-from django.conf import settings
 from hypothesis import given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
 from payments.bank import bai2
 from tests.payments.samples_bank import bai2_file, detail
-
-SAMPLES = Path(settings.BASE_DIR).parent / "shared" / "data" / "bank"
-needs_samples = pytest.mark.skipif(not SAMPLES.is_dir(), reason="no ../shared/data/bank here")
+from tests.payments.shared_data import SAMPLES, needs_samples
 
 HEADER = "01,SENDER,RECEIVER,260301,0600,F1,,,2/"
 GROUP = "02,RECEIVER,SENDER,1,260228,,USD,2/"
