@@ -44,7 +44,7 @@ test: install browser
 	$(BIN)/ruff check .
 	$(BIN)/python -m pip check --disable-pip-version-check
 	TESTING=true $(BIN)/python manage.py makemigrations --check --dry-run
-	TESTING=true $(BIN)/pytest -n $${PYTEST_WORKERS:-2} --cov --cov-report=term:skip-covered $(PYTEST_ARGS)
+	TESTING=true $(BIN)/pytest -n $${PYTEST_WORKERS:-2} --dist loadgroup --cov --cov-report=term:skip-covered $(PYTEST_ARGS)
 
 bench: install
 	$(BIN)/python bench/run.py

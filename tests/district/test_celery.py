@@ -14,6 +14,7 @@ def test_without_a_worker_tasks_run_in_process():
 
 
 @pytest.mark.celery_worker
+@pytest.mark.xdist_group("celery-worker")
 @pytest.mark.skipif(not os.environ.get("REDIS_URL"), reason="REDIS_URL is not set (CI sets it)")
 def test_task_round_trips_through_redis_and_a_real_worker():
     assert celery_app.conf.broker_url.startswith("redis://")
