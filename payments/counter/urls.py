@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from payments.counter import views
+from payments.counter import api, views
 
 urlpatterns: list = [
     path("payments/counter/", views.counter, name="counter"),
@@ -18,4 +18,5 @@ urlpatterns: list = [
     path("payments/receipts/<int:payment_id>/", views.receipt, name="receipt"),
     path("payments/receipts/<int:payment_id>/pdf/", views.receipt_pdf, name="receipt_pdf"),
     path("payments/receipts/<int:payment_id>/void/", views.receipt_void, name="receipt_void"),
+    path("api/payments/counter", api.counter_payment, name="api_counter_payment"),
 ]

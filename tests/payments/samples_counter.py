@@ -3,4 +3,4 @@
 The counter's pages take session_id and payment_id, built in samples_core."""
 
 SAMPLE_KWARGS: dict = {}
-POST_ONLY: set = {"payments:receipt_void"}
+POST_ONLY: set = {"payments:receipt_void", "payments:api_counter_payment"}
