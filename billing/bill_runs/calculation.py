@@ -229,6 +229,20 @@ def installment_id_of(code: str) -> int | None:
 CLASS_TYPICAL_DAYS = 370
 
 
+# run id -> its classes' typical bills: the median reads a year of bills, so each worker
+# process works it out once per run rather than once per chunk that has a first bill.
+_typical_by_run: dict[int, dict[str, Decimal]] = {}
+
+
+def class_typical_for_run(run) -> dict[str, Decimal]:
+    """class_typical_bills of the run's period, worked out once per run in this process."""
+    if run.pk not in _typical_by_run:
+        if len(_typical_by_run) >= 32:
+            _typical_by_run.clear()
+        _typical_by_run[run.pk] = class_typical_bills(run.period)
+    return _typical_by_run[run.pk]
+
+
 def class_typical_bills(period: BillingPeriod) -> dict[str, Decimal]:
     """customer class -> its typical (median) regular bill over the last year (one query).
 

@@ -279,8 +279,8 @@ def _price(inputs, run: BillRun, rates: calculation.Rates):
 def bill_run_calculate_chunk(*, run_id: int, account_ids: list[int]) -> int:
     """Bill one chunk of a run's accounts (those not billed in the run yet); returns bills made.
 
-    A fixed number of queries whatever the chunk's size (one more when it has first bills:
-    their class's typical bill). Skips quietly unless calculating.
+    A fixed number of queries whatever the chunk's size (one more, once per run and worker
+    process, when it has first bills: their class's typical bill). Skips quietly unless calculating.
     """
     run = BillRun.objects.select_related("period", "period__cycle").get(pk=run_id)
     if run.status != Status.CALCULATING:
@@ -299,7 +299,7 @@ def bill_run_calculate_chunk(*, run_id: int, account_ids: list[int]) -> int:
     inputs_list = calculation.load_chunk(todo, run.period)
     installments = next_installments(todo)
     class_typical = (
-        calculation.class_typical_bills(run.period)
+        calculation.class_typical_for_run(run)
         if any(inputs.bills_before == 0 for inputs in inputs_list)
         else {}
     )
