@@ -39,3 +39,15 @@ panels.register(
         _payments_panel, permission=Perm.VIEW_ACCOUNTS, order=55,
     )
 )  # fmt: skip
+
+
+def _drawer_panel(request, **_context) -> dict:
+    return {"session": selectors.open_session_for(request.user)}
+
+
+panels.register(
+    panels.Panel(
+        "home", "drawer", "Your cash drawer", "payments/counter/_panel_drawer.html",
+        _drawer_panel, permission=Perm.TAKE_PAYMENTS, order=5,
+    )
+)  # fmt: skip

@@ -651,3 +651,16 @@ def test_pay_page_query_count_is_fixed(
     with django_assert_num_queries(12):
         response = cashier_client.get(PAY, {"account": [account.pk for account in rows]})
     assert response.content.decode().count('data-testid="pay-account"') == accounts
+
+
+def test_the_home_page_shows_the_cashiers_drawer(client, cashier, open_session):
+    client.force_login(cashier)
+    html = client.get("/").content.decode()
+    assert "Your cash drawer" in html
+    assert reverse("payments:counter_close", kwargs={"session_id": open_session.pk}) in html
+
+
+def test_the_home_page_offers_to_open_a_drawer(client_for):
+    html = client_for(roles.CSR_I).get("/").content.decode()
+    assert "You have no cash drawer open." in html
+    assert reverse("payments:counter") in html
