@@ -334,3 +334,18 @@ def recountable(session: DrawerSession) -> bool:
         ApprovalRequest.Status.REJECTED,
         ApprovalRequest.Status.CANCELLED,
     }
+
+
+def cash_day_summary() -> dict[str, int]:
+    """The head cashier's home panel: drawers open, closed and waiting for the bank, and
+    differences awaiting a supervisor, over every day (one query)."""
+    not_deposited = Q(status=DrawerSession.Status.CLOSED, deposit_item__isnull=True)
+    return DrawerSession.objects.aggregate(
+        open=Count("pk", filter=Q(status=DrawerSession.Status.OPEN)),
+        to_deposit=Count(
+            "pk", filter=not_deposited & ~Q(over_short_state=DrawerSession.OverShort.PENDING)
+        ),
+        awaiting_approval=Count(
+            "pk", filter=not_deposited & Q(over_short_state=DrawerSession.OverShort.PENDING)
+        ),
+    )

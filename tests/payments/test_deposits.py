@@ -428,3 +428,11 @@ def test_recount_page_records_the_count(rejected, head, client):
     response = client.post(url, data)
     assert response.status_code == 302
     assert DrawerSession.objects.get(pk=rejected.pk).over_short_state == "none"
+
+
+def test_the_head_cashiers_home_panel_counts_drawers(client_for, open_session):
+    client = client_for(roles.SUPERVISOR)
+    html = client.get("/").content.decode()
+    assert "Drawers and deposits" in html
+    assert "1 drawer open" in html
+    assert "0 closed drawers waiting for a deposit" in html
