@@ -1,0 +1,302 @@
+"""Payment files (processor and lockbox): imported once (sha256), each item once (its
+external id), posted at import, all or nothing; unmatched items wait in unapplied payments
+until a CSR resolves them to an account."""
+
+import hashlib
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from accounts.models import ServiceAccount
+from accounts.numbers import format_account_number, is_valid_luhn, normalise_account_number
+from district.attribution import acting_user
+from district.ledger.models import Journal
+from district.ledger.selectors import RECEIVABLE_PURPOSE
+from district.ledger.services import Line, journal_post
+from district.money import ZERO
+from payments.batches import files
+from payments.batches.services.common import (
+    CHANNEL,
+    SUSPENSE_GL,
+    batch_lines,
+    tender_for,
+    write_payments,
+)
+from payments.models import BatchItem, Payment, PaymentBatch, PaymentLine
+
+# -- payment files -------------------------------------------------------------------------------
+
+
+@dataclass
+class FileImportResult:
+    batch: PaymentBatch
+    imported: int  # items in the batch (matched + exceptions)
+    matched: int
+    exceptions: int
+    total: Decimal
+    skipped: list[str] = field(default_factory=list)  # "line 4: processor:TX-1 (batch 12)"
+
+
+def _already_imported(sha256: str) -> None:
+    earlier = PaymentBatch.objects.filter(file_sha256=sha256).first()
+    if earlier is not None:
+        raise ValidationError(
+            f"This file was already imported on "
+            f"{timezone.localtime(earlier.created_at):%Y-%m-%d} as batch {earlier.pk} "
+            f"({earlier.file_name}). Nothing was imported.",
+            code="duplicate_file",
+        )
+
+
+def _match(account_text: str, accounts: dict[str, ServiceAccount]):
+    """(account, "") or (None, the reason a CSR reads on the exceptions list)."""
+    digits = "".join(ch for ch in account_text if ch.isdigit())
+    if not digits or digits != account_text.replace("-", "").replace(" ", ""):
+        return None, f"“{account_text[:30]}” is not an account number"
+    if not 7 <= len(digits) <= 12:
+        return None, f"“{account_text[:30]}” is too short or too long for an account number"
+    if not is_valid_luhn(digits):
+        return None, f"check digit wrong in {format_account_number(digits)}"
+    account = accounts.get(digits)
+    if account is None:
+        return None, f"no account {format_account_number(digits)}"
+    return account, ""
+
+
+def payment_file_import(
+    *, content: bytes, file_name: str, file_format: str, by
+) -> FileImportResult:
+    """Import a processor or lockbox file as a batch posted at once, all or nothing.
+
+    Refused (nothing written) for a file already imported, a malformed file or one whose items
+    disagree with its own trailer. Items already imported from another file are skipped and
+    reported; items that match no account are kept as exceptions (their money in suspense).
+    """
+    sha256 = hashlib.sha256(content).hexdigest()
+    _already_imported(sha256)
+    parsed = files.parse_payment_file(content, file_format)
+    kind = files.FORMAT_KIND[file_format]
+    try:
+        with transaction.atomic(), acting_user(by):
+            return _import(parsed, kind=kind, sha256=sha256, file_name=file_name, by=by)
+    except IntegrityError as error:
+        # A concurrent import of the same file, or of an overlapping one, won the race.
+        if PaymentBatch.objects.filter(file_sha256=sha256).exists():
+            _already_imported(sha256)
+        raise ValidationError(
+            "Another import of some of these payments finished first; nothing was imported. "
+            "Import the file again: the payments already in will be skipped.",
+            code="race",
+        ) from error
+
+
+def _import(parsed, *, kind: str, sha256: str, file_name: str, by) -> FileImportResult:
+    external_ids = [item.external_id for item in parsed.items]
+    seen = dict(
+        BatchItem.objects.filter(external_id__in=external_ids).values_list(
+            "external_id", "batch_id"
+        )
+    )
+    fresh = [item for item in parsed.items if item.external_id not in seen]
+    skipped = [
+        f"line {item.line_number}: {item.external_id} (already in batch {seen[item.external_id]})"
+        for item in parsed.items
+        if item.external_id in seen
+    ]
+    if not fresh:
+        raise ValidationError(
+            f"Every payment in this file was already imported ({len(skipped)} payments, e.g. "
+            f"{skipped[0]}). Nothing was imported.",
+            code="all_skipped",
+        )
+    numbers = {"".join(ch for ch in item.account_text if ch.isdigit()) for item in fresh}
+    accounts = {
+        account.number: account for account in ServiceAccount.objects.filter(number__in=numbers)
+    }
+    matched, unmatched = [], []
+    for position, item in enumerate(fresh, start=1):
+        account, reason = _match(item.account_text, accounts)
+        row = {
+            "position": position,
+            "item": item,
+            "account_id": account.pk if account else None,
+            "amount": item.amount,
+            "check_number": item.check_number,
+            "payer_name": item.payer_name,
+            "entered_by_id": by.pk,
+            "method": item.method,
+            "card_last4": item.card_last4,
+            "reference": item.reference,
+            "reason": reason,
+        }
+        (matched if account else unmatched).append(row)
+    suspense = sum((row["amount"] for row in unmatched), ZERO)
+    total = sum((item.amount for item in fresh), ZERO)
+    batch = PaymentBatch.objects.create(
+        kind=kind,
+        control_count=len(fresh),
+        control_total=total,
+        description=(
+            f"{len(skipped)} payment{'s' if len(skipped) != 1 else ''} skipped (already imported)"
+            if skipped
+            else ""
+        ),
+        created_by=by,
+        file_name=(file_name or "")[:200],
+        file_format=parsed.file_format,
+        file_sha256=sha256,
+    )
+    lines = batch_lines(batch, matched, suspense=suspense)
+    journal = journal_post(
+        kind=Journal.Kind.PAYMENT,
+        memo=f"{batch.get_kind_display()} {batch.pk}: {file_name}"[:255],
+        lines=lines,
+        by=by,
+        idempotency_key=f"batch:{batch.pk}",
+        source=batch,
+    )
+    payments = write_payments(batch, matched, journal=journal) if matched else []
+    payment_of = {row["position"]: payment for row, payment in zip(matched, payments, strict=True)}
+    BatchItem.objects.bulk_create(
+        [
+            BatchItem(
+                batch=batch,
+                position=row["position"],
+                status=BatchItem.Status.POSTED if row["account_id"] else BatchItem.Status.EXCEPTION,
+                account_id=row["account_id"],
+                amount=row["amount"],
+                check_number=row["check_number"],
+                payer_name=row["payer_name"],
+                entered_as=_entered_as(row["item"]),
+                external_id=row["item"].external_id,
+                exception_reason=row["reason"],
+                payment=payment_of.get(row["position"]),
+                entered_by=by,
+            )
+            for row in sorted(matched + unmatched, key=lambda row: row["position"])
+        ],
+        batch_size=1000,
+    )
+    batch.status = PaymentBatch.Status.POSTED
+    batch.posted_by = by
+    batch.posted_at = timezone.now()
+    batch.journal = journal
+    batch.save(update_fields=["status", "posted_by", "posted_at", "journal"])
+    return FileImportResult(
+        batch=batch,
+        imported=len(fresh),
+        matched=len(matched),
+        exceptions=len(unmatched),
+        total=total,
+        skipped=skipped,
+    )
+
+
+def _entered_as(item: files.ParsedItem) -> str:
+    """What the file said, kept on the item; the tender's details are read back from it when an
+    exception is resolved (`method=card last4=1234 ref=TX-1`)."""
+    parts = [f"line {item.line_number}", f"account={item.account_text[:30]}"]
+    if item.method:
+        parts.append(f"method={item.method}")
+    if item.card_last4:
+        parts.append(f"last4={item.card_last4}")
+    if item.reference:
+        parts.append(f"ref={item.reference[:60]}")
+    return " ".join(parts)[:200]
+
+
+def _tender_details(entered_as: str) -> dict:
+    head, _, reference = entered_as.partition(" ref=")  # the reference comes last, may hold spaces
+    details = {"ref": reference}
+    for part in head.split(" "):
+        key, _, value = part.partition("=")
+        if key in ("method", "last4") and value:
+            details[key] = value
+    return {
+        "method": details.get("method", ""),
+        "card_last4": details.get("last4", ""),
+        "reference": details.get("ref", ""),
+    }
+
+
+# -- exceptions ----------------------------------------------------------------------------------
+
+
+def batch_item_resolve(*, item_id: int, account_number: str, by) -> BatchItem:
+    """Move an exception item's money from unapplied payments to the account it belongs to,
+    with its payment. A second resolve of the same item returns the first."""
+    try:
+        number = normalise_account_number(account_number)
+    except ValidationError as error:
+        raise ValidationError({"account_number": error.messages}) from None
+    account = ServiceAccount.objects.filter(number=number).first()
+    if account is None:
+        raise ValidationError(
+            {"account_number": f"There is no account {format_account_number(number)}."},
+            code="no_account",
+        )
+    with transaction.atomic(), acting_user(by):
+        item = (
+            BatchItem.objects.select_for_update().select_related("batch").filter(pk=item_id).first()
+        )
+        if item is None:
+            raise ValidationError("That item does not exist.", code="no_item")
+        if item.status == BatchItem.Status.RESOLVED:
+            if item.account_id != account.pk:
+                raise ValidationError(
+                    f"This payment was already resolved to account {item.account}.",
+                    code="resolved",
+                )
+            return item
+        if item.status != BatchItem.Status.EXCEPTION:
+            raise ValidationError("Only unmatched payments are resolved.", code="not_exception")
+        key = f"batch-item-resolve:{item.pk}"
+        memo = f"Unmatched payment, item {item.position} of batch {item.batch_id}"
+        journal = journal_post(
+            kind=Journal.Kind.PAYMENT,
+            memo=f"{memo} applied to {account.formatted_number}",
+            lines=[
+                Line(SUSPENSE_GL, item.amount, memo=memo),
+                Line(RECEIVABLE_PURPOSE, -item.amount, account.pk, memo=memo),
+            ],
+            by=by,
+            idempotency_key=key,
+            source=item,
+        )
+        payment = Payment.objects.create(
+            channel=CHANNEL[item.batch.kind],
+            batch=item.batch,
+            effective_date=journal.effective_date,
+            taken_by=by,
+            payer_name=item.payer_name,
+            total=item.amount,
+            idempotency_key=key,
+            journal=journal,
+        )
+        PaymentLine.objects.create(payment=payment, account=account, amount=item.amount)
+        row = {
+            "amount": item.amount,
+            "check_number": item.check_number,
+            **_tender_details(item.entered_as),
+        }
+        tender_for(item.batch.kind, payment, row).save()
+        item.status = BatchItem.Status.RESOLVED
+        item.account = account
+        item.payment = payment
+        item.resolved_by = by
+        item.resolved_at = timezone.now()
+        item.resolve_journal = journal
+        item.save(
+            update_fields=[
+                "status",
+                "account",
+                "payment",
+                "resolved_by",
+                "resolved_at",
+                "resolve_journal",
+            ]
+        )
+        return item
