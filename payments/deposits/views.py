@@ -15,7 +15,6 @@ from billing.forms_calendar import add_service_error
 from district.access import staff_view
 from district.money import format_money
 from district.roles import Perm
-from payments.counter.services import CloseCount
 from payments.deposits import daily_cash as report
 from payments.deposits import selectors, services, slip
 from payments.deposits.forms import DayForm, DepositForm, RecountForm
@@ -66,7 +65,7 @@ def deposit_new(request):
                 deposit = services.bank_deposit_prepare(
                     session_ids=data["sessions"],
                     batch_ids=data["batches"],
-                    currency_count=form.count(),
+                    currency_count=form.cleaned_count(),
                     by=request.user,
                     idempotency_key=data["idempotency_key"],
                 )
@@ -145,13 +144,7 @@ def cash_day_recount(request, session_id):
                 session = services.drawer_recount(
                     session_id=session.pk,
                     by=request.user,
-                    count=CloseCount(
-                        cash=form.count(),
-                        checks_total=data["checks_total"],
-                        check_items=data["check_items"] or 0,
-                        money_orders_total=data["money_orders_total"],
-                        cards_total=data["cards_total"],
-                    ),
+                    count=form.close_count(),
                     reason=data["reason"],
                 )
             except ValidationError as error:
