@@ -7,24 +7,19 @@ while it is pending.
 
 import weasyprint
 from django.conf import settings
-from django.template import TemplateDoesNotExist
-from django.template.loader import get_template, render_to_string
+from django.template.loader import render_to_string
 from django.utils import timezone
 
-from accounts.models import Customer, Language, ServiceAccount
+from accounts import letters
+from accounts.models import Customer, ServiceAccount
 from accounts.service_changes import selectors
 
 TEMPLATE = "accounts/service_changes/letters/welcome_{language}.html"
-FALLBACK_LANGUAGE = Language.ENGLISH
 
 
 def letter_language(customer: Customer) -> str:
-    """The customer's language when a welcome letter exists in it, else English."""
-    try:
-        get_template(TEMPLATE.format(language=customer.language))
-    except TemplateDoesNotExist:
-        return FALLBACK_LANGUAGE
-    return customer.language
+    """The customer's language when the welcome letter exists in it, else English."""
+    return letters.letter_language(TEMPLATE, customer)
 
 
 def welcome_letter_html(account: ServiceAccount) -> str:
@@ -40,10 +35,7 @@ def welcome_letter_html(account: ServiceAccount) -> str:
             "work_order": selectors.start_order_of(account),
             "language": language,
             "today": timezone.localdate(),
-            "district_name": settings.DISTRICT_NAME,
-            "district_address": settings.DISTRICT_ADDRESS,
-            "district_phone": settings.DISTRICT_PHONE,
-            "district_email": getattr(settings, "DISTRICT_EMAIL", ""),
+            **letters.letterhead(),
         },
     )
 

@@ -9,26 +9,21 @@ leaves them queued.
 import weasyprint
 from django.conf import settings
 from django.db import transaction
-from django.template import TemplateDoesNotExist
-from django.template.loader import get_template, render_to_string
+from django.template.loader import render_to_string
 from django.utils import timezone
 
-from accounts.models import Customer, Language
+from accounts import letters
+from accounts.models import Customer
 from payments.models import Letter
 from payments.returns import selectors, services
 
 TEMPLATE = "payments/returns/letters/returned_payment_{language}.html"
-FALLBACK_LANGUAGE = Language.ENGLISH
 PDF_VARIANT = "pdf/ua-1"
 
 
 def letter_language(customer: Customer) -> str:
     """The customer's language when the notice exists in it, else English."""
-    try:
-        get_template(TEMPLATE.format(language=customer.language))
-    except TemplateDoesNotExist:
-        return FALLBACK_LANGUAGE
-    return customer.language
+    return letters.letter_language(TEMPLATE, customer)
 
 
 def returned_payment_html(letter: Letter) -> str:
@@ -48,10 +43,7 @@ def returned_payment_html(letter: Letter) -> str:
             "what": services.tender_label(facts.tender),
             "language": language,
             "today": timezone.localdate(),
-            "district_name": settings.DISTRICT_NAME,
-            "district_address": settings.DISTRICT_ADDRESS,
-            "district_phone": settings.DISTRICT_PHONE,
-            "district_email": getattr(settings, "DISTRICT_EMAIL", ""),
+            **letters.letterhead(),
         },
     )
 
