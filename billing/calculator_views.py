@@ -19,8 +19,8 @@ from billing.rate_services import rate_version_load, rate_versions_compare, vers
 from billing.rates.impact import rate_impact
 from billing.rates.tables import schedule_tables
 from district.access import staff_view
+from district.forms import add_service_error
 from district.roles import Perm
-from field_ops.forms import add_service_error
 from field_ops.models import Meter
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")

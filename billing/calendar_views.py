@@ -10,11 +10,12 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from billing import calendar
-from billing.forms_calendar import BillingCycleForm, PeriodsGenerateForm, add_service_error
+from billing.forms_calendar import BillingCycleForm, PeriodsGenerateForm
 from billing.models import BillingCycle, BillingPeriod
 from billing.reads.selectors import period_progress
 from billing.reads.services import reads_estimate_missing
 from district.access import staff_view
+from district.forms import add_service_error
 from district.roles import Perm
 
 CALENDAR_MONTHS = 3

@@ -5,7 +5,7 @@ ModelForms: the rules live in the services, which report errors keyed by these f
 """
 
 from django import forms
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import ValidationError
 from django.forms.forms import DeclarativeFieldsMetaclass
 from django.forms.models import fields_for_model, model_to_dict
 from django.utils import timezone
@@ -33,18 +33,6 @@ def model_form_base(model, field_names, **options):
 
 def initial_from(instance, field_names) -> dict:
     return model_to_dict(instance, fields=field_names)
-
-
-def add_service_error(form: forms.Form, error: ValidationError) -> None:
-    """Show a service's refusal next to the fields it names (others go above the form)."""
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for name, messages in error.error_dict.items():
-        target = name if name in form.fields else None
-        if name == NON_FIELD_ERRORS:
-            target = None
-        form.add_error(target, messages)
 
 
 def reading_field(**kwargs) -> forms.DecimalField:

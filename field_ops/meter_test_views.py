@@ -8,9 +8,10 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from district.access import staff_view
+from district.forms import add_service_error
 from district.roles import Perm
 from field_ops import meter_tests
-from field_ops.forms import DATE_INPUT, add_service_error
+from field_ops.forms import DATE_INPUT
 from field_ops.models import Meter
 
 

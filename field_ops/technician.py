@@ -13,10 +13,10 @@ from django.views.decorators.http import require_http_methods
 
 from district import navigation, panels
 from district.access import staff_view
+from district.forms import add_service_error
 from district.roles import Perm
 from field_ops import selectors as field_selectors
 from field_ops.completion import completion_rows, order_meter
-from field_ops.forms import add_service_error
 from field_ops.models import MeterRead, WorkOrder
 from field_ops.work_order_forms import AttachmentForm, CompletionForm
 from field_ops.work_orders import attachments, selectors, services

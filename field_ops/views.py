@@ -8,6 +8,7 @@ from django.utils.http import urlencode
 
 from district import panels
 from district.access import staff_view
+from district.forms import add_service_error
 from district.roles import Perm
 from field_ops import selectors, services
 from field_ops.forms import (
@@ -21,7 +22,6 @@ from field_ops.forms import (
     PremiseForm,
     ReadCorrectForm,
     ReadForm,
-    add_service_error,
     initial_from,
 )
 from field_ops.models import Meter, MeterRead, Premise

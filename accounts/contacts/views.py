@@ -23,8 +23,8 @@ from accounts.models import Case, Contact, Customer, ServiceAccount
 from accounts.panels import account_for_page
 from accounts.search import search_accounts
 from district.access import staff_view
+from district.forms import add_service_error
 from district.roles import Perm
-from field_ops.forms import add_service_error
 
 PAGE_SIZE = 50
 RECEPTION_HITS = 8

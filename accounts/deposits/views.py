@@ -22,9 +22,9 @@ from accounts.deposits.installments import installments_left_text
 from accounts.models import Deposit, DepositGuideline, ServiceAccount
 from accounts.panels import account_for_page
 from district.access import staff_view
+from district.forms import add_service_error
 from district.money import format_money
 from district.roles import Perm
-from field_ops.forms import add_service_error
 
 
 def _account_url(account: ServiceAccount) -> str:

@@ -20,9 +20,10 @@ from accounts.forms import (
 from accounts.models import Customer, ServiceAccount
 from accounts.services import ACCOUNT_EDITABLE_FIELDS, CUSTOMER_FIELDS
 from district.access import staff_view
+from district.forms import add_service_error
 from district.phones import format_phone
 from district.roles import Perm
-from field_ops.forms import add_service_error, initial_from
+from field_ops.forms import initial_from
 from field_ops.models import Premise
 
 

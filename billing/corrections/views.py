@@ -10,9 +10,9 @@ from django.urls import reverse
 from accounts.models import ServiceAccount
 from billing.corrections import leak, selectors, services
 from billing.corrections.forms import AdjustmentForm, LeakForm, RebillForm
-from billing.forms_calendar import add_service_error
 from billing.models import Bill
 from district.access import staff_view
+from district.forms import add_service_error
 from district.money import format_money
 from district.policies import adjustment_limit_for
 from district.roles import Perm

@@ -10,10 +10,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
 from district.access import staff_view
+from district.forms import add_service_error
 from district.roles import Perm
 from field_ops import selectors as field_selectors
 from field_ops.completion import completion_rows
-from field_ops.forms import add_service_error
 from field_ops.models import Premise, WorkOrder
 from field_ops.work_order_forms import PremiseChoiceForm, WorkOrderCancelForm, WorkOrderCreateForm
 from field_ops.work_orders import selectors, services

@@ -9,8 +9,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from billing.forms_calendar import add_service_error
 from district.access import staff_view
+from district.forms import add_service_error
 from district.roles import Perm
 from payments.bank import reconcile, selectors
 from payments.bank.forms import Bai2UploadForm, BankLineResolveForm

@@ -61,12 +61,3 @@ class ResolveForm(forms.Form):
         help_text="The account this payment belongs to, with its check digit.",
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
-
-
-def add_service_error(form: forms.Form, error) -> None:
-    """Show a service's refusal next to the fields it names (others go above the form)."""
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for name, messages in error.error_dict.items():
-        form.add_error(name if name in form.fields else None, messages)

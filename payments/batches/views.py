@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from district.access import staff_view
+from district.forms import add_service_error
 from district.money import format_money
 from district.roles import Perm
 from payments.batches import selectors, services
@@ -20,7 +21,6 @@ from payments.batches.forms import (
     BatchImportForm,
     BatchItemForm,
     ResolveForm,
-    add_service_error,
 )
 from payments.models import BatchItem, PaymentBatch
 

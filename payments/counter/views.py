@@ -6,13 +6,14 @@ Thin: parse the form, call one service, render. Every refusal is the service's o
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from district.access import staff_view
+from district.forms import add_service_error
 from district.money import format_money
 from district.policies import policy_value
 from district.roles import Perm
@@ -28,16 +29,6 @@ from payments.counter.forms import (
     new_key,
 )
 from payments.models import DrawerSession, Payment
-
-
-def _service_error(form, error: ValidationError) -> None:
-    """Show a service's refusal next to the fields it names (others above the form)."""
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for name, errors in error.error_dict.items():
-        form.add_error(name if name in form.fields and name != NON_FIELD_ERRORS else None, errors)
-
 
 # -- the drawer --------------------------------------------------------------------------------
 
@@ -67,7 +58,7 @@ def counter(request):
                 opening_count=form.cleaned_count(),
             )
         except ValidationError as error:
-            _service_error(form, error)
+            add_service_error(form, error)
         else:
             messages.success(
                 request,
@@ -184,7 +175,7 @@ def counter_pay(request):
                         idempotency_key=form.cleaned_data["idempotency_key"],
                     )
                 except ValidationError as error:
-                    _service_error(form, error)
+                    add_service_error(form, error)
                 else:
                     messages.success(
                         request,
@@ -316,7 +307,7 @@ def receipt_void(request, payment_id):
             idempotency_key=f"void-request:{form.cleaned_data['idempotency_key']}",
         )
     except ValidationError as error:
-        _service_error(form, error)
+        add_service_error(form, error)
         return _receipt_page(request, payment_id, void_form=form, status=400)
     messages.success(request, "Void requested: a supervisor decides it in the approvals queue.")
     return redirect("payments:receipt", payment_id=payment_id)
@@ -349,7 +340,7 @@ def counter_close(request, session_id):
                 session_id=session.pk, by=request.user, count=form.close_count()
             )
         except ValidationError as error:
-            _service_error(form, error)
+            add_service_error(form, error)
         else:
             messages.success(request, f"Drawer {closed.drawer} is closed.")
             return redirect("payments:counter_session", session_id=closed.pk)

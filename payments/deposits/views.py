@@ -11,8 +11,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
-from billing.forms_calendar import add_service_error
 from district.access import staff_view
+from district.forms import add_service_error
 from district.money import format_money
 from district.roles import Perm
 from payments.deposits import daily_cash as report

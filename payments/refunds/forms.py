@@ -3,7 +3,8 @@
 from django import forms
 from django.core.exceptions import ValidationError
 
-from payments.returns.forms import OptionalMoneyField, add_service_error
+from district.forms import add_service_error
+from payments.returns.forms import OptionalMoneyField
 
 __all__ = ["RefundRequestForm", "RefundRegisterForm", "add_service_error"]
 

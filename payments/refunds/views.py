@@ -13,11 +13,12 @@ from django.utils import timezone
 
 from accounts.models import ServiceAccount
 from district.access import staff_view
+from district.forms import add_service_error
 from district.ledger.selectors import account_balance
 from district.money import ZERO, format_money
 from district.roles import Perm
 from payments.refunds import selectors, services
-from payments.refunds.forms import RefundRegisterForm, RefundRequestForm, add_service_error
+from payments.refunds.forms import RefundRegisterForm, RefundRequestForm
 
 # The refund register's CSV for accounts payable. The columns and their order are a contract
 # with AP's import: add new columns only at the end, never rename or reorder.

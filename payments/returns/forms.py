@@ -1,21 +1,11 @@
 """Forms of returned items: finding the payment, then recording what the bank returned."""
 
 from django import forms
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from district.money import format_money, parse_money
 from payments.models import ReturnedItem
-
-
-def add_service_error(form: forms.Form, error: ValidationError) -> None:
-    """Show a service's refusal next to the field it names (others go above the form)."""
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for name, messages in error.error_dict.items():
-        target = name if name in form.fields and name != NON_FIELD_ERRORS else None
-        form.add_error(target, messages)
 
 
 class OptionalMoneyField(forms.CharField):

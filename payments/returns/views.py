@@ -9,10 +9,11 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from district.access import staff_view
+from district.forms import add_service_error
 from district.money import format_money
 from district.roles import Perm
 from payments.returns import letters, selectors, services
-from payments.returns.forms import ReturnedFindForm, ReturnedItemForm, add_service_error
+from payments.returns.forms import ReturnedFindForm, ReturnedItemForm
 
 
 @staff_view(Perm.VIEW_ACCOUNTS)

@@ -20,8 +20,8 @@ from accounts.service_changes.forms import (
     focus_first_error,
 )
 from district.access import staff_view
+from district.forms import add_service_error
 from district.roles import Perm
-from field_ops.forms import add_service_error
 from field_ops.models import Premise
 
 # -- after the start

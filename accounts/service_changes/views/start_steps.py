@@ -35,7 +35,7 @@ from accounts.service_changes.views.wizard import (
     start_date_of,
     step_url,
 )
-from field_ops.forms import add_service_error
+from district.forms import add_service_error
 from field_ops.models import Premise
 
 # -- each step's POST: returns None (saved; show the step now current) or forms with errors
