@@ -3,18 +3,11 @@
 from django import forms
 from django.core.exceptions import ValidationError
 
-from district.forms import add_service_error
-from payments.returns.forms import OptionalMoneyField
-
-__all__ = ["RefundRequestForm", "RefundRegisterForm", "add_service_error"]
+from payments.counter.forms import MoneyText
 
 
 class RefundRequestForm(forms.Form):
-    amount = OptionalMoneyField(
-        label="Amount to refund",
-        max_length=20,
-        widget=forms.TextInput(attrs={"inputmode": "decimal"}),
-    )
+    amount = MoneyText(label="Amount to refund")
     reason = forms.CharField(
         max_length=255,
         widget=forms.Textarea(attrs={"rows": 2}),

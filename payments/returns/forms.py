@@ -4,21 +4,9 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from district.money import format_money, parse_money
+from district.money import format_money
+from payments.counter.forms import MoneyText
 from payments.models import ReturnedItem
-
-
-class OptionalMoneyField(forms.CharField):
-    """Money typed as people type it ("12.5", "$1,234.50"); empty is None."""
-
-    def clean(self, value):
-        value = super().clean(value)
-        if value in (None, ""):
-            return None
-        amount = parse_money(value)
-        if amount <= 0:
-            raise ValidationError("Enter an amount above $0.00.")
-        return amount
 
 
 class ReturnedFindForm(forms.Form):
@@ -29,9 +17,7 @@ class ReturnedFindForm(forms.Form):
     )
     account_number = forms.CharField(label="Account number", max_length=20, required=False)
     check_number = forms.CharField(label="Check number", max_length=20, required=False)
-    amount = OptionalMoneyField(
-        max_length=20, required=False, widget=forms.TextInput(attrs={"inputmode": "decimal"})
-    )
+    amount = MoneyText(required=False)
 
     def clean(self):
         data = super().clean()
