@@ -302,25 +302,38 @@ _DIGITS_TYPED = re.compile(r"^[\d\s-]+$")
 _SCAN_LINE_MIN_DIGITS = 20  # fewer digits than a scan line's 23 but too many for an account
 
 
+def stub_lookup(text: str) -> Lookup | None:
+    """The account a scanned stub names, or why the line cannot be read; None if not a stub.
+
+    Checked before the card-number guard: one scan line in ten has a first 19 digits that
+    happen to pass the card check digit, and a stub that names an account is no card.
+    """
+    text = (text or "").strip()[:100]
+    if not _DIGITS_TYPED.match(text) or len(re.sub(r"\D", "", text)) < _SCAN_LINE_MIN_DIGITS:
+        return None
+    try:
+        line = parse_scan_line(text)
+    except ValidationError as error:
+        return Lookup(error=" ".join(error.messages))
+    account_id = _account_id_of(line.account_number)
+    if account_id is None:
+        return Lookup(
+            error=f"The scan line names account "
+            f"{format_account_number(line.account_number)}, which does not exist."
+        )
+    return Lookup(account_id=account_id, stub_amount=line.amount)
+
+
 def counter_lookup(text: str, *, limit: int = 10) -> Lookup:
     """A scan line, an account number (with its check digit) or any counter search text."""
     text = (text or "").strip()[:100]
     if not text:
         return Lookup()
+    stub = stub_lookup(text)
+    if stub is not None:
+        return stub
     if _DIGITS_TYPED.match(text):
         digits = re.sub(r"\D", "", text)
-        if len(digits) >= _SCAN_LINE_MIN_DIGITS:
-            try:
-                line = parse_scan_line(text)
-            except ValidationError as error:
-                return Lookup(error=" ".join(error.messages))
-            account_id = _account_id_of(line.account_number)
-            if account_id is None:
-                return Lookup(
-                    error=f"The scan line names account "
-                    f"{format_account_number(line.account_number)}, which does not exist."
-                )
-            return Lookup(account_id=account_id, stub_amount=line.amount)
         if 7 <= len(digits) <= 12:
             try:
                 number = normalise_account_number(text)

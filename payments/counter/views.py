@@ -122,7 +122,12 @@ def _posted_ids(form: PaymentForm) -> dict[int, int]:
 
 
 def _lookup_context(query: str, ids: list[int]) -> dict:
-    if looks_like_card_number(query):
+    stub = selectors.stub_lookup(query)
+    if stub is not None:
+        lookup = stub
+        if stub.account_id is None and looks_like_card_number(query):
+            query = ""  # the error says why the line was refused; the digits are not shown back
+    elif looks_like_card_number(query):
         # Neither searched nor shown back: card numbers are never typed here.
         query, lookup = "", selectors.Lookup(error=CARD_NUMBER_MESSAGE)
     else:

@@ -8,9 +8,11 @@ import pytest
 from django.urls import reverse
 
 from accounts.models import CustomerFlag
+from accounts.numbers import with_check_digit
 from billing.documents.scan_line import scan_line
 from district import roles
 from district.ledger.selectors import account_balance, ledger_problems
+from payments.counter.forms import looks_like_card_number
 from payments.counter.services import (
     CloseCount,
     PaymentIn,
@@ -257,6 +259,38 @@ def test_scan_line_adds_its_account(cashier_client, open_session, owing_account)
     page = cashier_client.get(response["Location"]).content.decode()
     assert owing_account.formatted_number in page
     assert "Stub scanned: amount due on the bill $120.50" in page
+
+
+def _card_like_stub(amount: Decimal) -> tuple[str, str]:
+    """An account number whose stub's first 19 digits pass the card check digit (1 in 10 do)."""
+    for n in range(9_100_000, 9_100_100):
+        number = with_check_digit(str(n))
+        line = scan_line(number, amount)
+        if looks_like_card_number(line):
+            return number, line
+    raise AssertionError("no card-like stub in range")  # pragma: no cover
+
+
+def test_a_stub_whose_digits_pass_the_card_check_still_adds_its_account(
+    cashier_client, open_session
+):
+    # given: a stub that the card-number guard alone would refuse
+    number, line = _card_like_stub(Decimal("88.10"))
+    account = ServiceAccountFactory(number=number)
+    charge(account, "88.10")
+    # when
+    response = cashier_client.get(PAY, {"find": line})
+    # then
+    assert response["Location"] == f"{PAY}?account={account.pk}"
+
+
+def test_a_misread_card_like_stub_says_why_without_showing_the_digits(cashier_client, open_session):
+    number, line = _card_like_stub(Decimal("88.10"))
+    ServiceAccountFactory(number=number)
+    misread = line[:-1] + str((int(line[-1]) + 1) % 10)
+    html = cashier_client.get(PAY, {"find": misread}).content.decode()
+    assert "check digit does not match" in html
+    assert misread not in html and misread.replace(" ", "") not in html
 
 
 def test_a_misread_scan_line_is_refused_with_its_reason(
