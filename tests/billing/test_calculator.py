@@ -14,6 +14,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.urls import reverse
+from django.utils import timezone
 
 from billing.models import RateScheduleVersion
 from billing.rate_services import rate_version_load
@@ -497,7 +498,7 @@ def test_impact_report_reprices_real_accounts_reads(client_for):
     old, _ = rate_version_load(source=PPHCSD_2024, by=None)
     new, _ = rate_version_load(source=PPHCSD_2025, by=None)
     account = ServiceAccountFactory()
-    firsts = first_months(months=4, as_of=datetime.date.today())
+    firsts = first_months(months=4, as_of=timezone.localdate())
     installation = MeterInstallationFactory(
         premise=account.premise, installed_on=firsts[0], meter__size=Meter.Size.THREE_QUARTERS
     )

@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from field_ops import selectors
 from field_ops.models import Meter, MeterInstallation, MeterRead
@@ -140,7 +141,7 @@ def test_install_refuses_a_future_date_and_a_bad_reading(clerk):
         meter_install(
             meter=meter,
             premise=PremiseFactory(),
-            installed_on=datetime.date.today() + datetime.timedelta(days=3),
+            installed_on=timezone.localdate() + datetime.timedelta(days=3),
             reading=0,
             by=clerk,
         )

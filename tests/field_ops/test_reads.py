@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
+from django.utils import timezone
 
 from field_ops import selectors
 from field_ops.models import MeterRead
@@ -88,7 +89,7 @@ def test_a_read_dated_before_the_previous_read_is_refused(clerk, installed):
 def test_a_future_read_is_refused(clerk, installed):
     meter = installed()
     with pytest.raises(ValidationError) as refused:
-        _record(meter, 5, clerk, read_on=datetime.date.today() + datetime.timedelta(days=1))
+        _record(meter, 5, clerk, read_on=timezone.localdate() + datetime.timedelta(days=1))
     assert "future" in refused.value.message_dict["read_on"][0]
 
 
