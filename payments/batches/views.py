@@ -192,6 +192,14 @@ def batch_import(request):
                         f"skipped: {'; '.join(result.skipped[:20])}"
                         + (" …" if len(result.skipped) > 20 else ""),
                     )
+                if result.cash_only:
+                    messages.warning(
+                        request,
+                        f"{len(result.cash_only)} payment(s) came by check or ACH from cash-only "
+                        f"customers; they were posted and a contact logged on each account: "
+                        f"{'; '.join(result.cash_only[:20])}"
+                        + (" …" if len(result.cash_only) > 20 else ""),
+                    )
                 return redirect(_detail_url(result.batch.pk))
     return render(request, "payments/batches/import.html", {"form": form})
 

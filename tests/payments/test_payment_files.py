@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from accounts.models import Contact, CustomerFlag
 from district import roles
 from district.ledger.models import GLAccount, Journal, JournalLine
 from district.ledger.selectors import account_balance, ledger_problems
@@ -366,3 +367,63 @@ def test_unknown_layout_is_refused(head_cashier):
     with pytest.raises(ValidationError, match="not a payment file layout"):
         payment_file_import(content=b"x", file_name="x", file_format="nacha", by=head_cashier)
     nothing_written()
+
+
+# -- checks from cash-only customers -------------------------------------------------------------
+
+
+def _cash_only(account):
+    CustomerFlag.objects.create(customer=account.customer, flag=CustomerFlag.Flag.CASH_ONLY)
+    return account
+
+
+def test_lockbox_check_from_a_cash_only_customer_posts_and_is_logged(head_cashier):
+    # given: a cash-only customer whose check the bank's lockbox took anyway, and another payer
+    flagged = _cash_only(ServiceAccountFactory())
+    other = ServiceAccountFactory()
+    content = lockbox_file(
+        [("2001", "40.00", flagged.number, "Flagged"), ("2002", "15.00", other.number, "Other")]
+    )
+    # when
+    result = payment_file_import(
+        content=content, file_name="lbx.txt", file_format="lockbox-fixed", by=head_cashier
+    )
+    # then: the money is posted (the bank has it) and only the flagged account gets a contact
+    assert result.matched == 2
+    assert account_balance(flagged.pk) == Decimal("-40.00")
+    assert result.cash_only == [f"line 5: check 2001 on {flagged.formatted_number}"]
+    contact = Contact.objects.get()
+    assert (contact.account, contact.customer) == (flagged, flagged.customer)
+    assert contact.channel == Contact.Channel.MAIL and contact.logged_by == head_cashier
+    assert (
+        f"Check 2001 for $40.00 came in batch {result.batch.pk} (lbx.txt, line 5)" in contact.notes
+    )
+    assert ledger_problems() == []
+
+
+def test_processor_ach_from_a_cash_only_customer_is_logged_but_a_card_is_not(head_cashier):
+    flagged = _cash_only(ServiceAccountFactory())
+    content = processor_csv(
+        f"TX-71,2026-03-02,{flagged.number},25.00,Flagged,ach,",
+        f"TX-72,2026-03-02,{flagged.number},10.00,Flagged,card,4242",
+    )
+    result = payment_file_import(
+        content=content, file_name="p.csv", file_format="processor-csv", by=head_cashier
+    )
+    assert result.cash_only == [f"line 2: an ACH payment on {flagged.formatted_number}"]
+    assert Contact.objects.get().channel == Contact.Channel.PORTAL
+
+
+def test_import_page_warns_of_cash_only_payments(client_for):
+    flagged = _cash_only(ServiceAccountFactory())
+    upload = SimpleUploadedFile(
+        "s.csv", processor_csv(f"TX-81,2026-03-02,{flagged.number},9.00,Al,ach,"), "text/csv"
+    )
+    response = client_for(roles.CSR_III).post(
+        reverse("payments:batch_import"),
+        {"file": upload, "file_format": "processor-csv"},
+        follow=True,
+    )
+    page = response.content.decode()
+    assert "1 payment(s) came by check or ACH from cash-only customers" in page
+    assert f"line 2: an ACH payment on {flagged.formatted_number}" in page

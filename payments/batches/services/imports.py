@@ -10,22 +10,24 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from accounts.models import ServiceAccount
+from accounts.models import Contact, ServiceAccount
 from accounts.numbers import format_account_number, is_valid_luhn, normalise_account_number
 from district.attribution import acting_user
 from district.ledger.models import Journal
 from district.ledger.selectors import RECEIVABLE_PURPOSE
 from district.ledger.services import Line, journal_post
-from district.money import ZERO
+from district.money import ZERO, format_money
 from payments.batches import files
 from payments.batches.services.common import (
     CHANNEL,
     SUSPENSE_GL,
     batch_lines,
     tender_for,
+    tender_kind,
     write_payments,
 )
-from payments.models import BatchItem, Payment, PaymentBatch, PaymentLine
+from payments.counter.services import cash_only_accounts
+from payments.models import BatchItem, Payment, PaymentBatch, PaymentLine, Tender
 
 # -- payment files -------------------------------------------------------------------------------
 
@@ -38,6 +40,9 @@ class FileImportResult:
     exceptions: int
     total: Decimal
     skipped: list[str] = field(default_factory=list)  # "line 4: processor:TX-1 (batch 12)"
+    # Checks and ACH payments from cash-only customers: posted (the bank already has the money)
+    # and logged on each account for a CSR to follow up: "line 7: check 1234 on 9000-0019".
+    cash_only: list[str] = field(default_factory=list)
 
 
 def _already_imported(sha256: str) -> None:
@@ -192,7 +197,54 @@ def _import(parsed, *, kind: str, sha256: str, file_name: str, by) -> FileImport
         exceptions=len(unmatched),
         total=total,
         skipped=skipped,
+        cash_only=_log_cash_only_payments(batch, matched, accounts, by=by),
     )
+
+
+# A cash-only customer's check or bank payment can be returned again, as the earlier ones were.
+_RETURNABLE = {Tender.Kind.CHECK, Tender.Kind.ACH}
+
+
+def _log_cash_only_payments(batch: PaymentBatch, matched: list[dict], accounts, *, by) -> list[str]:
+    """Log a contact on each account whose cash-only customer paid by check or ACH in the file.
+
+    The counter and mail entry refuse such a payment and hand the check back; a file's payment is
+    already in the bank, so it posts and a CSR follows up (the contact shows on the account)."""
+    returnable = [row for row in matched if tender_kind(batch.kind, row) in _RETURNABLE]
+    flagged = cash_only_accounts({row["account_id"] for row in returnable}) if returnable else set()
+    by_id = {account.pk: account for account in accounts.values()}
+    found = []
+    for row in returnable:
+        if row["account_id"] not in flagged:
+            continue
+        account = by_id[row["account_id"]]
+        what = _tender_words(tender_kind(batch.kind, row), row["check_number"])
+        where = f"batch {batch.pk} ({batch.file_name}, line {row['item'].line_number})"
+        Contact.objects.create(
+            channel=(
+                Contact.Channel.MAIL
+                if batch.kind == PaymentBatch.Kind.LOCKBOX
+                else Contact.Channel.PORTAL
+            ),
+            reason=Contact.Reason.PAYMENT,
+            account=account,
+            customer_id=account.customer_id,
+            notes=(
+                f"{what[0].upper()}{what[1:]} for {format_money(row['amount'])} came in {where} "
+                "although the customer pays "
+                "cash only. It was posted: the bank has the money. Remind the customer that "
+                "only cash, money orders and cards are taken."
+            ),
+            logged_by=by,
+        )
+        found.append(f"line {row['item'].line_number}: {what} on {account.formatted_number}")
+    return found
+
+
+def _tender_words(kind: str, check_number: str) -> str:
+    if kind == Tender.Kind.ACH:
+        return "an ACH payment"
+    return f"check {check_number}" if check_number else "a check"
 
 
 def _entered_as(item: files.ParsedItem) -> str:
