@@ -15,7 +15,16 @@ import yaml
 from django.core.exceptions import ValidationError
 
 from billing.rates import sections
-from billing.rates.checks import Errors, choice, iso_date, mapping, number, text, whole_number
+from billing.rates.checks import (
+    Errors,
+    choice,
+    iso_date,
+    mapping,
+    number,
+    plain,
+    text,
+    whole_number,
+)
 from billing.rates.terms import (
     DEFAULT_PERIOD_DAYS,
     DEFAULT_WHOLE_PERIODS,
@@ -207,7 +216,7 @@ def _whole_periods(data: dict, period: str, errors: Errors) -> list[dict]:
         entry = mapping(entry, path, errors, {"periods": True, "days": True})
         if entry is None:
             continue
-        periods = whole_number(entry["periods"], f"{path}.periods", errors, minimum=1)
+        periods = _periods(entry["periods"], f"{path}.periods", errors)
         days = entry["days"]
         if not (isinstance(days, list) and len(days) == 2):
             errors.add(f"{path}.days", "the shortest and longest bill in days, e.g. [27, 33]")
@@ -219,6 +228,21 @@ def _whole_periods(data: dict, period: str, errors: Errors) -> list[dict]:
         if periods and low and high:
             windows.append({"periods": periods, "min_days": low, "max_days": high})
     return windows
+
+
+def _periods(value, path: str, errors: Errors):
+    """How many periods a window counts as: a whole number, or a part like 0.5 (half a period).
+
+    A two-month schedule whose monthly customers pay "half" says `{periods: 0.5, days: [27, 33]}`.
+    Kept as an int when whole (1, 2) and as a decimal string otherwise ("0.5"), JSON-safe.
+    """
+    if isinstance(value, bool) or not isinstance(value, (int, Decimal, str)):
+        errors.add(path, "a number of periods more than zero, e.g. 1, 2 or 0.5")
+        return None
+    periods = number(value, path, errors, places=4, positive=True)
+    if periods is None:
+        return None
+    return int(periods) if periods == periods.to_integral_value() else plain(periods)
 
 
 def _meter_groups(value, errors: Errors) -> dict:

@@ -124,7 +124,7 @@ def price_part(part: Part, inputs: Inputs) -> list[BillLine]:
             raise ValidationError({"customer_class": _no_rates("water use rate", inputs, part)})
         lines.extend(_tier_lines(chosen, part, inputs, factor, prorated))
     for surcharge in schedule["surcharges"]:
-        if _matches(surcharge["when"], part, inputs):
+        if surcharge["kind"] != "percent" and _matches(surcharge["when"], part, inputs):
             line = _surcharge_line(surcharge, part, inputs, factor, prorated)
             if line is not None:
                 lines.append(line)
@@ -136,6 +136,13 @@ def price_part(part: Part, inputs: Inputs) -> list[BillLine]:
             )
         if chosen and chosen["per_unit"]:
             lines.append(_sewer_usage_line(chosen, part, factor))
+    # A percent surcharge is taken of the lines above (never of another percent surcharge).
+    base_lines = list(lines)
+    for surcharge in schedule["surcharges"]:
+        if surcharge["kind"] == "percent" and _matches(surcharge["when"], part, inputs):
+            line = _percent_line(surcharge, base_lines, part)
+            if line is not None:
+                lines.append(line)
     if schedule["minimum_charge"]:
         line = _minimum_line(schedule["minimum_charge"], lines, part, factor, prorated)
         if line is not None:
@@ -297,6 +304,9 @@ def _breakpoint_multiplier(breakpoints, part, inputs, factor, prorated):
         multiplier = factor * part.share
         if prorated:
             how = f" x {part.total_days}/{number_text(exact(part.schedule['period_days']))} days"
+        elif factor != 1:  # a whole-periods window of 2 months, or half a two-month period
+            words = PER_WORDS[part.schedule["period"]]
+            how = f" x {number_text(factor)} {words[0] if factor == 1 else words[1]}"
         if part.split:
             how += f" x {part.days}/{part.total_days} days"
     else:
@@ -316,21 +326,56 @@ def _breakpoint_per(breakpoints) -> str:
     return " per day" if days == 1 else f" per {number_text(days)} days"
 
 
+def _days_in_effect(surcharge, part) -> int:
+    """The days of this part of the bill inside the surcharge's `effective` ranges."""
+    if not surcharge["effective"]:
+        return part.days
+    return min(
+        part.days,
+        sum(
+            overlap_days(
+                part.start,
+                part.end,
+                datetime.date.fromisoformat(window["from"]),
+                datetime.date.fromisoformat(window["to"]) if window["to"] else None,
+            )
+            for window in surcharge["effective"]
+        ),
+    )
+
+
+def _percent_line(surcharge, base_lines, part) -> BillLine | None:
+    """A percent of the (already rounded) lines of the kinds in `of`, rounded once."""
+    in_effect = _days_in_effect(surcharge, part)
+    base = sum(
+        (line.amount for line in base_lines if line.category in surcharge["of"]), Decimal("0.00")
+    )
+    if in_effect == 0 or not base:
+        return None
+    portion = Fraction(in_effect, part.days)
+    percent = Decimal(surcharge["percent"])
+    quantity = exact(base) * portion
+    effect_note = f", {in_effect} of {part.days} days in effect" if portion != 1 else ""
+    kinds = " and ".join(surcharge["of"])
+    notes = [note for note in (part.note, effect_note.strip(", ")) if note]
+    return BillLine(
+        code=f"surcharge.{surcharge['code']}",
+        category="surcharge",
+        description=(
+            f"{surcharge['description']}: {number_text(percent)}% of {rate_text(base)} "
+            f"{kinds} charges{effect_note}"
+        ),
+        quantity=to_decimal(quantity).quantize(Decimal("0.0001")),
+        unit="$",
+        rate=percent / 100,
+        amount=money(quantity * exact(percent) / 100),
+        proration="; ".join(notes),
+        version=part.label,
+    )
+
+
 def _surcharge_line(surcharge, part, inputs, factor, prorated) -> BillLine | None:
-    in_effect = part.days
-    if surcharge["effective"]:
-        in_effect = min(
-            part.days,
-            sum(
-                overlap_days(
-                    part.start,
-                    part.end,
-                    datetime.date.fromisoformat(window["from"]),
-                    datetime.date.fromisoformat(window["to"]) if window["to"] else None,
-                )
-                for window in surcharge["effective"]
-            ),
-        )
+    in_effect = _days_in_effect(surcharge, part)
     if in_effect == 0:
         return None
     portion = Fraction(in_effect, part.days)

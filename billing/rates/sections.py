@@ -15,11 +15,14 @@ from billing.rates.checks import (
 from billing.rates.terms import (
     BREAKPOINT_SCALES,
     CUSTOMER_CLASSES,
+    MAX_PLACES,
     METER_SIZES,
     MINIMUM_COVERS,
+    PERCENT_OF,
     SEWER_CAPS,
     SLUG,
     STATED_PER,
+    SURCHARGE_KINDS,
     UNIT_LABELS,
 )
 
@@ -309,6 +312,8 @@ def surcharges(value, errors: Errors, context: dict) -> list[dict]:
                 "rate": False,
                 "per": False,
                 "per_dwelling_unit": False,
+                "percent": False,
+                "of": False,
                 "when": False,
                 "effective": False,
             },
@@ -321,14 +326,24 @@ def surcharges(value, errors: Errors, context: dict) -> list[dict]:
         elif code in codes:
             errors.add(f"{path}.code", f"“{code}” is used by another surcharge")
         codes.add(code)
-        kind = choice(entry["kind"], f"{path}.kind", errors, ("flat", "per_unit"))
-        number_key = "amount" if kind == "flat" else "rate"
-        wrong_key = "rate" if kind == "flat" else "amount"
-        if kind and wrong_key in entry:
-            errors.add(
-                f"{path}.{wrong_key}", f"a {kind} surcharge has {number_key}, not {wrong_key}"
-            )
-        price = number(entry.get(number_key), f"{path}.{number_key}", errors) if kind else None
+        kind = choice(entry["kind"], f"{path}.kind", errors, SURCHARGE_KINDS)
+        number_key = {"flat": "amount", "per_unit": "rate", "percent": "percent"}.get(kind)
+        for wrong_key in ("amount", "rate", "percent"):
+            if kind and wrong_key != number_key and wrong_key in entry:
+                errors.add(
+                    f"{path}.{wrong_key}", f"a {kind} surcharge has {number_key}, not {wrong_key}"
+                )
+        if kind != "percent" and "of" in entry:
+            errors.add(f"{path}.of", "only a percent surcharge is a percent of other lines")
+        places = 4 if kind == "percent" else MAX_PLACES
+        price = (
+            number(entry.get(number_key), f"{path}.{number_key}", errors, places=places)
+            if kind
+            else None
+        )
+        if kind == "percent":
+            surcharges.append(_percent_surcharge(entry, path, errors, context, code, price))
+            continue
         surcharges.append(
             {
                 "code": code,
@@ -347,6 +362,29 @@ def surcharges(value, errors: Errors, context: dict) -> list[dict]:
             }
         )
     return surcharges
+
+
+def _percent_surcharge(entry, path, errors, context, code, percent) -> dict:
+    """A surcharge of a percent of the bill's other lines: `percent: 8`, `of: [water]`."""
+    of = [str(name) for name in as_list(entry.get("of", ["water"]), f"{path}.of", errors)]
+    bad = [name for name in of if name not in PERCENT_OF]
+    if bad:
+        errors.add(f"{path}.of", f"not line kinds: {', '.join(bad)} ({', '.join(PERCENT_OF)})")
+    elif not of:
+        errors.add(f"{path}.of", f"at least one line kind ({', '.join(PERCENT_OF)})")
+    return {
+        "code": code,
+        "description": text(entry["description"], f"{path}.description", errors),
+        "kind": "percent",
+        "amount": None,
+        "rate": None,
+        "percent": None if percent is None else str(percent),
+        "of": of,
+        "per": context["period"],
+        "per_dwelling_unit": False,
+        "when": when(entry.get("when"), f"{path}.when", errors, context),
+        "effective": _effective(entry.get("effective"), f"{path}.effective", errors),
+    }
 
 
 def _effective(value, path: str, errors: Errors) -> list[dict]:

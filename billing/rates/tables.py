@@ -108,9 +108,7 @@ def schedule_tables(parsed: dict) -> list[Table]:
         rows = [
             [
                 item["description"],
-                f"{rate_text(Decimal(item['amount']))} {PER_TEXT[item['per']]}"
-                if item["kind"] == "flat"
-                else f"{rate_text(Decimal(item['rate']))} per {unit}",
+                _surcharge_amount(item, unit),
                 describe_when(item["when"], zones) if item["when"] else "Everyone",
                 _effective(item["effective"]),
             ]
@@ -186,6 +184,14 @@ def _effective(windows: list[dict]) -> str:
     return "; ".join(
         f"{window['from']} to {window['to'] or 'further notice'}" for window in windows
     )
+
+
+def _surcharge_amount(item: dict, unit: str) -> str:
+    if item["kind"] == "flat":
+        return f"{rate_text(Decimal(item['amount']))} {PER_TEXT[item['per']]}"
+    if item["kind"] == "percent":
+        return f"{number_text(Decimal(item['percent']))}% of {' and '.join(item['of'])} charges"
+    return f"{rate_text(Decimal(item['rate']))} per {unit}"
 
 
 def _sewer_usage(per_unit: dict, unit: str) -> str:

@@ -22,6 +22,8 @@ DEFAULT_WHOLE_PERIODS = {
 BREAKPOINT_SCALES = ("period", "days", "none")
 SEWER_CAPS = ("winter_average",)
 MINIMUM_COVERS = ("service", "water", "surcharge", "sewer")
+SURCHARGE_KINDS = ("flat", "per_unit", "percent")
+PERCENT_OF = ("service", "water", "surcharge", "sewer")  # the line kinds a percent is taken of
 CUSTOMER_CLASSES = tuple(ServiceAccount.CustomerClass.values)
 METER_SIZES = tuple(Meter.Size.values)
 MAX_PLACES = 6  # a rate may carry up to six decimals (RateField); amounts round to the cent
@@ -36,4 +38,4 @@ HCF_PER_UNIT = {
     "kgal": Fraction(1000, 748),
 }
 METER_LABELS = dict(Meter.Size.choices)
-PER_WORDS = {"month": ("month", "months"), "two_months": ("two months", "two-month periods")}
+PER_WORDS = {"month": ("month", "months"), "two_months": ("two-month period", "two-month periods")}
