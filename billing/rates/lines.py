@@ -23,7 +23,14 @@ from billing.rates.proration import (
     service_days,
     to_decimal,
 )
-from billing.rates.terms import HCF_PER_UNIT, METER_LABELS, PER_WORDS, PERIOD_MONTHS, UNIT_LABELS
+from billing.rates.terms import (
+    HCF_PER_UNIT,
+    METER_LABELS,
+    PER_WORDS,
+    PERIOD_MONTHS,
+    STATED_MONTHS,
+    UNIT_LABELS,
+)
 
 
 @dataclass(frozen=True)
@@ -175,30 +182,38 @@ def _stated_quantity(per: str, part: Part, factor: Fraction) -> Fraction:
     """How many of `per` (month, two months, day) this part of the bill is charged."""
     if per == "day":
         return Fraction(part.days)
-    return factor * PERIOD_MONTHS[part.schedule["period"]] / PERIOD_MONTHS[per] * part.share
+    return factor * PERIOD_MONTHS[part.schedule["period"]] / STATED_MONTHS[per] * part.share
 
 
 def _stated_text(per: str, rate: Decimal, part: Part, factor: Fraction, prorated: bool) -> str:
     if per == "day":
         return f"{part.days} days x {rate_text(rate)}"
     if prorated:
-        basis = exact(part.schedule["period_days"]) * PERIOD_MONTHS[per]
+        basis = exact(part.schedule["period_days"]) * STATED_MONTHS[per]
         basis /= PERIOD_MONTHS[part.schedule["period"]]
         text = f"{rate_text(rate)} per {PER_WORDS[per][0]} x {part.total_days}/{number_text(basis)} days"
     else:
-        count = factor * PERIOD_MONTHS[part.schedule["period"]] / PERIOD_MONTHS[per]
-        word = PER_WORDS[per][0] if count == 1 else PER_WORDS[per][1]
-        text = f"{number_text(count)} {word} x {rate_text(rate)}"
+        count = factor * PERIOD_MONTHS[part.schedule["period"]] / STATED_MONTHS[per]
+        shown = _count_text(count)
+        word = PER_WORDS[per][0] if count == 1 or "/" in shown else PER_WORDS[per][1]
+        text = f"{shown} {word} x {rate_text(rate)}"
     if part.split:
         text += f", {part.days} of {part.total_days} days"
     return text
+
+
+def _count_text(count: Fraction) -> str:
+    """1, 2, 0.5 - or 1/12 and 1/6 (a charge stated per year on a monthly or two-month bill)."""
+    if (count * 10_000).denominator == 1:
+        return number_text(count)
+    return f"{count.numerator}/{count.denominator}"
 
 
 def _proration(per: str, part: Part, prorated: bool) -> str:
     """The line's proration note: "prorated 45/30 days", "15 of 30 days at ...", or ""."""
     notes = []
     if prorated and per != "day":
-        basis = exact(part.schedule["period_days"]) * PERIOD_MONTHS[per]
+        basis = exact(part.schedule["period_days"]) * STATED_MONTHS[per]
         basis /= PERIOD_MONTHS[part.schedule["period"]]
         notes.append(f"prorated {part.total_days}/{number_text(basis)} days")
     if part.note:

@@ -11,7 +11,13 @@ from billing.rates.proration import number_text, rate_text
 from billing.rates.terms import CUSTOMER_CLASSES, METER_LABELS, METER_SIZES, UNIT_LABELS
 
 MONTHS = ("", "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-PER_TEXT = {"month": "per month", "two_months": "per two months", "day": "per day"}
+PER_TEXT = {
+    "month": "per month",
+    "two_months": "per two months",
+    "quarter": "per quarter",
+    "year": "per year",
+    "day": "per day",
+}
 
 
 @dataclass(frozen=True)

@@ -8,8 +8,10 @@ from field_ops.models import Meter
 
 FORMAT_VERSION = 1
 UNIT_LABELS = {"hcf": "HCF", "cf": "cu ft", "gal": "gal", "kgal": "kgal"}
-PERIOD_MONTHS = {"month": 1, "two_months": 2}
-STATED_PER = ("month", "two_months", "day")
+PERIOD_MONTHS = {"month": 1, "two_months": 2}  # what a bill's period can be
+# What a charge can be stated per (a charge per day is the rate times the bill's days).
+STATED_MONTHS = {**PERIOD_MONTHS, "quarter": 3, "year": 12}
+STATED_PER = (*STATED_MONTHS, "day")
 DEFAULT_PERIOD_DAYS = {"month": "30", "two_months": "60"}
 # Bills of these lengths count as whole periods (about +-10%), anything else is prorated by days.
 DEFAULT_WHOLE_PERIODS = {
@@ -38,4 +40,9 @@ HCF_PER_UNIT = {
     "kgal": Fraction(1000, 748),
 }
 METER_LABELS = dict(Meter.Size.choices)
-PER_WORDS = {"month": ("month", "months"), "two_months": ("two-month period", "two-month periods")}
+PER_WORDS = {
+    "month": ("month", "months"),
+    "two_months": ("two-month period", "two-month periods"),
+    "quarter": ("quarter", "quarters"),
+    "year": ("year", "years"),
+}

@@ -409,3 +409,57 @@ def test_late_penalty_is_a_percent_of_current_charges_plus_of_the_past_due():
         late_penalty(_schedule("sjwd-2017-05-01.yaml"), current_charges=D("1"), past_due=D("1"))
         is None
     )
+
+
+ANNUAL = """
+schedule: annual-charges
+name: Charges stated per year and per quarter
+effective_from: 2025-07-01
+unit: hcf
+period: {period}
+service_charge:
+  description: Water service charge
+  per: year
+  amount: "554.00"
+volumetric:
+  tiers:
+    - {{rate: "2.00"}}
+surcharges:
+  - code: fire
+    description: Fire protection charge
+    kind: flat
+    amount: "30.00"
+    per: quarter
+"""
+
+
+@pytest.mark.parametrize(
+    ("period", "end", "service", "fire", "service_text"),
+    [
+        # monthly, 7/1-7/31 (31 days: one month): 554 / 12 = 46.1667 -> 46.17; 30 / 3 = 10.00
+        ("month", datetime.date(2025, 7, 31), "46.17", "10.00", "1/12 year x $554.00"),
+        # two months, 7/1-8/31 (62 days: one period): 554 / 6 = 92.3333 -> 92.33; 30 x 2/3 = 20
+        ("two_months", datetime.date(2025, 8, 31), "92.33", "20.00", "1/6 year x $554.00"),
+    ],
+)
+def test_a_charge_stated_per_year_or_quarter_is_its_share_of_the_bill(
+    period, end, service, fire, service_text
+):
+    schedule = parse_schedule(ANNUAL.format(period=period))
+    bill = _bill(schedule, consumption=D("0"), period_end=end)
+    assert _amounts(bill) == {"service": D(service), "surcharge.fire": D(fire)}
+    assert bill.lines[0].description == f"Water service charge: {service_text}"
+
+
+def test_a_charge_stated_per_year_is_prorated_by_days_over_its_days():
+    # a 45-day bill on a monthly schedule: 554 x 45/360 = 69.25
+    schedule = parse_schedule(ANNUAL.format(period="month"))
+    bill = _bill(schedule, consumption=D("0"), period_end=datetime.date(2025, 8, 14))
+    assert _amounts(bill)["service"] == D("69.25")
+    assert bill.lines[0].proration == "prorated 45/360 days"
+
+
+def test_a_schedule_period_of_a_year_is_refused():
+    with pytest.raises(ValidationError) as error:
+        parse_schedule(ANNUAL.format(period="year"))
+    assert "period" in " ".join(error.value.messages)
