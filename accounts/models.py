@@ -150,6 +150,8 @@ class ServiceAccount(models.Model):
         MULTI_FAMILY = "multi_family", "Residential multi-family"
         COMMERCIAL = "commercial", "Commercial"
         IRRIGATION = "irrigation", "Irrigation"
+        AGRICULTURAL = "agricultural", "Agricultural"
+        FIRE_SERVICE = "fire_service", "Private fire service"
         TEMPORARY = "temporary", "Temporary / hydrant"
 
     class Status(models.TextChoices):

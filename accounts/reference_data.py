@@ -37,6 +37,7 @@ DEPOSIT_AMOUNTS = {
     "multi_family": {**_RESIDENTIAL, "3": "900.00", "4": "1400.00"},
     "commercial": _COMMERCIAL,
     "irrigation": _COMMERCIAL,
+    "agricultural": _COMMERCIAL,
     "temporary": dict.fromkeys(_COMMERCIAL, "1500.00"),
 }
 

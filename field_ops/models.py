@@ -99,6 +99,10 @@ class Meter(models.Model):
         SIX = "6", '6"'
         EIGHT = "8", '8"'
         TEN = "10", '10"'
+        TWELVE = "12", '12"'
+        FOURTEEN = "14", '14"'
+        SIXTEEN = "16", '16"'
+        EIGHTEEN = "18", '18"'
 
     class Unit(models.TextChoices):
         HCF = "hcf", "HCF (hundred cubic feet)"

@@ -39,7 +39,7 @@ CLASS_FOR_PREMISE_TYPE = {
     Premise.PremiseType.MULTI_FAMILY: ServiceAccount.CustomerClass.MULTI_FAMILY,
     Premise.PremiseType.COMMERCIAL: ServiceAccount.CustomerClass.COMMERCIAL,
     Premise.PremiseType.IRRIGATION: ServiceAccount.CustomerClass.IRRIGATION,
-    Premise.PremiseType.FIRE_SERVICE: ServiceAccount.CustomerClass.COMMERCIAL,
+    Premise.PremiseType.FIRE_SERVICE: ServiceAccount.CustomerClass.FIRE_SERVICE,
 }
 
 

@@ -463,3 +463,33 @@ def test_a_schedule_period_of_a_year_is_refused():
     with pytest.raises(ValidationError) as error:
         parse_schedule(ANNUAL.format(period="year"))
     assert "period" in " ".join(error.value.messages)
+
+
+FIRE_LINES = """
+schedule: fire-lines
+name: Meters and private fire lines
+effective_from: 2025-07-01
+unit: hcf
+service_charge:
+  by_meter_size: {"5/8": "32.15", "12": "2,410.00"}
+  sets:
+    - when: {classes: [fire_service]}
+      description: Private fire service
+      by_meter_size: {"4": "18.50", "6": "35.75", "8": "61.20"}
+volumetric:
+  tiers: [{rate: "5.00"}]
+  sets:
+    - when: {classes: [fire_service]}
+      tiers: [{rate: "0"}]
+"""
+
+
+def test_a_private_fire_line_is_priced_by_its_size_apart_from_meters():
+    schedule = parse_schedule(FIRE_LINES)
+    fire = _bill(schedule, customer_class="fire_service", meter_size="6", consumption=D("0"))
+    assert [(line.description, line.amount) for line in fire.lines] == [
+        ('Private fire service, 6" meter: 1 month x $35.75', D("35.75"))
+    ]
+    # a 12" meter: 2,410.00 + 100 HCF x 5.00 = 2,910.00
+    large = _bill(schedule, customer_class="commercial", meter_size="12", consumption=D("100"))
+    assert large.total == D("2910.00")
