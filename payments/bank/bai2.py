@@ -7,42 +7,55 @@ Reading rules (docs/bai2.md has the long form):
   physical record length) is ignored, except in a 16 record, whose last field (text) runs to the
   end of the record and may itself contain commas and slashes (only one trailing slash is cut).
 - An 88 record continues the record before it. If the part before ended with a slash, the 88
-  starts a new field; if not, the field in progress continues in the 88 (join, then split);
-  in a 16 record the text runs on, with a space between the parts.
+  starts a new field; if not, the field in progress continues in the 88 (join, then split).
+  Once a 16 record's text has started, it runs on into the 88 with a space between the parts,
+  whether the part before ended with a slash or not.
+- Physical records end at a line break (LF, CRLF or CR), or at the physical record length the
+  01 states when a line holds several records (unblocked or blocked files). Blank lines, a DOS
+  end-of-file mark, NUL padding and a byte order mark are ignored; UTF-16 and Windows-1252
+  text is read. bai2_records.py has these reading rules.
 - Record counts: a 49 counts its account's records from the 03 to the 49, 88s included; a 98
   its group's from the 02 to the 98; a 99 the file's from the 01 to the 99.
-- Control totals: 49 = the account's 03 summary amounts + its 16 amounts; 98 = its 49s;
-  99 = its 98s. A file whose counts or totals disagree is refused with a Bai2Error naming
+- Control totals: 49 = the account's 03 summary amounts + its 16 amounts (or, as some banks
+  state it, its 16 amounts alone); 98 = its 49s; 99 = its 98s. A file whose counts or totals disagree is refused with a Bai2Error naming
   the line, what the file states and what its records add up to.
 """
 
 import datetime
-import re
 from dataclasses import dataclass, field
 
-RECORD_CODES = {
-    "01": "01 file header",
-    "02": "02 group header",
-    "03": "03 account identifier",
-    "16": "16 transaction detail",
-    "49": "49 account trailer",
-    "88": "88 continuation",
-    "98": "98 group trailer",
-    "99": "99 file trailer",
-}
-# Funds types and how many fields follow them ("D" is variable: a count, then pairs).
-FUNDS_TYPES = {"": 0, "Z": 0, "0": 0, "1": 0, "2": 0, "V": 2, "S": 3, "D": None}
+from payments.bank.bai2_records import (
+    FUNDS_TYPES,
+    RECORD_CODES,
+    TYPE_CODE,
+    Bai2Error,
+    Record,
+    shown,
+)
+from payments.bank.bai2_records import amount as _amount
+from payments.bank.bai2_records import count as _count
+from payments.bank.bai2_records import date as _date
+from payments.bank.bai2_records import decode as _decode
+from payments.bank.bai2_records import funds as _funds
+from payments.bank.bai2_records import logical_records as _logical_records
+from payments.bank.bai2_records import physical_records as _physical_records
+from payments.bank.bai2_records import take as _take
+from payments.bank.bai2_records import time as _time
 
-_AMOUNT = re.compile(r"^[+-]?\d+$")
-_TYPE_CODE = re.compile(r"^\d{3}$")
-
-
-class Bai2Error(ValueError):
-    """The file breaks the BAI2 rules; the message names the line and what is wrong."""
-
-    def __init__(self, message: str, *, line: int | None = None):
-        self.line = line
-        super().__init__(f"Line {line}: {message}" if line else message)
+__all__ = [
+    "FUNDS_TYPES",
+    "RECORD_CODES",
+    "Account",
+    "Bai2Error",
+    "Bai2File",
+    "Detail",
+    "Group",
+    "Summary",
+    "direction",
+    "dollars",
+    "parse",
+    "write",
+]
 
 
 # -- the structure ---------------------------------------------------------------------------
@@ -80,6 +93,8 @@ class Account:
     control_total: int = 0  # cents, as the 49 states it
     record_count: int = 0
     line: int = 0
+    # The 49 states the 16 amounts alone (a bank convention), not the 03 summaries + the 16s.
+    control_total_excludes_summaries: bool = False
 
 
 @dataclass
@@ -137,171 +152,6 @@ def dollars(cents: int | None) -> str:
 # -- reading ---------------------------------------------------------------------------------
 
 
-@dataclass
-class _Physical:
-    line: int
-    code: str
-    content: str  # after "NN,"
-
-
-@dataclass
-class _Record:
-    line: int
-    code: str
-    parts: list[str]
-    physical_count: int = 1
-
-    def fields(self) -> list[str]:
-        """Join the record with its 88s and split it into fields (a 16's text not yet split)."""
-        joined = ""
-        for index, part in enumerate(self.parts):
-            part = part.rstrip(" \r\n\t")
-            if self.code == "16":
-                terminated = part.endswith("/")
-                if terminated:
-                    part = part[:-1]
-            else:
-                slash = part.find("/")
-                terminated = slash >= 0
-                if terminated:
-                    part = part[:slash]
-            joined += part
-            if index < len(self.parts) - 1:
-                if terminated:
-                    joined += ","
-                elif self.code == "16":
-                    # A 16's text runs on into the 88 as the next line of text.
-                    joined += " "
-        return joined.split(",")
-
-
-def _decode(content: bytes | str) -> str:
-    if isinstance(content, str):
-        return content
-    try:
-        text = content.decode("utf-8")
-    except UnicodeDecodeError:
-        text = content.decode("latin-1")
-    return text.lstrip("\ufeff")
-
-
-def _physical_records(text: str) -> list[_Physical]:
-    lines = text.splitlines()
-    if len(lines) == 1 and text.startswith("01,"):
-        # Unblocked fixed-length records with no line breaks: cut at the stated length.
-        header = text[: text.find("/")] if "/" in text else text[:200]
-        header_fields = header.split(",")
-        length = header_fields[6] if len(header_fields) > 6 else ""
-        if length.isdigit() and 0 < int(length) < len(text):
-            size = int(length)
-            lines = [text[start : start + size] for start in range(0, len(text), size)]
-    records = []
-    for number, raw in enumerate(lines, start=1):
-        if not raw.strip():
-            continue
-        code = raw[:2]
-        if code not in RECORD_CODES or (len(raw) > 2 and raw[2] != ","):
-            raise Bai2Error(
-                f"“{raw[:20].strip()}” is not a BAI2 record: a record starts with one of "
-                f"the codes {', '.join(RECORD_CODES)} and a comma.",
-                line=number,
-            )
-        records.append(_Physical(line=number, code=code, content=raw[3:]))
-    return records
-
-
-def _logical_records(physical: list[_Physical]) -> list[_Record]:
-    records: list[_Record] = []
-    for record in physical:
-        if record.code == "88":
-            if not records:
-                raise Bai2Error("an 88 continuation comes before any record.", line=record.line)
-            records[-1].parts.append(record.content)
-            records[-1].physical_count += 1
-        else:
-            records.append(_Record(line=record.line, code=record.code, parts=[record.content]))
-    return records
-
-
-def _amount(text: str, *, line: int, what: str, signed: bool = True) -> int | None:
-    text = text.strip()
-    if not text:
-        return None
-    if not _AMOUNT.match(text) or (not signed and text[0] in "+-"):
-        raise Bai2Error(
-            f"the {what} “{text}” is not an amount (BAI2 amounts are whole cents, digits only"
-            f"{', with an optional sign' if signed else ''}).",
-            line=line,
-        )
-    return int(text)
-
-
-def _count(text: str, *, line: int, what: str) -> int | None:
-    text = text.strip()
-    if not text:
-        return None
-    if not text.isdigit():
-        raise Bai2Error(f"the {what} “{text}” is not a whole number.", line=line)
-    return int(text)
-
-
-def _date(text: str, *, line: int, what: str) -> datetime.date:
-    text = text.strip()
-    try:
-        if len(text) != 6 or not text.isdigit():
-            raise ValueError
-        year = int(text[:2])
-        year += 2000 if year < 80 else 1900
-        return datetime.date(year, int(text[2:4]), int(text[4:6]))
-    except ValueError:
-        raise Bai2Error(f"the {what} “{text}” is not a date (YYMMDD).", line=line) from None
-
-
-def _time(text: str, *, line: int, what: str) -> str:
-    text = text.strip()
-    if text and not (len(text) == 4 and text.isdigit()):
-        raise Bai2Error(f"the {what} “{text}” is not a time (HHMM).", line=line)
-    return text
-
-
-def _take(fields: list[str], index: int) -> str:
-    return fields[index].strip() if index < len(fields) else ""
-
-
-def _funds(fields: list[str], start: int, *, line: int) -> tuple[dict, int]:
-    """Read a funds type and its availability fields from `start`; returns (funds, next)."""
-    kind = _take(fields, start).upper()
-    if kind not in FUNDS_TYPES:
-        raise Bai2Error(
-            f"“{kind}” is not a funds type (Z, 0, 1, 2, V, S or D).",
-            line=line,
-        )
-    position = start + 1
-    funds: dict = {"type": kind or "Z"}
-    if kind == "V":
-        value_date = _take(fields, position)
-        funds["value_date"] = (
-            _date(value_date, line=line, what="value date").isoformat() if value_date else ""
-        )
-        funds["value_time"] = _time(_take(fields, position + 1), line=line, what="value time")
-        position += 2
-    elif kind == "S":
-        for offset, name in enumerate(("immediate", "one_day", "two_or_more_days")):
-            funds[name] = _amount(_take(fields, position + offset), line=line, what=name)
-        position += 3
-    elif kind == "D":
-        count = _count(_take(fields, position), line=line, what="number of distributions") or 0
-        position += 1
-        distribution = []
-        for _ in range(count):
-            days = _count(_take(fields, position), line=line, what="availability days")
-            amount = _amount(_take(fields, position + 1), line=line, what="distributed amount")
-            distribution.append([days, amount])
-            position += 2
-        funds["distribution"] = distribution
-    return funds, position
-
-
 def _summaries(fields: list[str], *, line: int) -> list[Summary]:
     summaries = []
     position = 0
@@ -312,8 +162,8 @@ def _summaries(fields: list[str], *, line: int) -> list[Summary]:
             # continuation ("...,,,/" then "88,040,...") or the record's end.
             position += 1
             continue
-        if not _TYPE_CODE.match(type_code):
-            raise Bai2Error(f"“{type_code}” is not a type code (3 digits).", line=line)
+        if not TYPE_CODE.match(type_code):
+            raise Bai2Error(f"“{shown(type_code)}” is not a type code (3 digits).", line=line)
         amount = _amount(_take(fields, position + 1), line=line, what=f"{type_code} amount")
         item_count = _count(_take(fields, position + 2), line=line, what="item count")
         funds, position = _funds(fields, position + 3, line=line)
@@ -323,11 +173,15 @@ def _summaries(fields: list[str], *, line: int) -> list[Summary]:
     return summaries
 
 
-def _detail(record: _Record, fields: list[str]) -> Detail:
+def _detail(record: Record, fields: list[str]) -> Detail:
     line = record.line
     type_code = _take(fields, 0)
-    if not _TYPE_CODE.match(type_code):
-        raise Bai2Error(f"“{type_code}” is not a type code (3 digits).", line=line)
+    if not type_code:
+        raise Bai2Error(
+            "the 16 transaction detail has no type code (its first field is empty).", line=line
+        )
+    if not TYPE_CODE.match(type_code):
+        raise Bai2Error(f"“{shown(type_code)}” is not a type code (3 digits).", line=line)
     amount = _amount(_take(fields, 1), line=line, what=f"{type_code} amount")
     funds, position = _funds(fields, 2, line=line)
     text = ",".join(fields[position + 2 :]).rstrip()
@@ -340,6 +194,14 @@ def _detail(record: _Record, fields: list[str]) -> Detail:
         text=text,
         line=line,
     )
+
+
+def _stated_count(values: list[str], index: int, *, line: int, what: str, code: str) -> int:
+    """A count a trailer must state (the specification makes it mandatory)."""
+    stated = _count(_take(values, index), line=line, what=what)
+    if stated is None:
+        raise Bai2Error(f"the {RECORD_CODES[code]} gives no {what}.", line=line)
+    return stated
 
 
 def _mismatch(line: int, what: str, stated, found) -> Bai2Error:
@@ -369,10 +231,13 @@ def parse(content: bytes | str) -> Bai2File:
         version=_take(values, 7),
     )
     if bai_file.version != "2":
-        raise Bai2Error(
-            f"the file says it is version “{bai_file.version}”; only BAI version 2 is read.",
-            line=header.line,
-        )
+        if not bai_file.version:
+            said = "the 01 file header gives no version number (field 9)"
+        elif bai_file.version == "3":
+            said = "the file says it is version “3” (BTRS Version 3, ANSI X9.121)"
+        else:
+            said = f"the file says it is version “{shown(bai_file.version)}”"
+        raise Bai2Error(f"{said}; only BAI version 2 is read.", line=header.line)
     file_records = header.physical_count
     group: Group | None = None
     account: Account | None = None
@@ -406,7 +271,7 @@ def parse(content: bytes | str) -> Bai2File:
                 status=_take(values, 2),
                 as_of_date=_date(_take(values, 3), line=line, what="as-of date"),
                 as_of_time=_time(_take(values, 4), line=line, what="as-of time"),
-                currency=_take(values, 5),
+                currency=_take(values, 5).upper(),
                 as_of_date_modifier=_take(values, 6),
                 line=line,
             )
@@ -423,7 +288,7 @@ def parse(content: bytes | str) -> Bai2File:
                 )
             account = Account(
                 number=_take(values, 0),
-                currency=_take(values, 1) or group.currency or "USD",
+                currency=(_take(values, 1) or group.currency or "USD").upper(),
                 summaries=_summaries(values[2:], line=line),
                 line=line,
             )
@@ -441,11 +306,14 @@ def parse(content: bytes | str) -> Bai2File:
             if account is None:
                 raise Bai2Error("a 49 account trailer with no 03 account before it.", line=line)
             stated = _amount(_take(values, 0), line=line, what="account control total") or 0
-            count = _count(_take(values, 1), line=line, what="number of records")
-            found = sum(s.amount or 0 for s in account.summaries) + sum(
-                d.amount or 0 for d in account.details
-            )
-            if stated != found:
+            count = _stated_count(values, 1, line=line, what="number of records", code="49")
+            details_total = sum(d.amount or 0 for d in account.details)
+            found = sum(s.amount or 0 for s in account.summaries) + details_total
+            if stated != found and stated == details_total:
+                # Some banks (SVB) leave the 03 summary amounts out of the account control
+                # total: the 16 amounts still add up exactly, so the file is consistent.
+                account.control_total_excludes_summaries = True
+            elif stated != found:
                 raise _mismatch(
                     line,
                     f"account {account.number} control total (49)",
@@ -472,8 +340,8 @@ def parse(content: bytes | str) -> Bai2File:
                     line=line,
                 )
             stated = _amount(_take(values, 0), line=line, what="group control total") or 0
-            accounts = _count(_take(values, 1), line=line, what="number of accounts")
-            count = _count(_take(values, 2), line=line, what="number of records")
+            accounts = _stated_count(values, 1, line=line, what="number of accounts", code="98")
+            count = _stated_count(values, 2, line=line, what="number of records", code="98")
             found = sum(a.control_total for a in group.accounts)
             if stated != found:
                 raise _mismatch(line, "group control total (98)", dollars(stated), dollars(found))
@@ -488,8 +356,8 @@ def parse(content: bytes | str) -> Bai2File:
                 missing = "49 account trailer" if account is not None else "98 group trailer"
                 raise Bai2Error(f"the {missing} is missing before the 99 file trailer.", line=line)
             stated = _amount(_take(values, 0), line=line, what="file control total") or 0
-            groups = _count(_take(values, 1), line=line, what="number of groups")
-            count = _count(_take(values, 2), line=line, what="number of records")
+            groups = _stated_count(values, 1, line=line, what="number of groups", code="99")
+            count = _stated_count(values, 2, line=line, what="number of records", code="99")
             found = sum(g.control_total for g in bai_file.groups)
             if stated != found:
                 raise _mismatch(line, "file control total (99)", dollars(stated), dollars(found))
