@@ -230,14 +230,14 @@ def parse(content: bytes | str) -> Bai2File:
         block_size=_count(_take(values, 6), line=header.line, what="block size"),
         version=_take(values, 7),
     )
-    if bai_file.version != "2":
+    # BTRS Version 3 (ANSI X9.121) keeps BAI2's records, fields, counts and control totals;
+    # what it changes (more type codes, longer fields) reads the same, and the totals are checked.
+    if bai_file.version not in ("2", "3"):
         if not bai_file.version:
             said = "the 01 file header gives no version number (field 9)"
-        elif bai_file.version == "3":
-            said = "the file says it is version “3” (BTRS Version 3, ANSI X9.121)"
         else:
             said = f"the file says it is version “{shown(bai_file.version)}”"
-        raise Bai2Error(f"{said}; only BAI version 2 is read.", line=header.line)
+        raise Bai2Error(f"{said}; BAI version 2 and BTRS version 3 are read.", line=header.line)
     file_records = header.physical_count
     group: Group | None = None
     account: Account | None = None

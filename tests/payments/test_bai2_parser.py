@@ -189,7 +189,8 @@ def test_missing_trailers_and_misplaced_records_are_refused():
     )
     assert "not an amount" in refusal(good.replace("010,500", "010,5.00"))
     assert "is not a BAI2 record" in refusal(good.replace("03,999", "07,999"))
-    assert "only BAI version 2" in refusal(good.replace(",2/", ",3/", 1))
+    assert "BAI version 2 and BTRS version 3 are read" in refusal(good.replace(",2/", ",4/", 1))
+    assert bai2.parse(good.replace(",2/", ",3/", 1)).version == "3"  # BTRS: the same records
 
 
 # -- the writer ------------------------------------------------------------------------------

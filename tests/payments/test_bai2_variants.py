@@ -398,14 +398,13 @@ GOOD = "\n".join(one_account("03,1234,USD,010,500,,/", "16,301,250,Z,B1,,DEPOSIT
         (GOOD.replace("98,750,1,5/", "98,750/"), "Line 6: the 98 group trailer gives no number"),
         (GOOD.replace("99,750,1,7/", "99,750,1/"), "Line 7: the 99 file trailer gives no number"),
         (
-            GOOD.replace(",,,2/", ",,,3/", 1),
-            "Line 1: the file says it is version “3” (BTRS Version 3, ANSI X9.121); only BAI "
-            "version 2 is read.",
+            GOOD.replace(",,,2/", ",,,4/", 1),
+            "Line 1: the file says it is version “4”; BAI version 2 and BTRS version 3 are read.",
         ),
         (
             GOOD.replace(",,,2/", ",,,/", 1),
-            "Line 1: the 01 file header gives no version number (field 9); only BAI version 2 "
-            "is read.",
+            "Line 1: the 01 file header gives no version number (field 9); BAI version 2 and "
+            "BTRS version 3 are read.",
         ),
     ],
 )
