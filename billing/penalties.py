@@ -34,7 +34,7 @@ from billing.rates import late_penalty
 from district.attribution import acting_user
 from district.ledger.models import AccountBalance, GLAccount, Journal, JournalLine
 from district.ledger.selectors import RECEIVABLE_PURPOSE, account_balance
-from district.ledger.services import Line, journal_post
+from district.ledger.services import Line, journal_post, journal_reverse
 from district.money import ZERO
 from district.policies import policy_values
 
@@ -223,3 +223,72 @@ def late_penalties_assess(*, today: datetime.date, by=None) -> list[Penalty]:
         if penalty is not None:
             posted.append(penalty)
     return posted
+
+
+# -- a payment made in time that reached the district after the penalty ---------------------------
+
+
+def withdrawal_key(bill_id: int) -> str:
+    return f"late-withdrawn:{bill_id}"
+
+
+@dataclass(frozen=True)
+class Withdrawal:
+    bill_id: int
+    bill_number: str
+    account_id: int
+    amount: Decimal
+    cut_off: datetime.date  # the bill's due date plus its grace days
+    journal_id: int
+
+
+def late_penalty_withdraw_if_paid_in_time(
+    *, account_id: int, paid_on: datetime.date, by, source: str
+) -> Withdrawal | None:
+    """Reverse the late penalty on the account's latest penalized bill when a payment made by the
+    bill's cut-off (due date plus grace days) reached the district only after the penalty was
+    assessed, and with it the bill is paid as the assessment would have seen it.
+
+    Called in the transaction that posts the payment (processor and lockbox files report the
+    day the customer paid). A bill still partly unpaid keeps its penalty: a CSR decides. Once per
+    bill (key late-withdrawn:<bill>); `source` says which payment, for the journal's memo.
+    """
+    penalty = (
+        Journal.objects.filter(
+            idempotency_key__startswith="late:",
+            lines__service_account_id=account_id,
+            reversed_by__isnull=True,
+        )
+        .order_by("-id")
+        .first()
+    )
+    if penalty is None:
+        return None
+    bill = Bill.objects.select_related("rate_version").get(pk=int(penalty.idempotency_key[5:]))
+    policies = policy_values(GRACE_POLICY, MINIMUM_POLICY)
+    cut_off = bill.due_date + datetime.timedelta(
+        days=_grace_days(bill.rate_version.parsed, policies[GRACE_POLICY])
+    )
+    if paid_on > cut_off:
+        return None  # paid late: the penalty was due
+    unpaid = bill_unpaid(bill).total
+    if unpaid > 0 and unpaid >= policies[MINIMUM_POLICY]:
+        return None  # still owing what the assessment would have penalized
+    amount = penalty.lines.get(service_account_id=account_id).amount
+    reversal = journal_reverse(
+        journal=penalty,
+        by=by,
+        reason=(
+            f"paid on {paid_on:%m/%d/%Y}, by the cut-off {cut_off:%m/%d/%Y} of bill "
+            f"{bill.number} ({source})"
+        ),
+        idempotency_key=withdrawal_key(bill.pk),
+    )
+    return Withdrawal(
+        bill_id=bill.pk,
+        bill_number=bill.number,
+        account_id=account_id,
+        amount=amount,
+        cut_off=cut_off,
+        journal_id=reversal.pk,
+    )

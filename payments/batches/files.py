@@ -122,6 +122,7 @@ PROCESSOR_COLUMNS = (
     "payer_name",
     "method",
     "last4",
+    "paid_on",
 )
 PROCESSOR_REQUIRED = PROCESSOR_COLUMNS[:6]
 PROCESSOR_METHODS = ("card", "ach")
@@ -151,7 +152,7 @@ def parse_processor_csv(content: bytes) -> ParsedFile:
             problems.append("a column appears twice")
         raise ValidationError(
             f"Line {header_line}, the header row: {'; '.join(problems)}. Expected the columns "
-            f"{', '.join(PROCESSOR_COLUMNS)} (last4 optional).",
+            f"{', '.join(PROCESSOR_COLUMNS)} (last4 and paid_on optional).",
             code="header",
         )
     index = {name: position for position, name in enumerate(names)}
@@ -206,6 +207,15 @@ def _processor_trailer(number: int, row: list[str]):
     return number, int(cells[1]), total
 
 
+def _iso_date(text: str) -> datetime.date | None:
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        return None
+    try:
+        return datetime.date.fromisoformat(text)
+    except ValueError:
+        return None
+
+
 def _processor_row(number: int, row: list[str], index: dict, width: int):
     if len(row) != width:
         return [f"line {number}: {len(row)} columns where the header has {width}"]
@@ -214,13 +224,16 @@ def _processor_row(number: int, row: list[str], index: dict, width: int):
     transaction_id = value["transaction_id"]
     if not transaction_id or len(transaction_id) > 60:
         errors.append(f"line {number}: the transaction_id is missing or longer than 60 characters")
-    try:
-        settled_on = datetime.date.fromisoformat(value["settled_on"])
-        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value["settled_on"]):
-            raise ValueError
-    except ValueError:
-        settled_on = None
+    settled_on = _iso_date(value["settled_on"])
+    if settled_on is None:
         errors.append(f"line {number}: settled_on “{value['settled_on']}” is not a date YYYY-MM-DD")
+    paid_on = settled_on
+    if value.get("paid_on"):
+        paid_on = _iso_date(value["paid_on"])
+        if paid_on is None:
+            errors.append(f"line {number}: paid_on “{value['paid_on']}” is not a date YYYY-MM-DD")
+        elif settled_on and paid_on > settled_on:
+            errors.append(f"line {number}: paid_on {paid_on} is after settled_on {settled_on}")
     amount = _decimal_amount(value["amount"])
     if amount is None:
         errors.append(
@@ -248,7 +261,7 @@ def _processor_row(number: int, row: list[str], index: dict, width: int):
         method=method,
         card_last4=last4,
         reference=transaction_id,
-        paid_on=settled_on,
+        paid_on=paid_on,
     )
 
 

@@ -200,6 +200,13 @@ def batch_import(request):
                         f"{'; '.join(result.cash_only[:20])}"
                         + (" …" if len(result.cash_only) > 20 else ""),
                     )
+                for withdrawal in result.withdrawn:
+                    messages.info(
+                        request,
+                        f"Late penalty of {format_money(withdrawal.amount)} on bill "
+                        f"{withdrawal.bill_number} withdrawn: the file shows it was paid by the "
+                        f"cut-off {withdrawal.cut_off:%m/%d/%Y}.",
+                    )
                 return redirect(_detail_url(result.batch.pk))
     return render(request, "payments/batches/import.html", {"form": form})
 

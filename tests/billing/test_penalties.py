@@ -237,3 +237,56 @@ def test_a_zero_bill_with_a_past_due_balance_is_penalized_on_the_past_due(rates)
     # then 1.5% of the $20.00 past due: the $0.00 bill has no journal to measure from
     assert penalty.bill_id == bill.pk and penalty.amount == Decimal("0.30")
     assert (penalty.unpaid_current, penalty.past_due) == (Decimal("0.00"), Decimal("20.00"))
+
+
+# -- a payment made in time that arrives after the penalty -------------------------------------
+
+
+def _penalized(rates):
+    bill = _bill(rates)
+    (penalty,) = penalties.late_penalties_assess(today=D(2026, 3, 2))  # $8.30 (see above)
+    return bill, penalty
+
+
+def _withdraw(bill, paid_on):
+    return penalties.late_penalty_withdraw_if_paid_in_time(
+        account_id=bill.account_id, paid_on=paid_on, by=None, source="processor file, line 2"
+    )
+
+
+def test_a_payment_made_by_the_cut_off_that_arrives_later_withdraws_the_penalty(rates):
+    # given: the penalty posted on 03/02; the customer had paid the $100.00 on 02/28 (due 02/24
+    # + 5 days' grace = 03/01), and the processor's file reaches the district on 03/03
+    bill, penalty = _penalized(rates)
+    _pay(bill, "100.00", on=D(2026, 3, 3))
+    # when
+    withdrawal = _withdraw(bill, paid_on=D(2026, 2, 28))
+    # then: the penalty is reversed; the account owes nothing
+    assert (withdrawal.amount, withdrawal.cut_off) == (Decimal("8.30"), D(2026, 3, 1))
+    reversal = Journal.objects.get(pk=withdrawal.journal_id)
+    assert reversal.reverses_id == penalty.journal_id
+    assert reversal.idempotency_key == f"late-withdrawn:{bill.pk}"
+    assert "paid on 02/28/2026, by the cut-off 03/01/2026" in reversal.memo
+    assert account_balance(bill.account_id) == Decimal("0.00")
+    # and a second payment of the same days withdraws nothing more
+    assert _withdraw(bill, paid_on=D(2026, 2, 28)) is None
+
+
+def test_a_payment_made_after_the_cut_off_keeps_the_penalty(rates):
+    bill, _ = _penalized(rates)
+    _pay(bill, "100.00", on=D(2026, 3, 3))
+    assert _withdraw(bill, paid_on=D(2026, 3, 2)) is None
+    assert account_balance(bill.account_id) == Decimal("8.30")
+
+
+def test_a_payment_in_time_that_leaves_the_bill_partly_unpaid_keeps_the_penalty(rates):
+    bill, _ = _penalized(rates)
+    _pay(bill, "60.00", on=D(2026, 3, 3))  # $40.00 of the bill still unpaid
+    assert _withdraw(bill, paid_on=D(2026, 2, 27)) is None
+    assert account_balance(bill.account_id) == Decimal("48.30")
+
+
+def test_an_account_without_a_penalty_has_nothing_to_withdraw(rates):
+    bill = _bill(rates)
+    _pay(bill, "100.00")
+    assert _withdraw(bill, paid_on=D(2026, 2, 20)) is None

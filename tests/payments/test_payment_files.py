@@ -1,7 +1,9 @@
 """Processor and lockbox payment files: parsing, import as a posted batch (once per file, once per
 item), exceptions kept and resolved, refusals that write nothing."""
 
+import datetime
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -9,9 +11,13 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from accounts.models import Contact, CustomerFlag
+from billing import penalties
+from billing.models import Bill
+from billing.rate_services import rate_version_load
 from district import roles
 from district.ledger.models import GLAccount, Journal, JournalLine
 from district.ledger.selectors import account_balance, ledger_problems
+from district.models import Policy
 from payments.batches import files
 from payments.batches.services import batch_item_resolve, payment_file_import
 from payments.models import BatchItem, Payment, PaymentBatch, Tender
@@ -19,6 +25,7 @@ from tests.factories import ServiceAccountFactory
 from tests.payments.conftest import charge
 
 pytestmark = pytest.mark.django_db
+EXAMPLE_RATES = Path(__file__).resolve().parents[2] / "docs" / "examples" / "district-water.yaml"
 
 HEADER = "transaction_id,settled_on,account_number,amount,payer_name,method,last4"
 
@@ -427,3 +434,85 @@ def test_import_page_warns_of_cash_only_payments(client_for):
     page = response.content.decode()
     assert "1 payment(s) came by check or ACH from cash-only customers" in page
     assert f"line 2: an ACH payment on {flagged.formatted_number}" in page
+
+
+# -- a payment made by the cut-off that arrives after the late penalty ---------------------------
+
+
+@pytest.fixture
+def penalized_bill(db):
+    """A $100.00 bill due 02/24/2026 (5 days' grace: cut-off 03/01), penalized $10.00 on 03/02."""
+    for key, value_type, value in (
+        (penalties.GRACE_POLICY, "days", "5"),
+        (penalties.MINIMUM_POLICY, "money", "5.00"),
+    ):
+        Policy.objects.update_or_create(
+            key=key,
+            defaults={"label": key, "category": "collections", "value_type": value_type,
+                      "value": value},
+        )  # fmt: skip
+    version, _ = rate_version_load(source=EXAMPLE_RATES.read_text(), by=None)
+    account = ServiceAccountFactory()
+    journal = charge(account, "100.00")
+    bill = Bill.objects.create(
+        account=account, status=Bill.Status.POSTED, number="B2601-1-000001",
+        period_start=datetime.date(2026, 1, 1), period_end=datetime.date(2026, 1, 31),
+        bill_date=datetime.date(2026, 2, 3), due_date=datetime.date(2026, 2, 24),
+        rate_version=version, current_charges=Decimal("100.00"),
+        previous_balance=Decimal("0.00"), amount_due=Decimal("100.00"), journal_id=journal.pk,
+    )  # fmt: skip
+    (penalty,) = penalties.late_penalties_assess(today=datetime.date(2026, 3, 2))
+    assert penalty.amount == Decimal("10.00")  # 10% of the current charges
+    return bill
+
+
+@pytest.mark.parametrize(
+    ("paid_on", "withdrawn"), [("2026-02-28", True), ("2026-03-01", True), ("2026-03-02", False)]
+)
+def test_processor_payment_made_by_the_cut_off_withdraws_the_late_penalty(
+    head_cashier, penalized_bill, paid_on, withdrawn
+):
+    # given: the customer paid online on paid_on; the processor settled on 03/03
+    account = penalized_bill.account
+    content = (
+        "transaction_id,settled_on,paid_on,account_number,amount,payer_name,method,last4\r\n"
+        f"TX-91,2026-03-03,{paid_on},{account.number},100.00,Pat,card,4242\r\n"
+    ).encode()
+    # when
+    result = payment_file_import(
+        content=content, file_name="p.csv", file_format="processor-csv", by=head_cashier
+    )
+    # then
+    if withdrawn:
+        (withdrawal,) = result.withdrawn
+        assert withdrawal.bill_number == "B2601-1-000001"
+        assert account_balance(account.pk) == Decimal("0.00")
+        contact = Contact.objects.get(account=account)
+        assert contact.reason == Contact.Reason.BILLING
+        assert f"paid on {datetime.date.fromisoformat(paid_on):%m/%d/%Y}" in contact.notes
+    else:
+        assert result.withdrawn == []
+        assert account_balance(account.pk) == Decimal("10.00")
+    assert ledger_problems() == []
+
+
+def test_lockbox_check_dated_by_the_cut_off_withdraws_the_late_penalty(
+    head_cashier, penalized_bill
+):
+    account = penalized_bill.account
+    content = lockbox_file([("3001", "100.00", account.number, "Pat")], date="02282026")
+    result = payment_file_import(
+        content=content, file_name="lbx.txt", file_format="lockbox-fixed", by=head_cashier
+    )
+    assert [w.amount for w in result.withdrawn] == [Decimal("10.00")]
+    assert account_balance(account.pk) == Decimal("0.00")
+
+
+def test_processor_paid_on_after_settlement_is_refused():
+    content = (
+        b"transaction_id,settled_on,paid_on,account_number,amount,payer_name,method,last4\r\n"
+        b"TX-92,2026-03-03,2026-03-04,12345674,5.00,Pat,ach,\r\n"
+    )
+    with pytest.raises(ValidationError) as caught:
+        files.parse_payment_file(content, "processor-csv")
+    assert "line 2: paid_on 2026-03-04 is after settled_on 2026-03-03" in caught.value.messages[0]

@@ -3,6 +3,7 @@ external id), posted at import, all or nothing; unmatched items wait in unapplie
 until a CSR resolves them to an account."""
 
 import hashlib
+from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -12,6 +13,7 @@ from django.utils import timezone
 
 from accounts.models import Contact, ServiceAccount
 from accounts.numbers import format_account_number, is_valid_luhn, normalise_account_number
+from billing.penalties import Withdrawal, late_penalty_withdraw_if_paid_in_time
 from district.attribution import acting_user
 from district.ledger.models import Journal
 from district.ledger.selectors import RECEIVABLE_PURPOSE
@@ -43,6 +45,8 @@ class FileImportResult:
     # Checks and ACH payments from cash-only customers: posted (the bank already has the money)
     # and logged on each account for a CSR to follow up: "line 7: check 1234 on 9000-0019".
     cash_only: list[str] = field(default_factory=list)
+    # Late penalties withdrawn: the file shows the customer paid by the bill's cut-off.
+    withdrawn: list[Withdrawal] = field(default_factory=list)
 
 
 def _already_imported(sha256: str) -> None:
@@ -128,6 +132,7 @@ def _import(parsed, *, kind: str, sha256: str, file_name: str, by) -> FileImport
             "position": position,
             "item": item,
             "account_id": account.pk if account else None,
+            "customer_id": account.customer_id if account else None,
             "amount": item.amount,
             "check_number": item.check_number,
             "payer_name": item.payer_name,
@@ -198,7 +203,45 @@ def _import(parsed, *, kind: str, sha256: str, file_name: str, by) -> FileImport
         total=total,
         skipped=skipped,
         cash_only=_log_cash_only_payments(batch, matched, accounts, by=by),
+        withdrawn=_withdraw_penalties_paid_in_time(batch, matched, by=by),
     )
+
+
+def _withdraw_penalties_paid_in_time(batch: PaymentBatch, matched: list[dict], *, by):
+    """A penalty assessed while the file's payment was on its way is withdrawn when the day the
+    customer paid (the file's date) was by the bill's cut-off and the bill is now paid."""
+    rows_of: dict[int, list[dict]] = defaultdict(list)
+    for row in matched:
+        rows_of[row["account_id"]].append(row)
+    withdrawn = []
+    for account_id, rows in sorted(rows_of.items()):
+        if any(row["item"].paid_on is None for row in rows):
+            continue
+        last = max(rows, key=lambda row: row["item"].paid_on)["item"]
+        withdrawal = late_penalty_withdraw_if_paid_in_time(
+            account_id=account_id,
+            paid_on=last.paid_on,
+            by=by,
+            source=f"batch {batch.pk}, {batch.file_name}, line {last.line_number}",
+        )
+        if withdrawal is None:
+            continue
+        Contact.objects.create(
+            channel=_contact_channel(batch),
+            reason=Contact.Reason.BILLING,
+            account_id=account_id,
+            customer_id=rows[0]["customer_id"],
+            notes=(
+                f"Late penalty of {format_money(withdrawal.amount)} on bill "
+                f"{withdrawal.bill_number} withdrawn: the customer paid on "
+                f"{last.paid_on:%m/%d/%Y}, by the bill's cut-off {withdrawal.cut_off:%m/%d/%Y}; "
+                f"the payment reached us in batch {batch.pk} ({batch.file_name}, line "
+                f"{last.line_number})."
+            ),
+            logged_by=by,
+        )
+        withdrawn.append(withdrawal)
+    return withdrawn
 
 
 # A cash-only customer's check or bank payment can be returned again, as the earlier ones were.
@@ -221,11 +264,7 @@ def _log_cash_only_payments(batch: PaymentBatch, matched: list[dict], accounts, 
         what = _tender_words(tender_kind(batch.kind, row), row["check_number"])
         where = f"batch {batch.pk} ({batch.file_name}, line {row['item'].line_number})"
         Contact.objects.create(
-            channel=(
-                Contact.Channel.MAIL
-                if batch.kind == PaymentBatch.Kind.LOCKBOX
-                else Contact.Channel.PORTAL
-            ),
+            channel=_contact_channel(batch),
             reason=Contact.Reason.PAYMENT,
             account=account,
             customer_id=account.customer_id,
@@ -239,6 +278,13 @@ def _log_cash_only_payments(batch: PaymentBatch, matched: list[dict], accounts, 
         )
         found.append(f"line {row['item'].line_number}: {what} on {account.formatted_number}")
     return found
+
+
+def _contact_channel(batch: PaymentBatch) -> str:
+    """How the customer's payment reached us: by mail to the lockbox, or online to the processor."""
+    return (
+        Contact.Channel.MAIL if batch.kind == PaymentBatch.Kind.LOCKBOX else Contact.Channel.PORTAL
+    )
 
 
 def _tender_words(kind: str, check_number: str) -> str:
