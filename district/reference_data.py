@@ -108,6 +108,16 @@ POLICIES = [
         "How many days after a deposit or batch the bank's credit may be dated and still match.",
     ),
     (
+        "bank-receipts-accounts",
+        "Bank accounts that receive deposits",
+        "cashiering",
+        "text",
+        "",
+        "The district's bank account numbers that receive its deposits and processor "
+        "settlements, separated by commas. A bank file's lines of other accounts (payroll, "
+        "investments) are kept but not reconciled. Blank: every account in the file.",
+    ),
+    (
         "nsf-fee",
         "Returned payment (NSF) fee",
         "fees",

@@ -535,6 +535,8 @@ class Bai2Transaction(models.Model):
         MATCHED = "matched", "Matched"
         EXCEPTION = "exception", "Exception"
         RESOLVED = "resolved", "Resolved by hand"
+        # A line of an account that receives no deposits (policy): kept, never matched.
+        NOT_RECONCILED = "skipped", "Not reconciled"
 
     report = models.ForeignKey(
         Bai2AccountReport, on_delete=models.PROTECT, related_name="transactions"

@@ -15,9 +15,12 @@ from django.utils import timezone
 from psycopg2.extras import execute_values
 
 from district.attribution import acting_user
+from district.policies import policy_value
 from payments.bank import bai2
 from payments.bank.reconcile import bai2_reconcile
 from payments.models import Bai2AccountReport, Bai2File, Bai2Transaction
+
+RECEIPTS_ACCOUNTS_POLICY = "bank-receipts-accounts"
 
 # MoneyField holds 12 digits, 2 of them cents.
 _LARGEST_CENTS = 10**12 - 1
@@ -30,6 +33,7 @@ class ImportResult:
     accounts: int = 0
     lines_imported: int = 0
     lines_already: int = 0  # lines another file already brought (skipped)
+    lines_not_reconciled: int = 0  # lines of accounts that receive no deposits (kept)
     credits: Decimal = Decimal("0.00")
     debits: Decimal = Decimal("0.00")
     reconcile: object = None  # the ReconcileResult run after the import
@@ -130,6 +134,7 @@ def _store(parsed: bai2.Bai2File, *, sha256: str, file_name: str, by) -> ImportR
         imported_by=by,
     )
     result = ImportResult(file=stored, created=True)
+    receipts_accounts = _receipts_accounts()
     reports = []
     pending: list[tuple[int, str, bai2.Detail]] = []  # (report index, key, detail)
     # Occurrences of identical lines per account and day (one account may appear twice).
@@ -194,6 +199,8 @@ def _store(parsed: bai2.Bai2File, *, sha256: str, file_name: str, by) -> ImportR
         known.add(key)
         amount = _cents_to_dollars(detail.amount)
         way = bai2.direction(detail.type_code)
+        why_not = _why_not_reconciled(reports[report_index], receipts_accounts)
+        result.lines_not_reconciled += bool(why_not)
         if way == "credit":
             result.credits += amount
         elif way == "debit":
@@ -209,8 +216,10 @@ def _store(parsed: bai2.Bai2File, *, sha256: str, file_name: str, by) -> ImportR
                 detail.customer_reference[:80],
                 detail.text,
                 key,
-                Bai2Transaction.Status.UNMATCHED,
-                "",
+                Bai2Transaction.Status.NOT_RECONCILED
+                if why_not
+                else Bai2Transaction.Status.UNMATCHED,
+                why_not,
             )
         )
     _insert_lines(rows)
@@ -219,6 +228,28 @@ def _store(parsed: bai2.Bai2File, *, sha256: str, file_name: str, by) -> ImportR
         f"{stored.file_name}: {result.accounts} account report(s), "
         f"{result.lines_imported} line(s) imported"
         + (f", {result.lines_already} already imported" if result.lines_already else "")
+        + (
+            f", {result.lines_not_reconciled} of other accounts kept but not reconciled"
+            if result.lines_not_reconciled
+            else ""
+        )
         + "."
     )
     return result
+
+
+def _account_digits(number: str) -> str:
+    """An account number as banks write it, compared without punctuation or leading zeros."""
+    return "".join(ch for ch in number if ch.isalnum()).lstrip("0").upper()
+
+
+def _receipts_accounts() -> set[str]:
+    listed = str(policy_value(RECEIPTS_ACCOUNTS_POLICY) or "")
+    return {_account_digits(number) for number in listed.split(",") if _account_digits(number)}
+
+
+def _why_not_reconciled(report: Bai2AccountReport, receipts_accounts: set[str]) -> str:
+    """Why a line is kept but not matched ("" when it is to be matched)."""
+    if receipts_accounts and _account_digits(report.account_number) not in receipts_accounts:
+        return f"Account {report.account_number} is not one that receives the district's deposits."
+    return ""

@@ -65,6 +65,7 @@ class FileView:
     matched: list[Bai2Transaction] = field(default_factory=list)
     unmatched: list[Bai2Transaction] = field(default_factory=list)
     resolved: list[Bai2Transaction] = field(default_factory=list)
+    not_reconciled: list[Bai2Transaction] = field(default_factory=list)  # other accounts' lines
     not_credited: list[BankDeposit] = field(default_factory=list)
     differences: list[Difference] = field(default_factory=list)
     window_days: int = 0
@@ -110,6 +111,8 @@ def bank_file(file_id: int) -> FileView | None:
             view.matched.append(line)
         elif line.status == Bai2Transaction.Status.RESOLVED:
             view.resolved.append(line)
+        elif line.status == Bai2Transaction.Status.NOT_RECONCILED:
+            view.not_reconciled.append(line)
         else:
             view.unmatched.append(line)
     view.window_days = int(policy_value("bank-match-window-days"))

@@ -6,12 +6,15 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import ManagementUtility, call_command
 from django.core.management.base import CommandError
+from django.urls import reverse
 
 from district import roles
 from district.ledger.selectors import ledger_problems
+from district.models import Policy
 from payments.bank.imports import bai2_import
-from payments.models import Bai2AccountReport, Bai2File, Bai2Transaction
-from tests.payments.samples_bank import bai2_bytes, detail
+from payments.bank.selectors import exceptions_queue
+from payments.models import Bai2AccountReport, Bai2File, Bai2Transaction, BankDeposit
+from tests.payments.samples_bank import ACCOUNT, bai2_bytes, detail, make_deposit
 from tests.payments.shared_data import SAMPLES, needs_samples
 
 pytestmark = pytest.mark.django_db
@@ -159,3 +162,35 @@ def test_command_refuses_a_bad_file_with_the_reason_and_exit_status_1(finance, t
     with pytest.raises(SystemExit) as exited:
         ManagementUtility(["manage.py", "import_bai2", str(path)]).execute()
     assert exited.value.code == 1
+
+
+# -- accounts that receive none of the district's deposits -------------------------------------
+
+
+def test_lines_of_other_accounts_are_kept_but_never_matched(finance, client):
+    # given: the district's deposits go to ACCOUNT (written with leading zeros in the policy);
+    # the bank's file also reports the payroll account, with a credit the size of a deposit
+    Policy.objects.filter(key="bank-receipts-accounts").update(value=f"00{ACCOUNT}, 555-0001")
+    deposit = make_deposit("640.00", by=finance)
+    payroll = bai2_bytes(
+        [detail("301", "640.00", bank_reference=f"DEP{deposit.pk}")], account="7777000123"
+    )
+    # when
+    result = bai2_import(content=payroll, file_name="payroll.bai2", by=finance)
+    # then: kept, not reconciled, not an exception; the deposit still waits for its credit
+    line = Bai2Transaction.objects.get()
+    assert line.status == Bai2Transaction.Status.NOT_RECONCILED
+    assert line.note == "Account 7777000123 is not one that receives the district's deposits."
+    assert result.lines_not_reconciled == 1 and "1 of other accounts kept" in result.message
+    assert exceptions_queue() == []
+    deposit.refresh_from_db()
+    assert deposit.status == BankDeposit.Status.PREPARED
+    client.force_login(finance)
+    page = client.get(reverse("payments:bank_file", args=[result.file.pk])).content.decode()
+    assert "1 of other accounts not reconciled" in page and "Lines of other accounts" in page
+    # and the receipts account's own credit matches as before
+    ours = bai2_bytes([detail("301", "640.00", bank_reference=f"DEP{deposit.pk}")], file_id="F2")
+    bai2_import(content=ours, file_name="ours.bai2", by=finance)
+    deposit.refresh_from_db()
+    assert deposit.status != BankDeposit.Status.PREPARED
+    assert ledger_problems() == []
