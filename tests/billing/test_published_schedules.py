@@ -28,6 +28,7 @@ from billing.rates.tables import schedule_tables
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "docs" / "examples"
 D = Decimal
+DAY = datetime.date
 
 
 def _text(name: str) -> str:
@@ -36,6 +37,19 @@ def _text(name: str) -> str:
 
 def _schedule(name: str) -> dict:
     return parse_schedule(_text(name))
+
+
+def _price(schedule, customer_class, meter_size, units, start, end, **inputs):
+    """A bill priced by the engine: class, meter, use (in the schedule's unit) and service days."""
+    return calculate(
+        schedule,
+        customer_class=customer_class,
+        meter_size=meter_size,
+        consumption=Decimal(units),
+        period_start=start,
+        period_end=end,
+        **inputs,
+    )
 
 
 def _amounts(bill) -> list[Decimal]:
@@ -77,14 +91,7 @@ def test_south_coast_tier_lines_of_the_20_unit_bill():
     schedule = _schedule("south-coast-wd-2016-07-01.yaml")
 
     # when
-    bill = calculate(
-        schedule,
-        customer_class="residential",
-        meter_size="3/4",
-        consumption=D("20"),
-        period_start=datetime.date(2016, 7, 1),
-        period_end=datetime.date(2016, 7, 30),
-    )
+    bill = _price(schedule, "residential", "3/4", "20", DAY(2016, 7, 1), DAY(2016, 7, 30))
 
     # then: first 1-5 units   5 x $2.54 = 12.70
     #       6-18 units       13 x $2.68 = 34.84
@@ -98,14 +105,7 @@ def test_south_coast_has_no_rates_for_other_classes():
 
     # when / then: refused with a message, never priced at a guessed rate
     with pytest.raises(ValidationError) as caught:
-        calculate(
-            schedule,
-            customer_class="commercial",
-            meter_size="1",
-            consumption=D("20"),
-            period_start=datetime.date(2016, 7, 1),
-            period_end=datetime.date(2016, 7, 30),
-        )
+        _price(schedule, "commercial", "1", "20", DAY(2016, 7, 1), DAY(2016, 7, 30))
     assert "has no water use rate for commercial customers" in " ".join(caught.value.messages)
 
 
@@ -117,14 +117,7 @@ def test_joshua_basin_small_meter_uses_all_four_tiers():
     schedule = _schedule("joshua-basin-wd-2024-01-01.yaml")
 
     # when
-    bill = calculate(
-        schedule,
-        customer_class="residential",
-        meter_size="3/4",
-        consumption=D("23"),
-        period_start=datetime.date(2024, 1, 1),
-        period_end=datetime.date(2024, 1, 31),
-    )
+    bill = _price(schedule, "residential", "3/4", "23", DAY(2024, 1, 1), DAY(2024, 1, 31))
 
     # then: basic fee 3/4"-1"                 45.55
     #       Tier 1: 0-5 units     5 x $8.00  = 40.00
@@ -140,14 +133,7 @@ def test_joshua_basin_one_and_a_half_inch_meter_pays_the_uniform_rate():
     schedule = _schedule("joshua-basin-wd-2024-01-01.yaml")
 
     # when
-    bill = calculate(
-        schedule,
-        customer_class="commercial",
-        meter_size="1-1/2",
-        consumption=D("23"),
-        period_start=datetime.date(2024, 1, 1),
-        period_end=datetime.date(2024, 1, 31),
-    )
+    bill = _price(schedule, "commercial", "1-1/2", "23", DAY(2024, 1, 1), DAY(2024, 1, 31))
 
     # then: basic fee 1 1/2" 151.83; all usage 23 x $9.65 = 221.95; total 373.78
     assert _amounts(bill) == [D("151.83"), D("221.95")]
@@ -160,14 +146,7 @@ def test_joshua_basin_two_inch_meter_is_refused_because_its_fee_is_not_published
 
     # when / then
     with pytest.raises(ValidationError) as caught:
-        calculate(
-            schedule,
-            customer_class="commercial",
-            meter_size="2",
-            consumption=D("23"),
-            period_start=datetime.date(2024, 1, 1),
-            period_end=datetime.date(2024, 1, 31),
-        )
+        _price(schedule, "commercial", "2", "23", DAY(2024, 1, 1), DAY(2024, 1, 31))
     assert 'has no monthly basic fee for a 2" meter' in " ".join(caught.value.messages)
 
 
@@ -179,14 +158,7 @@ def test_hillsborough_two_month_bill_in_four_tiers():
     schedule = _schedule("hillsborough-2022-01-01.yaml")
 
     # when
-    bill = calculate(
-        schedule,
-        customer_class="residential",
-        meter_size="3/4",
-        consumption=D("80"),
-        period_start=datetime.date(2022, 1, 1),
-        period_end=datetime.date(2022, 3, 2),
-    )
+    bill = _price(schedule, "residential", "3/4", "80", DAY(2022, 1, 1), DAY(2022, 3, 2))
 
     # then: bi-monthly service charge 3/4"            141.48
     #       1 - 20 units     20 x $6.16  = 123.20
@@ -246,14 +218,7 @@ def test_hillsborough_without_the_half_window_a_31_day_bill_is_prorated_31_60():
     schedule = parse_schedule(text)
 
     # when: March 2022, 31 days, 25 units
-    bill = calculate(
-        schedule,
-        customer_class="residential",
-        meter_size="3/4",
-        consumption=D("25"),
-        period_start=datetime.date(2022, 3, 1),
-        period_end=datetime.date(2022, 3, 31),
-    )
+    bill = _price(schedule, "residential", "3/4", "25", DAY(2022, 3, 1), DAY(2022, 3, 31))
 
     # then: 141.48 x 31/60 = 73.098 -> 73.10, not the published half (70.74); tier 1 is
     # 20 x 31/60 = 10.33 HCF: the monthly customer is overcharged against the schedule
@@ -266,14 +231,7 @@ def test_hillsborough_bill_of_other_length_is_prorated_by_days():
     schedule = _schedule("hillsborough-2022-01-01.yaml")
 
     # when: 1/1-2/14/2022 (45 days), 40 units
-    bill = calculate(
-        schedule,
-        customer_class="residential",
-        meter_size="3/4",
-        consumption=D("40"),
-        period_start=datetime.date(2022, 1, 1),
-        period_end=datetime.date(2022, 2, 14),
-    )
+    bill = _price(schedule, "residential", "3/4", "40", DAY(2022, 1, 1), DAY(2022, 2, 14))
 
     # then: service 141.48 x 45/60 = 106.11
     #       tiers x 45/60: up to 15, 33, 52.5 units
@@ -289,14 +247,7 @@ def test_coastside_31_day_monthly_bill_is_the_published_monthly_base_charge():
     schedule = _schedule("coastside-2017.yaml")
 
     # when
-    bill = calculate(
-        schedule,
-        customer_class="commercial",
-        meter_size="5/8",
-        consumption=D("0"),
-        period_start=datetime.date(2017, 3, 1),
-        period_end=datetime.date(2017, 3, 31),
-    )
+    bill = _price(schedule, "commercial", "5/8", "0", DAY(2017, 3, 1), DAY(2017, 3, 31))
 
     # then: the published monthly base charge for a 5/8" x 3/4" meter
     assert bill.lines[0].amount == D("26.10")
@@ -375,14 +326,7 @@ def test_ccwd_bill_must_name_the_elevation_zone():
 
     # when / then
     with pytest.raises(ValidationError) as caught:
-        calculate(
-            schedule,
-            customer_class="residential",
-            meter_size="5/8",
-            consumption=D("20"),
-            period_start=datetime.date(2022, 3, 1),
-            period_end=datetime.date(2022, 4, 30),
-        )
+        _price(schedule, "residential", "5/8", "20", DAY(2022, 3, 1), DAY(2022, 4, 30))
     assert "Choose a zone" in " ".join(caught.value.messages)
 
 
@@ -465,14 +409,7 @@ def test_a_two_month_window_on_a_monthly_schedule_names_the_tier_scaling():
     schedule = _schedule("district-water.yaml")
 
     # when
-    bill = calculate(
-        schedule,
-        customer_class="residential",
-        meter_size="5/8",
-        consumption=D("40"),
-        period_start=datetime.date(2025, 7, 1),
-        period_end=datetime.date(2025, 8, 30),
-    )
+    bill = _price(schedule, "residential", "5/8", "40", DAY(2025, 7, 1), DAY(2025, 8, 30))
 
     # then: the tier line says why tier 1 is 16 HCF (8 HCF a month x 2 months)
     assert bill.lines[1].description == "Tier 1 (up to 16 HCF: 8 HCF x 2 months): 16 HCF x $4.5960"
@@ -499,14 +436,7 @@ def _ebmud_with_drought(start: str) -> dict:
 
 
 def _ebmud_single_family_bill(schedule):
-    return calculate(
-        schedule,
-        customer_class="residential",
-        meter_size="5/8",
-        consumption=D("20"),
-        period_start=datetime.date(2024, 7, 1),
-        period_end=datetime.date(2024, 8, 30),
-    )
+    return _price(schedule, "residential", "5/8", "20", DAY(2024, 7, 1), DAY(2024, 8, 30))
 
 
 def test_percent_surcharge_is_a_percent_of_the_rounded_flow_charge_lines():
