@@ -9,7 +9,7 @@ RUN apt-get update \
 
 WORKDIR /app
 COPY requirements.lock .
-RUN pip install --require-hashes -r requirements.lock
+RUN pip install --require-hashes --no-deps -r requirements.lock && pip check
 COPY . .
 RUN DATABASE_URL=postgres://build@localhost/build SECRET_KEY=collectstatic-only \
     python manage.py collectstatic --noinput

@@ -11,9 +11,14 @@ PORT ?= 8000
 
 install: $(STAMP)
 
+# The lock pins every package, dependencies included: --no-deps installs exactly it. Without it
+# pip resolves a dependency's extra (pytest-cov wants coverage[toml]>=7.5) afresh, picks a newer
+# release than the lock's and refuses it for having no hash; pip check proves the set complete.
 $(STAMP): requirements.lock
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements.lock
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes --no-deps \
+	  -r requirements.lock
+	$(BIN)/python -m pip check --disable-pip-version-check
 	@rm -f $(VENV)/.installed-*
 	@touch $(STAMP)
 
