@@ -102,7 +102,9 @@ def _deposit(account, by):
         customer_class=account.customer_class,
         meter_size="5/8",
         is_owner=account.is_owner,
-        on_date=timezone.localdate(),
+        # On the scenario's date: taken on a real today a year after the account's 01/01/2026
+        # start, the good-history rule waives the deposit and the payment below is $0.
+        on_date=TODAY,
     )
     deposit = deposit_services.deposit_charge(
         account=account, quote=quote, by=by, idempotency_key=uuid.uuid4().hex

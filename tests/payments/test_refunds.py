@@ -29,7 +29,8 @@ from tests.factories import ServiceAccountFactory
 from tests.payments.conftest import charge
 
 pytestmark = pytest.mark.django_db
-TODAY = timezone.localdate()
+# Called in each test: a value taken at import goes stale when a run passes local midnight.
+TODAY = timezone.localdate
 
 
 def credit(account, amount: str, key: str | None = None):
@@ -120,7 +121,7 @@ def test_approval_rechecks_the_credit(credit_account, csr, supervisor):
 def _deposit_refund(supervisor, csr) -> ServiceAccount:
     """A final account's $100 deposit refunded to the customer by accounts' own service."""
     account = ServiceAccountFactory(customer__business_name="", customer__last_name="Depositor")
-    guideline = rules.guideline_in_force(TODAY)
+    guideline = rules.guideline_in_force(TODAY())
     quote = DepositQuote(Decimal("100.00"), Deposit.Basis.CLASS_AND_SIZE, "Table", guideline)
     deposit = deposit_services.deposit_charge(
         account=account, quote=quote, by=csr, idempotency_key=uuid.uuid4().hex
@@ -161,7 +162,7 @@ def test_the_register_lists_every_kind_of_refund_with_its_total(
     journal_reverse(journal=reversed_one, by=supervisor, reason="mistake", idempotency_key="undo")
     # when
     with django_assert_max_num_queries(3):
-        register = selectors.refund_register(start=TODAY.replace(day=1), end=TODAY)
+        register = selectors.refund_register(start=TODAY().replace(day=1), end=TODAY())
     # then
     by_source = {}
     for row in register.rows:
@@ -195,7 +196,7 @@ def test_the_register_page_and_its_csv(client_for, credit_account, csr, supervis
     assert credit_account.formatted_number in page.content.decode()
     response = client.get(
         reverse("payments:refund_register"),
-        {"start": TODAY.replace(day=1).isoformat(), "end": TODAY.isoformat(), "format": "csv"},
+        {"start": TODAY().replace(day=1).isoformat(), "end": TODAY().isoformat(), "format": "csv"},
     )
     assert response["Content-Type"].startswith("text/csv")
     assert "attachment" in response["Content-Disposition"]
@@ -203,7 +204,7 @@ def test_the_register_page_and_its_csv(client_for, credit_account, csr, supervis
     assert list(rows[0].keys()) == CSV_COLUMNS
     assert rows == [
         {
-            "date": TODAY.isoformat(),
+            "date": TODAY().isoformat(),
             "journal_id": str(journal_id),
             "account": credit_account.formatted_number,
             "payee": credit_account.customer.display_name,

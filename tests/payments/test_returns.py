@@ -37,7 +37,8 @@ from tests.factories import ServiceAccountFactory
 from tests.payments.conftest import charge
 
 pytestmark = pytest.mark.django_db
-TODAY = timezone.localdate()
+# Called in each test: a value taken at import goes stale when a run passes local midnight.
+TODAY = timezone.localdate
 
 
 def check_payment(session, by, account, amount="50.00", *, check_number="1001", on=None):
@@ -97,7 +98,7 @@ def returned(open_session, cashier, owing_account, supervisor):
     item = returned_item_record(
         tender_id=payment.tenders.get().pk,
         reason=ReturnedItem.Reason.NSF,
-        returned_on=TODAY,
+        returned_on=TODAY(),
         by=supervisor,
         bank_reference="RT-77",
     )
@@ -135,7 +136,7 @@ def test_the_same_check_is_returned_only_once(returned, supervisor):
         returned_item_record(
             tender_id=returned.tender_id,
             reason=ReturnedItem.Reason.NSF,
-            returned_on=TODAY,
+            returned_on=TODAY(),
             by=supervisor,
         )
     assert Journal.objects.count() == journals
@@ -145,7 +146,7 @@ def test_the_same_check_is_returned_only_once(returned, supervisor):
         ReturnedItem.objects.create(
             tender_id=returned.tender_id,
             reason=ReturnedItem.Reason.NSF,
-            returned_on=TODAY,
+            returned_on=TODAY(),
             journal=returned.fee_journal,
             recorded_by=supervisor,
         )
@@ -158,7 +159,7 @@ def test_a_check_not_yet_deposited_is_refused(open_session, cashier, owing_accou
         returned_item_record(
             tender_id=payment.tenders.get().pk,
             reason=ReturnedItem.Reason.NSF,
-            returned_on=TODAY,
+            returned_on=TODAY(),
             by=supervisor,
         )
     assert Journal.objects.count() == journals
@@ -183,15 +184,15 @@ def test_cash_and_voided_payments_cannot_be_returned(
     deposit_session(open_session, cashier)
     with pytest.raises(ValidationError, match="only a check, money order or ACH"):
         returned_item_record(
-            tender_id=cash.tenders.get().pk, reason="nsf", returned_on=TODAY, by=supervisor
+            tender_id=cash.tenders.get().pk, reason="nsf", returned_on=TODAY(), by=supervisor
         )
     with pytest.raises(ValidationError, match="voided"):
         returned_item_record(
-            tender_id=voided.tenders.get().pk, reason="nsf", returned_on=TODAY, by=supervisor
+            tender_id=voided.tenders.get().pk, reason="nsf", returned_on=TODAY(), by=supervisor
         )
     with pytest.raises(ValidationError):
         returned_item_record(
-            tender_id=voided.tenders.get().pk, reason="bogus", returned_on=TODAY, by=supervisor
+            tender_id=voided.tenders.get().pk, reason="bogus", returned_on=TODAY(), by=supervisor
         )
     assert not ReturnedItem.objects.exists()
 
@@ -207,11 +208,11 @@ def test_the_second_return_in_12_months_flags_the_customer_cash_only(
     deposit_session(open_session, cashier)
     # when
     returned_item_record(
-        tender_id=one.tenders.get().pk, reason="nsf", returned_on=TODAY, by=supervisor
+        tender_id=one.tenders.get().pk, reason="nsf", returned_on=TODAY(), by=supervisor
     )
     assert not CustomerFlag.objects.exists()
     returned_item_record(
-        tender_id=two.tenders.get().pk, reason="stopped", returned_on=TODAY, by=supervisor
+        tender_id=two.tenders.get().pk, reason="stopped", returned_on=TODAY(), by=supervisor
     )
     # then
     flag = CustomerFlag.objects.get(customer=first.customer, cleared_at__isnull=True)
@@ -223,18 +224,18 @@ def test_the_second_return_in_12_months_flags_the_customer_cash_only(
 
 def test_a_return_13_months_earlier_does_not_count(open_session, cashier, supervisor):
     account = ServiceAccountFactory()
-    long_ago = months_before(TODAY, 14)
+    long_ago = months_before(TODAY(), 14)
     old = check_payment(open_session, cashier, account, "30.00", check_number="1", on=long_ago)
     recent = check_payment(open_session, cashier, account, "40.00", check_number="2")
     deposit_session(open_session, cashier)
     returned_item_record(
         tender_id=old.tenders.get().pk,
         reason="nsf",
-        returned_on=months_before(TODAY, 13),
+        returned_on=months_before(TODAY(), 13),
         by=supervisor,
     )
     returned_item_record(
-        tender_id=recent.tenders.get().pk, reason="nsf", returned_on=TODAY, by=supervisor
+        tender_id=recent.tenders.get().pk, reason="nsf", returned_on=TODAY(), by=supervisor
     )
     assert not CustomerFlag.objects.filter(customer=account.customer).exists()
 
@@ -243,7 +244,7 @@ def test_an_other_reason_charges_no_fee(open_session, cashier, owing_account, su
     payment = check_payment(open_session, cashier, owing_account, "20.00")
     deposit_session(open_session, cashier)
     item = returned_item_record(
-        tender_id=payment.tenders.get().pk, reason="other", returned_on=TODAY, by=supervisor
+        tender_id=payment.tenders.get().pk, reason="other", returned_on=TODAY(), by=supervisor
     )
     assert item.fee_journal is None
     assert account_balance(owing_account.pk) == Decimal("120.50")
@@ -289,7 +290,9 @@ def test_a_lockbox_payment_is_returned_over_its_lines_in_order(supervisor, cashi
         payment=payment, kind=Tender.Kind.CHECK, amount=Decimal("100.00"), check_number="9"
     )
     # when
-    item = returned_item_record(tender_id=tender.pk, reason="nsf", returned_on=TODAY, by=supervisor)
+    item = returned_item_record(
+        tender_id=tender.pk, reason="nsf", returned_on=TODAY(), by=supervisor
+    )
     # then: each account owes its part again, the fee on the first
     assert account_balance(first.pk) == Decimal("85.00")
     assert account_balance(second.pk) == Decimal("40.00")
@@ -331,7 +334,7 @@ def test_a_mail_payment_is_returnable_once_its_batch_is_deposited(supervisor, ca
         payment=payment, kind=Tender.Kind.CHECK, amount=amount, check_number="31"
     )
     with pytest.raises(ValidationError, match="not been deposited yet"):
-        returned_item_record(tender_id=tender.pk, reason="nsf", returned_on=TODAY, by=supervisor)
+        returned_item_record(tender_id=tender.pk, reason="nsf", returned_on=TODAY(), by=supervisor)
     # when: the batch goes to the bank
     deposit_journal = journal_post(
         kind=Journal.Kind.BANK_DEPOSIT,
@@ -350,7 +353,7 @@ def test_a_mail_payment_is_returnable_once_its_batch_is_deposited(supervisor, ca
     )
     BankDepositItem.objects.create(deposit=deposit, batch=batch, amount=amount)
     item = returned_item_record(
-        tender_id=tender.pk, reason="closed", returned_on=TODAY, by=supervisor
+        tender_id=tender.pk, reason="closed", returned_on=TODAY(), by=supervisor
     )
     # then
     assert item.fee_journal is not None
@@ -360,11 +363,11 @@ def test_a_mail_payment_is_returnable_once_its_batch_is_deposited(supervisor, ca
 
 def test_the_history_source_counts_returns_since_the_date(returned, owing_account):
     customer = owing_account.customer
-    assert returned_payments_since(customer, TODAY).returned_payments == 1
-    tomorrow = TODAY + datetime.timedelta(days=1)
+    assert returned_payments_since(customer, TODAY()).returned_payments == 1
+    tomorrow = TODAY() + datetime.timedelta(days=1)
     assert returned_payments_since(customer, tomorrow).returned_payments == 0
     # registered with the deposit rules, so deposit quotes see it
-    assert history_facts(customer, TODAY).returned_payments == 1
+    assert history_facts(customer, TODAY()).returned_payments == 1
 
 
 def test_the_letter_pdf_renders_with_the_facts(returned, owing_account):
@@ -409,7 +412,7 @@ def test_a_head_cashier_finds_the_check_and_records_the_return(
         {
             "tender": payment.tenders.get().pk,
             "reason": "nsf",
-            "returned_on": TODAY.isoformat(),
+            "returned_on": TODAY().isoformat(),
             "bank_reference": "X1",
         },
     )
@@ -428,7 +431,7 @@ def test_an_undeposited_check_shows_the_refusal_on_the_page(
     client = client_for(roles.CSR_III)
     response = client.post(
         reverse("payments:returned_new") + f"?receipt={payment.receipt_number}",
-        {"tender": payment.tenders.get().pk, "reason": "nsf", "returned_on": TODAY.isoformat()},
+        {"tender": payment.tenders.get().pk, "reason": "nsf", "returned_on": TODAY().isoformat()},
     )
     assert response.status_code == 200
     assert "not been deposited yet" in response.content.decode()
@@ -443,7 +446,7 @@ def test_the_list_and_the_letter_queue_read_in_fixed_queries(
         check_payment(open_session, cashier, account, "10.00", check_number=str(number))
     deposit_session(open_session, cashier)
     for tender in Tender.objects.all():
-        returned_item_record(tender_id=tender.pk, reason="nsf", returned_on=TODAY, by=supervisor)
+        returned_item_record(tender_id=tender.pk, reason="nsf", returned_on=TODAY(), by=supervisor)
     client = client_for(roles.CSR_III)
     client.get(reverse("payments:letter_queue"))  # warm the session and the menu
     with django_assert_max_num_queries(12):
@@ -498,7 +501,7 @@ def _run_together(work_items) -> list:
 
 def _record(tender_id, by):
     return lambda: (
-        returned_item_record(tender_id=tender_id, reason="nsf", returned_on=TODAY, by=by).pk
+        returned_item_record(tender_id=tender_id, reason="nsf", returned_on=TODAY(), by=by).pk
     )
 
 
