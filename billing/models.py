@@ -236,11 +236,18 @@ class Bill(models.Model):
         Status.CANCELLED: set(),
     }
 
+    # No single-column indexes on account and run: (account, period_end) and (run, status)
+    # below lead with them, and a bill run writes every index of every bill twice.
     account = models.ForeignKey(
-        "accounts.ServiceAccount", on_delete=models.PROTECT, related_name="bills"
+        "accounts.ServiceAccount", on_delete=models.PROTECT, related_name="bills", db_index=False
     )
     run = models.ForeignKey(
-        BillRun, on_delete=models.PROTECT, null=True, blank=True, related_name="bills"
+        BillRun,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="bills",
+        db_index=False,
     )
     kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.REGULAR)
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.CALCULATED)
@@ -339,7 +346,8 @@ class PrintFile(models.Model):
 
 
 class BillLine(models.Model):
-    bill = models.ForeignKey(Bill, on_delete=models.CASCADE, related_name="lines")
+    # Indexed by the unique (bill, position) constraint, which leads with it.
+    bill = models.ForeignKey(Bill, on_delete=models.CASCADE, related_name="lines", db_index=False)
     position = models.PositiveSmallIntegerField()
     code = models.CharField(max_length=40)
     category = models.CharField(max_length=20, help_text="fixed, volumetric, surcharge, sewer...")
@@ -384,7 +392,10 @@ class BillException(models.Model):
         HELD = "held", "Bill held"
         RESOLVED = "resolved", "Resolved"
 
-    run = models.ForeignKey(BillRun, on_delete=models.CASCADE, related_name="exceptions")
+    # Indexed by the unique (run, account, kind) constraint, which leads with it.
+    run = models.ForeignKey(
+        BillRun, on_delete=models.CASCADE, related_name="exceptions", db_index=False
+    )
     account = models.ForeignKey(
         "accounts.ServiceAccount", on_delete=models.PROTECT, related_name="bill_exceptions"
     )

@@ -64,8 +64,14 @@ class Journal(models.Model):
     idempotency_key = models.CharField(max_length=120, unique=True)
     # sha256 of the lines, so a repeated key with different lines is told apart from a retry.
     fingerprint = models.CharField(max_length=64)
+    # Indexed by the (source_type, source_id) index below, which leads with it.
     source_type = models.ForeignKey(
-        ContentType, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        ContentType,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
     )
     source_id = models.CharField(max_length=40, blank=True)
     reverses = models.OneToOneField(
