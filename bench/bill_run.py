@@ -12,12 +12,20 @@ time over that.
 Budget (DESIGN.md): 100,000 accounts calculated and posted in 60 s on 2 cores (goal: within
 5x of a raw COPY of the same rows). Query counts per chunk are fixed.
 
-    python bench/bill_run.py [--accounts 100000]
+How the tasks run: with REDIS_URL set, as in production, a Celery worker of --workers
+processes (default 2, one per core) runs the chunks: the run's chunk tasks are dispatched at
+once and calculated side by side, then each run posts (one task, chunk after chunk). Without
+REDIS_URL, or with --workers 0, everything runs eagerly in this one process (one core) and
+the statements are counted.
+
+    python bench/bill_run.py [--accounts 100000] [--workers 2]
 """
 
 import argparse
 import datetime
 import io
+import os
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -38,7 +46,7 @@ from bench.common import (  # noqa: E402
     use_seeded_district,  # noqa: E402
 )
 from billing.bill_runs import services  # noqa: E402
-from billing.models import BillingCycle, BillingPeriod  # noqa: E402
+from billing.models import BillingCycle, BillingPeriod, BillRun  # noqa: E402
 from billing.rate_services import rate_version_load  # noqa: E402
 from district import roles  # noqa: E402
 from district.celery import app as celery_app  # noqa: E402
@@ -46,6 +54,7 @@ from district.ledger.models import Journal, JournalLine  # noqa: E402
 from district.services import roles_sync, user_create_with_role  # noqa: E402
 
 WORK = "district_bench_bill_run"
+QUEUE = "bench-bill-run"  # a queue of its own: no other worker on the broker takes these tasks
 BUDGET_SECONDS_PER_100K = 60
 RATES = Path(__file__).resolve().parent.parent / "docs" / "examples" / "district-water.yaml"
 
@@ -138,6 +147,88 @@ class QueryCounter:
             self.seconds[key] = self.seconds.get(key, 0.0) + time.perf_counter() - started
 
 
+def _start_worker(processes: int) -> subprocess.Popen:
+    """A Celery worker on this benchmark's database and queue, answering pings before we go on."""
+    settings_dict = connection.settings_dict
+    user = settings_dict.get("USER") or ""
+    password = f":{settings_dict['PASSWORD']}" if settings_dict.get("PASSWORD") else ""
+    host = settings_dict.get("HOST") or "127.0.0.1"
+    port = settings_dict.get("PORT") or 5432
+    env = dict(
+        os.environ,
+        DATABASE_URL=f"postgres://{user}{password}@{host}:{port}/{WORK}",
+        CELERY_BROKER_URL=celery_app.conf.broker_url,
+    )
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "district", "worker", "-Q", QUEUE,
+         "-c", str(processes), "-P", "prefork", "-n", f"bench-{os.getpid()}@%h",
+         "--without-gossip", "--without-mingle", "--without-heartbeat", "-l", "warning"],
+        env=env,
+        cwd=Path(__file__).resolve().parent.parent,
+        stdout=subprocess.DEVNULL,  # the banner; warnings and errors still reach stderr
+    )  # fmt: skip
+    for _ in range(120):
+        if worker.poll() is not None:
+            raise SystemExit(f"the Celery worker exited ({worker.returncode})")
+        if celery_app.control.ping(destination=[f"bench-{os.getpid()}@{os.uname().nodename}"],
+                                   timeout=0.5):  # fmt: skip
+            return worker
+    worker.terminate()
+    raise SystemExit("the Celery worker did not answer within a minute")
+
+
+def _wait_for(run_ids: list[int], leaving: str) -> None:
+    """Until every run has left the status `leaving` (a failed run stops the benchmark)."""
+    while True:
+        statuses = dict(BillRun.objects.filter(pk__in=run_ids).values_list("pk", "status"))
+        failed = [pk for pk, status in statuses.items() if status == BillRun.Status.FAILED]
+        if failed:
+            raise SystemExit(
+                f"bill run {failed[0]} failed: {BillRun.objects.get(pk=failed[0]).error}"
+            )
+        if all(status != leaving for status in statuses.values()):
+            return
+        time.sleep(0.05)
+
+
+def _runs_with_workers(periods, supervisor) -> tuple[list[BillRun], float, float]:
+    """Calculate every run's chunks side by side on the worker, then post the runs one by one."""
+    started = time.perf_counter()
+    run_ids = []
+    for period in periods:
+        run = services.bill_run_create(period=period, by=supervisor)
+        run_ids.append(services.bill_run_calculate(run_id=run.pk).pk)
+    _wait_for(run_ids, leaving=BillRun.Status.CALCULATING)
+    calculate_seconds = time.perf_counter() - started
+    started = time.perf_counter()
+    for run_id in run_ids:
+        services.bill_run_post(
+            run_id=run_id, by=supervisor, override_reason="Benchmark: post past exceptions"
+        )
+        _wait_for([run_id], leaving=BillRun.Status.POSTING)
+    post_seconds = time.perf_counter() - started
+    return list(BillRun.objects.filter(pk__in=run_ids)), calculate_seconds, post_seconds
+
+
+def _runs_in_process(periods, supervisor, counter) -> tuple[list[BillRun], float, float]:
+    """Every task eagerly in this process, one run after another, its statements counted."""
+    runs, calculate_seconds, post_seconds = [], 0.0, 0.0
+    with connection.execute_wrapper(counter):
+        for period in periods:
+            started = time.perf_counter()
+            run = services.bill_run_create(period=period, by=supervisor)
+            run = services.bill_run_calculate(run_id=run.pk)
+            calculate_seconds += time.perf_counter() - started
+            started = time.perf_counter()
+            services.bill_run_post(
+                run_id=run.pk, by=supervisor, override_reason="Benchmark: post past exceptions"
+            )
+            run = services.bill_run_post_bills(run_id=run.pk, by=supervisor)
+            post_seconds += time.perf_counter() - started
+            runs.append(run)
+    return runs, calculate_seconds, post_seconds
+
+
 def _copy_baseline(run_ids: list[int]) -> tuple[float, int]:
     """Seconds to COPY the rows the runs wrote into bare tables of the same shape, and rows."""
     ids = ",".join(str(run_id) for run_id in run_ids)
@@ -178,9 +269,18 @@ def main(argv: list[str] | None = None) -> None:
         default=100_000,
         help="accounts in the shared seeded district (bench/common.py; reused, not re-seeded)",
     )
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=2 if os.environ.get("REDIS_URL") else 0,
+        help="Celery worker processes (needs REDIS_URL); 0 runs every task in this process",
+    )
     args = parser.parse_args(argv if argv is not None else sys.argv[1:])
+    if args.workers and not celery_app.conf.broker_url:
+        raise SystemExit("--workers needs a broker: set REDIS_URL (or use --workers 0)")
     _working_copy(max(args.seeded, args.accounts))
-    celery_app.conf.task_always_eager = True
+    celery_app.conf.task_always_eager = not args.workers
+    celery_app.conf.task_default_queue = QUEUE
     roles_sync()
     supervisor = user_create_with_role(
         username="bench-supervisor", password="bench-password-1", role=roles.SUPERVISOR
@@ -189,20 +289,15 @@ def main(argv: list[str] | None = None) -> None:
     periods = _periods(args.accounts)
 
     counter = QueryCounter()
-    runs, calculate_seconds, post_seconds = [], 0.0, 0.0
-    with connection.execute_wrapper(counter):
-        for period in periods:
-            started = time.perf_counter()
-            run = services.bill_run_create(period=period, by=supervisor)
-            run = services.bill_run_calculate(run_id=run.pk)
-            calculate_seconds += time.perf_counter() - started
-            started = time.perf_counter()
-            services.bill_run_post(
-                run_id=run.pk, by=supervisor, override_reason="Benchmark: post past exceptions"
-            )
-            run = services.bill_run_post_bills(run_id=run.pk, by=supervisor)
-            post_seconds += time.perf_counter() - started
-            runs.append(run)
+    if args.workers:
+        worker = _start_worker(args.workers)
+        try:
+            runs, calculate_seconds, post_seconds = _runs_with_workers(periods, supervisor)
+        finally:
+            worker.terminate()
+            worker.wait(timeout=60)
+    else:
+        runs, calculate_seconds, post_seconds = _runs_in_process(periods, supervisor, counter)
     accounts = sum(run.accounts_total for run in runs)
     bills = sum(run.bills_calculated for run in runs)
     chunks = sum(-(-run.accounts_total // services.CHUNK_SIZE) for run in runs)
@@ -220,6 +315,10 @@ def main(argv: list[str] | None = None) -> None:
         f"   raw COPY of the same {copy_rows:,} rows (bills, lines, journals, journal lines): "
         f"{copy_seconds:.2f} s; ratio {total / copy_seconds:.1f}x (goal 5x)"
     )
+    how = f"{args.workers} worker processes" if args.workers else "in this process (eager)"
+    print(f"   tasks ran {how}")
+    if args.workers:
+        return  # the statements ran in the worker: count them with --workers 0
     print(
         f"   queries: {counter.count:,} for {chunks} calculation chunks and their posting "
         f"({counter.count / max(chunks, 1):.1f} per chunk of {services.CHUNK_SIZE:,})"
