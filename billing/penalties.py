@@ -242,6 +242,17 @@ class Withdrawal:
     journal_id: int
 
 
+def accounts_with_open_penalty(account_ids) -> set[int]:
+    """Which of the accounts carry a late penalty not reversed (one query, whatever the count)."""
+    return set(
+        Journal.objects.filter(
+            idempotency_key__startswith="late:",
+            reversed_by__isnull=True,
+            lines__service_account_id__in=list(account_ids),
+        ).values_list("lines__service_account_id", flat=True)
+    )
+
+
 def late_penalty_withdraw_if_paid_in_time(
     *, account_id: int, paid_on: datetime.date, by, source: str
 ) -> Withdrawal | None:

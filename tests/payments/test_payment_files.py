@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.models import Contact, CustomerFlag
@@ -516,3 +518,25 @@ def test_processor_paid_on_after_settlement_is_refused():
     with pytest.raises(ValidationError) as caught:
         files.parse_payment_file(content, "processor-csv")
     assert "line 2: paid_on 2026-03-04 is after settled_on 2026-03-03" in caught.value.messages[0]
+
+
+def test_import_queries_do_not_grow_with_the_payments(head_cashier, django_assert_num_queries):
+
+    # given: files of 3 and of 30 payments to accounts without penalties or flags
+    def file_of(count: int, prefix: str) -> bytes:
+        rows = [
+            f"{prefix}-{n},2026-03-02,{ServiceAccountFactory().number},5.00,Pat,ach,"
+            for n in range(count)
+        ]
+        return processor_csv(*rows)
+
+    small, large = file_of(3, "S"), file_of(30, "L")
+    with CaptureQueriesContext(connection) as small_run:
+        payment_file_import(
+            content=small, file_name="s.csv", file_format="processor-csv", by=head_cashier
+        )
+    # then: the larger file takes the same number of statements
+    with django_assert_num_queries(len(small_run.captured_queries)):
+        payment_file_import(
+            content=large, file_name="l.csv", file_format="processor-csv", by=head_cashier
+        )

@@ -13,7 +13,11 @@ from django.utils import timezone
 
 from accounts.models import Contact, ServiceAccount
 from accounts.numbers import format_account_number, is_valid_luhn, normalise_account_number
-from billing.penalties import Withdrawal, late_penalty_withdraw_if_paid_in_time
+from billing.penalties import (
+    Withdrawal,
+    accounts_with_open_penalty,
+    late_penalty_withdraw_if_paid_in_time,
+)
 from district.attribution import acting_user
 from district.ledger.models import Journal
 from district.ledger.selectors import RECEIVABLE_PURPOSE
@@ -213,6 +217,9 @@ def _withdraw_penalties_paid_in_time(batch: PaymentBatch, matched: list[dict], *
     rows_of: dict[int, list[dict]] = defaultdict(list)
     for row in matched:
         rows_of[row["account_id"]].append(row)
+    # One query finds the few accounts with a penalty to look at; the rest cost nothing.
+    penalized = accounts_with_open_penalty(rows_of) if rows_of else set()
+    rows_of = {account_id: rows_of[account_id] for account_id in penalized}
     withdrawn = []
     for account_id, rows in sorted(rows_of.items()):
         if any(row["item"].paid_on is None for row in rows):
