@@ -189,26 +189,34 @@ def batch_import(request):
                     messages.warning(
                         request,
                         f"{len(result.skipped)} payment(s) were already imported and were "
-                        f"skipped: {'; '.join(result.skipped[:20])}"
-                        + (" …" if len(result.skipped) > 20 else ""),
+                        f"skipped: {_first_few(result.skipped)}",
                     )
                 if result.cash_only:
                     messages.warning(
                         request,
                         f"{len(result.cash_only)} payment(s) came by check or ACH from cash-only "
                         f"customers; they were posted and a contact logged on each account: "
-                        f"{'; '.join(result.cash_only[:20])}"
-                        + (" …" if len(result.cash_only) > 20 else ""),
+                        f"{_first_few(result.cash_only)}",
                     )
-                for withdrawal in result.withdrawn:
+                if result.withdrawn:
+                    withdrawn = [
+                        f"{format_money(withdrawal.amount)} on bill {withdrawal.bill_number} "
+                        f"(cut-off {withdrawal.cut_off:%m/%d/%Y})"
+                        for withdrawal in result.withdrawn
+                    ]
                     messages.info(
                         request,
-                        f"Late penalty of {format_money(withdrawal.amount)} on bill "
-                        f"{withdrawal.bill_number} withdrawn: the file shows it was paid by the "
-                        f"cut-off {withdrawal.cut_off:%m/%d/%Y}.",
+                        f"{len(withdrawn)} late penalt{'y' if len(withdrawn) == 1 else 'ies'} "
+                        f"withdrawn: the file shows the bills were paid by their cut-off: "
+                        f"{_first_few(withdrawn)}",
                     )
                 return redirect(_detail_url(result.batch.pk))
     return render(request, "payments/batches/import.html", {"form": form})
+
+
+def _first_few(items: list[str], limit: int = 20) -> str:
+    """One message lists at most `limit` items; an ellipsis says there are more."""
+    return "; ".join(items[:limit]) + (" …" if len(items) > limit else "")
 
 
 @staff_view(Perm.TAKE_PAYMENTS)

@@ -540,3 +540,21 @@ def test_import_queries_do_not_grow_with_the_payments(head_cashier, django_asser
         payment_file_import(
             content=large, file_name="l.csv", file_format="processor-csv", by=head_cashier
         )
+
+
+def test_import_page_lists_the_withdrawn_penalties(client_for, penalized_bill):
+    account = penalized_bill.account
+    upload = SimpleUploadedFile(
+        "p.csv",
+        processor_csv(f"TX-95,2026-02-28,{account.number},100.00,Pat,card,4242"),
+        "text/csv",
+    )
+    response = client_for(roles.CSR_III).post(
+        reverse("payments:batch_import"),
+        {"file": upload, "file_format": "processor-csv"},
+        follow=True,
+    )
+    assert (
+        "1 late penalty withdrawn: the file shows the bills were paid by their cut-off: "
+        "$10.00 on bill B2601-1-000001 (cut-off 03/01/2026)"
+    ) in response.content.decode()
