@@ -13,7 +13,7 @@ from rest_framework.views import APIView
 
 from accounts.models import ServiceAccount
 from billing import rate_selectors
-from district.access import staff_view
+from district.access import staff_api_view
 from district.roles import Perm
 from field_ops.models import Meter
 
@@ -105,4 +105,4 @@ class CalculateView(APIView):
         return Response(calculation.as_dict())
 
 
-calculate = staff_view(Perm.VIEW_ACCOUNTS)(CalculateView.as_view())
+calculate = staff_api_view(Perm.VIEW_ACCOUNTS)(CalculateView.as_view())

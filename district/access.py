@@ -1,19 +1,25 @@
 """View access declarations. Every page says who may open it; the role x page test reads them.
 
 `staff_view(Perm.X)`: signed-in staff holding the permission (anonymous -> sign-in page,
-others -> 403). `public_view`: anyone. `signed_in_view`: any signed-in user.
+others -> 403). `staff_api_view(Perm.X)`: the same for API endpoints, answering in JSON
+(anonymous -> 401, others -> 403) instead of sending a program to an HTML sign-in page.
+`public_view`: anyone. `signed_in_view`: any signed-in user.
 """
 
 from functools import wraps
 
+from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
+from django.http import JsonResponse
+from django.shortcuts import resolve_url
 
 from district.roles import is_staff_user
 
 PUBLIC = "public"
 SIGNED_IN = "signed_in"
 STAFF = "staff"
+STAFF_API = "staff_api"
 CUSTOMER = "customer"
 
 
@@ -35,6 +41,32 @@ def staff_view(permission: str | None = None):
             return view(request, *args, **kwargs)
 
         return _mark(wrapper, STAFF, permission)
+
+    return decorator
+
+
+def _api_refusal(status: int, message: str) -> JsonResponse:
+    response = JsonResponse({"errors": {"access": [message]}}, status=status)
+    if status == 401:
+        # Session sign-in is the only scheme; the header says where to get one.
+        sign_in = resolve_url(settings.LOGIN_URL)
+        response["WWW-Authenticate"] = f'Session realm="staff", login="{sign_in}"'
+    return response
+
+
+def staff_api_view(permission: str | None = None):
+    def decorator(view):
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            if not request.user.is_authenticated:
+                return _api_refusal(401, "Sign in first: this API is for district staff.")
+            if not is_staff_user(request.user):
+                return _api_refusal(403, "This API is for district staff.")
+            if permission and not request.user.has_perm(permission):
+                return _api_refusal(403, "Your role does not include this API.")
+            return view(request, *args, **kwargs)
+
+        return _mark(wrapper, STAFF_API, permission)
 
     return decorator
 

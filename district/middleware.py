@@ -2,10 +2,17 @@
 
 import contextvars
 import logging
+import re
 import time
 import uuid
 
 import pghistory.middleware
+
+from district.client_ip import client_ip
+
+# A caller's own request id is kept only when it is a plain token: anything else (newlines,
+# markup, a megabyte) would travel into every log line and response header.
+REQUEST_ID_PATTERN = re.compile(r"[A-Za-z0-9._:-]{1,64}")
 
 request_id_var: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="-")
 logger = logging.getLogger("district.request")
@@ -19,14 +26,6 @@ class RequestIdFilter(logging.Filter):
         return True
 
 
-def client_ip(request) -> str:
-    """The caller's address: the first X-Forwarded-For hop behind the proxy, else REMOTE_ADDR."""
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    if forwarded:
-        return forwarded.split(",")[0].strip()
-    return request.META.get("REMOTE_ADDR", "")
-
-
 class RequestLogMiddleware:
     """One line per request: method, path, status, user and duration; sets X-Request-ID."""
 
@@ -35,7 +34,8 @@ class RequestLogMiddleware:
 
     def __call__(self, request):
         incoming = request.headers.get("X-Request-ID", "")
-        request.id = incoming[:64] if incoming else uuid.uuid4().hex[:16]
+        accepted = REQUEST_ID_PATTERN.fullmatch(incoming)
+        request.id = incoming if accepted else uuid.uuid4().hex[:16]
         token = request_id_var.set(request.id)
         started = time.perf_counter()
         try:

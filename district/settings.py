@@ -20,12 +20,25 @@ environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 DEBUG = env.bool("DEBUG", default=False)
 # Under pytest the security redirects are off and static files are not hashed.
 TESTING = env.bool("TESTING", default="pytest" in sys.modules)
-SECRET_KEY = env.str(
-    "SECRET_KEY",
-    default="dev-only-insecure-key-change-me-in-production-0123456789abcdefghij",
-)
+# Keys anyone can read in this repository: fine on a laptop, never in production.
+DEVELOPMENT_SECRET_KEY = "dev-only-insecure-key-change-me-in-production-0123456789abcdefghij"
+EXAMPLE_SECRET_KEY = "change-me-to-a-long-random-string-of-at-least-fifty-characters"
+PUBLIC_SECRET_KEYS = frozenset({"", DEVELOPMENT_SECRET_KEY, EXAMPLE_SECRET_KEY})
+SECRET_KEY = env.str("SECRET_KEY", default="")
+if SECRET_KEY.strip() in PUBLIC_SECRET_KEYS:
+    if not (DEBUG or TESTING):
+        # Sessions, password-reset links and signed values would be forgeable by anyone.
+        raise environ.ImproperlyConfigured(
+            "SECRET_KEY is unset or is the repository's example value: set a long random "
+            "SECRET_KEY (e.g. python -c 'import secrets; print(secrets.token_urlsafe(50))') "
+            "before starting with DEBUG=false."
+        )
+    SECRET_KEY = SECRET_KEY or DEVELOPMENT_SECRET_KEY
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+# Reverse proxies (addresses or networks, e.g. 10.0.0.5,172.18.0.0/16) whose X-Forwarded-For
+# names the client. Empty: the header is ignored and the connecting address is the client's.
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
 
 # The district whose name, address and phone appear on pages, letters and bills.
 DISTRICT_NAME = env.str("DISTRICT_NAME", default="Mesa Verde Water District")
@@ -144,6 +157,8 @@ AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+# The lockout counts failures per client address as the audit trail sees it (TRUSTED_PROXIES).
+AXES_CLIENT_IP_CALLABLE = "district.client_ip.client_ip"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 
 # Sessions end after 30 minutes without a request (a counter PC left unattended).

@@ -5,7 +5,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 
 from district import policy_views, views
-from district.access import signed_in_view
+from district.access import staff_api_view
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -18,8 +18,9 @@ urlpatterns = [
     path("policies/", policy_views.policies, name="policies"),
     path("policies/<int:policy_id>/edit/", policy_views.policy_edit, name="policy_edit"),
     path("admin/", admin.site.urls),
-    # The OpenAPI document (no documentation UI: it would load scripts from a CDN).
-    path("api/schema/", signed_in_view(SpectacularAPIView.as_view()), name="api-schema"),
+    # The OpenAPI document (no documentation UI: it would load scripts from a CDN). It maps the
+    # staff API, so customers and strangers do not get it.
+    path("api/schema/", staff_api_view()(SpectacularAPIView.as_view()), name="api-schema"),
     path("", include("district.ledger.urls")),
     path("", include("district.approvals.urls")),
     path("", include("field_ops.urls")),

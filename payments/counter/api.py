@@ -16,7 +16,7 @@ from rest_framework.views import APIView
 
 from accounts.models import ServiceAccount
 from accounts.numbers import normalise_account_number
-from district.access import staff_view
+from district.access import staff_api_view
 from district.roles import Perm
 from payments.counter import selectors
 from payments.counter.services import PaymentIn, TenderIn, payment_post
@@ -124,4 +124,4 @@ class CounterPaymentView(APIView):
         )
 
 
-counter_payment = staff_view(Perm.TAKE_PAYMENTS)(CounterPaymentView.as_view())
+counter_payment = staff_api_view(Perm.TAKE_PAYMENTS)(CounterPaymentView.as_view())

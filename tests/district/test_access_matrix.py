@@ -19,7 +19,7 @@ from accounts.models import Case, DepositGuideline
 from billing.models import Bill, BillException, BillingCycle, BillingPeriod, BillRun
 from billing.rate_services import rate_version_load
 from district import roles
-from district.access import CUSTOMER, PUBLIC, SIGNED_IN, STAFF, access_of
+from district.access import CUSTOMER, PUBLIC, SIGNED_IN, STAFF, STAFF_API, access_of
 from district.approvals.models import ApprovalRequest
 from district.ledger.services import Line, journal_post
 from district.models import Policy
@@ -188,12 +188,13 @@ def _expected_status(access, role):
     if kind == PUBLIC:
         return {200} if role is None else {200, 302}  # sign-in sends a signed-in user home
     if role is None:
-        return {302}
+        # Programs get a 401 from the API; people are sent to the sign-in page.
+        return {401} if kind == STAFF_API else {302}
     if kind == SIGNED_IN:
         return {200}
     if kind == CUSTOMER:
         return {200} if not role.is_staff else {403}
-    assert kind == STAFF
+    assert kind in (STAFF, STAFF_API)
     if not role.is_staff:
         return {403}
     if permission is None or permission in role.permissions:
