@@ -107,8 +107,9 @@ def test_command_json_and_two_files_across_a_rate_change():
         (["--consumption", "lots"], "--consumption: “lots” is not a number."),
         (
             ["--to", "2025-07-01", "--from", "2025-07-30"],
-            "--period-end: The last day must be on or after the first day.",
+            "--to: The last day must be on or after the first day.",
         ),
+        (["--class", "nonsense"], "--class: "),
         (["--from", "07/01/2025"], "“07/01/2025” is not a date: write it YYYY-MM-DD."),
         (["--rates", "no-such-file.yaml"], "Cannot read no-such-file.yaml"),
     ],

@@ -35,10 +35,20 @@ def _number(text: str | None, option: str) -> Decimal | None:
         raise CommandError(f"{option}: “{text}” is not a number.") from None
 
 
+# The calculation's field names where this command's options are spelt otherwise.
+OPTION_OF_FIELD = {
+    "customer_class": "--class",
+    "consumption_unit": "--unit",
+    "period_start": "--from",
+    "period_end": "--to",
+}
+
+
 def _message(error: ValidationError) -> str:
+    """The calculation's refusal, each message under the option the operator typed."""
     if hasattr(error, "error_dict"):
         return "\n".join(
-            f"--{field.replace('_', '-')}: {' '.join(messages)}"
+            f"{OPTION_OF_FIELD.get(field, '--' + field.replace('_', '-'))}: {' '.join(messages)}"
             for field, messages in error.message_dict.items()
         )
     return "\n".join(error.messages)
