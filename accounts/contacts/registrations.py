@@ -31,7 +31,12 @@ def _referrals_panel(request, **_context) -> dict:
         if len(referrals) < HOME_PANEL_SIZE
         else selectors.referral_count_for(request.user)
     )
-    return {"referrals": referrals, "total": total}
+    return {
+        "referrals": referrals,
+        "total": total,
+        "referred_cases": selectors.referred_cases_for(request.user, limit=HOME_PANEL_SIZE),
+        "today": timezone.localdate(),
+    }
 
 
 def _my_cases_panel(request, **_context) -> dict:

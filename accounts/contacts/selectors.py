@@ -79,6 +79,23 @@ def referral_count_for(user) -> int:
     return Contact.objects.filter(_referred_to(user), referral_done_at__isnull=True).count()
 
 
+def referred_cases_for(user, *, limit: int | None = None) -> list[Case]:
+    """Cases referred to this person or to an office they belong to, oldest due first.
+
+    A referral is a case's state as well as a contact's: the home's "Referred to you" lists
+    both, so a case handed to a supervisor never sits there under "nothing".
+    """
+    cases = (
+        Case.objects.select_related("customer", "account", "assigned_to", "department")
+        .filter(
+            Q(assigned_to_id=user.pk) | Q(department__in=Department.objects.filter(members=user)),
+            status=Case.Status.REFERRED,
+        )
+        .order_by("due_date", "id")
+    )
+    return list(cases[:limit] if limit else cases)
+
+
 def recent_referrals(*, limit: int = 20) -> list[Contact]:
     """The latest referrals made by anyone, open or done (the reception desk's list)."""
     return list(

@@ -557,3 +557,18 @@ def test_a_staff_complaint_is_not_found_by_a_colleague(client_for, make_user):
     response = client.get(reverse("accounts:case_detail", args=[complaint.pk]))
     # then
     assert response.status_code == 404
+
+
+def test_a_case_referred_to_a_supervisor_shows_under_referred_to_you(client, make_user):
+    # given: a clerk refers a case to her supervisor by name
+    clerk = make_user(roles.CSR_I)
+    supervisor = make_user(roles.SUPERVISOR)
+    case = _case(subject="Pressure complaint on Elm")
+    case_refer(case=case, user=supervisor, note="Needs your decision", by=clerk)
+    client.force_login(supervisor)
+    # when
+    html = client.get("/").content.decode()
+    # then: the home does not say "nothing" while the case waits for her
+    referred = html.split("Referred to you", 1)[1].split("Your cases", 1)[0]
+    assert "Pressure complaint on Elm" in referred
+    assert "Nothing is referred to you." not in referred
