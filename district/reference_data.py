@@ -224,7 +224,8 @@ POLICIES = [
         "leaks",
         "integer",
         "12",
-        "An account needs posted bills covering at least this many months before the leak.",
+        "An account needs continuous posted bills (no gap of service) covering at least this "
+        "many months before the leak.",
     ),
     (
         "leak-once-per-months",
@@ -235,12 +236,36 @@ POLICIES = [
         "Only one leak adjustment (waiting or posted) in this many months.",
     ),
     (
+        "leak-rejected-requests-count",
+        "Leak adjustment: rejected requests count",
+        "leaks",
+        "boolean",
+        "false",
+        "A rejected leak request also counts as the one request allowed in that many months.",
+    ),
+    (
+        "leak-max-months",
+        "Leak adjustment: most months",
+        "leaks",
+        "integer",
+        "3",
+        "A leak credit covers bills spanning at most this many months (a bimonthly bill is two).",
+    ),
+    (
+        "leak-cap-in-bills",
+        "Leak adjustment: cap counts bills",
+        "leaks",
+        "boolean",
+        "false",
+        "Count the cap in bills (most billing periods) instead of months.",
+    ),
+    (
         "leak-max-periods",
         "Leak adjustment: most billing periods",
         "leaks",
         "integer",
         "2",
-        "A leak adjustment covers at most this many bills.",
+        "When the cap counts bills: a leak adjustment covers at most this many bills.",
     ),
     (
         "leak-credit-rate-percent",

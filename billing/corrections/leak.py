@@ -1,10 +1,15 @@
 """Leak adjustments: the quote worked out by policy, and the request (always through approval).
 
-Rules (district policies, with these defaults until the policies are seeded):
-- leak-min-history-months (12): the account has posted bills covering at least this many months
-  before the first leak bill;
-- leak-once-per-months (12): no other leak adjustment (waiting or posted) in this many months;
-- leak-max-periods (2): at most this many bills are adjusted;
+Rules (district policies, with these defaults until the policies are seeded), as published
+leak policies word them ("a minimum of one year of usage history", "one request per 12 months",
+"a credit of at most 3 months per request"):
+- leak-min-history-months (12): the account has continuous history, posted bills one after the
+  other with no gap of service, covering at least this many months up to the first leak bill
+  (a bill from years ago followed by a gap does not count);
+- leak-once-per-months (12): no other leak request (waiting or posted, and rejected too when
+  leak-rejected-requests-count is on) in this many months;
+- leak-max-months (3): the leak bills cover at most this many months; with leak-cap-in-bills on,
+  the cap is leak-max-periods (2) bills instead (a bimonthly bill is two months, not one);
 - leak-credit-rate-percent (50): the share of the volumetric charge for the use above typical that
   is credited.
 
@@ -33,10 +38,16 @@ from field_ops.models import WorkOrder
 POLICY_DEFAULTS = {
     "leak-min-history-months": 12,
     "leak-once-per-months": 12,
+    "leak-max-months": 3,
+    "leak-cap-in-bills": False,
     "leak-max-periods": 2,
+    "leak-rejected-requests-count": False,
     "leak-credit-rate-percent": Decimal("50"),
 }
 TYPICAL_LOOKBACK_MONTHS = 12
+# Read dates drift by a day or two between periods; a longer gap means there was no service
+# (a vacancy, a closed account) and the history before it is not continuous.
+HISTORY_GAP_DAYS = 7
 HUNDREDTHS = Decimal("0.01")
 
 
@@ -73,6 +84,44 @@ def months_before(day: datetime.date, months: int) -> datetime.date:
     month += 1
     last = (datetime.date(year + month // 12, month % 12 + 1, 1) - datetime.timedelta(days=1)).day
     return datetime.date(year, month, min(day.day, last))
+
+
+def continuous_history_start(history: list[Bill], before: datetime.date) -> datetime.date | None:
+    """The first day of the unbroken run of bills that ends just before `before`, or None."""
+    start = None
+    expected_end = before - datetime.timedelta(days=1)
+    for bill in sorted(history, key=lambda bill: bill.period_end, reverse=True):
+        if bill.period_end < expected_end - datetime.timedelta(days=HISTORY_GAP_DAYS):
+            break
+        if start is None or bill.period_start < start:
+            start = bill.period_start
+            expected_end = bill.period_start - datetime.timedelta(days=1)
+    return start
+
+
+def months_covered(bills: list[Bill]) -> int:
+    """Calendar months from the first bill's first day to the day after the last bill's last."""
+    first = min(bill.period_start for bill in bills)
+    last = max(bill.period_end for bill in bills)
+    return months_between(first, last + datetime.timedelta(days=1))
+
+
+def _cap_reason(policies: dict, bills: list[Bill]) -> str | None:
+    if policies["leak-cap-in-bills"]:
+        most = policies["leak-max-periods"]
+        if len(bills) > most:
+            return (
+                f"A leak adjustment covers at most {most} billing periods; "
+                f"{len(bills)} were chosen."
+            )
+        return None
+    most, covered = policies["leak-max-months"], months_covered(bills)
+    if covered > most:
+        return (
+            f"A leak adjustment covers at most {most} months of bills; "
+            f"the chosen bills cover {covered}."
+        )
+    return None
 
 
 def _excess_charge(bill: Bill, excess: Decimal) -> tuple[Decimal, list[dict]]:
@@ -113,40 +162,25 @@ def leak_adjustment_quote(*, account, bills: list[Bill]) -> LeakQuote:
         reasons.append("One of the bills belongs to another account.")
     if any(bill.status != Bill.Status.POSTED for bill in bills):
         reasons.append("Only posted bills can be adjusted.")
-    if len(bills) > policies["leak-max-periods"]:
-        reasons.append(
-            f"A leak adjustment covers at most {policies['leak-max-periods']} billing periods; "
-            f"{len(bills)} were chosen."
-        )
+    cap_reason = _cap_reason(policies, bills)
+    if cap_reason:
+        reasons.append(cap_reason)
     first_start = bills[0].period_start
     history = list(
         Bill.objects.filter(
             account_id=account.pk, status=Bill.Status.POSTED, period_end__lt=first_start
         ).order_by("period_start")
     )
-    history_months = months_between(history[0].period_start, first_start) if history else 0
+    history_start = continuous_history_start(history, first_start)
+    history_months = months_between(history_start, first_start) if history_start else 0
     if history_months < policies["leak-min-history-months"]:
         reasons.append(
-            f"The account needs {policies['leak-min-history-months']} months of billing history "
-            f"before the leak; it has {history_months}."
+            f"The account needs {policies['leak-min-history-months']} months of continuous "
+            f"billing history before the leak; it has {history_months}."
         )
-    once = policies["leak-once-per-months"]
-    since = months_before(timezone.localdate(), once)
-    earlier = (
-        Adjustment.objects.filter(
-            account_id=account.pk,
-            reason=Adjustment.Reason.LEAK,
-            status__in=[Adjustment.Status.PENDING_APPROVAL, Adjustment.Status.POSTED],
-            requested_at__date__gt=since,
-        )
-        .order_by("-requested_at")
-        .first()
-    )
-    if earlier is not None:
-        reasons.append(
-            f"The account had a leak adjustment on {timezone.localdate(earlier.requested_at):%m/%d/%Y}; "
-            f"one is allowed every {once} months."
-        )
+    earlier_reason = _earlier_request_reason(account, policies)
+    if earlier_reason:
+        reasons.append(earlier_reason)
     lookback_start = months_before(first_start, TYPICAL_LOOKBACK_MONTHS)
     typical_bills = [bill for bill in history if bill.period_start >= lookback_start]
     typical_days = sum(service_days(bill.period_start, bill.period_end) for bill in typical_bills)
@@ -184,6 +218,8 @@ def leak_adjustment_quote(*, account, bills: list[Bill]) -> LeakQuote:
     workings = {
         "policies": _plain(policies),
         "history_months": history_months,
+        "history_from": f"{history_start:%m/%d/%Y}" if history_start else None,
+        "months_covered": months_covered(bills),
         "typical_from_bills": [bill.number or str(bill.pk) for bill in typical_bills],
         "typical_days": typical_days,
         "typical_hcf": f"{typical_hcf:f}",
@@ -199,6 +235,31 @@ def leak_adjustment_quote(*, account, bills: list[Bill]) -> LeakQuote:
         excess_use=excess_total,
         credit_amount=credit_total,
         workings=workings,
+    )
+
+
+def _earlier_request_reason(account, policies: dict) -> str | None:
+    once = policies["leak-once-per-months"]
+    since = months_before(timezone.localdate(), once)
+    statuses = [Adjustment.Status.PENDING_APPROVAL, Adjustment.Status.POSTED]
+    if policies["leak-rejected-requests-count"]:
+        statuses.append(Adjustment.Status.REJECTED)
+    earlier = (
+        Adjustment.objects.filter(
+            account_id=account.pk,
+            reason=Adjustment.Reason.LEAK,
+            status__in=statuses,
+            requested_at__date__gt=since,
+        )
+        .order_by("-requested_at")
+        .first()
+    )
+    if earlier is None:
+        return None
+    outcome = " (rejected)" if earlier.status == Adjustment.Status.REJECTED else ""
+    return (
+        f"The account had a leak request on {timezone.localdate(earlier.requested_at):%m/%d/%Y}"
+        f"{outcome}; one is allowed every {once} months."
     )
 
 

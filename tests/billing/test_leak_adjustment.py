@@ -128,7 +128,7 @@ def test_history_too_short():
     quote = leak_adjustment_quote(account=account, bills=[january])
     assert not quote.eligible
     assert any(
-        "12 months of billing history" in reason and "it has 6" in reason
+        "12 months of continuous billing history" in reason and "it has 6" in reason
         for reason in quote.reasons
     )
 
@@ -163,12 +163,114 @@ def test_a_rejected_earlier_leak_does_not_count():
     assert leak_adjustment_quote(account=account, bills=[january]).eligible
 
 
-def test_at_most_two_periods():
+def _set_policy(key, value_type, value):
+    Policy.objects.update_or_create(
+        key=key,
+        defaults={"label": key, "category": "leaks", "value_type": value_type, "value": value},
+    )
+
+
+def test_the_seeded_cap_is_three_months_of_bills():
+    # given: four monthly bills with the leak, the history before them still a full year
+    account, january, february = _account_with_history(months=12)
+    november, december = (
+        account.bills.get(period_start=datetime.date(2025, month, 1)) for month in (11, 12)
+    )
+    # then: three months pass the cap, four do not
+    three = leak_adjustment_quote(account=account, bills=[december, january, february])
+    four = leak_adjustment_quote(account=account, bills=[november, december, january, february])
+    assert not any("at most 3 months" in reason for reason in three.reasons)
+    assert any(
+        "at most 3 months of bills; the chosen bills cover 4." in reason
+        for reason in four.reasons
+    )
+
+
+def _bimonthly_account():
+    """Bimonthly bills from 01/01/2024 through 12/31/2025, then three bimonthly leak bills."""
+    account = factories.ServiceAccountFactory()
+    bills = []
+    for year in (2024, 2025, 2026):
+        for first_month in range(1, 12, 2):
+            start = datetime.date(year, first_month, 1)
+            end = _month(year, first_month + 1)[1]
+            if year == 2026 and first_month > 5:
+                break
+            consumption = 40 if year == 2026 else Decimal("0.4") * ((end - start).days + 1)
+            bills.append(posted_bill(account, start=start, end=end, consumption=consumption))
+    return account, bills[-3:]
+
+
+def test_three_bimonthly_bills_are_six_months_over_the_cap():
+    # given
+    account, leak_bills = _bimonthly_account()
+    # when
+    quote = leak_adjustment_quote(account=account, bills=leak_bills)
+    one = leak_adjustment_quote(account=account, bills=leak_bills[:1])
+    # then
+    assert any("the chosen bills cover 6." in reason for reason in quote.reasons)
+    assert one.eligible, one.reasons
+
+
+def test_the_cap_counts_bills_when_the_policy_says_so():
+    # given
+    _set_policy("leak-cap-in-bills", "boolean", "true")
     account, january, february = _account_with_history()
     december = account.bills.get(period_start=datetime.date(2025, 12, 1))
+    # when
     quote = leak_adjustment_quote(account=account, bills=[december, january, february])
+    # then
     assert not quote.eligible
     assert any("at most 2 billing periods" in reason for reason in quote.reasons)
+
+
+def test_history_counts_only_the_continuous_run_before_the_leak():
+    # given: one bill in January 2024, then nothing until November 2025
+    account = factories.ServiceAccountFactory()
+    posted_bill(account, start=_month(2024, 1)[0], end=_month(2024, 1)[1], consumption=12)
+    for month in (11, 12):
+        posted_bill(account, start=_month(2025, month)[0], end=_month(2025, month)[1],
+                    consumption=12)  # fmt: skip
+    january = posted_bill(
+        account, start=_month(2026, 1)[0], end=_month(2026, 1)[1], consumption=40,
+        lines=JANUARY_LINES,
+    )  # fmt: skip
+    # when
+    quote = leak_adjustment_quote(account=account, bills=[january])
+    # then: two months of history, not twenty-four
+    assert quote.workings["history_months"] == 2
+    assert quote.workings["history_from"] == "11/01/2025"
+    assert any(
+        "12 months of continuous billing history" in reason and "it has 2" in reason
+        for reason in quote.reasons
+    )
+
+
+def test_a_rejected_request_counts_when_the_policy_says_so():
+    # given
+    _set_policy("leak-rejected-requests-count", "boolean", "true")
+    account, january, _ = _account_with_history()
+    Adjustment.objects.create(
+        account=account,
+        direction="credit",
+        reason="leak",
+        amount=Decimal("10.00"),
+        memo="Turned down",
+        status="rejected",
+        idempotency_key="earlier",
+    )
+    # when
+    quote = leak_adjustment_quote(account=account, bills=[january])
+    # then
+    assert not quote.eligible
+    assert any("(rejected); one is allowed every 12 months" in r for r in quote.reasons)
+
+
+def test_the_new_leak_policies_are_seeded():
+    seeded = {policy.key: policy.value for policy in Policy.objects.filter(category="leaks")}
+    assert seeded["leak-max-months"] == "3"
+    assert seeded["leak-cap-in-bills"] == "false"
+    assert seeded["leak-rejected-requests-count"] == "false"
 
 
 def test_no_use_above_typical():
