@@ -30,6 +30,7 @@ CHART = [
     ("4500", "Damage recovery", "revenue", "damage_recovery"),
     ("6100", "Cash over/short", "expense", "cash_over_short"),
     ("6200", "Bad debt write-offs", "expense", "write_offs"),
+    ("6300", "Interest on customer deposits", "expense", "deposit_interest"),
 ]
 
 
@@ -58,6 +59,23 @@ POLICIES = [
         "money",
         "1000.00",
         "A CSR III may adjust a bill up to this amount without approval.",
+    ),
+    (
+        "deposit-interest-rate-percent",
+        "Deposit interest: rate a year",
+        "deposits",
+        "percent",
+        "0",
+        "Simple interest a year paid on deposits held, over the days held; 0 pays none.",
+    ),
+    (
+        "deposit-interest-yearly",
+        "Deposit interest: credit each year",
+        "deposits",
+        "boolean",
+        "false",
+        "Also credit the interest to the account each year on the day the deposit was "
+        "charged, not only when the deposit is applied or returned.",
     ),
     (
         "refund-approval-threshold",

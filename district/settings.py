@@ -218,6 +218,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "billing.late_penalties_assess",
         "schedule": crontab(hour=2, minute=0),
     },
+    "deposit-interest-yearly": {
+        "task": "accounts.deposits.credit_interest",
+        "schedule": crontab(hour=2, minute=15),
+    },
     "deposit-refunds-propose": {
         "task": "accounts.deposits.propose_refunds",
         "schedule": crontab(hour=2, minute=30),

@@ -5,6 +5,10 @@ Scheduled by CELERY_BEAT_SCHEDULE (district/settings.py):
         "task": "accounts.deposits.propose_refunds",
         "schedule": crontab(hour=2, minute=30),
     }
+    "deposit-interest-yearly": {
+        "task": "accounts.deposits.credit_interest",
+        "schedule": crontab(hour=2, minute=15),
+    }
 """
 
 import datetime
@@ -13,7 +17,7 @@ from dataclasses import asdict
 from celery import shared_task
 from django.utils import timezone
 
-from accounts.deposits.services import deposit_refunds_propose
+from accounts.deposits.services import deposit_interest_credit_yearly, deposit_refunds_propose
 
 
 @shared_task(name="accounts.deposits.propose_refunds")
@@ -22,3 +26,10 @@ def deposit_refunds_propose_task(today: str | None = None) -> list[dict]:
     on_date = datetime.date.fromisoformat(today) if today else timezone.localdate()
     proposals = deposit_refunds_propose(today=on_date)
     return [{**asdict(proposal), "amount": str(proposal.amount)} for proposal in proposals]
+
+
+@shared_task(name="accounts.deposits.credit_interest")
+def deposit_interest_credit_yearly_task(today: str | None = None) -> list[int]:
+    """Credit deposit interest on its anniversaries, where the policy says yearly."""
+    on_date = datetime.date.fromisoformat(today) if today else timezone.localdate()
+    return deposit_interest_credit_yearly(today=on_date)

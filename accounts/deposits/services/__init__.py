@@ -1,6 +1,7 @@
 """Deposit writes, one function per business action: charge, waive (at once or through
 approval), record a letter of credit, carry over on a transfer, apply to the final bill,
-credit or refund, propose the nightly refunds, and add or edit a version of the guidelines.
+credit or refund (with any interest the policy pays), propose the nightly refunds, credit
+yearly interest, and add or edit a version of the guidelines.
 The package splits them by subject; import them from here.
 
 Money moves only through journal_post. A deposit held is a liability ("customer deposits
@@ -33,6 +34,7 @@ from accounts.deposits.services.guidelines import (
     deposit_guideline_create,
     deposit_guideline_update,
 )
+from accounts.deposits.services.interest import deposit_interest_credit_yearly, interest_post
 from accounts.deposits.services.refunds import (
     RefundProposal,
     deposit_refund_approved,
@@ -57,6 +59,7 @@ __all__ = [
     "deposit_charge",
     "deposit_guideline_create",
     "deposit_guideline_update",
+    "deposit_interest_credit_yearly",
     # deposit_quote lives in rules; re-exported so callers find it beside the charge it feeds.
     "deposit_quote",
     "deposit_refund",
@@ -65,6 +68,7 @@ __all__ = [
     "deposit_waive",
     "deposit_waiver_deny",
     "deposit_waiver_grant",
+    "interest_post",
     "letter_of_credit_record",
     "refund_destination",
     "standing_message",

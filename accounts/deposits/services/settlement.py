@@ -6,6 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.deposits import selectors
+from accounts.deposits.interest import interest_terms
 from accounts.deposits.services.common import (
     CREDITABLE,
     DEPOSITS_HELD,
@@ -28,6 +29,7 @@ from accounts.deposits.services.installments import (
     open_installments_move,
     posted_amount,
 )
+from accounts.deposits.services.interest import interest_post
 from accounts.models import Deposit, ServiceAccount
 from district.ledger.models import Journal
 from district.ledger.services import Line, journal_post
@@ -134,7 +136,8 @@ def deposit_carry_over(
 
 
 def settle(deposit: Deposit, *, to_status: str, by, kind: str, memo: str, other_gl: str) -> Deposit:
-    """Take the deposit out of deposits held: debit the liability, credit `other_gl`.
+    """Take the deposit out of deposits held: debit the liability, credit `other_gl`, after
+    crediting there any interest the district's policy pays on it.
 
     A deposit in installments settles what was charged of it; the unbilled installments are
     cancelled (never billed)."""
@@ -147,6 +150,10 @@ def settle(deposit: Deposit, *, to_status: str, by, kind: str, memo: str, other_
             "deposit; ask finance to check the account."
         )
     open_installments_cancel(deposit)
+    # Interest the policy pays goes where the deposit goes, in its own journal just before.
+    interest_post(
+        deposit, through=timezone.localdate(), to_gl=other_gl, by=by, terms=interest_terms()
+    )
     journal = journal_post(
         kind=kind,
         memo=memo[:255],
