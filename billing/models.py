@@ -198,6 +198,11 @@ class BillRun(models.Model):
     )
     print_file = models.FileField(upload_to="bill_runs/", blank=True)
     error = models.TextField(blank=True)
+    # When the current stage (calculating, posting, issuing) last moved: set as it starts and
+    # after each chunk, so a stage with no progress for the stall policy's time is stalled.
+    progress_at = models.DateTimeField(null=True, blank=True)
+    # When someone asked for the run to be issued (the issue task marks it issued when done).
+    issue_requested_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]

@@ -93,6 +93,14 @@ urlpatterns += [
         name="bill_run_progress",
     ),
     path("billing/runs/<int:run_id>/post/", bill_run_views.bill_run_post, name="bill_run_post"),
+    path(
+        "billing/runs/<int:run_id>/resume/", bill_run_views.bill_run_resume, name="bill_run_resume"
+    ),
+    path(
+        "billing/runs/<int:run_id>/recalculate/",
+        bill_run_views.bill_run_recalculate,
+        name="bill_run_recalculate",
+    ),
     # issue stage (billing/issue.py)
     path("billing/runs/<int:run_id>/issue/", bill_run_views.bill_run_issue, name="bill_run_issue"),
     path(

@@ -337,6 +337,15 @@ POLICIES = [
         "A read is flagged low below this percent of the meter's usual use (its 12-month "
         "average and the same month last year).",
     ),
+    (
+        "bill-run-stall-minutes",
+        "Bill run stalled after (minutes)",
+        "billing",
+        "integer",
+        "15",
+        "A bill run whose calculating, posting or issuing has not moved for this many minutes "
+        "is shown as stalled, and billing staff may resume it from its page.",
+    ),
 ]
 
 

@@ -37,6 +37,7 @@ from field_ops.work_orders.services import work_order_create
 CHUNK_SIZE = 2_000
 Status = BillRun.Status
 ExceptionStatus = BillException.Status
+CALCULATE_TASK = "billing.bill_run_calculate"
 CALCULATE_CHUNK_TASK = "billing.bill_run_calculate_chunk"
 POST_TASK = "billing.bill_run_post_bills"
 AUDIT_ORDER_TYPES = (WorkOrder.Type.RE_READ, WorkOrder.Type.LEAK_INVESTIGATION)
@@ -119,12 +120,14 @@ def bill_run_calculate(*, run_id: int, chunk_size: int = CHUNK_SIZE) -> BillRun:
         account_ids = run_accounts(run.period)
         run.accounts_total = len(account_ids)
         run.error = ""
+        run.progress_at = timezone.now()
         _refresh_counts(run)
         run.save(
             update_fields=[
                 "status",
                 "accounts_total",
                 "error",
+                "progress_at",
                 "bills_calculated",
                 "exceptions_open",
             ]
@@ -330,6 +333,7 @@ def bill_run_calculate_chunk(*, run_id: int, account_ids: list[int]) -> int:
             ],
         )
         conflicted = set(priced_by_account) - set(bill_ids)
+        billed_elsewhere: set[int] = set()  # by a redelivered copy: its exceptions stand
         if conflicted:
             # Billed meanwhile: by a redelivered copy of this chunk (fine), or by another bill
             # for the period (a rebill): that account is listed, not billed twice.
@@ -339,6 +343,7 @@ def bill_run_calculate_chunk(*, run_id: int, account_ids: list[int]) -> int:
                 )
             )
             found = [row for row in found if row[0] not in in_run]
+            billed_elsewhere = in_run
             found += [
                 (
                     account_id,
@@ -356,7 +361,39 @@ def bill_run_calculate_chunk(*, run_id: int, account_ids: list[int]) -> int:
                 for account_id, _bill, kind, detail in found
             ],
         )
+    _resolve_stale(
+        run,
+        [account_id for account_id in todo if account_id not in billed_elsewhere],
+        {(row[0], row[2]) for row in found},
+    )
     return len(bill_ids)
+
+
+STALE_NOTE = "No longer applies after recalculation."
+
+
+def _resolve_stale(run: BillRun, account_ids: list[int], still: set[tuple[int, str]]) -> None:
+    """Resolve the open exceptions of these accounts that this calculation no longer finds (a
+    missing read once the read is in): posting then needs no override for a fixed problem.
+    One statement."""
+    if not account_ids:
+        return
+    params: list = [ExceptionStatus.RESOLVED, timezone.now(), STALE_NOTE, run.pk]
+    params += [ExceptionStatus.OPEN, list(RECHECKED_KINDS), list(account_ids)]
+    with connection.cursor() as cursor:
+        still_clause = ""
+        if still:
+            still_clause = (
+                " AND (account_id, kind) NOT IN (VALUES "
+                + sql_values(cursor, "(%s::bigint,%s)", sorted(still))
+                + ")"
+            )
+        cursor.execute(
+            "UPDATE billing_billexception SET status = %s, resolved_at = %s, note = %s "
+            "WHERE run_id = %s AND status = %s AND kind = ANY(%s) AND account_id = ANY(%s)"
+            + still_clause,
+            params,
+        )
 
 
 def _never_billed(run: BillRun) -> list[tuple]:
@@ -409,13 +446,38 @@ def bill_run_calculation_check(*, run_id: int) -> BillRun:
         .count()
     )
     if covered >= run.accounts_total:
+        _resolve_billed_since(run)
         with connection.cursor() as cursor:
             _insert_exceptions(cursor, run, _never_billed(run))
         _move(run, Status.AUDIT)
         run.calculated_at = timezone.now()
+    run.progress_at = timezone.now()
     _refresh_counts(run)
-    run.save(update_fields=["status", "calculated_at", "bills_calculated", "exceptions_open"])
+    run.save(
+        update_fields=[
+            "status",
+            "calculated_at",
+            "progress_at",
+            "bills_calculated",
+            "exceptions_open",
+        ]
+    )
     return run
+
+
+def _resolve_billed_since(run: BillRun) -> None:
+    """Resolve the open "not billed" exceptions of accounts that have a live bill for the
+    period by now (billed by another run or by hand since the exception was raised)."""
+    billed = Bill.objects.filter(period_start=run.period.period_start).exclude(
+        status=Bill.Status.CANCELLED
+    )
+    BillException.objects.filter(
+        run=run,
+        status=ExceptionStatus.OPEN,
+        bill__isnull=True,
+        kind=BillException.Kind.NEVER_BILLED,
+        account_id__in=billed.values("account_id"),
+    ).update(status=ExceptionStatus.RESOLVED, resolved_at=timezone.now(), note=STALE_NOTE)
 
 
 # -- audit actions
@@ -650,11 +712,7 @@ def account_recalculate(*, run: BillRun, account_id: int, current_read_id: int |
         stale = BillException.objects.filter(
             run=run, account_id=account_id, status=ExceptionStatus.OPEN, kind__in=RECHECKED_KINDS
         ).exclude(kind__in=still)
-        stale.update(
-            status=ExceptionStatus.RESOLVED,
-            resolved_at=timezone.now(),
-            note="No longer applies after recalculation.",
-        )
+        stale.update(status=ExceptionStatus.RESOLVED, resolved_at=timezone.now(), note=STALE_NOTE)
         _insert_exceptions(
             cursor, run, [(account_id, bill_id, kind, detail) for kind, detail in found]
         )
@@ -697,7 +755,8 @@ def _post_start(*, run_id: int, by, override_reason: str) -> tuple[BillRun, bool
         run.override_by = by
     _move(run, Status.POSTING)
     run.posted_by = by
-    run.save(update_fields=["status", "override_reason", "override_by", "posted_by"])
+    run.progress_at = timezone.now()
+    run.save(update_fields=["status", "override_reason", "override_by", "posted_by", "progress_at"])
     return run, True
 
 
@@ -716,7 +775,8 @@ def bill_run_post_bills(*, run_id: int, by, chunk_size: int = posting.POST_CHUNK
     if run.status != Status.POSTING:
         return run
     while posting.post_chunk(run=run, by=by, chunk_size=chunk_size):
-        pass
+        # Each chunk has committed: the run is moving (what the stall check looks at).
+        BillRun.objects.filter(pk=run_id).update(progress_at=timezone.now())
     return _post_finish(run_id=run_id)
 
 

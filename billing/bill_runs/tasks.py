@@ -7,7 +7,7 @@ from district.attribution import audited_context
 from district.celery import app
 
 
-@app.task(name="billing.bill_run_calculate")
+@app.task(name=services.CALCULATE_TASK)
 def bill_run_calculate(run_id: int) -> None:
     with audited_context(bill_run=run_id):
         services.bill_run_calculate(run_id=run_id)

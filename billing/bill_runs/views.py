@@ -1,5 +1,6 @@
 """Staff pages of bill runs: the list and "start a run", the run page with its progress bar,
-exception actions, and posting (with the supervisor override)."""
+exception actions, posting (with the supervisor override), recalculating, and resuming a
+stalled stage (billing/bill_runs/recovery.py)."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -7,8 +8,7 @@ from django.db import transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 
-from billing import tasks as billing_tasks
-from billing.bill_runs import selectors, services, tasks
+from billing.bill_runs import recovery, selectors, services, tasks
 from billing.models import BillException, BillingPeriod, BillRun
 from district.access import staff_view
 from district.roles import Perm
@@ -55,17 +55,24 @@ def bill_run_start(request):
 
 
 def _run_context(request, run: BillRun) -> dict:
+    stage = recovery.stage(run)
+    stalled = recovery.is_stalled(run) if stage else False
     return {
         "run": run,
         "percent": selectors.progress_percent(run),
         "calculating": run.status == BillRun.Status.CALCULATING,
+        "stage": stage,
+        "stalled": stalled,
+        "stall_minutes": recovery.stall_minutes() if stalled else None,
+        # The progress fragment polls while a stage moves; a stalled one waits for a person.
+        "polling": bool(stage) and not stalled,
         "groups": selectors.exception_groups(run)
         if run.status != BillRun.Status.CALCULATING
         else [],
         "blocking_open": services.blocking_open(run),
         "can_override": request.user.has_perm(Perm.APPROVE_REQUESTS),
         "in_audit": run.status == BillRun.Status.AUDIT,
-        "can_issue": run.status == BillRun.Status.POSTED,
+        "can_issue": run.status == BillRun.Status.POSTED and stage != "issuing",
     }
 
 
@@ -77,13 +84,45 @@ def bill_run_detail(request, run_id):
 
 @staff_view(Perm.RUN_BILLING)
 def bill_run_progress(request, run_id):
-    """The htmx fragment polled every 2 s while the run calculates."""
+    """The htmx fragment polled every 2 s while a stage (calculating, posting, issuing) moves."""
     run = _run_or_404(run_id)
-    response = render(request, "billing/bill_runs/run.html#progress", _run_context(request, run))
-    if run.status != BillRun.Status.CALCULATING:
-        # Done: reload the whole page so the exceptions appear (htmx follows HX-Refresh).
+    context = _run_context(request, run)
+    response = render(request, "billing/bill_runs/run.html#progress", context)
+    if context["stage"] != request.GET.get("stage", "calculating"):
+        # The stage is done: reload the whole page so the exceptions or the next action
+        # appear (htmx follows HX-Refresh).
         response["HX-Refresh"] = "true"
     return response
+
+
+def _action(request, run_id, service, done: str):
+    """POST: run one recovery service on the run and say what happened on the run's page."""
+    run = _run_or_404(run_id)
+    if request.method != "POST":
+        return render(request, "billing/bill_runs/run.html", _run_context(request, run))
+    try:
+        service(run_id=run.pk, by=request.user)
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+    else:
+        messages.success(request, done.format(run=run))
+    return redirect("billing:bill_run", run_id=run.pk)
+
+
+@staff_view(Perm.RUN_BILLING)
+def bill_run_resume(request, run_id):
+    return _action(request, run_id, recovery.bill_run_resume, "Bill run {run.pk} was resumed.")
+
+
+@staff_view(Perm.RUN_BILLING)
+def bill_run_recalculate(request, run_id):
+    return _action(
+        request,
+        run_id,
+        recovery.bill_run_recalculate,
+        "Bill run {run.pk} is being calculated again: accounts without a bill are billed and "
+        "exceptions that no longer hold are resolved.",
+    )
 
 
 @staff_view(Perm.RUN_BILLING)
@@ -140,21 +179,12 @@ def bill_exception_action(request, exception_id):
 
 @staff_view(Perm.RUN_BILLING)
 def bill_run_issue(request, run_id):
-    run = _run_or_404(run_id)
-    if request.method != "POST":
-        return render(request, "billing/bill_runs/run.html", _run_context(request, run))
-    if run.status != BillRun.Status.POSTED:
-        messages.error(
-            request,
-            f"Only a posted bill run can be issued; this one is {run.get_status_display().lower()}.",
-        )
-        return redirect("billing:bill_run", run_id=run.pk)
-    user_id = request.user.pk
-    transaction.on_commit(lambda: billing_tasks.bill_run_issue.delay(run.pk, user_id))
-    messages.success(
-        request, f"Bill run {run.pk} is being issued: the print file appears here when it is done."
+    return _action(
+        request,
+        run_id,
+        recovery.bill_run_issue_request,
+        "Bill run {run.pk} is being issued: the print file appears here when it is done.",
     )
-    return redirect("billing:bill_run", run_id=run.pk)
 
 
 @staff_view(Perm.RUN_BILLING)
