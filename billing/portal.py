@@ -33,5 +33,6 @@ def portal_bill_pdf(request, bill_id: int):
     content = bill_pdf_file(bill)
     response = HttpResponse(content, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="bill-{bill.number}.pdf"'
-    response["Cache-Control"] = "private, max-age=3600" if bill.pdf else "private, no-store"
+    # A bill carries the customer's name and address: never kept in a browser cache.
+    response["Cache-Control"] = "private, no-store"
     return response

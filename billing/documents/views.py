@@ -24,8 +24,9 @@ def bill_pdf_view(request, bill_id: int):
     name = f"bill-{bill.number}.pdf" if bill.number else f"draft-bill-{bill.pk}.pdf"
     response = HttpResponse(content, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{name}"'
-    # A draft changes until it posts: never cached.
-    response["Cache-Control"] = "private, no-store" if not bill.pdf else "private, max-age=3600"
+    # A bill carries the customer's name and address (and a draft changes until it posts):
+    # never kept in a browser cache, posted or not.
+    response["Cache-Control"] = "private, no-store"
     return response
 
 
