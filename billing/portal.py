@@ -4,9 +4,9 @@ fetch and authorize, and another customer's bill answers 404."""
 from django.http import HttpResponse
 from django.shortcuts import render
 
+from billing.documents.explain import explain_bill
 from billing.documents.pdf import bill_pdf_file
 from billing.documents.portal_selectors import access_customer_bill, customer_bills
-from billing.documents.selectors import bill_document
 from district.access import customer_view
 
 
@@ -24,7 +24,13 @@ def portal_bills(request):
 @customer_view
 def portal_bill(request, bill_id: int):
     bill = access_customer_bill(request.user, bill_id)
-    return render(request, "billing/portal/bill.html", {"doc": bill_document(bill), "bill": bill})
+    # The customer reads the same comparison as the counter (no work orders: those are ours).
+    explanation = explain_bill(bill, with_orders=False)
+    return render(
+        request,
+        "billing/portal/bill.html",
+        {"doc": explanation.document, "bill": bill, "explanation": explanation},
+    )
 
 
 @customer_view

@@ -58,3 +58,17 @@ def format_money(value) -> str:
     amount = quantize_money(value)
     sign = "-" if amount < 0 else ""
     return f"{sign}${abs(amount):,.2f}"
+
+
+def format_rate(value) -> str:
+    """A price per unit with its own decimals, at least to the cent: $48.90, $4.596, $1,569.61.
+
+    Rates are stored with six places (RateField); the trailing zeros beyond the cent are the
+    column's, not the schedule's, so they are dropped ($4.596000 prints $4.596).
+    """
+    rate = Decimal(value).normalize()
+    if rate.as_tuple().exponent > -2:
+        rate = rate.quantize(CENT)
+    sign = "-" if rate < 0 else ""
+    whole, _, decimals = format(abs(rate), "f").partition(".")
+    return f"{sign}${int(whole):,}.{decimals}"

@@ -3,8 +3,9 @@
 from django.http import HttpResponse
 from django.shortcuts import render
 
+from billing.documents.explain import explain_bill
 from billing.documents.pdf import bill_pdf_file
-from billing.documents.selectors import bill_document, bill_for_document, why_high
+from billing.documents.selectors import bill_for_document
 from district.access import staff_view
 from district.roles import Perm
 
@@ -12,8 +13,11 @@ from district.roles import Perm
 @staff_view(Perm.VIEW_ACCOUNTS)
 def bill_detail(request, bill_id: int):
     bill = bill_for_document(bill_id)
+    explanation = explain_bill(bill, with_orders=False)
     return render(
-        request, "billing/bills/bill_detail.html", {"doc": bill_document(bill), "bill": bill}
+        request,
+        "billing/bills/bill_detail.html",
+        {"doc": explanation.document, "bill": bill, "explanation": explanation},
     )
 
 
@@ -33,4 +37,9 @@ def bill_pdf_view(request, bill_id: int):
 @staff_view(Perm.VIEW_ACCOUNTS)
 def bill_why_high(request, bill_id: int):
     bill = bill_for_document(bill_id)
-    return render(request, "billing/bills/why_high.html", {"why": why_high(bill), "bill": bill})
+    explanation = explain_bill(bill)
+    return render(
+        request,
+        "billing/bills/why_high.html",
+        {"explanation": explanation, "doc": explanation.document, "bill": bill},
+    )

@@ -6,17 +6,14 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from billing.documents.selectors import account_bills, bill_for_document, why_high
-from billing.models import Bill, RateSchedule, RateScheduleVersion
+from billing.documents.selectors import account_bills
+from billing.models import Bill
 from district import roles
-from field_ops.models import WorkOrder
 from tests import factories
 from tests.billing.test_bill_document_helpers import (
     account_with_meter,
     make_bill,
-    month_end,
     monthly_history,
-    tier_lines,
 )
 
 pytestmark = pytest.mark.django_db
@@ -103,9 +100,10 @@ def test_page_query_counts(client_for, billed, django_assert_max_num_queries):
     client = client_for(roles.CSR_I)
     client.get(reverse("billing:bill_detail", args=[bill.pk]))  # warm the session and menus
     # the same budget with 12 earlier bills as with one: no per-bill queries
-    with django_assert_max_num_queries(15):  # 14, and the deposit installments left
+    # the document (9 with the bill), the earlier bills' lines for the comparison, the session
+    with django_assert_max_num_queries(18):
         client.get(reverse("billing:bill_detail", args=[bill.pk]))
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(19):  # and the open leak orders
         client.get(reverse("billing:bill_why_high", args=[bill.pk]))
 
 
@@ -127,96 +125,7 @@ def test_account_page_shows_the_bills_panel(client_for, billed):
     assert reverse("billing:bill_pdf", args=[bill.pk]) in html
 
 
-# -- why is this bill high? ---------------------------------------------------------------------
-
-
-def test_why_high_facts_on_a_constructed_history(rate_versions):
-    # given a year of 8 HCF months (14 in July), an estimated January on the old rates
-    old_version, new_version = rate_versions
-    account, meter = account_with_meter()
-    months = [(2025, m, "14" if m == 7 else "8") for m in range(1, 13)]
-    history = monthly_history(account, meter, months=months)
-    same_month_last_year = history[1]  # February 2025
-    make_bill(
-        account,
-        period_start=datetime.date(2026, 1, 1),
-        period_end=datetime.date(2026, 1, 31),
-        consumption=Decimal("8"),
-        rate_version=old_version,
-        estimated=True,
-    )
-    WorkOrder.objects.create(
-        order_type=WorkOrder.Type.LEAK_INVESTIGATION,
-        premise=account.premise,
-        requested_date=datetime.date(2026, 3, 2),
-    )
-    WorkOrder.objects.create(
-        order_type=WorkOrder.Type.LEAK_INVESTIGATION,
-        premise=account.premise,
-        requested_date=datetime.date(2025, 6, 2),
-        status=WorkOrder.Status.CANCELLED,
-        cancelled_reason="Duplicate",
-    )
-    # when February uses 25 HCF on the new rates (an actual read after an estimate)
-    bill = make_bill(
-        account,
-        period_start=datetime.date(2026, 2, 1),
-        period_end=month_end(2026, 2),
-        consumption=Decimal("25"),
-        rate_version=new_version,
-        lines=tier_lines(Decimal("25"), tier1_rate="4.75", tier2_rate="6.50"),
-    )
-    why = why_high(bill_for_document(bill.pk))
-    # then
-    assert why.days == 28
-    assert why.previous.days == 31
-    assert why.previous.consumption == Decimal("8")
-    assert why.previous.estimated and why.previous_estimated
-    assert why.last_year.bill == same_month_last_year
-    # 25/28 = 0.893 a day against 8/31 = 0.258: up 246%
-    assert why.previous.change_percent == Decimal("246")
-    assert [line.code for line in why.tier_lines] == ["water.tier1", "water.tier2"]
-    assert why.highest_tier.code == "water.tier2"
-    assert not why.estimated
-    assert why.version_changed
-    assert {change.code for change in why.rate_changes} == {"water.tier1", "water.tier2"}
-    assert [order.requested_date for order in why.open_orders] == [datetime.date(2026, 3, 2)]
-    text = " ".join(why.findings)
-    assert "28 days; the last one covered 31" in text
-    assert "tier 2" in text
-    assert "The last bill was estimated" in text
-    assert "Rates changed" in text
-    assert "a leak is possible" in text
-    assert "1 open leak or high-bill order" in text
-
-
-def test_why_high_first_bill_has_no_comparisons(billed, django_assert_max_num_queries):
-    account, meter = account_with_meter()
-    bill = make_bill(
-        account,
-        period_start=datetime.date(2026, 1, 1),
-        period_end=datetime.date(2026, 1, 31),
-        consumption=Decimal("5"),
-    )
-    loaded = bill_for_document(bill.pk)
-    with django_assert_max_num_queries(3):
-        why = why_high(loaded)
-    assert why.previous is None and why.last_year is None
-    assert why.findings == []
-
-
-@pytest.fixture
-def rate_versions(db):
-    schedule = RateSchedule.objects.create(code="water-bp", name="Water service")
-    old = RateScheduleVersion.objects.create(
-        schedule=schedule, version=1, effective_from=datetime.date(2024, 1, 1),
-        source="", parsed={}, sha256="a" * 64,
-    )  # fmt: skip
-    new = RateScheduleVersion.objects.create(
-        schedule=schedule, version=2, effective_from=datetime.date(2026, 2, 1),
-        source="", parsed={}, sha256="b" * 64,
-    )  # fmt: skip
-    return old, new
+# "Why is this bill high?" is tested in test_bill_explain.py.
 
 
 def test_a_bare_draft_bill_opens_on_every_page(client_for, media_root):
