@@ -3,11 +3,13 @@ posts to the signed-in cashier's open drawer.
 
 The request carries an `Idempotency-Key` header: a retried call with the same key and the same
 payment answers the first receipt (200) instead of posting again (201 the first time); the same
-key with another payment is refused. Bad input answers 400 with {"errors": {field: [messages]}}
+key with another payment is refused. Of simultaneous calls with one key, exactly the one that
+posted answers 201: each call takes the drawer's lock before looking for the key. Bad input answers 400 with {"errors": {field: [messages]}}
 and writes nothing. Only the last four digits and the approval code of a card are accepted.
 """
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import transaction
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
@@ -19,7 +21,7 @@ from accounts.numbers import normalise_account_number
 from district.access import staff_api_view
 from district.roles import Perm
 from payments.counter import selectors
-from payments.counter.services import PaymentIn, TenderIn, payment_post
+from payments.counter.services import PaymentIn, TenderIn, payment_post, session_locked
 from payments.models import Payment, Tender
 
 
@@ -105,18 +107,23 @@ class CounterPaymentView(APIView):
                 status=status.HTTP_400_BAD_REQUEST,
             )
         data = serializer.validated_data
-        already = Payment.objects.filter(idempotency_key=key).exists()
         try:
-            payment = payment_post(
-                session_id=session.pk,
-                by=request.user,
-                payment=PaymentIn(
-                    allocations=data["allocations"],
-                    tenders=[TenderIn(**tender) for tender in data["tenders"]],
-                    payer_name=data.get("payer_name", ""),
-                ),
-                idempotency_key=key,
-            )
+            with transaction.atomic():
+                # The drawer's lock first, as payment_post takes it: a call with this key that
+                # is posting now has committed (its payment is seen) or rolled back by the time
+                # this one looks, so only the call that posts the payment answers 201.
+                session_locked(session.pk)
+                already = Payment.objects.filter(idempotency_key=key).exists()
+                payment = payment_post(
+                    session_id=session.pk,
+                    by=request.user,
+                    payment=PaymentIn(
+                        allocations=data["allocations"],
+                        tenders=[TenderIn(**tender) for tender in data["tenders"]],
+                        payer_name=data.get("payer_name", ""),
+                    ),
+                    idempotency_key=key,
+                )
         except DjangoValidationError as error:
             return Response({"errors": _errors(error)}, status=status.HTTP_400_BAD_REQUEST)
         return Response(
