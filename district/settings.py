@@ -155,6 +155,13 @@ if TESTING:
     # Production keeps Django's default (PBKDF2) hashers.
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 LOGIN_REDIRECT_URL = "home"
+# Password-reset links work once (the token changes with the password) and for an hour.
+PASSWORD_RESET_TIMEOUT = 60 * 60
+# Reset e-mails asked for per address and per client address within the window; beyond that
+# the same answer is shown and no e-mail is sent.
+PASSWORD_RESET_LIMIT_PER_EMAIL = env.int("PASSWORD_RESET_LIMIT_PER_EMAIL", default=3)
+PASSWORD_RESET_LIMIT_PER_IP = env.int("PASSWORD_RESET_LIMIT_PER_IP", default=10)
+PASSWORD_RESET_LIMIT_WINDOW = timedelta(hours=1)
 LOGOUT_REDIRECT_URL = "login"
 
 # Sign-in throttling: a username from one address is locked after repeated failures.
@@ -193,6 +200,17 @@ STORAGES = {
         )
     },
 }
+
+# The cache holds short-lived counters (the password-reset throttle). With Redis every web
+# process counts together; without it (a laptop, the tests) each process counts on its own.
+if env.str("REDIS_URL", default="") and not TESTING:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": env.str("REDIS_URL"),
+            "KEY_PREFIX": "district",
+        }
+    }
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)

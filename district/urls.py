@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 
-from district import policy_views, views
+from district import password_reset_views, policy_views, views
 from district.access import staff_api_view
 
 urlpatterns = [
@@ -14,6 +14,22 @@ urlpatterns = [
     path("accounts/logout/", views.logout, name="logout"),
     path("accounts/password/", views.password_change, name="password_change"),
     path("accounts/password/done/", views.password_change_done, name="password_change_done"),
+    path("accounts/password/reset/", password_reset_views.password_reset, name="password_reset"),
+    path(
+        "accounts/password/reset/sent/",
+        password_reset_views.password_reset_done,
+        name="password_reset_done",
+    ),
+    path(
+        "accounts/password/reset/<uidb64>/<token>/",
+        password_reset_views.password_reset_confirm,
+        name="password_reset_confirm",
+    ),
+    path(
+        "accounts/password/reset/complete/",
+        password_reset_views.password_reset_complete,
+        name="password_reset_complete",
+    ),
     path("history/<str:model>/<int:object_id>/", views.history, name="history"),
     path("policies/", policy_views.policies, name="policies"),
     path("policies/<int:policy_id>/edit/", policy_views.policy_edit, name="policy_edit"),

@@ -138,6 +138,9 @@ SAMPLE_KWARGS = {
     "attachment_id": lambda: _attachment().pk,
     "model": lambda: "customer",
     "object_id": lambda: factories.CustomerFactory().pk,
+    # A reset link that names no user: the page says the link no longer works.
+    "uidb64": lambda: "not-a-user",
+    "token": lambda: "not-a-token",
 }
 SKIPPED_NAMESPACES = {"admin"}  # the admin site has its own door (tested in test_sign_in)
 POST_ONLY = {
