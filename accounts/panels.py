@@ -13,7 +13,7 @@ from django.urls import NoReverseMatch, reverse
 
 from accounts.models import CustomerFlag, ServiceAccount
 from accounts.selectors import premise_accounts_panel
-from district import panels
+from district import account_actions, panels
 from district.roles import Perm
 from field_ops.models import MeterInstallation
 
@@ -39,6 +39,7 @@ def account_for_page(account_id: int) -> ServiceAccount:
 class Action:
     label: str
     url: str
+    shortcut: str = ""  # a single-key shortcut and access key (see district.account_actions)
 
 
 def _link(url_name: str, *args) -> str | None:
@@ -75,7 +76,11 @@ def _actions(request, *, account, **_context) -> dict:
         ("All activity", Perm.VIEW_ACCOUNTS, "accounts:account_activity", account.pk),
         ("Change history", Perm.VIEW_HISTORY, "history", "account", account.pk),
     ]
-    actions = []
+    # Actions other apps register (money first: "Take payment") lead the list.
+    actions = [
+        Action(link.label, link.url, link.shortcut)
+        for link in account_actions.links_for(request.user, account.pk)
+    ]
     for label, permission, url_name, *args in candidates:
         if None in args or not request.user.has_perm(permission):
             continue

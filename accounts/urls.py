@@ -41,6 +41,11 @@ urlpatterns = [
         name="service_started",
     ),
     path(
+        "account/<int:account_id>/service-started/installments/",
+        service_changes.service_started_installments,
+        name="service_started_installments",
+    ),
+    path(
         "account/<int:account_id>/welcome-letter.pdf",
         service_changes.welcome_letter,
         name="welcome_letter",

@@ -9,7 +9,7 @@ from accounts.service_changes import services
 from accounts.service_changes.selectors import PremiseOption
 from district.phones import format_phone
 from field_ops.forms import DATE_INPUT
-from field_ops.models import Premise
+from field_ops.models import MeterRead, Premise
 
 OWNER, TENANT = "owner", "tenant"
 WAIVE = "waive"
@@ -289,6 +289,15 @@ class ForwardingFields(forms.Form):
         )
 
 
+FIELD_ORDER = "field"
+COUNTER_READS = (MeterRead.Source.CUSTOMER, MeterRead.Source.ESTIMATE)
+FINAL_READ_CHOICES = [
+    (FIELD_ORDER, "Send a field order: the final read goes on the dispatch board"),
+    (MeterRead.Source.CUSTOMER, "The customer read the meter: enter the reading now"),
+    (MeterRead.Source.ESTIMATE, "Estimate the final read: enter the estimate now"),
+]
+
+
 class StopForm(_DateCheck, ForwardingFields):
     stop_date = forms.DateField(
         label="Service stops on",
@@ -303,12 +312,37 @@ class StopForm(_DateCheck, ForwardingFields):
         choices=[("", "Choose…"), *StopRequest.Reason.choices],
         error_messages={"required": "Choose why service stops."},
     )
+    final_read = forms.ChoiceField(
+        label="Final read",
+        choices=FINAL_READ_CHOICES,
+        initial=FIELD_ORDER,
+        required=False,  # a field order unless the counter takes the read
+        widget=forms.RadioSelect,
+    )
+    reading = forms.CharField(
+        label="Final reading (taken at the counter)",
+        max_length=20,
+        required=False,
+        help_text="The register as the customer reads it, or the estimate. The read is flagged "
+        "as customer-read or estimated.",
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
+    )
+    order_due = forms.DateField(
+        label="Field order due",
+        required=False,
+        widget=DATE_INPUT,
+        help_text="The day the final read is due on the dispatch board (the stop date if empty).",
+        error_messages={"invalid": "Enter the date as MM/DD/YYYY."},
+    )
     notes = forms.CharField(label="Notes", max_length=255, required=False)
     channel = forms.ChoiceField(label="The customer asked", choices=CHANNELS)
 
     field_order = [
         "stop_date",
         "reason",
+        "final_read",
+        "reading",
+        "order_due",
         "forwarding_line1",
         "forwarding_line2",
         "forwarding_city",
@@ -324,6 +358,47 @@ class StopForm(_DateCheck, ForwardingFields):
 
     def clean_stop_date(self):
         return self._service_date("stop_date", "stops")
+
+    def clean(self):
+        cleaned = super().clean()
+        cleaned["final_read"] = cleaned.get("final_read") or FIELD_ORDER
+        at_counter = cleaned["final_read"] in COUNTER_READS
+        if at_counter and not (cleaned.get("reading") or "").strip():
+            self.add_error("reading", "Enter the final reading taken at the counter.")
+        if not at_counter and (cleaned.get("reading") or "").strip():
+            self.add_error(
+                "reading", "A field order reads the meter: leave the reading empty, or choose "
+                "a read taken at the counter.",
+            )  # fmt: skip
+        return cleaned
+
+    def counter_read(self) -> services.CounterRead | None:
+        choice = self.cleaned_data["final_read"]
+        if choice not in COUNTER_READS:
+            return None
+        return services.CounterRead(reading=self.cleaned_data["reading"].strip(), source=choice)
+
+    def field_order_due(self):
+        if self.cleaned_data["final_read"] in COUNTER_READS:
+            return None
+        return self.cleaned_data.get("order_due")
+
+
+class DepositInstallmentsForm(forms.Form):
+    """After the start: the deposit charged at once, billed in installments instead."""
+
+    installments = forms.TypedChoiceField(
+        label="Installments", coerce=int, widget=forms.Select(attrs={"class": "form-select"})
+    )
+
+    def __init__(self, *args, most: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [(count, f"{count} installments") for count in range(2, most + 1)]
+        self.fields["installments"].choices = choices
+        self.fields["installments"].initial = most
+        self.fields["installments"].error_messages["invalid_choice"] = (
+            f"Choose 2 to {most} installments."
+        )
 
 
 class StopCancelForm(forms.Form):

@@ -6,6 +6,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from accounts.search import exact_match, search_accounts
+from district import account_actions
 from district.access import staff_view
 from district.roles import Perm
 
@@ -17,7 +18,21 @@ def search(request):
     """Full page, or just the results for htmx; a submitted exact identifier opens its account."""
     query = request.GET.get("q", "").strip()
     hits = search_accounts(query, limit=RESULTS) if query else []
-    context = {"query": query, "hits": hits, "limit": RESULTS}
+    context = {
+        "query": query,
+        "hits": hits,
+        # Each result's registered actions (e.g. "Take payment"), as links built without queries.
+        "rows": [
+            (
+                hit,
+                account_actions.links_for(
+                    request.user, hit.account_id, account_actions.SEARCH_RESULT
+                ),
+            )
+            for hit in hits
+        ],
+        "limit": RESULTS,
+    }
     if request.htmx:
         response = render(request, "accounts/search.html#live", context)
         # The address bar follows the box, listing (not jumping) when the page is revisited.

@@ -15,8 +15,9 @@ from django.utils import timezone
 from district.attribution import acting_user
 from district.roles import Perm
 from field_ops import selectors as field_selectors
-from field_ops.completion import completion_spec, run_completion_handlers
-from field_ops.models import Meter, Premise, WorkOrder
+from field_ops.completion import READ_TYPES, completion_spec, run_completion_handlers
+from field_ops.completion.specs import order_meter
+from field_ops.models import Meter, MeterRead, Premise, WorkOrder
 from field_ops.work_orders import selectors
 
 Status = WorkOrder.Status
@@ -345,4 +346,54 @@ def work_order_reprioritise(*, work_order: WorkOrder, priority: str, by) -> Work
         raise ValidationError({"priority": "Choose emergency, same day or routine."})
     work_order.priority = priority
     _save(work_order, by, ["priority"])
+    return work_order
+
+
+# -- a read order completed with a read taken elsewhere
+
+# Orders not yet sent to a technician.
+COUNTER_COMPLETABLE = (Status.NEW, Status.SCHEDULED)
+
+
+@transaction.atomic
+def work_order_complete_with_read(*, work_order: WorkOrder, read: MeterRead, by) -> WorkOrder:
+    """Complete a read order (a final read, say) with a read the counter took: the customer's
+    own reading or an estimate, recorded by `read_record` with that source. What the order's
+    completion does (the handlers: the final bill's queue, a revert to owner) follows exactly
+    as when a technician reads the meter; the completion names the read and its source."""
+    work_order = _lock(work_order)
+    # Not the field's transition map (dispatched -> completed): the counter closes an order no
+    # technician has in hand yet, so it must still be waiting in the office.
+    if work_order.status not in COUNTER_COMPLETABLE:
+        raise ValidationError(
+            f"{work_order} is {work_order.get_status_display().lower()}: the field has it, so "
+            "the read comes from the field."
+        )
+    _require_any(by, Perm.ENTER_READS, Perm.START_STOP_SERVICE, doing="record a read for it")
+    if work_order.order_type not in READ_TYPES:
+        raise ValidationError(f"{work_order} is not a read: it needs its own completion.")
+    meter = order_meter(work_order)
+    if meter is None or meter.pk != read.meter_id:
+        raise ValidationError({"reading": "The read is not of the meter this order is for."})
+    completion = {
+        "meter_id": meter.pk,
+        "meter_serial": meter.serial,
+        "reading": str(read.reading),
+        "meter_read_id": read.pk,
+        "read_on": read.read_on.isoformat(),
+        "flags": read.flags,
+        "read_source": read.source,
+    }
+    with acting_user(by):
+        run_completion_handlers(work_order, completion, by)
+    work_order.status = Status.COMPLETED
+    work_order.completed_at = _now()
+    work_order.completed_by = by
+    work_order.completion = completion
+    work_order.completion_notes = f"Read taken at the counter ({read.get_source_display().lower()})"
+    _save(
+        work_order,
+        by,
+        ["status", "completed_at", "completed_by", "completion", "completion_notes"],
+    )
     return work_order

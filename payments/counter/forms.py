@@ -20,6 +20,15 @@ from payments.models import Drawer, Tender
 
 ACCOUNT_ROWS = 5
 TENDER_ROWS = 4
+# The fields of one tender row (each name ends in _<row>).
+_TENDER_FIELDS = (
+    "tender_kind",
+    "tender_amount",
+    "check_number",
+    "bank_name",
+    "card_last4",
+    "approval_code",
+)
 COUNTER_TENDERS = [
     (Tender.Kind.CASH, "Cash"),
     (Tender.Kind.CHECK, "Check"),
@@ -207,7 +216,10 @@ class PaymentForm(forms.Form):
     """A counter payment: up to ACCOUNT_ROWS accounts and TENDER_ROWS tenders.
 
     The accounts come from the lookup (hidden ids); each row's amount defaults to what the
-    account owes. Cash is entered as the amount handed over; the server works out the change.
+    account owes. An account may also carry a deposit line (the deposit collected at the start
+    of service), paid on the account as its own line. Cash is entered as the amount handed
+    over; the server works out the change. The first tender is cash unless changed; the other
+    tender rows stay hidden until the cashier adds one (`extra_tenders`).
     """
 
     idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=120)
@@ -219,11 +231,19 @@ class PaymentForm(forms.Form):
         widget=SafeTextInput(attrs={"autocomplete": "off"}),
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, extra_tenders: int = 0, **kwargs):
         super().__init__(*args, **kwargs)
+        self.extra_tenders = extra_tenders
         for row in range(ACCOUNT_ROWS):
             self.fields[f"account_{row}"] = forms.IntegerField(
                 required=False, widget=forms.HiddenInput
+            )
+            self.fields[f"deposit_{row}"] = MoneyText(
+                label="Deposit",
+                required=False,
+                widget=forms.TextInput(
+                    attrs={"inputmode": "decimal", "class": "form-control text-end allocation"}
+                ),
             )
             self.fields[f"amount_{row}"] = MoneyText(
                 label="Amount",
@@ -271,14 +291,30 @@ class PaymentForm(forms.Form):
             )
         _styled(self)
         self.allocations: list[tuple[int, Decimal]] = []
+        self.deposits: dict[int, Decimal] = {}
         self.tenders: list[TenderIn] = []
         self.result: Tendered | None = None
 
+    def _tender_row_used(self, row: int) -> bool:
+        """A tender row the cashier filled in (or that has an error): it stays on screen."""
+        if row == 0:
+            return True
+        names = [f"{name}_{row}" for name in _TENDER_FIELDS]
+        if self.is_bound and any(name in self.errors for name in names):
+            return True
+        source = self.data if self.is_bound else self.initial
+        return any(str(source.get(name) or "").strip() for name in names)
+
     @property
     def tender_rows(self) -> list[dict]:
+        used = [self._tender_row_used(row) for row in range(TENDER_ROWS)]
+        # Rows up to the last one used show, plus any the cashier asked to add.
+        last_used = max(row for row in range(TENDER_ROWS) if used[row])
+        shown = min(TENDER_ROWS, last_used + 1 + self.extra_tenders)
         return [
             {
                 "number": row + 1,
+                "shown": row < shown,
                 "kind": self[f"tender_kind_{row}"],
                 "amount": self[f"tender_amount_{row}"],
                 "check_number": self[f"check_number_{row}"],
@@ -288,6 +324,11 @@ class PaymentForm(forms.Form):
             }
             for row in range(TENDER_ROWS)
         ]
+
+    @property
+    def room_for_tender(self) -> bool:
+        """Whether "Add tender" has a hidden row left to show."""
+        return not all(row["shown"] for row in self.tender_rows)
 
     def clean(self):
         cleaned = super().clean()
@@ -314,16 +355,20 @@ class PaymentForm(forms.Form):
             if account_id is None:
                 continue
             amount = cleaned.get(f"amount_{row}")
-            if f"amount_{row}" in self.errors:
+            deposit = cleaned.get(f"deposit_{row}")
+            if f"amount_{row}" in self.errors or f"deposit_{row}" in self.errors:
                 continue
-            if amount is None:
+            if amount is None and deposit is None:
                 self.add_error(f"amount_{row}", "Enter the amount paid on this account.")
                 continue
             if account_id in seen:
                 self.add_error(f"amount_{row}", "This account is already on the payment.")
                 continue
             seen.add(account_id)
-            self.allocations.append((account_id, amount))
+            # One payment line per account: the deposit is its own line in the books.
+            self.allocations.append((account_id, (amount or ZERO) + (deposit or ZERO)))
+            if deposit:
+                self.deposits[account_id] = deposit
         if not seen and not self.errors:
             self.add_error(None, "Find and add at least one account to pay.")
 

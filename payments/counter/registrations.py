@@ -1,7 +1,12 @@
 """Registrations of the counter: the void and over/short approval kinds, the "Cash drawer" menu
-entry and the account page's "Payments" panel."""
+entry, the account page's "Payments" panel and the "Take payment" action (account page and
+search results)."""
 
-from district import navigation, panels
+from urllib.parse import urlencode
+
+from django.urls import reverse
+
+from district import account_actions, navigation, panels
 from district.approvals import registry
 from district.roles import Perm
 from payments.counter import selectors, services
@@ -51,3 +56,42 @@ panels.register(
         _drawer_panel, permission=Perm.TAKE_PAYMENTS, order=5,
     )
 )  # fmt: skip
+
+
+def take_payment_url(account_id: int) -> str:
+    """The counter payment with this account chosen (its amount due filled in by the page)."""
+    return reverse("payments:counter_pay") + "?" + urlencode({"account": account_id})
+
+
+account_actions.register(
+    account_actions.AccountAction(
+        key="take_payment",
+        label="Take payment",
+        url=take_payment_url,
+        permission=Perm.TAKE_PAYMENTS,
+        places=(account_actions.ACCOUNT_PAGE, account_actions.SEARCH_RESULT),
+        order=0,
+        shortcut="p",
+    )
+)
+
+
+def collect_deposit_url(account_id: int) -> str:
+    """The counter payment with the account's deposit as its own line."""
+    return (
+        reverse("payments:counter_pay")
+        + "?"
+        + urlencode({"account": account_id, "deposit": account_id})
+    )
+
+
+account_actions.register(
+    account_actions.AccountAction(
+        key="collect_deposit",
+        label="Collect deposit now",
+        url=collect_deposit_url,
+        permission=Perm.TAKE_PAYMENTS,
+        places=(account_actions.SERVICE_STARTED,),
+        order=0,
+    )
+)

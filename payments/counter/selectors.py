@@ -12,6 +12,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, Prefetch
 
+from accounts.deposits.selectors import deposits_held
 from accounts.models import ServiceAccount
 from accounts.numbers import format_account_number, normalise_account_number
 from accounts.search import SearchHit, exact_match, search_accounts
@@ -20,7 +21,7 @@ from district.approvals.models import ApprovalRequest
 from district.ledger.models import JournalLine
 from district.ledger.selectors import RECEIVABLE_PURPOSE, account_balances
 from district.money import ZERO
-from payments.counter.services import VOID_KIND, cash_only_accounts
+from payments.counter.services import DEPOSIT_MEMO, VOID_KIND, cash_only_accounts
 from payments.models import DrawerSession, Payment, PaymentLine, Tender
 
 PANEL_PAYMENTS = 10
@@ -102,6 +103,15 @@ def pay_accounts(account_ids) -> list[PayAccount]:
     ]
 
 
+def deposits_to_collect(pay_rows: list[PayAccount]) -> dict[int, Decimal]:
+    """The deposit line each account may carry: the deposit charged and held (all of it, or
+    its installments billed so far), at most what the account owes now (less means some was
+    paid already). One query; accounts with nothing to collect are left out."""
+    held = deposits_held([row.account.pk for row in pay_rows])
+    collect = {row.account.pk: min(held[row.account.pk], row.owed) for row in pay_rows}
+    return {account_id: amount for account_id, amount in collect.items() if amount > 0}
+
+
 # -- the receipt -------------------------------------------------------------------------------
 
 
@@ -127,6 +137,7 @@ class Application:
     amount: Decimal
     charges: list[AppliedCharge] = field(default_factory=list)
     to_credit: Decimal = ZERO  # paid beyond every open charge: left as a credit balance
+    deposit: Decimal = ZERO  # the part of the amount that paid the account's deposit
 
     @property
     def balance_after(self) -> Decimal:
@@ -169,23 +180,34 @@ def apply_payment(lines, amount: Decimal) -> Application:
 
 def payment_applications(payment: Payment, account_amounts: dict[int, Decimal]) -> dict:
     """For each account of the payment, how its amount was applied to the charges open just
-    before the payment's journal (one query for all the accounts)."""
+    before the payment's journal, and the part of it that paid a deposit (one query for all
+    the accounts: the payment's own receivable lines come with the earlier ones)."""
     lines: dict[int, list] = {account_id: [] for account_id in account_amounts}
+    deposits: dict[int, Decimal] = {}
     receivable = (
         JournalLine.objects.filter(
             service_account_id__in=list(account_amounts),
             gl_account__purpose=RECEIVABLE_PURPOSE,
-            journal_id__lt=payment.journal_id,
+            journal_id__lte=payment.journal_id,
         )
         .order_by("effective_date", "id")
-        .values_list("service_account_id", "effective_date", "memo", "journal__memo", "amount")
+        .values_list(
+            "service_account_id", "effective_date", "memo", "journal__memo", "amount", "journal_id"
+        )
     )
-    for account_id, day, memo, journal_memo, amount in receivable:
+    for account_id, day, memo, journal_memo, amount, journal_id in receivable:
+        if journal_id == payment.journal_id:
+            if memo.startswith(DEPOSIT_MEMO):
+                deposits[account_id] = deposits.get(account_id, ZERO) - amount
+            continue
         lines[account_id].append((day, memo or journal_memo, amount))
-    return {
+    applications = {
         account_id: apply_payment(lines[account_id], amount)
         for account_id, amount in account_amounts.items()
     }
+    for account_id, amount in deposits.items():
+        applications[account_id].deposit = amount
+    return applications
 
 
 @dataclass(frozen=True)

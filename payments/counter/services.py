@@ -5,7 +5,7 @@ Concurrency: every write that counts toward a drawer locks the session row first
 finds the drawer closed and is refused. A repeated idempotency key returns the first payment.
 """
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -27,6 +27,10 @@ from payments.counter.denominations import count_clean, count_total
 from payments.models import Drawer, DrawerSession, Payment, PaymentLine, PaymentVoid, Tender
 
 VOID_KIND = "payment-void"
+# The memo of the receivable line that pays a deposit: the deposit was charged to the account's
+# receivable (debit receivable, credit customer deposits held: accounts.deposits), so paying it
+# credits the receivable like any charge, on its own line so the receipt and the books show it.
+DEPOSIT_MEMO = "Deposit paid"
 OVER_SHORT_KIND = "drawer-over-short"
 
 # Where each tender's money waits until it reaches the bank.
@@ -120,6 +124,8 @@ class PaymentIn:
     tenders: Sequence[TenderIn]
     payer_name: str = ""
     notes: list[str] = field(default_factory=list)
+    # The part of an account's amount that pays its deposit (service account id -> amount).
+    deposits: Mapping[int, Decimal] = field(default_factory=dict)
 
 
 def _checked_allocations(allocations) -> list[tuple[int, Decimal]]:
@@ -135,6 +141,23 @@ def _checked_allocations(allocations) -> list[tuple[int, Decimal]]:
             raise ValidationError("An account appears twice on this payment.", code="duplicate")
         seen.add(account_id)
         checked.append((int(account_id), amount))
+    return checked
+
+
+def _checked_deposits(deposits, allocations) -> dict[int, Decimal]:
+    """Each deposit line within its account's amount on this payment."""
+    paid = dict(allocations)
+    checked = {}
+    for account_id, amount in (deposits or {}).items():
+        amount = parse_money(amount)
+        if int(account_id) not in paid:
+            raise ValidationError("A deposit line is for an account not on this payment.")
+        if amount <= 0 or amount > paid[int(account_id)]:
+            raise ValidationError(
+                "A deposit line must be more than $0.00 and within its account's amount.",
+                code="deposit_amount",
+            )
+        checked[int(account_id)] = amount
     return checked
 
 
@@ -260,6 +283,7 @@ def payment_post(
     if not key or len(key) > 120:
         raise ValidationError("The form is missing its request key; reload it.", code="key")
     allocations = _checked_allocations(payment.allocations)
+    deposits = _checked_deposits(payment.deposits, allocations)
     total = sum((amount for _, amount in allocations), ZERO)
     tender = tendered(total, payment.tenders)
     try:
@@ -283,6 +307,7 @@ def payment_post(
                 session=session,
                 by=by,
                 allocations=allocations,
+                deposits=deposits,
                 total=total,
                 tender=tender,
                 payer_name=payment.payer_name,
@@ -299,8 +324,9 @@ def payment_post(
 
 
 def _payment_write(
-    *, session, by, allocations, total, tender: Tendered, payer_name, key, effective_date
-) -> Payment:
+    *, session, by, allocations, deposits, total, tender: Tendered, payer_name, key,
+    effective_date,
+) -> Payment:  # fmt: skip
     accounts = {
         account.pk: account
         for account in ServiceAccount.objects.filter(pk__in=[pk for pk, _ in allocations])
@@ -326,10 +352,26 @@ def _payment_write(
         gl = TENDER_GL[tender_in.kind]
         debits[gl] = debits.get(gl, ZERO) + tender_in.amount
     lines = [Line(gl, amount, memo=f"Receipt {receipt}") for gl, amount in debits.items()]
-    lines += [
-        Line(RECEIVABLE_PURPOSE, -amount, account_id, memo=f"Payment, receipt {receipt}")
-        for account_id, amount in allocations
-    ]
+    for account_id, amount in allocations:
+        deposit = deposits.get(account_id, ZERO)
+        if deposit:
+            lines.append(
+                Line(
+                    RECEIVABLE_PURPOSE,
+                    -deposit,
+                    account_id,
+                    memo=f"{DEPOSIT_MEMO}, receipt {receipt}",
+                )
+            )
+        if amount - deposit:
+            lines.append(
+                Line(
+                    RECEIVABLE_PURPOSE,
+                    deposit - amount,
+                    account_id,
+                    memo=f"Payment, receipt {receipt}",
+                )
+            )
     journal = journal_post(
         kind=Journal.Kind.PAYMENT,
         memo=f"Counter payment, receipt {receipt}, drawer {session.drawer}",

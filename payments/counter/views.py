@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
 from district.access import staff_view
@@ -28,9 +29,21 @@ from payments.counter.forms import (
     looks_like_card_number,
     new_key,
 )
-from payments.models import DrawerSession, Payment
+from payments.models import DrawerSession, Payment, Tender
 
 # -- the drawer --------------------------------------------------------------------------------
+
+
+def _next_payment(request) -> str:
+    """Where to go once the drawer is open: back to the payment that asked for it (only a page
+    of this portal's counter payment: an open redirect would be a phishing tool)."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    pay = reverse("payments:counter_pay")
+    if target.startswith(pay) and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return ""
 
 
 @staff_view(Perm.TAKE_PAYMENTS)
@@ -39,7 +52,10 @@ def counter(request):
     """The cashier's open drawer, or the form to open one with a counted float."""
     standard_float = policy_value("drawer-standard-float")
     session = selectors.open_session_for(request.user)
+    next_url = _next_payment(request)
     if session is not None:
+        if next_url:
+            return redirect(next_url)
         return render(
             request,
             "payments/counter/counter.html",
@@ -71,13 +87,14 @@ def counter(request):
                     f"The float counted, {format_money(session.opening_float)}, differs from "
                     f"the standard {format_money(standard_float)}: tell your lead.",
                 )
-            return redirect("payments:counter")
+            return redirect(next_url or "payments:counter")
     return render(
         request,
         "payments/counter/open.html",
         {
             "form": form,
             "standard_float": standard_float,
+            "next_url": next_url,
             "recent_closes": selectors.recent_closes_for(request.user),
             "open_sessions": DrawerSession.objects.filter(status=DrawerSession.Status.OPEN)
             .select_related("drawer", "cashier")
@@ -93,8 +110,13 @@ def counter(request):
 LOOKUP = "find"
 
 
-def pay_url(account_ids) -> str:
-    query = urlencode([("account", account_id) for account_id in account_ids])
+def pay_url(account_ids, deposit_ids=()) -> str:
+    """The payment page with these accounts; `deposit_ids`: those whose deposit is collected
+    as its own line (kept only for accounts still on the payment)."""
+    query = urlencode(
+        [("account", account_id) for account_id in account_ids]
+        + [("deposit", account_id) for account_id in deposit_ids if account_id in account_ids]
+    )
     return reverse("payments:counter_pay") + (f"?{query}" if query else "")
 
 
@@ -110,18 +132,18 @@ def _ids(values) -> list[int]:
     return ids
 
 
-def _posted_ids(form: PaymentForm) -> dict[int, int]:
+def _posted_ids(data) -> dict[int, int]:
     """Row -> account id, as the submitted form carries them."""
     rows = {}
     for row in range(ACCOUNT_ROWS):
         try:
-            rows[row] = int(form.data.get(f"account_{row}", ""))
+            rows[row] = int(data.get(f"account_{row}", ""))
         except ValueError:
             continue
     return rows
 
 
-def _lookup_context(query: str, ids: list[int]) -> dict:
+def _lookup_context(query: str, ids: list[int], deposit_ids=()) -> dict:
     stub = selectors.stub_lookup(query)
     if stub is not None:
         lookup = stub
@@ -139,12 +161,13 @@ def _lookup_context(query: str, ids: list[int]) -> dict:
             {
                 "hit": hit,
                 "on_payment": hit.account_id in ids,
-                "add_url": pay_url([*ids, hit.account_id]),
+                "add_url": pay_url([*ids, hit.account_id], deposit_ids),
             }
             for hit in lookup.hits
         ],
         "room": len(ids) < ACCOUNT_ROWS,
         "account_ids": ids,
+        "deposit_ids": [account_id for account_id in deposit_ids if account_id in ids],
     }
 
 
@@ -154,16 +177,31 @@ def counter_pay(request):
     """Take a payment at the cashier's open drawer: accounts (looked up), amounts, tenders."""
     if request.method == "GET" and request.htmx:
         ids = _ids(request.GET.getlist("account"))
-        context = _lookup_context(request.GET.get(LOOKUP, "").strip(), ids)
+        deposit_ids = _ids(request.GET.getlist("deposit"))
+        context = _lookup_context(request.GET.get(LOOKUP, "").strip(), ids, deposit_ids)
         return render(request, "payments/counter/pay.html#lookup_results", context)
     session = selectors.open_session_for(request.user)
     if session is None:
-        return render(request, "payments/counter/pay_no_drawer.html")
+        # Back here after opening one, with the same accounts (and deposit lines) chosen.
+        return render(
+            request,
+            "payments/counter/pay_no_drawer.html",
+            {
+                "open_url": reverse("payments:counter")
+                + "?"
+                + urlencode({"next": request.get_full_path()})
+            },
+        )
     lookup = {"query": "", "lookup": selectors.Lookup(), "hits": [], "room": True}
     checked = None
-    if request.method == "POST":
+    deposit_ids: list[int] = []
+    if request.method == "POST" and request.POST.get("action") == "add_tender":
+        # "Add tender" without JavaScript: the same form again, one more tender row shown.
+        form = PaymentForm(initial=request.POST.dict(), extra_tenders=1)
+        rows = _posted_ids(request.POST)
+    elif request.method == "POST":
         form = PaymentForm(request.POST)
-        rows = _posted_ids(form)
+        rows = _posted_ids(request.POST)
         if form.is_valid():
             if request.POST.get("action") == "check":
                 checked = form.result
@@ -176,6 +214,7 @@ def counter_pay(request):
                             allocations=form.allocations,
                             tenders=form.tenders,
                             payer_name=form.cleaned_data["payer_name"],
+                            deposits=form.deposits,
                         ),
                         idempotency_key=form.cleaned_data["idempotency_key"],
                     )
@@ -192,9 +231,11 @@ def counter_pay(request):
     else:
         form = None
         ids = _ids(request.GET.getlist("account"))
+        deposit_ids = [account_id for account_id in _ids(request.GET.getlist("deposit"))
+                       if account_id in ids]  # fmt: skip
         query = request.GET.get(LOOKUP, "").strip()
         if query:
-            lookup = _lookup_context(query, ids)
+            lookup = _lookup_context(query, ids, deposit_ids)
             match = lookup["lookup"]
             if match.account_id is not None and not match.error:
                 if match.account_id in ids:
@@ -209,27 +250,30 @@ def counter_pay(request):
                             f"Stub scanned: amount due on the bill "
                             f"{format_money(match.stub_amount)}.",
                         )
-                return redirect(pay_url(ids))
+                return redirect(pay_url(ids, deposit_ids))
         rows = dict(enumerate(ids))
     found = {pay.account.pk: pay for pay in selectors.pay_accounts(rows.values())}
     if form is None:  # a new form: each account's amount defaults to what it owes
-        initial = {"idempotency_key": new_key()}
-        for row, account_id in rows.items():
-            initial[f"account_{row}"] = account_id
-            if account_id in found and found[account_id].owed:
-                initial[f"amount_{row}"] = found[account_id].owed
-        form = PaymentForm(initial=initial)
+        form = PaymentForm(initial=_new_payment_initial(rows, found, deposit_ids))
+    # The deposit lines: those set up for a new form, or those a form sent back carried.
+    source = form.data if form.is_bound else form.initial
+    deposit_rows = {row for row in rows if f"deposit_{row}" in source}
     ids = [account_id for account_id in rows.values() if account_id in found]
+    deposit_ids = [rows[row] for row in sorted(deposit_rows) if rows[row] in found]
     account_rows = [
         {
             "pay": found[account_id],
             "account_field": form[f"account_{row}"],
             "amount_field": form[f"amount_{row}"],
-            "remove_url": pay_url([other for other in ids if other != account_id]),
+            "deposit_field": form[f"deposit_{row}"] if row in deposit_rows else None,
+            "remove_url": pay_url([other for other in ids if other != account_id], deposit_ids),
         }
         for row, account_id in rows.items()
         if account_id in found
     ]
+    if account_rows and not (form.is_bound and form.errors):
+        # Arriving with the account chosen, the cashier types the cash handed over first.
+        form.fields["tender_amount_0"].widget.attrs["autofocus"] = True
     return render(
         request,
         "payments/counter/pay.html",
@@ -240,11 +284,33 @@ def counter_pay(request):
             "checked": checked,
             "account_ids": ids,
             **lookup,
+            "deposit_ids": deposit_ids,
             "room": len(ids) < ACCOUNT_ROWS,
             # This page has its own lookup box: the header's search would be a second one.
             "search_url": None,
         },
     )
+
+
+def _new_payment_initial(rows: dict[int, int], found: dict, deposit_ids) -> dict:
+    """A new payment: cash as the first tender; each account's amount is what it owes, and an
+    account whose deposit is collected has it as its own line (the amount is the rest owed)."""
+    initial = {"idempotency_key": new_key(), "tender_kind_0": Tender.Kind.CASH}
+    collect = selectors.deposits_to_collect(
+        [found[account_id] for account_id in deposit_ids if account_id in found]
+    ) if deposit_ids else {}  # fmt: skip
+    for row, account_id in rows.items():
+        initial[f"account_{row}"] = account_id
+        if account_id not in found:
+            continue
+        owed = found[account_id].owed
+        deposit = collect.get(account_id)
+        if deposit:
+            initial[f"deposit_{row}"] = deposit
+            owed -= deposit
+        if owed:
+            initial[f"amount_{row}"] = owed
+    return initial
 
 
 # -- receipts and voids ------------------------------------------------------------------------

@@ -1,5 +1,6 @@
 // The counter pages: totals of counted bills and coins, the payment's total and change due as
-// they are typed, tender fields shown for the chosen kind, and the receipt's Print button.
+// they are typed, tender fields shown for the chosen kind, "Add tender", and the receipt's
+// Print button.
 // Progressive enhancement: every page works without this file (the server checks everything).
 (function () {
   "use strict";
@@ -96,6 +97,19 @@
       showFields(row);
       row.querySelector("select.tender-kind").addEventListener("change", function () { showFields(row); });
     });
+    // "Add tender": show the next hidden tender row and move to it (without this script the
+    // button posts the form back with one more row shown).
+    const addTender = form.querySelector("[data-add-tender]");
+    if (addTender) {
+      addTender.addEventListener("click", function (event) {
+        const hidden = form.querySelectorAll("[data-tender-row][hidden]");
+        if (!hidden.length) { return; }
+        event.preventDefault();
+        hidden[0].hidden = false;
+        hidden[0].querySelector("select.tender-kind").focus();
+        if (hidden.length === 1) { addTender.hidden = true; }
+      });
+    }
     form.addEventListener("input", update);
     form.addEventListener("change", update);
     if (summary.dataset.checked !== "yes") {

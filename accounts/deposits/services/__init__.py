@@ -46,6 +46,7 @@ from accounts.deposits.services.settlement import (
     deposit_refund,
     refund_destination,
 )
+from accounts.deposits.services.spreading import deposit_installments_set
 
 __all__ = [
     "GUIDELINE_FIELDS",
@@ -59,6 +60,7 @@ __all__ = [
     "deposit_charge",
     "deposit_guideline_create",
     "deposit_guideline_update",
+    "deposit_installments_set",
     "deposit_interest_credit_yearly",
     # deposit_quote lives in rules; re-exported so callers find it beside the charge it feeds.
     "deposit_quote",

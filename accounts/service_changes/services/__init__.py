@@ -25,6 +25,7 @@ from accounts.service_changes.services.start import (
     start_refusal,
 )
 from accounts.service_changes.services.stop import (
+    CounterRead,
     final_read_completed,
     owner_agreement_end,
     owner_agreement_record,
@@ -36,6 +37,7 @@ from accounts.service_changes.services.transfer import service_transfer
 
 __all__ = [
     "CUSTOMER_CHANGE_FIELDS",
+    "CounterRead",
     "DepositChoice",
     "ForwardingAddress",
     "OwnerInfo",

@@ -3,6 +3,7 @@ completion does (revert to owner), closing a settled account, and owner agreemen
 
 import datetime
 import re
+from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -34,10 +35,25 @@ from district.attribution import acting_user
 from district.ledger.models import AccountBalance
 from district.ledger.selectors import account_balance
 from district.roles import Perm
-from field_ops.models import Premise, WorkOrder
+from field_ops.completion.specs import order_meter
+from field_ops.models import MeterRead, Premise, WorkOrder
+from field_ops.services import read_record
 from field_ops.work_orders import work_order_cancel
+from field_ops.work_orders.services import work_order_complete_with_read
 
 # -- stop
+
+
+@dataclass(frozen=True)
+class CounterRead:
+    """The final read taken at the counter instead of sending a field order: the reading the
+    customer gives, or an estimate. The read keeps its source (and an estimate its flag)."""
+
+    reading: str
+    source: str  # MeterRead.Source.CUSTOMER or MeterRead.Source.ESTIMATE
+
+
+COUNTER_READ_SOURCES = (MeterRead.Source.CUSTOMER, MeterRead.Source.ESTIMATE)
 
 
 def _check_forwarding(forwarding: ForwardingAddress | None, errors: dict) -> ForwardingAddress:
@@ -68,8 +84,11 @@ def stop_unlogged(
     forwarding: ForwardingAddress | None,
     by,
     notes: str = "",
+    order_due: datetime.date | None = None,
+    counter_read: CounterRead | None = None,
 ) -> StopRequest:
-    """The stop itself, without the contact."""
+    """The stop itself, without the contact. The final-read order is due `order_due` (the stop
+    date unless given); with a `counter_read` it is completed at once with that read."""
     account = (
         ServiceAccount.objects.select_for_update()
         .select_related("premise", "customer")
@@ -89,6 +108,7 @@ def stop_unlogged(
             f"Service cannot stop before it started ({account.start_date:%m/%d/%Y})."
         )
     forwarding = _check_forwarding(forwarding, errors)
+    _check_final_read(stop_date, order_due, counter_read, errors)
     notes = " ".join((notes or "").split())
     if len(notes) > StopRequest._meta.get_field("notes").max_length:
         errors["notes"] = "The note is too long (255 characters at most)."
@@ -97,7 +117,7 @@ def stop_unlogged(
     order = order_create(
         order_type=WorkOrder.Type.FINAL_READ,
         premise=account.premise,
-        on_date=stop_date,
+        on_date=order_due or stop_date,
         account=account,
         by=by,
         instructions=f"Final read for {account.customer.display_name}, account "
@@ -120,7 +140,53 @@ def stop_unlogged(
     with acting_user(by):
         stop, _created = StopRequest.objects.update_or_create(account=account, defaults=fields)
     service_account_transition(account=account, to_status=Status.PENDING_FINAL, by=by)
+    if counter_read is not None:
+        _final_read_at_counter(order, counter_read, by)
     return stop
+
+
+def _check_final_read(stop_date, order_due, counter_read: CounterRead | None, errors: dict):
+    if counter_read is not None:
+        if counter_read.source not in COUNTER_READ_SOURCES:
+            errors["final_read"] = "Choose whether the customer read the meter or it is estimated."
+        if not str(counter_read.reading or "").strip():
+            errors["reading"] = "Enter the final reading."
+        if stop_date is not None and "stop_date" not in errors and stop_date > today():
+            errors["stop_date"] = (
+                "A final read taken at the counter is for service stopping today or earlier: "
+                "send a field order for a later stop."
+            )
+    elif order_due is not None and stop_date is not None and "stop_date" not in errors:
+        if order_due < stop_date:
+            errors["order_due"] = "The final read cannot be due before service stops."
+        elif order_due > stop_date + datetime.timedelta(days=MAX_ORDER_DELAY_DAYS):
+            errors["order_due"] = (
+                f"Ask for the final read within {MAX_ORDER_DELAY_DAYS} days of the stop."
+            )
+
+
+# A final read long after the stop bills the next occupant's water to this customer.
+MAX_ORDER_DELAY_DAYS = 14
+
+
+def _final_read_at_counter(order: WorkOrder, counter_read: CounterRead, by) -> None:
+    """Record the counter's read (today, with its source) and complete the final-read order with
+    it, so the final bill's queue takes the account as after a field read."""
+    meter = order_meter(order)
+    if meter is None:
+        raise ValidationError(
+            {"reading": "No meter is on record at this premise: send a field order instead."}
+        )
+    source = MeterRead.Source(counter_read.source)
+    read = read_record(
+        meter=meter,
+        read_on=today(),
+        reading=counter_read.reading,
+        source=source,
+        by=by,
+        note=f"Final read taken at the counter ({source.label.lower()})",
+    )
+    work_order_complete_with_read(work_order=order, read=read, by=by)
 
 
 @transaction.atomic
@@ -133,9 +199,14 @@ def service_stop(
     by,
     notes: str = "",
     channel: str = Contact.Channel.COUNTER,
+    order_due: datetime.date | None = None,
+    counter_read: CounterRead | None = None,
 ) -> StopRequest:
-    """Stop service: the stop request, a final-read order for the stop date, the account
-    pending final (billing's final bill picks it up once the read is in), the contact logged."""
+    """Stop service: the stop request, a final-read order due on the stop date (or
+    `order_due`) on the dispatch board, or the final read taken at the counter
+    (`counter_read`: the customer's reading or an estimate, the order completed with it), the
+    account pending final (billing's final bill picks it up once the read is in), the contact
+    logged."""
     require_start_stop(by)
     premises_for_update(account.premise)
     stop = stop_unlogged(
@@ -145,6 +216,8 @@ def service_stop(
         forwarding=forwarding,
         by=by,
         notes=notes,
+        order_due=order_due,
+        counter_read=counter_read,
     )
     contact_log(
         channel=channel,

@@ -3,6 +3,7 @@
 from accounts.service_changes.views.changes import (
     owner_agreement,
     service_started,
+    service_started_installments,
     service_stop,
     service_stop_cancel,
     service_transfer,
@@ -17,6 +18,7 @@ __all__ = [
     "premise_agreement_panel",
     "service_start",
     "service_started",
+    "service_started_installments",
     "service_stop",
     "service_stop_cancel",
     "service_transfer",

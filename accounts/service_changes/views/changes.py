@@ -6,12 +6,15 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts.models import ServiceAccount
+from accounts.deposits.selectors import deposit_held
+from accounts.deposits.services import deposit_installments_set
+from accounts.models import Deposit, ServiceAccount
 from accounts.service_changes import letters, selectors, services
 from accounts.service_changes.forms import (
     OWNER,
+    DepositInstallmentsForm,
     OwnerAgreementEndForm,
     OwnerAgreementForm,
     StopCancelForm,
@@ -19,8 +22,11 @@ from accounts.service_changes.forms import (
     TransferForm,
     focus_first_error,
 )
+from district import account_actions
 from district.access import staff_view
 from district.forms import add_service_error
+from district.ledger.selectors import account_balance
+from district.money import format_money
 from district.roles import Perm
 from field_ops.models import Premise
 
@@ -33,16 +39,64 @@ def service_started(request, account_id):
     account = get_object_or_404(
         ServiceAccount.objects.select_related("customer", "premise"), pk=account_id
     )
+    deposit = account.deposits.select_related("guideline").order_by("-created_at", "-id").first()
+    held = deposit is not None and deposit.status == Deposit.Status.CHARGED and deposit.amount > 0
+    may_spread = (
+        held
+        and deposit.installments == 1
+        and deposit.guideline.max_installments > 1
+        and request.user.has_perm(Perm.START_STOP_SERVICE)
+    )
     return render(
         request,
         "accounts/service_changes/started.html",
         {
             "account": account,
             "work_order": selectors.start_order_of(account),
-            "deposit": account.deposits.order_by("-created_at", "-id").first(),
+            "deposit": deposit,
+            # Collect it at the counter now (payments' action), or bill it in installments.
+            "deposit_actions": (
+                account_actions.links_for(request.user, account.pk, account_actions.SERVICE_STARTED)
+                if held
+                else []
+            ),
+            "installment_form": (
+                DepositInstallmentsForm(most=deposit.guideline.max_installments)
+                if may_spread
+                else None
+            ),
             "letter_language": letters.letter_language(account.customer),
         },
     )
+
+
+@staff_view(Perm.START_STOP_SERVICE)
+@require_POST
+def service_started_installments(request, account_id):
+    """After the start: bill the deposit charged at once in installments instead."""
+    account = get_object_or_404(ServiceAccount, pk=account_id)
+    deposit = account.deposits.select_related("guideline").order_by("-created_at", "-id").first()
+    if deposit is None:
+        messages.error(request, "This account has no deposit to put on installments.")
+        return redirect("accounts:service_started", account_id=account.pk)
+    form = DepositInstallmentsForm(request.POST, most=deposit.guideline.max_installments)
+    if not form.is_valid():
+        messages.error(request, " ".join(form.errors.get("installments", [])))
+        return redirect("accounts:service_started", account_id=account.pk)
+    try:
+        deposit = deposit_installments_set(
+            deposit_id=deposit.pk, installments=form.cleaned_data["installments"], by=request.user
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            f"The {format_money(deposit.amount)} deposit is billed in "
+            f"{deposit.installments} installments: the first is due now, the next bills "
+            "charge the others.",
+        )
+    return redirect("accounts:service_started", account_id=account.pk)
 
 
 @staff_view(Perm.VIEW_ACCOUNTS)
@@ -95,15 +149,13 @@ def service_stop(request, account_id):
                 notes=data["notes"],
                 channel=data["channel"],
                 by=request.user,
+                order_due=form.field_order_due(),
+                counter_read=form.counter_read(),
             )
         except ValidationError as error:
             add_service_error(form, error)
         else:
-            messages.success(
-                request,
-                f"Service stops {stop.stop_date:%m/%d/%Y}: a final read is ordered and the "
-                "account is pending final.",
-            )
+            messages.success(request, _stopped_message(stop))
             return redirect("accounts:account_detail", account_id=account.pk)
     focus_first_error(form)
     return render(
@@ -114,7 +166,24 @@ def service_stop(request, account_id):
             "form": form,
             "open_stop": selectors.open_stop(account),
             "cancel_form": StopCancelForm(),
+            # What the CSR tells the customer before the stop: what they owe, what is held.
+            "owed_now": account_balance(account.pk),
+            "deposit_held": deposit_held(account.pk),
         },
+    )
+
+
+def _stopped_message(stop) -> str:
+    order = stop.final_read_order
+    if order is not None and order.status == order.Status.COMPLETED:
+        return (
+            f"Service stops {stop.stop_date:%m/%d/%Y}: the final read taken at the counter is "
+            "recorded and the account is pending final (its final bill is next)."
+        )
+    due = f" due {order.requested_date:%m/%d/%Y}" if order is not None else ""
+    return (
+        f"Service stops {stop.stop_date:%m/%d/%Y}: a final-read order{due} is on the dispatch "
+        "board and the account is pending final."
     )
 
 
