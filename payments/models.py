@@ -502,6 +502,39 @@ class Bai2File(models.Model):
         return f"{self.file_name} ({self.created_on:%Y-%m-%d})"
 
 
+class Bai2Upload(models.Model):
+    """A BAI2 file as uploaded, kept before it is imported: the import task reads the bytes
+    from here by id (nothing large goes through the broker), and writes back what happened,
+    so the page can say pending, imported or refused (with the reason) whichever process ran it."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting to be imported"
+        IMPORTED = "imported", "Imported"
+        REFUSED = "refused", "Refused"
+
+    file_name = models.CharField(max_length=200)
+    content = models.BinaryField()
+    size = models.PositiveIntegerField()  # bytes
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    refusal = models.TextField(blank=True)  # why the file was refused, as the importer said
+    message = models.CharField(max_length=255, blank=True)  # what the import did
+    file = models.ForeignKey(
+        Bai2File, on_delete=models.PROTECT, null=True, blank=True, related_name="uploads"
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-uploaded_at", "-id"]
+        verbose_name = "BAI2 upload"
+
+    def __str__(self):
+        return f"{self.file_name} ({self.get_status_display().lower()})"
+
+
 class Bai2AccountReport(models.Model):
     """One account's report in one group of a file: its summaries (03/88) and control (49)."""
 

@@ -16,12 +16,34 @@ from payments.models import (
     Bai2AccountReport,
     Bai2File,
     Bai2Transaction,
+    Bai2Upload,
     BankDeposit,
     PaymentBatch,
 )
 
 LIST_LIMIT = 50
 _UNMATCHED = Bai2Transaction.Status.UNMATCHED
+
+
+UPLOADS_LISTED = 10
+
+
+def bai2_uploads(limit: int = UPLOADS_LISTED) -> list[Bai2Upload]:
+    """The latest uploads with their status, without their bytes (one query)."""
+    return list(
+        Bai2Upload.objects.defer("content")
+        .select_related("uploaded_by")
+        .order_by("-uploaded_at", "-id")[:limit]
+    )
+
+
+def bai2_upload(upload_id: int) -> Bai2Upload | None:
+    return (
+        Bai2Upload.objects.defer("content")
+        .select_related("uploaded_by", "file")
+        .filter(pk=upload_id)
+        .first()
+    )
 
 
 def bank_files(limit: int = LIST_LIMIT) -> list[Bai2File]:

@@ -1,7 +1,5 @@
 """Staff pages of the bank reconciliation. Thin: parse, call a service or a task, render."""
 
-import base64
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
@@ -12,38 +10,37 @@ from django.views.decorators.http import require_POST
 from district.access import staff_view
 from district.forms import add_service_error
 from district.roles import Perm
-from payments.bank import reconcile, selectors
+from payments.bank import reconcile, selectors, uploads
 from payments.bank.forms import Bai2UploadForm, BankLineResolveForm
-from payments.bank.tasks import bank_bai2_import
+from payments.bank.tasks import bank_bai2_upload_import
+from payments.models import Bai2Upload
 
 
 @staff_view(Perm.RECONCILE_BANK)
 def bank_reconciliation(request):
-    """Upload a prior-day file (imported and matched by a task) and list the files."""
+    """Upload a prior-day file (stored, then imported and matched by a task) and list the
+    files. When the import ran in this process the outcome is shown at once; when a worker
+    runs it, the upload's page says pending, imported or refused (with the reason)."""
     form = Bai2UploadForm()
     if request.method == "POST":
         form = Bai2UploadForm(request.POST, request.FILES)
         if form.is_valid():
-            upload = form.cleaned_data["file"]
-            queued = bank_bai2_import.delay(
-                base64.b64encode(upload.read()).decode("ascii"), upload.name, request.user.pk
-            )
-            if not queued.ready():
-                messages.info(
-                    request, f"{upload.name} is being imported; it appears below when done."
+            file = form.cleaned_data["file"]
+            try:
+                # Committed on return (requests are not one transaction here), so a worker
+                # finds the row; in-process the task runs now and the outcome shows below.
+                upload = uploads.bai2_upload_store(
+                    content=file.read(), file_name=file.name, by=request.user
                 )
-                return redirect("payments:bank_reconciliation")
-            outcome = queued.get()
-            if "refused" in outcome:
-                form.add_error("file", outcome["refused"])
+            except ValidationError as error:
+                add_service_error(form, error)
             else:
-                if outcome["created"]:
-                    messages.success(
-                        request, f"{outcome['message']} Reconciliation: {outcome['reconcile']}."
-                    )
-                else:
-                    messages.info(request, f"{outcome['message']} Nothing was imported.")
-                return redirect("payments:bank_file", file_id=outcome["file_id"])
+                bank_bai2_upload_import.delay(upload.pk)
+                return _after_upload(request, form, upload)
+    return _reconciliation_page(request, form)
+
+
+def _reconciliation_page(request, form):
     count, total = selectors.exceptions_total()
     return render(
         request,
@@ -51,10 +48,37 @@ def bank_reconciliation(request):
         {
             "form": form,
             "files": selectors.bank_files(),
+            "uploads": selectors.bai2_uploads(),
             "exceptions_count": count,
             "exceptions_total": total,
         },
     )
+
+
+def _after_upload(request, form, upload: Bai2Upload):
+    upload.refresh_from_db(fields=["status", "refusal", "message", "file"])
+    if upload.status == Bai2Upload.Status.REFUSED:
+        # Imported in this process and refused: said next to the field, as any bad input.
+        form.add_error("file", upload.refusal)
+        return _reconciliation_page(request, form)
+    if upload.status == Bai2Upload.Status.IMPORTED:
+        messages.success(request, upload.message)
+        return redirect("payments:bank_file", file_id=upload.file_id)
+    messages.info(request, f"{upload.file_name} is stored and waiting to be imported.")
+    return redirect("payments:bank_upload", upload_id=upload.pk)
+
+
+@staff_view(Perm.RECONCILE_BANK)
+def bank_upload(request, upload_id):
+    """An upload's outcome: waiting (the page polls), imported (a link to the file) or refused
+    (the importer's reason)."""
+    upload = selectors.bai2_upload(upload_id)
+    if upload is None:
+        raise Http404("No such upload.")
+    template = "payments/bank/upload.html"
+    if request.headers.get("HX-Request"):
+        template += "#outcome"
+    return render(request, template, {"upload": upload})
 
 
 @staff_view(Perm.RECONCILE_BANK)

@@ -14,6 +14,7 @@ from district.ledger.services import Line, journal_post
 from district.services import user_create_with_role
 from payments.bank import bai2
 from payments.bank.imports import bai2_import
+from payments.bank.uploads import bai2_upload_store
 from payments.counter.services import (
     CloseCount,
     PaymentIn,
@@ -183,8 +184,15 @@ def sample_file():
     return bai2_import(content=content, file_name="sample.bai2", by=by).file
 
 
+def sample_upload():
+    """A stored upload still waiting for its import."""
+    content = bai2_bytes([detail("301", "10.00", bank_reference=uuid.uuid4().hex[:10])])
+    return bai2_upload_store(content=content, file_name="waiting.bai2", by=finance_user())
+
+
 SAMPLE_KWARGS = {
     "file_id": lambda: sample_file().pk,
     "line_id": lambda: sample_file().accounts.get().transactions.first().pk,
+    "upload_id": lambda: sample_upload().pk,
 }
 POST_ONLY: set = {"payments:bank_line_resolve"}
