@@ -26,6 +26,7 @@ def bank_reconciliation(request):
         form = Bai2UploadForm(request.POST, request.FILES)
         if form.is_valid():
             file = form.cleaned_data["file"]
+            file.seek(0)  # the form's checks may have read it
             try:
                 # Committed on return (requests are not one transaction here), so a worker
                 # finds the row; in-process the task runs now and the outcome shows below.
