@@ -98,6 +98,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "district.input_guard.InputGuardMiddleware",  # inside CSP/X-Frame: its 400 page gets them
     "district.middleware.AuditContextMiddleware",
     "axes.middleware.AxesMiddleware",
 ]

@@ -9,6 +9,7 @@ Numbers in the file are read as Decimal, never float: `rate: 4.5960` and `rate: 
 mean the same.
 """
 
+import re
 from decimal import Decimal, InvalidOperation
 
 import yaml
@@ -58,12 +59,38 @@ TOP_LEVEL = {  # all optional here: the header reports a missing schedule, name 
 }
 
 
+# A real schedule is a few thousand characters nested five or six levels deep. Past these
+# bounds the text is refused before PyYAML reads it: its scanner slows quadratically with
+# nested brackets (5,000 `[` take seconds) and its composer recurses once per level.
+MAX_SCHEDULE_CHARS = 250_000  # above the 200 KB a schedule file may have
+MAX_NESTING = 20
+# Comments (a # at a line's start or after a space) hold no structure; every other bracket is
+# counted, quoted ones too, which can only over-count: a quote cannot hide brackets.
+_COMMENTS = re.compile(r"(?:^|(?<=\s))#[^\n]*", re.M)
+_FLOW_BRACKETS = re.compile(r"[\[\]{}]")
+
+
+def _flow_depth(text: str) -> int:
+    """How deeply flow collections ([...], {...}) nest, by counting brackets."""
+    depth = deepest = 0
+    for bracket in _FLOW_BRACKETS.findall(_COMMENTS.sub("", text)):
+        if bracket in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        else:
+            depth = max(depth - 1, 0)
+    return deepest
+
+
 class _Loader(yaml.SafeLoader):
-    """Safe YAML with decimal numbers, no silently repeated keys and no aliases.
+    """Safe YAML with decimal numbers, no silently repeated keys, no aliases, bounded nesting.
 
     Aliases (*name) are refused: a rate file has no need of them, and a file of nested aliases
-    would take the checker a very long time to walk.
+    would take the checker a very long time to walk. Nesting deeper than MAX_NESTING (block
+    indentation included, which the bracket count does not see) stops the composer early.
     """
+
+    _depth = 0
 
     def compose_node(self, parent, index):
         if self.check_event(yaml.AliasEvent):
@@ -73,7 +100,18 @@ class _Loader(yaml.SafeLoader):
                 "aliases (*name) are not allowed in a rate file",
                 self.peek_event().start_mark,
             )
-        return super().compose_node(parent, index)
+        if self._depth >= MAX_NESTING:
+            raise yaml.composer.ComposerError(
+                None,
+                None,
+                f"lists and mappings are nested more than {MAX_NESTING} levels deep",
+                self.peek_event().start_mark,
+            )
+        self._depth += 1
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
 
     def construct_mapping(self, node, deep=False):
         seen = set()
@@ -111,6 +149,16 @@ _Loader.add_constructor(
 
 def parse_schedule(text: str) -> dict:
     """Parse and validate a rate schedule file; raise ValidationError listing every problem."""
+    if len(text) > MAX_SCHEDULE_CHARS:
+        raise ValidationError(
+            f"The file is longer than {MAX_SCHEDULE_CHARS:,} characters; a rate schedule is a "
+            "few thousand."
+        )
+    if _flow_depth(text) > MAX_NESTING:
+        raise ValidationError(
+            f"The file nests lists or mappings more than {MAX_NESTING} levels deep; a rate "
+            "schedule needs no more than a few."
+        )
     try:
         data = yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
     except yaml.MarkedYAMLError as error:

@@ -8,12 +8,9 @@ sample builders. No page may answer 500.
 """
 
 import re
-from io import StringIO
 
 import pytest
 from django.apps import apps
-from django.core.management import call_command
-from django.db import transaction
 from django.urls import reverse
 
 from district import roles
@@ -50,18 +47,6 @@ ARGUMENT_MODELS = {
     "file_id": "payments.Bai2File",
     "line_id": "payments.Bai2Transaction",
 }
-
-
-@pytest.fixture(scope="module")
-def demo_district(django_db_setup, django_db_blocker):
-    """A small demo district, loaded once and rolled back when the module is done."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        quiet = StringIO()
-        call_command("seed_demo", "--accounts", "12", "--years", "1", "--seed", "7", stdout=quiet)
-        call_command("seed_billing_demo", stdout=quiet)
-        call_command("seed_cashiering_demo", stdout=quiet)
-        yield
-        transaction.set_rollback(True)
 
 
 def _rows(argument):
