@@ -21,11 +21,12 @@ from billing.rates.tables import schedule_tables
 from district.access import staff_view
 from district.forms import add_service_error
 from district.roles import Perm
+from district.uploads import size_help, text_upload
 from field_ops.models import Meter
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DECIMAL_INPUT = forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"})
-MAX_FILE_BYTES = 200_000
+MAX_FILE_BYTES = 200 * 1024
 UNIT_CHOICES = [
     ("", "The schedule's unit"),
     ("hcf", "HCF (hundred cubic feet)"),
@@ -39,6 +40,7 @@ DEFAULT_SAMPLES = "0, 5, 10, 15, 20, 30, 50"
 def _read_yaml(upload) -> str:
     if upload.size > MAX_FILE_BYTES:
         raise ValidationError("That file is too large for a rate schedule (200 KB at most).")
+    text_upload(upload, max_bytes=MAX_FILE_BYTES, kinds="a rate schedule (.yaml)")
     try:
         return upload.read().decode("utf-8")
     except UnicodeDecodeError:
@@ -51,7 +53,9 @@ def _version_choices(blank: str) -> list:
 
 class RateLoadForm(forms.Form):
     file = forms.FileField(
-        label="Schedule file (.yaml)", help_text="See docs/rates.md for the format."
+        label="Schedule file (.yaml)",
+        help_text="See docs/rates.md for the format. "
+        + size_help(MAX_FILE_BYTES, "UTF-8 text"),
     )
     notes = forms.CharField(
         label="Why it is loaded",
@@ -107,7 +111,11 @@ class BillInputsForm(forms.Form):
 
 class CalculatorForm(BillInputsForm):
     rates = forms.ChoiceField(label="Rates", required=False)
-    rates_file = forms.FileField(label="…or a schedule file (.yaml)", required=False)
+    rates_file = forms.FileField(
+        label="…or a schedule file (.yaml)",
+        required=False,
+        help_text=size_help(MAX_FILE_BYTES, "UTF-8 text"),
+    )
     field_order = ["rates", "rates_file"]
 
     def __init__(self, *args, **kwargs):

@@ -4,6 +4,7 @@ from django import forms
 from django.utils import timezone
 
 from billing.forms_calendar import DATE_INPUT
+from district.uploads import text_upload
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
 
@@ -41,7 +42,7 @@ class ReadImportForm(forms.Form):
     file = forms.FileField(
         label="Read file (CSV)",
         help_text="Columns meter_serial, read_date (YYYY-MM-DD), reading, source (handheld or "
-        "ami), and optionally note. UTF-8, with a header row.",
+        "ami), and optionally note. UTF-8, with a header row; up to 10 MB.",
         error_messages={"required": "Choose the read file to load.", "empty": "The file is empty."},
     )
 
@@ -49,4 +50,4 @@ class ReadImportForm(forms.Form):
         upload = self.cleaned_data["file"]
         if upload.size > MAX_FILE_BYTES:
             raise forms.ValidationError("The file is over 10 MB: split it and load each part.")
-        return upload
+        return text_upload(upload, max_bytes=MAX_FILE_BYTES, kinds="a CSV read file")

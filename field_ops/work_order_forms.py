@@ -8,8 +8,10 @@ from the spec, keyed by these field names, and shows next to the field it is abo
 from django import forms
 from django.utils import timezone
 
+from district.uploads import document_upload
 from field_ops import completion
 from field_ops.models import WorkOrder
+from field_ops.work_orders.attachments import MAX_ATTACHMENT_BYTES
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TIME_INPUT = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
@@ -132,6 +134,9 @@ class AttachmentForm(ErrorMarkingForm):
         max_length=200,
         widget=forms.TextInput(attrs={"class": LARGE}),
     )
+
+    def clean_file(self):
+        return document_upload(self.cleaned_data["file"], max_bytes=MAX_ATTACHMENT_BYTES)
 
 
 class WorkOrderCreateForm(ErrorMarkingForm):

@@ -5,6 +5,9 @@ from django.core.exceptions import ValidationError
 
 from billing.models import Adjustment
 from district.money import parse_money
+from district.uploads import DOCUMENT_KINDS, MEGABYTE, document_upload, size_help
+
+MAX_EVIDENCE_BYTES = 10 * MEGABYTE
 
 
 class MoneyInput(forms.CharField):
@@ -58,7 +61,14 @@ class LeakForm(forms.Form):
     evidence_work_order = forms.TypedChoiceField(
         coerce=int, required=False, empty_value=None, label="Leak investigation order"
     )
-    evidence_file = forms.FileField(required=False, label="Repair receipt")
+    evidence_file = forms.FileField(
+        required=False,
+        label="Repair receipt",
+        help_text=size_help(MAX_EVIDENCE_BYTES, DOCUMENT_KINDS),
+        widget=forms.ClearableFileInput(
+            attrs={"accept": "image/jpeg,image/png,image/heic,.heic,application/pdf"}
+        ),
+    )
     memo = forms.CharField(max_length=255, required=False)
     idempotency_key = forms.CharField(widget=forms.HiddenInput)
 
@@ -79,3 +89,6 @@ class LeakForm(forms.Form):
             )
             for order in work_orders
         ]
+
+    def clean_evidence_file(self):
+        return document_upload(self.cleaned_data["evidence_file"], max_bytes=MAX_EVIDENCE_BYTES)

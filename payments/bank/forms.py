@@ -2,6 +2,8 @@
 
 from django import forms
 
+from district.uploads import size_help, text_upload
+
 # A prior-day file of a busy account is a few megabytes; anything far larger is not one.
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 
@@ -10,7 +12,8 @@ class Bai2UploadForm(forms.Form):
     file = forms.FileField(
         label="BAI2 prior-day file",
         help_text="The bank's prior-day report (BAI version 2). A file imported before is "
-        "recognised and not imported again.",
+        "recognised and not imported again. "
+        + size_help(MAX_UPLOAD_BYTES, "a text file"),
     )
 
     def clean_file(self):
@@ -19,7 +22,7 @@ class Bai2UploadForm(forms.Form):
             raise forms.ValidationError("This file is too large to be a BAI2 prior-day report.")
         if upload.size == 0:
             raise forms.ValidationError("The file is empty.")
-        return upload
+        return text_upload(upload, max_bytes=MAX_UPLOAD_BYTES, kinds="a BAI2 text file")
 
 
 class BankLineResolveForm(forms.Form):

@@ -2,7 +2,11 @@
 
 from django import forms
 
+from district.uploads import MEGABYTE, size_help, text_upload
 from payments.batches import files
+
+# Processor and lockbox files are text; a day of them is well under a few megabytes.
+MAX_PAYMENT_FILE_BYTES = 20 * MEGABYTE
 
 
 class BatchForm(forms.Form):
@@ -50,8 +54,17 @@ class BatchItemForm(forms.Form):
 
 
 class BatchImportForm(forms.Form):
-    file = forms.FileField(label="Payment file")
+    file = forms.FileField(
+        label="Payment file", help_text=size_help(MAX_PAYMENT_FILE_BYTES, "a text file")
+    )
     file_format = forms.ChoiceField(label="Layout", choices=list(files.FORMATS.items()))
+
+    def clean_file(self):
+        return text_upload(
+            self.cleaned_data["file"],
+            max_bytes=MAX_PAYMENT_FILE_BYTES,
+            kinds="a processor or lockbox text file",
+        )
 
 
 class ResolveForm(forms.Form):
