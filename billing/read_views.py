@@ -20,7 +20,12 @@ from billing.read_import import (
     reads_import,
     recent_imports,
 )
-from billing.reads.selectors import route_exists, route_sheet, route_summaries
+from billing.reads.selectors import (
+    route_exists,
+    route_read_count,
+    route_sheet,
+    route_summaries,
+)
 from billing.reads.services import ReadNeedsConfirmation, read_enter
 from district.access import staff_view
 from district.roles import Perm
@@ -97,6 +102,8 @@ def route_grid(request, route):
         row, date = _answer(request, route)
         context = {"row": row, "grid_url": _grid_url(route, date), "date": date}
         if request.htmx:
+            # The row, the status line and the route's "N of M read" (out of band).
+            context["read_count"] = route_read_count(route=route, on_date=date)
             return render(request, "billing/reads/route_grid.html#answer", context)
         if row.state == "saved":
             messages.success(request, f"Read saved for {row.premise.address_line}.")
@@ -121,6 +128,7 @@ def route_grid(request, route):
             "date": date,
             "grid_url": _grid_url(route, date),
             "first_open": first_open.meter.pk if first_open else None,
+            "read_count": (sheet.saved_count, len(sheet.rows)),
         },
     )
 

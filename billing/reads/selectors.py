@@ -125,6 +125,24 @@ def route_sheet(
     return RouteSheet(route=route, on_date=on_date, rows=rows, cycle=cycle, period=period)
 
 
+def route_read_count(*, route: str, on_date: datetime.date) -> tuple[int, int]:
+    """(meters read on the date, meters installed) on the route that day, in one query: the read
+    grid's "N of M" after each saved row, counted afresh so a colleague's reads show too."""
+    counts = (
+        installed_on_day(on_date)
+        .filter(premise__route=route)
+        .annotate(
+            read_that_day=Exists(
+                MeterRead.objects.filter(
+                    meter_id=OuterRef("meter_id"), superseded_by__isnull=True, read_on=on_date
+                )
+            )
+        )
+        .aggregate(meters=Count("id"), read=Count("id", filter=Q(read_that_day=True)))
+    )
+    return counts["read"], counts["meters"]
+
+
 @dataclass(frozen=True)
 class RouteSummary:
     route: str

@@ -98,6 +98,7 @@ def test_reads_to_a_posted_run_and_a_bill_pdf(
     page.keyboard.type("1129")
     page.keyboard.press("Enter")
     expect(page.locator("#grid-status")).to_contain_text("Saved 1,129")
+    expect(page.get_by_test_id("read-progress")).to_have_text("3 of 3")  # counted as saved
     assert MeterRead.objects.filter(read_on=READ_DAY).count() == 3
     page.context.clear_cookies()  # signs out
 
