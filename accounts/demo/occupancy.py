@@ -76,6 +76,8 @@ LEAK_CUBIC_FEET_A_DAY = {
     "commercial": (30, 250),
     "irrigation": (100, 800),
 }
+# Share of premises in percent left empty by a recent move-out: where a trainer starts service.
+VACANT_PERCENT = {"single_family": 5, "multi_family": 0, "commercial": 10, "irrigation": 0}
 FINAL_WITHIN_DAYS = 90  # a moved-out account stays "final" until its final bill is settled
 NEW_GENERATION_FROM = 2016  # meters installed since are of the current models
 
@@ -154,6 +156,7 @@ class Planner:
         self.hoa_by_tract: dict[str, CustomerPlan] = {}
         self.owner_by_apn: dict[str, tuple[str, str]] = {}
         self.property_companies: list[CustomerPlan] = []
+        self.vacancy_share = dict.fromkeys(VACANT_PERCENT, 50)  # percent, carried premise to premise
 
     def _organisation(self, name: str, address: tuple[str, str]) -> CustomerPlan:
         line1, zip_code = address
@@ -214,7 +217,15 @@ class Planner:
                 continue
             tenures.append((current, moved_out))
             current = moved_in
-        tenures.append((current, None))
+        # Now and then the last occupant moved out lately and nobody has moved in yet.
+        vacated = self.as_of - timedelta(days=rng.randrange(10, 80))
+        # A running share rather than a roll: even a small district has an empty premise.
+        self.vacancy_share[premise.premise_type] += VACANT_PERCENT[premise.premise_type]
+        if self.vacancy_share[premise.premise_type] >= 100 and current + timedelta(days=45) < vacated:
+            self.vacancy_share[premise.premise_type] -= 100
+            tenures.append((current, vacated))
+        else:
+            tenures.append((current, None))
         # A quarter of older premises also keep the closed account of an earlier occupant.
         if (first - premise.built_on).days > 800 and rng.randrange(100) < 25:
             earlier = max(
@@ -339,7 +350,12 @@ class Planner:
             premise.idle.append((begins, begins + rng.randrange(90, 240)))
 
     def plan_balance(self, premise: PremisePlan, account: AccountPlan) -> None:
-        """Opening balance: most owe the current bill, some are paid up or in credit, a few late."""
+        """Opening balance: what each account owed when the district converted to this system.
+
+        An active account opened before the history carries its balance from the day before the
+        history starts (its bills since come from bill runs); most owe the current bill, some
+        are paid up or in credit. A moved-out account owes (or is owed) its final bill.
+        """
         rng, as_of = self.rng, self.as_of
         periods = 2 if premise.billing_frequency == "bimonthly" else 1
         bill = periods * (
@@ -357,19 +373,17 @@ class Planner:
             )
             return
         roll = rng.randrange(100)
-        if roll < 22:
-            return  # paid up
+        conversion = self.history_start - timedelta(days=1)
+        if roll < 22 or account.start_date > conversion:
+            return  # paid up, or opened in the new system
         if roll < 84:
-            amount, days_ago = bill * rng.randrange(85, 116) // 100, rng.randrange(1, 30)
+            amount = bill * rng.randrange(85, 116) // 100
         elif roll < 90:
-            amount, days_ago = -rng.randrange(500, 12000), rng.randrange(1, 60)
-        elif roll < 97:
-            amount, days_ago = 2 * bill * rng.randrange(90, 111) // 100, rng.randrange(30, 60)
+            amount = -rng.randrange(500, 12000)
         else:
-            amount, days_ago = rng.randint(3, 4) * bill, rng.randrange(60, 120)
-        start = account.start_date
+            amount = 2 * bill * rng.randrange(90, 111) // 100
         account.balance_cents = amount
-        account.balance_date = max(start, as_of - timedelta(days=days_ago))
+        account.balance_date = conversion
 
 
 def plan_occupancy(
