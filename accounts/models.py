@@ -291,7 +291,7 @@ class StopRequest(models.Model):
     requested_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self):
-        return f"Stop {self.account} on {self.stop_date}"
+        return f"Stop {self.account} on {self.stop_date:%m/%d/%Y}"
 
 
 @pghistory.track()

@@ -183,6 +183,14 @@ LANGUAGE_CODE = "en-us"
 TIME_ZONE = env.str("TIME_ZONE", default="America/Los_Angeles")
 USE_I18N = True
 USE_TZ = True
+# One date format for people across the portal, MM/DD/YYYY (ISO 8601 only in files). Django
+# prefers the locale's formats to these settings, so district/formats/en/formats.py (named by
+# FORMAT_MODULE_PATH, which wins over the locale) holds the same values.
+FORMAT_MODULE_PATH = ["district.formats"]
+DATE_FORMAT = "m/d/Y"
+SHORT_DATE_FORMAT = "m/d/Y"
+DATETIME_FORMAT = "m/d/Y g:i a"
+SHORT_DATETIME_FORMAT = "m/d/Y g:i a"
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "var" / "staticfiles"

@@ -3,10 +3,12 @@
 A file's name and the browser's content type are whatever the sender says, so neither is
 trusted: documents (evidence, photos) must start with the magic bytes of a JPEG, PNG, HEIC or
 PDF, and data files (read files, rate schedules, BAI2, processor and lockbox files) must be
-UTF-8 text without NUL bytes. Each form shows its limit next to the field with `size_help()`.
+text (UTF-8 unless the format allows more) without control characters. Each form shows its
+limit next to the field with `size_help()`.
 """
 
 import codecs
+import re
 
 from django import forms
 
@@ -15,6 +17,8 @@ MEGABYTE = 1024 * 1024
 HEIF_BRANDS = {b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis", b"mif1", b"msf1"}
 DOCUMENT_KINDS = "a photo (JPEG, PNG or HEIC) or a PDF"
 _CHUNK_BYTES = 64 * 1024
+# C0 controls and DEL, except tab, line feed and carriage return: text files have none.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def size_text(size: int) -> str:
@@ -67,25 +71,49 @@ def document_upload(upload, *, max_bytes: int = 10 * MEGABYTE):
     return upload
 
 
-def text_upload(upload, *, max_bytes: int, kinds: str = "a text file"):
-    """The upload, if it is UTF-8 text without NUL bytes (read in chunks) within the limit."""
+def _text_problem(upload, encoding: str, allowed_controls: str) -> str | None:
+    """None when the whole file decodes in `encoding` without stray control characters."""
+    decoder = codecs.getincrementaldecoder(encoding)()
+    upload.seek(0)
+    for chunk in upload.chunks(_CHUNK_BYTES):
+        text = decoder.decode(chunk)  # raises UnicodeDecodeError on bytes of another encoding
+        if set(CONTROL_CHARACTERS.findall(text)) - set(allowed_controls):
+            return "binary"
+    decoder.decode(b"", final=True)
+    return None
+
+
+def text_upload(
+    upload,
+    *,
+    max_bytes: int,
+    kinds: str = "a text file",
+    encodings: tuple[str, ...] = ("utf-8",),
+    allowed_controls: str = "",
+):
+    """The upload, if it is text (read in chunks) in one of `encodings`, within the limit.
+
+    Text holds no control characters but tab and line breaks, except `allowed_controls` for
+    formats whose senders add them (NUL padding and a DOS end-of-file mark in BAI2 files).
+    """
     if not upload:
         return upload
     _check_size(upload, max_bytes)
-    decoder = codecs.getincrementaldecoder("utf-8")()
-    upload.seek(0)
     try:
-        for chunk in upload.chunks(_CHUNK_BYTES):
-            if b"\x00" in chunk:
+        for encoding in encodings:
+            try:
+                problem = _text_problem(upload, encoding, allowed_controls)
+            except UnicodeDecodeError:
+                continue
+            if problem:
                 raise forms.ValidationError(
-                    f"That file is not {kinds}: it holds binary data (NUL bytes)."
+                    f"That file is not {kinds}: it holds binary data (control characters)."
                 )
-            decoder.decode(chunk)
-        decoder.decode(b"", final=True)
-    except UnicodeDecodeError:
-        raise forms.ValidationError(
-            f"That file is not {kinds} in UTF-8: save it as UTF-8 text and load it again."
-        ) from None
+            return upload
     finally:
         upload.seek(0)
-    return upload
+    named = " or ".join(encoding.upper() for encoding in encodings)
+    raise forms.ValidationError(
+        f"That file is not {kinds} in {named}: save it as {encodings[0].upper()} text and load "
+        "it again."
+    )

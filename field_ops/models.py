@@ -186,7 +186,7 @@ class MeterInstallation(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.meter.serial} at {self.premise} from {self.installed_on}"
+        return f"{self.meter.serial} at {self.premise} from {self.installed_on:%m/%d/%Y}"
 
 
 class MeterRead(models.Model):
@@ -239,7 +239,7 @@ class MeterRead(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.meter.serial} {self.read_on}: {self.reading}"
+        return f"{self.meter.serial} {self.read_on:%m/%d/%Y}: {self.reading}"
 
 
 @pghistory.track()
@@ -431,4 +431,4 @@ class MeterTest(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.meter.serial} {self.tested_on}: {self.accuracy_percent}%"
+        return f"{self.meter.serial} {self.tested_on:%m/%d/%Y}: {self.accuracy_percent}%"

@@ -88,7 +88,7 @@ class Journal(models.Model):
         ]
 
     def __str__(self):
-        return f"J{self.pk} {self.get_kind_display()} {self.effective_date}"
+        return f"J{self.pk} {self.get_kind_display()} {self.effective_date:%m/%d/%Y}"
 
 
 class JournalLine(models.Model):

@@ -12,8 +12,7 @@ class Bai2UploadForm(forms.Form):
     file = forms.FileField(
         label="BAI2 prior-day file",
         help_text="The bank's prior-day report (BAI version 2). A file imported before is "
-        "recognised and not imported again. "
-        + size_help(MAX_UPLOAD_BYTES, "a text file"),
+        "recognised and not imported again. " + size_help(MAX_UPLOAD_BYTES, "a text file"),
     )
 
     def clean_file(self):
@@ -22,7 +21,16 @@ class Bai2UploadForm(forms.Form):
             raise forms.ValidationError("This file is too large to be a BAI2 prior-day report.")
         if upload.size == 0:
             raise forms.ValidationError("The file is empty.")
-        return text_upload(upload, max_bytes=MAX_UPLOAD_BYTES, kinds="a BAI2 text file")
+        # The encodings and padding the BAI2 parser accepts: UTF-16 with its byte-order mark,
+        # else UTF-8, Windows-1252 or Latin-1; NUL padding and a DOS end-of-file mark.
+        utf16 = upload.read(2) in (b"\xff\xfe", b"\xfe\xff")
+        return text_upload(
+            upload,
+            max_bytes=MAX_UPLOAD_BYTES,
+            kinds="a BAI2 text file",
+            encodings=("utf-16",) if utf16 else ("utf-8", "cp1252", "latin-1"),
+            allowed_controls="\x00\x1a",
+        )
 
 
 class BankLineResolveForm(forms.Form):

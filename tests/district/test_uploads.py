@@ -199,3 +199,21 @@ def test_a_binary_read_file_is_refused_and_nothing_is_loaded(client_for):
     assert response.status_code == 200
     assert "not a CSV read file" in response.content.decode()
     assert ReadImport.objects.count() == 0
+
+
+def test_a_bai2_file_in_the_encodings_and_padding_banks_send_passes_the_form():
+    # given BAI2 text in Windows-1252 with NUL padding and a DOS end-of-file mark, and a PNG
+    text = "01,BANK,DISTRICT,260105,0600,1,,,2/\n88,Caf\u00e9 deposit/\n99,0,1,2/\n"
+    padded = text.encode("cp1252") + b"\x00" * 40 + b"\x1a"
+    utf16 = text.encode("utf-16")
+    picture = PNG + b"\x00\x01\x02"
+
+    # when each is checked by the upload form
+    forms_ = [
+        Bai2UploadForm({}, {"file": _upload(content, "prior-day.bai")})
+        for content in (padded, utf16, picture)
+    ]
+
+    # then the bank's files pass and the picture is refused
+    assert [form.is_valid() for form in forms_] == [True, True, False]
+    assert "not a BAI2 text file" in forms_[2].errors["file"][0]
