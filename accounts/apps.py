@@ -24,12 +24,18 @@ class AccountsConfig(AppConfig):
         post_migrate.connect(
             ensure_reference_data, sender=self, dispatch_uid="accounts-reference-data"
         )
-        navigation.register_search("accounts:search")
+        navigation.register_search("accounts:search", Perm.VIEW_ACCOUNTS)
         navigation.register(
-            navigation.NavItem("Search", "accounts:search", Perm.VIEW_ACCOUNTS, order=10)
+            navigation.NavItem(
+                "Search", "accounts:search", Perm.VIEW_ACCOUNTS, order=10, group="counter"
+            )
         )
         navigation.register(
             navigation.NavItem(
-                "New customer", "accounts:customer_create", Perm.EDIT_ACCOUNTS, order=15
+                "New customer",
+                "accounts:customer_create",
+                Perm.EDIT_ACCOUNTS,
+                order=15,
+                group="counter",
             )
         )

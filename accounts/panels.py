@@ -61,7 +61,12 @@ def _actions(request, *, account, **_context) -> dict:
         ("Stop service", Perm.START_STOP_SERVICE, "accounts:service_stop", active_id),
         ("Transfer service", Perm.START_STOP_SERVICE, "accounts:service_transfer", active_id),
         ("Change status", Perm.APPROVE_REQUESTS, "accounts:service_account_status", account.pk),
-        ("Customer record", Perm.VIEW_ACCOUNTS, "accounts:customer_detail", account.customer_id),
+        (
+            "Customer record",
+            Perm.VIEW_CUSTOMER_CONTACTS,
+            "accounts:customer_detail",
+            account.customer_id,
+        ),
         ("Edit customer", Perm.EDIT_ACCOUNTS, "accounts:customer_edit", account.customer_id),
         ("Flags", Perm.EDIT_ACCOUNTS, "accounts:customer_flags", account.customer_id),
         ("Premise", Perm.VIEW_ACCOUNTS, "field_ops:premise_detail", account.premise_id),
@@ -130,7 +135,7 @@ for panel in (
     panels.Panel(PAGE, "flags", "Flags", "accounts/panels/flags.html", _flags, order=5),
     panels.Panel(
         PAGE, "customer", "Customer and contact", "accounts/panels/customer.html", _customer,
-        permission=Perm.VIEW_ACCOUNTS, order=20,
+        permission=Perm.VIEW_CUSTOMER_CONTACTS, order=20,
     ),
     panels.Panel(
         PAGE, "service", "Service address and meter", "accounts/panels/service.html", _service,

@@ -15,5 +15,5 @@ def district(request):
         "district_address": settings.DISTRICT_ADDRESS,
         "user_role": (lambda: roles.role_label(user)) if user is not None else "",
         "nav_items": (lambda: navigation.items_for(user)) if user is not None else [],
-        "search_url": navigation.search_url(),
+        "search_url": (lambda: navigation.search_url(user)) if user is not None else None,
     }

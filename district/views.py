@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.contrib.auth import views as auth_views
+from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, render
@@ -84,12 +85,19 @@ password_change = signed_in_view(
 password_change_done = signed_in_view(auth_views.PasswordChangeDoneView.as_view())
 
 
+# Records whose history holds how to reach a customer (phone, e-mail, mailing address): their
+# History tab needs the permission their page needs, not only Perm.VIEW_HISTORY.
+CONTACT_RECORDS = {"customer"}
+
+
 @staff_view(Perm.VIEW_HISTORY)
 def history(request, model, object_id):
     """The History tab of a customer, account, premise, meter or policy."""
     model_class = history_model(model)
     if model_class is None:
         raise Http404("No history for that kind of record.")
+    if model in CONTACT_RECORDS and not request.user.has_perm(Perm.VIEW_CUSTOMER_CONTACTS):
+        raise PermissionDenied("Your role does not include customers' contact details.")
     obj = get_object_or_404(model_class, pk=object_id)
     back_url = history_back_url(model, obj.pk)
     return render(

@@ -59,19 +59,19 @@ def _overdue_cases_panel(request, **_context) -> dict:
 for panel in (
     panels.Panel(
         "account", "contact_log", "Log a contact", "accounts/contacts/_panel_log.html",
-        _log_panel, permission=Perm.VIEW_ACCOUNTS, order=12,
+        _log_panel, permission=Perm.VIEW_CUSTOMER_CONTACTS, order=12,
     ),
     panels.Panel(
         "account", "timeline", "Timeline", "accounts/contacts/_panel_timeline.html",
-        _timeline_panel, permission=Perm.VIEW_ACCOUNTS, order=75,
+        _timeline_panel, permission=Perm.VIEW_CUSTOMER_CONTACTS, order=75,
     ),
     panels.Panel(
         "home", "referrals", "Referred to you", "accounts/contacts/_panel_referrals.html",
-        _referrals_panel, permission=Perm.VIEW_ACCOUNTS, order=12,
+        _referrals_panel, permission=Perm.VIEW_CUSTOMER_CONTACTS, order=12,
     ),
     panels.Panel(
         "home", "cases-mine", "Your cases", "accounts/contacts/_panel_my_cases.html",
-        _my_cases_panel, permission=Perm.VIEW_ACCOUNTS, order=15,
+        _my_cases_panel, permission=Perm.VIEW_CUSTOMER_CONTACTS, order=15,
     ),
     panels.Panel(
         "home", "cases-overdue", "Overdue cases", "accounts/contacts/_panel_overdue_cases.html",
@@ -81,8 +81,12 @@ for panel in (
     panels.register(panel)
 
 navigation.register(
-    navigation.NavItem("Reception", "accounts:reception", Perm.VIEW_ACCOUNTS, order=12)
+    navigation.NavItem(
+        "Reception", "accounts:reception", Perm.VIEW_CUSTOMER_CONTACTS, order=12, group="counter"
+    )
 )
 navigation.register(
-    navigation.NavItem("Cases", "accounts:case_queue", Perm.VIEW_ACCOUNTS, order=50)
+    navigation.NavItem(
+        "Cases", "accounts:case_queue", Perm.VIEW_CUSTOMER_CONTACTS, order=50, group="counter"
+    )
 )

@@ -203,7 +203,7 @@ def account_timeline(
         .order_by("-happened_at", "-id")[:limit]
     )
     lines = account_activity(account.pk, limit=limit)
-    order_links = user.has_perm(Perm.VIEW_ACCOUNTS)
+    order_links = user.has_perm(Perm.VIEW_WORK_ORDERS)
     journal_links = user.has_perm(Perm.VIEW_LEDGER)
     entries = [
         *(_contact_entry(contact) for contact in contacts),

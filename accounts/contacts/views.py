@@ -49,7 +49,7 @@ def timeline_panel_context(request, *, account) -> dict:
     return {"entries": selectors.account_timeline(account, user=request.user)}
 
 
-@staff_view(Perm.VIEW_ACCOUNTS)
+@staff_view(Perm.VIEW_CUSTOMER_CONTACTS)
 def account_contacts(request, account_id):
     """Log a contact on the account (the panel's htmx form posts here); GET lists them all."""
     account = account_for_page(account_id)
@@ -85,7 +85,7 @@ def account_contacts(request, account_id):
 # -- reception and referrals
 
 
-@staff_view(Perm.VIEW_ACCOUNTS)
+@staff_view(Perm.VIEW_CUSTOMER_CONTACTS)
 def reception(request):
     """Log a visitor or a call: ?q= finds an account, ?account= picks it; recent referrals."""
     query = request.GET.get("q", "").strip()
@@ -123,7 +123,7 @@ def reception(request):
 REFERRAL_RETURNS = {"home": "home", "referrals": "accounts:referrals"}
 
 
-@staff_view(Perm.VIEW_ACCOUNTS)
+@staff_view(Perm.VIEW_CUSTOMER_CONTACTS)
 def referrals(request):
     """Referrals to you or your department; POST contact=<id> marks one done."""
     if request.method == "POST":
@@ -153,7 +153,7 @@ def _page(request, cases, query: str = ""):
     return {"page": page, "page_query": query}
 
 
-@staff_view(Perm.VIEW_ACCOUNTS)
+@staff_view(Perm.VIEW_CUSTOMER_CONTACTS)
 def cases_mine(request):
     """Open cases assigned to you: overdue first."""
     return render(
@@ -182,7 +182,7 @@ def _filters_from(form: CaseFilterForm) -> selectors.CaseFilters:
     )
 
 
-@staff_view(Perm.VIEW_ACCOUNTS)
+@staff_view(Perm.VIEW_CUSTOMER_CONTACTS)
 def case_queue(request):
     """The team's cases, filtered by status, kind, department, assignee, overdue."""
     # Only the filters' own parameters bind the form: "?page=2" alone keeps the default view.
@@ -262,7 +262,7 @@ def _case_page(request, case, *, forms: dict | None = None):
     )
 
 
-@staff_view(Perm.VIEW_ACCOUNTS)
+@staff_view(Perm.VIEW_CUSTOMER_CONTACTS)
 def case_detail(request, case_id):
     return _case_page(request, selectors.case_for(request.user, case_id))
 

@@ -67,7 +67,7 @@ def customer_create(request):
     )
 
 
-@staff_view(Perm.VIEW_ACCOUNTS)
+@staff_view(Perm.VIEW_CUSTOMER_CONTACTS)
 def customer_detail(request, customer_id):
     try:
         customer = selectors.customer_for_page(customer_id)

@@ -145,10 +145,33 @@ def access_work_order(user, work_order_id: int) -> WorkOrder:
     return work_order
 
 
-def work_order_detail(work_order_id: int) -> WorkOrder | None:
-    """An order with its premise, meter, people and attachments (a fixed number of queries)."""
-    return _with_attachments(WorkOrder.objects.filter(pk=work_order_id)).first()
+# Who sees every order on the staff order page: the office (who looks orders up with the
+# account), the dispatcher and a crew lead. Anyone else holding Perm.VIEW_WORK_ORDERS (a field
+# technician) sees only the orders assigned to them.
+EVERY_ORDER_VIEWERS = (Perm.VIEW_ACCOUNTS, Perm.DISPATCH_WORK_ORDERS, Perm.LEAD_FIELD_CREW)
 
 
-def work_order_attachment(attachment_id: int) -> WorkOrderAttachment | None:
-    return WorkOrderAttachment.objects.filter(pk=attachment_id).first()
+def can_see_every_order(user) -> bool:
+    return user.is_authenticated and any(
+        user.has_perm(permission) for permission in EVERY_ORDER_VIEWERS
+    )
+
+
+def _visible_orders(user) -> QuerySet[WorkOrder]:
+    orders = WorkOrder.objects.all()
+    return orders if can_see_every_order(user) else orders.filter(assigned_to=user)
+
+
+def work_order_detail(user, work_order_id: int) -> WorkOrder | None:
+    """An order with its premise, meter, people and attachments (a fixed number of queries).
+
+    None for "no such order" and for another technician's order alike (the page answers 404).
+    """
+    return _with_attachments(_visible_orders(user).filter(pk=work_order_id)).first()
+
+
+def work_order_attachment(user, attachment_id: int) -> WorkOrderAttachment | None:
+    """A file of an order the user may see (see work_order_detail), else None."""
+    return WorkOrderAttachment.objects.filter(
+        pk=attachment_id, work_order__in=_visible_orders(user)
+    ).first()

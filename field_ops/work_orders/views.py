@@ -72,11 +72,14 @@ def work_order_new(request):
     )
 
 
-@staff_view(Perm.VIEW_ACCOUNTS)
+@staff_view(Perm.VIEW_WORK_ORDERS)
 @require_http_methods(["GET", "POST"])
 def work_order_detail(request, work_order_id):
-    """Status, the times it moved, what completion recorded, files; cancel with a reason."""
-    work_order = selectors.work_order_detail(work_order_id)
+    """Status, the times it moved, what completion recorded, files; cancel with a reason.
+
+    A technician opens only orders assigned to them: another's answers 404, as a missing one.
+    """
+    work_order = selectors.work_order_detail(request.user, work_order_id)
     if work_order is None:
         raise Http404("No such work order.")
     may_cancel = any(request.user.has_perm(permission) for permission in CANCELLERS)
@@ -114,11 +117,14 @@ def work_order_detail(request, work_order_id):
     )
 
 
-@staff_view(Perm.VIEW_ACCOUNTS)
+@staff_view(Perm.VIEW_WORK_ORDERS)
 @require_http_methods(["GET"])
 def work_order_attachment(request, attachment_id):
-    """A file of an order, downloaded with the type we sniffed when it was uploaded."""
-    attachment = selectors.work_order_attachment(attachment_id)
+    """A file of an order, downloaded with the type we sniffed when it was uploaded.
+
+    The same rule as the order: a technician gets only the files of their own orders (404).
+    """
+    attachment = selectors.work_order_attachment(request.user, attachment_id)
     if attachment is None:
         raise Http404("No such file.")
     try:

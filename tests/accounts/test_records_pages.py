@@ -200,7 +200,8 @@ def test_service_account_edit_and_status_pages(client_for):
 def test_finance_may_look_but_not_open_accounts(client_for):
     client = client_for(roles.FINANCE)
     customer = CustomerFactory()
-    assert client.get(reverse("accounts:customer_detail", args=[customer.pk])).status_code == 200
+    # the customer record is how to reach the customer: not Finance's (README, roles)
+    assert client.get(reverse("accounts:customer_detail", args=[customer.pk])).status_code == 403
     assert client.get(reverse("accounts:service_account_create")).status_code == 403
     assert client.get(reverse("accounts:customer_edit", args=[customer.pk])).status_code == 403
 

@@ -51,7 +51,7 @@ PAGES = ["billing:bill_detail", "billing:bill_pdf", "billing:bill_why_high"]
         (roles.CSR_I, 200),
         (roles.CSR_II, 200),
         (roles.SUPERVISOR, 200),
-        (roles.FIELD_TECHNICIAN, 200),
+        (roles.FIELD_TECHNICIAN, 403),  # a technician's pages are their orders (README, roles)
         (roles.FINANCE, 200),
         (roles.CUSTOMER, 403),
     ],

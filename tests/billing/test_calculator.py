@@ -346,7 +346,7 @@ def test_api_is_for_signed_in_staff(client, client_for):
     # when
     anonymous = client.post(url, {}, content_type="application/json")
     customer = client_for(roles.CUSTOMER).post(url, {}, content_type="application/json")
-    described = client_for(roles.FIELD_TECHNICIAN).get(url)
+    described = client_for(roles.FINANCE).get(url)
 
     # then
     assert anonymous.status_code == 302

@@ -23,7 +23,9 @@ from district.access import CUSTOMER, PUBLIC, SIGNED_IN, STAFF, STAFF_API, acces
 from district.approvals.models import ApprovalRequest
 from district.ledger.services import Line, journal_post
 from district.models import Policy
+from district.roles import Perm
 from field_ops.models import WorkOrder, WorkOrderAttachment
+from field_ops.work_orders.selectors import EVERY_ORDER_VIEWERS
 from tests import factories
 
 
@@ -71,12 +73,18 @@ def _bill_run():
 SAMPLE_RATES = Path(__file__).resolve().parents[2] / "docs" / "examples" / "district-water.yaml"
 
 # Pages that answer 404 rather than 403 for a record that is not the viewer's (Zulip's
-# access_* rule): the sample order is never assigned to the viewer.
+# access_* rule): the sample order is never assigned to the viewer, the sample bill is never
+# theirs. Each names the permissions that see every record (the others get 404).
 NOT_YOURS_IS_404 = {
-    "field_ops:technician_order",
-    "billing:portal_bill",
-    "billing:portal_bill_pdf",
+    "field_ops:technician_order": (Perm.LEAD_FIELD_CREW,),
+    "field_ops:work_order_detail": EVERY_ORDER_VIEWERS,
+    "field_ops:work_order_attachment": EVERY_ORDER_VIEWERS,
+    "billing:portal_bill": (),
+    "billing:portal_bill_pdf": (),
 }
+# Pages whose sample record asks for a permission beyond the page's own: the history of a
+# customer (the sample "model") holds their phone, e-mail and mailing address.
+SAMPLE_NEEDS = {"history": Perm.VIEW_CUSTOMER_CONTACTS}
 
 # How to build a sample value for each URL argument name. A page whose argument is not here
 # fails the test: add a builder for it (a factory call returning the value).
@@ -150,6 +158,7 @@ POST_ONLY = {
     "field_ops:dispatch_unassign",
     "field_ops:dispatch_send_day",
     "accounts:service_stop_cancel",
+    "accounts:service_started_installments",
 }
 
 
@@ -227,8 +236,77 @@ def test_role_by_page_matrix(client, make_user, role):
             url = "/" + route.replace("^", "").replace("$", "")
         response = client.get(url)
         expected = _expected_status(access_of(entry.callback), role)
-        if name in NOT_YOURS_IS_404 and expected == {200}:
-            expected = {404}
+        if expected == {200} and name in SAMPLE_NEEDS:
+            expected = {200} if SAMPLE_NEEDS[name] in role.permissions else {403}
+        if expected == {200} and name in NOT_YOURS_IS_404:
+            sees_every = set(NOT_YOURS_IS_404[name]) & role.permissions
+            expected = {200} if sees_every else {404}
         assert response.status_code in expected, f"{name} {url} as {role}: {response.status_code}"
         checked += 1
     assert checked > 0
+
+
+# -- the README's "Roles and demo sign-ins" section is the roles' documentation: it must say
+# exactly what district/roles.py grants, so the two cannot drift apart again.
+
+README = Path(__file__).resolve().parents[2] / "README.md"
+TICK = "✓"
+
+
+def _readme_tables() -> list[list[list[str]]]:
+    """The tables of the README's roles section, each a list of rows of cell texts."""
+    text = README.read_text()
+    start = text.index("## Roles and demo sign-ins")
+    end = text.find("\n## ", start + 1)
+    tables, current = [], []
+    for line in text[start : end if end != -1 else None].splitlines():
+        if line.startswith("|"):
+            cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
+            if not all(set(cell) <= {"-", ":"} for cell in cells):  # skip the |---| rule
+                current.append(cells)
+        elif current:
+            tables.append(current)
+            current = []
+    if current:
+        tables.append(current)
+    return tables
+
+
+def _table_headed(first_column: str) -> list[list[str]]:
+    tables = [table for table in _readme_tables() if table[0][0] == first_column]
+    assert len(tables) == 1, f"The README's roles section needs one table headed {first_column!r}"
+    return tables[0]
+
+
+def test_readme_roles_table_names_every_staff_role_and_its_demo_sign_in():
+    # given the README's table of sign-ins
+    header, *rows = _table_headed("sign-in")
+
+    # when it is read as (sign-in, role label)
+    documented = [(row[0].strip("`"), row[1]) for row in rows]
+
+    # then it lists each staff role of district/roles.py, in order, with its demo user
+    assert header[:2] == ["sign-in", "role"]
+    assert documented == [(f"demo-{role.name}", role.label) for role in roles.STAFF_ROLES]
+
+
+def test_readme_permission_table_is_what_roles_py_grants():
+    # given the README's permission by role table
+    header, *rows = _table_headed("permission")
+    role_columns = header[2:]
+
+    # when it is read as {role name: {permission}}
+    documented = {name: set() for name in role_columns}
+    for row in rows:
+        codename = row[0].strip("`")
+        for name, cell in zip(role_columns, row[2:], strict=True):
+            assert cell in ("", TICK), f"README: {codename}/{name} holds {cell!r}, not {TICK}"
+            if cell == TICK:
+                documented[name].add(f"district.{codename}")
+
+    # then every permission is listed once, with every staff role as a column, and the ticks
+    # are exactly the permissions each role holds
+    codenames = [row[0].strip("`") for row in rows]
+    assert sorted(codenames) == sorted(code for code, _ in roles.PERMISSION_DESCRIPTIONS)
+    assert role_columns == [role.name for role in roles.STAFF_ROLES]
+    assert documented == {role.name: set(role.permissions) for role in roles.STAFF_ROLES}

@@ -194,7 +194,7 @@ def test_the_finder_page_lists_matches_linked_to_their_premise(client_for, parce
 
 def test_the_finder_page_says_when_nothing_matches(client_for, parcels):
     # given
-    client = client_for(roles.FIELD_TECHNICIAN)
+    client = client_for(roles.CSR_I)
 
     # when
     response = client.get(reverse("field_ops:premise_finder"), {"tract": "NOPE"})
@@ -220,10 +220,16 @@ def test_the_finder_page_takes_the_same_queries_for_more_matches(
     assert len(response.context["result"].premises) == 12
 
 
-@pytest.mark.parametrize("role", [roles.CSR_I, roles.FIELD_TECHNICIAN, roles.FINANCE])
+@pytest.mark.parametrize("role", [roles.CSR_I, roles.FINANCE])
 def test_staff_who_look_up_accounts_may_find_a_property(client_for, role):
     # when / then
     assert client_for(role).get(reverse("field_ops:premise_finder")).status_code == 200
+
+
+def test_a_technician_may_not_search_the_property_records(client_for):
+    # when / then: a technician's premises are those of their orders (field_ops.technician)
+    client = client_for(roles.FIELD_TECHNICIAN)
+    assert client.get(reverse("field_ops:premise_finder")).status_code == 403
 
 
 def test_a_customer_may_not_find_a_property(client_for):

@@ -79,7 +79,7 @@ def test_premise_edit_page(client_for):
 
 def test_premise_list_filters_by_route(client_for):
     # given
-    client = client_for(roles.FIELD_TECHNICIAN)
+    client = client_for(roles.CSR_I)
     PremiseFactory(route="R01", street="Alder St")
     PremiseFactory(route="R09", street="Birch St")
 
@@ -91,8 +91,8 @@ def test_premise_list_filters_by_route(client_for):
     assert "Birch St" in html and "Alder St" not in html
 
 
-def test_field_technician_may_look_but_not_create(client_for):
-    client = client_for(roles.FIELD_TECHNICIAN)
+def test_finance_may_look_but_not_create(client_for):
+    client = client_for(roles.FINANCE)
     assert client.get(reverse("field_ops:premise_create")).status_code == 403
     response = client.post(reverse("field_ops:meter_create"), {"serial": "X1", "size": "1"})
     assert response.status_code == 403

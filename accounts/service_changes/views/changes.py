@@ -99,7 +99,7 @@ def service_started_installments(request, account_id):
     return redirect("accounts:service_started", account_id=account.pk)
 
 
-@staff_view(Perm.VIEW_ACCOUNTS)
+@staff_view(Perm.VIEW_CUSTOMER_CONTACTS)
 def welcome_letter(request, account_id):
     """The welcome letter as a PDF, in the customer's language when the district has it."""
     account = get_object_or_404(
