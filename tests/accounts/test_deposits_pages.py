@@ -273,7 +273,7 @@ def test_a_supervisor_sees_the_versions_and_the_menu_entry(client_for):
     # then
     page = response.content.decode()
     assert response.status_code == 200
-    assert "From 2000-01-01" in page
+    assert "From 01/01/2000" in page
     assert "In force" in page
     assert "Deposit guidelines" in home
 
