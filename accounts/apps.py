@@ -26,16 +26,10 @@ class AccountsConfig(AppConfig):
         )
         navigation.register_search("accounts:search", Perm.VIEW_ACCOUNTS)
         navigation.register(
-            navigation.NavItem(
-                "Search", "accounts:search", Perm.VIEW_ACCOUNTS, order=10, group="counter"
-            )
+            navigation.NavItem("Search", "accounts:search", Perm.VIEW_ACCOUNTS, order=10)
         )
         navigation.register(
             navigation.NavItem(
-                "New customer",
-                "accounts:customer_create",
-                Perm.EDIT_ACCOUNTS,
-                order=15,
-                group="counter",
+                "New customer", "accounts:customer_create", Perm.EDIT_ACCOUNTS, order=15
             )
         )
