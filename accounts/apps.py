@@ -26,10 +26,16 @@ class AccountsConfig(AppConfig):
         )
         navigation.register_search("accounts:search", Perm.VIEW_ACCOUNTS)
         navigation.register(
-            navigation.NavItem("Search", "accounts:search", Perm.VIEW_ACCOUNTS, order=10)
+            navigation.NavItem(
+                "Search", "accounts:search", Perm.VIEW_ACCOUNTS, order=10, group="counter"
+            )
         )
         navigation.register(
             navigation.NavItem(
-                "New customer", "accounts:customer_create", Perm.EDIT_ACCOUNTS, order=15
+                "New customer",
+                "accounts:customer_create",
+                Perm.EDIT_ACCOUNTS,
+                order=15,
+                group="counter",
             )
         )

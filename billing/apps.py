@@ -15,16 +15,34 @@ class BillingConfig(AppConfig):
 
         # Registries, not signals (DESIGN.md): the staff menu's billing entries.
         for item in (
-            navigation.NavItem("Enter reads", "billing:read_routes", Perm.ENTER_READS, order=45),
-            navigation.NavItem("Read files", "billing:read_import", Perm.ENTER_READS, order=46),
             navigation.NavItem(
-                "Billing calendar", "billing:calendar", Perm.VIEW_ACCOUNTS, order=48
+                "Enter reads", "billing:read_routes", Perm.ENTER_READS, order=45, group="billing"
             ),
-            navigation.NavItem("Billing cycles", "billing:cycle_list", Perm.RUN_BILLING, order=49),
-            navigation.NavItem("Bill runs", "billing:bill_runs", Perm.RUN_BILLING, order=49),
-            navigation.NavItem("Rates", "billing:rates", Perm.VIEW_ACCOUNTS, order=50),
             navigation.NavItem(
-                "Bill calculator", "billing:calculator", Perm.VIEW_ACCOUNTS, order=52
+                "Read files", "billing:read_import", Perm.ENTER_READS, order=46, group="billing"
+            ),
+            navigation.NavItem(
+                "Billing calendar",
+                "billing:calendar",
+                Perm.VIEW_ACCOUNTS,
+                order=48,
+                group="billing",
+            ),
+            navigation.NavItem(
+                "Billing cycles", "billing:cycle_list", Perm.RUN_BILLING, order=49, group="billing"
+            ),
+            navigation.NavItem(
+                "Bill runs", "billing:bill_runs", Perm.RUN_BILLING, order=49, group="billing"
+            ),
+            navigation.NavItem(
+                "Rates", "billing:rates", Perm.VIEW_ACCOUNTS, order=50, group="billing"
+            ),
+            navigation.NavItem(
+                "Bill calculator",
+                "billing:calculator",
+                Perm.VIEW_ACCOUNTS,
+                order=52,
+                group="billing",
             ),
         ):
             navigation.register(item)

@@ -1,22 +1,12 @@
-"""The district's own panels on the staff home page."""
+"""The district's own entries on the staff home page and menu.
 
-from district import navigation, panels
-from district.roles import Perm, role_of
+The home page holds the person's queues and counts (panels other apps register); the menu in the
+header is the one place pages are listed, so the home page does not repeat it.
+"""
 
-navigation.register(navigation.NavItem("Policies", "policies", Perm.VIEW_ACCOUNTS, order=90))
+from district import navigation
+from district.roles import Perm
 
-
-def _shortcuts(request, **_context) -> dict:
-    return {"role": role_of(request.user), "items": navigation.items_for(request.user)}
-
-
-panels.register(
-    panels.Panel(
-        page="home",
-        key="shortcuts",
-        title="Your work",
-        template="district/_panel_shortcuts.html",
-        selector=_shortcuts,
-        order=1000,
-    )
+navigation.register(
+    navigation.NavItem("Policies", "policies", Perm.VIEW_ACCOUNTS, order=90, group="supervision")
 )

@@ -217,6 +217,10 @@ panels.register(
 )
 navigation.register(
     navigation.NavItem(
-        "Today's orders", "field_ops:technician_today", Perm.WORK_FIELD_ORDERS, order=15
+        "Today's orders",
+        "field_ops:technician_today",
+        Perm.WORK_FIELD_ORDERS,
+        order=15,
+        group="field",
     )
 )

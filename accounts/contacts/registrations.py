@@ -81,8 +81,12 @@ for panel in (
     panels.register(panel)
 
 navigation.register(
-    navigation.NavItem("Reception", "accounts:reception", Perm.VIEW_CUSTOMER_CONTACTS, order=12)
+    navigation.NavItem(
+        "Reception", "accounts:reception", Perm.VIEW_CUSTOMER_CONTACTS, order=12, group="counter"
+    )
 )
 navigation.register(
-    navigation.NavItem("Cases", "accounts:case_queue", Perm.VIEW_CUSTOMER_CONTACTS, order=50)
+    navigation.NavItem(
+        "Cases", "accounts:case_queue", Perm.VIEW_CUSTOMER_CONTACTS, order=50, group="counter"
+    )
 )

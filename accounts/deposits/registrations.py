@@ -76,6 +76,10 @@ panels.register(
 )  # fmt: skip
 navigation.register(
     navigation.NavItem(
-        "Deposit guidelines", "accounts:deposit_guidelines", Perm.MANAGE_POLICIES, order=92
+        "Deposit guidelines",
+        "accounts:deposit_guidelines",
+        Perm.MANAGE_POLICIES,
+        order=92,
+        group="supervision",
     )
 )

@@ -23,7 +23,13 @@ register_completion_handler(
 )
 
 navigation.register(
-    navigation.NavItem("Start service", "accounts:service_start", Perm.START_STOP_SERVICE, order=20)
+    navigation.NavItem(
+        "Start service",
+        "accounts:service_start",
+        Perm.START_STOP_SERVICE,
+        order=20,
+        group="counter",
+    )
 )
 
 panels.register(

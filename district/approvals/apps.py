@@ -13,7 +13,9 @@ class ApprovalsConfig(AppConfig):
         from district.roles import Perm
 
         navigation.register(
-            navigation.NavItem("Approvals", "approvals:queue", Perm.APPROVE_REQUESTS, order=80)
+            navigation.NavItem(
+                "Approvals", "approvals:queue", Perm.APPROVE_REQUESTS, order=80, group="supervision"
+            )
         )
         panels.register(
             panels.Panel(

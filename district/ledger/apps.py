@@ -18,5 +18,6 @@ class LedgerConfig(AppConfig):
                 url_name="ledger:trial_balance",
                 permission=Perm.VIEW_LEDGER,
                 order=85,
+                group="supervision",
             )
         )

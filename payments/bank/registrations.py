@@ -5,6 +5,10 @@ from district.roles import Perm
 
 navigation.register(
     navigation.NavItem(
-        "Bank reconciliation", "payments:bank_reconciliation", Perm.RECONCILE_BANK, order=65
+        "Bank reconciliation",
+        "payments:bank_reconciliation",
+        Perm.RECONCILE_BANK,
+        order=65,
+        group="cash",
     )
 )

@@ -4,5 +4,7 @@ from district import navigation
 from district.roles import Perm
 
 navigation.register(
-    navigation.NavItem("Payment batches", "payments:batch_list", Perm.TAKE_PAYMENTS, order=61)
+    navigation.NavItem(
+        "Payment batches", "payments:batch_list", Perm.TAKE_PAYMENTS, order=61, group="cash"
+    )
 )

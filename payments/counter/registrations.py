@@ -25,7 +25,9 @@ registry.register(
 )
 
 navigation.register(
-    navigation.NavItem("Cash drawer", "payments:counter", Perm.TAKE_PAYMENTS, order=60)
+    navigation.NavItem(
+        "Cash drawer", "payments:counter", Perm.TAKE_PAYMENTS, order=60, group="cash"
+    )
 )
 
 

@@ -6,13 +6,17 @@ from district.roles import Perm
 from payments.deposits import selectors
 
 navigation.register(
-    navigation.NavItem("Cash day", "payments:cash_day", Perm.BALANCE_CASH, order=62)
+    navigation.NavItem("Cash day", "payments:cash_day", Perm.BALANCE_CASH, order=62, group="cash")
 )
 navigation.register(
-    navigation.NavItem("Bank deposits", "payments:deposit_list", Perm.BALANCE_CASH, order=63)
+    navigation.NavItem(
+        "Bank deposits", "payments:deposit_list", Perm.BALANCE_CASH, order=63, group="cash"
+    )
 )
 navigation.register(
-    navigation.NavItem("Daily cash", "payments:daily_cash_report", Perm.VIEW_REPORTS, order=64)
+    navigation.NavItem(
+        "Daily cash", "payments:daily_cash_report", Perm.VIEW_REPORTS, order=64, group="cash"
+    )
 )
 panels.register(
     panels.Panel(

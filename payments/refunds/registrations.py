@@ -42,5 +42,7 @@ panels.register(
     )
 )
 navigation.register(
-    navigation.NavItem("Refund register", "payments:refund_register", Perm.VIEW_REPORTS, order=67)
+    navigation.NavItem(
+        "Refund register", "payments:refund_register", Perm.VIEW_REPORTS, order=67, group="cash"
+    )
 )

@@ -11,8 +11,12 @@ register_history_source("payments.returned_items", returned_payments_since)
 # The list is open to anyone who views accounts (linked from the account's history); the menu
 # entry is for those who record returns.
 navigation.register(
-    navigation.NavItem("Returned payments", "payments:returned_list", Perm.BALANCE_CASH, order=64)
+    navigation.NavItem(
+        "Returned payments", "payments:returned_list", Perm.BALANCE_CASH, order=64, group="cash"
+    )
 )
 navigation.register(
-    navigation.NavItem("Letters to mail", "payments:letter_queue", Perm.TAKE_PAYMENTS, order=66)
+    navigation.NavItem(
+        "Letters to mail", "payments:letter_queue", Perm.TAKE_PAYMENTS, order=66, group="cash"
+    )
 )
