@@ -92,10 +92,15 @@ def _actions(request, *, account, **_context) -> dict:
         url = _link(url_name, *args)
         if url:
             actions.append(Action(label, url))
+    # The counter's single-key shortcuts (static/js/portal.js; "?" lists them): n, s.
     if request.user.has_perm(Perm.EDIT_ACCOUNTS):
         case_url = _link("accounts:case_open")
         if case_url:
-            actions.append(Action("Open a case", f"{case_url}?account={account.pk}"))
+            actions.append(Action("Open a case", f"{case_url}?account={account.pk}", "n"))
+    if request.user.has_perm(Perm.START_STOP_SERVICE):
+        start_url = _link("accounts:service_start")
+        if start_url:
+            actions.append(Action("Start service", start_url, "s"))
     return {"actions": actions}
 
 

@@ -52,12 +52,14 @@ def test_a_csr_finds_an_account_by_address_and_opens_it_with_the_keyboard(
     user = sign_in(page, roles.CSR_I)
     account = _account_with_a_year_of_history(user)
     ServiceAccountFactory(premise=PremiseFactory(house_number="4321", street="Elm St"))
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="Search").click()
+    menu = page.get_by_role("navigation", name="Main")
+    menu.get_by_role("button", name="Counter").click()  # the menus group entries by job
+    menu.get_by_role("link", name="Search", exact=True).click()
     box = page.get_by_role("searchbox", name=re.compile("Name, service address"))
     expect(box).to_be_focused()
     # when: part of the address, typed as at the counter
     page.keyboard.type("4321 junip", delay=30)
-    result = page.get_by_role("link", name=account.formatted_number)
+    result = page.get_by_role("link", name=account.formatted_number, exact=True)
     expect(result).to_be_visible()
     expect(page.locator("a.search-hit-link")).to_have_count(1)
     expect(page.locator("#search-status")).to_have_text("1 account found")
