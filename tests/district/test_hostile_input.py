@@ -369,3 +369,20 @@ def test_every_api_endpoint_is_covered():
 
     # then the hostile-body test calls each
     assert api_names == set(API_ENDPOINTS)
+
+
+@pytest.mark.parametrize("endpoint", API_ENDPOINTS)
+def test_an_api_body_that_is_not_utf8_is_refused_with_a_400(client_for, endpoint):
+    # given a supervisor calling the API with bytes that are not UTF-8
+    client = client_for(roles.SUPERVISOR)
+    before = _row_counts()
+
+    # when the body is sent
+    response = client.post(
+        reverse(endpoint), b'{"zone": "caf\xe9 \xed\xa0\x80"}', content_type="application/json"
+    )
+
+    # then it is refused with a message and nothing is written
+    assert response.status_code == 400
+    assert response.json()
+    assert _row_counts() == before
