@@ -1,4 +1,5 @@
-"""Store a BAI2 prior-day file: once per file (sha256) and once per line (line key).
+"""Store a BAI2 prior-day file: once per file (the sha256 of its normalised text, so a file sent
+again with other line ends or padding is the same file) and once per line (line key).
 
 All or nothing: a file the parser refuses, or one imported already, writes nothing.
 """
@@ -16,7 +17,7 @@ from psycopg2.extras import execute_values
 
 from district.attribution import acting_user
 from district.policies import policy_value
-from payments.bank import bai2
+from payments.bank import bai2, bai2_records
 from payments.bank.reconcile import bai2_reconcile
 from payments.models import Bai2AccountReport, Bai2File, Bai2Transaction
 
@@ -67,6 +68,30 @@ def _already(existing: Bai2File) -> str:
     )
 
 
+def content_fingerprint(content: bytes) -> str:
+    """The sha256 of the file as the bank meant it: decoded, each line without its trailing
+    blanks, the lines joined by LF, with no blank lines or padding at the end.
+
+    A bank that sends a file again through another channel often changes only the line ends
+    (CRLF for LF) or the padding; that is the same file, and must import nothing the second
+    time. A file the decoder refuses keeps the hash of its bytes (the parser refuses it anyway).
+    """
+    try:
+        text = bai2_records.decode(content)
+    except bai2.Bai2Error:
+        return hashlib.sha256(content).hexdigest()
+    lines = [line.rstrip() for line in text.splitlines()]
+    while lines and not lines[-1]:
+        lines.pop()
+    return hashlib.sha256("\n".join(lines).encode()).hexdigest()
+
+
+def _imported_before(content: bytes, fingerprint: str) -> Bai2File | None:
+    # Files imported before fingerprints were normalised are known by their bytes' hash.
+    raw = hashlib.sha256(content).hexdigest()
+    return Bai2File.objects.filter(sha256__in={fingerprint, raw}).order_by("pk").first()
+
+
 def bai2_import(*, content: bytes, file_name: str, by, reconcile: bool = True) -> ImportResult:
     """Check and store a BAI2 file, then match its lines (see reconcile.bai2_reconcile).
 
@@ -74,8 +99,8 @@ def bai2_import(*, content: bytes, file_name: str, by, reconcile: bool = True) -
     counts and control totals disagree; a file imported before returns its first import."""
     if not content:
         raise ValidationError("The file is empty.", code="empty")
-    sha256 = hashlib.sha256(content).hexdigest()
-    existing = Bai2File.objects.filter(sha256=sha256).first()
+    sha256 = content_fingerprint(content)
+    existing = _imported_before(content, sha256)
     if existing is not None:
         return ImportResult(file=existing, created=False, message=_already(existing))
     try:

@@ -1,5 +1,6 @@
 """Importing BAI2 files: once per file, once per line, all or nothing; and the command."""
 
+import hashlib
 from io import StringIO
 
 import pytest
@@ -79,6 +80,39 @@ def test_importing_the_same_file_twice_adds_nothing(finance):
     assert again.file.pk == first.file.pk
     assert "already imported on" in again.message and f"(file {first.file.pk})" in again.message
     assert counts() == before
+
+
+@pytest.mark.parametrize(
+    "resend",
+    [
+        lambda content: content.replace(b"\n", b"\r\n"),
+        lambda content: content.replace(b"/\n", b"/   \n") + b"\n\n",
+        lambda content: content.replace(b"\n", b"\r") + b"\x1a",
+    ],
+    ids=["crlf", "trailing-blanks", "cr-and-eof-mark"],
+)
+def test_a_file_sent_again_with_other_line_ends_or_padding_is_the_same_file(finance, resend):
+    # given
+    content = bai2_bytes([detail("301", "10.00", bank_reference="X1")])
+    first = bai2_import(content=content, file_name="a.bai2", by=finance)
+    before = counts()
+    # when
+    again = bai2_import(content=resend(content), file_name="a-resent.bai2", by=finance)
+    # then: no second file, no duplicate account report
+    assert not again.created
+    assert again.file.pk == first.file.pk
+    assert counts() == before
+
+
+def test_a_file_stored_by_its_bytes_hash_is_still_known(finance):
+    # given: a file imported when files were known by the hash of their bytes
+    content = bai2_bytes([detail("301", "10.00", bank_reference="X1")])
+    first = bai2_import(content=content, file_name="a.bai2", by=finance)
+    Bai2File.objects.filter(pk=first.file.pk).update(sha256=hashlib.sha256(content).hexdigest())
+    # when
+    again = bai2_import(content=content, file_name="a-again.bai2", by=finance)
+    # then
+    assert not again.created and again.file.pk == first.file.pk
 
 
 def test_a_line_the_bank_repeats_in_another_file_is_skipped(finance):
