@@ -349,7 +349,7 @@ def test_api_is_for_signed_in_staff(client, client_for):
     described = client_for(roles.FINANCE).get(url)
 
     # then
-    assert anonymous.status_code == 302
+    assert anonymous.status_code == 401  # a program is not sent to the sign-in page
     assert customer.status_code == 403
     assert described.status_code == 200
     assert "consumption" in described.json()["fields"]
