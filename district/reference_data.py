@@ -61,6 +61,15 @@ POLICIES = [
         "A CSR III may adjust a bill up to this amount without approval.",
     ),
     (
+        "field-self-assign",
+        "Field: technicians take unassigned orders",
+        "field",
+        "boolean",
+        "false",
+        "A technician with nothing assigned may take the day's unassigned orders from their "
+        "phone; otherwise dispatch hands out every order.",
+    ),
+    (
         "deposit-interest-rate-percent",
         "Deposit interest: rate a year",
         "deposits",

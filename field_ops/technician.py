@@ -6,8 +6,8 @@ A technician sees only the orders assigned to them (404 for anyone else's); a cr
 """
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
-from django.shortcuts import redirect, render
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
@@ -193,15 +193,42 @@ def order(request, work_order_id):
 # -- the home page panel and the menu entry
 
 
+UNASSIGNED_SHOWN = 5
+
+
 def today_panel(request, **_context) -> dict:
-    """For technicians: how many orders are on today's list (one query)."""
-    orders = selectors.orders_for_technician(request.user, timezone.localdate())
-    return {
+    """For technicians: how many orders are on today's list; with none, the day's orders
+    dispatch has not handed out (to take, where policy allows), so "0 orders" never hides work."""
+    today = timezone.localdate()
+    orders = selectors.orders_for_technician(request.user, today)
+    context = {
         "order_count": len(orders),
         "emergency_count": sum(
             1 for order in orders if order.priority == WorkOrder.Priority.EMERGENCY
         ),
     }
+    if not orders:
+        unassigned = list(selectors.unassigned_orders_for_day(today)[: UNASSIGNED_SHOWN + 1])
+        context.update(
+            unassigned=unassigned[:UNASSIGNED_SHOWN],
+            more_unassigned=len(unassigned) > UNASSIGNED_SHOWN,
+            may_take=selectors.technicians_may_take_orders(),
+        )
+    return context
+
+
+@staff_view(Perm.WORK_FIELD_ORDERS)
+@require_http_methods(["POST"])
+def take(request, work_order_id):
+    """Take an unassigned order of the day onto one's own list (where policy allows)."""
+    work_order = get_object_or_404(WorkOrder, pk=work_order_id)
+    try:
+        services.work_order_take(work_order=work_order, by=request.user)
+    except (ValidationError, PermissionDenied) as error:
+        messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
+        return redirect("home")
+    messages.success(request, f"{work_order} is on your list for today.")
+    return redirect("field_ops:technician_order", work_order_id=work_order.pk)
 
 
 panels.register(

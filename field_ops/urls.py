@@ -45,6 +45,7 @@ urlpatterns = [
     ),
     path("field/", technician.today, name="technician_today"),
     path("field/orders/<int:work_order_id>/", technician.order, name="technician_order"),
+    path("field/orders/<int:work_order_id>/take/", technician.take, name="technician_take"),
     # -- dispatch, finder, field reports, meter tests (dispatch_views, finder_views,
     #    report_views, meter_test_views)
     path("dispatch/", dispatch_views.dispatch_board, name="dispatch_board"),

@@ -2,16 +2,18 @@
 
 import datetime
 
-from django.db.models import Case, IntegerField, Prefetch, QuerySet, Value, When
+from django.db.models import Case, IntegerField, Prefetch, Q, QuerySet, Value, When
 from django.http import Http404
 from django.utils import timezone
 
+from district.policies import policy_value
 from district.roles import Perm
 from field_ops.models import TechnicianCapacity, WorkOrder, WorkOrderAttachment
 
 DEFAULT_ORDERS_PER_DAY = TechnicianCapacity._meta.get_field("orders_per_day").default
 
 _P = WorkOrder.Priority
+_Status = WorkOrder.Status
 # Emergencies first; then same-day before routine where a list is not in route order.
 EMERGENCY_FIRST = Case(
     When(priority=_P.EMERGENCY, then=Value(0)), default=Value(1), output_field=IntegerField()
@@ -175,3 +177,29 @@ def work_order_attachment(user, attachment_id: int) -> WorkOrderAttachment | Non
     return WorkOrderAttachment.objects.filter(
         pk=attachment_id, work_order__in=_visible_orders(user)
     ).first()
+
+
+SELF_ASSIGN_POLICY = "field-self-assign"
+TAKEABLE = (_Status.NEW, _Status.SCHEDULED)
+
+
+def technicians_may_take_orders() -> bool:
+    """District policy: may a technician take an unassigned order of the day themselves?"""
+    try:
+        return bool(policy_value(SELF_ASSIGN_POLICY))
+    except LookupError:
+        return False
+
+
+def unassigned_orders_for_day(day: datetime.date):
+    """Open orders nobody has been given that are due by the day: emergencies first, then by
+    route, as a technician would drive them."""
+    return (
+        WorkOrder.objects.filter(assigned_to__isnull=True, status__in=TAKEABLE)
+        .filter(
+            Q(scheduled_date__lte=day) | Q(scheduled_date__isnull=True, requested_date__lte=day)
+        )
+        .select_related("premise")
+        .annotate(emergency_rank=EMERGENCY_FIRST)
+        .order_by("emergency_rank", "premise__route", "premise__read_sequence", "id")
+    )

@@ -228,6 +228,33 @@ def work_order_assign(*, work_order: WorkOrder, technician, by) -> ScheduleResul
 
 
 @transaction.atomic
+def work_order_take(*, work_order: WorkOrder, by) -> WorkOrder:
+    """A technician takes an unassigned order of the day onto their own list, where the
+    district's policy lets technicians pick up work dispatch has not handed out."""
+    _require_any(by, Perm.WORK_FIELD_ORDERS, doing="take work orders")
+    if not selectors.technicians_may_take_orders():
+        raise PermissionDenied("Dispatch hands out the orders here; ask dispatch for this one.")
+    work_order = _lock(work_order)
+    if work_order.assigned_to_id is not None:
+        raise ValidationError(f"{work_order} was already given to {_name(work_order.assigned_to)}.")
+    if work_order.status not in selectors.TAKEABLE:
+        raise ValidationError(
+            f"{work_order} is {work_order.get_status_display().lower()}: it cannot be taken."
+        )
+    today = _today()
+    due = work_order.scheduled_date or work_order.requested_date
+    if due > today:
+        raise ValidationError(f"{work_order} is not due until {due:%m/%d/%Y}.")
+    _check_move(work_order, Status.DISPATCHED, "dispatched")
+    work_order.assigned_to = by
+    work_order.status = Status.DISPATCHED
+    work_order.scheduled_date = today
+    work_order.dispatched_at = _now()
+    _save(work_order, by, ["assigned_to", "status", "scheduled_date", "dispatched_at"])
+    return work_order
+
+
+@transaction.atomic
 def work_order_dispatch(*, work_order: WorkOrder, by, technician=None) -> WorkOrder:
     """Send the order to its technician's phone (today if it had no day)."""
     _require_any(by, *DISPATCHERS, doing="dispatch work orders")

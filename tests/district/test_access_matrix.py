@@ -152,6 +152,7 @@ SAMPLE_KWARGS = {
 }
 SKIPPED_NAMESPACES = {"admin"}  # the admin site has its own door (tested in test_sign_in)
 POST_ONLY = {
+    "field_ops:technician_take",
     "logout",
     "field_ops:dispatch_assign",
     "field_ops:dispatch_priority",
