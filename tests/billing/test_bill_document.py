@@ -99,6 +99,17 @@ def test_html_has_the_scan_line_lines_amount_due_and_chart_table():
     assert "DRAFT" not in html
 
 
+def test_the_bill_writes_its_dates_mm_dd_yyyy():
+    _account, _history, bill = _history_then_bill("12")
+    # when
+    html = bill_pdf_html(bill_for_document(bill.pk))
+    # then: the bill date, the due date and the period as on every other page
+    assert f"{bill.bill_date:%m/%d/%Y}" in html
+    assert f"{bill.due_date:%m/%d/%Y}" in html
+    assert f"{bill.period_start:%m/%d/%Y} to {bill.period_end:%m/%d/%Y}" in html
+    assert f"{bill.due_date:%B} {bill.due_date.day}, " not in html
+
+
 def test_pdf_renders():
     _account, _history, bill = _history_then_bill("9")
     content = bill_pdf(bill_for_document(bill.pk))
