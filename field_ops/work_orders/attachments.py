@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from district.attribution import acting_user
+from district.uploads import sniff_document
 from field_ops.models import WorkOrder, WorkOrderAttachment
 from field_ops.work_orders import selectors
 from field_ops.work_orders.services import ORDER_KEEPERS, _lock
@@ -14,25 +15,13 @@ from field_ops.work_orders.services import ORDER_KEEPERS, _lock
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
 MAX_DESCRIPTION = WorkOrderAttachment._meta.get_field("description").max_length
 MAX_NAME = WorkOrderAttachment._meta.get_field("original_name").max_length
-# ISO base media brands of HEIC/HEIF photos (iPhones and recent Android phones).
-HEIF_BRANDS = {b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis", b"mif1", b"msf1"}
 ACCEPTED = "a photo (JPEG, PNG or HEIC) or a PDF"
-
-
-def sniff_file_type(head: bytes) -> tuple[str, str] | None:
-    """(content type, extension) of a JPEG, PNG, HEIC or PDF from its first bytes, else None."""
-    if head.startswith(b"\xff\xd8\xff"):
-        return "image/jpeg", "jpg"
-    if head.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "image/png", "png"
-    if head.startswith(b"%PDF-"):
-        return "application/pdf", "pdf"
-    if len(head) >= 12 and head[4:8] == b"ftyp" and head[8:12] in HEIF_BRANDS:
-        return "image/heic", "heic"
-    return None
+# The district-wide reading of a file's first bytes (district.uploads) decides its type.
+sniff_file_type = sniff_document
 
 
 def _size_text(size: int) -> str:
+    # The file's own size, to a tenth of a megabyte: "That file is 12.3 MB".
     return f"{size / (1024 * 1024):.1f} MB"
 
 
