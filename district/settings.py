@@ -331,6 +331,9 @@ LOGGING = {
     },
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {
+        # The request line carries its id even where something (a Celery worker taking over
+        # the root logger) has replaced the console handler and its filter.
+        "district.request": {"filters": ["request_id"]},
         # Our request line replaces Django's own for successful requests.
         "django.server": {"level": "WARNING"},
         "django.request": {"level": "ERROR"},
