@@ -2,12 +2,15 @@
 
 On each day of the history (the clock set to it, accounts.demo.clock): the bill runs of the
 periods billed that day are calculated by the rate engine, audited and posted to the ledger;
-customers pay as they habitually do (the processor's card and ACH file, the mail batch of
-checks, or in the last months the counter in cash, check, money order or card); the drawers
-close and the day's money goes to the bank; now and then a check comes back unpaid; late
-penalties are assessed. Some customers stop paying at different points, so every aging bucket
-holds accounts; tenants who moved in lately are charged a deposit. The last days add customer
-cases and work orders for two technicians.
+customers pay as they habitually do (card or ACH through the processor, checks by mail, or in
+the last months the counter in cash, check, money order or card); the drawers close and the
+day's money goes to the bank; now and then a check comes back unpaid; late penalties are
+assessed on Mondays. The processor's settlement file and the typed mail batch come once a week,
+on Friday (each card/ACH line keeps the day it was paid): a week's payments are all posted
+before the next Monday's penalties, so none turns late by waiting for its batch. Some customers
+stop paying at different points, so every aging bucket holds accounts; tenants who moved in
+lately are charged a deposit. The last days add customer cases and work orders for two
+technicians.
 
 Deterministic for a seed and a `today`: each account's habits come from its number and the
 seed, and the days are replayed in order.
@@ -130,6 +133,16 @@ def _business_day(day: datetime.date) -> datetime.date:
     return day
 
 
+def _once_per_account(rows: list[tuple]) -> list[tuple]:
+    """A customer's first payment of the week (a second one would pay the same balance)."""
+    seen, kept = set(), []
+    for row in rows:
+        if row[0] not in seen:
+            seen.add(row[0])
+            kept.append(row)
+    return kept
+
+
 def _coins(amount: Decimal, base: dict | None = None) -> dict:
     """A count of currency and coin worth `amount` (largest pieces first), on top of `base`."""
     count = dict(base or {})
@@ -156,6 +169,9 @@ class History:
         self.due: dict[datetime.date, list[int]] = defaultdict(list)  # day -> account ids
         self.counter_payments = 0
         self.check_tenders: list[int] = []  # ids of check tenders that reached the bank
+        # Card/ACH and mailed checks of the week so far: (account id, number, amount, day paid).
+        self.week_processor: list[tuple] = []
+        self.week_mail: list[tuple] = []
 
     # -- the bills
 
@@ -192,10 +208,10 @@ class History:
 
     # -- the payments of a day
 
-    def _pay(self, day: datetime.date, clock: SimulatedClock) -> None:
+    def _pay(self, day: datetime.date, clock: SimulatedClock, *, week_ends: bool) -> None:
+        """The day's payments: the counter's at once; the processor's and the mail's are
+        gathered and come in one settlement file and one mail batch at the week's end."""
         account_ids = sorted(set(self.due.pop(day, [])))
-        if not account_ids:
-            return
         balances = dict(
             AccountBalance.objects.filter(service_account_id__in=account_ids).values_list(
                 "service_account_id", "balance"
@@ -204,7 +220,7 @@ class History:
         numbers = dict(
             ServiceAccount.objects.filter(pk__in=account_ids).values_list("pk", "number")
         )
-        by_channel = defaultdict(list)
+        counter = []
         counter_era = (self.today - day).days <= COUNTER_DAYS
         for account_id in account_ids:
             amount = balances.get(account_id, ZERO)
@@ -213,14 +229,23 @@ class History:
             channel = self.habits[account_id].channel
             if channel == "counter" and not counter_era:
                 channel = "mail"
-            by_channel[channel].append((account_id, numbers[account_id], amount))
-        clock.set(day, hour=9)
-        self._processor(day, [row for ch in ("card", "ach") for row in by_channel[ch]])
-        clock.set(day, hour=11)
-        batch = self._mail(day, by_channel["mail"])
+            row = (account_id, numbers[account_id], amount, day)
+            if channel == "counter":
+                counter.append(row)
+            elif channel == "mail":
+                self.week_mail.append(row)
+            else:
+                self.week_processor.append(row)
+        batch = None
+        if week_ends:
+            clock.set(day, hour=9)
+            self._processor(day, _once_per_account(self.week_processor))
+            clock.set(day, hour=11)
+            batch = self._mail(day, _once_per_account(self.week_mail))
+            self.week_processor, self.week_mail = [], []
         sessions = [
             session
-            for session in self._counter(day, by_channel["counter"], clock)
+            for session in self._counter(day, counter, clock)
             if depositable_amount(session) > 0  # cards alone settle through the processor
         ]
         if batch is not None or sessions:
@@ -252,12 +277,12 @@ class History:
         if not rows:
             return
         lines = ["transaction_id,settled_on,account_number,amount,payer_name,method,last4,paid_on"]
-        for account_id, number, amount in rows:
+        for account_id, number, amount, paid_on in rows:
             method = self.habits[account_id].channel
             last4 = f"{self.rng.randrange(10000):04d}" if method == "card" else ""
             lines.append(
-                f"T{day:%Y%m%d}{account_id:07d},{day.isoformat()},{number},{amount},"
-                f"Demo payer,{method},{last4},{day.isoformat()}"
+                f"T{paid_on:%Y%m%d}{account_id:07d},{day.isoformat()},{number},{amount},"
+                f"Demo payer,{method},{last4},{paid_on.isoformat()}"
             )
             self.totals.payments[method] += 1
         payment_file_import(
@@ -275,11 +300,11 @@ class History:
         batch = batch_create(
             kind="mail",
             control_count=len(rows),
-            control_total=sum((amount for _a, _n, amount in rows), ZERO),
+            control_total=sum((amount for _a, _n, amount, _d in rows), ZERO),
             by=by,
-            description=f"Mail of {day:%m/%d/%Y}",
+            description=f"Mail of the week to {day:%m/%d/%Y}",
         )
-        for account_id, number, amount in rows:
+        for account_id, number, amount, _paid_on in rows:
             batch_item_add(
                 batch_id=batch.pk,
                 entered_as=number,
@@ -298,7 +323,7 @@ class History:
         drawer = Drawer.objects.filter(is_active=True).order_by("name").first()
         clock.set(day, hour=8)
         session = drawer_open(drawer=drawer, cashier=cashier, opening_count=FLOAT)
-        for position, (account_id, _number, amount) in enumerate(rows):
+        for position, (account_id, _number, amount, _day) in enumerate(rows):
             clock.set(day, hour=9 + position % 8, minute=position * 7 % 60)
             kind = COUNTER_TENDERS[self.counter_payments % len(COUNTER_TENDERS)]
             self.counter_payments += 1
@@ -407,6 +432,9 @@ class History:
         for period in periods:
             by_day[period.bill_date].append(period)
         newcomers = self._newcomers()
+        last_workday = self.today
+        while last_workday.weekday() >= 5:
+            last_workday -= datetime.timedelta(days=1)
         with SimulatedClock() as clock:
             day = periods[0].bill_date
             last_month = None
@@ -420,7 +448,7 @@ class History:
                 for period in by_day.get(day, []):
                     self._bill(period)
                 if day.weekday() < 5:
-                    self._pay(day, clock)
+                    self._pay(day, clock, week_ends=day.weekday() == 4 or day == last_workday)
                 if (day.year, day.month) != last_month:
                     last_month = (day.year, day.month)
                     self.out(f"  history: {day:%m/%Y}")

@@ -1,7 +1,8 @@
 """The demo district's history (seed_demo_history): every screen has real rows, the books
 balance, and the same seed gives the same district."""
 
-from collections import Counter
+import logging
+from collections import Counter, defaultdict
 from datetime import date
 from io import StringIO
 
@@ -14,7 +15,14 @@ from billing.models import Bill, BillRun
 from district.ledger.models import AccountBalance, JournalLine
 from district.ledger.selectors import account_aging
 from field_ops.models import Premise, WorkOrder
-from payments.models import BankDeposit, DrawerSession, ReturnedItem, Tender
+from payments.models import (
+    BankDeposit,
+    BatchItem,
+    DrawerSession,
+    PaymentBatch,
+    ReturnedItem,
+    Tender,
+)
 
 AS_OF = date(2025, 6, 30)
 TODAY = date(2025, 7, 21)
@@ -50,7 +58,8 @@ def _fingerprint() -> tuple:
 
 
 @pytest.fixture
-def seeded(db):
+def seeded(db, caplog):
+    caplog.set_level(logging.INFO)
     _seed()
 
 
@@ -82,6 +91,30 @@ def test_the_history_has_every_thing_a_trainer_needs(seeded):
     for technician in ("demo-field", "demo-field2"):
         for status in WorkOrder.Status.values:
             assert states[(technician, status)] >= 1, (technician, status)
+
+
+def test_mail_and_settlement_files_come_once_a_week(seeded):
+    # then at most one mail batch and one processor file a week, each on a Friday or the
+    # history's last workday; a file's transactions keep the days they were paid
+    batches = PaymentBatch.objects.filter(
+        kind__in=(PaymentBatch.Kind.MAIL, PaymentBatch.Kind.PROCESSOR)
+    ).values_list("kind", "business_date")
+    weeks = Counter((kind, day.isocalendar()[:2]) for kind, day in batches)
+    assert weeks and max(weeks.values()) == 1
+    assert {day.weekday() for _kind, day in batches} <= {4, TODAY.weekday()}
+    days_in_file = defaultdict(set)
+    for batch_id, external_id in BatchItem.objects.filter(
+        batch__kind=PaymentBatch.Kind.PROCESSOR
+    ).values_list("batch_id", "external_id"):
+        days_in_file[batch_id].add(external_id.removeprefix("processor:T")[:8])
+    assert max(len(days) for days in days_in_file.values()) > 1
+
+
+def test_the_bill_runs_tasks_are_not_logged_one_by_one(seeded, caplog):
+    # then Celery's line per in-process task is not in the seed's output
+    tasks = [r for r in caplog.get_records("setup") if r.name == "celery.app.trace"]
+    assert tasks == []
+    assert BillRun.objects.exists()
 
 
 def test_past_due_accounts_fill_every_aging_bucket(seeded):
