@@ -8,17 +8,17 @@ limit next to the field with `size_help()`.
 """
 
 import codecs
-import re
 
 from django import forms
+
+# Text files hold none of the control characters a typed value may not hold either.
+from district.input_guard import CONTROL_CHARACTERS
 
 MEGABYTE = 1024 * 1024
 # ISO base media brands of HEIC/HEIF photos (iPhones and recent Android phones).
 HEIF_BRANDS = {b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis", b"mif1", b"msf1"}
 DOCUMENT_KINDS = "a photo (JPEG, PNG or HEIC) or a PDF"
 _CHUNK_BYTES = 64 * 1024
-# C0 controls and DEL, except tab, line feed and carriage return: text files have none.
-CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def size_text(size: int) -> str:
