@@ -133,17 +133,22 @@ def test_history_too_short():
     )
 
 
-def test_once_per_twelve_months():
-    account, january, _ = _account_with_history()
-    Adjustment.objects.create(
+def _earlier_leak(account, *, status):
+    """A leak request filed today, in the state given."""
+    return Adjustment.objects.create(
         account=account,
         direction="credit",
         reason="leak",
         amount=Decimal("10.00"),
         memo="Earlier leak",
-        status="posted",
+        status=status,
         idempotency_key="earlier",
     )
+
+
+def test_once_per_twelve_months():
+    account, january, _ = _account_with_history()
+    _earlier_leak(account, status="posted")
     quote = leak_adjustment_quote(account=account, bills=[january])
     assert not quote.eligible
     assert any("one is allowed every 12 months" in reason for reason in quote.reasons)
@@ -151,15 +156,7 @@ def test_once_per_twelve_months():
 
 def test_a_rejected_earlier_leak_does_not_count():
     account, january, _ = _account_with_history()
-    Adjustment.objects.create(
-        account=account,
-        direction="credit",
-        reason="leak",
-        amount=Decimal("10.00"),
-        memo="Turned down",
-        status="rejected",
-        idempotency_key="earlier",
-    )
+    _earlier_leak(account, status="rejected")
     assert leak_adjustment_quote(account=account, bills=[january]).eligible
 
 
@@ -250,15 +247,7 @@ def test_a_rejected_request_counts_when_the_policy_says_so():
     # given
     _set_policy("leak-rejected-requests-count", "boolean", "true")
     account, january, _ = _account_with_history()
-    Adjustment.objects.create(
-        account=account,
-        direction="credit",
-        reason="leak",
-        amount=Decimal("10.00"),
-        memo="Turned down",
-        status="rejected",
-        idempotency_key="earlier",
-    )
+    _earlier_leak(account, status="rejected")
     # when
     quote = leak_adjustment_quote(account=account, bills=[january])
     # then
