@@ -123,3 +123,31 @@ def last_anniversary(charged_on: datetime.date, today: datetime.date) -> datetim
         if day <= today:
             return day
     return None
+
+
+def interest_summary(deposits: list[Deposit], *, today: datetime.date) -> dict | None:
+    """For the deposit panel: the rate, and the interest the deposit held (if any) has earned
+    to date and had credited; None when no deposit is held or the policy pays no interest."""
+    # The deposits are the panel's list already read; a held one is what selectors.HELD finds.
+    held = next(
+        (
+            deposit
+            for deposit in deposits
+            if deposit.status == Deposit.Status.CHARGED
+            and deposit.closed_on is None
+            and deposit.amount > 0
+            and deposit.charged_on
+        ),
+        None,
+    )
+    if held is None:
+        return None
+    terms = interest_terms()
+    if not terms.pays:
+        return None
+    return {
+        "rate": f"{terms.rate_percent.normalize():f}",
+        "yearly": terms.yearly,
+        "earned": interest_earned(held, through=today, rate_percent=terms.rate_percent),
+        "credited": interest_credited(held),
+    }

@@ -100,25 +100,7 @@ def deposit_panel(request, *, account, **_context) -> dict:
         "rows": deposit_rows(deposits),
         "held": selectors.deposit_held(account.pk),
         "deposit_actions": actions,
-        "interest": _interest_summary(deposits),
-    }
-
-
-def _interest_summary(deposits) -> dict | None:
-    """The interest the policy pays on the deposit held: earned so far and credited."""
-    held = next((deposit for deposit in deposits if deposit.status == Deposit.Status.CHARGED
-                 and deposit.closed_on is None and deposit.charged_on), None)  # fmt: skip
-    if held is None:
-        return None
-    terms = interest.interest_terms()
-    if not terms.pays:
-        return None
-    today = timezone.localdate()
-    return {
-        "rate": f"{terms.rate_percent.normalize():f}",
-        "yearly": terms.yearly,
-        "earned": interest.interest_earned(held, through=today, rate_percent=terms.rate_percent),
-        "credited": interest.interest_credited(held),
+        "interest": interest.interest_summary(deposits, today=timezone.localdate()),
     }
 
 
