@@ -7,30 +7,32 @@ Existing rows are never overwritten: supervisors edit them afterwards.
 
 from django.apps import apps
 
-# (code, name, kind, purpose): code finds accounts by purpose.
+from district.ledger.purposes import Purpose
+
+# (code, purpose, kind): a GL account's name is its purpose's label; code finds accounts by purpose.
 CHART = [
-    ("1010", "Cash in bank", "asset", "cash_in_bank"),
-    ("1015", "Deposits in transit", "asset", "deposits_in_transit"),
-    ("1020", "Undeposited funds (cash drawers)", "asset", "undeposited_funds"),
-    ("1030", "Card and processor settlements due", "asset", "settlements_due"),
-    ("1200", "Accounts receivable - customers", "asset", "ar_customers"),
-    ("2100", "Customer deposits held", "liability", "customer_deposits"),
-    ("2200", "Refunds payable", "liability", "refunds_payable"),
-    ("2300", "Unapplied payments (suspense)", "liability", "unapplied_payments"),
-    ("3900", "Opening balances (conversion)", "equity", "opening_balances"),
-    ("4010", "Water sales - fixed charges", "revenue", "water_sales_fixed"),
-    ("4020", "Water sales - volumetric", "revenue", "water_sales_volumetric"),
-    ("4100", "Surcharges", "revenue", "surcharges"),
-    ("4200", "Sewer charges", "revenue", "sewer"),
-    ("4300", "Late fees", "revenue", "fees_late"),
-    ("4310", "Returned payment (NSF) fees", "revenue", "fees_nsf"),
-    ("4320", "Reconnect fees", "revenue", "fees_reconnect"),
-    ("4330", "Turn-on fees", "revenue", "fees_turn_on"),
-    ("4400", "Hydrant water sales", "revenue", "hydrant_water"),
-    ("4500", "Damage recovery", "revenue", "damage_recovery"),
-    ("6100", "Cash over/short", "expense", "cash_over_short"),
-    ("6200", "Bad debt write-offs", "expense", "write_offs"),
-    ("6300", "Interest on customer deposits", "expense", "deposit_interest"),
+    ("1010", Purpose.CASH_IN_BANK, "asset"),
+    ("1015", Purpose.DEPOSITS_IN_TRANSIT, "asset"),
+    ("1020", Purpose.UNDEPOSITED_FUNDS, "asset"),
+    ("1030", Purpose.SETTLEMENTS_DUE, "asset"),
+    ("1200", Purpose.AR_CUSTOMERS, "asset"),
+    ("2100", Purpose.CUSTOMER_DEPOSITS, "liability"),
+    ("2200", Purpose.REFUNDS_PAYABLE, "liability"),
+    ("2300", Purpose.UNAPPLIED_PAYMENTS, "liability"),
+    ("3900", Purpose.OPENING_BALANCES, "equity"),
+    ("4010", Purpose.WATER_SALES_FIXED, "revenue"),
+    ("4020", Purpose.WATER_SALES_VOLUMETRIC, "revenue"),
+    ("4100", Purpose.SURCHARGES, "revenue"),
+    ("4200", Purpose.SEWER, "revenue"),
+    ("4300", Purpose.FEES_LATE, "revenue"),
+    ("4310", Purpose.FEES_NSF, "revenue"),
+    ("4320", Purpose.FEES_RECONNECT, "revenue"),
+    ("4330", Purpose.FEES_TURN_ON, "revenue"),
+    ("4400", Purpose.HYDRANT_WATER, "revenue"),
+    ("4500", Purpose.DAMAGE_RECOVERY, "revenue"),
+    ("6100", Purpose.CASH_OVER_SHORT, "expense"),
+    ("6200", Purpose.WRITE_OFFS, "expense"),
+    ("6300", Purpose.DEPOSIT_INTEREST, "expense"),
 ]
 
 
@@ -359,9 +361,9 @@ POLICIES = [
 
 
 def ensure_chart_of_accounts(gl_account_model) -> None:
-    for code, name, kind, purpose in CHART:
+    for code, purpose, kind in CHART:
         gl_account_model.objects.get_or_create(
-            purpose=purpose, defaults={"code": code, "name": name, "kind": kind}
+            purpose=purpose.value, defaults={"code": code, "name": purpose.label, "kind": kind}
         )
 
 

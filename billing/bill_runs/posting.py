@@ -33,9 +33,9 @@ from accounts.deposits.installments import installments_by_id
 from accounts.deposits.selectors import DEPOSITS_PURPOSE
 from accounts.deposits.services.installments import installments_mark_posted
 from accounts.models import Deposit
-from billing.bill_runs.bulk import copy_rows, relaxed_commit, sql_values
 from billing.bill_runs.calculation import DEPOSIT_CATEGORY, installment_id_of
 from billing.models import Bill, BillRun
+from district.bulk import copy_rows, relaxed_commit, sql_values
 from district.ledger.models import AccountBalance, GLAccount, Journal, JournalLine
 from district.ledger.selectors import RECEIVABLE_PURPOSE
 from district.ledger.services import journal_fingerprint

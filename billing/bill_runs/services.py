@@ -18,7 +18,6 @@ from django.utils import timezone
 from accounts.deposits.installments import next_installments
 from accounts.models import ServiceAccount
 from billing.bill_runs import audit, calculation, posting
-from billing.bill_runs.bulk import copy_line, copy_rows, relaxed_commit, sql_values
 from billing.models import (
     Bill,
     BillException,
@@ -28,6 +27,7 @@ from billing.models import (
     RateScheduleVersion,
 )
 from billing.rate_services import rate_version_lock
+from district.bulk import copy_line, copy_rows, relaxed_commit, sql_values
 from district.celery import app as celery_app
 from district.roles import Perm
 from field_ops.models import MeterRead, WorkOrder

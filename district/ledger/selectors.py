@@ -14,10 +14,11 @@ from django.db import connection
 from django.utils import timezone
 
 from district.ledger.models import AccountBalance, GLAccount, Journal, JournalLine
+from district.ledger.purposes import Purpose
 from district.money import ZERO
 
 # The GL account whose lines make up customers' balances (and the AccountBalance cache).
-RECEIVABLE_PURPOSE = "ar_customers"
+RECEIVABLE_PURPOSE = Purpose.AR_CUSTOMERS.value
 _LINES = JournalLine._meta.db_table
 _JOURNALS = Journal._meta.db_table
 _GL_ACCOUNTS = GLAccount._meta.db_table

@@ -1,0 +1,115 @@
+"""Bulk writes: COPY and multi-row VALUES lists, a fixed number of statements per batch.
+
+The one place the code speaks COPY. A bill run writes a chunk's bills, lines, journals and
+journal lines in one statement each, whatever the chunk's size; the demo district and a
+conversion load whole tables. Rows go in with COPY where nothing can conflict (rows this
+transaction just created) and with INSERT ... ON CONFLICT where a redelivered batch may meet
+its own earlier work.
+"""
+
+import io
+from collections.abc import Iterable
+from datetime import date, datetime
+from decimal import Decimal
+
+from django.db import connection
+
+
+def sql_values(cursor, template: str, rows) -> str:
+    """Rows as SQL literals; "%" doubled because the statement still goes through parameter
+    formatting (pghistory prepends its context with parameters): execute it with []."""
+    return ",".join(
+        cursor.cursor.mogrify(template, row).decode().replace("%", "%%") for row in rows
+    )
+
+
+NULL = "\\N"
+# Rows per piece handed to PostgreSQL when a COPY streams (memory stays flat however many rows).
+STREAM_BATCH = 2000
+
+
+def copy_text(value) -> str:
+    """One value in COPY's text format: NULL, booleans, numbers and dates as PostgreSQL reads
+    them; backslash, tab, newline and carriage return escaped (addresses span lines)."""
+    if value is None:
+        return NULL
+    if isinstance(value, bool):
+        return "t" if value else "f"
+    if isinstance(value, (int, Decimal, date, datetime)):
+        return str(value)
+    return (
+        str(value)
+        .replace("\\", "\\\\")
+        .replace("\t", "\\t")
+        .replace("\n", "\\n")
+        .replace("\r", "\\r")
+    )
+
+
+def copy_line(row) -> str:
+    """One row in COPY's text format (without the newline)."""
+    return "\t".join(copy_text(value) for value in row)
+
+
+def copy_rows(cursor, table: str, columns: tuple[str, ...], rows=(), *, lines=()) -> None:
+    """COPY rows (or rows already formatted with copy_line) into a table in one statement.
+
+    Not seen by Django's query log: callers count it.
+    """
+    text = "\n".join([*(copy_line(row) for row in rows), *lines])
+    if not text:
+        return
+    cursor.cursor.copy_expert(
+        f"COPY {table} ({', '.join(columns)}) FROM STDIN", io.StringIO(text + "\n")
+    )
+
+
+def relaxed_commit() -> None:
+    """This transaction's commit does not wait for the WAL flush (synchronous_commit off).
+
+    Safe for bill run chunks only because they are idempotent and resumable: a chunk lost in a
+    server crash is lost whole (bills with their lines, journals with the bills they post), and
+    calculating or posting the run again redoes it. Durability of the books is unchanged once
+    the next synchronous commit (any other transaction) flushes the WAL.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL synchronous_commit TO OFF")
+
+
+class _Pieces:
+    """A file-like object for COPY FROM: each read() hands over the next piece of text."""
+
+    def __init__(self, pieces: Iterable[str]):
+        self._pieces = iter(pieces)
+
+    def read(self, _size: int = -1) -> str:
+        return next(self._pieces, "")  # "" ends the COPY, so pieces are never empty
+
+
+def _batched(lines: Iterable[str]) -> Iterable[str]:
+    batch = []
+    for line in lines:
+        batch.append(line)
+        if len(batch) >= STREAM_BATCH:
+            yield "".join(batch)
+            batch = []
+    if batch:
+        yield "".join(batch)
+
+
+def copy_stream(cursor, table: str, columns: tuple[str, ...], lines: Iterable[str]) -> None:
+    """COPY lines (each already in COPY text format and ending in a newline) as they are made:
+    PostgreSQL loads one batch while Python makes the next, and memory stays flat."""
+    raw = getattr(cursor, "cursor", cursor)
+    raw.copy_expert(f"COPY {table} ({', '.join(columns)}) FROM STDIN", _Pieces(_batched(lines)))
+
+
+def reserve_ids(cursor, table: str, count: int) -> list[int]:
+    """`count` ids from the table's identity sequence, safe beside other writers."""
+    if count == 0:
+        return []
+    cursor.execute(
+        "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+        [table, count],
+    )
+    return sorted(row[0] for row in cursor.fetchall())
