@@ -19,7 +19,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from district.access import staff_view
 from district.roles import Perm
-from field_ops import dispatch
+from field_ops.dispatch import route_sheet as route_sheets
+from field_ops.dispatch import selectors as dispatch_selectors
+from field_ops.dispatch import services as dispatch_services
 from field_ops.forms import DATE_INPUT
 from field_ops.models import WorkOrder
 
@@ -37,7 +39,7 @@ class _BoardActionForm(forms.Form):
 
 class AssignForm(_BoardActionForm):
     technician = forms.ModelChoiceField(
-        queryset=dispatch.field_technicians(),
+        queryset=dispatch_selectors.field_technicians(),
         error_messages={
             "required": "Choose the technician.",
             "invalid_choice": "Choose one of the field technicians.",
@@ -90,7 +92,7 @@ def _answer(
     if not request.htmx:
         (messages.error if error else messages.success)(request, error or message)
         return redirect(_board_url(board_day, f"wo-{order_id}" if order_id else ""))
-    board = dispatch.dispatch_board(day=board_day)
+    board = dispatch_selectors.dispatch_board(day=board_day)
     sections = [board.section(pk) for pk in sorted(pk for pk in technician_ids if pk)]
     return render(
         request,
@@ -106,6 +108,17 @@ def _answer(
     )
 
 
+def _order_refused(request, board_day, technician_ids, work_order: WorkOrder, error: str):
+    """The board again with the refusal next to the order it concerns."""
+    return _answer(
+        request,
+        board_day=board_day,
+        technician_ids=technician_ids,
+        error=f"{work_order}: {error}",
+        order_id=work_order.pk,
+    )
+
+
 @staff_view(Perm.DISPATCH_WORK_ORDERS)
 @require_http_methods(["GET"])
 def dispatch_board(request):
@@ -113,7 +126,7 @@ def dispatch_board(request):
     today = timezone.localdate()
     day_form = BoardDayForm(request.GET or None)
     day = (day_form.cleaned_data["day"] if day_form.is_valid() else None) or today
-    board = dispatch.dispatch_board(day=day, today=today)
+    board = dispatch_selectors.dispatch_board(day=day, today=today)
     return render(
         request,
         BOARD_TEMPLATE,
@@ -135,26 +148,18 @@ def dispatch_assign(request, work_order_id):
     board_day = _day_from(request.POST.get("board_day"), timezone.localdate())
     touched = {work_order.assigned_to_id}
     if not form.is_valid():
-        return _answer(
-            request, board_day=board_day, technician_ids=touched,
-            error=f"{work_order}: {_first_error(form)}", order_id=work_order.pk,
-        )  # fmt: skip
+        return _order_refused(request, board_day, touched, work_order, _first_error(form))
     technician, day = form.cleaned_data["technician"], form.cleaned_data["day"]
     try:
-        result = dispatch.dispatch_assign(
+        result = dispatch_services.dispatch_assign(
             work_order=work_order, technician=technician, day=day, by=request.user
         )
     except (ValidationError, PermissionDenied) as error:
-        return _answer(
-            request, board_day=board_day, technician_ids=touched,
-            error=f"{work_order}: {_refusal(error)}", order_id=work_order.pk,
-        )  # fmt: skip
-    message = (
-        f"{work_order} assigned to {dispatch.technician_name(technician)} for {day:%a %m/%d/%Y}."
-    )
+        return _order_refused(request, board_day, touched, work_order, _refusal(error))
+    message = f"{work_order} assigned to {dispatch_selectors.technician_name(technician)} for {day:%a %m/%d/%Y}."
     if result.over_capacity:
         message += (
-            f" {dispatch.technician_name(technician)} is over capacity that day: "
+            f" {dispatch_selectors.technician_name(technician)} is over capacity that day: "
             f"{result.load} orders for {result.capacity}."
         )
     return _answer(
@@ -172,19 +177,13 @@ def dispatch_priority(request, work_order_id):
     board_day = _day_from(request.POST.get("board_day"), timezone.localdate())
     touched = {work_order.assigned_to_id}
     if not form.is_valid():
-        return _answer(
-            request, board_day=board_day, technician_ids=touched,
-            error=f"{work_order}: {_first_error(form)}", order_id=work_order.pk,
-        )  # fmt: skip
+        return _order_refused(request, board_day, touched, work_order, _first_error(form))
     try:
-        work_order = dispatch.dispatch_reprioritise(
+        work_order = dispatch_services.dispatch_reprioritise(
             work_order=work_order, priority=form.cleaned_data["priority"], by=request.user
         )
     except (ValidationError, PermissionDenied) as error:
-        return _answer(
-            request, board_day=board_day, technician_ids=touched,
-            error=f"{work_order}: {_refusal(error)}", order_id=work_order.pk,
-        )  # fmt: skip
+        return _order_refused(request, board_day, touched, work_order, _refusal(error))
     return _answer(
         request, board_day=board_day, technician_ids=touched,
         message=f"{work_order} is now {work_order.get_priority_display().lower()}.",
@@ -202,13 +201,12 @@ def dispatch_unassign(request, work_order_id):
     board_day = _day_from(request.POST.get("board_day"), timezone.localdate())
     touched = {work_order.assigned_to_id}
     try:
-        dispatch.dispatch_unassign(work_order=work_order, by=request.user)
+        dispatch_services.dispatch_unassign(work_order=work_order, by=request.user)
     except (ValidationError, PermissionDenied) as error:
-        return _answer(
-            request, board_day=board_day, technician_ids=touched,
-            error=f"{work_order}: {_refusal(error)}", order_id=work_order.pk,
-        )  # fmt: skip
-    holder = dispatch.technician_name(work_order.assigned_to) if work_order.assigned_to else ""
+        return _order_refused(request, board_day, touched, work_order, _refusal(error))
+    holder = (
+        dispatch_selectors.technician_name(work_order.assigned_to) if work_order.assigned_to else ""
+    )
     return _answer(
         request, board_day=board_day, technician_ids=touched,
         message=f"{work_order} taken off {holder}'s list, back to the unassigned orders.",
@@ -230,7 +228,7 @@ def dispatch_send_day(request, technician_id):
         )  # fmt: skip
     day = form.cleaned_data["day"]
     try:
-        sent = dispatch.dispatch_send_day(technician=technician, day=day, by=request.user)
+        sent = dispatch_services.dispatch_send_day(technician=technician, day=day, by=request.user)
     except (ValidationError, PermissionDenied) as error:
         return _answer(
             request, board_day=board_day, technician_ids={technician.pk}, error=_refusal(error)
@@ -238,7 +236,7 @@ def dispatch_send_day(request, technician_id):
     return _answer(
         request, board_day=board_day, technician_ids={technician.pk},
         message=f"{len(sent)} order{'s' if len(sent) != 1 else ''} sent to "
-        f"{dispatch.technician_name(technician)}'s phone for {day:%a %m/%d/%Y}.",
+        f"{dispatch_selectors.technician_name(technician)}'s phone for {day:%a %m/%d/%Y}.",
     )  # fmt: skip
 
 
@@ -246,7 +244,7 @@ def dispatch_send_day(request, technician_id):
 
 
 def _route_sheet_response(technician, day: datetime.date) -> HttpResponse:
-    pdf = dispatch.route_sheet_pdf(technician=technician, day=day)
+    pdf = route_sheets.route_sheet_pdf(technician=technician, day=day)
     response = HttpResponse(pdf, content_type="application/pdf")
     filename = f"route-sheet-{technician.get_username()}-{day.isoformat()}.pdf"
     response["Content-Disposition"] = f'inline; filename="{filename}"'

@@ -19,7 +19,7 @@ from accounts.service_changes.selectors import awaiting_final_bill
 from district import roles
 from district.ledger.models import Journal
 from district.ledger.selectors import account_balance
-from field_ops.dispatch import pool_orders
+from field_ops.dispatch.selectors import pool_orders
 from field_ops.models import MeterRead, WorkOrder
 from tests.factories import MeterInstallationFactory, ServiceAccountFactory
 from tests.payments.conftest import charge
@@ -135,7 +135,9 @@ def test_a_deposit_partly_paid_stays_charged_at_once(client_for):
 
 
 def _active():
-    account = ServiceAccountFactory(status=S.ACTIVE, start_date=TODAY() - datetime.timedelta(days=60))
+    account = ServiceAccountFactory(
+        status=S.ACTIVE, start_date=TODAY() - datetime.timedelta(days=60)
+    )
     MeterInstallationFactory(premise=account.premise)
     return account
 

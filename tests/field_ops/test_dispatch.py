@@ -10,7 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from district import roles
-from field_ops import dispatch
+from field_ops.dispatch.selectors import dispatch_board
+from field_ops.dispatch.services import dispatch_send_day, dispatch_unassign
 from field_ops.models import TechnicianCapacity, WorkOrder
 from tests.field_ops.test_work_orders import build_world
 
@@ -72,7 +73,7 @@ def test_each_technician_has_their_day_in_route_and_read_sequence_order(world):
     franks = world.order(status=S.SCHEDULED, technician=world.other_technician)
 
     # when
-    board = dispatch.dispatch_board(day=_today())
+    board = dispatch_board(day=_today())
 
     # then
     eddie = board.section(world.technician.pk)
@@ -84,7 +85,7 @@ def test_each_technician_has_their_day_in_route_and_read_sequence_order(world):
 
 def test_every_field_technician_has_a_section_even_with_nothing_to_do(world):
     # when
-    board = dispatch.dispatch_board(day=_today())
+    board = dispatch_board(day=_today())
 
     # then: the field role (the crew lead is a field technician too); no counter staff
     names = {section.technician.username for section in board.technicians}
@@ -102,7 +103,7 @@ def test_the_pool_holds_orders_without_a_technician_or_a_day_emergencies_first(w
     world.order(status=S.CANCELLED)  # closed: not in the pool
 
     # when
-    board = dispatch.dispatch_board(day=_today())
+    board = dispatch_board(day=_today())
 
     # then: emergencies first, then by requested date
     assert [row.order.pk for row in board.pool] == [
@@ -121,7 +122,7 @@ def test_a_technician_over_capacity_is_flagged(world):
         world.order(status=S.SCHEDULED)
 
     # when
-    section = dispatch.dispatch_board(day=_today()).section(world.technician.pk)
+    section = dispatch_board(day=_today()).section(world.technician.pk)
 
     # then
     assert (section.load, section.capacity, section.over_capacity, section.over_by) == (
@@ -140,8 +141,8 @@ def test_todays_board_carries_over_orders_left_open_from_earlier_days(world):
     )
 
     # when
-    today = dispatch.dispatch_board(day=_today()).section(world.technician.pk)
-    tomorrow = dispatch.dispatch_board(day=_today() + datetime.timedelta(days=1)).section(
+    today = dispatch_board(day=_today()).section(world.technician.pk)
+    tomorrow = dispatch_board(day=_today() + datetime.timedelta(days=1)).section(
         world.technician.pk
     )
 
@@ -159,7 +160,7 @@ def test_the_board_takes_three_queries_however_many_orders(world, django_assert_
 
     # when / then: technicians, the day's orders, the pool
     with django_assert_num_queries(3):
-        board = dispatch.dispatch_board(day=_today())
+        board = dispatch_board(day=_today())
         for section in board.technicians:
             for row in section.rows:
                 assert row.order.premise.address_line and row.order.meter.serial
@@ -418,7 +419,7 @@ def test_unassigning_a_dispatched_order_recalls_it_from_the_phone(world):
     order = world.order(status=S.DISPATCHED)
 
     # when
-    dispatch.dispatch_unassign(work_order=order, by=world.dispatcher)
+    dispatch_unassign(work_order=order, by=world.dispatcher)
 
     # then
     order.refresh_from_db()
@@ -464,7 +465,7 @@ def test_sending_a_technicians_day_dispatches_the_scheduled_orders(client, world
 def test_sending_a_day_with_nothing_scheduled_is_refused(world):
     # when / then
     with pytest.raises(ValidationError):
-        dispatch.dispatch_send_day(technician=world.technician, day=_today(), by=world.dispatcher)
+        dispatch_send_day(technician=world.technician, day=_today(), by=world.dispatcher)
 
 
 # -- who may

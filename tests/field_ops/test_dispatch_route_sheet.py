@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from district import roles
-from field_ops import dispatch
+from field_ops.dispatch.route_sheet import route_sheet_html, route_sheet_pdf
 from field_ops.models import WorkOrder
 from tests.field_ops.test_work_orders import build_world, grant
 
@@ -73,7 +73,7 @@ def test_the_sheet_lists_the_day_in_route_order_with_where_and_what(world):
     first, meter = _two_stops(world)
 
     # when
-    html = dispatch.route_sheet_html(technician=world.technician, day=_today())
+    html = route_sheet_html(technician=world.technician, day=_today())
 
     # then: the first stop is the early one on route R01, with everything a driver needs
     assert html.index("12 Oak Ave") < html.index("900 Main St")
@@ -110,10 +110,10 @@ def test_the_sheet_is_a_pdf_for_the_dispatcher(client, world):
 
 def test_a_day_without_orders_still_prints(world):
     # when
-    pdf = dispatch.route_sheet_pdf(
+    pdf = route_sheet_pdf(
         technician=world.other_technician, day=_today() + datetime.timedelta(days=3)
     )
-    html = dispatch.route_sheet_html(
+    html = route_sheet_html(
         technician=world.other_technician, day=_today() + datetime.timedelta(days=3)
     )
 

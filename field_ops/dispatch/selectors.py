@@ -1,27 +1,20 @@
-"""The dispatch board: each field technician's day and the pool of orders waiting for one.
+"""Reads of the dispatch board: each field technician's day and the pool of orders waiting.
 
-Reads (`dispatch_board`, `route_sheet_orders`) take a fixed number of queries however many
-technicians and orders there are. The writes are thin services over field_ops.work_orders:
-they add only what the board needs (recalling a dispatched order before unassigning it,
-sending a technician's whole day to the phone); every rule stays in those services.
+`dispatch_board` and `route_sheet_orders` take a fixed number of queries however many
+technicians and orders there are.
 """
 
 import datetime
 from dataclasses import dataclass, field
 
-import weasyprint
-from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ObjectDoesNotExist, ValidationError
-from django.db import transaction
+from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Q
-from django.template.loader import render_to_string
 from django.utils import timezone
 
 from district.roles import FIELD_TECHNICIAN
 from field_ops.models import WorkOrder
 from field_ops.work_orders import selectors as work_order_selectors
-from field_ops.work_orders import services as work_order_services
 
 Status = WorkOrder.Status
 # The pool shows the most urgent orders first; beyond this many, a note says there are more.
@@ -191,100 +184,3 @@ def route_sheet_orders(
     """
     today = today or timezone.localdate()
     return list(_day_orders(day, today).filter(assigned_to=technician))
-
-
-# -- the printable route sheet
-
-ROUTE_SHEET_TEMPLATE = "field_ops/dispatch/route_sheet.html"
-# Blank lines under each order for the technician's pen (reading, notes).
-ROUTE_SHEET_NOTE_LINES = 2
-
-
-def route_sheet_html(*, technician, day: datetime.date, today: datetime.date | None = None) -> str:
-    """The route sheet as HTML (what the PDF is printed from; tests read it too)."""
-    orders = route_sheet_orders(technician, day, today=today)
-    return render_to_string(
-        ROUTE_SHEET_TEMPLATE,
-        {
-            "technician": technician,
-            "technician_name": technician_name(technician),
-            "day": day,
-            "orders": orders,
-            "note_lines": range(ROUTE_SHEET_NOTE_LINES),
-            "printed_at": timezone.localtime(),
-            "district_name": settings.DISTRICT_NAME,
-            "district_phone": settings.DISTRICT_PHONE,
-        },
-    )
-
-
-def route_sheet_pdf(*, technician, day: datetime.date, today: datetime.date | None = None) -> bytes:
-    """The technician's day as a printable PDF, in route order.
-
-    Rendered on each request, not stored: the day changes until the truck leaves.
-    """
-    html = route_sheet_html(technician=technician, day=day, today=today)
-    # Styles are inside the document: nothing is fetched while rendering.
-    return weasyprint.HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
-
-
-# -- writes
-
-
-def dispatch_assign(
-    *, work_order: WorkOrder, technician, day: datetime.date, by
-) -> work_order_services.ScheduleResult:
-    """Give an order to a technician for a day (also how an order is rescheduled or moved).
-
-    Over capacity is allowed: the result says so and the board shows it.
-    """
-    if technician is None:
-        raise ValidationError({"technician": "Choose the technician."})
-    return work_order_services.work_order_schedule(
-        work_order=work_order, scheduled_date=day, assigned_to=technician, by=by
-    )
-
-
-@transaction.atomic
-def dispatch_unassign(*, work_order: WorkOrder, by) -> WorkOrder:
-    """Take an order off its technician and day, back to the pool.
-
-    A dispatched order is first recalled from the technician's phone (back to scheduled, on
-    today if its day has passed); an order being worked cannot be taken away.
-    """
-    current = WorkOrder.objects.select_for_update(of=("self",)).get(pk=work_order.pk)
-    if current.status not in UNASSIGNABLE:
-        raise ValidationError(
-            f"{current} is {current.get_status_display().lower()}: "
-            "only a scheduled or dispatched order can go back to the pool."
-        )
-    if current.status == Status.DISPATCHED:
-        today = timezone.localdate()
-        work_order_services.work_order_schedule(
-            work_order=current,
-            scheduled_date=max(current.scheduled_date or today, today),
-            by=by,
-        )
-    return work_order_services.work_order_unschedule(work_order=current, by=by)
-
-
-@transaction.atomic
-def dispatch_send_day(*, technician, day: datetime.date, by) -> list[WorkOrder]:
-    """Send the technician's scheduled orders for the day to their phone (dispatch them all)."""
-    orders = list(
-        WorkOrder.objects.select_for_update(of=("self",))
-        .filter(assigned_to=technician, scheduled_date=day, status=Status.SCHEDULED)
-        .order_by("pk")
-    )
-    if not orders:
-        raise ValidationError(
-            f"{technician_name(technician)} has no scheduled orders on {day:%m/%d/%Y} to send."
-        )
-    return [work_order_services.work_order_dispatch(work_order=order, by=by) for order in orders]
-
-
-def dispatch_reprioritise(*, work_order: WorkOrder, priority: str, by) -> WorkOrder:
-    """Raise or lower an order's priority from the board."""
-    return work_order_services.work_order_reprioritise(
-        work_order=work_order, priority=priority, by=by
-    )
