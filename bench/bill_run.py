@@ -47,7 +47,7 @@ from bench.common import (  # noqa: E402
 )
 from billing.bill_runs import services  # noqa: E402
 from billing.models import BillingCycle, BillingPeriod, BillRun  # noqa: E402
-from billing.rate_services import rate_version_load  # noqa: E402
+from billing.rates.services import rate_version_load  # noqa: E402
 from district import roles  # noqa: E402
 from district.celery import app as celery_app  # noqa: E402
 from district.ledger.models import Journal, JournalLine  # noqa: E402

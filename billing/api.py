@@ -12,7 +12,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.models import ServiceAccount
-from billing import rate_selectors
+from billing.rates import selectors as rate_selectors
 from district.access import staff_api_view
 from district.roles import Perm
 from field_ops.models import Meter

@@ -35,7 +35,7 @@ from accounts.services import service_account_transition
 from billing.bill_runs import calculation
 from billing.bill_runs.posting import REVENUE_BY_CATEGORY
 from billing.models import Bill, BillingCycle, BillingPeriod, BillLine
-from billing.rate_services import rate_version_lock
+from billing.rates.services import rate_version_lock
 from district.approvals import registry
 from district.approvals.services import approval_request_create
 from district.attribution import acting_user

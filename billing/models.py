@@ -286,7 +286,8 @@ class Bill(models.Model):
     posted_at = models.DateTimeField(null=True, blank=True)
     # When the bill went to the customer (a print data file row or an email): a bill run's
     # bills when the run is issued, bills posted outside runs (final and corrected bills) by
-    # the nightly issue (billing.issue.outside_run_bills_issue). Set once: a bill goes out once.
+    # the nightly issue (billing.bill_runs.issue.outside_run_bills_issue). Set once: a bill
+    # goes out once.
     issued_at = models.DateTimeField(null=True, blank=True)
     print_file = models.ForeignKey(
         "PrintFile", on_delete=models.PROTECT, null=True, blank=True, related_name="bills"

@@ -13,7 +13,9 @@ from celery import shared_task
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from billing import final_bills, issue, penalties
+from billing import final_bills
+from billing.bill_runs import issue
+from billing.penalties import services as penalties
 from district.attribution import audited_context
 from district.services import nightly_user
 

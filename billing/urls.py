@@ -2,17 +2,19 @@
 
 from django.urls import path
 
+import billing.bill_runs.issue_views as issue_views
 import billing.bill_runs.views as bill_run_views
-import billing.calendar_views as calendar_views
+import billing.calendar.views as calendar_views
 import billing.corrections.views as correction_views
+import billing.documents.portal_views as portal
 import billing.documents.views as bill_views
-import billing.issue_views as issue_views
-import billing.read_views as read_views
-from billing import api, calculator_views, portal
+import billing.rates.calculator_views as calculator_views
+import billing.reads.views as read_views
+from billing import api
 
 app_name = "billing"
 urlpatterns = [
-    # -- rates and the bill calculator (billing/calculator_views.py, billing/api.py)
+    # -- rates and the bill calculator (billing/rates/calculator_views.py, billing/api.py)
     path("billing/rates/", calculator_views.rate_list, name="rates"),
     path("billing/rates/load/", calculator_views.rate_load, name="rate_load"),
     path(
@@ -26,7 +28,7 @@ urlpatterns = [
     path("api/billing/calculate", api.calculate, name="api_calculate"),
 ]
 
-# -- calendar and reads (billing/calendar_views.py, billing/read_views.py)
+# -- calendar and reads (billing/calendar/views.py, billing/reads/views.py)
 urlpatterns += [
     path("billing/calendar/", calendar_views.calendar_page, name="calendar"),
     path(
@@ -60,7 +62,8 @@ urlpatterns += [
     path("bills/<int:bill_id>/why/", bill_views.bill_why_high, name="bill_why_high"),
 ]
 
-# -- the customer portal's bills (billing/portal.py; billing.issue.PORTAL_BILL_PATH links here)
+# -- the customer portal's bills (billing/documents/portal_views.py;
+#    billing.bill_runs.issue.PORTAL_BILL_PATH links here)
 urlpatterns += [
     path("portal/bills/", portal.portal_bills, name="portal_bills"),
     path("portal/bills/<int:bill_id>/", portal.portal_bill, name="portal_bill"),
@@ -101,7 +104,7 @@ urlpatterns += [
         bill_run_views.bill_run_recalculate,
         name="bill_run_recalculate",
     ),
-    # issue stage (billing/issue.py)
+    # issue stage (billing/bill_runs/issue.py)
     path("billing/runs/<int:run_id>/issue/", bill_run_views.bill_run_issue, name="bill_run_issue"),
     path(
         "billing/runs/<int:run_id>/print-file/",

@@ -26,8 +26,8 @@ from django.db.models import Q
 
 from accounts.models import ServiceAccount
 from billing.models import Bill, BillingPeriod, RateSchedule, RateScheduleVersion
-from billing.rate_services import version_label
 from billing.rates import BillCalculation, BillLine, calculate_across_versions
+from billing.rates.services import version_label
 from district.ledger.models import AccountBalance
 from field_ops.models import MeterInstallation, MeterRead
 

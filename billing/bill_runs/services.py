@@ -26,7 +26,7 @@ from billing.models import (
     BillRun,
     RateScheduleVersion,
 )
-from billing.rate_services import rate_version_lock
+from billing.rates.services import rate_version_lock
 from district.bulk import copy_line, copy_rows, relaxed_commit, sql_values
 from district.celery import app as celery_app
 from district.roles import Perm

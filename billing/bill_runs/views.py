@@ -174,7 +174,7 @@ def bill_exception_action(request, exception_id):
     return redirect("billing:bill_run", run_id=exception.run_id)
 
 
-# -- issue (billing/issue.py): the print data file and the paperless emails
+# -- issue (billing/bill_runs/issue.py): the print data file and the paperless emails
 
 
 @staff_view(Perm.RUN_BILLING)

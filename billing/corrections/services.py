@@ -22,8 +22,8 @@ from accounts.models import ServiceAccount
 from billing.bill_runs.calculation import PricedBill, price_account
 from billing.bill_runs.posting import REVENUE_BY_CATEGORY
 from billing.models import Adjustment, Bill, BillLine
-from billing.rate_selectors import versions_in_force
-from billing.rate_services import rate_version_lock
+from billing.rates.selectors import versions_in_force
+from billing.rates.services import rate_version_lock
 from district.approvals.models import ApprovalRequest
 from district.approvals.services import approval_request_create
 from district.ledger.models import Journal

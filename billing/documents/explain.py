@@ -24,7 +24,7 @@ from billing.documents.selectors import (
 )
 from billing.documents.statement import balance_on
 from billing.models import Bill, BillLine
-from billing.rate_services import version_label
+from billing.rates.services import version_label
 from district.money import ZERO, format_money, format_rate
 from district.quantities import number_text, quantity_text
 from field_ops.models import WorkOrder

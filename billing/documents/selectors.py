@@ -20,7 +20,7 @@ from accounts.deposits.installments import installments_left_after_bill
 from billing.documents.scan_line import scan_line
 from billing.documents.statement import DRAFT_STATUSES, bill_statement
 from billing.models import Bill, BillLine
-from billing.rate_services import version_label
+from billing.rates.services import version_label
 from district.ledger.selectors import StatementLine, account_activity
 from district.quantities import quantity_text
 from field_ops.consumption import MonthUsage, monthly_consumption

@@ -1,7 +1,7 @@
 """Rate schedules: the file format, the engine that prices a bill, and its proration rules.
 
-Pure code: nothing here touches the database. `billing.rate_services` loads versions,
-`billing.rate_selectors` finds the version in force.
+Pure code: nothing here touches the database. `billing.rates.services` loads versions,
+`billing.rates.selectors` finds the version in force.
 """
 
 from billing.rates.engine import (

@@ -1,6 +1,6 @@
 """Rate-change impact: re-price accounts' last year of use under two versions (pure).
 
-The accounts and their read periods come from `billing.rate_selectors.impact_accounts`; this
+The accounts and their read periods come from `billing.rates.selectors.impact_accounts`; this
 module only prices them. Each read period is billed as it was read (its own days, so a partial
 or long period is prorated as a bill would be), under the current and the proposed schedule,
 and the year's totals are compared per account, then summed by customer class.

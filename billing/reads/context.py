@@ -28,7 +28,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from accounts.models import ServiceAccount
-from billing.calendar import period_for_read, periods_near
+from billing.calendar.services import period_for_read, periods_near
 from billing.models import BillingPeriod
 from field_ops.models import Meter, MeterInstallation, MeterRead, Premise
 from field_ops.readings import register_use

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.db.models import Case, Count, DateField, Exists, OuterRef, Q, Value, When
 
-from billing.calendar import cycles_for_routes, period_for_read, periods_near
+from billing.calendar.services import cycles_for_routes, period_for_read, periods_near
 from billing.models import BillingCycle, BillingPeriod
 from billing.reads.context import (
     READ_POLICIES,

@@ -34,9 +34,9 @@ from billing.bill_runs.services import (
     bill_run_post,
     bill_run_post_bills,
 )
-from billing.calendar import period_schedule
+from billing.calendar.services import period_schedule
 from billing.models import Bill, BillException, BillingPeriod
-from billing.penalties import late_penalties_assess
+from billing.penalties.services import late_penalties_assess
 from district.ledger.models import AccountBalance
 from district.money import ZERO
 from field_ops.models import MeterRead

@@ -11,7 +11,7 @@ from django.db.models import Sum
 
 from accounts.models import ServiceAccount
 from billing.bill_runs import services as bill_runs
-from billing.calendar import period_schedule, periods_generate
+from billing.calendar.services import period_schedule, periods_generate
 from billing.documents.selectors import bill_document, bill_for_document
 from billing.models import Bill, BillingCycle, BillingPeriod
 from district.ledger.models import Journal, JournalLine

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 
 from billing.bill_runs import calculation, services
 from billing.models import Bill, BillException, BillingCycle, BillingPeriod, BillLine, BillRun
-from billing.rate_services import rate_version_load
+from billing.rates.services import rate_version_load
 from district import roles
 from district.ledger.models import AccountBalance, Journal, JournalLine
 from district.ledger.selectors import account_balance, ledger_problems

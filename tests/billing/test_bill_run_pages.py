@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from billing.models import Bill, BillException, BillingCycle, BillingPeriod, BillRun
-from billing.rate_services import rate_version_load
+from billing.rates.services import rate_version_load
 from district import roles
 from tests.billing.test_bill_run import EXAMPLE, _account
 

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from billing.bill_runs import posting, recovery, services
 from billing.models import Bill, BillException, BillingCycle, BillingPeriod, BillRun
-from billing.rate_services import rate_version_load
+from billing.rates.services import rate_version_load
 from district import roles
 from district.ledger.models import Journal
 from district.ledger.selectors import ledger_problems

@@ -11,7 +11,7 @@ from celery.contrib.testing.worker import start_worker
 
 from billing.bill_runs import services, tasks
 from billing.models import Bill, BillingCycle, BillingPeriod, BillRun
-from billing.rate_services import rate_version_load
+from billing.rates.services import rate_version_load
 from district import roles
 from district.celery import app as celery_app
 from district.ledger.selectors import ledger_problems

@@ -17,9 +17,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from billing.models import RateScheduleVersion
-from billing.rate_services import rate_version_load
 from billing.rates import parse_schedule
 from billing.rates.impact import AccountUsage, rate_impact
+from billing.rates.services import rate_version_load
 from district import roles
 from field_ops.consumption import first_months
 from field_ops.models import Meter

@@ -9,7 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from billing.calendar import (
+from billing.calendar.services import (
     cycle_create,
     cycle_update,
     period_schedule,

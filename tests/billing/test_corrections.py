@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from billing.corrections.services import bill_cancel_and_rebill
 from billing.models import Bill
-from billing.rate_selectors import bill_calculation
+from billing.rates.selectors import bill_calculation
 from district import roles
 from district.ledger.models import Journal
 from district.ledger.selectors import account_balance, ledger_problems

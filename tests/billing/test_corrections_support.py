@@ -7,8 +7,8 @@ from pathlib import Path
 
 from billing.corrections.services import _bill_journal_lines
 from billing.models import Bill, BillLine
-from billing.rate_selectors import bill_calculation
-from billing.rate_services import rate_version_load
+from billing.rates.selectors import bill_calculation
+from billing.rates.services import rate_version_load
 from district.ledger.services import journal_post
 from tests import factories
 

@@ -18,7 +18,7 @@ from accounts.models import DepositInstallment, ServiceAccount
 from billing.bill_runs import posting, services
 from billing.documents.pdf import bill_pdf_html
 from billing.models import Bill, BillingCycle, BillingPeriod, BillRun
-from billing.rate_services import rate_version_load
+from billing.rates.services import rate_version_load
 from district import roles
 from district.ledger.models import Journal, JournalLine
 from district.ledger.selectors import account_balance, ledger_problems

@@ -8,9 +8,10 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from billing import issue, tasks
+from billing import tasks
+from billing.bill_runs import issue
 from billing.models import Bill, PrintFile
-from billing.rate_services import rate_version_load
+from billing.rates.services import rate_version_load
 from district import roles
 from district.ledger.selectors import ledger_problems
 from tests.billing.test_final_bills import EXAMPLE, TODAY, _pending_final

@@ -14,7 +14,7 @@ from accounts.deposits.rules import deposit_quote
 from accounts.models import Deposit, ServiceAccount, StopRequest
 from billing import final_bills, tasks
 from billing.models import Bill, BillLine
-from billing.rate_services import rate_version_load
+from billing.rates.services import rate_version_load
 from district import roles
 from district.approvals.models import ApprovalRequest
 from district.approvals.services import approval_approve

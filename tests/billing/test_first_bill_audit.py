@@ -9,7 +9,7 @@ import pytest
 
 from billing.bill_runs import calculation, services
 from billing.models import BillException, BillingCycle, BillingPeriod
-from billing.rate_services import rate_version_load
+from billing.rates.services import rate_version_load
 from district import roles
 from tests.billing.test_bill_document_helpers import account_with_meter, make_bill
 from tests.billing.test_bill_run import EXAMPLE, _account

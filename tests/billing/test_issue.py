@@ -12,10 +12,9 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from billing import issue
-from billing.bill_runs import services
+from billing.bill_runs import issue, services
 from billing.models import Bill, BillingCycle, BillingPeriod, BillRun
-from billing.rate_services import rate_version_load
+from billing.rates.services import rate_version_load
 from district import roles
 from tests import factories
 

@@ -8,9 +8,10 @@ from pathlib import Path
 import pytest
 from django.utils import timezone
 
-from billing import penalties, tasks
+from billing import tasks
 from billing.models import Bill
-from billing.rate_services import rate_version_load
+from billing.penalties import services as penalties
+from billing.rates.services import rate_version_load
 from district.ledger.models import Journal, JournalLine
 from district.ledger.selectors import account_balance
 from district.ledger.services import Line, journal_post

@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from billing.issue import PORTAL_BILL_PATH
+from billing.bill_runs.issue import PORTAL_BILL_PATH
 from billing.models import Bill
 from district import roles
 from district.ledger.selectors import ledger_problems

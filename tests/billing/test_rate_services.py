@@ -9,9 +9,9 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, connection, transaction
 
-from billing import rate_selectors
 from billing.models import RateSchedule, RateScheduleVersion
-from billing.rate_services import rate_version_load, rate_version_lock, rate_versions_compare
+from billing.rates import selectors as rate_selectors
+from billing.rates.services import rate_version_load, rate_version_lock, rate_versions_compare
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.models import ServiceAccount
-from billing.calendar import add_months, periods_generate
+from billing.calendar.services import add_months, periods_generate
 from billing.models import BillingCycle, BillingPeriod
 from billing.reads.context import FLAG_OUTSIDE_WINDOW
 from billing.reads.services import ReadNeedsConfirmation, read_enter, reads_estimate_missing

@@ -10,7 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from billing.models import ReadImport
-from billing.read_import import ReadImportRejected, read_import_summary, reads_import
+from billing.reads.imports import ReadImportRejected, read_import_summary, reads_import
 from district import roles
 from field_ops.models import Meter, MeterRead
 from tests.billing.test_read_entry import build_route

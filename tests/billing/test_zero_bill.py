@@ -8,7 +8,7 @@ import pytest
 from billing.bill_runs import services
 from billing.corrections.services import bill_correct_read_and_rebill
 from billing.models import Bill, BillingCycle, BillingPeriod, BillRun
-from billing.rate_services import rate_version_load
+from billing.rates.services import rate_version_load
 from district import roles
 from district.ledger.models import Journal
 from district.ledger.selectors import ledger_problems

@@ -17,7 +17,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from accounts.models import Case, DepositGuideline
 from billing.models import Bill, BillException, BillingCycle, BillingPeriod, BillRun
-from billing.rate_services import rate_version_load
+from billing.rates.services import rate_version_load
 from district import roles
 from district.access import CUSTOMER, PUBLIC, SIGNED_IN, STAFF, STAFF_API, access_of
 from district.approvals.models import ApprovalRequest

@@ -7,10 +7,10 @@ from django import forms
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import get_resolver, reverse
 
-from billing.calculator_views import CalculatorForm, RateLoadForm
 from billing.corrections.forms import MAX_EVIDENCE_BYTES, LeakForm
-from billing.forms_reads import ReadImportForm
 from billing.models import ReadImport
+from billing.rates.calculator_views import CalculatorForm, RateLoadForm
+from billing.reads.forms import ReadImportForm
 from district import roles
 from district.uploads import document_upload, size_help, sniff_document, text_upload
 from field_ops.work_order_forms import AttachmentForm
@@ -31,7 +31,7 @@ def _upload(content: bytes, name: str, content_type: str = "application/octet-st
 
 def _all_forms():
     get_resolver().url_patterns  # importing the URLs imports every view and so every form
-    for module in ("billing.forms_reads", "payments.bank.forms", "field_ops.work_order_forms"):
+    for module in ("billing.reads.forms", "payments.bank.forms", "field_ops.work_order_forms"):
         importlib.import_module(module)
     seen, pending = set(), [forms.Form]
     while pending:

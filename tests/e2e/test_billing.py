@@ -10,9 +10,9 @@ import pytest
 from playwright.sync_api import expect
 
 from billing.bill_runs import services
-from billing.calendar import period_schedule, periods_generate
+from billing.calendar.services import period_schedule, periods_generate
 from billing.models import Bill, BillException, BillingCycle, BillRun
-from billing.rate_services import rate_version_load
+from billing.rates.services import rate_version_load
 from district import roles
 from field_ops.completion import specs as completion_specs
 from field_ops.models import Meter, MeterRead, WorkOrder

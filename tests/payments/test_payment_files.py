@@ -13,9 +13,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.models import Contact, CustomerFlag
-from billing import penalties
 from billing.models import Bill
-from billing.rate_services import rate_version_load
+from billing.penalties import services as penalties
+from billing.rates.services import rate_version_load
 from district import roles
 from district.ledger.models import GLAccount, Journal, JournalLine
 from district.ledger.selectors import account_balance, ledger_problems

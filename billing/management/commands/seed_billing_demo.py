@@ -18,9 +18,9 @@ from django.db.models import Count, Min
 from django.utils import timezone
 
 from accounts.models import ServiceAccount
-from billing.calendar import add_months, cycle_create, periods_generate
+from billing.calendar.services import add_months, cycle_create, periods_generate
 from billing.models import BillingCycle, RateScheduleVersion
-from billing.rate_services import rate_version_load
+from billing.rates.services import rate_version_load
 from district.audit import AuditedCommand
 from field_ops.models import MeterRead
 

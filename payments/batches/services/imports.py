@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from accounts.models import Contact, ServiceAccount
 from accounts.numbers import format_account_number, is_valid_luhn, normalise_account_number
-from billing.penalties import (
+from billing.penalties.services import (
     Withdrawal,
     accounts_with_open_penalty,
     late_penalty_withdraw_if_paid_in_time,

@@ -10,9 +10,9 @@ from django.db.models.functions import Cast
 
 from accounts.models import ServiceAccount
 from billing.models import RateSchedule, RateScheduleVersion
-from billing.rate_services import version_label
 from billing.rates import BillCalculation, calculate, calculate_across_versions, parse_schedule
 from billing.rates.impact import AccountUsage
+from billing.rates.services import version_label
 from field_ops.consumption import first_months, premise_read_periods
 from field_ops.models import MeterInstallation
 

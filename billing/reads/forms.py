@@ -3,7 +3,7 @@
 from django import forms
 from django.utils import timezone
 
-from billing.forms_calendar import DATE_INPUT
+from billing.calendar.forms import DATE_INPUT
 from district.uploads import text_upload
 
 MAX_FILE_BYTES = 10 * 1024 * 1024

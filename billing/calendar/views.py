@@ -9,8 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from billing import calendar
-from billing.forms_calendar import BillingCycleForm, PeriodsGenerateForm
+from billing.calendar import services as calendar
+from billing.calendar.forms import BillingCycleForm, PeriodsGenerateForm
 from billing.models import BillingCycle, BillingPeriod
 from billing.reads.selectors import period_progress
 from billing.reads.services import reads_estimate_missing

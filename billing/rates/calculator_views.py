@@ -13,10 +13,10 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from accounts.models import ServiceAccount
-from billing import rate_selectors
 from billing.models import RateScheduleVersion
-from billing.rate_services import rate_version_load, rate_versions_compare, version_label
+from billing.rates import selectors as rate_selectors
 from billing.rates.impact import rate_impact
+from billing.rates.services import rate_version_load, rate_versions_compare, version_label
 from billing.rates.tables import schedule_tables
 from district.access import staff_view
 from district.forms import add_service_error
@@ -54,8 +54,7 @@ def _version_choices(blank: str) -> list:
 class RateLoadForm(forms.Form):
     file = forms.FileField(
         label="Schedule file (.yaml)",
-        help_text="See docs/rates.md for the format. "
-        + size_help(MAX_FILE_BYTES, "UTF-8 text"),
+        help_text="See docs/rates.md for the format. " + size_help(MAX_FILE_BYTES, "UTF-8 text"),
     )
     notes = forms.CharField(
         label="Why it is loaded",

@@ -12,9 +12,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 
-from billing.forms_reads import ReadDateForm, ReadImportForm, RouteReadForm
 from billing.models import ReadImport
-from billing.read_import import (
+from billing.reads.forms import ReadDateForm, ReadImportForm, RouteReadForm
+from billing.reads.imports import (
     ReadImportRejected,
     read_import_summary,
     reads_import,
