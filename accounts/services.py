@@ -17,6 +17,7 @@ from accounts.numbers import format_account_number, next_account_number
 from accounts.selectors import active_account_at, likely_duplicates
 from district.attribution import acting_user, refuse_unknown_fields
 from district.phones import format_phone, normalise_phone
+from district.transitions import check_transition, transition
 from field_ops.models import Premise
 
 CUSTOMER_FIELDS = (
@@ -288,13 +289,7 @@ def service_account_transition(
     )
     if to_status not in ServiceAccount.Status.values:
         raise ValidationError({"to_status": "Choose a status."})
-    if to_status not in ServiceAccount.ALLOWED_TRANSITIONS.get(account.status, set()):
-        raise ValidationError(
-            {
-                "to_status": f"An account that is {account.get_status_display().lower()} "
-                f"cannot become {ServiceAccount.Status(to_status).label.lower()}."
-            }
-        )
+    check_transition(account, to_status, field="to_status")
     on_date = on_date or timezone.localdate()
     if to_status == ServiceAccount.Status.ACTIVE and active_account_at(
         account.premise, exclude_pk=account.pk
@@ -313,7 +308,7 @@ def service_account_transition(
                     }
                 )
             account.end_date = on_date
-    account.status = to_status
+    transition(account, to_status, field="to_status")
     try:
         with transaction.atomic(), acting_user(by):
             account.save(update_fields=["status", "end_date"])

@@ -15,6 +15,7 @@ from accounts.models import Case, CaseNote, Contact, Customer, Department, Servi
 from district.attribution import acting_user
 from district.policies import policy_value
 from district.roles import Perm, is_staff_user
+from district.transitions import check_transition, transition
 
 NOTE_MAX = 10_000  # characters: a note is a paragraph or two, not a pasted document
 
@@ -264,13 +265,7 @@ def _transition(case: Case, to_status: str, *, resolution: str = "", field: str 
     """Move a locked case along Case.ALLOWED_TRANSITIONS (callers lock and note)."""
     if to_status not in Case.Status.values:
         raise ValidationError({field: "Choose a status."})
-    if to_status not in Case.ALLOWED_TRANSITIONS[case.status]:
-        raise ValidationError(
-            {
-                field: f"A case that is {case.get_status_display().lower()} cannot become "
-                f"{Case.Status(to_status).label.lower()}."
-            }
-        )
+    check_transition(case, to_status, field=field)
     previous = case.get_status_display()
     if to_status == Case.Status.RESOLVED:
         if not resolution:
@@ -282,7 +277,7 @@ def _transition(case: Case, to_status: str, *, resolution: str = "", field: str 
         # needs a new one.
         case.resolution = ""
         case.resolved_at = None
-    case.status = to_status
+    transition(case, to_status, field=field)
     case.save(update_fields=["status", "resolution", "resolved_at"])
     return previous
 

@@ -41,7 +41,11 @@ def second_technician(password: str):
     """The demo's second field technician (the dispatch board shows a crew of two)."""
     username, first, last = SECOND_TECHNICIAN
     return user_create_with_role(
-        username=username, password=password, role=FIELD_TECHNICIAN, first_name=first, last_name=last
+        username=username,
+        password=password,
+        role=FIELD_TECHNICIAN,
+        first_name=first,
+        last_name=last,
     )
 
 
@@ -105,7 +109,9 @@ def work_orders(clock, accounts: list[ServiceAccount], *, today: datetime.date, 
     for technician in staff["technicians"]:
         for state in ORDER_STATES:
             account = next(accounts)
-            created = today - datetime.timedelta(days=14 if state in ("completed", "cancelled") else 1)
+            created = today - datetime.timedelta(
+                days=14 if state in ("completed", "cancelled") else 1
+            )
             clock.set(created, hour=8)
             order = work_order_create(
                 order_type=WorkOrder.Type.LEAK_INVESTIGATION,

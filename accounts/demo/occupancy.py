@@ -156,7 +156,8 @@ class Planner:
         self.hoa_by_tract: dict[str, CustomerPlan] = {}
         self.owner_by_apn: dict[str, tuple[str, str]] = {}
         self.property_companies: list[CustomerPlan] = []
-        self.vacancy_share = dict.fromkeys(VACANT_PERCENT, 50)  # percent, carried premise to premise
+        # Percent, carried premise to premise.
+        self.vacancy_share = dict.fromkeys(VACANT_PERCENT, 50)
 
     def _organisation(self, name: str, address: tuple[str, str]) -> CustomerPlan:
         line1, zip_code = address
@@ -221,7 +222,10 @@ class Planner:
         vacated = self.as_of - timedelta(days=rng.randrange(10, 80))
         # A running share rather than a roll: even a small district has an empty premise.
         self.vacancy_share[premise.premise_type] += VACANT_PERCENT[premise.premise_type]
-        if self.vacancy_share[premise.premise_type] >= 100 and current + timedelta(days=45) < vacated:
+        if (
+            self.vacancy_share[premise.premise_type] >= 100
+            and current + timedelta(days=45) < vacated
+        ):
             self.vacancy_share[premise.premise_type] -= 100
             tenures.append((current, vacated))
         else:

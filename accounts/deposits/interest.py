@@ -19,12 +19,12 @@ from django.db.models import Q, Sum
 
 from accounts.models import Deposit, DepositInstallment
 from district.ledger.models import JournalLine
+from district.ledger.purposes import Purpose
 from district.money import ZERO
 from district.policies import policy_values
 
 RATE_POLICY = "deposit-interest-rate-percent"
 YEARLY_POLICY = "deposit-interest-yearly"
-INTEREST_GL = "deposit_interest"
 DAYS_IN_YEAR = Decimal(365)
 CENT = Decimal("0.01")
 
@@ -100,7 +100,7 @@ def interest_credited(deposit: Deposit) -> Decimal:
     keys = Q()
     for deposit_id in _chain_ids(deposit):
         keys |= Q(journal__idempotency_key__startswith=f"deposit-interest:{deposit_id}:")
-    paid = JournalLine.objects.filter(keys, gl_account__purpose=INTEREST_GL).aggregate(
+    paid = JournalLine.objects.filter(keys, gl_account__purpose=Purpose.DEPOSIT_INTEREST).aggregate(
         total=Sum("amount")
     )["total"]
     return paid or ZERO

@@ -21,11 +21,12 @@ from accounts.models import (
     ServiceAccount,
 )
 from district.ledger.models import Journal, JournalLine
-from district.ledger.selectors import RECEIVABLE_PURPOSE
+from district.ledger.purposes import Purpose
 from district.money import ZERO, quantize_money
 from field_ops.models import Meter, Premise
 
-DEPOSITS_PURPOSE = "customer_deposits"
+# The name billing imports; new code writes Purpose.CUSTOMER_DEPOSITS.
+DEPOSITS_PURPOSE = Purpose.CUSTOMER_DEPOSITS.value
 # Statuses of a deposit decision that still stands on its account (see current_deposit).
 STANDING = Q(status__in=[Deposit.Status.PENDING_APPROVAL, Deposit.Status.WAIVED]) | Q(
     status=Deposit.Status.CHARGED, closed_on__isnull=True
@@ -92,7 +93,7 @@ def premise_average_monthly_bill(
     if premise is None or premise.pk is None:
         return None
     totals = JournalLine.objects.filter(
-        gl_account__purpose=RECEIVABLE_PURPOSE,
+        gl_account__purpose=Purpose.AR_CUSTOMERS,
         journal__kind=Journal.Kind.BILL,
         amount__gt=0,
         effective_date__lte=until,
@@ -115,7 +116,7 @@ def deposits_held(service_account_ids: Iterable[int]) -> dict[int, Decimal]:
     if ids:
         rows = (
             JournalLine.objects.filter(
-                gl_account__purpose=DEPOSITS_PURPOSE, service_account_id__in=ids
+                gl_account__purpose=Purpose.CUSTOMER_DEPOSITS, service_account_id__in=ids
             )
             .values("service_account_id")
             .annotate(total=Sum("amount"))

@@ -96,7 +96,9 @@ def test_two_different_requests_at_once_hold_one_deposit(make_user):
 
 
 @pytest.mark.django_db
-def test_the_panel_reads_in_three_queries_however_many_deposits(make_user, django_assert_num_queries):
+def test_the_panel_reads_in_three_queries_however_many_deposits(
+    make_user, django_assert_num_queries
+):
     # given: an account with a carried-over deposit and settled ones before it
     supervisor = make_user(roles.SUPERVISOR)
     old = factories.ServiceAccountFactory(

@@ -191,7 +191,7 @@ def test_a_role_that_does_not_start_service_cannot_charge(make_user):
     field = make_user(roles.FIELD_TECHNICIAN)
     account = _new_account()
     # when / then
-    with pytest.raises(ValidationError, match="cannot set deposits"):
+    with pytest.raises(ValidationError, match="not allow you to set deposits"):
         _charge(account, field)
     assert _counts() == (0, 0, 0, 0)
 
@@ -634,7 +634,7 @@ def test_a_csr_cannot_change_the_guidelines(make_user):
     # given
     csr = make_user(roles.CSR_III)
     # when / then
-    with pytest.raises(ValidationError, match="cannot change the deposit guidelines"):
+    with pytest.raises(ValidationError, match="not allow you to change the deposit guidelines"):
         services.deposit_guideline_create(by=csr, amounts={}, **_terms())
     assert DepositGuideline.objects.count() == 1
 

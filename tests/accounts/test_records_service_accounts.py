@@ -106,7 +106,7 @@ def test_transitions_follow_the_allowed_map(clerk, path, allowed):
     else:
         with pytest.raises(ValidationError) as refused:
             walk()
-        assert "cannot become" in refused.value.message_dict["to_status"][0]
+        assert "cannot be made" in refused.value.message_dict["to_status"][0]
     account.refresh_from_db()
     expected = path[-1] if allowed else ([Status.PENDING, *path])[-2]
     assert account.status == expected

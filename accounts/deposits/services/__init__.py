@@ -23,7 +23,7 @@ from accounts.deposits.services.charges import (
     deposit_waiver_grant,
     letter_of_credit_record,
 )
-from accounts.deposits.services.common import (
+from accounts.deposits.services.checks import (
     REFUND_KIND,
     TAKES_DEPOSITS,
     WAIVER_KIND,

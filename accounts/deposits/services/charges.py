@@ -8,29 +8,25 @@ from django.utils import timezone
 
 from accounts.deposits import rules, selectors
 from accounts.deposits.rules import DepositQuote, months_before
-from accounts.deposits.services.common import (
+from accounts.deposits.services.charging import deposit_from, post_charge
+from accounts.deposits.services.checks import (
     WAIVER_KIND,
     Status,
-    charge_key,
     charged_with_key,
-    check_acting,
     check_installments,
     check_quote,
-    check_transition,
-    deposit_from,
-    lock_account,
-    lock_deposit,
-    post_charge,
-    request_key,
-    save,
     standing_message,
-    waiver_key,
 )
+from accounts.deposits.services.keys import charge_key, request_key, waiver_key
+from accounts.deposits.services.locks import lock_account, lock_deposit
+from accounts.deposits.services.status import deposit_save
 from accounts.models import Customer, Deposit, LetterOfCredit, ServiceAccount
 from district.approvals.models import ApprovalRequest
 from district.approvals.services import approval_request_create
 from district.attribution import acting_user
+from district.errors import require
 from district.roles import Perm
+from district.transitions import transition
 
 # -- charge and waive --------------------------------------------------------------------------
 
@@ -46,7 +42,7 @@ def deposit_charge(
     first posts now and the account's next bills post the others (accounts.deposits.
     installments). A zero quote records the decision that none is due, with no journal.
     """
-    check_acting(by, Perm.START_STOP_SERVICE, "Your role cannot set deposits.")
+    require(by, Perm.START_STOP_SERVICE, doing="set deposits")
     key = charge_key(request_key(idempotency_key))
     account = lock_account(account)
     earlier = charged_with_key(key, quote)
@@ -72,11 +68,11 @@ def deposit_charge(
         charged_on=timezone.localdate(),
         created_by=by,
     )
-    save(deposit, by)
+    deposit_save(deposit, by)
     if deposit.amount > 0:
         journal = post_charge(deposit, by=by, key=key)
         deposit.charge_journal_id = journal.pk
-        save(deposit, by, fields=["charge_journal_id"])
+        deposit_save(deposit, by, fields=["charge_journal_id"])
     return deposit
 
 
@@ -88,7 +84,7 @@ def deposit_waive(
     """Waive a due deposit. A CSR II or above waives at once; a CSR I's waiver goes to a
     supervisor (the deposit waits in pending approval; rejected, it is charged with
     `installments`)."""
-    check_acting(by, Perm.START_STOP_SERVICE, "Your role cannot set deposits.")
+    require(by, Perm.START_STOP_SERVICE, doing="set deposits")
     reason = " ".join((reason or "").split())
     if not reason:
         raise ValidationError({"reason": "Say why the deposit is waived."})
@@ -123,7 +119,7 @@ def deposit_waive(
         waiver_reason=reason[:255],
         created_by=by,
     )
-    save(deposit, by)
+    deposit_save(deposit, by)
     if not immediate:
         approval_request_create(
             kind=WAIVER_KIND,
@@ -146,9 +142,8 @@ def deposit_waive(
 def deposit_waiver_grant(*, deposit_id: int, by) -> Deposit:
     """A supervisor approves a CSR I's waiver (the approvals app checks who may decide)."""
     deposit = lock_deposit(deposit_id)
-    check_transition(deposit, Status.WAIVED)
-    deposit.status = Status.WAIVED
-    save(deposit, by, fields=["status"])
+    transition(deposit, Status.WAIVED)
+    deposit_save(deposit, by, fields=["status"])
     return deposit
 
 
@@ -156,12 +151,11 @@ def deposit_waiver_grant(*, deposit_id: int, by) -> Deposit:
 def deposit_waiver_deny(*, deposit_id: int, by, charge_key: str) -> Deposit:
     """A waiver turned down (or withdrawn by its requester): the deposit is charged after all."""
     deposit = lock_deposit(deposit_id)
-    check_transition(deposit, Status.CHARGED)
-    deposit.status = Status.CHARGED
+    transition(deposit, Status.CHARGED)
     deposit.charged_on = timezone.localdate()
     journal = post_charge(deposit, by=by, key=charge_key)
     deposit.charge_journal_id = journal.pk
-    save(deposit, by, fields=["status", "charged_on", "charge_journal_id"])
+    deposit_save(deposit, by, fields=["status", "charged_on", "charge_journal_id"])
     return deposit
 
 
@@ -174,7 +168,7 @@ def letter_of_credit_record(
 ) -> LetterOfCredit:
     """Record a letter of good credit from another utility (CSR II or above); for a year from
     its date it waives the deposit."""
-    check_acting(by, Perm.ADJUST_BILLS, "Only a CSR II or above may record a letter of credit.")
+    require(by, Perm.ADJUST_BILLS, doing="record a letter of credit (CSR II or above)")
     utility_name = " ".join((utility_name or "").split())
     today = timezone.localdate()
     errors = {}

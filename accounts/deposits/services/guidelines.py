@@ -9,9 +9,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.deposits import selectors
-from accounts.deposits.services.common import check_acting
 from accounts.models import DepositGuideline, DepositGuidelineAmount, ServiceAccount
 from district.attribution import acting_user
+from district.errors import require
 from district.roles import Perm
 from field_ops.models import Meter
 
@@ -98,7 +98,7 @@ def _save_guideline(guideline: DepositGuideline, rows, by, *, fields=None) -> De
 def deposit_guideline_create(*, by, amounts: dict, **fields) -> DepositGuideline:
     """Add a version of the deposit guidelines, taking effect today or later and after every
     existing version. `amounts`: {(customer class, meter size): Decimal or None}."""
-    check_acting(by, Perm.MANAGE_POLICIES, "Your role cannot change the deposit guidelines.")
+    require(by, Perm.MANAGE_POLICIES, doing="change the deposit guidelines")
     unknown = set(fields) - set(GUIDELINE_FIELDS)
     if unknown:
         raise TypeError(f"Unknown fields: {sorted(unknown)}")
@@ -128,7 +128,7 @@ def deposit_guideline_update(
 ) -> DepositGuideline:
     """Correct a version no deposit was set under yet; a version in use is never edited (add
     a new version instead)."""
-    check_acting(by, Perm.MANAGE_POLICIES, "Your role cannot change the deposit guidelines.")
+    require(by, Perm.MANAGE_POLICIES, doing="change the deposit guidelines")
     unknown = set(fields) - set(GUIDELINE_FIELDS)
     if unknown:
         raise TypeError(f"Unknown fields: {sorted(unknown)}")

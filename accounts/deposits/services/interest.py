@@ -6,16 +6,16 @@ from django.db import transaction
 
 from accounts.deposits import selectors
 from accounts.deposits.interest import (
-    INTEREST_GL,
     InterestTerms,
     interest_due,
     interest_key,
     interest_terms,
     last_anniversary,
 )
-from accounts.deposits.services.common import RECEIVABLE, lock_deposit
+from accounts.deposits.services.locks import lock_deposit
 from accounts.models import Deposit
 from district.ledger.models import Journal
+from district.ledger.purposes import Purpose
 from district.ledger.services import Line, journal_post
 from district.services import nightly_user
 
@@ -37,7 +37,7 @@ def interest_post(
             f"through {through:%m/%d/%Y}"
         ),
         lines=[
-            Line(INTEREST_GL, due, service_account_id=account_id),
+            Line(Purpose.DEPOSIT_INTEREST, due, service_account_id=account_id),
             Line(to_gl, -due, service_account_id=account_id),
         ],
         by=by,
@@ -68,7 +68,7 @@ def deposit_interest_credit_yearly(*, today: datetime.date) -> list[int]:
             if anniversary is None:
                 continue
             journal = interest_post(
-                deposit, through=anniversary, to_gl=RECEIVABLE, by=by, terms=terms
+                deposit, through=anniversary, to_gl=Purpose.AR_CUSTOMERS, by=by, terms=terms
             )
             if journal is not None:
                 posted.append(journal.pk)

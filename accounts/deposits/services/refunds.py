@@ -12,14 +12,9 @@ from django.db.models.functions import Cast, Concat
 
 from accounts.deposits import rules, selectors
 from accounts.deposits.rules import months_before
-from accounts.deposits.services.common import (
-    REFUND_KIND,
-    AccountStatus,
-    Status,
-    lock_deposit,
-    refund_limit,
-    refund_request_key,
-)
+from accounts.deposits.services.checks import REFUND_KIND, AccountStatus, Status, refund_limit
+from accounts.deposits.services.keys import refund_request_key
+from accounts.deposits.services.locks import lock_deposit
 from accounts.deposits.services.settlement import deposit_refund, refund_destination
 from accounts.models import Deposit, DepositGuideline, ServiceAccount
 from district.approvals.models import ApprovalRequest

@@ -7,21 +7,14 @@ from django.utils import timezone
 
 from accounts.deposits import selectors
 from accounts.deposits.interest import interest_terms
-from accounts.deposits.services.common import (
+from accounts.deposits.services.checks import (
     CREDITABLE,
-    DEPOSITS_HELD,
-    RECEIVABLE,
     REFUNDABLE,
-    REFUNDS_PAYABLE,
     TAKES_DEPOSITS,
     AccountStatus,
     Status,
     check_held,
-    check_transition,
-    lock_deposit,
     refund_limit,
-    save,
-    settle_key,
     standing_message,
 )
 from accounts.deposits.services.installments import (
@@ -30,11 +23,17 @@ from accounts.deposits.services.installments import (
     posted_amount,
 )
 from accounts.deposits.services.interest import interest_post
+from accounts.deposits.services.keys import settle_key
+from accounts.deposits.services.locks import lock_deposit
+from accounts.deposits.services.status import deposit_save
 from accounts.models import Deposit, ServiceAccount
+from district.errors import require
 from district.ledger.models import Journal
+from district.ledger.purposes import Purpose
 from district.ledger.services import Line, journal_post
 from district.money import format_money
 from district.roles import Perm
+from district.transitions import check_transition, transition
 
 # -- transfer, final bill, refund --------------------------------------------------------------
 
@@ -113,25 +112,25 @@ def deposit_carry_over(
         carried_from=old,
         created_by=by,
     )
-    save(new, by)
+    deposit_save(new, by)
     open_installments_move(old=old, new=new)
     journal = journal_post(
         kind=Journal.Kind.TRANSFER,
         memo=f"Deposit carried from account {from_account.formatted_number} "
         f"to {to_account.formatted_number}",
         lines=[
-            Line(DEPOSITS_HELD, moved, service_account_id=from_account.pk),
-            Line(DEPOSITS_HELD, -moved, service_account_id=to_account.pk),
+            Line(Purpose.CUSTOMER_DEPOSITS, moved, service_account_id=from_account.pk),
+            Line(Purpose.CUSTOMER_DEPOSITS, -moved, service_account_id=to_account.pk),
         ],
         by=by,
         idempotency_key=settle_key(old),
         source=new,
     )
     new.charge_journal_id = journal.pk
-    save(new, by, fields=["charge_journal_id"])
+    deposit_save(new, by, fields=["charge_journal_id"])
     old.closed_on = today
     old.settle_journal_id = journal.pk
-    save(old, by, fields=["closed_on", "settle_journal_id"])
+    deposit_save(old, by, fields=["closed_on", "settle_journal_id"])
     return new
 
 
@@ -158,17 +157,17 @@ def settle(deposit: Deposit, *, to_status: str, by, kind: str, memo: str, other_
         kind=kind,
         memo=memo[:255],
         lines=[
-            Line(DEPOSITS_HELD, amount, service_account_id=account.pk),
+            Line(Purpose.CUSTOMER_DEPOSITS, amount, service_account_id=account.pk),
             Line(other_gl, -amount, service_account_id=account.pk),
         ],
         by=by,
         idempotency_key=settle_key(deposit),
         source=deposit,
     )
-    deposit.status = to_status
+    transition(deposit, to_status)
     deposit.closed_on = timezone.localdate()
     deposit.settle_journal_id = journal.pk
-    save(deposit, by, fields=["status", "closed_on", "settle_journal_id"])
+    deposit_save(deposit, by, fields=["status", "closed_on", "settle_journal_id"])
     return deposit
 
 
@@ -193,7 +192,7 @@ def deposit_apply_to_final_bill(*, deposit: Deposit, by) -> Deposit:
         by=by,
         kind=Journal.Kind.DEPOSIT,
         memo=f"Deposit applied to the final bill of account {account.formatted_number}",
-        other_gl=RECEIVABLE,
+        other_gl=Purpose.AR_CUSTOMERS,
     )
 
 
@@ -211,9 +210,11 @@ def deposit_refund(*, deposit: Deposit, by, to: str = "credit") -> Deposit:
     check_held(deposit)
     check_transition(deposit, target)
     limit = refund_limit()
-    if deposit.amount > limit and (by is None or not by.has_perm(Perm.APPROVE_REQUESTS)):
-        raise ValidationError(
-            f"Returning a deposit over {format_money(limit)} needs a supervisor's approval."
+    if deposit.amount > limit:
+        require(
+            by,
+            Perm.APPROVE_REQUESTS,
+            doing=f"return a deposit over {format_money(limit)}: it needs a supervisor's approval",
         )
     account = deposit.account
     number = account.formatted_number
@@ -229,7 +230,7 @@ def deposit_refund(*, deposit: Deposit, by, to: str = "credit") -> Deposit:
             by=by,
             kind=Journal.Kind.REFUND,
             memo=f"Deposit credited to account {number}",
-            other_gl=RECEIVABLE,
+            other_gl=Purpose.AR_CUSTOMERS,
         )
     if account.status not in REFUNDABLE:
         raise ValidationError(
@@ -242,7 +243,7 @@ def deposit_refund(*, deposit: Deposit, by, to: str = "credit") -> Deposit:
         by=by,
         kind=Journal.Kind.REFUND,
         memo=f"Deposit refunded: account {number} is final",
-        other_gl=REFUNDS_PAYABLE,
+        other_gl=Purpose.REFUNDS_PAYABLE,
     )
 
 

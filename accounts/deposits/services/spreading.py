@@ -5,17 +5,14 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from accounts.deposits.installments import first_installment
-from accounts.deposits.services.common import (
-    DEPOSITS_HELD,
-    RECEIVABLE,
-    check_acting,
-    check_held,
-    lock_deposit,
-    save,
-)
+from accounts.deposits.services.checks import check_held
 from accounts.deposits.services.installments import installments_schedule
+from accounts.deposits.services.locks import lock_deposit
+from accounts.deposits.services.status import deposit_save
 from accounts.models import Deposit, DepositInstallment
+from district.errors import require
 from district.ledger.models import Journal
+from district.ledger.purposes import Purpose
 from district.ledger.selectors import account_balance
 from district.ledger.services import Line, journal_post
 from district.money import format_money
@@ -33,7 +30,7 @@ def deposit_installments_set(*, deposit_id: int, installments: int, by) -> Depos
     the part beyond the first installment goes back from the receivable to "not charged yet"
     (debit customer deposits held, credit the receivable) and the account's next bills charge
     it, one installment a bill. Refused once any of the deposit has been paid."""
-    check_acting(by, Perm.START_STOP_SERVICE, "Your role cannot set deposits.")
+    require(by, Perm.START_STOP_SERVICE, doing="set deposits")
     deposit = lock_deposit(deposit_id)
     check_held(deposit)
     if deposit.installments > 1 or DepositInstallment.objects.filter(deposit=deposit).exists():
@@ -64,13 +61,13 @@ def deposit_installments_set(*, deposit_id: int, installments: int, by) -> Depos
             f"{format_money(later)} is charged by the next bills"
         )[:255],
         lines=[
-            Line(DEPOSITS_HELD, later, service_account_id=account.pk),
-            Line(RECEIVABLE, -later, service_account_id=account.pk),
+            Line(Purpose.CUSTOMER_DEPOSITS, later, service_account_id=account.pk),
+            Line(Purpose.AR_CUSTOMERS, -later, service_account_id=account.pk),
         ],
         by=by,
         idempotency_key=spread_key(deposit.pk),
         source=deposit,
     )
-    save(deposit, by, fields=["installments"])
+    deposit_save(deposit, by, fields=["installments"])
     installments_schedule(deposit, journal_id=deposit.charge_journal_id, on_date=deposit.charged_on)
     return deposit

@@ -10,15 +10,7 @@ to *pending final* with a final-read order; billing's final bill takes it on fro
 `service_close_if_settled` closes it once nothing is owed.
 """
 
-from accounts.service_changes.services.common import (
-    CUSTOMER_CHANGE_FIELDS,
-    DepositChoice,
-    ForwardingAddress,
-    OwnerInfo,
-    StartResult,
-    TransferResult,
-    check_service_date,
-)
+from accounts.service_changes.services.checks import check_service_date
 from accounts.service_changes.services.start import (
     service_start,
     start_order_completed,
@@ -34,6 +26,14 @@ from accounts.service_changes.services.stop import (
     service_stop_cancel,
 )
 from accounts.service_changes.services.transfer import service_transfer
+from accounts.service_changes.services.values import (
+    CUSTOMER_CHANGE_FIELDS,
+    DepositChoice,
+    ForwardingAddress,
+    OwnerInfo,
+    StartResult,
+    TransferResult,
+)
 
 __all__ = [
     "CUSTOMER_CHANGE_FIELDS",

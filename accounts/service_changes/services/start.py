@@ -1,6 +1,7 @@
 """Starting service: the pending account, its deposit and field order, and its activation
 when the order is done."""
 
+import dataclasses
 import datetime
 
 from django.core.exceptions import ValidationError
@@ -17,16 +18,14 @@ from accounts.models import (
     ServiceAccountParties,
 )
 from accounts.service_changes import selectors
-from accounts.service_changes.services.common import (
+from accounts.service_changes.services.checks import Status, check_service_date
+from accounts.service_changes.services.locks import premises_for_update
+from accounts.service_changes.services.orders import service_order_create
+from accounts.service_changes.services.values import (
     CUSTOMER_CHANGE_FIELDS,
     DepositChoice,
     OwnerInfo,
     StartResult,
-    Status,
-    check_service_date,
-    order_create,
-    premises_for_update,
-    require_start_stop,
 )
 from accounts.services import (
     CUSTOMER_FIELDS,
@@ -35,8 +34,10 @@ from accounts.services import (
     service_account_transition,
 )
 from district.attribution import acting_user
+from district.errors import require
 from district.phones import normalise_phone
-from field_ops.models import Premise, WorkOrder
+from district.roles import Perm
+from field_ops.models import Meter, Premise, WorkOrder
 from field_ops.selectors import installed_meter
 
 # -- start
@@ -152,8 +153,8 @@ def start_unlogged(
     deposit: DepositChoice,
     by,
     idempotency_key: str,
-    paperless: bool,
-    customer_changes: dict | None,
+    paperless: bool = False,
+    customer_changes: dict | None = None,
     transferred_from: ServiceAccount | None = None,
 ) -> StartResult:
     """The start itself, without the contact (the caller logs one for the whole visit)."""
@@ -169,25 +170,18 @@ def start_unlogged(
         repeat = _repeat_of(customer, open_accounts)
         if repeat is not None:
             return start_result_of(repeat)
-    errors: dict = {}
-    if customer_class not in ServiceAccount.CustomerClass.values:
-        errors["customer_class"] = "Choose the customer class."
-    check_service_date(start_date, field_name="start_date", what="starts", errors=errors)
-    owner = _check_owner(is_owner, owner_info, errors)
-    _check_deposit_choice(deposit, errors, transfer=transferred_from is not None)
-    _check_premise_free(premise, customer, open_accounts, errors)
-    meter = installed_meter(premise)
-    if meter is None and "premise" not in errors:
-        errors["premise"] = _no_meter(premise)
-    if errors:
-        raise ValidationError(errors)
-    if customer_changes:
-        unknown = set(customer_changes) - set(CUSTOMER_CHANGE_FIELDS)
-        if unknown:
-            raise TypeError(f"Unknown customer fields: {sorted(unknown)}")
-        current = {name: getattr(customer, name) for name in CUSTOMER_FIELDS}
-        if any(current[name] != value for name, value in customer_changes.items()):
-            customer = customer_update(customer=customer, by=by, **customer_changes)
+    owner, meter = _check_start(
+        customer=customer,
+        premise=premise,
+        open_accounts=open_accounts,
+        customer_class=customer_class,
+        start_date=start_date,
+        is_owner=is_owner,
+        owner_info=owner_info,
+        deposit=deposit,
+        transfer=transferred_from is not None,
+    )
+    customer = _customer_changes_apply(customer, customer_changes, by=by)
     cycle, frequency = selectors.billing_schedule_for(premise)
     account = service_account_create(
         customer=customer,
@@ -200,44 +194,83 @@ def start_unlogged(
         paperless=paperless,
         by=by,
     )
-    parties = None
-    if owner is not None or transferred_from is not None:
-        parties = ServiceAccountParties(
-            account=account,
-            owner_name=owner.name if owner else customer.display_name[:120],
-            owner_phone=owner.phone if owner else "",
-            owner_mailing_address=owner.mailing_address if owner else "",
-            transferred_from=transferred_from,
-        )
-        with acting_user(by):
-            parties.save()
-    deposit_record = _deposit_for(
-        account=account,
-        customer=customer,
-        premise=premise,
-        meter=meter,
-        choice=deposit,
-        transferred_from=transferred_from,
-        by=by,
-        idempotency_key=idempotency_key,
-    )
-    order_type = selectors.start_order_type(premise)
-    work_order = order_create(
-        order_type=order_type,
-        premise=premise,
-        on_date=start_date,
-        account=account,
-        by=by,
-        instructions=f"Start of service for {customer.display_name}, account "
-        f"{account.formatted_number}, on {start_date:%m/%d/%Y}.",
-    )
     return StartResult(
         account=account,
-        deposit=deposit_record,
-        work_order=work_order,
+        parties=_parties_record(account, owner=owner, transferred_from=transferred_from, by=by),
+        deposit=_deposit_for(
+            account=account,
+            customer=customer,
+            premise=premise,
+            meter=meter,
+            choice=deposit,
+            transferred_from=transferred_from,
+            by=by,
+            idempotency_key=idempotency_key,
+        ),
+        work_order=service_order_create(
+            order_type=selectors.start_order_type(premise),
+            premise=premise,
+            on_date=start_date,
+            account=account,
+            by=by,
+            instructions=f"Start of service for {customer.display_name}, account "
+            f"{account.formatted_number}, on {start_date:%m/%d/%Y}.",
+        ),
         contact=None,
-        parties=parties,
     )
+
+
+def _check_start(
+    *, customer, premise, open_accounts, customer_class, start_date, is_owner, owner_info,
+    deposit, transfer: bool,
+) -> tuple[OwnerInfo | None, Meter]:  # fmt: skip
+    """Every refusal of the start at once, keyed by the wizard's fields; the owner behind a
+    tenant (cleaned) and the meter at the premise otherwise."""
+    errors: dict = {}
+    if customer_class not in ServiceAccount.CustomerClass.values:
+        errors["customer_class"] = "Choose the customer class."
+    check_service_date(start_date, field_name="start_date", what="starts", errors=errors)
+    owner = _check_owner(is_owner, owner_info, errors)
+    _check_deposit_choice(deposit, errors, transfer=transfer)
+    _check_premise_free(premise, customer, open_accounts, errors)
+    meter = installed_meter(premise)
+    if meter is None and "premise" not in errors:
+        errors["premise"] = _no_meter(premise)
+    if errors:
+        raise ValidationError(errors)
+    return owner, meter
+
+
+def _customer_changes_apply(customer: Customer, changes: dict | None, *, by) -> Customer:
+    """The mailing address and language changed in the wizard (only when they differ)."""
+    if not changes:
+        return customer
+    unknown = set(changes) - set(CUSTOMER_CHANGE_FIELDS)
+    if unknown:
+        raise TypeError(f"Unknown customer fields: {sorted(unknown)}")
+    current = {name: getattr(customer, name) for name in CUSTOMER_FIELDS}
+    if any(current[name] != value for name, value in changes.items()):
+        return customer_update(customer=customer, by=by, **changes)
+    return customer
+
+
+def _parties_record(
+    account: ServiceAccount, *, owner: OwnerInfo | None, transferred_from, by
+) -> ServiceAccountParties | None:
+    """The owner behind a tenant, and the account a transfer continues (none for an owner's
+    own new service)."""
+    if owner is None and transferred_from is None:
+        return None
+    parties = ServiceAccountParties(
+        account=account,
+        owner_name=owner.name if owner else account.customer.display_name[:120],
+        owner_phone=owner.phone if owner else "",
+        owner_mailing_address=owner.mailing_address if owner else "",
+        transferred_from=transferred_from,
+    )
+    with acting_user(by):
+        parties.save()
+    return parties
 
 
 def _deposit_for(
@@ -281,42 +314,21 @@ def _start_notes(result: StartResult) -> str:
 
 @transaction.atomic
 def service_start(
-    *,
-    customer: Customer,
-    premise: Premise,
-    customer_class: str,
-    start_date: datetime.date,
-    is_owner: bool,
-    owner_info: OwnerInfo | None,
-    deposit: DepositChoice,
-    by,
-    idempotency_key: str,
-    paperless: bool = False,
-    customer_changes: dict | None = None,
-    channel: str = Contact.Channel.COUNTER,
-    notes: str = "",
+    *, by, channel: str = Contact.Channel.COUNTER, notes: str = "", **terms
 ) -> StartResult:
     """Start service for a customer at a premise, all in one transaction.
 
+    `terms` are start_unlogged's: customer, premise, customer_class, start_date, is_owner,
+    owner_info, deposit, idempotency_key, and optionally paperless and customer_changes.
     Opens the pending account, records the owner behind a tenant, charges or waives the
     deposit, orders a turn-on (water off) or a start read (water on, see
     selectors.water_is_off), and logs the contact. Refused when the premise has active service
     or a pending start for anyone; a repeat of a start still pending returns the first.
     """
-    require_start_stop(by)
-    result = start_unlogged(
-        customer=customer,
-        premise=premise,
-        customer_class=customer_class,
-        start_date=start_date,
-        is_owner=is_owner,
-        owner_info=owner_info,
-        deposit=deposit,
-        by=by,
-        idempotency_key=idempotency_key,
-        paperless=paperless,
-        customer_changes=customer_changes,
-    )
+    require(by, Perm.START_STOP_SERVICE, doing="start or stop service")
+    if "transferred_from" in terms:
+        raise TypeError("A transfer of service starts with service_transfer.")
+    result = start_unlogged(by=by, **terms)
     if result.repeated:
         return result
     contact = contact_log(
@@ -326,13 +338,7 @@ def service_start(
         account=result.account,
         notes=" ".join(part for part in (_start_notes(result), (notes or "").strip()) if part),
     )
-    return StartResult(
-        account=result.account,
-        deposit=result.deposit,
-        work_order=result.work_order,
-        contact=contact,
-        parties=result.parties,
-    )
+    return dataclasses.replace(result, contact=contact)
 
 
 # -- completion of the start order

@@ -5,7 +5,7 @@ import datetime
 import re
 from dataclasses import dataclass
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from accounts.contacts.services import contact_log
@@ -17,21 +17,16 @@ from accounts.models import (
     StopRequest,
 )
 from accounts.service_changes import selectors
-from accounts.service_changes.services.common import (
-    ZIP,
-    ForwardingAddress,
-    Status,
-    check_service_date,
-    order_create,
-    premises_for_update,
-    require_start_stop,
-    today,
-)
+from accounts.service_changes.services.checks import ZIP, Status, check_service_date, today
+from accounts.service_changes.services.locks import premises_for_update
+from accounts.service_changes.services.orders import service_order_create
+from accounts.service_changes.services.values import ForwardingAddress
 from accounts.services import (
     service_account_create,
     service_account_transition,
 )
 from district.attribution import acting_user
+from district.errors import require
 from district.ledger.models import AccountBalance
 from district.ledger.selectors import account_balance
 from district.roles import Perm
@@ -114,7 +109,7 @@ def stop_unlogged(
         errors["notes"] = "The note is too long (255 characters at most)."
     if errors:
         raise ValidationError(errors)
-    order = order_create(
+    order = service_order_create(
         order_type=WorkOrder.Type.FINAL_READ,
         premise=account.premise,
         on_date=order_due or stop_date,
@@ -207,7 +202,7 @@ def service_stop(
     (`counter_read`: the customer's reading or an estimate, the order completed with it), the
     account pending final (billing's final bill picks it up once the read is in), the contact
     logged."""
-    require_start_stop(by)
+    require(by, Perm.START_STOP_SERVICE, doing="start or stop service")
     premises_for_update(account.premise)
     stop = stop_unlogged(
         account=account,
@@ -236,7 +231,7 @@ def service_stop_cancel(
 ) -> ServiceAccount:
     """Take a stop back before the final read is done: the order is cancelled and the account
     is active again."""
-    require_start_stop(by)
+    require(by, Perm.START_STOP_SERVICE, doing="start or stop service")
     reason = " ".join((reason or "").split())
     if not reason:
         raise ValidationError({"reason": "Say why the stop is cancelled."})
@@ -352,8 +347,7 @@ def owner_agreement_record(
     *, premise: Premise, owner: Customer, signed_on: datetime.date, by
 ) -> RevertToOwnerAgreement:
     """Record an owner's standing agreement: when a tenant stops, service reverts to them."""
-    if by is None or not by.has_perm(Perm.EDIT_ACCOUNTS):
-        raise PermissionDenied("Your role does not allow recording owner agreements.")
+    require(by, Perm.EDIT_ACCOUNTS, doing="record owner agreements")
     errors: dict = {}
     if owner is None:
         errors["owner"] = "Enter the owner's customer number."
@@ -383,8 +377,7 @@ def owner_agreement_end(
     *, agreement: RevertToOwnerAgreement, ended_on: datetime.date, by
 ) -> RevertToOwnerAgreement:
     """End an owner's agreement (from that day tenants' stops shut the water off as usual)."""
-    if by is None or not by.has_perm(Perm.EDIT_ACCOUNTS):
-        raise PermissionDenied("Your role does not allow ending owner agreements.")
+    require(by, Perm.EDIT_ACCOUNTS, doing="end owner agreements")
     agreement = RevertToOwnerAgreement.objects.select_for_update().get(pk=agreement.pk)
     if agreement.ended_on is not None:
         raise ValidationError(

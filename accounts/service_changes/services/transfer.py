@@ -1,5 +1,6 @@
 """Transfer of service: a stop at one premise and a start at another, in one transaction."""
 
+import dataclasses
 import datetime
 
 from django.core.exceptions import ValidationError
@@ -12,20 +13,19 @@ from accounts.models import (
     ServiceAccountParties,
     StopRequest,
 )
-from accounts.service_changes.services.common import (
+from accounts.service_changes.services.locks import premises_for_update
+from accounts.service_changes.services.start import start_result_of, start_unlogged
+from accounts.service_changes.services.stop import stop_unlogged
+from accounts.service_changes.services.values import (
     DepositChoice,
     ForwardingAddress,
     OwnerInfo,
     StartResult,
     TransferResult,
-    premises_for_update,
-    require_start_stop,
 )
-from accounts.service_changes.services.start import start_result_of, start_unlogged
-from accounts.service_changes.services.stop import stop_unlogged
+from district.errors import require
+from district.roles import Perm
 from field_ops.models import Premise
-
-# -- transfer
 
 
 @transaction.atomic
@@ -48,27 +48,67 @@ def service_transfer(
     transaction. The deposit and the paperless choice move with them, the new account records
     the old one (ServiceAccountParties.transferred_from), and one contact ("transfer") is logged.
     """
-    require_start_stop(by)
+    require(by, Perm.START_STOP_SERVICE, doing="start or stop service")
     from_account = ServiceAccount.objects.select_related("customer", "premise").get(
         pk=from_account.pk
     )
     if to_premise.pk == from_account.premise_id:
         raise ValidationError({"premise": "Choose the premise service moves to (a different one)."})
     premises_for_update(from_account.premise, to_premise)
+    repeat = _repeat_of(from_account)
+    if repeat is not None:
+        return repeat
+    stop, start = _stop_and_start(
+        from_account=from_account,
+        to_premise=to_premise,
+        stop_date=stop_date,
+        start_date=start_date,
+        forwarding=forwarding,
+        customer_class=customer_class,
+        is_owner=is_owner,
+        owner_info=owner_info,
+        by=by,
+        idempotency_key=idempotency_key,
+        notes=notes,
+    )
+    contact = contact_log(
+        channel=channel,
+        reason=Contact.Reason.TRANSFER,
+        by=by,
+        account=start.account,
+        notes=f"Service moves from {from_account.premise} (account "
+        f"{from_account.formatted_number}, stops {stop.stop_date:%m/%d/%Y}) to {to_premise} "
+        f"(account {start.account.formatted_number}, starts {start_date:%m/%d/%Y}). "
+        f"{notes}".strip(),
+    )
+    return TransferResult(
+        stop=stop, start=dataclasses.replace(start, contact=contact), contact=contact
+    )
+
+
+def _repeat_of(from_account: ServiceAccount) -> TransferResult | None:
+    """A repeated transfer (double submit): the first result, nothing written again."""
     earlier = (
         ServiceAccountParties.objects.filter(transferred_from=from_account)
         .select_related("account")
         .first()
     )
-    if earlier is not None:
-        # A repeated transfer (double submit): the first result, nothing written again.
-        start = start_result_of(earlier.account)
-        return TransferResult(
-            stop=StopRequest.objects.get(account=from_account),
-            start=start,
-            contact=start.contact,
-            repeated=True,
-        )
+    if earlier is None:
+        return None
+    start = start_result_of(earlier.account)
+    return TransferResult(
+        stop=StopRequest.objects.get(account=from_account),
+        start=start,
+        contact=start.contact,
+        repeated=True,
+    )
+
+
+def _stop_and_start(
+    *, from_account: ServiceAccount, to_premise: Premise, stop_date, start_date, forwarding,
+    customer_class, is_owner, owner_info, by, idempotency_key, notes,
+) -> tuple[StopRequest, StartResult]:  # fmt: skip
+    """The stop and the start, refused together: the form shows both halves' errors at once."""
     errors: dict = {}
     try:
         stop = stop_unlogged(
@@ -93,7 +133,6 @@ def service_transfer(
             by=by,
             idempotency_key=idempotency_key,
             paperless=from_account.paperless,
-            customer_changes=None,
             transferred_from=from_account,
         )
     except ValidationError as error:
@@ -101,24 +140,4 @@ def service_transfer(
             errors.setdefault(name, messages)
     if errors:
         raise ValidationError(errors)
-    contact = contact_log(
-        channel=channel,
-        reason=Contact.Reason.TRANSFER,
-        by=by,
-        account=start.account,
-        notes=f"Service moves from {from_account.premise} (account "
-        f"{from_account.formatted_number}, stops {stop.stop_date:%m/%d/%Y}) to {to_premise} "
-        f"(account {start.account.formatted_number}, starts {start_date:%m/%d/%Y}). "
-        f"{notes}".strip(),
-    )
-    return TransferResult(
-        stop=stop,
-        start=StartResult(
-            account=start.account,
-            deposit=start.deposit,
-            work_order=start.work_order,
-            contact=contact,
-            parties=start.parties,
-        ),
-        contact=contact,
-    )
+    return stop, start

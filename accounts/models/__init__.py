@@ -1,0 +1,39 @@
+"""Customers and their service accounts, deposits, and the contact log (app label "accounts").
+
+Split by subject; import the models from here.
+"""
+
+from accounts.models.contacts import Case, CaseNote, Contact, Department
+from accounts.models.customers import Customer, CustomerFlag, Language
+from accounts.models.deposits import (
+    Deposit,
+    DepositGuideline,
+    DepositGuidelineAmount,
+    DepositInstallment,
+    LetterOfCredit,
+)
+from accounts.models.service_accounts import (
+    RevertToOwnerAgreement,
+    ServiceAccount,
+    ServiceAccountParties,
+    StopRequest,
+)
+
+__all__ = [
+    "Case",
+    "CaseNote",
+    "Contact",
+    "Customer",
+    "CustomerFlag",
+    "Department",
+    "Deposit",
+    "DepositGuideline",
+    "DepositGuidelineAmount",
+    "DepositInstallment",
+    "Language",
+    "LetterOfCredit",
+    "RevertToOwnerAgreement",
+    "ServiceAccount",
+    "ServiceAccountParties",
+    "StopRequest",
+]
