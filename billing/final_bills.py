@@ -9,15 +9,17 @@ transaction per account:
      F<yymm of the stop>-<bill id>;
   2. the held deposit applied to it (accounts' deposit_apply_to_final_bill);
   3. the account moved to final on the stop date;
-  4. a credit left over (the deposit was more than owed) filed for approval as a
-     "credit_refund" request, whose approval posts debit ar_customers / credit refunds_payable
-     and closes the account; with nothing owed either way the account is closed at once.
+  4. a credit left over (the deposit was more than owed) filed for approval as a refund of
+     the credit (billing.refunds, the same request the counter files), whose approval posts
+     debit ar_customers / credit refunds_payable and closes the account; with nothing owed
+     either way the account is closed at once.
 An account already billed through its stop date gets no bill; steps 2 to 4 still run.
 Running it again bills nobody twice: the account has left the queue (it is final), and a live
 final bill of the account is reused rather than made again.
 """
 
 import datetime
+import importlib
 import logging
 from collections import defaultdict
 from decimal import Decimal
@@ -36,28 +38,20 @@ from billing.bill_runs import calculation
 from billing.bill_runs.posting import REVENUE_BY_CATEGORY
 from billing.models import Bill, BillingCycle, BillingPeriod, BillLine
 from billing.rates.services import rate_version_lock
-from district.approvals import registry
-from district.approvals.services import approval_request_create
+from billing.refunds.services import final_credit_refund_request
 from district.attribution import acting_user
 from district.ledger.models import AccountBalance, Journal
 from district.ledger.selectors import RECEIVABLE_PURPOSE, account_balance
 from district.ledger.services import Line, journal_post
-from district.money import ZERO, format_money
-from district.services import nightly_user
 from field_ops.models import MeterRead
 
 logger = logging.getLogger(__name__)
 
-CREDIT_REFUND_KIND = "credit_refund"
 DEFAULT_DUE_DAYS = 21
 
 
 def final_bill_number(bill: Bill) -> str:
     return f"F{bill.period_end:%y%m}-{bill.pk:07d}"
-
-
-def credit_refund_key(account_id: int) -> str:
-    return f"final-credit-refund:{account_id}"
 
 
 def _due_days(account: ServiceAccount) -> int:
@@ -267,68 +261,15 @@ def final_bill_for_account(*, account_id: int, by, on_date: datetime.date) -> Bi
         Bill.objects.filter(pk=bill.pk).update(amount_due=balance)
         bill.amount_due = balance
     if balance < 0:
-        credit_refund_request(account=account, amount=-balance, by=by)
+        final_credit_refund_request(account=account, amount=-balance, by=by)
     elif balance == 0:
         service_close_if_settled(account=account, by=by)
     return bill
 
 
-def credit_refund_request(*, account: ServiceAccount, amount: Decimal, by):
-    """File the refund of a final account's credit for approval (once per account)."""
-    return approval_request_create(
-        kind=CREDIT_REFUND_KIND,
-        by=by or nightly_user(),
-        reason=(
-            f"Account {account.formatted_number} is final with a credit of "
-            f"{format_money(amount)}: refund it to the customer."
-        ),
-        amount=amount,
-        payload={"account_id": account.pk, "account": account.formatted_number},
-        target=account,
-        idempotency_key=credit_refund_key(account.pk),
-    )
-
-
-def credit_refund_approve(request, by) -> dict:
-    """Approved: move the credit to refunds payable (the refund is paid from there) and close
-    the account once nothing is left either way."""
-    account_id = int(request.payload["account_id"])
-    account = ServiceAccount.objects.select_for_update().get(pk=account_id)
-    AccountBalance.objects.select_for_update().filter(service_account_id=account_id).first()
-    amount = request.amount
-    credit = -account_balance(account_id)
-    if credit < amount:
-        raise ValidationError(
-            f"The account's credit is now {format_money(max(credit, ZERO))}, less than the "
-            f"{format_money(amount)} asked: reject this request and file the refund again."
-        )
-    journal = journal_post(
-        kind=Journal.Kind.REFUND,
-        memo=f"Refund of the final credit of account {account.formatted_number}",
-        lines=[Line(RECEIVABLE_PURPOSE, amount, account_id), Line("refunds_payable", -amount)],
-        by=by,
-        idempotency_key=f"credit-refund:{request.pk}",
-        source=account,
-    )
-    service_close_if_settled(account=account, by=by)
-    return {"journal_id": journal.pk, "amount": str(amount)}
-
-
-def credit_refund_describe(request) -> str:
-    return (
-        f"Refund {format_money(request.amount)} of credit left on final account "
-        f"{request.payload.get('account', '')} after its final bill and deposit."
-    )
-
-
 def register_approval_kinds() -> None:
-    """Called from BillingConfig.ready()."""
-    registry.register(
-        CREDIT_REFUND_KIND,
-        label="Refund of a final account's credit",
-        approve=credit_refund_approve,
-        describe=credit_refund_describe,
-    )
+    """Called from BillingConfig.ready(): the credit refund kinds are billing.refunds' now."""
+    importlib.import_module("billing.refunds.registrations")
 
 
 def final_bills_run(*, by, on_date: datetime.date) -> list[Bill]:

@@ -1,17 +1,13 @@
-"""Registrations of refunds (imported from payments/registrations.py): the credit balance refund
-approval kind, the account page's "Refunds" panel and the refund register's menu entry."""
+"""Registrations of refunds (imported from payments/registrations.py): the account page's
+"Refunds" panel and the refund register's menu entry. The approval kind of a credit refund is
+billing's (billing.refunds), which this app's request page files."""
 
+from billing.refunds.kinds import REFUNDABLE_STATUSES
+from billing.refunds.selectors import pending_refund_requests
+from billing.refunds.services import REQUEST_PERMISSION
 from district import navigation, panels
-from district.approvals import registry
 from district.roles import Perm
-from payments.refunds import selectors, services
-
-registry.register(
-    services.REFUND_KIND,
-    label="Refund of a credit balance",
-    approve=services.refund_approve,
-    describe=services.refund_describe,
-)
+from payments.refunds import selectors
 
 
 def _account_refunds(request, *, account, **_context) -> dict:
@@ -20,12 +16,12 @@ def _account_refunds(request, *, account, **_context) -> dict:
     balance = found.balance
     return {
         "refunds": found.refunds,
-        "pending_refunds": selectors.pending_refund_requests(account.pk) if balance < 0 else [],
+        "pending_refunds": pending_refund_requests(account.pk) if balance < 0 else [],
         "credit": -balance if balance < 0 else None,
         "can_request_refund": (
             balance < 0
-            and account.status in services.REFUNDABLE_STATUSES
-            and request.user.has_perm(Perm.ADJUST_BILLS)
+            and account.status in REFUNDABLE_STATUSES
+            and request.user.has_perm(REQUEST_PERMISSION)
         ),
     }
 

@@ -8,19 +8,13 @@ from decimal import Decimal
 from django.db import connection
 
 from accounts.models import ServiceAccount
-from district.approvals.models import ApprovalRequest
+from billing.refunds.kinds import origin_of_journal_key
+from billing.refunds.selectors import mailing_address
 from district.ledger.models import Journal, JournalLine
+from district.ledger.purposes import Purpose
 from district.money import ZERO
-from payments.refunds.services import (
-    FINAL_CREDIT_KIND,
-    REFUND_KIND,
-    REFUNDS_PAYABLE,
-    mailing_address,
-)
 
 SOURCE_DEPOSIT = "Deposit refund"
-SOURCE_FINAL_CREDIT = "Final bill credit"
-SOURCE_CREDIT_BALANCE = "Credit balance"
 SOURCE_REVERSAL = "Reversal"
 
 
@@ -29,15 +23,15 @@ _KIND_LABELS = dict(Journal.Kind.choices)
 
 def refund_source(kind: str, key: str) -> str:
     """Where a refunds payable movement came from, by the key each poster gives its journal:
-    accounts' deposit settlement, billing's final credit, this app's credit balance refund."""
+    accounts' deposit settlement, or billing's credit refund (asked at the counter or by the
+    final-bill step)."""
     if kind == Journal.Kind.REVERSAL:
         return SOURCE_REVERSAL
     if key.startswith("deposit-settle:"):
         return SOURCE_DEPOSIT
-    if key.startswith("credit-refund:"):
-        return SOURCE_FINAL_CREDIT
-    if key.startswith("credit-balance-refund:"):
-        return SOURCE_CREDIT_BALANCE
+    origin = origin_of_journal_key(key)
+    if origin is not None:
+        return origin.label
     return _KIND_LABELS.get(kind, kind)
 
 
@@ -78,7 +72,7 @@ def refund_register(*, start: date, end: date) -> RefundRegister:
     """
     lines = list(
         JournalLine.objects.filter(
-            gl_account__purpose=REFUNDS_PAYABLE,
+            gl_account__purpose=Purpose.REFUNDS_PAYABLE,
             effective_date__gte=start,
             effective_date__lte=end,
         )
@@ -159,7 +153,9 @@ _ACCOUNT_REFUNDS_SQL = """
 def account_refunds(account_id: int) -> AccountRefunds:
     """The account's balance and refunds payable lines, newest first (1 query)."""
     with connection.cursor() as cursor:
-        cursor.execute(_ACCOUNT_REFUNDS_SQL, {"account": account_id, "purpose": REFUNDS_PAYABLE})
+        cursor.execute(
+            _ACCOUNT_REFUNDS_SQL, {"account": account_id, "purpose": Purpose.REFUNDS_PAYABLE.value}
+        )
         rows = cursor.fetchall()
     balance = rows[0][6] if rows and rows[0][6] is not None else ZERO
     return AccountRefunds(
@@ -174,14 +170,4 @@ def account_refunds(account_id: int) -> AccountRefunds:
             for part, day, journal_id, amount, kind, key, _ in rows
             if part == 1
         ],
-    )
-
-
-def pending_refund_requests(account_id: int) -> list[ApprovalRequest]:
-    return list(
-        ApprovalRequest.objects.filter(
-            kind__in=[REFUND_KIND, FINAL_CREDIT_KIND],
-            status=ApprovalRequest.Status.PENDING,
-            payload__account_id=account_id,
-        ).order_by("-id")
     )

@@ -12,12 +12,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 from accounts.models import ServiceAccount
+from billing.refunds.selectors import mailing_address, pending_refund_requests
+from billing.refunds.services import credit_refund_request
 from district.access import staff_view
 from district.forms import add_service_error
 from district.ledger.selectors import account_balance
 from district.money import ZERO, format_money
 from district.roles import Perm
-from payments.refunds import selectors, services
+from payments.refunds import selectors
 from payments.refunds.forms import RefundRegisterForm, RefundRequestForm
 
 # The refund register's CSV for accounts payable. The columns and their order are a contract
@@ -55,7 +57,7 @@ def refund_new(request, account_id):
         if form.is_valid():
             data = form.cleaned_data
             try:
-                services.refund_request(
+                refund = credit_refund_request(
                     account_id=account.pk,
                     amount=data["amount"],
                     reason=data["reason"],
@@ -67,7 +69,7 @@ def refund_new(request, account_id):
             else:
                 messages.success(
                     request,
-                    f"The refund of {format_money(data['amount'])} is waiting for a "
+                    f"The refund of {format_money(refund.amount)} is waiting for a "
                     "supervisor's approval.",
                 )
                 return redirect("accounts:account_detail", account_id=account.pk)
@@ -83,8 +85,8 @@ def refund_new(request, account_id):
             "account": account,
             "form": form,
             "credit": max(-balance, ZERO),
-            "address": services.mailing_address(account),
-            "pending": selectors.pending_refund_requests(account.pk),
+            "address": mailing_address(account),
+            "pending": pending_refund_requests(account.pk),
         },
     )
 

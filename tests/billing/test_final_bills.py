@@ -15,6 +15,7 @@ from accounts.models import Deposit, ServiceAccount, StopRequest
 from billing import final_bills, tasks
 from billing.models import Bill, BillLine
 from billing.rates.services import rate_version_load
+from billing.refunds.kinds import REFUND_KIND
 from district import roles
 from district.approvals.models import ApprovalRequest
 from district.approvals.services import approval_approve
@@ -208,7 +209,7 @@ def test_the_deposit_is_applied_and_the_credit_goes_to_a_refund_approval(rates, 
     assert account_balance(account.pk) == -credit
     bill.refresh_from_db()
     assert bill.amount_due == -credit
-    request = ApprovalRequest.objects.get(kind=final_bills.CREDIT_REFUND_KIND)
+    request = ApprovalRequest.objects.get(kind=REFUND_KIND)
     assert request.amount == credit and request.requested_by == clerk
     account.refresh_from_db()
     assert account.status == ServiceAccount.Status.FINAL
@@ -266,5 +267,5 @@ def test_the_nightly_task_files_requests_as_the_nightly_user(rates, clerk):
     (bill_id,) = tasks.final_bills_run.delay(TODAY.isoformat()).get()
     # then
     assert Bill.objects.get(pk=bill_id).account_id == account.pk
-    request = ApprovalRequest.objects.get(kind=final_bills.CREDIT_REFUND_KIND)
+    request = ApprovalRequest.objects.get(kind=REFUND_KIND)
     assert request.requested_by.username == NIGHTLY_USERNAME

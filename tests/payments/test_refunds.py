@@ -6,7 +6,7 @@ import uuid
 from decimal import Decimal
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
@@ -14,7 +14,9 @@ from accounts.deposits import rules
 from accounts.deposits import services as deposit_services
 from accounts.deposits.rules import DepositQuote
 from accounts.models import Deposit, ServiceAccount
-from billing.final_bills import credit_refund_request
+from billing.refunds import services as refund_services
+from billing.refunds.kinds import FINAL_CREDIT_KIND, REFUND_KIND
+from billing.refunds.services import credit_refund_request as refund_request
 from district import roles
 from district.approvals import registry
 from district.approvals.models import ApprovalRequest
@@ -23,7 +25,6 @@ from district.ledger.models import Journal, JournalLine
 from district.ledger.selectors import account_balance, ledger_problems
 from district.ledger.services import Line, journal_post, journal_reverse
 from payments.refunds import selectors
-from payments.refunds.services import REFUND_KIND, refund_request
 from payments.refunds.views import CSV_COLUMNS
 from tests.factories import ServiceAccountFactory
 from tests.payments.conftest import charge
@@ -135,7 +136,9 @@ def _final_credit_refund(supervisor, csr) -> ServiceAccount:
     """A final account's $35 credit refunded through billing's final-bill request."""
     account = ServiceAccountFactory(status=ServiceAccount.Status.FINAL)
     credit(account, "35.00")
-    request = credit_refund_request(account=account, amount=Decimal("35.00"), by=csr)
+    request = refund_services.final_credit_refund_request(
+        account=account, amount=Decimal("35.00"), by=csr
+    )
     approval_approve(request_id=request.pk, by=supervisor)
     return account
 
@@ -274,3 +277,97 @@ def test_a_final_account_refunded_to_zero_is_closed_and_the_request_describes_it
     assert account.status == ServiceAccount.Status.CLOSED
     assert account_balance(account.pk) == Decimal("0.00")
     assert ledger_problems() == []
+
+
+def _journal_lines(journal_id):
+    return {
+        (line.gl_account.purpose, line.amount, line.service_account_id, line.memo)
+        for line in JournalLine.objects.filter(journal_id=journal_id).select_related("gl_account")
+    }
+
+
+def test_the_final_bill_step_and_the_counter_file_one_kind_of_request(credit_account, csr):
+    # given a final account's credit left by its final bill
+    final_account = ServiceAccountFactory(status=ServiceAccount.Status.FINAL)
+    credit(final_account, "35.00")
+    # when the final-bill step and the counter each ask
+    final_request = refund_services.final_credit_refund_request(
+        account=final_account, amount=Decimal("35.00"), by=csr
+    )
+    counter_request = refund_request(
+        account_id=credit_account.pk, amount="80.00", reason="Moved", by=csr
+    )
+    # then both are one kind, told apart by their origin; the final step's asks once
+    assert (final_request.kind, counter_request.kind) == (REFUND_KIND, REFUND_KIND)
+    assert (final_request.payload["origin"], counter_request.payload["origin"]) == (
+        "final_bill",
+        "counter",
+    )
+    again = refund_services.final_credit_refund_request(
+        account=final_account, amount=Decimal("35.00"), by=csr
+    )
+    assert again == final_request
+
+
+def test_a_request_of_the_former_final_credit_kind_still_posts_as_before(csr, supervisor):
+    # given a request the final-bill step filed under its former kind (no origin recorded)
+    account = ServiceAccountFactory(status=ServiceAccount.Status.FINAL)
+    credit(account, "35.00")
+    request = ApprovalRequest.objects.create(
+        kind=FINAL_CREDIT_KIND,
+        requested_by=csr,
+        reason="Final with a credit",
+        amount=Decimal("35.00"),
+        payload={"account_id": account.pk, "account": account.formatted_number},
+        idempotency_key=f"final-credit-refund:{account.pk}",
+    )
+    assert "after its final bill and deposit" in registry.handler_for(FINAL_CREDIT_KIND).describe(
+        request
+    )
+    # when
+    approved = approval_approve(request_id=request.pk, by=supervisor)
+    # then the journal is the final credit's: its key, its memo, only the receivable tagged
+    journal = Journal.objects.get(pk=approved.result["journal_id"])
+    assert journal.idempotency_key == f"credit-refund:{request.pk}"
+    assert journal.memo == f"Refund of the final credit of account {account.formatted_number}"
+    assert _journal_lines(journal.pk) == {
+        ("ar_customers", Decimal("35.00"), account.pk, ""),
+        ("refunds_payable", Decimal("-35.00"), None, ""),
+    }
+    account.refresh_from_db()
+    assert account.status == ServiceAccount.Status.CLOSED
+
+
+def test_a_counter_request_filed_before_origins_were_recorded_posts_as_before(
+    credit_account, csr, supervisor
+):
+    # given a credit balance request without an origin in its details
+    request = ApprovalRequest.objects.create(
+        kind=REFUND_KIND,
+        requested_by=csr,
+        reason="Moved",
+        amount=Decimal("20.00"),
+        payload={"account_id": credit_account.pk, "account": "x", "payee": "Pat Payee"},
+    )
+    # when
+    approved = approval_approve(request_id=request.pk, by=supervisor)
+    # then
+    journal = Journal.objects.get(pk=approved.result["journal_id"])
+    assert journal.idempotency_key == f"credit-balance-refund:{request.pk}"
+    assert _journal_lines(journal.pk) == {
+        ("ar_customers", Decimal("20.00"), credit_account.pk, "Credit balance refunded"),
+        ("refunds_payable", Decimal("-20.00"), credit_account.pk, "Refund payable to Pat Payee"),
+    }
+    credit_account.refresh_from_db()
+    assert credit_account.status == ServiceAccount.Status.ACTIVE
+
+
+def test_a_role_without_adjustments_cannot_ask_for_a_refund(credit_account, make_user):
+    with pytest.raises(PermissionDenied, match="ask for a refund"):
+        refund_request(
+            account_id=credit_account.pk,
+            amount="10.00",
+            reason="Asked",
+            by=make_user(roles.CSR_I),
+        )
+    assert not ApprovalRequest.objects.exists()
