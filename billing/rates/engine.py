@@ -30,36 +30,19 @@ MAX_BILL_DAYS = 400
 
 
 def calculate(
-    schedule: dict,
-    *,
-    customer_class: str,
-    meter_size: str,
-    consumption,
-    period_start: datetime.date,
-    period_end: datetime.date,
-    dwelling_units: int = 1,
-    zone: str | None = None,
-    winter_average=None,
-    consumption_unit: str | None = None,
-    version: str | None = None,
+    schedule: dict, *, period_start: datetime.date, version: str | None = None, **bill
 ) -> BillCalculation:
     """Price one bill with one schedule (its effective date is not checked: the caller chose it).
 
-    consumption (and winter_average) are in the schedule's unit unless consumption_unit says
-    otherwise ("hcf", "cf", "gal", "kgal").
+    `bill` takes the keyword arguments of calculate_across_versions (customer_class,
+    meter_size, consumption, period_end, ...): consumption (and winter_average) are in the
+    schedule's unit unless consumption_unit says otherwise ("hcf", "cf", "gal", "kgal").
     """
     effective = datetime.date.fromisoformat(schedule["effective_from"])
     return calculate_across_versions(
         [(min(effective, period_start), schedule, version or _default_label(schedule))],
-        customer_class=customer_class,
-        meter_size=meter_size,
-        consumption=consumption,
         period_start=period_start,
-        period_end=period_end,
-        dwelling_units=dwelling_units,
-        zone=zone,
-        winter_average=winter_average,
-        consumption_unit=consumption_unit,
+        **bill,
     )
 
 
