@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import F, Q
 
 from district.money import MoneyField, RateField
+from district.transitions import Transitions
 
 
 class RateSchedule(models.Model):
@@ -93,13 +94,20 @@ class BillingCycle(models.Model):
         return f"{self.code} {self.name}"
 
 
-class BillingPeriod(models.Model):
+class BillingPeriod(Transitions, models.Model):
     """One period of a cycle: its service dates, read window, bill date and due date."""
 
     class Status(models.TextChoices):
         PLANNED = "planned", "Planned"
         SCHEDULED = "scheduled", "Bill run scheduled"
         BILLED = "billed", "Billed"
+
+    # One service each (billing.calendar.services); the bill run itself moves it to billed.
+    ALLOWED_TRANSITIONS = {
+        Status.PLANNED: {Status.SCHEDULED},
+        Status.SCHEDULED: {Status.PLANNED, Status.BILLED},
+        Status.BILLED: set(),
+    }
 
     cycle = models.ForeignKey(BillingCycle, on_delete=models.PROTECT, related_name="periods")
     period_start = models.DateField()
@@ -153,7 +161,7 @@ class ReadImport(models.Model):
         return f"{self.file_name} ({self.row_count} reads)"
 
 
-class BillRun(models.Model):
+class BillRun(Transitions, models.Model):
     """Billing one cycle's period: calculate -> audit -> post -> issue (a Celery pipeline)."""
 
     class Status(models.TextChoices):
@@ -219,7 +227,7 @@ class BillRun(models.Model):
         return f"Bill run {self.pk} ({self.period})"
 
 
-class Bill(models.Model):
+class Bill(Transitions, models.Model):
     """One bill of one account for one period. Posted bills never change: a correction cancels
     the bill (a reversing journal) and a new bill replaces it, both kept."""
 

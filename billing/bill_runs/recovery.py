@@ -13,21 +13,22 @@ journals each bill once, issuing an issued run does nothing).
 
 Recalculating a run in audit (after reads were entered for its missing reads) is the same
 calculation again: it bills the accounts that had no bill and resolves the exceptions that no
-longer hold (services._resolve_stale), so posting needs no override for problems now fixed.
+longer hold (services.chunks.resolve_stale), so posting needs no override for problems now fixed.
 """
 
 import datetime
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from billing.bill_runs.services import CALCULATE_TASK, POST_TASK, _lock_run, _move, _require
+from billing.bill_runs.services.runs import CALCULATE_TASK, POST_TASK, lock_run
 from billing.models import BillRun
 from billing.tasks import ISSUE_TASK
 from district.celery import app as celery_app
+from district.errors import ServiceError, require
 from district.policies import policy_value
 from district.roles import Perm
+from district.transitions import transition
 
 Status = BillRun.Status
 STALL_POLICY = "bill-run-stall-minutes"
@@ -76,16 +77,16 @@ def _queue(task_name: str, *args) -> None:
 @transaction.atomic
 def bill_run_resume(*, run_id: int, by) -> BillRun:
     """Start a stalled stage again (calculate, post or issue); refused unless it is stalled."""
-    _require(by, Perm.RUN_BILLING, "resume bill runs")
-    run = _lock_run(run_id)
+    require(by, Perm.RUN_BILLING, doing="resume bill runs")
+    run = lock_run(run_id)
     what = stage(run)
     if not what:
-        raise ValidationError(
+        raise ServiceError(
             f"A bill run that is {run.get_status_display().lower()} has nothing to resume."
         )
     if not is_stalled(run):
         # Also what a second resume, waiting on the lock while the first went through, is told.
-        raise ValidationError(
+        raise ServiceError(
             f"The run is still {what}: it moved less than {stall_minutes()} minutes ago."
         )
     now = timezone.now()
@@ -108,11 +109,11 @@ def bill_run_resume(*, run_id: int, by) -> BillRun:
 def bill_run_recalculate(*, run_id: int, by) -> BillRun:
     """Calculate a run in audit again: bills the accounts still without one (their reads now in)
     and resolves the exceptions that no longer hold. Bills already made stand as they are."""
-    _require(by, Perm.RUN_BILLING, "recalculate bill runs")
-    run = _lock_run(run_id)
+    require(by, Perm.RUN_BILLING, doing="recalculate bill runs")
+    run = lock_run(run_id)
     if run.status != Status.AUDIT:
-        raise ValidationError("Only a run in audit can be calculated again.")
-    _move(run, Status.CALCULATING)
+        raise ServiceError("Only a run in audit can be calculated again.")
+    transition(run, Status.CALCULATING, verb="calculated again")
     run.progress_at = timezone.now()
     run.save(update_fields=["status", "progress_at"])
     _queue(CALCULATE_TASK, run.pk)
@@ -123,14 +124,14 @@ def bill_run_recalculate(*, run_id: int, by) -> BillRun:
 def bill_run_issue_request(*, run_id: int, by) -> BillRun:
     """Ask for a posted run to be issued (the issue task writes the print file and the emails);
     refused while an earlier request is still within the stall time."""
-    _require(by, Perm.RUN_BILLING, "issue bill runs")
-    run = _lock_run(run_id)
+    require(by, Perm.RUN_BILLING, doing="issue bill runs")
+    run = lock_run(run_id)
     if run.status != Status.POSTED:
-        raise ValidationError(
+        raise ServiceError(
             f"Only a posted bill run can be issued; this one is {run.get_status_display().lower()}."
         )
     if run.issue_requested_at is not None and not is_stalled(run):
-        raise ValidationError("This run is already being issued.")
+        raise ServiceError("This run is already being issued.")
     run.issue_requested_at = timezone.now()
     run.save(update_fields=["issue_requested_at"])
     _queue(ISSUE_TASK, run.pk, by.pk)

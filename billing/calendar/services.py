@@ -27,8 +27,10 @@ from django.utils import timezone
 
 from billing.models import BillingCycle, BillingPeriod
 from district.attribution import acting_user, refuse_unknown_fields
+from district.errors import ServiceError, require
 from district.policies import policy_values
 from district.roles import Perm
+from district.transitions import transition
 from field_ops.models import Premise
 
 # The policies this module reads, as the district starts with them (district/reference_data.py
@@ -46,18 +48,6 @@ MAX_PERIODS_PER_RUN = 36
 LATEST_START_DAY = 28
 CYCLE_FIELDS = ("code", "name", "frequency", "routes", "due_days", "is_active")
 CYCLE_EDITABLE_FIELDS = ("name", "frequency", "routes", "due_days", "is_active")
-
-# Status changes of a period, one service each (the bill run itself moves it to billed).
-PERIOD_ALLOWED_TRANSITIONS = {
-    BillingPeriod.Status.PLANNED: {BillingPeriod.Status.SCHEDULED},
-    BillingPeriod.Status.SCHEDULED: {BillingPeriod.Status.PLANNED, BillingPeriod.Status.BILLED},
-    BillingPeriod.Status.BILLED: set(),
-}
-
-
-def _require(by, permission: str, action: str) -> None:
-    if by is None or not by.has_perm(permission):
-        raise ValidationError(f"Your role cannot {action}.")
 
 
 def add_months(day: datetime.date, months: int) -> datetime.date:
@@ -146,7 +136,7 @@ def _cycle_validate(cycle: BillingCycle) -> None:
                 "take it out of that cycle first."
             )
     if errors:
-        raise ValidationError(errors)
+        raise ServiceError(errors)
     try:
         cycle.full_clean(exclude=["routes"])
     except ValidationError as error:
@@ -154,8 +144,8 @@ def _cycle_validate(cycle: BillingCycle) -> None:
             "code" in error.message_dict
             and BillingCycle.objects.filter(code=cycle.code).exclude(pk=cycle.pk).exists()
         ):
-            raise ValidationError({"code": f"Cycle {cycle.code} already exists."}) from None
-        raise
+            raise ServiceError({"code": f"Cycle {cycle.code} already exists."}) from None
+        raise ServiceError(error.message_dict) from None
 
 
 def _lock_cycles() -> None:
@@ -166,7 +156,7 @@ def _lock_cycles() -> None:
 @transaction.atomic
 def cycle_create(*, by, **fields) -> BillingCycle:
     """Create a billing cycle (code, name, frequency, routes, due_days, is_active)."""
-    _require(by, Perm.RUN_BILLING, "set up billing cycles")
+    require(by, Perm.RUN_BILLING, doing="set up billing cycles")
     refuse_unknown_fields(fields, CYCLE_FIELDS)
     _lock_cycles()
     fields["routes"] = _routes_clean(fields.get("routes"))
@@ -176,7 +166,7 @@ def cycle_create(*, by, **fields) -> BillingCycle:
         with transaction.atomic(), acting_user(by):
             cycle.save()
     except IntegrityError as error:  # created by someone else a moment ago
-        raise ValidationError({"code": f"Cycle {cycle.code} already exists."}) from error
+        raise ServiceError({"code": f"Cycle {cycle.code} already exists."}) from error
     return cycle
 
 
@@ -184,7 +174,7 @@ def cycle_create(*, by, **fields) -> BillingCycle:
 def cycle_update(*, cycle: BillingCycle, by, **fields) -> BillingCycle:
     """Change a cycle's name, frequency, routes, due days or active flag (not its code:
     accounts name their cycle by it). Periods already generated keep their dates."""
-    _require(by, Perm.RUN_BILLING, "change billing cycles")
+    require(by, Perm.RUN_BILLING, doing="change billing cycles")
     refuse_unknown_fields(fields, CYCLE_EDITABLE_FIELDS)
     _lock_cycles()
     cycle = BillingCycle.objects.get(pk=cycle.pk)
@@ -214,12 +204,12 @@ def periods_generate(
     Without `start` the periods continue after the cycle's last one (or from the first of this
     month for a new cycle). Periods already there are left as they are.
     """
-    _require(by, Perm.RUN_BILLING, "generate billing periods")
+    require(by, Perm.RUN_BILLING, doing="generate billing periods")
     cycle = BillingCycle.objects.select_for_update().get(pk=cycle.pk)
     if not cycle.is_active:
-        raise ValidationError(f"Cycle {cycle.code} is inactive: make it active first.")
+        raise ServiceError(f"Cycle {cycle.code} is inactive: make it active first.")
     if start is not None and start.day > LATEST_START_DAY:
-        raise ValidationError(
+        raise ServiceError(
             {"start": "Start periods on a day from the 1st to the 28th, so every month has it."}
         )
     existing = list(cycle.periods.order_by("period_start"))
@@ -232,14 +222,14 @@ def periods_generate(
     if through < start:
         if continuing and existing:
             return []  # the periods already reach past `through`: nothing to add
-        raise ValidationError({"through": "The end date is before the first period starts."})
+        raise ServiceError({"through": "The end date is before the first period starts."})
     policies = policy_values(*CALENDAR_POLICIES)
     starts = []
     period_start = start
     while period_start <= through:
         starts.append(period_start)
         if len(starts) > MAX_PERIODS_PER_RUN:
-            raise ValidationError(
+            raise ServiceError(
                 {
                     "through": f"At most {MAX_PERIODS_PER_RUN} periods at a time: pick an earlier date."
                 }
@@ -261,7 +251,7 @@ def periods_generate(
             None,
         )
         if clash is not None:
-            raise ValidationError(
+            raise ServiceError(
                 {
                     "start": f"A period from {dates.period_start:%m/%d/%Y} would overlap the "
                     f"cycle's period {clash.period_start:%m/%d/%Y} to "
@@ -279,17 +269,17 @@ def periods_generate(
 
 def _period_move(*, period: BillingPeriod, to_status: str, by) -> BillingPeriod:
     period = BillingPeriod.objects.select_for_update().select_related("cycle").get(pk=period.pk)
-    if to_status not in PERIOD_ALLOWED_TRANSITIONS[period.status]:
+    if not period.can_move_to(to_status):
         what = (
             f"The bill run of cycle {period.cycle.code} for {period.period_start:%m/%d/%Y} to "
             f"{period.period_end:%m/%d/%Y}"
         )
         if period.status == BillingPeriod.Status.BILLED:
-            raise ValidationError(f"{what} has billed: its schedule cannot change.")
+            raise ServiceError(f"{what} has billed: its schedule cannot change.")
         if period.status == BillingPeriod.Status.SCHEDULED:
-            raise ValidationError(f"{what} is already scheduled.")
-        raise ValidationError(f"{what} is not scheduled.")
-    period.status = to_status
+            raise ServiceError(f"{what} is already scheduled.")
+        raise ServiceError(f"{what} is not scheduled.")
+    transition(period, to_status)
     period.scheduled_by = by if to_status == BillingPeriod.Status.SCHEDULED else None
     period.save(update_fields=["status", "scheduled_by"])
     # BillingPeriod keeps who scheduled, not when: the log line keeps the time.
@@ -306,14 +296,14 @@ def _period_move(*, period: BillingPeriod, to_status: str, by) -> BillingPeriod:
 @transaction.atomic
 def period_schedule(*, period: BillingPeriod, by) -> BillingPeriod:
     """Mark the period's bill run as scheduled (by whom; the bill run picks it up later)."""
-    _require(by, Perm.RUN_BILLING, "schedule bill runs")
+    require(by, Perm.RUN_BILLING, doing="schedule bill runs")
     return _period_move(period=period, to_status=BillingPeriod.Status.SCHEDULED, by=by)
 
 
 @transaction.atomic
 def period_unschedule(*, period: BillingPeriod, by) -> BillingPeriod:
     """Take a scheduled bill run off the schedule (before it has billed)."""
-    _require(by, Perm.RUN_BILLING, "schedule bill runs")
+    require(by, Perm.RUN_BILLING, doing="schedule bill runs")
     return _period_move(period=period, to_status=BillingPeriod.Status.PLANNED, by=by)
 
 

@@ -29,11 +29,12 @@ from billing.reads.context import (
 )
 from billing.reads.selectors import saved_flags
 from billing.reads.services import note_with
+from district.errors import ServiceError, require
 from district.policies import policy_values
 from district.roles import Perm
 from field_ops.models import Meter, MeterRead
 from field_ops.readings import reading_parse
-from field_ops.services import read_record
+from field_ops.services.reads import read_record
 
 REQUIRED_COLUMNS = ("meter_serial", "read_date", "reading", "source")
 OPTIONAL_COLUMNS = ("note",)
@@ -52,7 +53,7 @@ class RowError:
         return f"Line {self.line}: {self.message}" if self.line else self.message
 
 
-class ReadImportRejected(ValidationError):
+class ReadImportRejected(ServiceError):
     """The file was refused; `row_errors` lists every bad row. Nothing was written."""
 
     def __init__(self, row_errors: list[RowError]):
@@ -230,7 +231,7 @@ def _refuse_known_file(sha256: str) -> None:
         return
     who = earlier.imported_by.get_username() if earlier.imported_by else "the system"
     when = timezone.localtime(earlier.imported_at)
-    raise ValidationError(
+    raise ServiceError(
         f"This file was already loaded on {when:%m/%d/%Y at %I:%M %p} by {who} "
         f"({earlier.row_count} read{'' if earlier.row_count == 1 else 's'}, as "
         f"{earlier.file_name}). Nothing was loaded again."
@@ -244,10 +245,9 @@ def reads_import(*, file_name: str, content: bytes, by) -> ReadImport:
     Refused with every bad row listed (ReadImportRejected): unknown serial, not installed on
     the date, a bad date, a negative or non-numeric reading, a duplicate in the file or of a
     read on record, a date before the meter's last read, a reading below the last one that is
-    not a register rollover. Refused (ValidationError): a file already loaded.
+    not a register rollover. Refused (ServiceError): a file already loaded.
     """
-    if by is None or not by.has_perm(Perm.ENTER_READS):
-        raise ValidationError("Your role cannot load read files.")
+    require(by, Perm.ENTER_READS, doing="load read files")
     sha256 = hashlib.sha256(content).hexdigest()
     _refuse_known_file(sha256)
     rows, errors = _rows(_text(content))

@@ -4,7 +4,6 @@ import datetime
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -26,18 +25,14 @@ from billing.reads.context import (
     shown_flags,
 )
 from billing.reads.selectors import period_installations
+from district.errors import ServiceError, require
 from district.policies import policy_values
 from district.roles import Perm
 from field_ops.models import Meter, MeterRead
 from field_ops.readings import reading_parse
-from field_ops.services import read_record
+from field_ops.services.reads import read_record
 
 NOTE_LENGTH = 200
-
-
-def _require(by, permission: str, action: str) -> None:
-    if by is None or not by.has_perm(permission):
-        raise ValidationError(f"Your role cannot {action}.")
 
 
 def _today() -> datetime.date:
@@ -47,7 +42,7 @@ def _today() -> datetime.date:
 # -- entering a read
 
 
-class ReadNeedsConfirmation(ValidationError):
+class ReadNeedsConfirmation(ServiceError):
     """The reading looks wrong (high, low, zero, below the last): nothing was saved."""
 
     def __init__(self, assessment: Assessment):
@@ -105,13 +100,13 @@ def read_enter(
 ) -> ReadEntry:
     """Record a reading after billing's checks; an unusual value needs `confirmed=True`.
 
-    Refused (ValidationError, nothing written): not a number, not installed that day, in the
+    Refused (ServiceError, nothing written): not a number, not installed that day, in the
     future, a second read on the same day, dated before a later read, below the last read and
     not a register rollover. Needs a confirmation (ReadNeedsConfirmation, nothing written):
     high, low, zero use on an active account, a rollover. Flagged and saved: outside the read
     window.
     """
-    _require(by, Perm.ENTER_READS, "enter meter reads")
+    require(by, Perm.ENTER_READS, doing="enter meter reads")
     meter = Meter.objects.select_for_update().get(pk=meter.pk)
     value = reading_parse(reading, meter=meter)
     ctx = read_contexts([(meter, read_on)])[(meter.pk, read_on)]
@@ -154,14 +149,14 @@ def reads_estimate_missing(*, cycle: BillingCycle, period: BillingPeriod, by) ->
     usual daily use (source estimate, flag estimated). The next actual read trues the use up:
     the next period's use is that read minus the estimated reading. Running it again estimates
     nothing twice (an estimated meter has its read)."""
-    _require(by, Perm.RUN_BILLING, "estimate missing reads")
+    require(by, Perm.RUN_BILLING, doing="estimate missing reads")
     period = BillingPeriod.objects.select_for_update().select_related("cycle").get(pk=period.pk)
     if period.cycle_id != cycle.pk:
-        raise ValidationError("This period belongs to another billing cycle.")
+        raise ServiceError("This period belongs to another billing cycle.")
     if period.status == BillingPeriod.Status.BILLED:
-        raise ValidationError("This period is billed: its reads can only be corrected.")
+        raise ServiceError("This period is billed: its reads can only be corrected.")
     if period.read_window_end >= _today():
-        raise ValidationError(
+        raise ServiceError(
             f"The read window is open until {period.read_window_end:%m/%d/%Y}: "
             "estimate the missing reads after it closes."
         )

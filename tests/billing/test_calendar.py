@@ -181,7 +181,7 @@ def test_a_clerk_without_billing_rights_cannot_generate_periods(make_user):
         periods_generate(cycle=cycle, start=D(2026, 1, 1), through=D(2026, 3, 1), by=clerk)
 
     # then
-    assert "cannot generate billing periods" in refused.value.messages[0]
+    assert "does not allow you to generate billing periods" in refused.value.messages[0]
     assert not BillingPeriod.objects.exists()
 
 

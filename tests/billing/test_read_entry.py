@@ -289,7 +289,7 @@ def test_a_person_without_read_entry_cannot_enter_reads(world, make_user):
         )
 
     # then
-    assert refused.value.messages == ["Your role cannot enter meter reads."]
+    assert refused.value.messages == ["Your role does not allow you to enter meter reads."]
     assert _reads(meter) == before
 
 
@@ -379,7 +379,7 @@ def test_estimating_takes_billing_rights(world):
         reads_estimate_missing(cycle=world.cycle, period=_june(world), by=world.reader)
 
     # then
-    assert refused.value.messages == ["Your role cannot estimate missing reads."]
+    assert refused.value.messages == ["Your role does not allow you to estimate missing reads."]
     assert not MeterRead.objects.filter(source="estimate").exists()
 
 

@@ -1,0 +1,412 @@
+"""Calculating a bill run's bills: one chunk of accounts at a time, or one account again.
+
+A chunk prices and audits its accounts in memory (billing.bill_runs.calculation and audit),
+then writes the bills (INSERT ... ON CONFLICT DO NOTHING: the one-live-bill constraint catches a
+redelivered chunk or a bill made outside the run), their lines (COPY) and the exceptions found,
+and resolves the exceptions that no longer hold. A fixed number of queries whatever its size.
+"""
+
+import dataclasses
+
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
+from django.utils import timezone
+
+from accounts.deposits.installments import next_installments
+from billing.bill_runs import audit, calculation
+from billing.models import Bill, BillException, BillLine, BillRun
+from district.bulk import copy_line, copy_rows, relaxed_commit, sql_values
+from district.errors import ServiceError
+from district.transitions import check_transition
+from field_ops.models import MeterRead
+
+Status = BillRun.Status
+ExceptionStatus = BillException.Status
+STALE_NOTE = "No longer applies after recalculation."
+# The kinds a calculation checks again: an open one it no longer finds is resolved.
+RECHECKED_KINDS = (
+    BillException.Kind.HIGH_USE,
+    BillException.Kind.LOW_USE,
+    BillException.Kind.ZERO_USE,
+    BillException.Kind.BELOW_LAST,
+    BillException.Kind.ESTIMATED,
+    BillException.Kind.AMOUNT_OVER,
+    BillException.Kind.OVER_TYPICAL,
+    BillException.Kind.MISSING_READ,
+    BillException.Kind.NEVER_BILLED,
+)
+LINE_COLUMNS = (
+    "bill_id",
+    "position",
+    "code",
+    "category",
+    "description",
+    "quantity",
+    "unit",
+    "rate",
+    "amount",
+    "version_label",
+    "proration_note",
+)
+
+
+# -- one chunk
+
+
+@transaction.atomic
+def bill_run_calculate_chunk(*, run_id: int, account_ids: list[int]) -> int:
+    """Bill one chunk of a run's accounts (those not billed in the run yet); returns bills made.
+
+    A fixed number of queries whatever the chunk's size (one more, once per run and worker
+    process, when it has first bills: their class's typical bill). Skips quietly unless calculating.
+    """
+    run = BillRun.objects.select_related("period", "period__cycle").get(pk=run_id)
+    if run.status != Status.CALCULATING:
+        return 0
+    relaxed_commit()
+    todo = _not_billed_in_run(run, account_ids)
+    if not todo:
+        return 0
+    priced_by_account, found = _price_chunk(run, todo)
+    with connection.cursor() as cursor:
+        bill_ids = _write_bills(cursor, run, priced_by_account)
+        found, billed_in_run = _drop_conflicts(run, priced_by_account, bill_ids, found)
+        insert_exceptions(
+            cursor,
+            run,
+            [
+                (account_id, bill_ids.get(account_id), kind, detail)
+                for account_id, _bill, kind, detail in found
+            ],
+        )
+    resolve_stale(
+        run,
+        [account_id for account_id in todo if account_id not in billed_in_run],
+        {(row[0], row[2]) for row in found},
+    )
+    return len(bill_ids)
+
+
+def _not_billed_in_run(run: BillRun, account_ids: list[int]) -> list[int]:
+    done = set(
+        Bill.objects.filter(run=run, account_id__in=account_ids).values_list(
+            "account_id", flat=True
+        )
+    )
+    return [account_id for account_id in account_ids if account_id not in done]
+
+
+def _price_chunk(run: BillRun, account_ids: list[int]) -> tuple[dict, list[tuple]]:
+    """Price and audit each account in memory: ({account id: (inputs, priced)}, the exceptions
+    found as (account id, None, kind, detail))."""
+    rates = calculation.load_rates(run.period.period_start, run.period.period_end)
+    policies = audit.audit_policies()
+    inputs_list = calculation.load_chunk(account_ids, run.period)
+    installments = next_installments(account_ids)
+    class_typical = (
+        calculation.class_typical_for_run(run)
+        if any(inputs.bills_before == 0 for inputs in inputs_list)
+        else {}
+    )
+    priced_by_account, found = {}, []
+    for inputs in inputs_list:
+        priced, problem = price(inputs, run, rates)
+        if problem is not None:
+            found.append((inputs.account_id, None, *problem))
+        for kind, detail in audit.audit_account(
+            inputs, priced, policies, class_typical=class_typical.get(inputs.customer_class)
+        ):
+            found.append((inputs.account_id, None, kind, detail))
+        if priced is not None:
+            priced = calculation.with_installment(priced, installments.get(inputs.account_id))
+            priced_by_account[inputs.account_id] = (inputs, priced)
+    return priced_by_account, found
+
+
+def _write_bills(cursor, run: BillRun, priced_by_account: dict) -> dict[int, int]:
+    """Insert the chunk's bills and their lines; {account id: new bill id}."""
+    bill_ids = insert_bills(
+        cursor,
+        [bill_row(run, inputs, priced) for inputs, priced in priced_by_account.values()],
+    )
+    rendered: dict = {}
+    insert_lines(
+        cursor,
+        [
+            row
+            for account_id, bill_id in sorted(bill_ids.items())
+            for row in line_rows(bill_id, priced_by_account[account_id][1], rendered)
+        ],
+    )
+    return bill_ids
+
+
+def _drop_conflicts(
+    run: BillRun, priced_by_account: dict, bill_ids: dict[int, int], found: list[tuple]
+) -> tuple[list[tuple], set[int]]:
+    """Accounts priced but not inserted were billed meanwhile: by a redelivered copy of this
+    chunk (fine: its exceptions stand, so this copy's are dropped), or by another bill for the
+    period (a rebill): that account is listed, not billed twice. Returns (the exceptions to
+    write, the accounts billed in the run by the other copy)."""
+    conflicted = set(priced_by_account) - set(bill_ids)
+    if not conflicted:
+        return found, set()
+    in_run = set(
+        Bill.objects.filter(run=run, account_id__in=conflicted).values_list("account_id", flat=True)
+    )
+    found = [row for row in found if row[0] not in in_run]
+    found += [
+        (
+            account_id,
+            None,
+            BillException.Kind.NEVER_BILLED,
+            "Already has a bill for this period outside this run: not billed again.",
+        )
+        for account_id in sorted(conflicted - in_run)
+    ]
+    return found, in_run
+
+
+# -- pricing and writing rows
+
+
+def price(inputs, run: BillRun, rates: calculation.Rates):
+    """(priced bill or None, exception (kind, detail) or None) for one account."""
+    if inputs.current_read is None or inputs.previous_read is None:
+        return None, (BillException.Kind.MISSING_READ, audit.missing_read_detail(inputs))
+    versions = rates.versions_for(inputs.customer_class)
+    if not versions:
+        return None, (BillException.Kind.NEVER_BILLED, "No rate schedule is in force: not billed.")
+    try:
+        priced = calculation.price_account(
+            inputs,
+            period_start=run.period.period_start,
+            period_end=run.period.period_end,
+            schedule_versions=versions,
+            previous_read=inputs.previous_read,
+            current_read=inputs.current_read,
+            dwelling_units=inputs.dwelling_units,
+            meter_size=inputs.meter_size,
+            dials=inputs.dials,
+            multiplier=inputs.multiplier,
+            cache=rates.cache,
+        )
+    except ValidationError as error:  # the rate engine's refusal: the account is listed
+        return None, (
+            BillException.Kind.NEVER_BILLED,
+            f"Could not be priced: {' '.join(error.messages)}",
+        )
+    return priced, None
+
+
+def bill_row(run: BillRun, inputs, priced) -> tuple:
+    period = run.period
+    return (
+        inputs.account_id,
+        run.pk,
+        Bill.Kind.REGULAR,
+        Bill.Status.CALCULATED,
+        period.period_start,
+        period.period_end,
+        period.bill_date,
+        period.due_date,
+        priced.version.pk,
+        inputs.previous_read.read_id,
+        inputs.current_read.read_id,
+        priced.consumption,
+        priced.estimated,
+        priced.total,
+        0,
+        0,
+        "",
+        "",
+        timezone.now(),
+    )
+
+
+def line_rows(bill_id: int, priced, rendered: dict | None = None) -> list[str]:
+    """The bill's lines in COPY format. Priced bills share their engine lines (the pricing
+    cache), so a line's text is rendered once per run chunk and prefixed with each bill id."""
+    rendered = {} if rendered is None else rendered
+    texts = rendered.get(id(priced.lines))
+    if texts is None:
+        texts = [
+            copy_line(
+                (
+                    position,
+                    line.code[:40],
+                    line.category[:20],
+                    line.description[:200],
+                    line.quantity,
+                    line.unit[:10],
+                    line.rate,
+                    line.amount,
+                    line.version[:60],
+                    line.proration[:120],
+                )
+            )
+            for position, line in enumerate(priced.lines, start=1)
+        ]
+        rendered[id(priced.lines)] = texts
+    prefix = f"{bill_id}\t"
+    return [prefix + text for text in texts]
+
+
+def insert_bills(cursor, rows) -> dict[int, int]:
+    """Insert bills unless the account has a live bill for the period; {account id: new bill id}."""
+    if not rows:
+        return {}
+    cursor.execute(
+        "INSERT INTO billing_bill (account_id, run_id, kind, status, period_start, period_end, "
+        "bill_date, due_date, rate_version_id, previous_read_id, current_read_id, consumption, "
+        "estimated, current_charges, previous_balance, amount_due, cancel_reason, pdf, "
+        "created_at) VALUES "
+        + sql_values(cursor, "(" + ",".join(["%s"] * 19) + ")", rows)
+        + " ON CONFLICT DO NOTHING RETURNING account_id, id",
+        [],
+    )
+    return dict(cursor.fetchall())
+
+
+def insert_lines(cursor, lines: list[str]) -> None:
+    """Lines (COPY text) of bills this transaction created (nothing to conflict with): COPY."""
+    copy_rows(cursor, BillLine._meta.db_table, LINE_COLUMNS, lines=lines)
+
+
+def insert_exceptions(cursor, run: BillRun, found: list[tuple]) -> None:
+    """found: (account id, bill id or None, kind, detail); an existing (run, account, kind) stays."""
+    if found:
+        cursor.execute(
+            "INSERT INTO billing_billexception (run_id, account_id, bill_id, kind, blocking, "
+            "detail, status, note) VALUES "
+            + sql_values(
+                cursor,
+                "(%s,%s,%s,%s,%s,%s,'open','')",
+                [
+                    (run.pk, account_id, bill_id, kind, audit.BLOCKING[kind], detail[:255])
+                    for account_id, bill_id, kind, detail in found
+                ],
+            )
+            + " ON CONFLICT DO NOTHING",
+            [],
+        )
+
+
+def resolve_stale(run: BillRun, account_ids: list[int], still: set[tuple[int, str]]) -> None:
+    """Resolve the open exceptions of these accounts that this calculation no longer finds (a
+    missing read once the read is in): posting then needs no override for a fixed problem.
+    One statement."""
+    if not account_ids:
+        return
+    params: list = [ExceptionStatus.RESOLVED, timezone.now(), STALE_NOTE, run.pk]
+    params += [ExceptionStatus.OPEN, list(RECHECKED_KINDS), list(account_ids)]
+    with connection.cursor() as cursor:
+        still_clause = ""
+        if still:
+            still_clause = (
+                " AND (account_id, kind) NOT IN (VALUES "
+                + sql_values(cursor, "(%s::bigint,%s)", sorted(still))
+                + ")"
+            )
+        cursor.execute(
+            "UPDATE billing_billexception SET status = %s, resolved_at = %s, note = %s "
+            "WHERE run_id = %s AND status = %s AND kind = ANY(%s) AND account_id = ANY(%s)"
+            + still_clause,
+            params,
+        )
+
+
+# -- one account again
+
+
+@transaction.atomic
+def account_recalculate(*, run: BillRun, account_id: int, current_read_id: int | None = None):
+    """Price one account's bill in a run again (after a read changed); returns the bill or None.
+
+    A held bill is recalculated and released. Open exceptions that no longer apply are resolved;
+    new ones are added.
+    """
+    run = BillRun.objects.select_related("period", "period__cycle").get(pk=run.pk)
+    if run.status not in (Status.AUDIT, Status.CALCULATING):
+        raise ServiceError("Only a run being calculated or audited can recalculate a bill.")
+    bill = Bill.objects.select_for_update().filter(run=run, account_id=account_id).first()
+    if bill is not None:
+        check_transition(
+            bill,
+            Bill.Status.CALCULATED,
+            verb="recalculated (correct a posted bill with cancel and rebill)",
+        )
+    (inputs,) = calculation.load_chunk([account_id], run.period)
+    if current_read_id is not None:
+        inputs = _with_current_read(inputs, MeterRead.objects.get(pk=current_read_id))
+    rates = calculation.load_rates(run.period.period_start, run.period.period_end)
+    priced, problem = price(inputs, run, rates)
+    class_typical = calculation.class_typical_bills(run.period) if inputs.bills_before == 0 else {}
+    found = audit.audit_account(
+        inputs,
+        priced,
+        audit.audit_policies(),
+        class_typical=class_typical.get(inputs.customer_class),
+    )
+    if problem is not None:
+        found.append(problem)
+    if priced is not None:
+        priced = calculation.with_installment(
+            priced, next_installments([account_id]).get(account_id)
+        )
+    with connection.cursor() as cursor:
+        bill_id = _save_bill(cursor, run, bill, inputs, priced)
+        still = {kind for kind, _detail in found}
+        stale = BillException.objects.filter(
+            run=run, account_id=account_id, status=ExceptionStatus.OPEN, kind__in=RECHECKED_KINDS
+        ).exclude(kind__in=still)
+        stale.update(status=ExceptionStatus.RESOLVED, resolved_at=timezone.now(), note=STALE_NOTE)
+        insert_exceptions(
+            cursor, run, [(account_id, bill_id, kind, detail) for kind, detail in found]
+        )
+    BillException.objects.filter(run=run, account_id=account_id, bill__isnull=True).update(
+        bill_id=bill_id
+    )
+    return Bill.objects.filter(pk=bill_id).first() if bill_id else None
+
+
+def _with_current_read(inputs, read: MeterRead):
+    """The inputs with `read` as the current read (a re-read replaces the bill's read; a read
+    after it moves the previous read up)."""
+    previous = inputs.previous_read or inputs.current_read
+    if inputs.current_read is not None and read.read_on > inputs.current_read.read_on:
+        previous = inputs.previous_read
+    return dataclasses.replace(
+        inputs,
+        current_read=calculation.ReadPoint(
+            read_id=read.pk,
+            read_on=read.read_on,
+            reading=read.reading,
+            estimated=read.source == MeterRead.Source.ESTIMATE,
+        ),
+        previous_read=previous,
+    )
+
+
+def _save_bill(cursor, run: BillRun, bill: Bill | None, inputs, priced) -> int | None:
+    """Write the recalculated bill (a new one, or the existing one calculated again and so
+    released from hold) with its lines; returns its id (None: not priced and no bill)."""
+    if priced is None:
+        return bill.pk if bill is not None else None
+    row = bill_row(run, inputs, priced)
+    if bill is None:
+        bill_id = insert_bills(cursor, [row])[inputs.account_id]
+    else:
+        BillLine.objects.filter(bill=bill).delete()
+        Bill.objects.filter(pk=bill.pk).update(
+            status=Bill.Status.CALCULATED,
+            rate_version_id=row[8],
+            previous_read_id=row[9],
+            current_read_id=row[10],
+            consumption=row[11],
+            estimated=row[12],
+            current_charges=row[13],
+        )
+        bill_id = bill.pk
+    insert_lines(cursor, line_rows(bill_id, priced))
+    return bill_id
