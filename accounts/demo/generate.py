@@ -14,6 +14,7 @@ from accounts.demo.randomness import DemoRandom
 from accounts.demo.reads import MULTIPLIER_TEXT, ReadMaker
 from accounts.demo.town import lay_out
 from district.attribution import audited_context
+from district.bulk import copy_stream
 
 MAX_YEARS = 10
 
@@ -130,7 +131,7 @@ def generate_district(
         load.assign_ids(cursor, plan)
         clock.lap("plan")
         reads = ReadMaker(DemoRandom(f"{seed}:reads"), plan)
-        load.copy_rows(
+        copy_stream(
             cursor, load.TABLES["meter_reads"], load.READ_COLUMNS, reads.stream(plan.premises)
         )
         clock.lap("reads")

@@ -7,7 +7,7 @@ stay on and the rows are attributed to the command; the ledger's triggers stay o
 the deferred checks (every journal balances, every foreign key) run before this returns.
 """
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from datetime import date
 
 from django.contrib.contenttypes.models import ContentType
@@ -15,12 +15,12 @@ from django.contrib.contenttypes.models import ContentType
 from accounts.demo.plan import DistrictPlan
 from accounts.demo.town import CITY, STATE
 from accounts.models import Customer, ServiceAccount
+from district.bulk import NULL, copy_stream, copy_text, reserve_ids
 from district.ledger.models import AccountBalance, GLAccount, Journal, JournalLine
+from district.ledger.purposes import Purpose
 from district.ledger.services import journal_fingerprint
 from field_ops.models import Meter, MeterInstallation, MeterRead, Premise
 
-NULL = "\\N"
-BATCH = 2000  # rows per COPY chunk
 OPENING_MEMO = "Opening balance (conversion to the new system)"
 CUSTOMER_CLASS = {
     "single_family": "residential",
@@ -41,34 +41,8 @@ TABLES = {
 }
 
 
-class _Chunks:
-    """A file-like object for COPY FROM: each read() hands over the next chunk of rows."""
-
-    def __init__(self, chunks: Iterable[str]):
-        self._chunks = iter(chunks)
-
-    def read(self, _size: int = -1) -> str:
-        return next(self._chunks, "")  # "" ends the COPY, so chunks are never empty
-
-
-def _batched(rows: Iterable[str]) -> Iterator[str]:
-    batch = []
-    for row in rows:
-        batch.append(row)
-        if len(batch) >= BATCH:
-            yield "".join(batch)
-            batch = []
-    if batch:
-        yield "".join(batch)
-
-
-def copy_rows(cursor, table: str, columns: str, chunks: Iterable[str]) -> None:
-    cursor.copy_expert(f"COPY {table} ({columns}) FROM STDIN", _Chunks(chunks))
-
-
-def _escaped(text: str) -> str:
-    """COPY text format: backslash, tab and newline are escaped (addresses span lines)."""
-    return text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n")
+def _columns(names: str) -> tuple[str, ...]:
+    return tuple(name.strip() for name in names.split(","))
 
 
 def _stamp(day: date) -> str:
@@ -83,17 +57,6 @@ def _cents(cents: int) -> str:
 
 def _optional(day: date | None) -> str:
     return day.isoformat() if day else NULL
-
-
-def reserve_ids(cursor, table: str, count: int) -> list[int]:
-    """`count` ids from the table's identity sequence, safe beside other writers."""
-    if count == 0:
-        return []
-    cursor.execute(
-        "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
-        [table, count],
-    )
-    return sorted(row[0] for row in cursor.fetchall())
 
 
 def assign_ids(cursor, plan: DistrictPlan) -> None:
@@ -116,12 +79,12 @@ def premise_rows(plan: DistrictPlan) -> Iterator[str]:
             f"{p.id}\t{p.house_number}\t{p.street}\t{p.unit}\t{CITY}\t{STATE}\t{p.zip_code}\t"
             f"{p.cross_street}\t{p.apn}\t{p.tract}\t{p.lot}\t{p.map_book}\t{p.map_page}\t"
             f"{p.route}\t{p.read_sequence}\t{p.latitude}\t{p.longitude}\t{p.premise_type}\t"
-            f"{p.dwelling_units}\t{p.meter_location_notes}\t{_escaped(p.owner_name)}\t"
-            f"{_escaped(p.owner_mailing_address)}\t{_stamp(p.built_on)}\n"
+            f"{p.dwelling_units}\t{p.meter_location_notes}\t{copy_text(p.owner_name)}\t"
+            f"{copy_text(p.owner_mailing_address)}\t{_stamp(p.built_on)}\n"
         )
 
 
-PREMISE_COLUMNS = (
+PREMISE_COLUMNS = _columns(
     "id, house_number, street, unit, city, state, zip_code, cross_street, apn, tract, lot, "
     "map_book, map_page, route, read_sequence, latitude, longitude, premise_type, "
     "dwelling_units, meter_location_notes, owner_name, owner_mailing_address, created_at"
@@ -139,7 +102,9 @@ def meter_rows(plan: DistrictPlan, multiplier_text: dict[str, str]) -> Iterator[
             )
 
 
-METER_COLUMNS = "id, serial, make, model, size, unit, multiplier, dials, status, created_at"
+METER_COLUMNS = _columns(
+    "id, serial, make, model, size, unit, multiplier, dials, status, created_at"
+)
 
 
 def installation_rows(plan: DistrictPlan) -> Iterator[str]:
@@ -152,7 +117,7 @@ def installation_rows(plan: DistrictPlan) -> Iterator[str]:
             )
 
 
-INSTALLATION_COLUMNS = (
+INSTALLATION_COLUMNS = _columns(
     "installed_on, install_reading, removed_on, removal_reading, meter_id, premise_id"
 )
 
@@ -160,16 +125,17 @@ INSTALLATION_COLUMNS = (
 def customer_rows(plan: DistrictPlan) -> Iterator[str]:
     for c in plan.customers:
         yield (
-            f"{c.id}\t{c.kind}\t{c.first_name}\t{c.last_name}\t{_escaped(c.business_name)}\t"
+            f"{c.id}\t{c.kind}\t{c.first_name}\t{c.last_name}\t{copy_text(c.business_name)}\t"
             f"{c.phone}\t{c.alternate_phone}\t{c.email}\t{c.mailing_line1}\t{c.mailing_line2}\t"
             f"{c.mailing_city}\t{c.mailing_state}\t{c.mailing_zip}\t{c.language}\t"
             f"{_stamp(c.since)}\n"
         )
 
 
-CUSTOMER_COLUMNS = (
+CUSTOMER_COLUMNS = _columns(
     "id, kind, first_name, last_name, business_name, phone, alternate_phone, email, "
-    "mailing_line1, mailing_line2, mailing_city, mailing_state, mailing_zip, language, created_at"
+    "mailing_line1, mailing_line2, mailing_city, mailing_state, mailing_zip, language, "
+    "created_at"
 )
 
 
@@ -185,10 +151,20 @@ def account_rows(plan: DistrictPlan) -> Iterator[str]:
             )
 
 
-ACCOUNT_COLUMNS = (
+ACCOUNT_COLUMNS = _columns(
     "id, number, customer_class, status, start_date, end_date, billing_frequency, "
     "billing_cycle, is_owner, paperless, created_at, customer_id, premise_id"
 )
+
+
+JOURNAL_COLUMNS = _columns(
+    "id, kind, memo, effective_date, posted_at, idempotency_key, fingerprint, source_type_id, "
+    "source_id"
+)
+JOURNAL_LINE_COLUMNS = _columns(
+    "journal_id, gl_account_id, amount, service_account_id, effective_date, memo"
+)
+BALANCE_COLUMNS = _columns("service_account_id, balance, updated_at")
 
 
 def write_ledger(cursor, plan: DistrictPlan, *, posted_at: str) -> int:
@@ -215,54 +191,32 @@ def write_ledger(cursor, plan: DistrictPlan, *, posted_at: str) -> int:
         lines.append(f"{journal_id}\t{receivable}\t{amount}\t{account.id}\t{day}\t\n")
         lines.append(f"{journal_id}\t{opening}\t{negated}\t{NULL}\t{day}\t\n")
         balances.append(f"{account.id}\t{amount}\t{posted_at}\n")
-    copy_rows(
-        cursor,
-        TABLES["journals"],
-        "id, kind, memo, effective_date, posted_at, idempotency_key, fingerprint, "
-        "source_type_id, source_id",
-        _batched(journals),
-    )
-    copy_rows(
-        cursor,
-        TABLES["journal_lines"],
-        "journal_id, gl_account_id, amount, service_account_id, effective_date, memo",
-        _batched(lines),
-    )
-    copy_rows(
-        cursor,
-        TABLES["account_balances"],
-        "service_account_id, balance, updated_at",
-        _batched(balances),
-    )
+    copy_stream(cursor, TABLES["journals"], JOURNAL_COLUMNS, journals)
+    copy_stream(cursor, TABLES["journal_lines"], JOURNAL_LINE_COLUMNS, lines)
+    copy_stream(cursor, TABLES["account_balances"], BALANCE_COLUMNS, balances)
     return len(journals)
 
 
 def _gl_account_ids() -> tuple[int, int]:
-    ids = dict(
-        GLAccount.objects.filter(purpose__in=["ar_customers", "opening_balances"]).values_list(
-            "purpose", "pk"
-        )
-    )
-    missing = {"ar_customers", "opening_balances"} - ids.keys()
+    wanted = (Purpose.AR_CUSTOMERS, Purpose.OPENING_BALANCES)
+    ids = dict(GLAccount.objects.filter(purpose__in=wanted).values_list("purpose", "pk"))
+    missing = set(wanted) - ids.keys()
     if missing:
         raise LookupError(f"GL accounts missing (run migrate): {sorted(missing)}")
-    return ids["ar_customers"], ids["opening_balances"]
+    return ids[Purpose.AR_CUSTOMERS], ids[Purpose.OPENING_BALANCES]
 
 
 def write_master_records(cursor, plan: DistrictPlan, multiplier_text: dict[str, str]) -> None:
-    copy_rows(cursor, TABLES["premises"], PREMISE_COLUMNS, _batched(premise_rows(plan)))
-    copy_rows(cursor, TABLES["meters"], METER_COLUMNS, _batched(meter_rows(plan, multiplier_text)))
-    copy_rows(
-        cursor,
-        TABLES["meter_installations"],
-        INSTALLATION_COLUMNS,
-        _batched(installation_rows(plan)),
+    copy_stream(cursor, TABLES["premises"], PREMISE_COLUMNS, premise_rows(plan))
+    copy_stream(cursor, TABLES["meters"], METER_COLUMNS, meter_rows(plan, multiplier_text))
+    copy_stream(
+        cursor, TABLES["meter_installations"], INSTALLATION_COLUMNS, installation_rows(plan)
     )
-    copy_rows(cursor, TABLES["customers"], CUSTOMER_COLUMNS, _batched(customer_rows(plan)))
-    copy_rows(cursor, TABLES["service_accounts"], ACCOUNT_COLUMNS, _batched(account_rows(plan)))
+    copy_stream(cursor, TABLES["customers"], CUSTOMER_COLUMNS, customer_rows(plan))
+    copy_stream(cursor, TABLES["service_accounts"], ACCOUNT_COLUMNS, account_rows(plan))
 
 
-READ_COLUMNS = "meter_id, read_on, reading, source, flags, note, entered_at"
+READ_COLUMNS = _columns("meter_id, read_on, reading, source, flags, note, entered_at")
 
 
 def move_number_sequence_past(cursor, plan: DistrictPlan) -> None:

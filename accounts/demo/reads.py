@@ -149,11 +149,9 @@ class ReadMaker:
             )
             for account in premise.accounts
         ]
-        leaks, idle = premise.leaks, premise.idle
         meters = premise.meters
         meter_index, meter = 0, meters[0]
-        unit = meter.unit
-        numerator, denominator = MULTIPLIER[unit]
+        numerator, denominator = MULTIPLIER[meter.unit]
         volume, previous_day = 0, None
         last_register, history = None, []  # the current meter's last standing reading, periods
         top = {}  # meter index -> highest register shown
@@ -162,8 +160,7 @@ class ReadMaker:
             if kind == INSTALL:
                 if index != meter_index:
                     meter_index, meter = index, meters[index]
-                    unit = meter.unit
-                    numerator, denominator = MULTIPLIER[unit]
+                    numerator, denominator = MULTIPLIER[meter.unit]
                 volume, last_register, history, previous_day = 0, 0, [], day
                 top[meter_index] = 0
                 lines.append(
@@ -178,40 +175,17 @@ class ReadMaker:
                 volume = monthly * (day - meter.installed_on.toordinal()) // 30
                 volume = volume * rng.randrange(60, 100) // 100
             else:
-                middle = (previous_day + day) >> 1
-                monthly = 0
-                for start, end, use in tenures:
-                    if start <= middle < end:
-                        monthly = use
-                        break
-                for begins, ends in idle:
-                    if begins <= middle <= ends:
-                        monthly = 0
-                used = (
-                    monthly
-                    * (day - previous_day)
-                    * season[middle - first_day]
-                    * (85 + getrandbits(5))
-                    // 300_000  # 30 days x 100% season x 100% weather
+                used, leaking = _use_between(
+                    premise, tenures, season, previous_day, day, first_day, getrandbits
                 )
-                for begins, ends, a_day in leaks:
-                    overlap = min(day, ends) - max(previous_day, begins)
-                    if overlap > 0:
-                        used += overlap * a_day
-                        leaking = True
                 volume += used
-            register = _to_register(volume, unit)
+            register = _to_register(volume, meter.unit)
             source, note, flags = "route", "", ""
             if last_register is not None:
                 used_units = register - last_register
-                if used_units == 0:
-                    flags = "zero"
-                elif len(history) >= 2:
-                    flags = _high_or_low(
-                        used_units, day - previous_day, history, numerator, denominator
-                    )
-                    if flags == "high" and leaking:
-                        flags, note = "high,leak", "Possible leak: door hanger left"
+                flags, note = _flags(
+                    used_units, day - previous_day, history, leaking, numerator, denominator
+                )
                 if kind == SCHEDULED and flags == "" and getrandbits(10) < ESTIMATE_PER_1024:
                     register = last_register + used_units * 9 // 10
                     source, flags = "estimate", "estimated"
@@ -219,18 +193,11 @@ class ReadMaker:
             entered = ROUTE_ENTERED
             if kind != SCHEDULED:
                 source, entered = "field_order", FIELD_ENTERED
+                flags, note = _field_read(kind, flags, address)
                 if kind == REMOVE:
-                    flags = f"{flags},meter_change" if flags else "meter_change"
-                    note = f"Removal reading at {address}"
                     meter.removal_reading = register
-                elif kind == FINAL:
-                    note = "Final read (move-out)"
-                else:
-                    note = "Start read (move-in)"
             if flags:
-                for flag in flags.split(","):
-                    if flag in self.flag_counts:
-                        self.flag_counts[flag] += 1
+                self._count_flags(flags)
             text = self._text(day)
             lines.append(
                 f"{meter.id}\t{text}\t{register}\t{source}\t{{{flags}}}\t{note}\t{text}{entered}\n"
@@ -242,14 +209,68 @@ class ReadMaker:
         self.count += len(lines)
         return lines
 
-    def stream(self, premises: list[PremisePlan], *, batch: int = 200) -> Iterator[str]:
-        """The reads of all premises as COPY text, a batch of premises per chunk."""
-        for first in range(0, len(premises), batch):
-            chunk = []
-            for premise in premises[first : first + batch]:
-                chunk.extend(self.premise_lines(premise))
-            if chunk:
-                yield "".join(chunk)
+    def _count_flags(self, flags: str) -> None:
+        for flag in flags.split(","):
+            if flag in self.flag_counts:
+                self.flag_counts[flag] += 1
+
+    def stream(self, premises: list[PremisePlan]) -> Iterator[str]:
+        """The reads of all premises as COPY lines, made as the COPY takes them."""
+        for premise in premises:
+            yield from self.premise_lines(premise)
+
+
+def _use_between(
+    premise, tenures, season, previous_day: int, day: int, first_day: int, getrandbits
+):
+    """Cubic feet used since the last read (the occupant's use then, by the season and the
+    weather, nothing while vacant or away), with any leak on top; and whether one leaked."""
+    middle = (previous_day + day) >> 1
+    monthly = 0
+    for start, end, use in tenures:
+        if start <= middle < end:
+            monthly = use
+            break
+    for begins, ends in premise.idle:
+        if begins <= middle <= ends:
+            monthly = 0
+    used = (
+        monthly
+        * (day - previous_day)
+        * season[middle - first_day]
+        * (85 + getrandbits(5))
+        // 300_000  # 30 days x 100% season x 100% weather
+    )
+    leaking = False
+    for begins, ends, a_day in premise.leaks:
+        overlap = min(day, ends) - max(previous_day, begins)
+        if overlap > 0:
+            used += overlap * a_day
+            leaking = True
+    return used, leaking
+
+
+def _flags(used_units: int, days: int, history, leaking: bool, numerator, denominator):
+    """The flags (and note) field_ops would put on a read entered by hand."""
+    if used_units == 0:
+        return "zero", ""
+    if len(history) < 2:
+        return "", ""
+    flags = _high_or_low(used_units, days, history, numerator, denominator)
+    if flags == "high" and leaking:
+        return "high,leak", "Possible leak: door hanger left"
+    return flags, ""
+
+
+def _field_read(kind: int, flags: str, address: str) -> tuple[str, str]:
+    """A field order's read: the removal read marks the meter change; each says what it was."""
+    if kind == REMOVE:
+        return (f"{flags},meter_change" if flags else "meter_change"), (
+            f"Removal reading at {address}"
+        )
+    if kind == FINAL:
+        return flags, "Final read (move-out)"
+    return flags, "Start read (move-in)"
 
 
 def _monthly_at(tenures, day: int) -> int:

@@ -54,19 +54,7 @@ def deposit_carry_over(
     the refund clock keeps running). The old deposit is closed (closed_on), its status stays
     charged: the model has no "transferred" status, and carried_to says where it went.
     """
-    if from_account.pk == to_account.pk:
-        raise ValidationError("Choose two different accounts.")
-    first, second = sorted([from_account.pk, to_account.pk])
-    locked = {
-        account.pk: account
-        for account in ServiceAccount.objects.select_for_update(of=("self",))
-        .select_related("customer")
-        .filter(pk__in=[first, second])
-        .order_by("pk")
-    }
-    from_account, to_account = locked[from_account.pk], locked[to_account.pk]
-    if from_account.customer_id != to_account.customer_id:
-        raise ValidationError("A deposit moves only between the same customer's accounts.")
+    from_account, to_account = _accounts_for_update(from_account, to_account)
     already = (
         Deposit.objects.filter(carried_from__account=from_account, account=to_account)
         .select_related("carried_from")
@@ -74,31 +62,12 @@ def deposit_carry_over(
     )
     if already is not None:
         return already
-    pending = selectors.current_deposit(from_account, for_update=True)
-    if pending is not None and pending.status == Status.PENDING_APPROVAL:
-        raise ValidationError(
-            "The old account's deposit waiver is waiting for a decision; decide it first."
-        )
-    old = selectors.held_deposit(from_account, for_update=True)
+    old = _deposit_to_carry(from_account, to_account)
     if old is None:
         return None
-    current = selectors.current_deposit(to_account, for_update=True)
-    if current is not None:
-        raise ValidationError(f"The new account: {standing_message(current)}")
-    if to_account.status not in TAKES_DEPOSITS:
-        raise ValidationError(
-            f"The new account is {to_account.get_status_display().lower()}; "
-            "a deposit moves only to new or active service."
-        )
-    held = selectors.deposit_held(from_account.pk)
     # A deposit in installments moves what was charged; the unbilled ones go along.
     moved = posted_amount(old)
-    if held < moved:
-        raise ValidationError(
-            f"The books hold {format_money(held)} of this {format_money(moved)} deposit; "
-            "ask finance to check the account before moving it."
-        )
-    today = timezone.localdate()
+    _check_books_hold(from_account, moved, then="before moving it")
     new = Deposit(
         account=to_account,
         guideline=old.guideline,
@@ -128,10 +97,60 @@ def deposit_carry_over(
     )
     new.charge_journal_id = journal.pk
     deposit_save(new, by, fields=["charge_journal_id"])
-    old.closed_on = today
+    old.closed_on = timezone.localdate()
     old.settle_journal_id = journal.pk
     deposit_save(old, by, fields=["closed_on", "settle_journal_id"])
     return new
+
+
+def _accounts_for_update(
+    from_account: ServiceAccount, to_account: ServiceAccount
+) -> tuple[ServiceAccount, ServiceAccount]:
+    """Both accounts locked in primary-key order; they must be the same customer's."""
+    if from_account.pk == to_account.pk:
+        raise ValidationError("Choose two different accounts.")
+    locked = {
+        account.pk: account
+        for account in ServiceAccount.objects.select_for_update(of=("self",))
+        .select_related("customer")
+        .filter(pk__in=[from_account.pk, to_account.pk])
+        .order_by("pk")
+    }
+    from_account, to_account = locked[from_account.pk], locked[to_account.pk]
+    if from_account.customer_id != to_account.customer_id:
+        raise ValidationError("A deposit moves only between the same customer's accounts.")
+    return from_account, to_account
+
+
+def _deposit_to_carry(from_account: ServiceAccount, to_account: ServiceAccount) -> Deposit | None:
+    """The old account's held deposit (locked), once nothing stands in the way of moving it."""
+    pending = selectors.current_deposit(from_account, for_update=True)
+    if pending is not None and pending.status == Status.PENDING_APPROVAL:
+        raise ValidationError(
+            "The old account's deposit waiver is waiting for a decision; decide it first."
+        )
+    old = selectors.held_deposit(from_account, for_update=True)
+    if old is None:
+        return None
+    current = selectors.current_deposit(to_account, for_update=True)
+    if current is not None:
+        raise ValidationError(f"The new account: {standing_message(current)}")
+    if to_account.status not in TAKES_DEPOSITS:
+        raise ValidationError(
+            f"The new account is {to_account.get_status_display().lower()}; "
+            "a deposit moves only to new or active service."
+        )
+    return old
+
+
+def _check_books_hold(account: ServiceAccount, amount, *, then: str = "") -> None:
+    """The ledger holds at least `amount` in deposits for the account (else finance looks)."""
+    held = selectors.deposit_held(account.pk)
+    if held < amount:
+        raise ValidationError(
+            f"The books hold {format_money(held)} of this {format_money(amount)} deposit; "
+            f"ask finance to check the account{' ' + then if then else ''}."
+        )
 
 
 def settle(deposit: Deposit, *, to_status: str, by, kind: str, memo: str, other_gl: str) -> Deposit:
@@ -141,13 +160,8 @@ def settle(deposit: Deposit, *, to_status: str, by, kind: str, memo: str, other_
     A deposit in installments settles what was charged of it; the unbilled installments are
     cancelled (never billed)."""
     account = deposit.account
-    held = selectors.deposit_held(account.pk)
     amount = posted_amount(deposit)
-    if held < amount:
-        raise ValidationError(
-            f"The books hold {format_money(held)} of this {format_money(amount)} "
-            "deposit; ask finance to check the account."
-        )
+    _check_books_hold(account, amount)
     open_installments_cancel(deposit)
     # Interest the policy pays goes where the deposit goes, in its own journal just before.
     interest_post(
