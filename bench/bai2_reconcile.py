@@ -7,14 +7,21 @@ the project's writer (80-character records, 88 continuations) whose lines are a 
 credits, processor settlements, returned checks and lines matching nothing. Then times the
 parse alone and the whole import + reconcile (bai2_import: parse, store, match, post).
 
+With --megabytes N the file is made about N MB long (more lines of the filler kinds), and with
+--memory the import runs a second time, traced: the peak of what Python allocates during the
+import (tracemalloc) and the growth of the process's peak resident memory (VmHWM, reset before
+the import), each with its ratio to the file's size. The traced run is not timed.
+
     python bench/bai2_reconcile.py [--lines 10000] [--deposits 500] [--settlements 200]
-                                   [--returns 20]
+                                   [--returns 20] [--megabytes N] [--memory]
 """
 
 import argparse
 import datetime
+import gc
 import sys
 import time
+import tracemalloc
 import uuid
 from decimal import Decimal
 from pathlib import Path
@@ -49,6 +56,8 @@ from tests.factories import ServiceAccountFactory  # noqa: E402
 
 BUDGET_SECONDS = 5.0
 BUDGET_LINES = 10_000
+# The import's peak memory, as a multiple of the file's size.
+BUDGET_MEMORY_RATIO = 5.0
 
 
 class _Rollback(Exception):
@@ -221,12 +230,67 @@ def _file(lines: int, deposits, settlements, checks, *, today) -> bytes:
     return bai2.write(structure, record_length=80).encode()
 
 
+def _peak_rss_reset() -> int | None:
+    """Reset the process's peak resident memory (Linux: VmHWM) and return the resident memory
+    now, in bytes (None where /proc does not allow it)."""
+    try:
+        with open("/proc/self/clear_refs", "w") as clear:
+            clear.write("5")
+        return _proc_status("VmRSS")
+    except OSError:
+        return None
+
+
+def _proc_status(name: str) -> int:
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith(name + ":"):
+                return int(line.split()[1]) * 1024
+    raise OSError(name)
+
+
+def _measure_memory(content: bytes, *, by) -> None:
+    """Import the file once more, traced, inside a savepoint rolled back afterwards."""
+    gc.collect()
+    size = len(content)
+    rss_before = _peak_rss_reset()
+    tracemalloc.start()
+    try:
+        with transaction.atomic():
+            bai2_import(content=content, file_name="bench-memory.bai2", by=by)
+            raise _Rollback
+    except _Rollback:
+        pass
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    ratio = peak / size
+    print(f"import peak (tracemalloc):    {peak / 2**20:,.1f} MiB = {ratio:.1f}x the file")
+    if rss_before is not None:
+        grown = _proc_status("VmHWM") - rss_before
+        print(f"peak resident memory growth:  {grown / 2**20:,.1f} MiB = {grown / size:.1f}x")
+    print(
+        f"memory within budget ({BUDGET_MEMORY_RATIO:.0f}x)"
+        if ratio <= BUDGET_MEMORY_RATIO
+        else f"MEMORY OVER BUDGET ({BUDGET_MEMORY_RATIO:.0f}x)"
+    )
+
+
+def _sized_file(options, deposits, settlements, checks, *, today) -> bytes:
+    content = _file(options.lines, deposits, settlements, checks, today=today)
+    if options.megabytes and len(content) < options.megabytes * 2**20:
+        lines = int(options.lines * options.megabytes * 2**20 / len(content))
+        content = _file(lines, deposits, settlements, checks, today=today)
+    return content
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--lines", type=int, default=BUDGET_LINES)
     parser.add_argument("--deposits", type=int, default=500)
     parser.add_argument("--settlements", type=int, default=200)
     parser.add_argument("--returns", type=int, default=20)
+    parser.add_argument("--megabytes", type=float, default=0)
+    parser.add_argument("--memory", action="store_true")
     options = parser.parse_args(sys.argv[2:] if sys.argv[1:2] == ["bai2_reconcile"] else None)
 
     setup_test_environment()
@@ -244,22 +308,26 @@ def main() -> None:
             deposits = _deposits(options.deposits, by=finance, today=today)
             settlements = _settlements(options.settlements, by=finance, today=today)
             checks = _deposited_checks(options.returns, by=finance)
-            content = _file(options.lines, deposits, settlements, checks, today=today)
+            content = _sized_file(options, deposits, settlements, checks, today=today)
             print(
                 f"built {len(deposits)} deposits, {len(settlements)} processor batches, "
-                f"{len(checks)} deposited checks and a {len(content) / 1024:.0f} KiB file "
+                f"{len(checks)} deposited checks and a {len(content) / 2**20:.1f} MiB file "
                 f"in {time.perf_counter() - started:.1f} s"
             )
             started = time.perf_counter()
             parsed = bai2.parse(content)
             parse_seconds = time.perf_counter() - started
             count = sum(len(a.details) for g in parsed.groups for a in g.accounts)
+            records = parsed.record_count
+            del parsed
+            if options.memory:
+                _measure_memory(content, by=finance)
 
             started = time.perf_counter()
             result = bai2_import(content=content, file_name="bench.bai2", by=finance)
             seconds = time.perf_counter() - started
             reconcile = result.reconcile
-            print(f"detail lines:                 {count:,} ({parsed.record_count:,} records)")
+            print(f"detail lines:                 {count:,} ({records:,} records)")
             print(f"parse alone:                  {parse_seconds:.2f} s")
             print(f"import + reconcile:           {seconds:.2f} s (budget {BUDGET_SECONDS:.0f} s)")
             print(f"lines per second:             {count / seconds:,.0f}")

@@ -115,7 +115,7 @@ class World:
 
 def build_world(make_user, monkeypatch, settings, tmp_path) -> World:
     """Field people and a metered premise; other apps' completion handlers are set aside."""
-    monkeypatch.setattr(completion.registry, "_handlers", {})
+    monkeypatch.setattr(completion.registry.HANDLERS, "_entries", {})
     settings.MEDIA_ROOT = tmp_path / "media"
     lead = grant(make_user(roles.FIELD_TECHNICIAN, "crew-lead"), "lead_field_crew")
     world = World(
