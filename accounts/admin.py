@@ -9,25 +9,18 @@ from django.contrib import admin
 from django.urls import reverse
 
 from accounts.models import Customer, CustomerFlag, Department, ServiceAccount
+from district.admin_readonly import ReadOnlyInline
 from district.roles import Perm
 from field_ops.admin import LookupOnlyAdmin
 
 
-class CustomerFlagInline(admin.TabularInline):
+class CustomerFlagInline(ReadOnlyInline):
     model = CustomerFlag
     fields = ("flag", "reason", "set_by", "set_at", "cleared_by", "cleared_at", "clear_reason")
     readonly_fields = fields
-    extra = 0
-    can_delete = False
 
     def has_view_permission(self, request, obj=None):
         return True  # shown inside a customer the viewer may already see
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Customer)

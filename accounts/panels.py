@@ -135,7 +135,10 @@ def _status(request, *, account, **_context) -> dict:
     return {"account": account}
 
 
-for panel in (
+# The account page's own panels (registered in accounts/registrations.py), and the premise
+# page's (field_ops) list of the accounts at the premise, because field_ops sits below accounts
+# and cannot read them itself.
+PANELS = (
     panels.Panel(PAGE, "actions", "Actions", "accounts/panels/actions.html", _actions, order=0),
     panels.Panel(PAGE, "flags", "Flags", "accounts/panels/flags.html", _flags, order=5),
     panels.Panel(
@@ -150,12 +153,6 @@ for panel in (
         PAGE, "status", "Status and dates", "accounts/panels/status.html", _status,
         permission=Perm.VIEW_ACCOUNTS, order=40,
     ),
-):  # fmt: skip
-    panels.register(panel)
-
-# The premise page (field_ops) shows the accounts at the premise through this panel, because
-# field_ops sits below accounts and cannot read them itself.
-panels.register(
     panels.Panel(
         page="premise",
         key="premise_accounts",
@@ -163,5 +160,5 @@ panels.register(
         template="accounts/records/_panel_premise_accounts.html",
         selector=premise_accounts_panel,
         permission=Perm.VIEW_ACCOUNTS,
-    )
-)
+    ),
+)  # fmt: skip

@@ -4,7 +4,6 @@ The same calculation as the staff calculator and `manage.py bill_calculate`. Bad
 400 with {"errors": {field: [messages]}}; nothing is written either way.
 """
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
@@ -52,15 +51,13 @@ class CalculateSerializer(serializers.Serializer):
 
 
 def _errors(detail) -> dict:
-    """DRF's or Django's errors as {field: [messages]} ("rates" for a bad schedule)."""
-    if hasattr(detail, "message_dict"):
-        return detail.message_dict
-    if hasattr(detail, "messages"):
-        return {"rates": detail.messages}
+    """The serializer's errors as {field: [messages]}."""
     return {key: [str(message) for message in messages] for key, messages in detail.items()}
 
 
 class CalculateView(APIView):
+    service_error_field = "rates"  # a schedule the engine refuses is the rates input's error
+
     @extend_schema(responses={200: OpenApiTypes.OBJECT})
     def get(self, request):
         """What to send, and the schedules that can be named."""
@@ -87,21 +84,19 @@ class CalculateView(APIView):
             source["version_id"] = data["version"]
         else:
             source["rates_text"] = data["rates_yaml"]
-        try:
-            calculation = rate_selectors.bill_calculation(
-                **source,
-                customer_class=data["customer_class"],
-                meter_size=data["meter_size"],
-                consumption=data["consumption"],
-                consumption_unit=data.get("consumption_unit") or None,
-                period_start=data["period_start"],
-                period_end=data["period_end"],
-                dwelling_units=data["dwelling_units"],
-                zone=data.get("zone") or None,
-                winter_average=data.get("winter_average"),
-            )
-        except DjangoValidationError as error:
-            return Response({"errors": _errors(error)}, status=status.HTTP_400_BAD_REQUEST)
+        # A refusal of the rate engine answers 400 through district.api_errors.
+        calculation = rate_selectors.bill_calculation(
+            **source,
+            customer_class=data["customer_class"],
+            meter_size=data["meter_size"],
+            consumption=data["consumption"],
+            consumption_unit=data.get("consumption_unit") or None,
+            period_start=data["period_start"],
+            period_end=data["period_end"],
+            dwelling_units=data["dwelling_units"],
+            zone=data.get("zone") or None,
+            winter_average=data.get("winter_average"),
+        )
         return Response(calculation.as_dict())
 
 

@@ -2,13 +2,15 @@
 account page, each counter search result, the start-of-service confirmation) without
 `accounts` importing them: payments' "Take payment" and "Collect deposit now", say.
 
-Each app registers its actions in its AppConfig.ready(); a page lists the registered actions
+Each app registers its actions in its registrations.py; a page lists the registered actions
 for its place that the viewer's role may use, in order. An action builds its URL from the
 account id alone, so listing them costs no query.
 """
 
 from collections.abc import Callable
 from dataclasses import dataclass
+
+from district.registries import Registry, callable_name
 
 # The places that list account actions.
 ACCOUNT_PAGE = "account"
@@ -37,21 +39,25 @@ class ActionLink:
     shortcut: str = ""
 
 
-_actions: list[AccountAction] = []
+ACTIONS = Registry(
+    "account actions",
+    describe=lambda key, action: (
+        f"{key}: {action.label} places={','.join(action.places)} order={action.order} "
+        f"permission={action.permission} url={callable_name(action.url)}"
+    ),
+    order=lambda _key, action: (action.order, action.key),
+)
 
 
 def register(action: AccountAction) -> None:
-    if any(existing.key == action.key for existing in _actions):
-        return
-    _actions.append(action)
-    _actions.sort(key=lambda entry: (entry.order, entry.key))
+    ACTIONS.register(action.key, action)
 
 
 def actions_for(user, place: str = ACCOUNT_PAGE) -> list[AccountAction]:
     """The registered actions of a place that this user may take."""
     return [
         action
-        for action in _actions
+        for action in ACTIONS.entries()
         if place in action.places and user.has_perm(action.permission)
     ]
 

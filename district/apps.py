@@ -8,7 +8,7 @@ class DistrictConfig(AppConfig):
     verbose_name = "District"
 
     def ready(self):
-        from district import checks, home_panels  # noqa: F401  (register checks and panels)
+        from district import registrations  # noqa: F401  (checks, menu, history models)
         from district.reference_data import ensure_reference_data
 
         # Reference data, not business logic: restored after migrate and flush like permissions.

@@ -16,16 +16,42 @@ from django.urls import reverse
 from pghistory.models import Events
 
 from district.attribution import audited_context
+from district.registries import Registry
 
-# Which records have a History tab: URL key -> (model label, the record's page, its URL argument).
-# Pages are named, not imported: district sits below the apps that own them.
-HISTORY_MODELS = {
-    "customer": ("accounts.Customer", "accounts:customer_detail", "customer_id"),
-    "account": ("accounts.ServiceAccount", "accounts:account_detail", "account_id"),
-    "premise": ("field_ops.Premise", "field_ops:premise_detail", "premise_id"),
-    "meter": ("field_ops.Meter", "field_ops:meter_detail", "meter_id"),
-    "policy": ("district.Policy", "policy_edit", "policy_id"),
-}
+
+@dataclass(frozen=True)
+class HistoryModel:
+    """A record with a History tab: its model, its page, and that page's URL argument."""
+
+    label: str  # "app_label.Model"
+    url_name: str
+    argument: str
+    # What the tab needs besides Perm.VIEW_HISTORY: the permission of the record's own page when
+    # its history holds what that page guards (a customer's phone, e-mail, mailing address).
+    permission: str | None = None
+
+
+# URL key -> HistoryModel. Each app registers its own records in its registrations.py; pages
+# are named, not imported, because district sits below the apps that own them.
+HISTORY_MODELS = Registry(
+    "history models",
+    describe=lambda key, entry: (
+        f"{key}: {entry.label} -> {entry.url_name}({entry.argument}) "
+        f"permission={entry.permission or '-'}"
+    ),
+)
+
+
+def register_history_model(
+    key: str, label: str, url_name: str, argument: str, *, permission: str | None = None
+) -> None:
+    HISTORY_MODELS.register(key, HistoryModel(label, url_name, argument, permission))
+
+
+def history_permission(key: str) -> str | None:
+    """The permission a record's History tab needs besides viewing history, if any."""
+    entry = HISTORY_MODELS.get(key)
+    return entry.permission if entry else None
 
 
 class AuditedCommand(BaseCommand):
@@ -105,10 +131,10 @@ def history_for(obj, *, limit: int = 200) -> list[HistoryEntry]:
 def history_model(key: str):
     """The model class behind a History URL key, or None."""
     entry = HISTORY_MODELS.get(key)
-    return apps.get_model(entry[0]) if entry else None
+    return apps.get_model(entry.label) if entry else None
 
 
 def history_back_url(key: str, object_id: int) -> str:
     """The page of the record whose history is shown."""
-    _label, url_name, argument = HISTORY_MODELS[key]
-    return reverse(url_name, kwargs={argument: object_id})
+    entry = HISTORY_MODELS.get(key)
+    return reverse(entry.url_name, kwargs={entry.argument: object_id})

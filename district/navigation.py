@@ -1,4 +1,5 @@
-"""The staff menu: each app registers its entries (label, url name, permission, group) in ready().
+"""The staff menu: each app registers its entries (label, url name, permission, group) in its
+registrations.py.
 
 The header shows one dropdown menu per group, in the order of GROUPS, so that a clerk finds an
 entry by the job it serves (counter, billing, cash, field, supervision) instead of scanning a
@@ -8,6 +9,8 @@ few dozen links.
 from dataclasses import dataclass
 
 from django.urls import reverse
+
+from district.registries import Registry
 
 # The menu groups, in header order: key -> the label the header shows.
 GROUPS: dict[str, str] = {
@@ -28,7 +31,14 @@ class NavItem:
     group: str = ""  # one of GROUPS (required: register() refuses an entry without one)
 
 
-_items: list[NavItem] = []
+ITEMS = Registry(
+    "menu entries",
+    describe=lambda _url_name, item: (
+        f"{item.group}: {item.label} -> {item.url_name} order={item.order} "
+        f"permission={item.permission or '-'}"
+    ),
+    order=lambda _url_name, item: (item.order, item.label),
+)
 
 
 def register(item: NavItem) -> None:
@@ -37,10 +47,7 @@ def register(item: NavItem) -> None:
             f"Menu entry {item.label!r} needs a group, one of {', '.join(GROUPS)}; "
             f"got {item.group!r}."
         )
-    if any(existing.url_name == item.url_name for existing in _items):
-        return
-    _items.append(item)
-    _items.sort(key=lambda entry: (entry.order, entry.label))
+    ITEMS.register(item.url_name, item)
 
 
 def items_for(user) -> list[dict]:
@@ -54,7 +61,7 @@ def items_for(user) -> list[dict]:
             "url_name": item.url_name,
             "group": item.group,
         }
-        for item in _items
+        for item in ITEMS.entries()
         if item.permission is None or user.has_perm(item.permission)
     ]
 
@@ -79,21 +86,23 @@ def groups_for(user, current_path: str = "") -> list[dict]:
 
 
 # The global search box posts to the counter search, which the accounts app provides; only
-# people whose role may search see the box.
-_search_url_name: str | None = None
-_search_permission: str | None = None
+# people whose role may search see the box. One entry at most, under the key "search".
+SEARCH = Registry(
+    "search box",
+    describe=lambda key, entry: f"{key} -> {entry[0]} permission={entry[1] or '-'}",
+)
 
 
 def register_search(url_name: str, permission: str | None = None) -> None:
-    global _search_url_name, _search_permission
-    _search_url_name = url_name
-    _search_permission = permission
+    SEARCH.register("search", (url_name, permission))
 
 
 def search_url(user=None) -> str | None:
     """The search box's URL, or None when there is none or `user` may not search."""
-    if not _search_url_name:
+    entry = SEARCH.get("search")
+    if entry is None:
         return None
-    if user is not None and _search_permission and not user.has_perm(_search_permission):
+    url_name, permission = entry
+    if user is not None and permission and not user.has_perm(permission):
         return None
-    return reverse(_search_url_name)
+    return reverse(url_name)

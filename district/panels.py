@@ -1,6 +1,6 @@
 """Panels: how screens that gather several apps' data are built without importing upward.
 
-Each app registers its panels (for a page such as "account" or "home") in its AppConfig.ready();
+Each app registers its panels (for a page such as "account" or "home") in its registrations.py;
 the shell page renders the registered panels in order, each through its own selector and
 template, and only those the viewer may see.
 """
@@ -9,6 +9,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.template.loader import render_to_string
+
+from district.registries import Registry, callable_name
 
 
 @dataclass(frozen=True)
@@ -22,22 +24,27 @@ class Panel:
     order: int = 100
 
 
-_panels: dict[str, list[Panel]] = {}
+def _describe(_key, panel: Panel) -> str:
+    return (
+        f"{panel.page}/{panel.key} order={panel.order} permission={panel.permission or '-'} "
+        f"template={panel.template} selector={callable_name(panel.selector)}"
+    )
+
+
+PANELS = Registry(
+    "panels", describe=_describe, order=lambda _key, panel: (panel.page, panel.order, panel.key)
+)
 
 
 def register(panel: Panel) -> None:
-    panels = _panels.setdefault(panel.page, [])
-    if any(existing.key == panel.key for existing in panels):
-        return
-    panels.append(panel)
-    panels.sort(key=lambda entry: (entry.order, entry.key))
+    PANELS.register((panel.page, panel.key), panel)
 
 
 def panels_for(page: str, user) -> list[Panel]:
     return [
         panel
-        for panel in _panels.get(page, [])
-        if panel.permission is None or user.has_perm(panel.permission)
+        for panel in PANELS.entries()
+        if panel.page == page and (panel.permission is None or user.has_perm(panel.permission))
     ]
 
 

@@ -270,6 +270,8 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "COERCE_DECIMAL_TO_STRING": True,
+    # A service's refusal answers the same way from every endpoint (district/api_errors.py).
+    "EXCEPTION_HANDLER": "district.api_errors.api_exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": f"{DISTRICT_NAME} customer service API",

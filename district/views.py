@@ -11,7 +11,7 @@ from django.views.decorators.cache import never_cache
 
 from district import panels
 from district.access import public_view, signed_in_view, staff_view
-from district.audit import history_back_url, history_for, history_model
+from district.audit import history_back_url, history_for, history_model, history_permission
 from district.celery import app as celery_app
 from district.roles import Perm, is_staff_user, role_of
 
@@ -85,18 +85,16 @@ password_change = signed_in_view(
 password_change_done = signed_in_view(auth_views.PasswordChangeDoneView.as_view())
 
 
-# Records whose history holds how to reach a customer (phone, e-mail, mailing address): their
-# History tab needs the permission their page needs, not only Perm.VIEW_HISTORY.
-CONTACT_RECORDS = {"customer"}
-
-
 @staff_view(Perm.VIEW_HISTORY)
 def history(request, model, object_id):
     """The History tab of a customer, account, premise, meter or policy."""
     model_class = history_model(model)
     if model_class is None:
         raise Http404("No history for that kind of record.")
-    if model in CONTACT_RECORDS and not request.user.has_perm(Perm.VIEW_CUSTOMER_CONTACTS):
+    # A record whose history holds what its own page guards (a customer's phone, e-mail,
+    # mailing address) needs that page's permission too (registered with the model).
+    extra_permission = history_permission(model)
+    if extra_permission and not request.user.has_perm(extra_permission):
         raise PermissionDenied("Your role does not include customers' contact details.")
     obj = get_object_or_404(model_class, pk=object_id)
     back_url = history_back_url(model, obj.pk)

@@ -8,26 +8,18 @@ forms would bypass; so the admin shows them read-only and links to the portal pa
 from django.contrib import admin
 from django.urls import reverse
 
+from district.admin_readonly import ReadOnlyAdminMixin
 from district.roles import Perm
 from field_ops.models import Meter, MeterInstallation, MeterRead, Premise
 
 
-class LookupOnlyAdmin(admin.ModelAdmin):
+class LookupOnlyAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Read-only admin: staff who may look up accounts may browse, nobody edits here."""
 
     def has_view_permission(self, request, obj=None):
         return request.user.has_perm(Perm.VIEW_ACCOUNTS) or super().has_view_permission(
             request, obj
         )
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Premise)

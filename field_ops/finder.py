@@ -18,8 +18,6 @@ from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.db.models import Case, F, FloatField, IntegerField, Q, Value, When
 from django.db.models.functions import Cast, Replace
 
-from district import panels
-from district.roles import Perm
 from field_ops.models import Premise
 
 FINDER_LIMIT = 100
@@ -300,18 +298,5 @@ def gis_url(premise: Premise) -> str:
         return ""  # a mistyped template must not break the premise page
 
 
-def _neighbours_panel(request, *, premise: Premise, **_page_context) -> dict:
+def neighbours_panel(request, *, premise: Premise, **_page_context) -> dict:
     return {"map": neighbour_map(premise), "gis_url": gis_url(premise)}
-
-
-panels.register(
-    panels.Panel(
-        page="premise",
-        key="neighbours",
-        title="Neighbours and map",
-        template="field_ops/finder/_neighbours_panel.html",
-        selector=_neighbours_panel,
-        permission=Perm.VIEW_ACCOUNTS,
-        order=40,
-    )
-)

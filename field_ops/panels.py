@@ -9,7 +9,6 @@ from decimal import Decimal
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
-from district import panels
 from district.roles import Perm
 from field_ops.consumption import MonthUsage, first_months, premise_read_periods, usage_by_month
 
@@ -113,7 +112,7 @@ def _correct_url(read_id) -> str | None:
         return None
 
 
-def _consumption(request, *, account, **_context) -> dict:
+def consumption_panel(request, *, account, **_context) -> dict:
     as_of = timezone.localdate()
     since = first_months(months=CHART_MONTHS, as_of=as_of)[0]
     periods = premise_read_periods(premise_id=account.premise_id, since=since, until=as_of)
@@ -132,11 +131,3 @@ def _consumption(request, *, account, **_context) -> dict:
         "first_month": months[0],
         "last_month": months[-1],
     }
-
-
-panels.register(
-    panels.Panel(
-        "account", "consumption", "Reads and consumption", "field_ops/panels/consumption.html",
-        _consumption, permission=Perm.VIEW_ACCOUNTS, order=60,
-    )
-)  # fmt: skip

@@ -1,8 +1,8 @@
 """The field technician's phone pages: today's orders, and one order with its completion form.
 
 A technician sees only the orders assigned to them (404 for anyone else's); a crew lead
-(Perm.LEAD_FIELD_CREW) sees and works every order. Importing this module registers the
-"Today's orders" home panel and menu entry (imported from field_ops.apps ready()).
+(Perm.LEAD_FIELD_CREW) sees and works every order. Its "Today's orders" home panel and
+menu entry are registered in field_ops/registrations.py.
 """
 
 from django.contrib import messages
@@ -11,7 +11,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from district import navigation, panels
 from district.access import staff_view
 from district.forms import add_service_error
 from district.roles import Perm
@@ -229,25 +228,3 @@ def take(request, work_order_id):
         return redirect("home")
     messages.success(request, f"{work_order} is on your list for today.")
     return redirect("field_ops:technician_order", work_order_id=work_order.pk)
-
-
-panels.register(
-    panels.Panel(
-        page="home",
-        key="field-today",
-        title="Today's orders",
-        template="field_ops/technician/_panel_today.html",
-        selector=today_panel,
-        permission=Perm.WORK_FIELD_ORDERS,
-        order=10,
-    )
-)
-navigation.register(
-    navigation.NavItem(
-        "Today's orders",
-        "field_ops:technician_today",
-        Perm.WORK_FIELD_ORDERS,
-        order=15,
-        group="field",
-    )
-)

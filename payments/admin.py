@@ -7,6 +7,7 @@ counter and batch services (and the database refuses changes); the admin shows t
 from django.contrib import admin
 from django.urls import reverse
 
+from district.admin_readonly import ReadOnlyAdminMixin, ReadOnlyInline
 from payments.models import Drawer, Payment, PaymentLine, Tender
 
 
@@ -21,18 +22,7 @@ class DrawerAdmin(admin.ModelAdmin):
         return False
 
 
-class _ReadOnlyInline(admin.TabularInline):
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-
-class PaymentLineInline(_ReadOnlyInline):
+class PaymentLineInline(ReadOnlyInline):
     model = PaymentLine
     fields = ["account", "amount"]
     readonly_fields = fields
@@ -41,14 +31,14 @@ class PaymentLineInline(_ReadOnlyInline):
         return super().get_queryset(request).select_related("account")
 
 
-class TenderInline(_ReadOnlyInline):
+class TenderInline(ReadOnlyInline):
     model = Tender
     fields = ["kind", "amount", "check_number", "bank_name", "card_last4", "approval_code"]
     readonly_fields = fields
 
 
 @admin.register(Payment)
-class PaymentAdmin(admin.ModelAdmin):
+class PaymentAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["__str__", "channel", "received_at", "total", "taken_by"]
     list_filter = ["channel", "effective_date"]
     list_select_related = ["taken_by"]
@@ -69,15 +59,6 @@ class PaymentAdmin(admin.ModelAdmin):
     ]
     readonly_fields = fields
     inlines = [PaymentLineInline, TenderInline]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def view_on_site(self, obj):
         return reverse("payments:receipt", kwargs={"payment_id": obj.pk})

@@ -7,4 +7,5 @@ class PaymentsConfig(AppConfig):
     verbose_name = "Payments"
 
     def ready(self):
-        import payments.registrations  # noqa: F401  (approval kinds, panels, menu, sources)
+        # Registries, not signals (DESIGN.md): approval kinds, panels, menu, history sources.
+        from payments import registrations  # noqa: F401

@@ -16,11 +16,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.core.exceptions import ImproperlyConfigured, ValidationError
+from django.core.exceptions import ValidationError
 
 from accounts.deposits import selectors
 from accounts.models import Customer, Deposit, DepositGuideline, ServiceAccount
 from district.money import ZERO, format_money, quantize_money
+from district.registries import Registry, callable_name
 from field_ops.models import Meter, Premise, WorkOrder
 
 Basis = Deposit.Basis
@@ -66,24 +67,26 @@ class HistoryFacts:
 
 
 HistorySource = Callable[[Customer, datetime.date], HistoryFacts]
-_sources: dict[str, HistorySource] = {}
+# name -> source, added up in name order.
+SOURCES = Registry(
+    "deposit history sources",
+    describe=lambda name, source: f"{name} -> {callable_name(source)}",
+    order=lambda name, _source: name,
+)
 
 
 def register_history_source(name: str, fn: HistorySource) -> None:
     """Add a source of payment history; registering the same function again is a no-op."""
-    existing = _sources.get(name)
-    if existing is not None and existing is not fn:
-        raise ImproperlyConfigured(f"History source {name!r} is already registered differently.")
-    _sources[name] = fn
+    SOURCES.register(name, fn)
 
 
 def unregister_history_source(name: str) -> None:
     """Forget a source (tests register throwaway ones)."""
-    _sources.pop(name, None)
+    SOURCES.unregister(name)
 
 
 def history_sources() -> list[str]:
-    return sorted(_sources)
+    return [name for name, _source in SOURCES.items()]
 
 
 def history_facts(customer: Customer, since: datetime.date) -> HistoryFacts:
@@ -91,8 +94,8 @@ def history_facts(customer: Customer, since: datetime.date) -> HistoryFacts:
     total = HistoryFacts()
     if customer is None or customer.pk is None:
         return total
-    for name in sorted(_sources):
-        facts = _sources[name](customer, since)
+    for name, source in SOURCES.items():
+        facts = source(customer, since)
         if not isinstance(facts, HistoryFacts):
             raise TypeError(f"History source {name!r} must return HistoryFacts.")
         total += facts

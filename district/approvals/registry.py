@@ -1,6 +1,6 @@
 """Approval kinds: which app acts on a request of each kind when it is approved or turned down.
 
-An app that files requests registers its kind in its AppConfig.ready() (no signals):
+An app that files requests registers its kind in its registrations.py (no signals):
 
     registry.register(
         "bill-adjustment",
@@ -22,6 +22,8 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ImproperlyConfigured
 
+from district.registries import Registry, callable_name
+
 
 @dataclass(frozen=True)
 class ApprovalKind:
@@ -32,7 +34,22 @@ class ApprovalKind:
     describe: Callable | None = None  # (ApprovalRequest) -> str
 
 
-_kinds: dict[str, ApprovalKind] = {}
+def _describe(kind: str, entry: ApprovalKind) -> str:
+    hooks = [
+        f"{name}={callable_name(hook)}"
+        for name, hook in (
+            ("approve", entry.approve),
+            ("reject", entry.reject),
+            ("describe", entry.describe),
+        )
+        if hook is not None
+    ]
+    return f"{kind}: {entry.label} {' '.join(hooks)}"
+
+
+KINDS = Registry(
+    "approval kinds", describe=_describe, order=lambda _kind, entry: entry.label.lower()
+)
 
 
 def register(
@@ -43,33 +60,30 @@ def register(
     reject: Callable | None = None,
     describe: Callable | None = None,
 ) -> ApprovalKind:
-    """Register the handlers of a request kind; registering the same handlers again is a no-op."""
+    """Register the handlers of a request kind (the district's rule for a repeated registration:
+    the same handlers again are a no-op, different ones raise ImproperlyConfigured)."""
     if not kind or len(kind) > 50:
         raise ImproperlyConfigured(f"Approval kind {kind!r} must be 1 to 50 characters.")
     entry = ApprovalKind(kind=kind, label=label, approve=approve, reject=reject, describe=describe)
-    existing = _kinds.get(kind)
-    if existing is not None and existing != entry:
-        raise ImproperlyConfigured(f"Approval kind {kind!r} is already registered differently.")
-    _kinds[kind] = entry
-    return entry
+    return KINDS.register(kind, entry)
 
 
 def unregister(kind: str) -> None:
     """Forget a kind (tests register throwaway kinds)."""
-    _kinds.pop(kind, None)
+    KINDS.unregister(kind)
 
 
 def handler_for(kind: str) -> ApprovalKind | None:
     """The registered handlers of a kind, or None for a kind no app registers."""
-    return _kinds.get(kind)
+    return KINDS.get(kind)
 
 
 def kinds() -> list[ApprovalKind]:
     """Every registered kind, by label."""
-    return sorted(_kinds.values(), key=lambda entry: entry.label.lower())
+    return KINDS.entries()
 
 
 def label_for(kind: str) -> str:
     """A kind's label for people; the raw kind when no app registers it (any more)."""
-    entry = _kinds.get(kind)
+    entry = KINDS.get(kind)
     return entry.label if entry else kind

@@ -19,7 +19,6 @@ from district.approvals.models import ApprovalRequest
 from district.roles import Perm
 
 QUEUE_PAGE_SIZE = 50
-PANEL_SIZE = 5
 
 
 @staff_view(Perm.APPROVE_REQUESTS)
@@ -126,16 +125,3 @@ def mine(request):
 
 
 # Home page panels (registered in ApprovalsConfig.ready): two queries each at most.
-
-
-def waiting_panel(request, **_context) -> dict:
-    """For approvers: how many requests wait, and the oldest few."""
-    return {
-        "pending_count": selectors.pending_count(),
-        "rows": selectors.approval_rows(selectors.oldest_pending(limit=PANEL_SIZE)),
-    }
-
-
-def my_requests_panel(request, **_context) -> dict:
-    """For every staff member: their recent requests with the outcome and the reason given."""
-    return {"rows": selectors.approval_rows(selectors.requests_of(request.user, limit=PANEL_SIZE))}

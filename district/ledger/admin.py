@@ -6,6 +6,7 @@ Journals are written only by the posting services; the admin shows them and neve
 
 from django.contrib import admin
 
+from district.admin_readonly import ReadOnlyAdminMixin, ReadOnlyInline
 from district.ledger.models import GLAccount, Journal, JournalLine
 
 
@@ -25,25 +26,17 @@ class GLAccountAdmin(admin.ModelAdmin):
         return False
 
 
-class JournalLineInline(admin.TabularInline):
+class JournalLineInline(ReadOnlyInline):
     model = JournalLine
     fields = ["gl_account", "amount", "service_account_id", "effective_date", "memo"]
     readonly_fields = fields
-    extra = 0
-    can_delete = False
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("gl_account")
 
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(Journal)
-class JournalAdmin(admin.ModelAdmin):
+class JournalAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["id", "effective_date", "kind", "memo", "posted_by", "posted_at"]
     list_filter = ["kind"]
     list_select_related = ["posted_by"]
@@ -63,12 +56,3 @@ class JournalAdmin(admin.ModelAdmin):
         "reverses",
     ]
     readonly_fields = fields
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -2,9 +2,6 @@
 
 from django.apps import AppConfig
 
-from district import navigation
-from district.roles import Perm
-
 
 class LedgerConfig(AppConfig):
     name = "district.ledger"
@@ -12,12 +9,5 @@ class LedgerConfig(AppConfig):
     verbose_name = "The ledger (double-entry books)"
 
     def ready(self):
-        navigation.register(
-            navigation.NavItem(
-                label="Ledger",
-                url_name="ledger:trial_balance",
-                permission=Perm.VIEW_LEDGER,
-                order=85,
-                group="supervision",
-            )
-        )
+        # Registries, not signals (DESIGN.md): the menu entry and the account page's panels.
+        from district.ledger import registrations  # noqa: F401

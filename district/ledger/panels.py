@@ -5,14 +5,13 @@ accounts and never imports it). One query for the balance and one for the aging;
 statement, however long the account's history.
 """
 
-from district import panels
 from district.ledger.selectors import account_activity, account_aging, account_balance
 from district.roles import Perm
 
 STATEMENT_LINES = 24
 
 
-def _balance(request, *, account, **_context) -> dict:
+def balance_panel(request, *, account, **_context) -> dict:
     aging = account_aging(account.pk)
     return {
         "balance": account_balance(account.pk),
@@ -27,24 +26,10 @@ def _balance(request, *, account, **_context) -> dict:
     }
 
 
-def _activity(request, *, account, **_context) -> dict:
+def activity_panel(request, *, account, **_context) -> dict:
     lines = account_activity(account.pk, limit=STATEMENT_LINES)
     return {
         "lines": lines[::-1],  # newest first at the counter
         "limited": len(lines) == STATEMENT_LINES,
         "journal_links": request.user.has_perm(Perm.VIEW_LEDGER),
     }
-
-
-panels.register(
-    panels.Panel(
-        "account", "balance", "Balance", "ledger/panels/balance.html", _balance,
-        permission=Perm.VIEW_ACCOUNTS, order=10,
-    )
-)  # fmt: skip
-panels.register(
-    panels.Panel(
-        "account", "activity", "Activity", "ledger/panels/activity.html", _activity,
-        permission=Perm.VIEW_ACCOUNTS, order=70,
-    )
-)  # fmt: skip

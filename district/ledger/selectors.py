@@ -16,6 +16,7 @@ from django.utils import timezone
 from district.ledger.models import AccountBalance, GLAccount, Journal, JournalLine
 from district.ledger.purposes import Purpose
 from district.money import ZERO
+from district.registries import Registry
 
 # The GL account whose lines make up customers' balances (and the AccountBalance cache).
 RECEIVABLE_PURPOSE = Purpose.AR_CUSTOMERS.value
@@ -345,12 +346,15 @@ _CHECKS = [
 ]
 
 
+# The rules of apps above the ledger, run after the ledger's own (_CHECKS): rule -> (query, what).
+CHECKS = Registry("ledger checks", describe=lambda rule, check: f"{rule} (counts {check[1]})")
+
+
 def register_check(rule: str, query: str, what: str) -> None:
     """Add a rule of an app above the ledger (e.g. cashiering: what the drawers hold equals the
-    undeposited funds account): `query` returns the ids of the offending rows; registering the
-    same rule again replaces it. Called from the app's ready()."""
-    _CHECKS[:] = [check for check in _CHECKS if check[0] != rule]
-    _CHECKS.append((rule, query, what))
+    undeposited funds account): `query` returns the ids of the offending rows. Called from the
+    app's registrations.py."""
+    CHECKS.register(rule, (query, what))
 
 
 def ledger_problems() -> list[str]:
@@ -361,7 +365,8 @@ def ledger_problems() -> list[str]:
         (grand_total,) = cursor.fetchone()
         if grand_total != 0:
             problems.append(f"ledger does not sum to zero: lines total {_money(grand_total)}")
-        for rule, query, what in _CHECKS:
+        registered = [(rule, query, what) for rule, (query, what) in CHECKS.items()]
+        for rule, query, what in _CHECKS + registered:
             cursor.execute(
                 f"SELECT id, COUNT(*) OVER () FROM ({query}) broken(id) ORDER BY id LIMIT %s",
                 [_EXAMPLES],

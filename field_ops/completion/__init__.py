@@ -2,7 +2,7 @@
 
 `specs`: each WorkOrder.Type's fields, validation and field_ops' own effect (a read, an exchange,
 a meter test). `registry`: apps above field_ops add their effects with
-`register_completion_handler` in their AppConfig.ready() (DESIGN.md: the app that creates a type
+`register_completion_handler` in their registrations.py (DESIGN.md: the app that creates a type
 owns what its completion does); handlers run inside the completion's transaction, after field_ops'
 own effect, and a handler that raises rolls the whole completion back.
 """

@@ -7,17 +7,23 @@ raises rolls the whole completion back.
 import copy
 from collections.abc import Callable
 
+from district.registries import Registry, callable_name
 from field_ops.models import WorkOrder
 
 CompletionHandler = Callable[[WorkOrder, dict, object], None]
-_handlers: dict[str, dict[str, CompletionHandler]] = {}
+# (order type, handler name) -> handler, run in the order registered.
+HANDLERS = Registry(
+    "completion handlers",
+    describe=lambda key, handler: f"{key[0]}: {key[1]} -> {callable_name(handler)}",
+)
 
 
 def register_completion_handler(order_type: str, handler: CompletionHandler, *, name: str) -> None:
     """Run `handler(work_order, completion, by)` inside every completion of this type.
 
     Handlers of a type run in the order they were registered, each once per completion.
-    Registering a name again replaces the earlier handler (ready() may run more than once).
+    Registering the same handler under a name again is a no-op; a different one raises
+    ImproperlyConfigured (district.registries).
     """
     if order_type not in WorkOrder.Type.values:
         raise ValueError(f"Unknown work order type: {order_type!r}")
@@ -25,16 +31,16 @@ def register_completion_handler(order_type: str, handler: CompletionHandler, *, 
         raise TypeError("A completion handler must be callable.")
     if not name:
         raise ValueError("Name the handler (e.g. 'accounts.turn_on_activates').")
-    _handlers.setdefault(order_type, {})[name] = handler
+    HANDLERS.register((order_type, name), handler)
 
 
 def unregister_completion_handler(order_type: str, *, name: str) -> None:
     """Remove a handler (tests that register their own)."""
-    _handlers.get(order_type, {}).pop(name, None)
+    HANDLERS.unregister((order_type, name))
 
 
 def completion_handlers(order_type: str) -> list[tuple[str, CompletionHandler]]:
-    return list(_handlers.get(order_type, {}).items())
+    return [(name, handler) for (type_, name), handler in HANDLERS.items() if type_ == order_type]
 
 
 def run_completion_handlers(work_order: WorkOrder, completion: dict, by) -> None:

@@ -208,11 +208,11 @@ def test_finance_may_look_but_not_open_accounts(client_for):
 
 def test_premise_page_lists_accounts_over_time_through_the_accounts_panel(client_for, monkeypatch):
     # given: the panel accounts registers for the premise page
-    monkeypatch.setitem(
-        panels._panels,
-        "premise",
-        [
-            panels.Panel(
+    monkeypatch.setattr(
+        panels.PANELS,
+        "_entries",
+        {
+            ("premise", "premise_accounts"): panels.Panel(
                 page="premise",
                 key="premise_accounts",
                 title="Accounts at this premise",
@@ -220,7 +220,7 @@ def test_premise_page_lists_accounts_over_time_through_the_accounts_panel(client
                 selector=premise_accounts_panel,
                 permission=Perm.VIEW_ACCOUNTS,
             )
-        ],
+        },
     )
     client = client_for(roles.CSR_I)
     premise = PremiseFactory()

@@ -12,12 +12,12 @@ from django.utils import timezone
 
 from district import navigation, roles
 from district.approvals.models import ApprovalRequest
+from district.approvals.panels import my_requests_panel, waiting_panel
 from district.approvals.services import (
     approval_approve,
     approval_reject,
     approval_request_create,
 )
-from district.approvals.views import my_requests_panel, waiting_panel
 
 Status = ApprovalRequest.Status
 

@@ -13,7 +13,7 @@ def test_an_entry_without_a_job_is_refused():
     # when / then
     with pytest.raises(ValueError, match="needs a group"):
         navigation.register(navigation.NavItem("Lost", "home", None, group=""))
-    assert "Lost" not in [item.label for item in navigation._items]
+    assert "Lost" not in [item.label for item in navigation.ITEMS.entries()]
 
 
 def test_a_supervisor_gets_one_menu_per_job_in_order(make_user):

@@ -69,8 +69,8 @@ def _urls():
             continue
         arguments = re.findall(r"<(?:\w+:)?(\w+)>", route)
         if arguments == ["model", "object_id"]:
-            for key, (label, _url_name, _argument) in HISTORY_MODELS.items():
-                first = apps.get_model(label).objects.order_by("pk").first()
+            for key, entry in HISTORY_MODELS.items():
+                first = apps.get_model(entry.label).objects.order_by("pk").first()
                 if first is not None:
                     urls.append(reverse(name, kwargs={"model": key, "object_id": first.pk}))
             continue

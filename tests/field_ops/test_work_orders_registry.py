@@ -1,7 +1,7 @@
 """The completion-handler registry: each handler once per completion, a failure rolls all back."""
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ImproperlyConfigured, ValidationError
 
 from field_ops import completion
 from field_ops.completion import register_completion_handler, unregister_completion_handler
@@ -43,13 +43,17 @@ def test_a_handler_runs_exactly_once_per_completion_with_what_was_recorded(world
     assert calls[0][1]["meter_read_id"] == read.pk  # field_ops' own effect comes first
 
 
-def test_registering_a_name_again_replaces_it_rather_than_running_twice(world):
+def test_registering_a_name_again_runs_it_once_and_refuses_another_handler(world):
     # given
     calls = []
+
+    def handler(work_order, done, by):
+        calls.append(work_order.pk)
+
     for _ in range(2):  # as when an AppConfig.ready() runs twice
-        register_completion_handler(
-            T.OTHER, lambda work_order, done, by: calls.append(work_order.pk), name="test.once"
-        )
+        register_completion_handler(T.OTHER, handler, name="test.once")
+    with pytest.raises(ImproperlyConfigured):
+        register_completion_handler(T.OTHER, lambda *_: None, name="test.once")
     work_order = world.order(T.OTHER)
 
     # when

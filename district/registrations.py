@@ -1,0 +1,11 @@
+"""What the district package adds to the shared registries (imported by DistrictConfig.ready()):
+its deployment checks, its menu entry and the records with a History tab that it owns."""
+
+from district import checks, navigation  # noqa: F401  (checks register on import)
+from district.audit import register_history_model
+from district.roles import Perm
+
+navigation.register(
+    navigation.NavItem("Policies", "policies", Perm.VIEW_ACCOUNTS, order=90, group="supervision")
+)
+register_history_model("policy", "district.Policy", "policy_edit", "policy_id")
