@@ -1,5 +1,8 @@
 """Forms of the counter: open a drawer, take a payment, request a void, close blind.
 
+The forms parse and display; the rules (what a check or a card must carry, how tenders meet the
+total) are the services' (payments/counter/services), whose refusals the views show here.
+
 Money is typed as people type it ("12.5", "$1,200"). Counts of bills and coins are whole numbers
 per denomination. A card is taken on the external terminal: the form has no card number field,
 and any field holding something that looks like a card number is refused and not shown back.
@@ -13,9 +16,10 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from accounts.numbers import is_valid_luhn
+from district.errors import ServiceError
 from district.money import ZERO, parse_money
 from payments.counter.denominations import DENOMINATIONS
-from payments.counter.services import CloseCount, Tendered, TenderIn, tendered
+from payments.counter.services import CloseCount, PaymentIn, TenderIn
 from payments.models import Drawer, Tender
 
 ACCOUNT_ROWS = 5
@@ -35,7 +39,9 @@ COUNTER_TENDERS = [
     (Tender.Kind.MONEY_ORDER, "Money order"),
     (Tender.Kind.CARD, "Card (on the terminal)"),
 ]
-_NUMBERED = {Tender.Kind.CHECK, Tender.Kind.MONEY_ORDER}
+# The text of a tender row as typed, passed to the service (which applies each kind's rules).
+_TENDER_TEXT = ("check_number", "bank_name", "card_last4", "approval_code")
+_TENDER_ROW_FIELDS = {"tender_kind", "tender_amount", *_TENDER_TEXT}
 # 13 to 19 digits, spaces or dashes between them: the shape of a card number.
 _CARD_LIKE = re.compile(r"(?:\d[ -]?){12,18}\d")
 CARD_NUMBER_MESSAGE = (
@@ -293,7 +299,9 @@ class PaymentForm(forms.Form):
         self.allocations: list[tuple[int, Decimal]] = []
         self.deposits: dict[int, Decimal] = {}
         self.tenders: list[TenderIn] = []
-        self.result: Tendered | None = None
+        # The form row of each account and tender passed on (empty rows are skipped).
+        self._allocation_rows: list[int] = []
+        self._tender_rows: list[int] = []
 
     def _tender_row_used(self, row: int) -> bool:
         """A tender row the cashier filled in (or that has an error): it stays on screen."""
@@ -331,25 +339,18 @@ class PaymentForm(forms.Form):
         return not all(row["shown"] for row in self.tender_rows)
 
     def clean(self):
+        """Parse the rows into accounts and tenders; the rules are the service's to apply."""
         cleaned = super().clean()
         for name, value in list(cleaned.items()):
             if name == "idempotency_key" or name.startswith("card_last4_"):
                 continue
             if isinstance(value, str) and looks_like_card_number(value):
                 self.add_error(name, CARD_NUMBER_MESSAGE)
-        self._clean_allocations(cleaned)
-        self._clean_tenders(cleaned)
-        if self.errors:
-            return cleaned
-        total = sum((amount for _, amount in self.allocations), ZERO)
-        try:
-            self.result = tendered(total, self.tenders)
-        except ValidationError as error:
-            self.add_error(None, error)
+        self._parse_allocations(cleaned)
+        self._parse_tenders(cleaned)
         return cleaned
 
-    def _clean_allocations(self, cleaned) -> None:
-        seen = set()
+    def _parse_allocations(self, cleaned) -> None:
         for row in range(ACCOUNT_ROWS):
             account_id = cleaned.get(f"account_{row}")
             if account_id is None:
@@ -361,18 +362,13 @@ class PaymentForm(forms.Form):
             if amount is None and deposit is None:
                 self.add_error(f"amount_{row}", "Enter the amount paid on this account.")
                 continue
-            if account_id in seen:
-                self.add_error(f"amount_{row}", "This account is already on the payment.")
-                continue
-            seen.add(account_id)
             # One payment line per account: the deposit is its own line in the books.
             self.allocations.append((account_id, (amount or ZERO) + (deposit or ZERO)))
+            self._allocation_rows.append(row)
             if deposit:
                 self.deposits[account_id] = deposit
-        if not seen and not self.errors:
-            self.add_error(None, "Find and add at least one account to pay.")
 
-    def _clean_tenders(self, cleaned) -> None:
+    def _parse_tenders(self, cleaned) -> None:
         for row in range(TENDER_ROWS):
             kind = cleaned.get(f"tender_kind_{row}")
             amount = cleaned.get(f"tender_amount_{row}")
@@ -385,32 +381,34 @@ class PaymentForm(forms.Form):
             if amount is None:
                 self.add_error(f"tender_amount_{row}", "Enter the amount of this tender.")
                 continue
-            number = (cleaned.get(f"check_number_{row}") or "").strip()
-            last4 = (cleaned.get(f"card_last4_{row}") or "").strip()
-            approval = (cleaned.get(f"approval_code_{row}") or "").strip()
-            if kind == Tender.Kind.CHECK and not number:
-                self.add_error(f"check_number_{row}", "Enter the check number.")
-            if kind == Tender.Kind.MONEY_ORDER and not number:
-                self.add_error(f"check_number_{row}", "Enter the money order number.")
-            if kind == Tender.Kind.CARD:
-                if not (len(last4) == 4 and last4.isdigit()):
-                    self.add_error(
-                        f"card_last4_{row}",
-                        "Enter only the last four digits of the card (never the whole number).",
-                    )
-                if not approval:
-                    self.add_error(f"approval_code_{row}", "Enter the terminal's approval code.")
-            if kind != Tender.Kind.CARD and last4:
-                self.add_error(f"card_last4_{row}", "Only a card tender has card digits.")
             self.tenders.append(
                 TenderIn(
                     kind=kind,
                     amount=amount,
-                    check_number=number if kind in _NUMBERED else "",
-                    bank_name=(cleaned.get(f"bank_name_{row}") or "").strip(),
-                    card_last4=last4 if kind == Tender.Kind.CARD else "",
-                    approval_code=approval if kind == Tender.Kind.CARD else "",
+                    **{name: (cleaned.get(f"{name}_{row}") or "").strip() for name in _TENDER_TEXT},
                 )
             )
-        if not self.tenders and not self.errors:
-            self.add_error(None, "Enter how the customer is paying.")
+            self._tender_rows.append(row)
+
+    def payment_in(self) -> PaymentIn:
+        """The payment as parsed, for the service to check and post."""
+        return PaymentIn(
+            allocations=self.allocations,
+            tenders=self.tenders,
+            payer_name=self.cleaned_data["payer_name"],
+            deposits=self.deposits,
+        )
+
+    def on_rows(self, error: ServiceError) -> ServiceError:
+        """The service's refusal with its fields renamed from positions on the payment
+        (amount_0 is the first account paid) to the rows of this form they came from."""
+        if not hasattr(error, "error_dict"):
+            return error
+        renamed = {}
+        for name, messages in error.error_dict.items():
+            field, _, position = name.rpartition("_")
+            rows = self._tender_rows if field in _TENDER_ROW_FIELDS else self._allocation_rows
+            if field and position.isdigit() and int(position) < len(rows):
+                name = f"{field}_{rows[int(position)]}"
+            renamed[name] = messages
+        return ServiceError(renamed)

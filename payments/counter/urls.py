@@ -2,11 +2,11 @@
 
 from django.urls import path
 
-from payments.counter import api, views
+from payments.counter import api, pay_views, views
 
 urlpatterns: list = [
     path("payments/counter/", views.counter, name="counter"),
-    path("payments/counter/pay/", views.counter_pay, name="counter_pay"),
+    path("payments/counter/pay/", pay_views.counter_pay, name="counter_pay"),
     path(
         "payments/counter/sessions/<int:session_id>/", views.counter_session, name="counter_session"
     ),

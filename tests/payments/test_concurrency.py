@@ -21,7 +21,6 @@ from district.approvals.services import approval_approve
 from district.ledger.models import Journal
 from district.ledger.selectors import account_balance, ledger_problems
 from district.ledger.services import Line, journal_post
-from payments.counter import services as counter
 from payments.counter.denominations import count_total
 from payments.counter.services import (
     CloseCount,
@@ -34,6 +33,9 @@ from payments.counter.services import (
     session_expected,
     void_request,
 )
+from payments.counter.services import drawers as counter_drawers
+from payments.counter.services import taking as counter_taking
+from payments.counter.services import voids as counter_voids
 from payments.deposits import services as deposits
 from payments.models import (
     BankDeposit,
@@ -301,14 +303,14 @@ def test_a_payment_holding_the_drawer_lock_is_counted_by_the_close_waiting_for_i
 ):
     # given: the payment pauses inside its transaction, the session row locked
     payment_locked, close_waiting = threading.Event(), threading.Event()
-    original_write = counter._payment_write
+    original_write = counter_taking._payment_write
 
     def paused_write(**kwargs):
         payment_locked.set()
         _wait(close_waiting, "the close to wait on the session lock")
         return original_write(**kwargs)
 
-    monkeypatch.setattr(counter, "_payment_write", paused_write)
+    monkeypatch.setattr(counter_taking, "_payment_write", paused_write)
     count = CloseCount(cash={**FLOAT_COUNT, "20": FLOAT_COUNT["20"] + 2})  # float + $40.00
     paying = _Worker(lambda: _cash(open_session.pk, cashier, owing_account.pk, "40.00", "race-1"))
     closing = _Worker(lambda: drawer_close(session_id=open_session.pk, by=cashier, count=count))
@@ -340,7 +342,7 @@ def test_a_payment_waiting_on_a_close_holding_the_lock_is_refused(
 ):
     # given: the close pauses inside its transaction, right after it has summed the drawer
     close_locked, payment_waiting = threading.Event(), threading.Event()
-    original_expected = counter.session_expected
+    original_expected = counter_drawers.session_expected
 
     def paused_expected(session):
         expected = original_expected(session)
@@ -348,7 +350,7 @@ def test_a_payment_waiting_on_a_close_holding_the_lock_is_refused(
         _wait(payment_waiting, "the payment to wait on the session lock")
         return expected
 
-    monkeypatch.setattr(counter, "session_expected", paused_expected)
+    monkeypatch.setattr(counter_drawers, "session_expected", paused_expected)
     count = CloseCount(cash=FLOAT_COUNT)
     closing = _Worker(lambda: drawer_close(session_id=open_session.pk, by=cashier, count=count))
     paying = _Worker(lambda: _cash(open_session.pk, cashier, owing_account.pk, "40.00", "race-2"))
@@ -387,14 +389,14 @@ def test_a_void_holding_the_drawer_lock_is_seen_by_the_close_waiting_for_it(
     payment = _cash(open_session.pk, cashier, owing_account.pk, "40.00", "void-race")
     request = void_request(payment_id=payment.pk, by=cashier, reason="Wrong account")
     void_locked, close_waiting = threading.Event(), threading.Event()
-    original_reverse = counter.journal_reverse
+    original_reverse = counter_voids.journal_reverse
 
     def paused_reverse(**kwargs):
         void_locked.set()
         _wait(close_waiting, "the close to wait on the session lock")
         return original_reverse(**kwargs)
 
-    monkeypatch.setattr(counter, "journal_reverse", paused_reverse)
+    monkeypatch.setattr(counter_voids, "journal_reverse", paused_reverse)
     voiding = _Worker(lambda: approval_approve(request_id=request.pk, by=supervisor))
     closing = _Worker(
         lambda: drawer_close(
@@ -445,7 +447,7 @@ def test_a_void_requested_while_the_close_holds_the_lock_is_refused(
     # given: a payment; the close pauses after it checked for pending voids and summed the drawer
     payment = _cash(open_session.pk, cashier, owing_account.pk, "40.00", "void-vs-close")
     close_locked, release_close = threading.Event(), threading.Event()
-    original_expected = counter.session_expected
+    original_expected = counter_drawers.session_expected
 
     def paused_expected(session):
         expected = original_expected(session)
@@ -453,7 +455,7 @@ def test_a_void_requested_while_the_close_holds_the_lock_is_refused(
         _wait(release_close, "the void request to block or finish")
         return expected
 
-    monkeypatch.setattr(counter, "session_expected", paused_expected)
+    monkeypatch.setattr(counter_drawers, "session_expected", paused_expected)
     count = CloseCount(cash={**FLOAT_COUNT, "20": FLOAT_COUNT["20"] + 2})
     closing = _Worker(lambda: drawer_close(session_id=open_session.pk, by=cashier, count=count))
     asking = _Worker(lambda: void_request(payment_id=payment.pk, by=cashier, reason="Wrong"))
@@ -483,7 +485,7 @@ def test_two_void_requests_at_once_file_one_request(
     # given: the first request pauses just before it files, after finding none pending
     payment = _cash(open_session.pk, cashier, owing_account.pk, "40.00", "double-void")
     first_filing, second_filing, release = threading.Event(), threading.Event(), threading.Event()
-    original_create = counter.approval_request_create
+    original_create = counter_voids.approval_request_create
 
     def paused_create(**kwargs):
         if not first_filing.is_set():
@@ -493,7 +495,7 @@ def test_two_void_requests_at_once_file_one_request(
             second_filing.set()
         return original_create(**kwargs)
 
-    monkeypatch.setattr(counter, "approval_request_create", paused_create)
+    monkeypatch.setattr(counter_voids, "approval_request_create", paused_create)
     ask = lambda: void_request(payment_id=payment.pk, by=cashier, reason="Wrong").pk  # noqa: E731
     first, second = _Worker(ask), _Worker(ask)
     # when: a double click, the second request arriving while the first is filing
@@ -509,7 +511,7 @@ def test_two_void_requests_at_once_file_one_request(
     # then: one pending request, returned to both
     assert first.error is None and second.error is None, (first.error, second.error)
     assert first.result == second.result
-    assert ApprovalRequest.objects.filter(kind=counter.VOID_KIND).count() == 1
+    assert ApprovalRequest.objects.filter(kind=counter_voids.VOID_KIND).count() == 1
 
 
 # -- one open session per drawer and per cashier -----------------------------------------------

@@ -379,6 +379,23 @@ def test_a_check_without_its_number_is_refused_next_to_the_field(
     assert not Payment.objects.exists()
 
 
+def test_a_money_order_without_its_number_is_refused_next_to_the_field(
+    cashier_client, open_session, owing_account
+):
+    # given: the second tender row is a money order with no number
+    data = pay_form(cashier_client, owing_account)
+    posted = {**data, "amount_0": "50", "tender_kind_0": "cash", "tender_amount_0": "20",
+              "tender_kind_1": "money_order", "tender_amount_1": "30"}  # fmt: skip
+    # when
+    html = cashier_client.post(PAY, posted).content.decode()
+    # then: the service's refusal sits on the second row's number field
+    assert "Enter the money order number." in html
+    assert re.search(r'name="check_number_1"[^>]*aria-invalid="true"', html) or re.search(
+        r'aria-invalid="true"[^>]*name="check_number_1"', html
+    )
+    assert not Payment.objects.exists()
+
+
 def test_resubmitting_the_same_form_posts_once(cashier_client, open_session, owing_account):
     # given
     data = pay_form(cashier_client, owing_account)

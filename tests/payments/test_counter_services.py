@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 
 from accounts.models import CustomerFlag
 from district.approvals.services import approval_approve
+from district.errors import ServiceError
 from district.ledger.selectors import account_balance, ledger_problems
 from payments.counter.services import (
     CloseCount,
@@ -18,7 +19,7 @@ from payments.counter.services import (
     session_expected,
     void_request,
 )
-from payments.models import DrawerSession, Tender
+from payments.models import DrawerSession, Payment, Tender
 
 pytestmark = pytest.mark.django_db
 
@@ -102,3 +103,34 @@ def test_payment_after_close_is_refused(open_session, cashier, owing_account):
     )
     with pytest.raises(ValidationError, match="closed"):
         cash_payment(open_session, cashier, owing_account, "10.00", "10.00", "late")
+
+
+def test_a_money_order_without_its_number_is_refused_naming_the_field(
+    open_session, cashier, owing_account
+):
+    # given: a money order with no number (the rule the counter form alone used to apply)
+    payment = PaymentIn(
+        allocations=[(owing_account.pk, Decimal("50.00"))],
+        tenders=[TenderIn(Tender.Kind.MONEY_ORDER, Decimal("50.00"))],
+    )
+    # when
+    with pytest.raises(ServiceError) as refused:
+        payment_post(session_id=open_session.pk, by=cashier, payment=payment, idempotency_key="mo")
+    # then: the refusal names the first tender's number field, and nothing was written
+    assert refused.value.message_dict == {"check_number_0": ["Enter the money order number."]}
+    assert not Payment.objects.exists()
+    assert account_balance(owing_account.pk) == Decimal("120.50")
+
+
+def test_a_money_order_with_its_number_is_taken(open_session, cashier, owing_account):
+    payment = payment_post(
+        session_id=open_session.pk,
+        by=cashier,
+        payment=PaymentIn(
+            allocations=[(owing_account.pk, Decimal("50.00"))],
+            tenders=[TenderIn(Tender.Kind.MONEY_ORDER, Decimal("50.00"), check_number="MO-1")],
+        ),
+        idempotency_key="mo-ok",
+    )
+    assert payment.tenders.get().check_number == "MO-1"
+    assert account_balance(owing_account.pk) == Decimal("70.50")
