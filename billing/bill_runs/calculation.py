@@ -289,8 +289,42 @@ def load_chunk(account_ids, period: BillingPeriod) -> list[AccountInputs]:
             "pk", "customer_class", "status", "start_date", "premise_id", "premise__dwelling_units"
         )
     )
-    premise_ids = {row[4] for row in accounts}
-    # The meter at each premise at the period's end (the latest installation wins).
+    meter_at = _meters_at_period_end({row[4] for row in accounts}, period)
+    reads_by_meter = _reads_by_meter({row[1] for row in meter_at.values()}, period)
+    history = _bill_history(account_ids, period)
+    billed_to = _billed_to(account_ids, period)
+    balances = dict(
+        AccountBalance.objects.filter(service_account_id__in=account_ids).values_list(
+            "service_account_id", "balance"
+        )
+    )
+    chunk = []
+    for account_id, customer_class, status, start_date, premise_id, units in accounts:
+        typical_daily, typical_amount, bills_before = history.get(account_id, (None, None, 0))
+        inputs = AccountInputs(
+            account_id=account_id,
+            customer_class=customer_class,
+            status=status,
+            start_date=start_date,
+            premise_id=premise_id,
+            dwelling_units=units or 1,
+            typical_daily_use=typical_daily,
+            typical_amount=typical_amount,
+            bills_before=bills_before,
+            balance=balances.get(account_id, Decimal("0.00")),
+        )
+        installed = meter_at.get(premise_id)
+        if installed is not None:
+            inputs = _with_meter(
+                inputs, installed, reads_by_meter, billed_to.get(account_id), period
+            )
+        chunk.append(inputs)
+    return chunk
+
+
+def _meters_at_period_end(premise_ids, period: BillingPeriod) -> dict[int, tuple]:
+    """{premise id: (premise id, meter id, size, dials, multiplier, installed on, install
+    reading)} of the meter at each premise at the period's end (the latest installation wins)."""
     installations = (
         MeterInstallation.objects.filter(
             premise_id__in=premise_ids, installed_on__lte=period.period_end
@@ -307,68 +341,48 @@ def load_chunk(account_ids, period: BillingPeriod) -> list[AccountInputs]:
             "install_reading",
         )
     )
-    meter_at: dict[int, tuple] = {row[0]: row for row in installations}
-    until = current_read_until(period)
+    return {row[0]: row for row in installations}
+
+
+def _reads_by_meter(meter_ids, period: BillingPeriod) -> dict[int, list]:
+    """The standing reads of these meters that can bound the period, oldest first per meter."""
     since = period.period_start - datetime.timedelta(days=PREVIOUS_READ_LOOKBACK_DAYS)
     reads = (
         MeterRead.objects.filter(
-            meter_id__in={row[1] for row in meter_at.values()},
+            meter_id__in=meter_ids,
             superseded_by__isnull=True,
             read_on__gte=since,
-            read_on__lte=until,
+            read_on__lte=current_read_until(period),
         )
         .order_by("meter_id", "read_on", "id")
         .values_list("id", "meter_id", "read_on", "reading", "source", "flags")
     )
-    reads_by_meter: dict[int, list] = {}
+    by_meter: dict[int, list] = {}
     for row in reads:
-        reads_by_meter.setdefault(row[1], []).append(row)
-    history = _bill_history(account_ids, period)
-    billed_to = _billed_to(account_ids, period)
-    balances = dict(
-        AccountBalance.objects.filter(service_account_id__in=account_ids).values_list(
-            "service_account_id", "balance"
-        )
-    )
+        by_meter.setdefault(row[1], []).append(row)
+    return by_meter
 
-    chunk = []
-    for account_id, customer_class, status, start_date, premise_id, units in accounts:
-        installed = meter_at.get(premise_id)
-        typical_daily, typical_amount, bills_before = history.get(account_id, (None, None, 0))
-        values = {
-            "account_id": account_id,
-            "customer_class": customer_class,
-            "status": status,
-            "start_date": start_date,
-            "premise_id": premise_id,
-            "dwelling_units": units or 1,
-            "typical_daily_use": typical_daily,
-            "typical_amount": typical_amount,
-            "bills_before": bills_before,
-            "balance": balances.get(account_id, Decimal("0.00")),
-        }
-        if installed is not None:
-            _premise, meter_id, size, dials, multiplier, installed_on, install_reading = installed
-            last_bill_read = billed_to.get(account_id)
-            current, previous = _bounding_reads(
-                reads_by_meter.get(meter_id, []),
-                period,
-                installed_on,
-                install_reading,
-                billed_to=last_bill_read
-                if last_bill_read and last_bill_read[0] == meter_id
-                else None,
-            )
-            values.update(
-                meter_id=meter_id,
-                meter_size=size,
-                dials=dials,
-                multiplier=multiplier,
-                current_read=current,
-                previous_read=previous,
-            )
-        chunk.append(AccountInputs(**values))
-    return chunk
+
+def _with_meter(inputs, installed, reads_by_meter, last_bill_read, period) -> AccountInputs:
+    """The inputs with the premise's meter and the reads bounding the period. The last bill's
+    read counts only when it was read on this same meter."""
+    _premise, meter_id, size, dials, multiplier, installed_on, install_reading = installed
+    current, previous = _bounding_reads(
+        reads_by_meter.get(meter_id, []),
+        period,
+        installed_on,
+        install_reading,
+        billed_to=last_bill_read if last_bill_read and last_bill_read[0] == meter_id else None,
+    )
+    return dataclasses.replace(
+        inputs,
+        meter_id=meter_id,
+        meter_size=size,
+        dials=dials,
+        multiplier=multiplier,
+        current_read=current,
+        previous_read=previous,
+    )
 
 
 def _billed_to(account_ids, period) -> dict[int, tuple]:
