@@ -76,85 +76,120 @@ def _per(body: dict) -> str:
 
 def schedule_tables(parsed: dict) -> list[Table]:
     """The schedule's charges as tables: service charges by meter, tier sets, surcharges, sewer."""
-    zones = parsed["zones"]
-    unit = UNIT_LABELS[parsed["unit"]]
     tables = []
     if parsed["service_charge"]:
-        sets = parsed["service_charge"]["sets"]
-        amounts = [_fixed_amounts(body) for body in sets]
-        rows = [
-            [METER_LABELS[size], *(_money(table.get(size)) for table in amounts)]
-            for size in METER_SIZES
-            if any(size in table for table in amounts)
-        ]
-        headers = [
-            "Meter",
-            *(
-                f"{describe_when(body['when'], zones, only=len(sets) == 1)} ({_per(body)})"
-                for body in sets
-            ),
-        ]
-        tables.append(Table(sets[0]["description"], headers, rows))
+        tables.append(_service_charge_table(parsed))
     if parsed["volumetric"]:
-        for body in parsed["volumetric"]["sets"]:
-            rows = [
-                [
-                    tier["label"] or "All use",
-                    _up_to(tier["up_to"], body),
-                    f"{rate_text(Decimal(tier['rate']))} per {unit}",
-                ]
-                for tier in body["tiers"]
-            ]
-            only = len(parsed["volumetric"]["sets"]) == 1
-            title = f"{body['description']}: {describe_when(body['when'], zones, only=only)}"
-            tables.append(
-                Table(title, ["Tier", "Up to", "Rate"], rows, _breakpoint_note(body, parsed))
-            )
+        tables.extend(_tier_tables(parsed))
     if parsed["surcharges"]:
+        tables.append(_surcharge_table(parsed))
+    if parsed["sewer"]:
+        tables.append(_sewer_table(parsed))
+    other = _other_terms(parsed)
+    if other:
+        tables.append(Table("Other terms", ["Term", "Definition"], other))
+    return tables
+
+
+def _service_charge_table(parsed: dict) -> Table:
+    """One column per set of service charges, one row per meter size any set prices."""
+    sets = parsed["service_charge"]["sets"]
+    amounts = [_fixed_amounts(body) for body in sets]
+    rows = [
+        [METER_LABELS[size], *(_money(table.get(size)) for table in amounts)]
+        for size in METER_SIZES
+        if any(size in table for table in amounts)
+    ]
+    headers = [
+        "Meter",
+        *(
+            f"{describe_when(body['when'], parsed['zones'], only=len(sets) == 1)} ({_per(body)})"
+            for body in sets
+        ),
+    ]
+    return Table(sets[0]["description"], headers, rows)
+
+
+def _tier_tables(parsed: dict) -> list[Table]:
+    """A table per set of tiers."""
+    unit = UNIT_LABELS[parsed["unit"]]
+    sets = parsed["volumetric"]["sets"]
+    tables = []
+    for body in sets:
         rows = [
             [
-                item["description"],
-                _surcharge_amount(item, unit),
-                describe_when(item["when"], zones) if item["when"] else "Everyone",
-                _effective(item["effective"]),
+                tier["label"] or "All use",
+                _up_to(tier["up_to"], body),
+                f"{rate_text(Decimal(tier['rate']))} per {unit}",
             ]
-            for item in parsed["surcharges"]
+            for tier in body["tiers"]
         ]
-        tables.append(Table("Surcharges", ["Surcharge", "Amount", "Applies to", "In effect"], rows))
-    if parsed["sewer"]:
-        rows = []
-        for body in parsed["sewer"]["sets"]:
-            who = describe_when(body["when"], zones, only=len(parsed["sewer"]["sets"]) == 1)
-            if body["fixed"]:
-                amounts = _fixed_amounts(body["fixed"])
-                values = sorted(set(amounts.values()), key=Decimal)
-                fixed = " / ".join(_money(value) for value in values)
-                rows.append([who, "Fixed", f"{fixed} {_per(body['fixed'])}"])
-            if body["per_unit"]:
-                rows.append([who, "Per unit", _sewer_usage(body["per_unit"], unit)])
+        who = describe_when(body["when"], parsed["zones"], only=len(sets) == 1)
         tables.append(
-            Table("Sewer service", ["Applies to", "Charge", "Amount"], rows, key_columns=2)
+            Table(
+                f"{body['description']}: {who}",
+                ["Tier", "Up to", "Rate"],
+                rows,
+                _breakpoint_note(body, parsed),
+            )
         )
+    return tables
+
+
+def _surcharge_table(parsed: dict) -> Table:
+    unit = UNIT_LABELS[parsed["unit"]]
+    rows = [
+        [
+            item["description"],
+            _surcharge_amount(item, unit),
+            describe_when(item["when"], parsed["zones"]) if item["when"] else "Everyone",
+            _effective(item["effective"]),
+        ]
+        for item in parsed["surcharges"]
+    ]
+    return Table("Surcharges", ["Surcharge", "Amount", "Applies to", "In effect"], rows)
+
+
+def _sewer_table(parsed: dict) -> Table:
+    """A row per part (fixed, per unit) of each set of sewer charges."""
+    unit = UNIT_LABELS[parsed["unit"]]
+    sets = parsed["sewer"]["sets"]
+    rows = []
+    for body in sets:
+        who = describe_when(body["when"], parsed["zones"], only=len(sets) == 1)
+        if body["fixed"]:
+            amounts = _fixed_amounts(body["fixed"])
+            values = sorted(set(amounts.values()), key=Decimal)
+            fixed = " / ".join(_money(value) for value in values)
+            rows.append([who, "Fixed", f"{fixed} {_per(body['fixed'])}"])
+        if body["per_unit"]:
+            rows.append([who, "Per unit", _sewer_usage(body["per_unit"], unit)])
+    return Table("Sewer service", ["Applies to", "Charge", "Amount"], rows, key_columns=2)
+
+
+def _other_terms(parsed: dict) -> list[list[str]]:
+    """The minimum charge and the late penalty, as (term, definition) rows."""
     other = []
     if parsed["minimum_charge"]:
         minimum = parsed["minimum_charge"]
+        covers = ", ".join(minimum["covers"])
         other.append(
             [
                 minimum["description"],
-                f"{_money(minimum['amount'])} {PER_TEXT[minimum['per']]} (covers {', '.join(minimum['covers'])})",
+                f"{_money(minimum['amount'])} {PER_TEXT[minimum['per']]} (covers {covers})",
             ]
         )
     if parsed["late_penalty"]:
         penalty = parsed["late_penalty"]
+        current = number_text(Decimal(penalty["current_charges_percent"]))
+        past_due = number_text(Decimal(penalty["past_due_percent"]))
         other.append(
             [
                 penalty["description"],
-                f"{number_text(Decimal(penalty['current_charges_percent']))}% of current charges + {number_text(Decimal(penalty['past_due_percent']))}% of the past-due balance",
+                f"{current}% of current charges + {past_due}% of the past-due balance",
             ]
         )
-    if other:
-        tables.append(Table("Other terms", ["Term", "Definition"], other))
-    return tables
+    return other
 
 
 def _money(value) -> str:
