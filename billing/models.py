@@ -443,7 +443,7 @@ class BillException(models.Model):
 
 
 @pghistory.track()
-class Adjustment(models.Model):
+class Adjustment(Transitions, models.Model):
     """A credit or debit to an account with a reason code, within the person's limit or
     through approval. Leak adjustments carry their evidence."""
 
@@ -463,6 +463,13 @@ class Adjustment(models.Model):
         PENDING_APPROVAL = "pending_approval", "Waiting for approval"
         POSTED = "posted", "Posted"
         REJECTED = "rejected", "Rejected"
+
+    # One service each (billing.corrections.services): posted within the limit or on approval.
+    ALLOWED_TRANSITIONS = {
+        Status.PENDING_APPROVAL: {Status.POSTED, Status.REJECTED},
+        Status.POSTED: set(),
+        Status.REJECTED: set(),
+    }
 
     account = models.ForeignKey(
         "accounts.ServiceAccount", on_delete=models.PROTECT, related_name="adjustments"

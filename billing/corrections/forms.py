@@ -1,62 +1,67 @@
-"""Forms of corrections and adjustments. Money is typed as people type it ("12.5")."""
+"""Forms of corrections and adjustments: they parse and show; the services decide.
+
+Money and readings are passed on as typed ("12.5"): the services parse them and name the field
+they refuse, so a rule (an amount above $0.00, a reason given, a reading not below the previous
+one) is written once, in the service.
+"""
 
 from django import forms
-from django.core.exceptions import ValidationError
 
 from billing.models import Adjustment
-from district.money import parse_money
 from district.uploads import DOCUMENT_KINDS, MEGABYTE, document_upload, size_help
 
 MAX_EVIDENCE_BYTES = 10 * MEGABYTE
-
-
-class MoneyInput(forms.CharField):
-    def clean(self, value):
-        value = super().clean(value)
-        if value in (None, ""):
-            return value
-        amount = parse_money(value)
-        if amount <= 0:
-            raise ValidationError("Enter an amount above $0.00.")
-        return amount
+REQUIRED = {"aria-required": "true"}
 
 
 class AdjustmentForm(forms.Form):
     direction = forms.ChoiceField(
         choices=Adjustment.Direction.choices,
-        widget=forms.RadioSelect,
+        required=False,
+        widget=forms.RadioSelect(attrs=REQUIRED),
         help_text="A credit lowers what the customer owes; a debit raises it.",
     )
     reason = forms.ChoiceField(
         label="Reason code",
+        required=False,
         choices=[
             (value, label)
             for value, label in Adjustment.Reason.choices
             if value != Adjustment.Reason.LEAK
         ],
+        widget=forms.Select(attrs=REQUIRED),
     )
-    amount = MoneyInput(max_length=20, widget=forms.TextInput(attrs={"inputmode": "decimal"}))
-    memo = forms.CharField(max_length=255, widget=forms.Textarea(attrs={"rows": 2}))
+    amount = forms.CharField(
+        max_length=20,
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "decimal", **REQUIRED}),
+    )
+    memo = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2, "maxlength": 255, **REQUIRED}),
+    )
     idempotency_key = forms.CharField(widget=forms.HiddenInput)
 
 
 class RebillForm(forms.Form):
     reason = forms.CharField(
-        max_length=255, help_text="Why the bill is wrong; printed in the bill's history."
-    )
-    corrected_reading = forms.DecimalField(
         required=False,
-        max_digits=12,
-        decimal_places=2,
-        min_value=0,
+        widget=forms.TextInput(attrs={"maxlength": 255, **REQUIRED}),
+        help_text="Why the bill is wrong; printed in the bill's history.",
+    )
+    corrected_reading = forms.CharField(
+        required=False,
+        max_length=20,
+        widget=forms.TextInput(attrs={"inputmode": "decimal"}),
         help_text="Leave empty to recalculate with the bill's own reads.",
     )
     idempotency_key = forms.CharField(widget=forms.HiddenInput)
 
 
 class LeakForm(forms.Form):
+    # Which bills qualify (and that one is chosen) is the quote's to say.
     bills = forms.TypedMultipleChoiceField(
-        coerce=int, widget=forms.CheckboxSelectMultiple, label="Bills with the leak"
+        coerce=int, required=False, widget=forms.CheckboxSelectMultiple, label="Bills with the leak"
     )
     evidence_work_order = forms.TypedChoiceField(
         coerce=int, required=False, empty_value=None, label="Leak investigation order"

@@ -22,7 +22,6 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -30,6 +29,7 @@ from accounts.models import ServiceAccount
 from billing.corrections.services import LEAK_KIND, _insert, file_for_approval
 from billing.models import Adjustment, Bill
 from billing.rates.proration import service_days
+from district.errors import ServiceError, require
 from district.money import ZERO, format_money, quantize_money
 from district.policies import policy_value
 from district.roles import Perm
@@ -149,15 +149,27 @@ def _excess_charge(bill: Bill, excess: Decimal) -> tuple[Decimal, list[dict]]:
     return quantize_money(charge), steps
 
 
-def leak_adjustment_quote(*, account, bills: list[Bill]) -> LeakQuote:
-    """Whether the bills qualify and the credit they earn, with every step written down."""
-    policies = leak_policies()
-    reasons: list[str] = []
-    bills = sorted(bills, key=lambda bill: bill.period_start)
-    empty = LeakQuote(False, reasons, ZERO, ZERO, ZERO, {"policies": _plain(policies)})
-    if not bills:
-        reasons.append("Choose the bill or bills with the leak.")
-        return empty
+@dataclass(frozen=True)
+class TypicalUse:
+    """The account's usual use before the leak: the posted bills of the year before it."""
+
+    bills: list[Bill]
+    days: int
+    hcf: Decimal
+    daily_hcf: Decimal | None  # None when there are no such bills
+
+
+def typical_use(history: list[Bill], first_leak_start: datetime.date) -> TypicalUse:
+    lookback_start = months_before(first_leak_start, TYPICAL_LOOKBACK_MONTHS)
+    bills = [bill for bill in history if bill.period_start >= lookback_start]
+    days = sum(service_days(bill.period_start, bill.period_end) for bill in bills)
+    hcf = sum((bill.consumption for bill in bills), Decimal(0))
+    return TypicalUse(bills, days, hcf, (hcf / days) if days else None)
+
+
+def _bill_reasons(account, bills: list[Bill], policies: dict) -> list[str]:
+    """Why the chosen bills themselves cannot be adjusted (none: they can)."""
+    reasons = []
     if any(bill.account_id != account.pk for bill in bills):
         reasons.append("One of the bills belongs to another account.")
     if any(bill.status != Bill.Status.POSTED for bill in bills):
@@ -165,6 +177,46 @@ def leak_adjustment_quote(*, account, bills: list[Bill]) -> LeakQuote:
     cap_reason = _cap_reason(policies, bills)
     if cap_reason:
         reasons.append(cap_reason)
+    return reasons
+
+
+def _leak_bill_row(bill: Bill, daily_hcf: Decimal | None, percent: Decimal) -> dict:
+    """One leak bill's workings: its typical use, the use above it, and the credit."""
+    days = service_days(bill.period_start, bill.period_end)
+    typical = (
+        (daily_hcf * days).quantize(HUNDREDTHS, ROUND_HALF_UP) if daily_hcf is not None else ZERO
+    )
+    excess = max(bill.consumption - typical, Decimal(0))
+    charge, steps = _excess_charge(bill, excess)
+    credit = quantize_money(charge * percent / 100)
+    return {
+        "bill": bill.number or str(bill.pk),
+        "bill_id": bill.pk,
+        "period": f"{bill.period_start:%m/%d/%Y} - {bill.period_end:%m/%d/%Y}",
+        "days": days,
+        "use_hcf": f"{bill.consumption:f}",
+        "typical_hcf": f"{typical:f}",
+        "excess_hcf": f"{excess:f}",
+        "excess_charge": f"{charge:f}",
+        "excess_priced": steps,
+        "credit": f"{credit:f}",
+    }
+
+
+def leak_adjustment_quote(*, account, bills: list[Bill]) -> LeakQuote:
+    """Whether the bills qualify and the credit they earn, with every step written down."""
+    policies = leak_policies()
+    bills = sorted(bills, key=lambda bill: bill.period_start)
+    if not bills:
+        return LeakQuote(
+            False,
+            ["Choose the bill or bills with the leak."],
+            ZERO,
+            ZERO,
+            ZERO,
+            {"policies": _plain(policies)},
+        )
+    reasons = _bill_reasons(account, bills, policies)
     first_start = bills[0].period_start
     history = list(
         Bill.objects.filter(
@@ -181,48 +233,23 @@ def leak_adjustment_quote(*, account, bills: list[Bill]) -> LeakQuote:
     earlier_reason = _earlier_request_reason(account, policies)
     if earlier_reason:
         reasons.append(earlier_reason)
-    lookback_start = months_before(first_start, TYPICAL_LOOKBACK_MONTHS)
-    typical_bills = [bill for bill in history if bill.period_start >= lookback_start]
-    typical_days = sum(service_days(bill.period_start, bill.period_end) for bill in typical_bills)
-    typical_hcf = sum((bill.consumption for bill in typical_bills), Decimal(0))
-    daily = (typical_hcf / typical_days) if typical_days else None
-    if daily is None:
+    typical = typical_use(history, first_start)
+    if typical.daily_hcf is None:
         reasons.append("There are no posted bills in the year before the leak to compare with.")
     percent = Decimal(policies["leak-credit-rate-percent"])
-    rows, typical_total, excess_total, credit_total = [], Decimal(0), Decimal(0), ZERO
-    for bill in bills:
-        days = service_days(bill.period_start, bill.period_end)
-        typical = (daily * days).quantize(HUNDREDTHS, ROUND_HALF_UP) if daily is not None else ZERO
-        excess = max(bill.consumption - typical, Decimal(0))
-        charge, steps = _excess_charge(bill, excess)
-        credit = quantize_money(charge * percent / 100)
-        typical_total += typical
-        excess_total += excess
-        credit_total += credit
-        rows.append(
-            {
-                "bill": bill.number or str(bill.pk),
-                "bill_id": bill.pk,
-                "period": f"{bill.period_start:%m/%d/%Y} - {bill.period_end:%m/%d/%Y}",
-                "days": days,
-                "use_hcf": f"{bill.consumption:f}",
-                "typical_hcf": f"{typical:f}",
-                "excess_hcf": f"{excess:f}",
-                "excess_charge": f"{charge:f}",
-                "excess_priced": steps,
-                "credit": f"{credit:f}",
-            }
-        )
+    rows = [_leak_bill_row(bill, typical.daily_hcf, percent) for bill in bills]
+    credit_total = sum((Decimal(row["credit"]) for row in rows), ZERO)
     if not reasons and credit_total <= 0:
         reasons.append("The bills show no use above the typical amount to credit.")
+    daily = typical.daily_hcf
     workings = {
         "policies": _plain(policies),
         "history_months": history_months,
         "history_from": f"{history_start:%m/%d/%Y}" if history_start else None,
         "months_covered": months_covered(bills),
-        "typical_from_bills": [bill.number or str(bill.pk) for bill in typical_bills],
-        "typical_days": typical_days,
-        "typical_hcf": f"{typical_hcf:f}",
+        "typical_from_bills": [bill.number or str(bill.pk) for bill in typical.bills],
+        "typical_days": typical.days,
+        "typical_hcf": f"{typical.hcf:f}",
         "daily_hcf": f"{daily.quantize(Decimal('0.0001'), ROUND_HALF_UP):f}" if daily else None,
         "credit_percent": f"{percent.normalize():f}",
         "bills": rows,
@@ -231,8 +258,8 @@ def leak_adjustment_quote(*, account, bills: list[Bill]) -> LeakQuote:
     return LeakQuote(
         eligible=not reasons,
         reasons=reasons,
-        typical_use=typical_total,
-        excess_use=excess_total,
+        typical_use=sum((Decimal(row["typical_hcf"]) for row in rows), Decimal(0)),
+        excess_use=sum((Decimal(row["excess_hcf"]) for row in rows), Decimal(0)),
         credit_amount=credit_total,
         workings=workings,
     )
@@ -280,31 +307,30 @@ def leak_adjustment_request(
 ) -> Adjustment:
     """File a leak credit for approval, with its workings and evidence; a repeated key returns
     the first request."""
-    if not by.has_perm(Perm.EDIT_ACCOUNTS):
-        raise ValidationError("Your role cannot request leak adjustments.")
+    require(by, Perm.EDIT_ACCOUNTS, doing="request leak adjustments")
     if not idempotency_key:
-        raise ValidationError("A request key is required.")
+        raise ServiceError("A request key is required.")
     existing = Adjustment.objects.filter(idempotency_key=idempotency_key).first()
     if existing is not None:
         if existing.account_id != account.pk or existing.requested_by_id != by.pk:
-            raise ValidationError("That request key was already used for another adjustment.")
+            raise ServiceError("That request key was already used for another adjustment.")
         return existing
     if evidence_work_order is None and not evidence_file:
-        raise ValidationError(
+        raise ServiceError(
             {"evidence": "Attach the leak investigation order or the repair receipt."}
         )
     if evidence_work_order is not None and (
         evidence_work_order.order_type != WorkOrder.Type.LEAK_INVESTIGATION
         or evidence_work_order.premise_id != account.premise_id
     ):
-        raise ValidationError(
+        raise ServiceError(
             {"evidence": "The work order must be a leak investigation at this account's address."}
         )
     # Lock the account so two requests cannot both pass the once-per-year rule.
     ServiceAccount.objects.select_for_update().filter(pk=account.pk).first()
     quote = leak_adjustment_quote(account=account, bills=bills)
     if not quote.eligible:
-        raise ValidationError(quote.reasons)
+        raise ServiceError(quote.reasons)
     latest = max(bills, key=lambda bill: bill.period_start)
     memo = (memo or "").strip() or (
         f"Leak adjustment for {', '.join(row['bill'] for row in quote.workings['bills'])}"

@@ -26,27 +26,29 @@ from billing.rates.selectors import versions_in_force
 from billing.rates.services import rate_version_lock
 from district.approvals.models import ApprovalRequest
 from district.approvals.services import approval_request_create
+from district.errors import ServiceError, require
 from district.ledger.models import Journal
-from district.ledger.selectors import RECEIVABLE_PURPOSE
+from district.ledger.purposes import Purpose
 from district.ledger.services import Line, journal_post, journal_reverse
 from district.money import ZERO, format_money, parse_money
 from district.policies import adjustment_limit_for
 from district.roles import Perm
+from district.transitions import transition
 from field_ops.models import MeterRead
 from field_ops.readings import register_use
-from field_ops.services import read_correct
+from field_ops.services.reads import read_correct
 
 ADJUSTMENT_KIND = "bill_adjustment"
 LEAK_KIND = "leak_adjustment"
 
 # Which revenue GL account an adjustment moves, by reason code.
 ADJUSTMENT_GL = {
-    Adjustment.Reason.LEAK: "water_sales_volumetric",
-    Adjustment.Reason.METER_ERROR: "water_sales_volumetric",
-    Adjustment.Reason.BILLING_ERROR: "water_sales_fixed",
-    Adjustment.Reason.FEE_WAIVER: "fees_late",
-    Adjustment.Reason.GOODWILL: "water_sales_fixed",
-    Adjustment.Reason.CORRECTION: "water_sales_fixed",
+    Adjustment.Reason.LEAK: Purpose.WATER_SALES_VOLUMETRIC,
+    Adjustment.Reason.METER_ERROR: Purpose.WATER_SALES_VOLUMETRIC,
+    Adjustment.Reason.BILLING_ERROR: Purpose.WATER_SALES_FIXED,
+    Adjustment.Reason.FEE_WAIVER: Purpose.FEES_LATE,
+    Adjustment.Reason.GOODWILL: Purpose.WATER_SALES_FIXED,
+    Adjustment.Reason.CORRECTION: Purpose.WATER_SALES_FIXED,
 }
 
 _REBILL_NUMBER = re.compile(r"^(?P<base>.+)-R(?P<n>\d+)$")
@@ -67,15 +69,15 @@ def _bill_journal_lines(*, account_id: int, lines: list[BillLine]) -> list[Line]
     for line in lines:
         gl = REVENUE_BY_CATEGORY.get(line.category)
         if gl is None:
-            raise ValidationError(
+            raise ServiceError(
                 f"The bill line “{line.description}” has a charge category ({line.category}) "
                 "that no GL account is set up for."
             )
         by_gl[gl] = by_gl.get(gl, ZERO) + line.amount
     total = sum(by_gl.values(), ZERO)
     if total == 0:
-        raise ValidationError("The corrected bill comes to $0.00; there is nothing to post.")
-    posting = [Line(RECEIVABLE_PURPOSE, total, account_id, "Corrected bill")]
+        raise ServiceError("The corrected bill comes to $0.00; there is nothing to post.")
+    posting = [Line(Purpose.AR_CUSTOMERS, total, account_id, "Corrected bill")]
     posting += [Line(gl, -amount, None, "") for gl, amount in sorted(by_gl.items()) if amount]
     return posting
 
@@ -84,17 +86,17 @@ def _check_reads(*, bill: Bill, current_read) -> None:
     """The corrected read must follow the bill's previous read on the same meter."""
     previous = bill.previous_read
     if previous is None or current_read is None:
-        raise ValidationError("This bill has no meter reads to recalculate it from.")
+        raise ServiceError("This bill has no meter reads to recalculate it from.")
     if current_read.meter_id != previous.meter_id:
-        raise ValidationError(
+        raise ServiceError(
             {"corrected_read": "The corrected read is of another meter than the bill's reads."}
         )
     if current_read.read_on < previous.read_on:
-        raise ValidationError(
+        raise ServiceError(
             {"corrected_read": "The corrected read is dated before the bill's previous read."}
         )
     if register_use(previous.reading, current_read.reading, dials=current_read.meter.dials) is None:
-        raise ValidationError(
+        raise ServiceError(
             {
                 "corrected_read": (
                     f"The corrected reading {current_read.reading} is below the previous "
@@ -107,7 +109,7 @@ def _check_reads(*, bill: Bill, current_read) -> None:
 def _price(*, bill: Bill, current_read) -> PricedBill:
     """The corrected charges, priced as a bill run prices them (billing.bill_runs.calculation)."""
     if bill.rate_version_id is None:
-        raise ValidationError(
+        raise ServiceError(
             "This bill records no rate version, so it cannot be recalculated; "
             "use an adjustment instead."
         )
@@ -119,7 +121,7 @@ def _price(*, bill: Bill, current_read) -> PricedBill:
         period_end=bill.period_end,
     )
     if not versions:
-        raise ValidationError("No rate version is in force for this bill's period.")
+        raise ServiceError("No rate version is in force for this bill's period.")
     return price_account(
         bill.account,
         period_start=bill.period_start,
@@ -134,66 +136,48 @@ def _price(*, bill: Bill, current_read) -> PricedBill:
     )
 
 
-@transaction.atomic
-def bill_cancel_and_rebill(
-    *, bill: Bill, by, reason: str, idempotency_key: str, corrected_read=None
-) -> Bill:
-    """Cancel a posted bill (a reversing journal) and post the corrected bill that replaces it.
-
-    The corrected bill has the same period, is priced as a bill run prices it
-    (billing.bill_runs.calculation.price_account; with the corrected read when given),
-    is numbered after the old one ("-R1", "-R2"...), and is billed today with as many days to pay
-    as the old bill gave. A repeated key returns the corrected bill of the first request.
-    """
-    if not by.has_perm(Perm.ADJUST_BILLS):
-        raise ValidationError("Your role cannot correct bills; ask a CSR II or a supervisor.")
+def _rebill_reason(*, by, reason: str, idempotency_key: str) -> str:
+    """The rebill's guard and its reason, cleaned (before anything is locked)."""
+    require(by, Perm.ADJUST_BILLS, doing="correct bills (ask a CSR II or a supervisor)")
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationError({"reason": "Say why the bill is being corrected."})
+        raise ServiceError({"reason": "Say why the bill is being corrected."})
     if len(reason) > 255:
-        raise ValidationError({"reason": "Keep the reason under 255 characters."})
+        raise ServiceError({"reason": "Keep the reason under 255 characters."})
     if not idempotency_key:
-        raise ValidationError("A request key is required.")
-    # Lock the account, then the bill (the stable order of every billing write).
+        raise ServiceError("A request key is required.")
+    return reason
+
+
+def _locked_bill(bill: Bill) -> Bill:
+    """The bill locked with what pricing it reads; the account first (the stable order of every
+    billing write)."""
     ServiceAccount.objects.select_for_update().filter(pk=bill.account_id).first()
-    old = (
+    return (
         Bill.objects.select_for_update(of=("self",))
         .select_related("account__premise", "rate_version__schedule", "previous_read__meter")
         .select_related("current_read__meter")
         .get(pk=bill.pk)
     )
-    reversal_key = f"{idempotency_key}:reverse"
-    if old.status == Bill.Status.CANCELLED:
-        replacement = Bill.objects.filter(replaces=old).first()
-        if replacement is not None and (
-            # A $0.00 bill has no journal to reverse: its replacement's journal holds the key.
-            Journal.objects.filter(idempotency_key=f"{idempotency_key}:rebill").exists()
-            if old.journal_id is None
-            else Journal.objects.filter(
-                idempotency_key=reversal_key, reverses_id=old.journal_id
-            ).exists()
-        ):
-            return replacement  # the same request again
-        raise ValidationError(f"Bill {old} was already cancelled.")
-    if old.status != Bill.Status.POSTED:
-        raise ValidationError(
-            "Only a posted bill can be cancelled and rebilled; this one is "
-            f"{old.get_status_display().lower()} (correct it in its bill run)."
-        )
-    current_read = corrected_read if corrected_read is not None else old.current_read
-    priced = _price(bill=old, current_read=current_read)
 
+
+def _cancel(old: Bill, *, by, reason: str, idempotency_key: str) -> None:
+    """Reverse the bill's journal and mark it cancelled with the reason."""
     if old.journal_id is not None:  # a $0.00 bill moved no money: nothing to reverse
         journal_reverse(
             journal=Journal.objects.get(pk=old.journal_id),
             by=by,
             reason=f"Bill {old.number} cancelled: {reason}",
-            idempotency_key=reversal_key,
+            idempotency_key=f"{idempotency_key}:reverse",
         )
-    old.status = Bill.Status.CANCELLED
+    transition(old, Bill.Status.CANCELLED, verb="cancelled")
     old.cancel_reason = reason
     old.save(update_fields=["status", "cancel_reason"])
 
+
+def _replacement(old: Bill, *, priced: PricedBill, current_read) -> tuple[Bill, list[BillLine]]:
+    """The corrected bill (not yet posted) and its lines: the old bill's period, billed today
+    with as many days to pay as the old bill gave."""
     today = timezone.localdate()
     new = Bill.objects.create(
         account=old.account,
@@ -232,20 +216,55 @@ def bill_cancel_and_rebill(
             for position, line in enumerate(priced.lines, start=1)
         ]
     )
+    return new, lines
+
+
+def _post_replacement(new: Bill, lines: list[BillLine], *, old: Bill, by, idempotency_key: str):
+    number = _rebill_number(old.number)
     journal = journal_post(
         kind=Journal.Kind.BILL,
-        memo=f"Corrected bill {_rebill_number(old.number)} replacing {old.number}"[:255],
+        memo=f"Corrected bill {number} replacing {old.number}"[:255],
         lines=_bill_journal_lines(account_id=old.account_id, lines=lines),
         by=by,
         idempotency_key=f"{idempotency_key}:rebill",
         source=new,
     )
-    rate_version_lock(version=priced.version)
-    new.number = _rebill_number(old.number)
+    rate_version_lock(version=new.rate_version)
+    new.number = number
     new.journal_id = journal.pk
-    new.status = Bill.Status.POSTED
+    transition(new, Bill.Status.POSTED, verb="posted")
     new.posted_at = timezone.now()
     new.save(update_fields=["number", "journal_id", "status", "posted_at"])
+
+
+@transaction.atomic
+def bill_cancel_and_rebill(
+    *, bill: Bill, by, reason: str, idempotency_key: str, corrected_read=None
+) -> Bill:
+    """Cancel a posted bill (a reversing journal) and post the corrected bill that replaces it.
+
+    The corrected bill has the same period, is priced as a bill run prices it
+    (billing.bill_runs.calculation.price_account; with the corrected read when given),
+    is numbered after the old one ("-R1", "-R2"...), and is billed today with as many days to pay
+    as the old bill gave. A repeated key returns the corrected bill of the first request.
+    """
+    reason = _rebill_reason(by=by, reason=reason, idempotency_key=idempotency_key)
+    old = _locked_bill(bill)
+    if old.status == Bill.Status.CANCELLED:
+        replacement = _replacement_for_key(bill=old, idempotency_key=idempotency_key)
+        if replacement is not None:
+            return replacement  # the same request again
+        raise ServiceError(f"Bill {old} was already cancelled.")
+    if not old.can_move_to(Bill.Status.CANCELLED):
+        raise ServiceError(
+            "Only a posted bill can be cancelled and rebilled; this one is "
+            f"{old.get_status_display().lower()} (correct it in its bill run)."
+        )
+    current_read = corrected_read if corrected_read is not None else old.current_read
+    priced = _price(bill=old, current_read=current_read)
+    _cancel(old, by=by, reason=reason, idempotency_key=idempotency_key)
+    new, lines = _replacement(old, priced=priced, current_read=current_read)
+    _post_replacement(new, lines, old=old, by=by, idempotency_key=idempotency_key)
     return new
 
 
@@ -264,7 +283,7 @@ def _adjustment_lines(adjustment: Adjustment) -> list[Line]:
     )
     memo = f"{adjustment.get_reason_display()}: {adjustment.memo}"[:255]
     return [
-        Line(RECEIVABLE_PURPOSE, signed, adjustment.account_id, memo),
+        Line(Purpose.AR_CUSTOMERS, signed, adjustment.account_id, memo),
         Line(adjustment_gl(adjustment.reason), -signed, None, memo),
     ]
 
@@ -279,7 +298,7 @@ def _post(adjustment: Adjustment, *, by) -> Adjustment:
         source=adjustment,
     )
     adjustment.journal_id = journal.pk
-    adjustment.status = Adjustment.Status.POSTED
+    transition(adjustment, Adjustment.Status.POSTED, verb="posted")
     adjustment.save(update_fields=["journal_id", "status"])
     return adjustment
 
@@ -314,7 +333,7 @@ def _clean(*, account, direction, reason, amount, memo, bill) -> tuple[Decimal, 
     if bill is not None and bill.account_id != account.pk:
         errors["bill"] = "That bill belongs to another account."
     if errors:
-        raise ValidationError(errors)
+        raise ServiceError(errors)
     return value, memo
 
 
@@ -323,7 +342,7 @@ def _existing(idempotency_key: str, *, account, by) -> Adjustment | None:
     if existing is not None and (
         existing.account_id != account.pk or existing.requested_by_id != by.pk
     ):
-        raise ValidationError("That request key was already used for another adjustment.")
+        raise ServiceError("That request key was already used for another adjustment.")
     return existing
 
 
@@ -348,10 +367,9 @@ def adjustment_create(
 
     A repeated key returns the first adjustment (nothing new written).
     """
-    if not by.has_perm(Perm.EDIT_ACCOUNTS):
-        raise ValidationError("Your role cannot adjust accounts.")
+    require(by, Perm.EDIT_ACCOUNTS, doing="adjust accounts")
     if not idempotency_key:
-        raise ValidationError("A request key is required.")
+        raise ServiceError("A request key is required.")
     existing = _existing(idempotency_key, account=account, by=by)
     if existing is not None:
         return existing
@@ -359,7 +377,7 @@ def adjustment_create(
         account=account, direction=direction, reason=reason, amount=amount, memo=memo, bill=bill
     )
     if reason == Adjustment.Reason.LEAK:
-        raise ValidationError(
+        raise ServiceError(
             {"reason": "Leak adjustments are worked out on the leak adjustment page."}
         )
     ServiceAccount.objects.select_for_update().filter(pk=account.pk).first()
@@ -414,7 +432,7 @@ def file_for_approval(*, adjustment: Adjustment, kind: str, by, reason: str) -> 
     return adjustment
 
 
-def _pending_for(request: ApprovalRequest) -> Adjustment:
+def _pending_for(request: ApprovalRequest, *, to: str) -> Adjustment:
     adjustment_id = (request.payload or {}).get("adjustment_id")
     adjustment = (
         Adjustment.objects.select_for_update()
@@ -423,11 +441,9 @@ def _pending_for(request: ApprovalRequest) -> Adjustment:
         .first()
     )
     if adjustment is None:
-        raise ValidationError("The adjustment of this request no longer exists.")
-    if adjustment.status != Adjustment.Status.PENDING_APPROVAL:
-        raise ValidationError(
-            f"The adjustment is already {adjustment.get_status_display().lower()}."
-        )
+        raise ServiceError("The adjustment of this request no longer exists.")
+    if not adjustment.can_move_to(to):
+        raise ServiceError(f"The adjustment is already {adjustment.get_status_display().lower()}.")
     return adjustment
 
 
@@ -438,14 +454,14 @@ def adjustment_approve(request: ApprovalRequest, by) -> dict:
             "account_id"
         )[:1]
     ).first()
-    adjustment = _post(_pending_for(request), by=by)
+    adjustment = _post(_pending_for(request, to=Adjustment.Status.POSTED), by=by)
     return {"adjustment_id": adjustment.pk, "journal_id": adjustment.journal_id}
 
 
 def adjustment_reject(request: ApprovalRequest, by) -> None:
     """Rejection (or withdrawal) handler: the adjustment is marked rejected; nothing posts."""
-    adjustment = _pending_for(request)
-    adjustment.status = Adjustment.Status.REJECTED
+    adjustment = _pending_for(request, to=Adjustment.Status.REJECTED)
+    transition(adjustment, Adjustment.Status.REJECTED, verb="rejected")
     adjustment.save(update_fields=["status"])
 
 
@@ -470,23 +486,22 @@ def bill_correct_read_and_rebill(
 ) -> Bill:
     """The rebill page's action with a corrected reading: record the corrected read (it
     supersedes the bill's read, field_ops.read_correct), then cancel and rebill with it."""
-    if not by.has_perm(Perm.ADJUST_BILLS):
-        raise ValidationError("Your role cannot correct bills; ask a CSR II or a supervisor.")
+    require(by, Perm.ADJUST_BILLS, doing="correct bills (ask a CSR II or a supervisor)")
     again = _replacement_for_key(bill=bill, idempotency_key=idempotency_key)
     if again is not None:
         return again
-    if bill.status != Bill.Status.POSTED:
-        raise ValidationError("Only a posted bill can be cancelled and rebilled.")
+    if not bill.can_move_to(Bill.Status.CANCELLED):
+        raise ServiceError("Only a posted bill can be cancelled and rebilled.")
     if bill.current_read_id is None:
-        raise ValidationError({"corrected_reading": "This bill has no read to correct."})
+        raise ServiceError({"corrected_reading": "This bill has no read to correct."})
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationError({"reason": "Say why the bill is being corrected."})
+        raise ServiceError({"reason": "Say why the bill is being corrected."})
     try:
         corrected = read_correct(read=bill.current_read, reading=reading, by=by, reason=reason)
     except ValidationError as error:
         if hasattr(error, "error_dict") and "reading" in error.error_dict:
-            raise ValidationError({"corrected_reading": error.error_dict["reading"]}) from None
+            raise ServiceError({"corrected_reading": error.error_dict["reading"]}) from None
         raise
     return bill_cancel_and_rebill(
         bill=bill, by=by, reason=reason, idempotency_key=idempotency_key, corrected_read=corrected

@@ -10,7 +10,7 @@ from django.urls import reverse
 from accounts.models import ServiceAccount
 from billing.corrections import leak, selectors, services
 from billing.corrections.forms import AdjustmentForm, LeakForm, RebillForm
-from billing.models import Bill
+from billing.models import Adjustment, Bill
 from district.access import staff_view
 from district.forms import add_service_error
 from district.money import format_money
@@ -35,50 +35,60 @@ def _limit_text(user) -> str:
     )
 
 
+def _call(form, service, **arguments):
+    """The service's result; None when it refuses, with the refusal shown on the form."""
+    try:
+        return service(**arguments)
+    except ValidationError as error:
+        if hasattr(error, "error_dict") and "evidence" in error.error_dict:
+            # The leak service names the evidence as a whole; the form has it as two inputs.
+            error.error_dict["evidence_work_order"] = error.error_dict.pop("evidence")
+        add_service_error(form, error)
+        return None
+
+
+def _to_adjustments(account):
+    return redirect(reverse("billing:account_adjustments", kwargs={"account_id": account.pk}))
+
+
 @staff_view(Perm.ADJUST_BILLS)
 def bill_rebill(request, bill_id):
     bill = get_object_or_404(
         Bill.objects.select_related("account", "replaces", "current_read"), pk=bill_id
     )
-    if request.method == "POST":
-        form = RebillForm(request.POST)
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                if data["corrected_reading"] is not None:
-                    new = services.bill_correct_read_and_rebill(
-                        bill=bill,
-                        reading=data["corrected_reading"],
-                        by=request.user,
-                        reason=data["reason"],
-                        idempotency_key=data["idempotency_key"],
-                    )
-                else:
-                    new = services.bill_cancel_and_rebill(
-                        bill=bill,
-                        by=request.user,
-                        reason=data["reason"],
-                        idempotency_key=data["idempotency_key"],
-                    )
-            except ValidationError as error:
-                add_service_error(form, error)
-            else:
-                messages.success(
-                    request,
-                    f"Bill {bill.number} was cancelled; corrected bill {new.number} posted.",
-                )
-                return redirect(reverse("billing:bill_rebill", kwargs={"bill_id": new.pk}))
-    else:
-        form = RebillForm(initial={"idempotency_key": _key()})
-    replaced_by = Bill.objects.filter(replaces=bill).first()
+    form = RebillForm(request.POST or None, initial={"idempotency_key": _key()})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        common = {"bill": bill, "by": request.user, "reason": data["reason"]}
+        if data["corrected_reading"]:
+            new = _call(
+                form,
+                services.bill_correct_read_and_rebill,
+                reading=data["corrected_reading"],
+                idempotency_key=data["idempotency_key"],
+                **common,
+            )
+        else:
+            new = _call(
+                form,
+                services.bill_cancel_and_rebill,
+                idempotency_key=data["idempotency_key"],
+                **common,
+            )
+        if new is not None:
+            messages.success(
+                request, f"Bill {bill.number} was cancelled; corrected bill {new.number} posted."
+            )
+            return redirect(reverse("billing:bill_rebill", kwargs={"bill_id": new.pk}))
     return render(
         request,
         "billing/corrections/rebill.html",
         {
             "bill": bill,
             "form": form,
-            "replaced_by": replaced_by,
-            "can_rebill": bill.status == Bill.Status.POSTED,
+            "replaced_by": Bill.objects.filter(replaces=bill).first(),
+            "is_rebill": bill.kind == Bill.Kind.REBILL,
+            "can_rebill": bill.can_move_to(Bill.Status.CANCELLED),
             "lines": bill.lines.all(),
         },
     )
@@ -87,38 +97,29 @@ def bill_rebill(request, bill_id):
 @staff_view(Perm.EDIT_ACCOUNTS)
 def account_adjustments(request, account_id):
     account = get_object_or_404(ServiceAccount.objects.select_related("customer"), pk=account_id)
-    if request.method == "POST":
-        form = AdjustmentForm(request.POST)
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                adjustment = services.adjustment_create(
-                    account=account,
-                    direction=data["direction"],
-                    reason=data["reason"],
-                    amount=data["amount"],
-                    memo=data["memo"],
-                    by=request.user,
-                    idempotency_key=data["idempotency_key"],
-                )
-            except ValidationError as error:
-                add_service_error(form, error)
+    form = AdjustmentForm(request.POST or None, initial={"idempotency_key": _key()})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        adjustment = _call(
+            form,
+            services.adjustment_create,
+            account=account,
+            direction=data["direction"],
+            reason=data["reason"],
+            amount=data["amount"],
+            memo=data["memo"],
+            by=request.user,
+            idempotency_key=data["idempotency_key"],
+        )
+        if adjustment is not None:
+            amount = format_money(adjustment.amount)
+            if adjustment.status == Adjustment.Status.POSTED:
+                messages.success(request, f"The {amount} adjustment posted.")
             else:
-                if adjustment.status == adjustment.Status.POSTED:
-                    messages.success(
-                        request, f"The {format_money(adjustment.amount)} adjustment posted."
-                    )
-                else:
-                    messages.info(
-                        request,
-                        f"The {format_money(adjustment.amount)} adjustment is waiting for a "
-                        "supervisor's approval.",
-                    )
-                return redirect(
-                    reverse("billing:account_adjustments", kwargs={"account_id": account.pk})
+                messages.info(
+                    request, f"The {amount} adjustment is waiting for a supervisor's approval."
                 )
-    else:
-        form = AdjustmentForm(initial={"idempotency_key": _key()})
+            return _to_adjustments(account)
     return render(
         request,
         "billing/corrections/adjustments.html",
@@ -151,36 +152,31 @@ def leak_adjustment(request, account_id):
         initial={"idempotency_key": _key()},
     )
     if data is not None and form.is_valid():
-        chosen = [by_id[bill_id] for bill_id in form.cleaned_data["bills"]]
+        cleaned = form.cleaned_data
+        chosen = [by_id[bill_id] for bill_id in cleaned["bills"]]
         quote = leak.leak_adjustment_quote(account=account, bills=chosen)
         if request.method == "POST" and "request" in request.POST:
-            order_id = form.cleaned_data["evidence_work_order"]
-            try:
-                adjustment = leak.leak_adjustment_request(
-                    account=account,
-                    bills=chosen,
-                    by=request.user,
-                    idempotency_key=form.cleaned_data["idempotency_key"],
-                    evidence_work_order=(
-                        WorkOrder.objects.filter(pk=order_id).first() if order_id else None
-                    ),
-                    evidence_file=form.cleaned_data["evidence_file"],
-                    memo=form.cleaned_data["memo"],
-                )
-            except ValidationError as error:
-                if hasattr(error, "error_dict") and "evidence" in error.error_dict:
-                    form.add_error("evidence_work_order", error.error_dict["evidence"])
-                else:
-                    add_service_error(form, error)
-            else:
+            order_id = cleaned["evidence_work_order"]
+            adjustment = _call(
+                form,
+                leak.leak_adjustment_request,
+                account=account,
+                bills=chosen,
+                by=request.user,
+                idempotency_key=cleaned["idempotency_key"],
+                evidence_work_order=(
+                    WorkOrder.objects.filter(pk=order_id).first() if order_id else None
+                ),
+                evidence_file=cleaned["evidence_file"],
+                memo=cleaned["memo"],
+            )
+            if adjustment is not None:
                 messages.info(
                     request,
                     f"The leak credit of {format_money(adjustment.amount)} is waiting for a "
                     "supervisor's approval.",
                 )
-                return redirect(
-                    reverse("billing:account_adjustments", kwargs={"account_id": account.pk})
-                )
+                return _to_adjustments(account)
     return render(
         request,
         "billing/corrections/leak.html",

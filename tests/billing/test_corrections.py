@@ -114,7 +114,7 @@ def test_unposted_bill_is_refused(make_user):
 def test_csr1_cannot_rebill(make_user):
     bill, _ = priced_bill()
     journals = Journal.objects.count()
-    with pytest.raises(ValidationError, match="cannot correct bills"):
+    with pytest.raises(ValidationError, match="not allow you to correct bills"):
         bill_cancel_and_rebill(
             bill=bill, by=make_user(roles.CSR_I), reason="x", idempotency_key="c1"
         )
