@@ -160,7 +160,7 @@ class ServiceAccountStatusForm(forms.Form):
 
     def __init__(self, *args, account: ServiceAccount, **kwargs):
         super().__init__(*args, **kwargs)
-        allowed = ServiceAccount.ALLOWED_TRANSITIONS.get(account.status, set())
+        allowed = account.next_statuses
         self.fields["to_status"].choices = [
             (status.value, status.label) for status in ServiceAccount.Status if status in allowed
         ]

@@ -139,7 +139,7 @@ class CaseStatusForm(forms.Form):
 
     def __init__(self, *args, case: Case, **kwargs):
         super().__init__(*args, **kwargs)
-        allowed = Case.ALLOWED_TRANSITIONS.get(case.status, set())
+        allowed = case.next_statuses
         # "Referred" is reached by referring the case to someone (its own form).
         self.fields["to_status"].choices = [
             (status.value, status.label)

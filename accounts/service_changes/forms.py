@@ -1,7 +1,6 @@
 """Forms of start, stop and transfer of service: they parse what is typed; services decide."""
 
 from django import forms
-from django.core.exceptions import ValidationError
 
 from accounts.forms import CustomerNumberField, PhoneField
 from accounts.models import Contact, Customer, Language, ServiceAccount, StopRequest
@@ -46,54 +45,62 @@ def focus_first_error(form: forms.Form | None) -> None:
         focus_on(form, name)
 
 
-class _DateCheck:
-    """A start or stop date checked against the district's window as soon as it is typed."""
-
-    def _service_date(self, name: str, what: str):
-        value = self.cleaned_data.get(name)
-        errors: dict = {}
-        services.check_service_date(value, field_name=name, what=what, errors=errors)
-        if errors:
-            raise ValidationError(errors[name])
-        return value
-
-
 # -- start: step 1, the customer
 
 
-class CustomerFindForm(forms.Form):
-    q = forms.CharField(
-        label="Customer's name or phone",
-        max_length=100,
-        help_text='A name in either order and in part ("nguy an"), or a phone number.',
-        error_messages={"required": "Type a name or phone number to search."},
-    )
+class _FindForm(forms.Form):
+    """One search box (a wizard step's search)."""
+
+    LABEL = HELP = REQUIRED = ""
+    MAX_LENGTH = 100
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["q"].widget.attrs.update({"autocomplete": "off", "type": "search"})
+        self.fields["q"] = forms.CharField(
+            label=self.LABEL,
+            max_length=self.MAX_LENGTH,
+            help_text=self.HELP,
+            error_messages={"required": self.REQUIRED},
+            widget=forms.TextInput(attrs={"autocomplete": "off", "type": "search"}),
+        )
         _autofocus(self, "q")
 
 
-class CustomerChoiceForm(forms.Form):
-    customer = forms.ModelChoiceField(
-        label="Customers found",
-        queryset=Customer.objects.none(),
-        widget=forms.RadioSelect,
-        empty_label=None,
-        error_messages={
-            "required": "Choose one of the customers found.",
-            "invalid_choice": "That customer is no longer in the list; search again.",
-        },
-    )
+class _ChoiceForm(forms.Form):
+    """One of the records a search found, as radio buttons (the first chosen to begin with)."""
+
+    NAME = ""
+    MODEL = None
+    LABEL = REQUIRED = GONE = ""
+
+    def __init__(self, *args, records: list, label_of, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields[self.NAME] = forms.ModelChoiceField(
+            label=self.LABEL,
+            queryset=self.MODEL.objects.filter(pk__in=[record.pk for record in records]),
+            widget=forms.RadioSelect,
+            empty_label=None,
+            error_messages={"required": self.REQUIRED, "invalid_choice": self.GONE},
+        )
+        self.fields[self.NAME].label_from_instance = label_of
+        if records and not self.is_bound:
+            self.initial[self.NAME] = records[0].pk
+
+
+class CustomerFindForm(_FindForm):
+    LABEL = "Customer's name or phone"
+    HELP = 'A name in either order and in part ("nguy an"), or a phone number.'
+    REQUIRED = "Type a name or phone number to search."
+
+
+class CustomerChoiceForm(_ChoiceForm):
+    NAME, MODEL = "customer", Customer
+    LABEL = "Customers found"
+    REQUIRED = "Choose one of the customers found."
+    GONE = "That customer is no longer in the list; search again."
 
     def __init__(self, *args, customers: list[Customer], **kwargs):
-        super().__init__(*args, **kwargs)
-        field = self.fields["customer"]
-        field.queryset = Customer.objects.filter(pk__in=[customer.pk for customer in customers])
-        field.label_from_instance = _customer_label
-        if customers and not self.is_bound:
-            self.initial["customer"] = customers[0].pk
+        super().__init__(*args, records=customers, label_of=_customer_label, **kwargs)
 
 
 def _customer_label(customer: Customer) -> str:
@@ -108,40 +115,27 @@ def _customer_label(customer: Customer) -> str:
 # -- start: step 2, the premise
 
 
-class PremiseFindForm(forms.Form):
-    q = forms.CharField(
-        label="Service address or APN",
-        max_length=120,
-        help_text='House number and street in part ("123 main"), or the parcel number.',
-        error_messages={"required": "Type the service address or APN to search."},
-    )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["q"].widget.attrs.update({"autocomplete": "off", "type": "search"})
-        _autofocus(self, "q")
+class PremiseFindForm(_FindForm):
+    LABEL = "Service address or APN"
+    HELP = 'House number and street in part ("123 main"), or the parcel number.'
+    REQUIRED = "Type the service address or APN to search."
+    MAX_LENGTH = 120
 
 
-class PremiseChoiceForm(forms.Form):
-    premise = forms.ModelChoiceField(
-        label="Premises found",
-        queryset=Premise.objects.none(),
-        widget=forms.RadioSelect,
-        empty_label=None,
-        error_messages={
-            "required": "Choose one of the premises found.",
-            "invalid_choice": "That premise is no longer in the list; search again.",
-        },
-    )
+class PremiseChoiceForm(_ChoiceForm):
+    NAME, MODEL = "premise", Premise
+    LABEL = "Premises found"
+    REQUIRED = "Choose one of the premises found."
+    GONE = "That premise is no longer in the list; search again."
 
     def __init__(self, *args, options: list[PremiseOption], **kwargs):
-        super().__init__(*args, **kwargs)
-        field = self.fields["premise"]
-        field.queryset = Premise.objects.filter(pk__in=[option.premise.pk for option in options])
         states = {option.premise.pk: option.state for option in options}
-        field.label_from_instance = lambda premise: _premise_label(premise, states.get(premise.pk))
-        if options and not self.is_bound:
-            self.initial["premise"] = options[0].premise.pk
+        super().__init__(
+            *args,
+            records=[option.premise for option in options],
+            label_of=lambda premise: _premise_label(premise, states.get(premise.pk)),
+            **kwargs,
+        )
 
 
 def _premise_label(premise: Premise, state: str | None) -> str:
@@ -181,20 +175,11 @@ class OccupancyForm(forms.Form):
         super().__init__(*args, **kwargs)
         _autofocus(self, "occupancy")
 
-    def clean(self):
-        return _owner_for_tenant(self, super().clean())
-
-
-def _owner_for_tenant(form: forms.Form, data: dict) -> dict:
-    if data.get("occupancy") == TENANT and not (data.get("owner_name") or "").strip():
-        form.add_error("owner_name", "Enter the owner or property manager of the premise.")
-    return data
-
 
 # -- start: step 4, class, date, mailing address, language, paperless
 
 
-class ServiceDetailsForm(_DateCheck, forms.Form):
+class ServiceDetailsForm(forms.Form):
     customer_class = forms.ChoiceField(
         label="Customer class", choices=ServiceAccount.CustomerClass.choices
     )
@@ -220,9 +205,6 @@ class ServiceDetailsForm(_DateCheck, forms.Form):
         _autofocus(self, "customer_class")
         for name in ("mailing_line1", "mailing_line2", "mailing_city", "mailing_zip"):
             self.fields[name].widget.attrs["autocomplete"] = "off"
-
-    def clean_start_date(self):
-        return self._service_date("start_date", "starts")
 
 
 # -- start: step 5, the deposit
@@ -259,12 +241,6 @@ class DepositForm(forms.Form):
         self.fields["choice"].choices = choices
         _autofocus(self, "choice")
 
-    def clean(self):
-        data = super().clean()
-        if data.get("choice") == WAIVE and not (data.get("waiver_reason") or "").strip():
-            self.add_error("waiver_reason", "Say why the deposit is waived.")
-        return data
-
 
 # -- stop
 
@@ -298,7 +274,7 @@ FINAL_READ_CHOICES = [
 ]
 
 
-class StopForm(_DateCheck, ForwardingFields):
+class StopForm(ForwardingFields):
     stop_date = forms.DateField(
         label="Service stops on",
         widget=DATE_INPUT,
@@ -356,16 +332,11 @@ class StopForm(_DateCheck, ForwardingFields):
         super().__init__(*args, **kwargs)
         _autofocus(self, "stop_date")
 
-    def clean_stop_date(self):
-        return self._service_date("stop_date", "stops")
-
     def clean(self):
         cleaned = super().clean()
         cleaned["final_read"] = cleaned.get("final_read") or FIELD_ORDER
-        at_counter = cleaned["final_read"] in COUNTER_READS
-        if at_counter and not (cleaned.get("reading") or "").strip():
-            self.add_error("reading", "Enter the final reading taken at the counter.")
-        if not at_counter and (cleaned.get("reading") or "").strip():
+        # A reading typed with a field order chosen: ask which was meant rather than drop it.
+        if cleaned["final_read"] not in COUNTER_READS and (cleaned.get("reading") or "").strip():
             self.add_error(
                 "reading", "A field order reads the meter: leave the reading empty, or choose "
                 "a read taken at the counter.",
@@ -412,7 +383,7 @@ class StopCancelForm(forms.Form):
 # -- transfer
 
 
-class TransferForm(_DateCheck, ForwardingFields):
+class TransferForm(ForwardingFields):
     premise = forms.ModelChoiceField(
         queryset=Premise.objects.all(),
         widget=forms.HiddenInput,
@@ -453,15 +424,6 @@ class TransferForm(_DateCheck, ForwardingFields):
         _autofocus(self, "stop_date")
         self.fields["forwarding_line1"].label = "Final bill goes to"
         self.fields["forwarding_line1"].help_text = "Usually the new service address."
-
-    def clean_stop_date(self):
-        return self._service_date("stop_date", "stops")
-
-    def clean_start_date(self):
-        return self._service_date("start_date", "starts")
-
-    def clean(self):
-        return _owner_for_tenant(self, super().clean())
 
     def owner_info(self) -> "services.OwnerInfo | None":
         data = self.cleaned_data

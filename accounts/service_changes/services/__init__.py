@@ -10,10 +10,12 @@ to *pending final* with a final-read order; billing's final bill takes it on fro
 `service_close_if_settled` closes it once nothing is owed.
 """
 
-from accounts.service_changes.services.checks import check_service_date
 from accounts.service_changes.services.start import (
     service_start,
+    start_deposit_check,
+    start_details_check,
     start_order_completed,
+    start_owner_check,
     start_refusal,
 )
 from accounts.service_changes.services.stop import (
@@ -43,7 +45,6 @@ __all__ = [
     "OwnerInfo",
     "StartResult",
     "TransferResult",
-    "check_service_date",
     "final_read_completed",
     "owner_agreement_end",
     "owner_agreement_record",
@@ -52,6 +53,9 @@ __all__ = [
     "service_stop",
     "service_stop_cancel",
     "service_transfer",
+    "start_deposit_check",
+    "start_details_check",
     "start_order_completed",
+    "start_owner_check",
     "start_refusal",
 ]

@@ -34,7 +34,7 @@ from accounts.services import (
     service_account_transition,
 )
 from district.attribution import acting_user
-from district.errors import require
+from district.errors import ServiceError, require
 from district.phones import normalise_phone
 from district.roles import Perm
 from field_ops.models import Meter, Premise, WorkOrder
@@ -116,6 +116,35 @@ def _check_deposit_choice(choice: DepositChoice, errors: dict, *, transfer: bool
         errors["deposit_action"] = "A deposit is paid at once or in 2 or 3 installments."
     elif choice.action == DepositChoice.WAIVE and not (choice.waiver_reason or "").strip():
         errors["waiver_reason"] = "Say why the deposit is waived."
+
+
+# -- the wizard's steps, checked as each is answered (service_start checks them all again)
+
+
+def start_owner_check(*, is_owner: bool, owner_info: OwnerInfo | None) -> None:
+    """A tenant's start names the owner or property manager of the premise."""
+    errors: dict = {}
+    _check_owner(is_owner, owner_info, errors)
+    if errors:
+        raise ServiceError(errors)
+
+
+def start_details_check(*, customer_class: str, start_date: datetime.date | None) -> None:
+    """The customer class is one of the district's, and the date within its window."""
+    errors: dict = {}
+    if customer_class not in ServiceAccount.CustomerClass.values:
+        errors["customer_class"] = "Choose the customer class."
+    check_service_date(start_date, field_name="start_date", what="starts", errors=errors)
+    if errors:
+        raise ServiceError(errors)
+
+
+def start_deposit_check(choice: DepositChoice) -> None:
+    """The deposit is charged (at once or in installments) or waived with a reason."""
+    errors: dict = {}
+    _check_deposit_choice(choice, errors, transfer=False)
+    if errors:
+        raise ServiceError(errors)
 
 
 def _repeat_of(customer: Customer, open_accounts) -> ServiceAccount | None:

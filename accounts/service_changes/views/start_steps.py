@@ -170,13 +170,21 @@ def post_occupancy(request, token, state, action):
     if not form.is_valid():
         return {"form": form, "premise": chosen_premise(state)}
     data = form.cleaned_data
+    answers = {
+        "occupancy": data["occupancy"],
+        "owner_name": data["owner_name"].strip(),
+        "owner_phone": data["owner_phone"],
+        "owner_mailing_address": data["owner_mailing_address"].strip(),
+    }
+    try:
+        services.start_owner_check(
+            is_owner=answers["occupancy"] == OWNER, owner_info=owner_info_of(answers)
+        )
+    except ValidationError as error:
+        add_service_error(form, error)
+        return {"form": form, "premise": chosen_premise(state)}
     changed = state.get("occupancy") != data["occupancy"]
-    state.update(
-        occupancy=data["occupancy"],
-        owner_name=data["owner_name"].strip(),
-        owner_phone=data["owner_phone"],
-        owner_mailing_address=data["owner_mailing_address"].strip(),
-    )
+    state.update(answers)
     if changed:
         forget_after(state, "occupancy")
     advance(state, "occupancy")
@@ -186,6 +194,14 @@ def post_occupancy(request, token, state, action):
 def post_details(request, token, state, action):
     form = ServiceDetailsForm(request.POST)
     if not form.is_valid():
+        return {"form": form}
+    try:
+        services.start_details_check(
+            customer_class=form.cleaned_data["customer_class"],
+            start_date=form.cleaned_data["start_date"],
+        )
+    except ValidationError as error:
+        add_service_error(form, error)
         return {"form": form}
     data = dict(form.cleaned_data)
     data["start_date"] = data["start_date"].isoformat()
@@ -207,8 +223,16 @@ def post_deposit(request, token, state, action):
     form = deposit_form(request, quote, data=request.POST)
     if not form.is_valid():
         return {"form": form, "quote": quote}
-    state["deposit_choice"] = form.cleaned_data["choice"]
-    state["waiver_reason"] = form.cleaned_data["waiver_reason"].strip()
+    answers = {
+        "deposit_choice": form.cleaned_data["choice"],
+        "waiver_reason": form.cleaned_data["waiver_reason"].strip(),
+    }
+    try:
+        services.start_deposit_check(deposit_choice_of(answers))
+    except ValidationError as error:
+        add_service_error(form, error)
+        return {"form": form, "quote": quote}
+    state.update(answers)
     advance(state, "deposit")
     return None
 
