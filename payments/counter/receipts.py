@@ -1,23 +1,19 @@
 """The receipt as a PDF for 80 mm receipt printers: HTML from
-templates/payments/counter/receipt_pdf.html (the same body as the page), printed by WeasyPrint.
-
-Tagged PDF/UA-1 with its language and title (ADA Title II: PDFs are web content too). The page
+templates/payments/counter/receipt_pdf.html (the same body as the page), printed by the
+district's one PDF renderer (district.pdf). Tagged PDF/UA-1 with its language and title (ADA Title II: PDFs are web content too). The page
 is 80 mm wide and as long as the receipt needs (estimated from its rows), as a roll printer
 cuts it. Rendered when opened (a tenth of a second): a receipt's void state may still change.
 """
 
 from pathlib import Path
 
-import weasyprint
-from django.conf import settings
 from django.contrib.staticfiles import finders
-from django.template.loader import render_to_string
 
+from district.pdf import document_html, html_document, html_pdf
 from payments.counter.selectors import Receipt
 
 TEMPLATE = "payments/counter/receipt_pdf.html"
 CSS = "payments/receipt.css"
-PDF_VARIANT = "pdf/ua-1"
 # Page length: the fixed parts (header, facts, totals, footer) and each row, in millimetres.
 BASE_HEIGHT_MM = 120
 ACCOUNT_HEIGHT_MM = 38
@@ -39,26 +35,21 @@ def _css() -> str:
 
 def receipt_html(data: Receipt) -> str:
     """The receipt as a standalone HTML document (what the PDF is printed from)."""
-    return render_to_string(
+    return document_html(
         TEMPLATE,
         {
             "receipt": data,
             "payment": data.payment,
             "receipt_css": _css(),
             "page_height_mm": page_height_mm(data),
-            "district_name": settings.DISTRICT_NAME,
-            "district_address": settings.DISTRICT_ADDRESS,
-            "district_phone": settings.DISTRICT_PHONE,
         },
     )
 
 
-def receipt_document(data: Receipt) -> weasyprint.Document:
-    # Styles are inside the document: nothing is fetched while rendering.
-    return weasyprint.HTML(string=receipt_html(data), base_url=str(settings.BASE_DIR)).render(
-        pdf_variant=PDF_VARIANT
-    )
+def receipt_document(data: Receipt):
+    """The receipt laid out in pages (tests measure its print width)."""
+    return html_document(receipt_html(data))
 
 
 def receipt_pdf(data: Receipt) -> bytes:
-    return receipt_document(data).write_pdf(pdf_variant=PDF_VARIANT)
+    return html_pdf(receipt_html(data))

@@ -14,14 +14,12 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-import weasyprint
-from django.conf import settings
 from django.db.models import Count, Q, Sum
-from django.template.loader import render_to_string
 from django.utils import timezone
 
 from district.ledger.models import Journal, JournalLine
 from district.money import ZERO
+from district.pdf import document_html, html_pdf
 from payments.models import BankDeposit, DrawerSession, Payment, PaymentVoid, Tender
 
 PDF_TEMPLATE = "payments/deposits/daily_cash_pdf.html"
@@ -81,9 +79,8 @@ def _receipts(day: date):
     return Payment.objects.filter(effective_date=day, void__isnull=True)
 
 
-def daily_cash(day: date) -> DailyCash:
-    """The report's data for one business day (9 queries, whatever the day's volume)."""
-    tender_labels = dict(Tender.Kind.choices)
+def _tender_rows(day: date) -> list[Row]:
+    labels = dict(Tender.Kind.choices)
     by_kind = {
         kind: (count, total)
         for kind, count, total in Tender.objects.filter(
@@ -93,10 +90,11 @@ def daily_cash(day: date) -> DailyCash:
         .annotate(count=Count("id"), total=Sum("amount"))
         .values_list("kind", "count", "total")
     }
-    tenders = [
-        Row(tender_labels[kind], *by_kind.get(kind, (0, ZERO))) for kind in Tender.Kind.values
-    ]
-    drawers = [
+    return [Row(labels[kind], *by_kind.get(kind, (0, ZERO))) for kind in Tender.Kind.values]
+
+
+def _drawer_rows(day: date) -> list[Row]:
+    return [
         Row(name or NO_DRAWER, count, total)
         for name, count, total in _receipts(day)
         .values_list("session__drawer__name")
@@ -104,17 +102,22 @@ def daily_cash(day: date) -> DailyCash:
         .order_by("session__drawer__name")
         .values_list("session__drawer__name", "count", "total")
     ]
-    cashiers = [
+
+
+def _cashier_rows(day: date) -> list[Row]:
+    names = ("taken_by__first_name", "taken_by__last_name", "taken_by__username")
+    return [
         Row(_name(first, last, username), count, total)
         for first, last, username, count, total in _receipts(day)
-        .values_list("taken_by__first_name", "taken_by__last_name", "taken_by__username")
+        .values_list(*names)
         .annotate(count=Count("id"), total=Sum("total"))
         .order_by("taken_by__last_name", "taken_by__first_name", "taken_by__username")
-        .values_list(
-            "taken_by__first_name", "taken_by__last_name", "taken_by__username", "count", "total"
-        )
+        .values_list(*names, "count", "total")
     ]
-    channel_labels = dict(Payment.Channel.choices)
+
+
+def _channel_rows(day: date) -> list[Row]:
+    labels = dict(Payment.Channel.choices)
     by_channel = {
         channel: (count, total)
         for channel, count, total in _receipts(day)
@@ -122,39 +125,22 @@ def daily_cash(day: date) -> DailyCash:
         .annotate(count=Count("id"), total=Sum("total"))
         .values_list("channel", "count", "total")
     }
-    channels = [
-        Row(channel_labels[channel], *by_channel.get(channel, (0, ZERO)))
+    return [
+        Row(labels[channel], *by_channel.get(channel, (0, ZERO)))
         for channel in Payment.Channel.values
     ]
-    voids = list(
-        PaymentVoid.objects.filter(payment__effective_date=day)
-        .select_related("payment__session__drawer", "payment__taken_by")
-        .order_by("payment__received_at", "id")
-    )
-    over_short = list(
-        DrawerSession.objects.filter(business_date=day, status=DrawerSession.Status.CLOSED)
-        .exclude(over_short=0)
-        .select_related("drawer", "cashier")
-        .order_by("drawer__name", "id")
-    )
-    deposits = list(
-        BankDeposit.objects.filter(business_date=day)
-        .select_related("prepared_by")
-        .order_by("prepared_at", "id")
-    )
-    gl = [
+
+
+def _gl_rows(day: date) -> list[GlRow]:
+    """The day's cashiering journals summed by GL account: payments and their voids (the
+    reversals of payments), over/short and bank deposits."""
+    cashiering = Q(
+        journal__kind__in=[Journal.Kind.PAYMENT, Journal.Kind.OVER_SHORT, Journal.Kind.BANK_DEPOSIT]
+    ) | Q(journal__kind=Journal.Kind.REVERSAL, journal__reverses__kind=Journal.Kind.PAYMENT)
+    return [
         GlRow(code, name, debit or ZERO, credit or ZERO)
         for code, name, debit, credit in JournalLine.objects.filter(effective_date=day)
-        .filter(
-            Q(
-                journal__kind__in=[
-                    Journal.Kind.PAYMENT,
-                    Journal.Kind.OVER_SHORT,
-                    Journal.Kind.BANK_DEPOSIT,
-                ]
-            )
-            | Q(journal__kind=Journal.Kind.REVERSAL, journal__reverses__kind=Journal.Kind.PAYMENT)
-        )
+        .filter(cashiering)
         .values_list("gl_account__code", "gl_account__name")
         .annotate(
             debit=Sum("amount", filter=Q(amount__gt=0)),
@@ -163,38 +149,59 @@ def daily_cash(day: date) -> DailyCash:
         .order_by("gl_account__code")
         .values_list("gl_account__code", "gl_account__name", "debit", "credit")
     ]
-    groups = [
-        Group("tender", "Receipts by tender", tenders),
-        Group("drawer", "Receipts by drawer", drawers),
-        Group("cashier", "Receipts by cashier", cashiers),
-        Group("channel", "Receipts by channel", channels),
-    ]
-    net = groups[0].total
-    voided = sum((void.payment.total for void in voids), ZERO)
-    return DailyCash(
+
+
+def _totals(report: DailyCash) -> dict:
+    net = report.groups[0].total
+    voided = sum((void.payment.total for void in report.voids), ZERO)
+
+    def over_short(state) -> Decimal:
+        return sum((s.over_short for s in report.over_short if s.over_short_state == state), ZERO)
+
+    return {
+        "receipts": net,
+        "receipt_count": report.groups[3].count,
+        "voids": voided,
+        "void_count": len(report.voids),
+        "gross": net + voided,
+        "over_short_posted": over_short(DrawerSession.OverShort.POSTED),
+        "over_short_pending": over_short(DrawerSession.OverShort.PENDING),
+        "deposited": sum((deposit.total for deposit in report.deposits), ZERO),
+        "gl_debit": sum((row.debit for row in report.gl), ZERO),
+        "gl_credit": sum((row.credit for row in report.gl), ZERO),
+    }
+
+
+def daily_cash(day: date) -> DailyCash:
+    """The report's data for one business day (9 queries, whatever the day's volume)."""
+    report = DailyCash(
         day=day,
-        groups=groups,
-        voids=voids,
-        over_short=over_short,
-        deposits=deposits,
-        gl=gl,
-        totals={
-            "receipts": net,
-            "receipt_count": groups[3].count,
-            "voids": voided,
-            "void_count": len(voids),
-            "gross": net + voided,
-            "over_short_posted": sum(
-                (s.over_short for s in over_short if s.over_short_state == "posted"), ZERO
-            ),
-            "over_short_pending": sum(
-                (s.over_short for s in over_short if s.over_short_state == "pending"), ZERO
-            ),
-            "deposited": sum((deposit.total for deposit in deposits), ZERO),
-            "gl_debit": sum((row.debit for row in gl), ZERO),
-            "gl_credit": sum((row.credit for row in gl), ZERO),
-        },
+        groups=[
+            Group("tender", "Receipts by tender", _tender_rows(day)),
+            Group("drawer", "Receipts by drawer", _drawer_rows(day)),
+            Group("cashier", "Receipts by cashier", _cashier_rows(day)),
+            Group("channel", "Receipts by channel", _channel_rows(day)),
+        ],
+        voids=list(
+            PaymentVoid.objects.filter(payment__effective_date=day)
+            .select_related("payment__session__drawer", "payment__taken_by")
+            .order_by("payment__received_at", "id")
+        ),
+        over_short=list(
+            DrawerSession.objects.filter(business_date=day, status=DrawerSession.Status.CLOSED)
+            .exclude(over_short=0)
+            .select_related("drawer", "cashier")
+            .order_by("drawer__name", "id")
+        ),
+        deposits=list(
+            BankDeposit.objects.filter(business_date=day)
+            .select_related("prepared_by")
+            .order_by("prepared_at", "id")
+        ),
+        gl=_gl_rows(day),
     )
+    report.totals = _totals(report)
+    return report
 
 
 # -- CSV ---------------------------------------------------------------------------------------
@@ -242,19 +249,8 @@ def daily_cash_csv(report: DailyCash) -> str:
 
 
 def daily_cash_html(report: DailyCash) -> str:
-    return render_to_string(
-        PDF_TEMPLATE,
-        {
-            "report": report,
-            "district_name": settings.DISTRICT_NAME,
-            "district_address": settings.DISTRICT_ADDRESS,
-            "printed_at": timezone.localtime(),
-        },
-    )
+    return document_html(PDF_TEMPLATE, {"report": report, "printed_at": timezone.localtime()})
 
 
 def daily_cash_pdf(report: DailyCash) -> bytes:
-    # Styles are inside the document; a tagged PDF/UA-1 with its language and title.
-    return weasyprint.HTML(
-        string=daily_cash_html(report), base_url=str(settings.BASE_DIR)
-    ).write_pdf(pdf_variant="pdf/ua-1")
+    return html_pdf(daily_cash_html(report))

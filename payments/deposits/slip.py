@@ -1,13 +1,11 @@
-"""The deposit slip: HTML from templates/payments/deposits/slip_pdf.html, printed by WeasyPrint.
-
-Tagged PDF/UA-1 with its language and title, like the bills. Rendered each time it is opened
+"""The deposit slip: HTML from templates/payments/deposits/slip_pdf.html, printed by the
+district's one PDF renderer (district.pdf: tagged PDF/UA-1, the letterhead). Rendered each time it is opened
 (a deposit never changes once prepared, so the same slip comes out every time).
 """
 
-import weasyprint
 from django.conf import settings
-from django.template.loader import render_to_string
 
+from district.pdf import document_html, html_pdf
 from payments.deposits.selectors import DepositView
 
 TEMPLATE = "payments/deposits/slip_pdf.html"
@@ -27,18 +25,13 @@ def slip_context(view: DepositView) -> dict:
         "bills": [row for row in view.currency if not row[0].is_coin],
         "coins": [row for row in view.currency if row[0].is_coin],
         "prepared_by": preparer.get_full_name() or preparer.username,
-        "district_name": settings.DISTRICT_NAME,
-        "district_address": settings.DISTRICT_ADDRESS,
     }
 
 
 def deposit_slip_html(view: DepositView) -> str:
     """The slip as HTML (what the PDF is printed from; tests read it)."""
-    return render_to_string(TEMPLATE, slip_context(view))
+    return document_html(TEMPLATE, slip_context(view))
 
 
 def deposit_slip_pdf(view: DepositView) -> bytes:
-    # Styles are inside the document: nothing is fetched while rendering.
-    return weasyprint.HTML(
-        string=deposit_slip_html(view), base_url=str(settings.BASE_DIR)
-    ).write_pdf(pdf_variant="pdf/ua-1")
+    return html_pdf(deposit_slip_html(view))

@@ -1,4 +1,5 @@
-"""The returned-payment notice: HTML from a template per language, printed by WeasyPrint.
+"""The returned-payment notice: HTML from a template per language, printed by the district's
+one PDF renderer (district.pdf, with its letterhead).
 
 A language the district has no template for gets the English notice. Rendered when opened
 (the balance it quotes is the balance at printing); the batch print renders every queued
@@ -6,19 +7,16 @@ notice into one PDF and marks them printed in the same transaction, so a failed 
 leaves them queued.
 """
 
-import weasyprint
-from django.conf import settings
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.utils import timezone
 
 from accounts import letters
 from accounts.models import Customer
+from district.pdf import combined_pdf, document_html, html_document, html_pdf
 from payments.models import Letter
 from payments.returns import selectors, services
 
 TEMPLATE = "payments/returns/letters/returned_payment_{language}.html"
-PDF_VARIANT = "pdf/ua-1"
 
 
 def letter_language(customer: Customer) -> str:
@@ -31,7 +29,7 @@ def returned_payment_html(letter: Letter) -> str:
     facts = selectors.letter_facts(letter)
     customer = facts.account.customer
     language = letter_language(customer)
-    return render_to_string(
+    return document_html(
         TEMPLATE.format(language=language),
         {
             "facts": facts,
@@ -43,21 +41,13 @@ def returned_payment_html(letter: Letter) -> str:
             "what": services.tender_label(facts.tender),
             "language": language,
             "today": timezone.localdate(),
-            **letters.letterhead(),
         },
     )
 
 
-def _document(letter: Letter):
-    # Styles are inside the document: nothing is fetched while rendering.
-    return weasyprint.HTML(
-        string=returned_payment_html(letter), base_url=str(settings.BASE_DIR)
-    ).render()
-
-
 def returned_payment_pdf(letter: Letter) -> bytes:
     """One notice as a tagged PDF (PDF/UA: read in order by screen readers, ADA Title II)."""
-    return _document(letter).write_pdf(pdf_variant=PDF_VARIANT)
+    return html_pdf(returned_payment_html(letter))
 
 
 def letters_batch_pdf(*, by) -> tuple[bytes | None, int]:
@@ -67,6 +57,8 @@ def letters_batch_pdf(*, by) -> tuple[bytes | None, int]:
         ids = services.letters_take_queued(by=by)
         if not ids:
             return None, 0
-        documents = [_document(selectors.letter_for_print(letter_id)) for letter_id in ids]
-        pages = [page for document in documents for page in document.pages]
-        return documents[0].copy(pages).write_pdf(pdf_variant=PDF_VARIANT), len(ids)
+        documents = [
+            html_document(returned_payment_html(selectors.letter_for_print(letter_id)))
+            for letter_id in ids
+        ]
+        return combined_pdf(documents), len(ids)
