@@ -230,22 +230,48 @@ class CashDay:
     totals: dict = field(default_factory=dict)
 
 
-def cash_day(day: date) -> CashDay:
-    """Every drawer session and posted batch of a business day (4 queries in all)."""
-    sessions = list(
-        DrawerSession.objects.filter(business_date=day)
-        .select_related("drawer", "cashier", "deposit_item", "over_short_request")
-        .order_by("drawer__name", "opened_at", "id")
-    )
-    ids = [session.pk for session in sessions]
+# The tenders the head cashier's day shows per drawer, in its columns' order.
+DAY_TENDERS = (Tender.Kind.CASH, Tender.Kind.CHECK, Tender.Kind.MONEY_ORDER, Tender.Kind.CARD)
+
+
+def _running_tenders(session_ids) -> dict[int, dict]:
+    """{session id: {tender kind: total}} of the sessions' payments, voids excluded."""
     tenders: dict[int, dict] = {}
     for session_id, kind, total in (
-        Tender.objects.filter(payment__session_id__in=ids, payment__void__isnull=True)
+        Tender.objects.filter(payment__session_id__in=session_ids, payment__void__isnull=True)
         .values_list("payment__session_id", "kind")
         .annotate(total=Sum("amount"))
         .values_list("payment__session_id", "kind", "total")
     ):
         tenders.setdefault(session_id, {})[kind] = total
+    return tenders
+
+
+def _expected_and_counted(session: DrawerSession, running: dict) -> tuple[dict, dict]:
+    """Expected by tender kind (fixed at the close, else running with the float) and counted
+    (empty while open)."""
+    if session.status != DrawerSession.Status.CLOSED:
+        expected = {kind: running.get(kind, ZERO) for kind in DAY_TENDERS}
+        expected[Tender.Kind.CASH] += session.opening_float
+        return expected, {}
+    expected = {
+        Tender.Kind.CASH: session.expected_cash,
+        Tender.Kind.CHECK: session.expected_checks,
+        Tender.Kind.MONEY_ORDER: session.expected_money_orders,
+        Tender.Kind.CARD: session.expected_cards,
+    }
+    counted = {
+        Tender.Kind.CASH: session.counted_cash,
+        Tender.Kind.CHECK: session.counted_checks,
+        Tender.Kind.MONEY_ORDER: session.counted_money_orders,
+        Tender.Kind.CARD: session.counted_cards,
+    }
+    return expected, counted
+
+
+def _session_days(sessions: list[DrawerSession]) -> list[SessionDay]:
+    ids = [session.pk for session in sessions]
+    tenders = _running_tenders(ids)
     counts = {
         row["session_id"]: row
         for row in Payment.objects.filter(session_id__in=ids)
@@ -254,26 +280,7 @@ def cash_day(day: date) -> CashDay:
     }
     rows = []
     for session in sessions:
-        if session.status == DrawerSession.Status.CLOSED:
-            expected = {
-                "cash": session.expected_cash,
-                "check": session.expected_checks,
-                "money_order": session.expected_money_orders,
-                "card": session.expected_cards,
-            }
-            counted = {
-                "cash": session.counted_cash,
-                "check": session.counted_checks,
-                "money_order": session.counted_money_orders,
-                "card": session.counted_cards,
-            }
-        else:
-            running = tenders.get(session.pk, {})
-            expected = {
-                kind: running.get(kind, ZERO) for kind in ("cash", "check", "money_order", "card")
-            }
-            expected["cash"] += session.opening_float
-            counted = {}
+        expected, counted = _expected_and_counted(session, tenders.get(session.pk, {}))
         item = getattr(session, "deposit_item", None)
         row_counts = counts.get(session.pk, {})
         rows.append(
@@ -287,25 +294,22 @@ def cash_day(day: date) -> CashDay:
                 recountable=recountable(session),
             )
         )
-    batches = list(
-        _batches_with_totals()
-        .filter(business_date=day, status=PaymentBatch.Status.POSTED)
-        .select_related("deposit_item")
-        .order_by("kind", "id")
-    )
+    return rows
+
+
+def _day_totals(rows: list[SessionDay], batches: list[PaymentBatch]) -> dict:
     closed = [row for row in rows if row.session.status == DrawerSession.Status.CLOSED]
-    totals = {
+
+    def summed(figures: str, *kinds) -> Decimal:
+        return sum((getattr(row, figures)[kind] or ZERO for row in closed for kind in kinds), ZERO)
+
+    paper = (Tender.Kind.CHECK, Tender.Kind.MONEY_ORDER)
+    return {
         "float": sum((row.session.opening_float for row in rows), ZERO),
-        "expected_cash": sum((row.expected["cash"] or ZERO for row in closed), ZERO),
-        "counted_cash": sum((row.counted["cash"] or ZERO for row in closed), ZERO),
-        "expected_checks": sum(
-            ((row.expected["check"] or ZERO) + (row.expected["money_order"] or ZERO))
-            for row in closed
-        ),
-        "counted_checks": sum(
-            ((row.counted["check"] or ZERO) + (row.counted["money_order"] or ZERO))
-            for row in closed
-        ),
+        "expected_cash": summed("expected", Tender.Kind.CASH),
+        "counted_cash": summed("counted", Tender.Kind.CASH),
+        "expected_checks": summed("expected", *paper),
+        "counted_checks": summed("counted", *paper),
         "over_short": sum((row.session.over_short for row in closed), ZERO),
         "batches": sum((batch.payments_total or ZERO for batch in batches), ZERO),
         "open": len(rows) - len(closed),
@@ -316,7 +320,23 @@ def cash_day(day: date) -> CashDay:
             if batch.kind == PaymentBatch.Kind.MAIL and not _has_deposit(batch)
         ),
     }
-    return CashDay(day=day, sessions=rows, batches=batches, totals=totals)
+
+
+def cash_day(day: date) -> CashDay:
+    """Every drawer session and posted batch of a business day (4 queries in all)."""
+    sessions = list(
+        DrawerSession.objects.filter(business_date=day)
+        .select_related("drawer", "cashier", "deposit_item", "over_short_request")
+        .order_by("drawer__name", "opened_at", "id")
+    )
+    rows = _session_days(sessions)
+    batches = list(
+        _batches_with_totals()
+        .filter(business_date=day, status=PaymentBatch.Status.POSTED)
+        .select_related("deposit_item")
+        .order_by("kind", "id")
+    )
+    return CashDay(day=day, sessions=rows, batches=batches, totals=_day_totals(rows, batches))
 
 
 def _has_deposit(row) -> bool:

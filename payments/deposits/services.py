@@ -13,14 +13,15 @@ is exactly the counted cash less the float; when they differ, the deposit page w
 preparer finds the check before taking the bag, so undeposited funds still clear to zero.
 """
 
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Sum
 from django.utils import timezone
 
 from district.approvals.models import ApprovalRequest
 from district.attribution import acting_user
+from district.errors import ServiceError, require
 from district.ledger.models import Journal
+from district.ledger.purposes import Purpose
 from district.ledger.services import Line, journal_post
 from district.money import ZERO, format_money
 from district.roles import Perm
@@ -48,7 +49,7 @@ def _ids(values, *, what: str) -> list[int]:
     try:
         return sorted({int(value) for value in values or []})
     except (TypeError, ValueError):
-        raise ValidationError(f"The {what} chosen are not valid.", code="ids") from None
+        raise ServiceError(f"The {what} chosen are not valid.", code="ids") from None
 
 
 def _next_deposit_id() -> int:
@@ -64,7 +65,7 @@ def _existing(key: str, *, session_ids: list[int], batch_ids: list[int]) -> Bank
         sorted(s for s, _ in items if s) != session_ids
         or sorted(b for _, b in items if b) != batch_ids
     ):
-        raise ValidationError(
+        raise ServiceError(
             "This request key was already used for a different deposit; reload the form.",
             code="key_reused",
         )
@@ -82,7 +83,7 @@ def _locked_sources(session_ids, batch_ids):
     )
     batches = list(PaymentBatch.objects.select_for_update().filter(pk__in=batch_ids).order_by("pk"))
     if len(sessions) != len(session_ids) or len(batches) != len(batch_ids):
-        raise ValidationError(
+        raise ServiceError(
             "A drawer session or batch chosen no longer exists; reload the page.",
             code="missing",
         )
@@ -92,15 +93,15 @@ def _locked_sources(session_ids, batch_ids):
 def _check_session(session: DrawerSession, deposited: dict) -> None:
     name = f"Drawer {session.drawer} of {session.business_date:%b %-d, %Y}"
     if session.status != DrawerSession.Status.CLOSED:
-        raise ValidationError(f"{name} is still open: close it first.", code="open")
+        raise ServiceError(f"{name} is still open: close it first.", code="open")
     if session.over_short_state == DrawerSession.OverShort.PENDING:
-        raise ValidationError(
+        raise ServiceError(
             f"{name} awaits approval of its over/short of {format_money(session.over_short)}: "
             "it cannot be deposited until a supervisor decides it.",
             code="over_short_pending",
         )
     if session.pk in deposited:
-        raise ValidationError(
+        raise ServiceError(
             f"{name} was already deposited (deposit {deposited[session.pk]}).",
             code="deposited",
         )
@@ -108,15 +109,15 @@ def _check_session(session: DrawerSession, deposited: dict) -> None:
 
 def _check_batch(batch: PaymentBatch, deposited: dict) -> None:
     if batch.kind != PaymentBatch.Kind.MAIL:
-        raise ValidationError(
+        raise ServiceError(
             f"{batch} is a {batch.get_kind_display().lower()}: its money reaches the bank "
             "without us, so it is not deposited.",
             code="not_mail",
         )
     if batch.status != PaymentBatch.Status.POSTED:
-        raise ValidationError(f"{batch} is not posted yet: post it first.", code="not_posted")
+        raise ServiceError(f"{batch} is not posted yet: post it first.", code="not_posted")
     if batch.pk in deposited:
-        raise ValidationError(
+        raise ServiceError(
             f"{batch} was already deposited (deposit {deposited[batch.pk]}).", code="deposited"
         )
 
@@ -126,11 +127,10 @@ def bank_deposit_prepare(
 ) -> BankDeposit:
     """Put closed drawer sessions and posted mail batches in one bank deposit: the currency
     counted into the bag must equal the cash to deposit. Posts once per key."""
-    if not by.has_perm(Perm.BALANCE_CASH):
-        raise ValidationError("Your role cannot prepare bank deposits.", code="permission")
+    require(by, Perm.BALANCE_CASH, doing="prepare bank deposits")
     key = (idempotency_key or "").strip()
     if not key or len(key) > 120:
-        raise ValidationError("The form is missing its request key; reload it.", code="key")
+        raise ServiceError("The form is missing its request key; reload it.", code="key")
     session_ids = _ids(session_ids, what="drawer sessions")
     batch_ids = _ids(batch_ids, what="batches")
     currency = count_clean(currency_count or {})
@@ -141,7 +141,7 @@ def bank_deposit_prepare(
             if BankDeposit.objects.filter(idempotency_key=key).exists():
                 return _existing(key, session_ids=session_ids, batch_ids=batch_ids)
             if not sessions and not batches:
-                raise ValidationError(
+                raise ServiceError(
                     "Choose at least one closed drawer or posted mail batch to deposit.",
                     code="nothing",
                 )
@@ -155,7 +155,8 @@ def bank_deposit_prepare(
         raise
 
 
-def _deposit_write(*, sessions, batches, currency, by, key) -> BankDeposit:
+def _check_sources(sessions, batches) -> None:
+    """Each session closed and settled, each batch a posted mail batch, none deposited yet."""
     deposited = dict(
         BankDepositItem.objects.filter(session__in=sessions).values_list("session_id", "deposit_id")
     )
@@ -166,22 +167,24 @@ def _deposit_write(*, sessions, batches, currency, by, key) -> BankDeposit:
     )
     for batch in batches:
         _check_batch(batch, deposited)
+
+
+def _amounts(sessions, batches) -> list[tuple]:
+    """(session, batch, amount) of each source: what it sends to the bank."""
     batch_totals = dict(
         Payment.objects.filter(batch__in=batches)
         .values_list("batch_id")
         .annotate(total=Sum("total"))
         .values_list("batch_id", "total")
     )
-    amounts = [(session, None, depositable_amount(session)) for session in sessions] + [
+    return [(session, None, depositable_amount(session)) for session in sessions] + [
         (None, batch, batch_totals.get(batch.pk, ZERO)) for batch in batches
     ]
-    total = sum((amount for _, _, amount in amounts), ZERO)
-    if total <= 0:
-        raise ValidationError(
-            "There is nothing to deposit: the drawers chosen hold only their float.",
-            code="nothing",
-        )
-    checks = list(
+
+
+def _checks_in_bag(sessions, batches) -> list:
+    """The amounts of the checks and money orders the sources took (voids excluded)."""
+    return list(
         Tender.objects.filter(kind__in=BAG_CHECK_KINDS, payment__session__in=sessions)
         .filter(payment__void__isnull=True)
         .values_list("amount", flat=True)
@@ -190,10 +193,13 @@ def _deposit_write(*, sessions, batches, currency, by, key) -> BankDeposit:
             "amount", flat=True
         )
     )
-    check_total = sum(checks, ZERO)
+
+
+def _check_bag(*, total, check_total, currency) -> None:
+    """The currency counted into the bag must be the cash to deposit, to the cent."""
     cash = total - check_total  # see the module docstring: the listed checks are the tenders
     if cash < 0:
-        raise ValidationError(
+        raise ServiceError(
             f"The checks taken ({format_money(check_total)}) exceed the amount to deposit "
             f"({format_money(total)}): a drawer's count is wrong; recount it first.",
             code="checks_exceed",
@@ -201,7 +207,7 @@ def _deposit_write(*, sessions, batches, currency, by, key) -> BankDeposit:
     counted = count_total(currency)
     if counted != cash:
         difference = counted - cash
-        raise ValidationError(
+        raise ServiceError(
             {
                 "currency_count": (
                     f"The currency counted, {format_money(counted)}, is "
@@ -211,12 +217,29 @@ def _deposit_write(*, sessions, batches, currency, by, key) -> BankDeposit:
             },
             code="count_mismatch",
         )
+
+
+def _deposit_write(*, sessions, batches, currency, by, key) -> BankDeposit:
+    _check_sources(sessions, batches)
+    amounts = _amounts(sessions, batches)
+    total = sum((amount for _, _, amount in amounts), ZERO)
+    if total <= 0:
+        raise ServiceError(
+            "There is nothing to deposit: the drawers chosen hold only their float.",
+            code="nothing",
+        )
+    checks = _checks_in_bag(sessions, batches)
+    check_total = sum(checks, ZERO)
+    _check_bag(total=total, check_total=check_total, currency=currency)
     deposit_id = _next_deposit_id()
     today = timezone.localdate()
     journal = journal_post(
         kind=Journal.Kind.BANK_DEPOSIT,
         memo=f"Bank deposit {deposit_id} of {today:%Y-%m-%d}",
-        lines=[Line("deposits_in_transit", total), Line("undeposited_funds", -total)],
+        lines=[
+            Line(Purpose.DEPOSITS_IN_TRANSIT, total),
+            Line(Purpose.UNDEPOSITED_FUNDS, -total),
+        ],
         by=by,
         idempotency_key=f"bank-deposit:{key}",
         source=BankDeposit(pk=deposit_id),
@@ -226,7 +249,7 @@ def _deposit_write(*, sessions, batches, currency, by, key) -> BankDeposit:
         business_date=today,
         prepared_by=by,
         currency_count=currency,
-        cash_total=cash,
+        cash_total=total - check_total,
         check_total=check_total,
         check_count=len(checks),
         total=total,
@@ -241,7 +264,7 @@ def _deposit_write(*, sessions, batches, currency, by, key) -> BankDeposit:
             )
     except IntegrityError as error:
         # Only the one-to-one links can fail here: someone deposited one of them meanwhile.
-        raise ValidationError(
+        raise ServiceError(
             "A drawer or batch chosen was deposited by someone else meanwhile; reload the page.",
             code="deposited",
         ) from error
@@ -260,15 +283,14 @@ def drawer_recount(*, session_id: int, by, count: CloseCount, reason: str) -> Dr
     """
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationError({"reason": "Say why the drawer was recounted."}, code="reason")
-    if not by.has_perm(Perm.BALANCE_CASH):
-        raise ValidationError("Your role cannot recount drawers.", code="permission")
+        raise ServiceError({"reason": "Say why the drawer was recounted."}, code="reason")
+    require(by, Perm.BALANCE_CASH, doing="recount drawers")
     with transaction.atomic(), acting_user(by):
         session = session_locked(session_id)
         if session.status != DrawerSession.Status.CLOSED:
-            raise ValidationError(f"Drawer {session.drawer} is still open.", code="open")
+            raise ServiceError(f"Drawer {session.drawer} is still open.", code="open")
         if session.over_short_state != DrawerSession.OverShort.PENDING:
-            raise ValidationError(
+            raise ServiceError(
                 f"Drawer {session.drawer}'s over/short is settled: there is nothing to recount.",
                 code="settled",
             )
@@ -278,13 +300,13 @@ def drawer_recount(*, session_id: int, by, count: CloseCount, reason: str) -> Dr
             .first()
         )
         if request is not None and request.status == ApprovalRequest.Status.PENDING:
-            raise ValidationError(
+            raise ServiceError(
                 "A supervisor has not decided this drawer's over/short yet: wait for the "
                 "decision (recount only after a rejection).",
                 code="undecided",
             )
         if session.cashier_id == by.pk:
-            raise ValidationError(
+            raise ServiceError(
                 "Another head cashier or supervisor recounts your drawer.", code="own_drawer"
             )
         # The n-th recount: one more than the approval requests this drawer has filed.

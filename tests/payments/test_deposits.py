@@ -261,7 +261,7 @@ def test_lockbox_batch_open_drawer_and_nothing_are_refused(open_session, cashier
 
 
 def test_a_cashier_cannot_prepare_a_deposit(day, cashier):
-    with pytest.raises(ValidationError, match="cannot prepare"):
+    with pytest.raises(ValidationError, match="does not allow you to prepare"):
         deposit_all(day, cashier)
     assert not BankDeposit.objects.exists()
 
