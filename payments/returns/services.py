@@ -18,11 +18,13 @@ from accounts.deposits.rules import months_before
 from accounts.models import Contact, Customer, CustomerFlag, ServiceAccount
 from accounts.services import customer_flag_set
 from district.attribution import acting_user
+from district.errors import ServiceError
 from district.ledger.models import Journal
-from district.ledger.selectors import RECEIVABLE_PURPOSE
+from district.ledger.purposes import Purpose
 from district.ledger.services import Line, journal_post
 from district.money import ZERO, format_money
 from district.policies import policy_value
+from district.transitions import transition
 from payments.models import (
     BankDepositItem,
     Letter,
@@ -69,11 +71,11 @@ def is_deposited(payment: Payment) -> bool:
 
 def _check_input(*, reason: str, returned_on) -> None:
     if reason not in ReturnedItem.Reason.values:
-        raise ValidationError({"reason": "Choose why the bank returned the payment."})
+        raise ServiceError({"reason": "Choose why the bank returned the payment."})
     if isinstance(returned_on, datetime) or not isinstance(returned_on, date):
-        raise ValidationError({"returned_on": "Enter the date the bank returned it."})
+        raise ServiceError({"returned_on": "Enter the date the bank returned it."})
     if returned_on > timezone.localdate():
-        raise ValidationError({"returned_on": "The return date cannot be in the future."})
+        raise ServiceError({"returned_on": "The return date cannot be in the future."})
 
 
 def _locked_tender(tender_id) -> tuple[Payment, Tender]:
@@ -81,7 +83,7 @@ def _locked_tender(tender_id) -> tuple[Payment, Tender]:
     try:
         payment_id = Tender.objects.values_list("payment_id", flat=True).get(pk=tender_id)
     except (Tender.DoesNotExist, ValueError, TypeError):
-        raise ValidationError("That payment tender does not exist.") from None
+        raise ServiceError("That payment tender does not exist.") from None
     payment = Payment.objects.select_for_update().get(pk=payment_id)
     tender = Tender.objects.select_for_update().get(pk=tender_id)
     return payment, tender
@@ -90,26 +92,26 @@ def _locked_tender(tender_id) -> tuple[Payment, Tender]:
 def _check_returnable(payment: Payment, tender: Tender, returned_on: date) -> None:
     receipt = payment.receipt_number
     if tender.kind not in RETURNABLE_TENDERS:
-        raise ValidationError(
+        raise ServiceError(
             f"Receipt {receipt} was paid by {tender.get_kind_display().lower()}: only a check, "
             "money order or ACH payment can be returned by the bank."
         )
     if PaymentVoid.objects.filter(payment_id=payment.pk).exists():
-        raise ValidationError(
+        raise ServiceError(
             f"Receipt {receipt} was voided: its money was already taken back, nothing to return."
         )
     already = ReturnedItem.objects.filter(tender_id=tender.pk).first()
     if already is not None:
-        raise ValidationError(
+        raise ServiceError(
             f"This {tender_label(tender)} of receipt {receipt} was already recorded as returned "
             f"on {already.returned_on:%m/%d/%Y}."
         )
     if not is_deposited(payment):
-        raise ValidationError(
+        raise ServiceError(
             "This check has not been deposited yet; void it instead if it is today's."
         )
     if returned_on < payment.effective_date:
-        raise ValidationError(
+        raise ServiceError(
             {
                 "returned_on": f"The return date is before the payment "
                 f"({payment.effective_date:%m/%d/%Y})."
@@ -143,7 +145,7 @@ def _receivable_split(payment: Payment, tender: Tender) -> list[tuple[int, Decim
             break
     if remaining:
         # Tenders and lines both sum to the payment's total, so this means broken data.
-        raise ValidationError(
+        raise ServiceError(
             f"Receipt {payment.receipt_number}'s accounts do not add up to its tenders; "
             "ask finance to look at it before recording the return."
         )
@@ -156,7 +158,7 @@ def returned_item_record(
     """Record a tender the bank returned unpaid: reverse it to cash in bank, charge the NSF fee,
     log a contact, queue the notice, flag cash only at the policy's count. Once per tender."""
     if by is None:
-        raise ValidationError("Say who is recording the returned payment.")
+        raise ServiceError("Say who is recording the returned payment.")
     _check_input(reason=reason, returned_on=returned_on)
     bank_reference = (bank_reference or "").strip()[:60]
     try:
@@ -167,7 +169,7 @@ def returned_item_record(
     except IntegrityError as error:
         # Another return of this tender committed between our check and our insert.
         if ReturnedItem.objects.filter(tender_id=tender_id).exists():
-            raise ValidationError("This payment was already recorded as returned.") from error
+            raise ServiceError("This payment was already recorded as returned.") from error
         raise
 
 
@@ -192,10 +194,16 @@ def _record(payment, tender, reason, returned_on, by, bank_reference) -> Returne
         kind=Journal.Kind.PAYMENT,
         memo=f"Returned {what}, receipt {receipt}: {reason_label}"[:255],
         lines=[
-            Line(RECEIVABLE_PURPOSE, amount, account_id, memo=f"Returned {what}, receipt {receipt}")
+            Line(
+                Purpose.AR_CUSTOMERS, amount, account_id, memo=f"Returned {what}, receipt {receipt}"
+            )
             for account_id, amount in split
         ]
-        + [Line("cash_in_bank", -tender.amount, memo=f"Returned by the bank {bank_reference}")],
+        + [
+            Line(
+                Purpose.CASH_IN_BANK, -tender.amount, memo=f"Returned by the bank {bank_reference}"
+            )
+        ],
         by=by,
         idempotency_key=f"returned-item:{tender.pk}",
         effective_date=returned_on,
@@ -208,8 +216,8 @@ def _record(payment, tender, reason, returned_on, by, bank_reference) -> Returne
             kind=Journal.Kind.FEE,
             memo=f"Returned payment fee: {what}, receipt {receipt}"[:255],
             lines=[
-                Line(RECEIVABLE_PURPOSE, fee, first_account.pk, memo="Returned payment fee"),
-                Line("fees_nsf", -fee),
+                Line(Purpose.AR_CUSTOMERS, fee, first_account.pk, memo="Returned payment fee"),
+                Line(Purpose.FEES_NSF, -fee),
             ],
             by=by,
             idempotency_key=f"nsf-fee:{tender.pk}",
@@ -289,9 +297,9 @@ def letter_mark_printed(*, letter_id: int, by) -> Letter:
     with transaction.atomic(), acting_user(by):
         letter = Letter.objects.select_for_update().filter(pk=letter_id).first()
         if letter is None:
-            raise ValidationError("That letter does not exist.")
-        if letter.status != Letter.Status.PRINTED:
-            letter.status = Letter.Status.PRINTED
+            raise ServiceError("That letter does not exist.")
+        if letter.can_move_to(Letter.Status.PRINTED):
+            transition(letter, Letter.Status.PRINTED)
             letter.printed_at = timezone.now()
             letter.save(update_fields=["status", "printed_at"])
         return letter
