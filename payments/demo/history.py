@@ -328,7 +328,7 @@ class History:
             kind = COUNTER_TENDERS[self.counter_payments % len(COUNTER_TENDERS)]
             self.counter_payments += 1
             tender = TenderIn(kind=kind, amount=amount)
-            if kind == "check":
+            if kind in ("check", "money_order"):  # paper carries its number
                 tender = TenderIn(kind=kind, amount=amount, check_number=str(2000 + position))
             elif kind == "card":
                 tender = TenderIn(
