@@ -1,6 +1,12 @@
-"""Shared fixtures: users in each role, signed-in clients, and Celery run in-process by default."""
+"""Shared fixtures: users in each role, signed-in clients, and Celery run in-process by default.
+
+The role groups are synced once per test database (at session start), not once per test: each
+test's transaction rolls back to a database that already holds them. A transactional test's
+flush empties the groups table, so the per-test fixture re-syncs only when they are missing.
+"""
 
 import pytest
+from django.contrib.auth.models import Group
 
 from district import roles
 from district.celery import app as celery_app
@@ -21,9 +27,19 @@ def _celery_eager(request):
     celery_app.conf.task_always_eager = previous
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The test database (created, or kept with --reuse-db) with the role groups synced."""
+    with django_db_blocker.unblock():
+        roles_sync()
+
+
 @pytest.fixture
 def role_groups(db):
-    roles_sync()
+    """Every role's group exists (re-synced only after a transactional test's flush)."""
+    names = [role.name for role in roles.ALL_ROLES]
+    if Group.objects.filter(name__in=names).count() != len(names):
+        roles_sync()
 
 
 @pytest.fixture
