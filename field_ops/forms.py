@@ -12,7 +12,8 @@ from django.utils import timezone
 
 from field_ops import selectors
 from field_ops.models import Meter, MeterRead, Premise
-from field_ops.services import MANUAL_METER_STATUSES, METER_FIELDS, PREMISE_FIELDS
+from field_ops.services.meters import MANUAL_METER_STATUSES, METER_FIELDS
+from field_ops.services.premises import PREMISE_FIELDS
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 READING_ERRORS = {
@@ -125,7 +126,7 @@ class MeterStatusForm(forms.Form):
 
     def __init__(self, *args, meter: Meter, **kwargs):
         super().__init__(*args, **kwargs)
-        allowed = Meter.ALLOWED_TRANSITIONS.get(meter.status, set())
+        allowed = meter.next_statuses
         self.fields["to_status"].choices = [
             (status.value, status.label) for status in MANUAL_METER_STATUSES if status in allowed
         ]

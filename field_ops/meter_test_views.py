@@ -98,7 +98,7 @@ def meter_retire(request, meter_id):
         {
             "form": form,
             "meter": meter,
-            "can_retire": Meter.Status.RETIRED in Meter.ALLOWED_TRANSITIONS[meter.status],
+            "can_retire": meter.can_be_retired,
         },
         status=400 if form.errors else 200,
     )

@@ -2,7 +2,7 @@
 
 A test's result is decided here from the district's accuracy limits, not typed by the tester.
 A meter out of the ground moves on with its result, along Meter.ALLOWED_TRANSITIONS and
-through field_ops.services.meter_status_change: a pass sends it back to stock, a failure
+through field_ops.services.meters.meter_status_change: a pass sends it back to stock, a failure
 retires it. An installed meter keeps its status (a failure calls for an exchange order).
 """
 
@@ -16,8 +16,9 @@ from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from district.errors import ServiceError
 from field_ops.models import Meter, MeterTest, WorkOrder
-from field_ops.services import meter_status_change
+from field_ops.services.meters import meter_status_change
 
 # District policy: the registered volume, as a percent of the true volume, a meter must show
 # at the normal test flow to pass (AWWA limits: 98.5-101.5% for displacement meters up to
@@ -58,16 +59,16 @@ def _accuracy_clean(value) -> Decimal:
     try:
         accuracy = Decimal(str(value).strip().removesuffix("%").strip())
     except (InvalidOperation, ValueError):
-        raise ValidationError(
+        raise ServiceError(
             {"accuracy_percent": "Enter the accuracy as a percent, e.g. 99.2."}
         ) from None
     low, high = ACCURACY_RANGE
     if not accuracy.is_finite() or not low <= accuracy <= high:
-        raise ValidationError(
+        raise ServiceError(
             {"accuracy_percent": "The accuracy is a percent between 0 and 200, e.g. 99.2."}
         )
     if accuracy != accuracy.quantize(HUNDREDTH):
-        raise ValidationError({"accuracy_percent": "Enter the accuracy with at most two decimals."})
+        raise ServiceError({"accuracy_percent": "Enter the accuracy with at most two decimals."})
     return accuracy.quantize(HUNDREDTH)
 
 
@@ -88,8 +89,8 @@ def meter_test_record(
     """
     meter = Meter.objects.select_for_update().get(pk=meter.pk)
     errors = {}
-    if meter.status == S.RETIRED:
-        raise ValidationError(f"Meter {meter.serial} is retired: it is not tested any more.")
+    if not meter.can_be_tested:
+        raise ServiceError(f"Meter {meter.serial} is retired: it is not tested any more.")
     if tested_on is None:
         errors["tested_on"] = "Enter the day of the test."
     elif tested_on > timezone.localdate():
@@ -104,7 +105,7 @@ def meter_test_record(
     except ValidationError as error:
         errors.update(error.message_dict)
     if errors:
-        raise ValidationError(errors)
+        raise ServiceError(errors)
     passed = accuracy_passes(size=meter.size, accuracy_percent=accuracy)
     test = MeterTest(
         meter=meter,
@@ -134,9 +135,9 @@ def meter_retire(*, meter: Meter, by, reason: str) -> Meter:
     """
     reason = " ".join((reason or "").split())
     if not reason:
-        raise ValidationError({"reason": "Say why the meter is retired (e.g. failed test)."})
+        raise ServiceError({"reason": "Say why the meter is retired (e.g. failed test)."})
     if len(reason) > MAX_REASON:
-        raise ValidationError({"reason": f"Keep the reason under {MAX_REASON} characters."})
+        raise ServiceError({"reason": f"Keep the reason under {MAX_REASON} characters."})
     with pghistory.context(reason=reason):
         return meter_status_change(meter=meter, to_status=S.RETIRED, by=by)
 

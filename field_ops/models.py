@@ -11,6 +11,8 @@ from django.db.models import Q, Value
 from django.db.models.functions import Replace, Upper
 from django.utils import timezone
 
+from district.transitions import Transitions
+
 
 @pghistory.track()
 class Premise(models.Model):
@@ -87,7 +89,7 @@ class Premise(models.Model):
 
 
 @pghistory.track()
-class Meter(models.Model):
+class Meter(Transitions, models.Model):
     class Size(models.TextChoices):
         FIVE_EIGHTHS = "5/8", '5/8"'
         THREE_QUARTERS = "3/4", '3/4"'
@@ -149,6 +151,28 @@ class Meter(models.Model):
 
     def __str__(self):
         return f"{self.serial} ({self.get_size_display()})"
+
+    # What the meter pages offer, from ALLOWED_TRANSITIONS (templates never compare statuses).
+    @property
+    def is_installed(self) -> bool:
+        return self.status == self.Status.INSTALLED
+
+    @property
+    def can_be_installed(self) -> bool:
+        return self.can_move_to(self.Status.INSTALLED)
+
+    @property
+    def can_be_returned_to_stock(self) -> bool:
+        return self.can_move_to(self.Status.IN_STOCK)
+
+    @property
+    def can_be_retired(self) -> bool:
+        return self.can_move_to(self.Status.RETIRED)
+
+    @property
+    def can_be_tested(self) -> bool:
+        """Any meter still in service can be tested (an installed one in place)."""
+        return self.status != self.Status.RETIRED
 
 
 @pghistory.track()
@@ -243,7 +267,7 @@ class MeterRead(models.Model):
 
 
 @pghistory.track()
-class WorkOrder(models.Model):
+class WorkOrder(Transitions, models.Model):
     """Work for a field crew at a premise. The type decides what completion must record."""
 
     class Type(models.TextChoices):
@@ -365,6 +389,33 @@ class WorkOrder(models.Model):
 
     def __str__(self):
         return f"WO-{self.pk:06d} {self.get_order_type_display()}" if self.pk else "New work order"
+
+    # Where the order stands, for the pages (templates never compare statuses).
+    @property
+    def awaits_dispatch(self) -> bool:
+        """On a technician's list for a day, not yet sent to their phone."""
+        return self.status == self.Status.SCHEDULED
+
+    @property
+    def sent_to_phone(self) -> bool:
+        return self.status == self.Status.DISPATCHED
+
+    @property
+    def can_be_started(self) -> bool:
+        return self.can_move_to(self.Status.IN_PROGRESS)
+
+    @property
+    def can_be_paused(self) -> bool:
+        """Work started on site can be left for later (back to dispatched)."""
+        return self.status == self.Status.IN_PROGRESS
+
+    @property
+    def is_completed(self) -> bool:
+        return self.status == self.Status.COMPLETED
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.status == self.Status.CANCELLED
 
 
 def _attachment_path(instance, filename):

@@ -10,7 +10,7 @@ from district import panels
 from district.access import staff_view
 from district.forms import add_service_error
 from district.roles import Perm
-from field_ops import selectors, services
+from field_ops import selectors
 from field_ops.forms import (
     MeterExchangeForm,
     MeterFilterForm,
@@ -25,7 +25,9 @@ from field_ops.forms import (
     initial_from,
 )
 from field_ops.models import Meter, MeterRead, Premise
-from field_ops.services import METER_FIELDS, PREMISE_FIELDS
+from field_ops.services import installations, meters, premises, reads
+from field_ops.services.meters import METER_FIELDS
+from field_ops.services.premises import PREMISE_FIELDS
 
 PAGE_SIZE = 50
 
@@ -66,7 +68,7 @@ def premise_create(request):
     form = PremiseForm(request.POST or None)
     if _submitted(request, form):
         try:
-            premise = services.premise_create(by=request.user, **form.cleaned_data)
+            premise = premises.premise_create(by=request.user, **form.cleaned_data)
         except ValidationError as error:
             add_service_error(form, error)
         else:
@@ -97,7 +99,7 @@ def premise_edit(request, premise_id):
     form = PremiseForm(request.POST or None, initial=initial_from(premise, PREMISE_FIELDS))
     if _submitted(request, form):
         try:
-            services.premise_update(premise=premise, by=request.user, **form.cleaned_data)
+            premises.premise_update(premise=premise, by=request.user, **form.cleaned_data)
         except ValidationError as error:
             add_service_error(form, error)
         else:
@@ -113,7 +115,7 @@ def premise_install(request, premise_id):
     form = MeterInstallForm(request.POST or None, fixed="premise")
     if _submitted(request, form):
         try:
-            services.meter_install(
+            installations.meter_install(
                 meter=form.cleaned_data["meter"],
                 premise=premise,
                 installed_on=form.cleaned_data["installed_on"],
@@ -139,7 +141,7 @@ def meter_exchange(request, premise_id):
     form = MeterExchangeForm(request.POST or None, installed=installed)
     if installed and _submitted(request, form):
         try:
-            services.meter_exchange(premise=premise, by=request.user, **form.cleaned_data)
+            installations.meter_exchange(premise=premise, by=request.user, **form.cleaned_data)
         except ValidationError as error:
             add_service_error(form, error)
         else:
@@ -178,7 +180,7 @@ def meter_create(request):
     form = MeterForm(request.POST or None)
     if _submitted(request, form):
         try:
-            meter = services.meter_create(by=request.user, **form.cleaned_data)
+            meter = meters.meter_create(by=request.user, **form.cleaned_data)
         except ValidationError as error:
             add_service_error(form, error)
         else:
@@ -212,7 +214,7 @@ def meter_edit(request, meter_id):
     form = MeterForm(request.POST or None, initial=initial_from(meter, METER_FIELDS))
     if _submitted(request, form):
         try:
-            meter = services.meter_update(meter=meter, by=request.user, **form.cleaned_data)
+            meter = meters.meter_update(meter=meter, by=request.user, **form.cleaned_data)
         except ValidationError as error:
             add_service_error(form, error)
         else:
@@ -228,7 +230,7 @@ def meter_status(request, meter_id):
     form = MeterStatusForm(request.POST or None, meter=meter)
     if _submitted(request, form):
         try:
-            meter = services.meter_status_change(
+            meter = meters.meter_status_change(
                 meter=meter, to_status=form.cleaned_data["to_status"], by=request.user
             )
         except ValidationError as error:
@@ -246,9 +248,9 @@ def meter_install(request, meter_id):
     form = MeterInstallForm(
         request.POST or None, fixed="meter", initial={"premise": request.GET.get("premise")}
     )
-    if meter.status == Meter.Status.IN_STOCK and _submitted(request, form):
+    if meter.can_be_installed and _submitted(request, form):
         try:
-            installation = services.meter_install(meter=meter, by=request.user, **form.cleaned_data)
+            installation = installations.meter_install(meter=meter, by=request.user, **form.cleaned_data)
         except ValidationError as error:
             add_service_error(form, error)
         else:
@@ -266,7 +268,7 @@ def meter_remove(request, meter_id):
     form = MeterRemoveForm(request.POST or None)
     if installation is not None and _submitted(request, form):
         try:
-            services.meter_remove(installation=installation, by=request.user, **form.cleaned_data)
+            installations.meter_remove(installation=installation, by=request.user, **form.cleaned_data)
         except ValidationError as error:
             add_service_error(form, error)
         else:
@@ -288,7 +290,7 @@ def read_create(request, meter_id):
     form = ReadForm(request.POST or None)
     if _submitted(request, form):
         try:
-            read = services.read_record(meter=meter, by=request.user, **form.cleaned_data)
+            read = reads.read_record(meter=meter, by=request.user, **form.cleaned_data)
         except ValidationError as error:
             add_service_error(form, error)
         else:
@@ -317,7 +319,7 @@ def read_correct(request, read_id):
     superseded_by = MeterRead.objects.filter(supersedes=read).first()
     if superseded_by is None and _submitted(request, form):
         try:
-            correction = services.read_correct(read=read, by=request.user, **form.cleaned_data)
+            correction = reads.read_correct(read=read, by=request.user, **form.cleaned_data)
         except ValidationError as error:
             add_service_error(form, error)
         else:

@@ -10,19 +10,16 @@ MeterRead rows are append-only and their flags are field_ops' own, so billing's 
 worked out again when shown (`assess`, from the history before the read; deterministic) and a
 confirmation is written into the read's note.
 
-Usual use, in register units per day:
-- the 12-month average: the use between consecutive reads that ended in the 365 days before
-  the read, over their days (at least MIN_HISTORY_DAYS of history);
-- the same month last year: the read period that covered the same date a year earlier.
-A reading is high above `read-high-percent` of every known baseline (and of the noise floor),
-low below `read-low-percent` of every known baseline.
+Usual use and the high/low rule are field_ops' (field_ops.high_low): the one rule that flags
+a read when it is recorded is the one billing asks a confirmation with, tuned by the district's
+`read-high-percent` and `read-low-percent` policies.
 """
 
 import datetime
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -30,25 +27,24 @@ from django.utils import timezone
 from accounts.models import ServiceAccount
 from billing.calendar.services import period_for_read, periods_near
 from billing.models import BillingPeriod
+from field_ops import high_low
+from field_ops.high_low import (
+    LOOKBACK_DAYS,
+    READ_POLICIES,  # noqa: F401  (billing.reads reads it from here)
+    UsualUse,
+)
 from field_ops.models import Meter, MeterInstallation, MeterRead, Premise
 from field_ops.readings import register_use
-from field_ops.services import HIGH_LOW_FLOOR_HCF
 
 FLAG_OUTSIDE_WINDOW = "outside_window"
 FLAG_LABELS = {
     **dict(MeterRead.Flag.choices),
     FLAG_OUTSIDE_WINDOW: "Outside read window",
 }
-READ_POLICIES = ("read-high-percent", "read-low-percent")
-# 12 months of history plus the longest read period before them (two months and a margin).
-LOOKBACK_DAYS = 440
-MIN_HISTORY_DAYS = 25
-LAST_YEAR_MAX_PERIOD_DAYS = 75
 # An account in these states takes water: no use at all there is worth a second look.
 ACTIVE_STATUSES = (ServiceAccount.Status.ACTIVE, ServiceAccount.Status.PENDING_FINAL)
 CENT = Decimal("0.01")
 WHOLE = Decimal(1)
-HUNDRED = Decimal(100)
 
 
 def _today() -> datetime.date:
@@ -187,83 +183,17 @@ def read_contexts(
 
 def daily_average(ctx: ReadContext) -> Decimal | None:
     """Register units a day over the reads that ended in the 365 days before the read."""
-    start = ctx.read_on - datetime.timedelta(days=365)
-    used_total, days_total = Decimal(0), 0
-    for earlier, later in zip(ctx.history, ctx.history[1:], strict=False):
-        if later.read_on < start:
-            continue
-        used = register_use(earlier.reading, later.reading, dials=ctx.meter.dials)
-        days = (later.read_on - earlier.read_on).days
-        if used is None or days <= 0:
-            continue
-        used_total += used[0]
-        days_total += days
-    if days_total < MIN_HISTORY_DAYS:
-        return None
-    return used_total / days_total
-
-
-def _same_date_last_year(day: datetime.date) -> datetime.date:
-    try:
-        return day.replace(year=day.year - 1)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year - 1, day=28)
+    return high_low.daily_average(ctx.history, ctx.read_on, dials=ctx.meter.dials)
 
 
 def daily_last_year(ctx: ReadContext) -> Decimal | None:
     """Register units a day in the read period that covered the same date last year."""
-    target = _same_date_last_year(ctx.read_on)
-    for earlier, later in zip(ctx.history, ctx.history[1:], strict=False):
-        if earlier.read_on < target <= later.read_on:
-            days = (later.read_on - earlier.read_on).days
-            used = register_use(earlier.reading, later.reading, dials=ctx.meter.dials)
-            if used is None or not 0 < days <= LAST_YEAR_MAX_PERIOD_DAYS:
-                return None
-            return used[0] / days
-    return None
-
-
-@dataclass(frozen=True)
-class UsualUse:
-    """The use expected since the previous read, and the readings it makes plausible."""
-
-    days: int
-    baselines: list[tuple[str, Decimal]]  # (what, register units expected over `days`)
-    floor: Decimal  # below this much use a swing is noise (register units)
-    low_reading: Decimal
-    high_reading: Decimal
+    return high_low.daily_last_year(ctx.history, ctx.read_on, dials=ctx.meter.dials)
 
 
 def usual_use(ctx: ReadContext, policies: dict) -> UsualUse | None:
-    previous = ctx.previous
-    if previous is None:
-        return None
-    days = (ctx.read_on - previous.read_on).days
-    if days <= 0:
-        return None
-    baselines = []
-    average = daily_average(ctx)
-    if average is not None:
-        baselines.append(("the 12-month average", average * days))
-    last_year = daily_last_year(ctx)
-    if last_year is not None:
-        baselines.append(("the same month last year", last_year * days))
-    if not baselines:
-        return None
-    high_share = Decimal(policies["read-high-percent"]) / HUNDRED
-    low_share = Decimal(policies["read-low-percent"]) / HUNDRED
-    floor = HIGH_LOW_FLOOR_HCF / ctx.meter.multiplier
-    high = max(high_share * max(expected, floor) for _, expected in baselines)
-    low = min(
-        low_share * expected if expected >= floor else Decimal(0) for _, expected in baselines
-    )
-    return UsualUse(
-        days=days,
-        baselines=baselines,
-        floor=floor,
-        low_reading=(previous.reading + low).quantize(WHOLE, rounding=ROUND_FLOOR),
-        high_reading=(previous.reading + high).quantize(WHOLE, rounding=ROUND_CEILING),
-    )
+    """The use expected since the previous read (None without history to judge by)."""
+    return high_low.usual_use(ctx.history, ctx.read_on, meter=ctx.meter, policies=policies)
 
 
 @dataclass
@@ -346,23 +276,17 @@ def assess(ctx: ReadContext, reading: Decimal, policies: dict) -> Assessment:
     if usual is None:
         return assessment
     assessment.judged_use = True
-    high_share = Decimal(policies["read-high-percent"]) / HUNDRED
-    low_share = Decimal(policies["read-low-percent"]) / HUNDRED
     used_since = f"{number_text(consumption)} used since {previous.read_on:%m/%d/%Y}"
     plausible = (
         f"usual use puts the reading between {number_text(usual.low_reading)} and "
         f"{number_text(usual.high_reading)}"
     )
-    if all(
-        consumption > high_share * max(expected, usual.floor) for _, expected in usual.baselines
-    ):
-        assessment.flags.append(MeterRead.Flag.HIGH)
+    flag = high_low.high_or_low(consumption, usual)
+    if flag == MeterRead.Flag.HIGH:
+        assessment.flags.append(flag)
         assessment.concerns.append(f"High: {used_since}; {plausible}.")
-    elif all(
-        expected >= usual.floor and consumption < low_share * expected
-        for _, expected in usual.baselines
-    ):
-        assessment.flags.append(MeterRead.Flag.LOW)
+    elif flag == MeterRead.Flag.LOW:
+        assessment.flags.append(flag)
         assessment.concerns.append(f"Low: {used_since}; {plausible}.")
     return assessment
 

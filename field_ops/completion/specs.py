@@ -26,7 +26,8 @@ from field_ops.completion.parsing import (
     text_of,
 )
 from field_ops.models import Meter, MeterRead, MeterTest, WorkOrder
-from field_ops.services import meter_exchange, read_correct, read_record
+from field_ops.services.installations import meter_exchange
+from field_ops.services.reads import read_correct, read_record
 
 MAX_TEXT = 2000
 MAX_LOCATION = 200

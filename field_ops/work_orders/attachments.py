@@ -3,10 +3,10 @@
 import uuid
 from pathlib import PurePath
 
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from district.attribution import acting_user
+from district.errors import NotPermitted, ServiceError
 from district.uploads import sniff_document
 from field_ops.models import WorkOrder, WorkOrderAttachment
 from field_ops.work_orders import selectors
@@ -47,16 +47,16 @@ def work_order_attach(
     """Keep a photo or PDF with the order (up to 10 MB; the name is kept, not trusted)."""
     work_order = _lock(work_order)
     if not _may_attach(by, work_order):
-        raise PermissionDenied("You cannot add files to an order that is not yours.")
+        raise NotPermitted("You cannot add files to an order that is not yours.")
     if work_order.status == WorkOrder.Status.CANCELLED:
-        raise ValidationError(f"{work_order} is cancelled: files can no longer be added.")
+        raise ServiceError(f"{work_order} is cancelled: files can no longer be added.")
     if uploaded_file is None:
-        raise ValidationError({"file": f"Choose {ACCEPTED} to attach."})
+        raise ServiceError({"file": f"Choose {ACCEPTED} to attach."})
     size = uploaded_file.size or 0
     if size == 0:
-        raise ValidationError({"file": "That file is empty. Choose the photo or PDF again."})
+        raise ServiceError({"file": "That file is empty. Choose the photo or PDF again."})
     if size > MAX_ATTACHMENT_BYTES:
-        raise ValidationError(
+        raise ServiceError(
             {
                 "file": f"That file is {_size_text(size)}; the limit is "
                 f"{_size_text(MAX_ATTACHMENT_BYTES)}. Take a smaller photo or split the PDF."
@@ -64,11 +64,11 @@ def work_order_attach(
         )
     sniffed = sniff_file_type(_read_head(uploaded_file))
     if sniffed is None:
-        raise ValidationError({"file": f"Attach {ACCEPTED}. That file is none of those."})
+        raise ServiceError({"file": f"Attach {ACCEPTED}. That file is none of those."})
     content_type, extension = sniffed
     description = " ".join((description or "").split())
     if len(description) > MAX_DESCRIPTION:
-        raise ValidationError(
+        raise ServiceError(
             {"description": f"Keep the description under {MAX_DESCRIPTION} characters."}
         )
     original_name = PurePath(uploaded_file.name or f"file.{extension}").name[-MAX_NAME:]

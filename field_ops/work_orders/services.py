@@ -8,12 +8,13 @@ writes and returns. Lock order: the work order, then (inside completion) meters 
 import datetime
 from dataclasses import dataclass
 
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from district.attribution import acting_user
+from district.errors import NotPermitted, ServiceError, require
 from district.roles import Perm
+from district.transitions import check_transition
 from field_ops import selectors as field_selectors
 from field_ops.completion import READ_TYPES, completion_spec, run_completion_handlers
 from field_ops.completion.specs import order_meter
@@ -56,34 +57,21 @@ def _lock(work_order: WorkOrder) -> WorkOrder:
     )
 
 
-def _check_move(work_order: WorkOrder, to_status: str, verb: str) -> None:
-    """Refuse a change of status the map does not allow, saying where the order stands."""
-    if to_status not in WorkOrder.ALLOWED_TRANSITIONS.get(work_order.status, set()):
-        raise ValidationError(
-            f"{work_order} is {work_order.get_status_display().lower()}: it cannot be {verb}."
-        )
-
-
-def _require_any(by, *permissions: str, doing: str) -> None:
-    if by is None or not any(by.has_perm(permission) for permission in permissions):
-        raise PermissionDenied(f"Your role does not allow you to {doing}.")
-
-
 def _require_worker(by, work_order: WorkOrder, doing: str) -> None:
     """The assigned technician works the order; a crew lead may work anyone's."""
     if by is None:
-        raise PermissionDenied(f"Sign in to {doing}.")
+        raise NotPermitted(f"Sign in to {doing}.")
     if work_order.assigned_to_id == by.pk or selectors.can_work_every_order(by):
         return
     holder = _name(work_order.assigned_to) if work_order.assigned_to else "nobody yet"
-    raise PermissionDenied(f"{work_order} is assigned to {holder}; you cannot {doing}.")
+    raise NotPermitted(f"{work_order} is assigned to {holder}; you cannot {doing}.")
 
 
 def _check_technician(technician, field: str = "assigned_to") -> None:
     if technician is None or not technician.is_active:
-        raise ValidationError({field: "Choose an active field technician."})
+        raise ServiceError({field: "Choose an active field technician."})
     if not technician.has_perm(Perm.WORK_FIELD_ORDERS):
-        raise ValidationError({field: f"{_name(technician)} is not a field technician."})
+        raise ServiceError({field: f"{_name(technician)} is not a field technician."})
 
 
 def _schedule_result(work_order: WorkOrder) -> ScheduleResult:
@@ -138,10 +126,10 @@ def work_order_create(
     if window_start and window_end and window_end <= window_start:
         errors["window_end"] = "The time window must end after it starts."
     if errors:
-        raise ValidationError(errors)
+        raise ServiceError(errors)
     meter = meter or field_selectors.installed_meter(premise)
     if meter is None and completion_spec(order_type).needs_meter:
-        raise ValidationError(
+        raise ServiceError(
             {
                 "order_type": f"No meter is installed at {premise}: a "
                 f"{WorkOrder.Type(order_type).label.lower()} order needs one."
@@ -178,13 +166,13 @@ def work_order_schedule(
 
     Without `assigned_to` the current technician (if any) keeps the order.
     """
-    _require_any(by, *DISPATCHERS, doing="schedule work orders")
+    require(by, *DISPATCHERS, doing="schedule work orders", any_of=True)
     work_order = _lock(work_order)
-    _check_move(work_order, Status.SCHEDULED, "scheduled")
+    check_transition(work_order, Status.SCHEDULED, verb="scheduled")
     if scheduled_date is None:
-        raise ValidationError({"scheduled_date": "Choose the day."})
+        raise ServiceError({"scheduled_date": "Choose the day."})
     if scheduled_date < _today():
-        raise ValidationError({"scheduled_date": "Schedule for today or a later day."})
+        raise ServiceError({"scheduled_date": "Schedule for today or a later day."})
     if assigned_to is not None:
         _check_technician(assigned_to)
         work_order.assigned_to = assigned_to
@@ -198,9 +186,9 @@ def work_order_schedule(
 @transaction.atomic
 def work_order_unschedule(*, work_order: WorkOrder, by) -> WorkOrder:
     """Take a scheduled order off its day and technician, back to the new orders."""
-    _require_any(by, *DISPATCHERS, doing="unschedule work orders")
+    require(by, *DISPATCHERS, doing="unschedule work orders", any_of=True)
     work_order = _lock(work_order)
-    _check_move(work_order, Status.NEW, "returned to new")
+    check_transition(work_order, Status.NEW, verb="returned to new")
     work_order.status = Status.NEW
     work_order.scheduled_date = None
     work_order.assigned_to = None
@@ -214,10 +202,10 @@ ASSIGNABLE = (Status.NEW, Status.SCHEDULED, Status.DISPATCHED)
 @transaction.atomic
 def work_order_assign(*, work_order: WorkOrder, technician, by) -> ScheduleResult:
     """Give the order to a technician without changing its status or day."""
-    _require_any(by, *DISPATCHERS, doing="assign work orders")
+    require(by, *DISPATCHERS, doing="assign work orders", any_of=True)
     work_order = _lock(work_order)
     if work_order.status not in ASSIGNABLE:
-        raise ValidationError(
+        raise ServiceError(
             f"{work_order} is {work_order.get_status_display().lower()}: "
             "it can no longer be given to another technician."
         )
@@ -231,21 +219,21 @@ def work_order_assign(*, work_order: WorkOrder, technician, by) -> ScheduleResul
 def work_order_take(*, work_order: WorkOrder, by) -> WorkOrder:
     """A technician takes an unassigned order of the day onto their own list, where the
     district's policy lets technicians pick up work dispatch has not handed out."""
-    _require_any(by, Perm.WORK_FIELD_ORDERS, doing="take work orders")
+    require(by, Perm.WORK_FIELD_ORDERS, doing="take work orders")
     if not selectors.technicians_may_take_orders():
-        raise PermissionDenied("Dispatch hands out the orders here; ask dispatch for this one.")
+        raise NotPermitted("Dispatch hands out the orders here; ask dispatch for this one.")
     work_order = _lock(work_order)
     if work_order.assigned_to_id is not None:
-        raise ValidationError(f"{work_order} was already given to {_name(work_order.assigned_to)}.")
+        raise ServiceError(f"{work_order} was already given to {_name(work_order.assigned_to)}.")
     if work_order.status not in selectors.TAKEABLE:
-        raise ValidationError(
+        raise ServiceError(
             f"{work_order} is {work_order.get_status_display().lower()}: it cannot be taken."
         )
     today = _today()
     due = work_order.scheduled_date or work_order.requested_date
     if due > today:
-        raise ValidationError(f"{work_order} is not due until {due:%m/%d/%Y}.")
-    _check_move(work_order, Status.DISPATCHED, "dispatched")
+        raise ServiceError(f"{work_order} is not due until {due:%m/%d/%Y}.")
+    check_transition(work_order, Status.DISPATCHED, verb="dispatched")
     work_order.assigned_to = by
     work_order.status = Status.DISPATCHED
     work_order.scheduled_date = today
@@ -257,14 +245,14 @@ def work_order_take(*, work_order: WorkOrder, by) -> WorkOrder:
 @transaction.atomic
 def work_order_dispatch(*, work_order: WorkOrder, by, technician=None) -> WorkOrder:
     """Send the order to its technician's phone (today if it had no day)."""
-    _require_any(by, *DISPATCHERS, doing="dispatch work orders")
+    require(by, *DISPATCHERS, doing="dispatch work orders", any_of=True)
     work_order = _lock(work_order)
-    _check_move(work_order, Status.DISPATCHED, "dispatched")
+    check_transition(work_order, Status.DISPATCHED, verb="dispatched")
     if technician is not None:
         _check_technician(technician, "technician")
         work_order.assigned_to = technician
     if work_order.assigned_to is None:
-        raise ValidationError({"technician": "Choose the technician to send it to."})
+        raise ServiceError({"technician": "Choose the technician to send it to."})
     work_order.status = Status.DISPATCHED
     work_order.scheduled_date = work_order.scheduled_date or _today()
     work_order.dispatched_at = _now()
@@ -281,7 +269,7 @@ def work_order_dispatch(*, work_order: WorkOrder, by, technician=None) -> WorkOr
 def work_order_start(*, work_order: WorkOrder, by) -> WorkOrder:
     """The technician is on site and working the order."""
     work_order = _lock(work_order)
-    _check_move(work_order, Status.IN_PROGRESS, "started")
+    check_transition(work_order, Status.IN_PROGRESS, verb="started")
     _require_worker(by, work_order, "start it")
     work_order.status = Status.IN_PROGRESS
     work_order.started_at = _now()
@@ -295,8 +283,8 @@ def work_order_pause(*, work_order: WorkOrder, by) -> WorkOrder:
     work_order = _lock(work_order)
     _require_worker(by, work_order, "put it back")
     if work_order.status != Status.IN_PROGRESS:
-        raise ValidationError(f"{work_order} is not in progress.")
-    _check_move(work_order, Status.DISPATCHED, "put back on the list")
+        raise ServiceError(f"{work_order} is not in progress.")
+    check_transition(work_order, Status.DISPATCHED, verb="put back on the list")
     work_order.status = Status.DISPATCHED
     work_order.started_at = None
     _save(work_order, by, ["status", "started_at"])
@@ -314,7 +302,7 @@ def work_order_complete(*, work_order: WorkOrder, by, data: dict, notes: str = "
     handler other apps registered for the type; any refusal rolls all of it back.
     """
     work_order = _lock(work_order)
-    _check_move(work_order, Status.COMPLETED, "completed")
+    check_transition(work_order, Status.COMPLETED, verb="completed")
     _require_worker(by, work_order, "complete it")
     spec = completion_spec(work_order.order_type)
     notes = (notes or "").strip()
@@ -345,14 +333,14 @@ def work_order_complete(*, work_order: WorkOrder, by, data: dict, notes: str = "
 @transaction.atomic
 def work_order_cancel(*, work_order: WorkOrder, by, reason: str) -> WorkOrder:
     """Close an order without doing the work, saying why."""
-    _require_any(by, *ORDER_KEEPERS, doing="cancel work orders")
+    require(by, *ORDER_KEEPERS, doing="cancel work orders", any_of=True)
     work_order = _lock(work_order)
-    _check_move(work_order, Status.CANCELLED, "cancelled")
+    check_transition(work_order, Status.CANCELLED, verb="cancelled")
     reason = " ".join((reason or "").split())
     if not reason:
-        raise ValidationError({"reason": "Say why the order is cancelled."})
+        raise ServiceError({"reason": "Say why the order is cancelled."})
     if len(reason) > MAX_REASON:
-        raise ValidationError({"reason": f"Keep the reason under {MAX_REASON} characters."})
+        raise ServiceError({"reason": f"Keep the reason under {MAX_REASON} characters."})
     work_order.status = Status.CANCELLED
     work_order.cancelled_reason = reason
     _save(work_order, by, ["status", "cancelled_reason"])
@@ -362,15 +350,15 @@ def work_order_cancel(*, work_order: WorkOrder, by, reason: str) -> WorkOrder:
 @transaction.atomic
 def work_order_reprioritise(*, work_order: WorkOrder, priority: str, by) -> WorkOrder:
     """Raise or lower an open order's priority."""
-    _require_any(by, *ORDER_KEEPERS, doing="change priorities")
+    require(by, *ORDER_KEEPERS, doing="change priorities", any_of=True)
     work_order = _lock(work_order)
     if work_order.status not in WorkOrder.OPEN_STATUSES:
-        raise ValidationError(
+        raise ServiceError(
             f"{work_order} is {work_order.get_status_display().lower()}: "
             "its priority can no longer change."
         )
     if priority not in WorkOrder.Priority.values:
-        raise ValidationError({"priority": "Choose emergency, same day or routine."})
+        raise ServiceError({"priority": "Choose emergency, same day or routine."})
     work_order.priority = priority
     _save(work_order, by, ["priority"])
     return work_order
@@ -392,16 +380,18 @@ def work_order_complete_with_read(*, work_order: WorkOrder, read: MeterRead, by)
     # Not the field's transition map (dispatched -> completed): the counter closes an order no
     # technician has in hand yet, so it must still be waiting in the office.
     if work_order.status not in COUNTER_COMPLETABLE:
-        raise ValidationError(
+        raise ServiceError(
             f"{work_order} is {work_order.get_status_display().lower()}: the field has it, so "
             "the read comes from the field."
         )
-    _require_any(by, Perm.ENTER_READS, Perm.START_STOP_SERVICE, doing="record a read for it")
+    require(
+        by, Perm.ENTER_READS, Perm.START_STOP_SERVICE, doing="record a read for it", any_of=True
+    )
     if work_order.order_type not in READ_TYPES:
-        raise ValidationError(f"{work_order} is not a read: it needs its own completion.")
+        raise ServiceError(f"{work_order} is not a read: it needs its own completion.")
     meter = order_meter(work_order)
     if meter is None or meter.pk != read.meter_id:
-        raise ValidationError({"reading": "The read is not of the meter this order is for."})
+        raise ServiceError({"reading": "The read is not of the meter this order is for."})
     completion = {
         "meter_id": meter.pk,
         "meter_serial": meter.serial,

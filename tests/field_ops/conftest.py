@@ -4,7 +4,8 @@ import datetime
 
 import pytest
 
-from field_ops.services import meter_install, read_record
+from field_ops.services.installations import meter_install
+from field_ops.services.reads import read_record
 from tests.factories import MeterFactory, PremiseFactory, UserFactory
 
 INSTALLED_ON = datetime.date(2025, 1, 2)

@@ -10,14 +10,8 @@ from django.utils import timezone
 
 from field_ops import selectors
 from field_ops.models import Meter, MeterInstallation, MeterRead
-from field_ops.services import (
-    meter_create,
-    meter_exchange,
-    meter_install,
-    meter_remove,
-    meter_status_change,
-    meter_update,
-)
+from field_ops.services.installations import meter_exchange, meter_install, meter_remove
+from field_ops.services.meters import meter_create, meter_status_change, meter_update
 from tests.factories import MeterFactory, MeterInstallationFactory, PremiseFactory
 
 pytestmark = pytest.mark.django_db
@@ -331,7 +325,7 @@ def test_status_moves_follow_the_allowed_transitions(clerk, installed):
     # then
     meter.refresh_from_db()
     assert meter.status == Meter.Status.RETIRED
-    assert "cannot become in stock" in refused.value.message_dict["to_status"][0]
+    assert "cannot be returned to stock" in refused.value.message_dict["to_status"][0]
 
 
 def test_install_and_remove_are_not_manual_status_moves(clerk):

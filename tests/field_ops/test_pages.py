@@ -8,7 +8,7 @@ from django.urls import reverse
 from district import roles
 from field_ops import selectors
 from field_ops.models import Meter, MeterRead, Premise
-from field_ops.services import read_record
+from field_ops.services.reads import read_record
 from tests.factories import MeterFactory, PremiseFactory
 
 pytestmark = pytest.mark.django_db

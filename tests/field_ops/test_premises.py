@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 
 from district.audit import history_for
 from field_ops.models import Premise
-from field_ops.services import normalise_apn, premise_create, premise_update
+from field_ops.services.premises import normalise_apn, premise_create, premise_update
 from tests.factories import PremiseFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from field_ops import selectors
 from field_ops.models import MeterRead
-from field_ops.services import read_correct, read_record
+from field_ops.services.reads import read_correct, read_record
 from tests.factories import MeterFactory
 
 pytestmark = pytest.mark.django_db

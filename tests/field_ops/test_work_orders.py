@@ -16,7 +16,7 @@ from django.utils import timezone
 from district import roles
 from field_ops import completion
 from field_ops.models import Meter, Premise, TechnicianCapacity, WorkOrder
-from field_ops.services import meter_install
+from field_ops.services.installations import meter_install
 from field_ops.work_orders import (
     open_orders,
     orders_for_technician,

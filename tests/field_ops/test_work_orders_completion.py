@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from field_ops import completion
 from field_ops.models import Meter, MeterInstallation, MeterRead, MeterTest, WorkOrder
-from field_ops.services import read_record
+from field_ops.services.reads import read_record
 from field_ops.work_orders import work_order_complete
 from tests.factories import MeterFactory
 from tests.field_ops.test_work_orders import build_world

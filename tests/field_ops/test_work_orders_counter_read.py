@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from district import roles
 from field_ops.models import MeterRead, WorkOrder
-from field_ops.services import read_record
+from field_ops.services.reads import read_record
 from field_ops.work_orders.services import work_order_complete_with_read
 from tests.field_ops.test_work_orders import build_world
 

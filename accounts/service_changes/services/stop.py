@@ -32,7 +32,7 @@ from district.ledger.selectors import account_balance
 from district.roles import Perm
 from field_ops.completion.specs import order_meter
 from field_ops.models import MeterRead, Premise, WorkOrder
-from field_ops.services import read_record
+from field_ops.services.reads import read_record
 from field_ops.work_orders import work_order_cancel
 from field_ops.work_orders.services import work_order_complete_with_read
 
