@@ -40,9 +40,12 @@ from billing.models import Bill, BillingCycle, BillingPeriod, BillLine
 from billing.rates.services import rate_version_lock
 from billing.refunds.services import final_credit_refund_request
 from district.attribution import acting_user
+from district.errors import ServiceError
 from district.ledger.models import AccountBalance, Journal
-from district.ledger.selectors import RECEIVABLE_PURPOSE, account_balance
+from district.ledger.purposes import Purpose
+from district.ledger.selectors import account_balance
 from district.ledger.services import Line, journal_post
+from district.transitions import transition
 from field_ops.models import MeterRead
 
 logger = logging.getLogger(__name__)
@@ -82,7 +85,7 @@ def _final_read_date(account: ServiceAccount) -> datetime.date:
 
 
 def _price(account: ServiceAccount, *, period_start, period_end, on_date):
-    """(inputs, priced bill) of the final period, or a ValidationError a clerk can act on."""
+    """(inputs, priced bill) of the final period, or a ServiceError a clerk can act on."""
     # An unsaved period: the loader reads only its dates. The current read is the newest
     # standing read by the final read's day (the final read itself).
     until = _final_read_date(account)
@@ -96,14 +99,14 @@ def _price(account: ServiceAccount, *, period_start, period_end, on_date):
     )
     (inputs,) = calculation.load_chunk([account.pk], period)
     if inputs.current_read is None or inputs.previous_read is None:
-        raise ValidationError(
+        raise ServiceError(
             f"Account {account.formatted_number} has no final read to bill from: "
             "enter the final read, then run final bills again."
         )
     rates = calculation.load_rates(period_start, period_end)
     versions = rates.versions_for(inputs.customer_class)
     if not versions:
-        raise ValidationError(
+        raise ServiceError(
             f"No rate schedule is in force for {period_start:%m/%d/%Y} to "
             f"{period_end:%m/%d/%Y}: account {account.formatted_number} cannot be billed."
         )
@@ -123,15 +126,15 @@ def _price(account: ServiceAccount, *, period_start, period_end, on_date):
 
 
 def _journal_lines(bill: Bill, lines: list[BillLine]) -> list[Line]:
-    credits: dict[str, Decimal] = defaultdict(Decimal)
+    credits: dict[Purpose, Decimal] = defaultdict(Decimal)
     for line in lines:
         purpose = REVENUE_BY_CATEGORY.get(line.category)
         if purpose is None:
-            raise ValidationError(
+            raise ServiceError(
                 f"The final bill has a “{line.category}” line that no GL account is set up for."
             )
         credits[purpose] -= line.amount
-    return [Line(RECEIVABLE_PURPOSE, bill.current_charges, bill.account_id)] + [
+    return [Line(Purpose.AR_CUSTOMERS, bill.current_charges, bill.account_id)] + [
         Line(purpose, amount) for purpose, amount in sorted(credits.items()) if amount
     ]
 
@@ -150,25 +153,50 @@ def _make_bill(account: ServiceAccount, *, by, on_date: datetime.date) -> Bill |
     period_end = account.stop.stop_date
     if period_start > period_end:
         return None
+    _refuse_a_bill_in_a_run(account, period_start, existing)
+    inputs, priced = _price(
+        account, period_start=period_start, period_end=period_end, on_date=on_date
+    )
+    previous_balance = account_balance(account.pk)
+    bill = existing or Bill(account=account, kind=Bill.Kind.FINAL)
+    lines = _save_calculated(
+        bill,
+        inputs,
+        priced,
+        period=(period_start, period_end),
+        on_date=on_date,
+        due_days=_due_days(account),
+    )
+    if bill.current_charges == 0:
+        raise ServiceError(
+            f"The final bill of account {account.formatted_number} comes to $0.00; "
+            "check the final read and the rates."
+        )
+    _post(bill, lines, priced.version, previous_balance=previous_balance, by=by)
+    return bill
+
+
+def _refuse_a_bill_in_a_run(account: ServiceAccount, period_start, existing: Bill | None):
     if (
         Bill.objects.filter(account=account, period_start=period_start)
         .exclude(status=Bill.Status.CANCELLED)
         .exclude(pk=getattr(existing, "pk", None))
         .exists()
     ):
-        raise ValidationError(
+        raise ServiceError(
             f"Account {account.formatted_number} has a bill from {period_start:%m/%d/%Y} "
             "waiting in a bill run: post or hold it there, then run final bills again."
         )
-    inputs, priced = _price(
-        account, period_start=period_start, period_end=period_end, on_date=on_date
-    )
-    previous_balance = account_balance(account.pk)
-    bill = existing or Bill(account=account, kind=Bill.Kind.FINAL)
-    bill.status = Bill.Status.CALCULATED
-    bill.period_start, bill.period_end = period_start, period_end
+
+
+def _save_calculated(
+    bill: Bill, inputs, priced, *, period, on_date, due_days: int
+) -> list[BillLine]:
+    """Save the bill as calculated from `priced` (its lines written anew); returns the lines."""
+    transition(bill, Bill.Status.CALCULATED, verb="calculated again")
+    bill.period_start, bill.period_end = period
     bill.bill_date = on_date
-    bill.due_date = on_date + datetime.timedelta(days=_due_days(account))
+    bill.due_date = on_date + datetime.timedelta(days=due_days)
     bill.rate_version = priced.version
     bill.previous_read_id = inputs.previous_read.read_id
     bill.current_read_id = inputs.current_read.read_id
@@ -177,7 +205,7 @@ def _make_bill(account: ServiceAccount, *, by, on_date: datetime.date) -> Bill |
     bill.current_charges = priced.total
     bill.save()
     BillLine.objects.filter(bill=bill).delete()
-    lines = BillLine.objects.bulk_create(
+    return BillLine.objects.bulk_create(
         [
             BillLine(
                 bill=bill,
@@ -195,22 +223,21 @@ def _make_bill(account: ServiceAccount, *, by, on_date: datetime.date) -> Bill |
             for position, line in enumerate(priced.lines, start=1)
         ]
     )
-    if bill.current_charges == 0:
-        raise ValidationError(
-            f"The final bill of account {account.formatted_number} comes to $0.00; "
-            "check the final read and the rates."
-        )
+
+
+def _post(bill: Bill, lines: list[BillLine], version, *, previous_balance, by) -> None:
+    """Journal the bill, lock its rate version, and mark it posted with its number."""
     journal = journal_post(
         kind=Journal.Kind.BILL,
-        memo=f"Final bill for {period_start:%m/%d/%Y}-{period_end:%m/%d/%Y}",
+        memo=f"Final bill for {bill.period_start:%m/%d/%Y}-{bill.period_end:%m/%d/%Y}",
         lines=_journal_lines(bill, lines),
         by=by,
         idempotency_key=f"bill:{bill.pk}",
-        effective_date=on_date,
+        effective_date=bill.bill_date,
         source=bill,
     )
-    rate_version_lock(version=priced.version)
-    bill.status = Bill.Status.POSTED
+    rate_version_lock(version=version)
+    transition(bill, Bill.Status.POSTED, verb="posted")
     bill.number = final_bill_number(bill)
     bill.journal_id = journal.pk
     bill.previous_balance = previous_balance
@@ -226,7 +253,6 @@ def _make_bill(account: ServiceAccount, *, by, on_date: datetime.date) -> Bill |
             "posted_at",
         ]
     )
-    return bill
 
 
 @transaction.atomic

@@ -35,18 +35,20 @@ import tempfile
 
 from django.conf import settings
 from django.core import mail
-from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.db import transaction
 from django.db.models import Prefetch
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from billing.bill_runs.services.runs import lock_run
 from billing.documents.scan_line import scan_line
 from billing.models import Bill, BillLine, BillRun, PrintFile
+from district.errors import ServiceError, require
 from district.money import format_money, quantize_money
 from district.roles import Perm
 from district.services import nightly_user
+from district.transitions import transition
 
 PRINT_COLUMNS = (
     "bill_number",
@@ -228,26 +230,18 @@ def _emailed(bill: Bill) -> bool:
 def bill_run_issue(*, run_id: int, by) -> BillRun:
     """Issue a posted run: write its print data file, email its paperless customers, mark it
     issued. Issuing an issued run again returns it as it is (nothing rewritten or re-sent)."""
-    if by is None or not by.has_perm(Perm.RUN_BILLING):
-        raise ValidationError("Your role does not allow you to issue bill runs.")
-    try:
-        run = (
-            BillRun.objects.select_for_update(of=("self",))
-            .select_related("period", "period__cycle")
-            .get(pk=run_id)
-        )
-    except BillRun.DoesNotExist:
-        raise ValidationError("There is no such bill run.") from None
+    require(by, Perm.RUN_BILLING, doing="issue bill runs")
+    run = lock_run(run_id)
     if run.status == BillRun.Status.ISSUED:
         return run
-    if BillRun.Status.ISSUED not in BillRun.ALLOWED_TRANSITIONS[run.status]:
-        raise ValidationError(
+    if not run.can_move_to(BillRun.Status.ISSUED):
+        raise ServiceError(
             f"Only a posted bill run can be issued; this one is {run.get_status_display().lower()}."
         )
     with tempfile.TemporaryFile() as raw:
         messages, _printed = _write_print_data(run_bills(run), raw)
         run.print_file.save(f"bill-run-{run.pk}-print.csv", File(raw), save=False)
-    run.status = BillRun.Status.ISSUED
+    transition(run, BillRun.Status.ISSUED, verb="issued")
     run.issued_at = timezone.now()
     run.save(update_fields=["status", "issued_at", "print_file"])
     Bill.objects.filter(run=run, status=Bill.Status.POSTED, issued_at__isnull=True).update(

@@ -33,7 +33,8 @@ from billing.models import Bill, RateScheduleVersion
 from billing.rates import late_penalty
 from district.attribution import acting_user
 from district.ledger.models import AccountBalance, GLAccount, Journal, JournalLine
-from district.ledger.selectors import RECEIVABLE_PURPOSE, account_balance
+from district.ledger.purposes import Purpose
+from district.ledger.selectors import account_balance
 from district.ledger.services import Line, journal_post, journal_reverse
 from district.money import ZERO
 from district.policies import policy_values
@@ -42,7 +43,6 @@ logger = logging.getLogger(__name__)
 
 GRACE_POLICY = "late-grace-days"
 MINIMUM_POLICY = "late-penalty-minimum-balance"
-LATE_GL = "fees_late"
 
 
 def penalty_key(bill_id: int) -> str:
@@ -81,7 +81,7 @@ def bill_unpaid(bill: Bill) -> Unpaid:
         JournalLine.objects.filter(
             after,
             service_account_id=bill.account_id,
-            gl_account__purpose=RECEIVABLE_PURPOSE,
+            gl_account__purpose=Purpose.AR_CUSTOMERS,
             amount__gt=0,
         ).aggregate(total=Sum("amount"))["total"]
         or ZERO
@@ -134,7 +134,7 @@ def _candidates(*, today: datetime.date, minimum: Decimal) -> list[tuple[int, da
     with connection.cursor() as cursor:
         cursor.execute(
             _CANDIDATES_SQL,
-            {"today": today, "receivable": RECEIVABLE_PURPOSE, "minimum": minimum},
+            {"today": today, "receivable": Purpose.AR_CUSTOMERS.value, "minimum": minimum},
         )
         return cursor.fetchall()
 
@@ -170,12 +170,12 @@ def late_penalty_assess_bill(
         memo=f"Late penalty on bill {bill.number}: {line.description}"[:255],
         lines=[
             Line(
-                RECEIVABLE_PURPOSE,
+                Purpose.AR_CUSTOMERS,
                 line.amount,
                 bill.account_id,
                 memo=f"Late penalty, bill {bill.number}",
             ),
-            Line(LATE_GL, -line.amount),
+            Line(Purpose.FEES_LATE, -line.amount),
         ],
         by=by,
         idempotency_key=penalty_key(bill.pk),
