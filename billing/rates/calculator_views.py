@@ -68,27 +68,30 @@ class RateLoadForm(forms.Form):
 
 
 class BillInputsForm(forms.Form):
-    """The inputs of one bill (the API checks the same fields in billing/api.py)."""
+    """The inputs of one bill (the API checks the same fields in billing/api.py). Quantities are
+    passed on as typed: the rate engine says what a consumption or a winter average may be."""
 
     customer_class = forms.ChoiceField(choices=ServiceAccount.CustomerClass.choices)
     meter_size = forms.ChoiceField(choices=Meter.Size.choices)
-    consumption = forms.DecimalField(
-        min_value=0, max_digits=12, decimal_places=2, widget=DECIMAL_INPUT
+    consumption = forms.CharField(
+        required=False,
+        max_length=20,
+        widget=forms.TextInput(
+            attrs={"inputmode": "decimal", "autocomplete": "off", "aria-required": "true"}
+        ),
     )
     consumption_unit = forms.ChoiceField(
         label="Unit of the consumption", choices=UNIT_CHOICES, required=False
     )
     period_start = forms.DateField(label="First day of service", widget=DATE_INPUT)
     period_end = forms.DateField(label="Last day of service", widget=DATE_INPUT)
-    dwelling_units = forms.IntegerField(min_value=1, initial=1)
+    dwelling_units = forms.IntegerField(initial=1)
     zone = forms.CharField(
         required=False, max_length=40, help_text="Only for schedules priced by zone"
     )
-    winter_average = forms.DecimalField(
+    winter_average = forms.CharField(
         required=False,
-        min_value=0,
-        max_digits=12,
-        decimal_places=2,
+        max_length=20,
         widget=DECIMAL_INPUT,
         help_text="For sewer caps and tiers set by the winter average",
     )
@@ -104,7 +107,7 @@ class BillInputsForm(forms.Form):
             "period_end": data["period_end"],
             "dwelling_units": data["dwelling_units"],
             "zone": data["zone"] or None,
-            "winter_average": data["winter_average"],
+            "winter_average": data["winter_average"] or None,
         }
 
 
@@ -239,7 +242,8 @@ def rate_load(request):
                 source=form.cleaned_data["file"], by=request.user, notes=form.cleaned_data["notes"]
             )
         except ValidationError as error:
-            form.add_error("file", error.messages)
+            # The file's problems (and the loader's refusals) are shown at the file input.
+            add_service_error(form, ValidationError({"file": error.messages}))
         else:
             if created:
                 messages.success(request, f"Loaded {version_label(version)}.")

@@ -11,13 +11,13 @@ import datetime
 import hashlib
 from dataclasses import dataclass
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 
 from billing.models import RateSchedule, RateScheduleVersion
 from billing.rates import parse_schedule
 from billing.rates.tables import SampleBill, compare_facts, sample_bills
+from district.errors import ServiceError
 
 MAX_SOURCE_CHARACTERS = 200_000
 
@@ -35,7 +35,7 @@ def rate_version_load(*, source: str, by, notes: str = "") -> tuple[RateSchedule
     the first time, and nothing is written.
     """
     if len(source) > MAX_SOURCE_CHARACTERS:
-        raise ValidationError("That file is too long for a rate schedule.")
+        raise ServiceError("That file is too long for a rate schedule.")
     parsed = parse_schedule(source)
     digest = hashlib.sha256(source.encode("utf-8")).hexdigest()
     schedule, _created = RateSchedule.objects.get_or_create(
@@ -49,7 +49,7 @@ def rate_version_load(*, source: str, by, notes: str = "") -> tuple[RateSchedule
     same_day = schedule.versions.filter(effective_from=parsed["effective_from"]).first()
     if same_day is not None:
         locked = " and has priced posted bills" if same_day.locked else ""
-        raise ValidationError(
+        raise ServiceError(
             f"Version {same_day.version} of {schedule.code} already takes effect on "
             f"{same_day.effective_from:%m/%d/%Y}{locked}. A changed schedule is a new version "
             "with its own effective_from date."
