@@ -19,7 +19,6 @@ final bill of the account is reused rather than made again.
 """
 
 import datetime
-import importlib
 import logging
 from collections import defaultdict
 from decimal import Decimal
@@ -291,11 +290,6 @@ def final_bill_for_account(*, account_id: int, by, on_date: datetime.date) -> Bi
     elif balance == 0:
         service_close_if_settled(account=account, by=by)
     return bill
-
-
-def register_approval_kinds() -> None:
-    """Called from BillingConfig.ready(): the credit refund kinds are billing.refunds' now."""
-    importlib.import_module("billing.refunds.registrations")
 
 
 def final_bills_run(*, by, on_date: datetime.date) -> list[Bill]:
