@@ -182,6 +182,11 @@ class Case(Transitions, models.Model):
     def __str__(self):
         return f"Case {self.pk}: {self.subject}"
 
+    @property
+    def is_open(self) -> bool:
+        """Still being worked (open, waiting or referred), not resolved or closed."""
+        return self.status in self.OPEN_STATUSES
+
 
 class CaseNote(models.Model):
     """A follow-up on a case: what was done or said, by whom, when."""

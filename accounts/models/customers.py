@@ -94,6 +94,10 @@ class Customer(models.Model):
         return self.display_name
 
     @property
+    def is_business(self) -> bool:
+        return self.kind == self.Kind.BUSINESS
+
+    @property
     def display_name(self) -> str:
         if self.kind == self.Kind.BUSINESS:
             return self.business_name

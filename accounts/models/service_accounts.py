@@ -98,6 +98,28 @@ class ServiceAccount(Transitions, models.Model):
     def formatted_number(self) -> str:
         return f"{self.number[:-1]}-{self.number[-1]}"
 
+    # Where the account stands, for pages (templates never compare status strings).
+    @property
+    def is_pending(self) -> bool:
+        return self.status == self.Status.PENDING
+
+    @property
+    def is_active(self) -> bool:
+        return self.status == self.Status.ACTIVE
+
+    @property
+    def is_stopping(self) -> bool:
+        return self.status == self.Status.PENDING_FINAL
+
+    @property
+    def has_ended(self) -> bool:
+        return self.status in (self.Status.FINAL, self.Status.CLOSED)
+
+    @property
+    def can_stop(self) -> bool:
+        """Only active service is stopped (or transferred)."""
+        return self.can_move_to(self.Status.PENDING_FINAL)
+
 
 # -- service start, stop and transfer
 
