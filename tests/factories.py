@@ -1,12 +1,21 @@
-"""factory-boy factories for the master records (shared by every app's tests)."""
+"""The world every app's tests share: factory-boy factories for the master records, and the
+ledger postings (a bill, a payment, a credit) that put money on a service account.
+
+Per-app builders live next to their tests (tests/<app>/factories.py); fixtures in conftest.py.
+"""
 
 import datetime
+import itertools
+from decimal import Decimal
 
 import factory
 from django.contrib.auth import get_user_model
 
 from accounts.models import Customer, ServiceAccount
 from accounts.numbers import with_check_digit
+from district.ledger.models import Journal
+from district.ledger.purposes import Purpose
+from district.ledger.services import Line, journal_post
 from field_ops.models import Meter, MeterInstallation, MeterRead, Premise
 
 
@@ -87,3 +96,57 @@ class ServiceAccountFactory(factory.django.DjangoModelFactory):
     status = ServiceAccount.Status.ACTIVE
     start_date = datetime.date(2024, 1, 1)
     billing_cycle = "M1"
+
+
+# -- ledger postings ---------------------------------------------------------------------------
+
+_keys = itertools.count(1)
+
+
+def new_key(prefix: str = "test") -> str:
+    """An idempotency key no other posting of the test run uses."""
+    return f"{prefix}-{next(_keys)}"
+
+
+def _post(kind, memo, debit, credit, account, amount, on, by, key) -> Journal:
+    amount = Decimal(amount)
+    account_id = getattr(account, "pk", account)
+    lines = [
+        Line(debit, amount, account_id if debit == Purpose.AR_CUSTOMERS else None),
+        Line(credit, -amount, account_id if credit == Purpose.AR_CUSTOMERS else None),
+    ]
+    return journal_post(
+        kind=kind,
+        memo=memo,
+        lines=lines,
+        by=by,
+        idempotency_key=key or new_key(kind),
+        effective_date=on,
+    )
+
+
+def post_bill(account, amount, on=None, *, memo=None, by=None, key=None) -> Journal:
+    """A bill's journal on the account (a service account or its id): debit its receivable,
+    credit water sales; what a bill run posts, so payments have something to pay."""
+    memo = memo or (f"Bill {on}" if on else "Water bill")
+    return _post(
+        Journal.Kind.BILL, memo, Purpose.AR_CUSTOMERS, Purpose.WATER_SALES_VOLUMETRIC,
+        account, amount, on, by, key,
+    )  # fmt: skip
+
+
+def post_payment(account, amount, on=None, *, memo=None, by=None, key=None) -> Journal:
+    """A payment's journal on the account: debit cash in bank, credit its receivable."""
+    memo = memo or (f"Payment {on}" if on else "Payment")
+    return _post(
+        Journal.Kind.PAYMENT, memo, Purpose.CASH_IN_BANK, Purpose.AR_CUSTOMERS,
+        account, amount, on, by, key,
+    )  # fmt: skip
+
+
+def post_credit(account, amount, on=None, *, memo="Goodwill credit", by=None, key=None) -> Journal:
+    """An adjustment crediting the account: debit water sales, credit its receivable."""
+    return _post(
+        Journal.Kind.ADJUSTMENT, memo, Purpose.WATER_SALES_VOLUMETRIC, Purpose.AR_CUSTOMERS,
+        account, amount, on, by, key,
+    )  # fmt: skip

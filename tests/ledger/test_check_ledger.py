@@ -9,7 +9,7 @@ from django.db import connection
 from district.ledger.models import AccountBalance, Journal, JournalLine
 from district.ledger.selectors import ledger_problems
 from district.ledger.services import journal_reverse
-from tests.ledger.helpers import new_key, post_bill, post_payment
+from tests.factories import new_key, post_bill, post_payment
 
 JAN = date(2026, 1, 15)
 

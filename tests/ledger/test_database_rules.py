@@ -10,8 +10,7 @@ from django.db import DatabaseError, IntegrityError, connection, connections, tr
 from district.ledger.models import AccountBalance, GLAccount, Journal, JournalLine
 from district.ledger.selectors import account_balance, ledger_problems
 from district.ledger.services import Line, journal_post
-from tests.factories import ServiceAccountFactory
-from tests.ledger.helpers import post_bill
+from tests.factories import ServiceAccountFactory, post_bill
 
 JAN = date(2026, 1, 15)
 

@@ -13,7 +13,7 @@ from district.ledger.selectors import (
     trial_balance,
 )
 from district.ledger.services import Line, journal_post, journal_reverse
-from tests.ledger.helpers import new_key, post_bill, post_payment
+from tests.factories import new_key, post_bill, post_payment
 
 D = Decimal
 AS_OF = date(2026, 6, 30)

@@ -11,7 +11,7 @@ from district import roles
 from district.ledger.models import AccountBalance, GLAccount, Journal, JournalLine
 from district.ledger.selectors import account_balance
 from district.ledger.services import Line, journal_fingerprint, journal_post, journal_reverse
-from tests.ledger.helpers import new_key, post_bill, post_payment
+from tests.factories import new_key, post_bill, post_payment
 
 JAN = date(2026, 1, 15)
 

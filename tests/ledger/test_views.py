@@ -6,7 +6,7 @@ from django.urls import reverse
 from district import roles
 from district.ledger.models import GLAccount
 from district.ledger.services import journal_reverse
-from tests.ledger.helpers import new_key, post_bill, post_payment
+from tests.factories import new_key, post_bill, post_payment
 
 JAN = date(2026, 1, 15)
 PAGES = ["ledger:trial_balance", "ledger:aging"]
