@@ -15,9 +15,9 @@ from axes.utils import reset as axes_reset
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
+from district.errors import NotPermitted
 from district.tasks import password_reset_mail_send
 
 logger = logging.getLogger("district.security")
@@ -99,7 +99,7 @@ def password_reset_force(*, user, by, base_url: str) -> None:
     The unusable password stops the old one at once and, because the session's auth hash is
     derived from the password, every session the user has open ends on its next request."""
     if by is not None and user.is_superuser and not by.is_superuser:
-        raise PermissionDenied("Only a superuser may force a superuser's password reset.")
+        raise NotPermitted("Only a superuser may force a superuser's password reset.")
     user.set_unusable_password()
     user.save(update_fields=["password"])
     logger.warning(

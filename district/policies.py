@@ -7,6 +7,7 @@ import pghistory
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from district.errors import ServiceError, require
 from district.models import Policy
 from district.money import ZERO, format_money, parse_money
 from district.roles import CSR_I, CSR_II, CSR_III, SUPERVISOR, Perm, role_of
@@ -153,15 +154,14 @@ def policies_by_category() -> list[PolicyGroup]:
 @transaction.atomic
 def policy_update(*, key: str, value: str, by, reason: str = "") -> Policy:
     """Change a policy's value after checking it fits its type; records who changed it and why."""
-    if not by.has_perm(Perm.MANAGE_POLICIES):
-        raise ValidationError("Your role cannot change district policies.")
+    require(by, Perm.MANAGE_POLICIES, doing="change district policies")
     policy = Policy.objects.select_for_update().filter(key=key).first()
     if policy is None:
-        raise ValidationError(f"No district policy “{key}”.")
+        raise ServiceError(f"No district policy “{key}”.")
     try:
         typed = policy_parse(value_type=policy.value_type, text=value)
     except ValidationError as error:
-        raise ValidationError({"value": error.messages}) from None
+        raise ServiceError({"value": error.messages}) from None
     policy.value = _stored_text(typed)
     policy.updated_by = by
     # The history row carries who and why, inside a request or not (merged into its context).

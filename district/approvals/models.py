@@ -6,9 +6,10 @@ from django.db import models
 from django.db.models import F, Q
 
 from district.money import MoneyField
+from district.transitions import Transitions
 
 
-class ApprovalRequest(models.Model):
+class ApprovalRequest(Transitions, models.Model):
     class Status(models.TextChoices):
         PENDING = "pending", "Pending"
         APPROVED = "approved", "Approved"
@@ -69,3 +70,28 @@ class ApprovalRequest(models.Model):
 
     def __str__(self):
         return f"{self.kind} #{self.pk} ({self.get_status_display()})"
+
+    @property
+    def is_pending(self) -> bool:
+        """Still waiting: it may be approved, rejected or withdrawn."""
+        return self.status == self.Status.PENDING
+
+    @property
+    def can_withdraw(self) -> bool:
+        return self.can_move_to(self.Status.CANCELLED)
+
+    @property
+    def was_withdrawn(self) -> bool:
+        return self.status == self.Status.CANCELLED
+
+    @property
+    def status_tone(self) -> str:
+        """The badge colour of the status (the status is also written out: colour is a hint)."""
+        return STATUS_TONES.get(self.status, "secondary")
+
+
+STATUS_TONES = {
+    ApprovalRequest.Status.APPROVED: "success",
+    ApprovalRequest.Status.REJECTED: "danger",
+    ApprovalRequest.Status.PENDING: "warning",
+}

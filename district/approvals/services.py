@@ -4,15 +4,16 @@ import json
 from decimal import Decimal
 
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from district.approvals import registry
 from district.approvals.models import ApprovalRequest
+from district.errors import ServiceError, require
 from district.money import parse_money
 from district.roles import Perm
+from district.transitions import transition
 
 Status = ApprovalRequest.Status
 
@@ -22,13 +23,11 @@ def _plain(value, *, what: str) -> dict:
     if value is None:
         return {}
     if not isinstance(value, dict):
-        raise ValidationError(f"The request's {what} must be a set of named values.")
+        raise ServiceError(f"The request's {what} must be a set of named values.")
     try:
         return json.loads(json.dumps(value, cls=DjangoJSONEncoder))
     except TypeError:
-        raise ValidationError(
-            f"The request's {what} must be plain values (text, numbers)."
-        ) from None
+        raise ServiceError(f"The request's {what} must be plain values (text, numbers).") from None
 
 
 def _existing_for_key(*, idempotency_key: str, kind: str, by) -> ApprovalRequest | None:
@@ -38,7 +37,7 @@ def _existing_for_key(*, idempotency_key: str, kind: str, by) -> ApprovalRequest
         .first()
     )
     if existing is not None and (existing.kind != kind or existing.requested_by_id != by.pk):
-        raise ValidationError("That idempotency key was already used for a different request.")
+        raise ServiceError("That idempotency key was already used for a different request.")
     return existing
 
 
@@ -55,10 +54,10 @@ def approval_request_create(
 ) -> ApprovalRequest:
     """File a request for someone else to decide; a repeated idempotency key returns the first."""
     if registry.handler_for(kind) is None:
-        raise ValidationError(f"“{kind}” is not a kind of request anyone can approve.")
+        raise ServiceError(f"“{kind}” is not a kind of request anyone can approve.")
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationError({"reason": "Say why this needs approval."})
+        raise ServiceError({"reason": "Say why this needs approval."})
     if amount is not None:
         amount = parse_money(amount)
     request = ApprovalRequest(
@@ -71,7 +70,7 @@ def approval_request_create(
     )
     if target is not None:
         if target.pk is None:
-            raise ValidationError("The request's record must be saved first.")
+            raise ServiceError("The request's record must be saved first.")
         request.target_type = ContentType.objects.get_for_model(target)
         request.target_id = str(target.pk)
         request.target_label = str(target)[:200]
@@ -94,27 +93,27 @@ def _locked(request_id) -> ApprovalRequest:
     try:
         return ApprovalRequest.objects.select_for_update().get(pk=request_id)
     except (ApprovalRequest.DoesNotExist, ValueError, TypeError):
-        raise ValidationError("That request does not exist.") from None
+        raise ServiceError("That request does not exist.") from None
 
 
 def _check_transition(request: ApprovalRequest, to: str) -> None:
-    if to not in ApprovalRequest.ALLOWED_TRANSITIONS[Status(request.status)]:
-        raise ValidationError(
+    if not request.can_move_to(to):
+        raise ServiceError(
             f"This request is already {request.get_status_display().lower()}; "
-            "only pending requests can be decided or withdrawn."
+            "only pending requests can be decided or withdrawn.",
+            code="invalid_transition",
         )
 
 
 def _check_decider(request: ApprovalRequest, by, to: str) -> None:
     _check_transition(request, to)
     if request.requested_by_id == by.pk:
-        raise ValidationError("You cannot decide your own request.")
-    if not by.has_perm(Perm.APPROVE_REQUESTS):
-        raise ValidationError("Your role cannot approve or reject requests.")
+        raise ServiceError("You cannot decide your own request.")
+    require(by, Perm.APPROVE_REQUESTS, doing="approve or reject requests")
 
 
 def _close(request: ApprovalRequest, *, status: str, by, reason: str, result=None) -> None:
-    request.status = status
+    transition(request, status)
     request.decided_by = by
     request.decided_at = timezone.now()
     request.decision_reason = reason
@@ -132,7 +131,7 @@ def approval_approve(*, request_id: int, by, reason: str = "") -> ApprovalReques
     _check_decider(request, by, Status.APPROVED)
     handler = registry.handler_for(request.kind)
     if handler is None:
-        raise ValidationError(
+        raise ServiceError(
             f"No part of the portal carries out “{request.kind}” requests any more; reject it."
         )
     # A ValidationError from the handler rolls back this whole transaction: nothing changes.
@@ -146,7 +145,7 @@ def approval_reject(*, request_id: int, by, reason: str) -> ApprovalRequest:
     """Turn a pending request down, with the reason the requester will see."""
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationError({"reason": "Say why the request is rejected."})
+        raise ServiceError({"reason": "Say why the request is rejected."})
     request = _locked(request_id)
     _check_decider(request, by, Status.REJECTED)
     handler = registry.handler_for(request.kind)
@@ -161,12 +160,12 @@ def approval_cancel(*, request_id: int, by) -> ApprovalRequest:
     """The requester withdraws their own pending request."""
     request = _locked(request_id)
     if request.requested_by_id != by.pk:
-        raise ValidationError("Only the person who asked can withdraw a request.")
+        raise ServiceError("Only the person who asked can withdraw a request.")
     _check_transition(request, Status.CANCELLED)
     handler = registry.handler_for(request.kind)
     if handler is not None and handler.reject is not None:
         handler.reject(request, by)
-    request.status = Status.CANCELLED
+    transition(request, Status.CANCELLED)
     request.decided_at = timezone.now()
     request.save(update_fields=["status", "decided_at"])
     return request

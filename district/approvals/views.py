@@ -16,6 +16,7 @@ from district.approvals.forms import (
     ApprovalRejectForm,
 )
 from district.approvals.models import ApprovalRequest
+from district.forms import add_service_error
 from district.roles import Perm
 
 QUEUE_PAGE_SIZE = 50
@@ -56,7 +57,7 @@ def _decide(request, approval: ApprovalRequest, action: str):
         try:
             service(request_id=approval.pk, by=request.user, reason=form.cleaned_data["reason"])
         except ValidationError as error:
-            form.add_error(None, error)
+            add_service_error(form, error)
         else:
             return approve_form, reject_form, True
     return approve_form, reject_form, False
@@ -96,7 +97,7 @@ def detail(request, request_id):
             if target is not None and hasattr(target, "get_absolute_url")
             else "",
             "own_request": approval.requested_by_id == request.user.pk,
-            "pending": approval.status == ApprovalRequest.Status.PENDING,
+            "pending": approval.is_pending,
             "approve_form": approve_form,
             "reject_form": reject_form,
         },

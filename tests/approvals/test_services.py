@@ -154,9 +154,9 @@ def test_a_role_without_the_permission_cannot_decide(refund_kind, make_user, rol
     request = _request(refund_kind.kind, make_user(roles.CSR_I))
     other = make_user(role)
     # when / then
-    with pytest.raises(ValidationError, match="cannot approve or reject"):
+    with pytest.raises(ValidationError, match="does not allow you to approve or reject"):
         approval_approve(request_id=request.pk, by=other)
-    with pytest.raises(ValidationError, match="cannot approve or reject"):
+    with pytest.raises(ValidationError, match="does not allow you to approve or reject"):
         approval_reject(request_id=request.pk, by=other, reason="No")
     request.refresh_from_db()
     assert request.status == Status.PENDING

@@ -136,7 +136,7 @@ def test_a_role_without_manage_policies_cannot_update(make_user):
     # given
     policy = Policy.objects.get(key="nsf-fee")
     # when / then
-    with pytest.raises(ValidationError, match="cannot change district policies"):
+    with pytest.raises(ValidationError, match="does not allow you to change district policies"):
         policy_update(key="nsf-fee", value="1.00", by=make_user(roles.CSR_III))
     assert Policy.objects.get(pk=policy.pk).value == "25.00"
 
