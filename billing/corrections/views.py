@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
 from accounts.models import ServiceAccount
-from billing.corrections import leak, selectors, services
+from billing.corrections import leak, rebill, selectors, services
 from billing.corrections.forms import AdjustmentForm, LeakForm, RebillForm
 from billing.models import Adjustment, Bill
 from district.access import staff_view
@@ -63,7 +63,7 @@ def bill_rebill(request, bill_id):
         if data["corrected_reading"]:
             new = _call(
                 form,
-                services.bill_correct_read_and_rebill,
+                rebill.bill_correct_read_and_rebill,
                 reading=data["corrected_reading"],
                 idempotency_key=data["idempotency_key"],
                 **common,
@@ -71,7 +71,7 @@ def bill_rebill(request, bill_id):
         else:
             new = _call(
                 form,
-                services.bill_cancel_and_rebill,
+                rebill.bill_cancel_and_rebill,
                 idempotency_key=data["idempotency_key"],
                 **common,
             )

@@ -7,7 +7,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from billing.corrections.services import bill_cancel_and_rebill
+from billing.corrections.rebill import bill_cancel_and_rebill
 from billing.models import Bill
 from billing.rates.selectors import bill_calculation
 from district import roles

@@ -5,7 +5,7 @@ import uuid
 from decimal import Decimal
 from pathlib import Path
 
-from billing.corrections.services import _bill_journal_lines
+from billing.corrections.rebill import _bill_journal_lines
 from billing.models import Bill, BillLine
 from billing.rates.selectors import bill_calculation
 from billing.rates.services import rate_version_load

@@ -6,7 +6,7 @@ import datetime
 import pytest
 
 from billing.bill_runs import services
-from billing.corrections.services import bill_correct_read_and_rebill
+from billing.corrections.rebill import bill_correct_read_and_rebill
 from billing.models import Bill, BillingCycle, BillingPeriod, BillRun
 from billing.rates.services import rate_version_load
 from district import roles
