@@ -20,6 +20,7 @@ from district.phones import format_phone, normalise_phone
 from district.transitions import check_transition, transition
 from field_ops.models import Premise
 
+MAILING_FIELDS = ("mailing_line1", "mailing_line2", "mailing_city", "mailing_state", "mailing_zip")
 CUSTOMER_FIELDS = (
     "kind",
     "first_name",
@@ -28,11 +29,7 @@ CUSTOMER_FIELDS = (
     "phone",
     "alternate_phone",
     "email",
-    "mailing_line1",
-    "mailing_line2",
-    "mailing_city",
-    "mailing_state",
-    "mailing_zip",
+    *MAILING_FIELDS,
     "language",
 )
 ACCOUNT_EDITABLE_FIELDS = (

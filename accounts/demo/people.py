@@ -128,8 +128,8 @@ class People:
     def person_customer(self, *, since: date, mailing, email_percent: int = 60) -> CustomerPlan:
         rng = self.rng
         first, last, language = self.person()
-        line1, line2, city, state, zip_code = mailing
-        return CustomerPlan(
+        return _customer_plan(
+            mailing,
             kind="person",
             first_name=first,
             last_name=last,
@@ -137,21 +137,16 @@ class People:
             phone=self.phone() if rng.randrange(100) < 92 else "",
             alternate_phone=self.phone() if rng.randrange(100) < 20 else "",
             email=self.email(first, last) if rng.randrange(100) < email_percent else "",
-            mailing_line1=line1,
-            mailing_line2=line2,
-            mailing_city=city,
-            mailing_state=state,
-            mailing_zip=zip_code,
             language=language,
             since=since,
         )
 
     def business_customer(self, name: str, *, since: date, mailing) -> CustomerPlan:
         rng = self.rng
-        line1, line2, city, state, zip_code = mailing
         roll = rng.randrange(100)
         language = "es" if roll < 7 else ("ko" if roll < 9 else ("vi" if roll < 11 else "en"))
-        return CustomerPlan(
+        return _customer_plan(
+            mailing,
             kind="business",
             first_name="",
             last_name="",
@@ -159,11 +154,19 @@ class People:
             phone=self.phone() if rng.randrange(100) < 97 else "",
             alternate_phone=self.phone() if rng.randrange(100) < 30 else "",
             email=self.business_email(name) if rng.randrange(100) < 80 else "",
-            mailing_line1=line1,
-            mailing_line2=line2,
-            mailing_city=city,
-            mailing_state=state,
-            mailing_zip=zip_code,
             language=language,
             since=since,
         )
+
+
+def _customer_plan(mailing, **fields) -> CustomerPlan:
+    """A customer with the mailing address (line 1, line 2, city, state, ZIP) given."""
+    line1, line2, city, state, zip_code = mailing
+    return CustomerPlan(
+        mailing_line1=line1,
+        mailing_line2=line2,
+        mailing_city=city,
+        mailing_state=state,
+        mailing_zip=zip_code,
+        **fields,
+    )

@@ -2,6 +2,7 @@
 their versions, and the account page's Deposit panel. Thin: parse, call a service, render."""
 
 import datetime
+import functools
 from dataclasses import dataclass
 
 from django.contrib import messages
@@ -281,6 +282,20 @@ def _next_start(latest: DepositGuideline | None) -> datetime.date:
     return latest.effective_from + datetime.timedelta(days=1)
 
 
+def _guideline_saved(request, form: DepositGuidelineForm, save):
+    """Save a valid form through `save` (create or update): the redirect to the list, or None
+    with the refusal shown at its fields."""
+    if not form.is_valid():
+        return None
+    try:
+        guideline = save(by=request.user, amounts=form.amounts(), **form.guideline_fields())
+    except ValidationError as error:
+        add_service_error(form, error)
+        return None
+    messages.success(request, f"{guideline} saved.")
+    return redirect("accounts:deposit_guidelines")
+
+
 @staff_view(Perm.MANAGE_POLICIES)
 @require_http_methods(["GET", "POST"])
 def deposit_guideline_new(request):
@@ -289,16 +304,9 @@ def deposit_guideline_new(request):
     status = 200
     if request.method == "POST":
         form = DepositGuidelineForm(request.POST)
-        if form.is_valid():
-            try:
-                guideline = services.deposit_guideline_create(
-                    by=request.user, amounts=form.amounts(), **form.guideline_fields()
-                )
-            except ValidationError as error:
-                add_service_error(form, error)
-            else:
-                messages.success(request, f"{guideline} saved.")
-                return redirect("accounts:deposit_guidelines")
+        saved = _guideline_saved(request, form, services.deposit_guideline_create)
+        if saved is not None:
+            return saved
         status = 400
     else:
         initial = DepositGuidelineForm.initial_from(
@@ -325,19 +333,13 @@ def deposit_guideline_edit(request, guideline_id):
     if not in_use:
         if request.method == "POST":
             form = DepositGuidelineForm(request.POST)
-            if form.is_valid():
-                try:
-                    guideline = services.deposit_guideline_update(
-                        guideline=guideline,
-                        by=request.user,
-                        amounts=form.amounts(),
-                        **form.guideline_fields(),
-                    )
-                except ValidationError as error:
-                    add_service_error(form, error)
-                else:
-                    messages.success(request, f"{guideline} saved.")
-                    return redirect("accounts:deposit_guidelines")
+            saved = _guideline_saved(
+                request,
+                form,
+                functools.partial(services.deposit_guideline_update, guideline=guideline),
+            )
+            if saved is not None:
+                return saved
             status = 400
         else:
             form = DepositGuidelineForm(

@@ -265,6 +265,8 @@ class ForwardingFields(forms.Form):
         )
 
 
+FORWARDING_FIELDS = list(ForwardingFields.base_fields)
+
 FIELD_ORDER = "field"
 COUNTER_READS = (MeterRead.Source.CUSTOMER, MeterRead.Source.ESTIMATE)
 FINAL_READ_CHOICES = [
@@ -319,11 +321,7 @@ class StopForm(ForwardingFields):
         "final_read",
         "reading",
         "order_due",
-        "forwarding_line1",
-        "forwarding_line2",
-        "forwarding_city",
-        "forwarding_state",
-        "forwarding_zip",
+        *FORWARDING_FIELDS,
         "notes",
         "channel",
     ]
@@ -410,11 +408,7 @@ class TransferForm(ForwardingFields):
         "owner_name",
         "owner_phone",
         "owner_mailing_address",
-        "forwarding_line1",
-        "forwarding_line2",
-        "forwarding_city",
-        "forwarding_state",
-        "forwarding_zip",
+        *FORWARDING_FIELDS,
         "notes",
         "channel",
     ]

@@ -38,27 +38,35 @@ def account_url(account: ServiceAccount) -> str:
 # -- customers
 
 
+def customer_create_submitted(request, form: CustomerCreateForm):
+    """Record the customer a valid CustomerCreateForm describes: (customer, form, duplicates).
+
+    Refused as a likely duplicate, the form comes back with the "Create anyway" box, unticked,
+    and the look-alikes to show beside it; refused otherwise, with the refusal at its fields.
+    """
+    fields = dict(form.cleaned_data)
+    confirm = fields.pop("confirm_duplicate")
+    try:
+        customer = services.customer_create(by=request.user, confirm_duplicate=confirm, **fields)
+    except ValidationError as error:
+        duplicates = duplicates_in(error)
+        if duplicates:
+            form = CustomerCreateForm(request.POST, show_confirm=True)
+            form.is_valid()
+        else:
+            add_service_error(form, error)
+        return None, form, duplicates
+    messages.success(request, f"Customer {customer} recorded.")
+    return customer, form, []
+
+
 @staff_view(Perm.EDIT_ACCOUNTS)
 def customer_create(request):
     duplicates = []
     form = CustomerCreateForm(request.POST or None)
     if _submitted(request, form):
-        fields = dict(form.cleaned_data)
-        confirm = fields.pop("confirm_duplicate")
-        try:
-            customer = services.customer_create(
-                by=request.user, confirm_duplicate=confirm, **fields
-            )
-        except ValidationError as error:
-            duplicates = duplicates_in(error)
-            if duplicates:
-                # Show the "Create anyway" box, unticked, beside the list of look-alikes.
-                form = CustomerCreateForm(request.POST, show_confirm=True)
-                form.is_valid()
-            else:
-                add_service_error(form, error)
-        else:
-            messages.success(request, f"Customer {customer} recorded.")
+        customer, form, duplicates = customer_create_submitted(request, form)
+        if customer is not None:
             return redirect("accounts:customer_detail", customer_id=customer.pk)
     return render(
         request,

@@ -3,17 +3,11 @@
 from dataclasses import dataclass, field
 
 from accounts.models import Contact, Deposit, ServiceAccount, ServiceAccountParties, StopRequest
+from accounts.services import MAILING_FIELDS
 from field_ops.models import WorkOrder
 
 # Customer fields a start may update (step 4 of the wizard: mailing address and language).
-CUSTOMER_CHANGE_FIELDS = (
-    "mailing_line1",
-    "mailing_line2",
-    "mailing_city",
-    "mailing_state",
-    "mailing_zip",
-    "language",
-)
+CUSTOMER_CHANGE_FIELDS = (*MAILING_FIELDS, "language")
 
 
 @dataclass(frozen=True)

@@ -4,19 +4,10 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from accounts import services as account_services
-from accounts.forms import CustomerCreateForm, duplicates_in
+from accounts.forms import CustomerCreateForm
 from accounts.models import Customer, ServiceAccount
+from accounts.service_changes import forms as step_forms
 from accounts.service_changes import selectors, services
-from accounts.service_changes.forms import (
-    OWNER,
-    CustomerChoiceForm,
-    CustomerFindForm,
-    OccupancyForm,
-    PremiseChoiceForm,
-    PremiseFindForm,
-    ServiceDetailsForm,
-)
 from accounts.service_changes.views.wizard import (
     DONE_KEY,
     FIELD_STEPS,
@@ -35,6 +26,7 @@ from accounts.service_changes.views.wizard import (
     start_date_of,
     step_url,
 )
+from accounts.views.records import customer_create_submitted
 from district.forms import add_service_error
 from field_ops.models import Premise
 
@@ -43,7 +35,7 @@ from field_ops.models import Premise
 
 def post_customer(request, token, state, action):
     if action == "search":
-        form = CustomerFindForm(request.POST)
+        form = step_forms.CustomerFindForm(request.POST)
         if not form.is_valid():
             return {"find_form": form}
         state["customer_q"] = form.cleaned_data["q"].strip()
@@ -57,7 +49,7 @@ def post_customer(request, token, state, action):
         return None
     if action == "choose":
         found = selectors.customer_search(state.get("customer_q", ""))
-        form = CustomerChoiceForm(request.POST, customers=found)
+        form = step_forms.CustomerChoiceForm(request.POST, customers=found)
         if not form.is_valid():
             return {"choice_form": form}
         return _customer_chosen(state, form.cleaned_data["customer"])
@@ -79,27 +71,15 @@ def _create_customer(request, state):
     form = CustomerCreateForm(request.POST)
     if not form.is_valid():
         return {"new_form": form}
-    fields = dict(form.cleaned_data)
-    confirm = fields.pop("confirm_duplicate")
-    try:
-        customer = account_services.customer_create(
-            by=request.user, confirm_duplicate=confirm, **fields
-        )
-    except ValidationError as error:
-        duplicates = duplicates_in(error)
-        if duplicates:
-            form = CustomerCreateForm(request.POST, show_confirm=True)
-            form.is_valid()
-            return {"new_form": form, "duplicates": duplicates}
-        add_service_error(form, error)
-        return {"new_form": form}
-    messages.success(request, f"Customer {customer} recorded.")
+    customer, form, duplicates = customer_create_submitted(request, form)
+    if customer is None:
+        return {"new_form": form, "duplicates": duplicates} if duplicates else {"new_form": form}
     return _customer_chosen(state, customer)
 
 
 def post_premise(request, token, state, action):
     if action == "search":
-        form = PremiseFindForm(request.POST)
+        form = step_forms.PremiseFindForm(request.POST)
         if not form.is_valid():
             return {"find_form": form}
         state["premise_q"] = form.cleaned_data["q"].strip()
@@ -108,7 +88,7 @@ def post_premise(request, token, state, action):
         advance(state, "premise")
         return None
     options = selectors.premise_search(state.get("premise_q", ""))
-    form = PremiseChoiceForm(request.POST, options=options)
+    form = step_forms.PremiseChoiceForm(request.POST, options=options)
     if not form.is_valid():
         return {"choice_form": form}
     premise = form.cleaned_data["premise"]
@@ -166,7 +146,7 @@ def _problem_links(premise: Premise, customer: Customer) -> list[dict]:
 
 
 def post_occupancy(request, token, state, action):
-    form = OccupancyForm(request.POST)
+    form = step_forms.OccupancyForm(request.POST)
     if not form.is_valid():
         return {"form": form, "premise": chosen_premise(state)}
     data = form.cleaned_data
@@ -178,7 +158,7 @@ def post_occupancy(request, token, state, action):
     }
     try:
         services.start_owner_check(
-            is_owner=answers["occupancy"] == OWNER, owner_info=owner_info_of(answers)
+            is_owner=answers["occupancy"] == step_forms.OWNER, owner_info=owner_info_of(answers)
         )
     except ValidationError as error:
         add_service_error(form, error)
@@ -192,7 +172,7 @@ def post_occupancy(request, token, state, action):
 
 
 def post_details(request, token, state, action):
-    form = ServiceDetailsForm(request.POST)
+    form = step_forms.ServiceDetailsForm(request.POST)
     if not form.is_valid():
         return {"form": form}
     try:
@@ -246,7 +226,7 @@ def post_confirm(request, token, state, action):
             premise=premise,
             customer_class=state["customer_class"],
             start_date=start_date_of(state),
-            is_owner=state.get("occupancy") == OWNER,
+            is_owner=state.get("occupancy") == step_forms.OWNER,
             owner_info=owner_info_of(state),
             deposit=deposit_choice_of(state),
             paperless=bool(state.get("paperless")),

@@ -52,12 +52,7 @@ STEP_KEYS = {
     "details": (
         "customer_class",
         "start_date",
-        "mailing_line1",
-        "mailing_line2",
-        "mailing_city",
-        "mailing_state",
-        "mailing_zip",
-        "language",
+        *services.CUSTOMER_CHANGE_FIELDS,
         "paperless",
         "channel",
     ),
