@@ -6,21 +6,22 @@ holding account of the books (undeposited funds, deposits in transit, settlement
 exactly what the drawers, batches and deposits that have not moved on say it should.
 """
 
+from district.ledger.purposes import Purpose
 from district.ledger.selectors import register_check
 
 _NOT_VOIDED = "NOT EXISTS (SELECT 1 FROM payments_paymentvoid v WHERE v.payment_id = p.id)"
 
 
-def _gl_balance(purpose: str) -> str:
+def _gl_balance(purpose: Purpose) -> str:
     return f"""COALESCE((SELECT SUM(line.amount) FROM ledger_journalline line
                          JOIN ledger_glaccount gl ON gl.id = line.gl_account_id
-                         WHERE gl.purpose = '{purpose}'), 0)"""
+                         WHERE gl.purpose = '{purpose.value}'), 0)"""
 
 
-def _gl_differs(purpose: str, expected_sql: str) -> str:
+def _gl_differs(purpose: Purpose, expected_sql: str) -> str:
     """The GL account's id when its balance differs from `expected_sql`."""
     return f"""SELECT gl.id FROM ledger_glaccount gl
-               WHERE gl.purpose = '{purpose}' AND {_gl_balance(purpose)} <> ({expected_sql})"""
+               WHERE gl.purpose = '{purpose.value}' AND {_gl_balance(purpose)} <> ({expected_sql})"""
 
 
 _UNDEPOSITED = f"""
@@ -75,12 +76,12 @@ CHECKS = [
     ),
     (
         "counter payment's journal does not credit its accounts as the receipt says",
-        """SELECT DISTINCT p.id FROM payments_payment p
+        f"""SELECT DISTINCT p.id FROM payments_payment p
            JOIN payments_paymentline pl ON pl.payment_id = p.id
            LEFT JOIN (
                SELECT line.journal_id, line.service_account_id, SUM(line.amount) AS total
                FROM ledger_journalline line JOIN ledger_glaccount gl ON gl.id = line.gl_account_id
-               WHERE gl.purpose = 'ar_customers'
+               WHERE gl.purpose = '{Purpose.AR_CUSTOMERS.value}'
                GROUP BY line.journal_id, line.service_account_id
            ) posted ON posted.journal_id = p.journal_id AND posted.service_account_id = pl.account_id
            WHERE p.channel = 'counter' AND COALESCE(posted.total, 0) <> -pl.amount""",
@@ -88,17 +89,17 @@ CHECKS = [
     ),
     (
         "undeposited funds differ from the drawers and mail batches not yet deposited",
-        _gl_differs("undeposited_funds", _UNDEPOSITED),
+        _gl_differs(Purpose.UNDEPOSITED_FUNDS, _UNDEPOSITED),
         "GL accounts",
     ),
     (
         "deposits in transit differ from the deposits and lockbox batches the bank has not credited",
-        _gl_differs("deposits_in_transit", _IN_TRANSIT),
+        _gl_differs(Purpose.DEPOSITS_IN_TRANSIT, _IN_TRANSIT),
         "GL accounts",
     ),
     (
         "settlements due differ from the card payments and processor batches not yet settled",
-        _gl_differs("settlements_due", _SETTLEMENTS_DUE),
+        _gl_differs(Purpose.SETTLEMENTS_DUE, _SETTLEMENTS_DUE),
         "GL accounts",
     ),
 ]

@@ -3,8 +3,7 @@
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.core.exceptions import ValidationError
-
+from district.errors import ServiceError
 from district.money import ZERO
 
 
@@ -45,18 +44,18 @@ def count_clean(count: dict) -> dict[str, int]:
     for key, pieces in count.items():
         denomination = BY_KEY.get(str(key))
         if denomination is None:
-            raise ValidationError(f"“{key}” is not a US bill or coin.", code="denomination")
+            raise ServiceError(f"“{key}” is not a US bill or coin.", code="denomination")
         if isinstance(pieces, bool) or not isinstance(pieces, int):
             try:
                 pieces = int(str(pieces).strip() or "0")
             except ValueError:
-                raise ValidationError(
+                raise ServiceError(
                     f"{denomination.label}: count whole pieces.", code="pieces"
                 ) from None
         if pieces < 0:
-            raise ValidationError(f"{denomination.label}: a count cannot be negative.")
+            raise ServiceError(f"{denomination.label}: a count cannot be negative.")
         if pieces > _MOST_PIECES:
-            raise ValidationError(f"{denomination.label}: {pieces} pieces is too many to be right.")
+            raise ServiceError(f"{denomination.label}: {pieces} pieces is too many to be right.")
         if pieces:
             cleaned[denomination.key] = pieces
     return cleaned

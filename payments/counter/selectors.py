@@ -19,7 +19,8 @@ from accounts.search import SearchHit, exact_match, search_accounts
 from billing.documents.scan_line import parse_scan_line
 from district.approvals.models import ApprovalRequest
 from district.ledger.models import JournalLine
-from district.ledger.selectors import RECEIVABLE_PURPOSE, account_balances
+from district.ledger.purposes import Purpose
+from district.ledger.selectors import account_balances
 from district.money import ZERO
 from payments.counter.services import DEPOSIT_MEMO, VOID_KIND, cash_only_accounts
 from payments.models import DrawerSession, Payment, PaymentLine, Tender
@@ -187,7 +188,7 @@ def payment_applications(payment: Payment, account_amounts: dict[int, Decimal]) 
     receivable = (
         JournalLine.objects.filter(
             service_account_id__in=list(account_amounts),
-            gl_account__purpose=RECEIVABLE_PURPOSE,
+            gl_account__purpose=Purpose.AR_CUSTOMERS,
             journal_id__lte=payment.journal_id,
         )
         .order_by("effective_date", "id")
@@ -232,6 +233,27 @@ class Receipt:
         return (
             self.void_request is not None
             and self.void_request.status == ApprovalRequest.Status.PENDING
+        )
+
+    @property
+    def void_refused(self) -> bool:
+        """The latest request to void it was turned down by a supervisor."""
+        return (
+            self.void_request is not None
+            and self.void_request.status == ApprovalRequest.Status.REJECTED
+        )
+
+    @property
+    def can_request_void(self) -> bool:
+        """Whether a void can be asked for now: a counter receipt, not void or awaiting one,
+        at a drawer still open (the void service checks the same, and the day, again)."""
+        session = self.payment.session
+        return (
+            self.payment.channel == Payment.Channel.COUNTER
+            and not self.is_void
+            and not self.void_pending
+            and session is not None
+            and session.is_open
         )
 
 

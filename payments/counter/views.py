@@ -5,7 +5,7 @@ Thin: parse the form, call one service, render. Every refusal is the service's o
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -22,7 +22,8 @@ from payments.counter.forms import (
     DrawerOpenForm,
     VoidRequestForm,
 )
-from payments.models import DrawerSession, Payment
+from payments.models import DrawerSession
+from payments.responses import pdf_response
 
 # -- the drawer --------------------------------------------------------------------------------
 
@@ -108,22 +109,14 @@ def _receipt_or_404(payment_id: int) -> selectors.Receipt:
 
 def _receipt_page(request, payment_id: int, void_form=None, status: int = 200):
     data = _receipt_or_404(payment_id)
-    payment = data.payment
-    can_request_void = (
-        payment.channel == Payment.Channel.COUNTER
-        and not data.is_void
-        and not data.void_pending
-        and payment.session is not None
-        and payment.session.status == DrawerSession.Status.OPEN
-    )
     return render(
         request,
         "payments/counter/receipt.html",
         {
             "receipt": data,
-            "payment": payment,
+            "payment": data.payment,
             "void_form": void_form or VoidRequestForm(),
-            "can_request_void": can_request_void,
+            "can_request_void": data.can_request_void,
         },
         status=status,
     )
@@ -139,11 +132,7 @@ def receipt(request, payment_id):
 @require_http_methods(["GET"])
 def receipt_pdf(request, payment_id):
     data = _receipt_or_404(payment_id)
-    response = HttpResponse(receipts.receipt_pdf(data), content_type="application/pdf")
-    response["Content-Disposition"] = (
-        f'inline; filename="receipt-{data.payment.receipt_number}.pdf"'
-    )
-    return response
+    return pdf_response(receipts.receipt_pdf(data), f"receipt-{data.payment.receipt_number}.pdf")
 
 
 @staff_view(Perm.TAKE_PAYMENTS)
@@ -185,7 +174,7 @@ def counter_close(request, session_id):
     if session.cashier_id != request.user.pk:
         # Not a 403: the page exists for every cashier, it only closes one's own drawer.
         return render(request, "payments/counter/close.html", {"session": session, "form": None})
-    if session.status == DrawerSession.Status.CLOSED:
+    if session.is_closed:
         return redirect("payments:counter_session", session_id=session.pk)
     form = DrawerCloseForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -217,7 +206,7 @@ def counter_session(request, session_id):
             "may_see": may_see,
             "counts": selectors.session_counts(session) if may_see else [],
             "receipts": selectors.session_receipts(session) if may_see else [],
-            "is_closed": session.status == DrawerSession.Status.CLOSED,
+            "is_closed": session.is_closed,
             "over_short_amount": abs(session.over_short),
         },
     )

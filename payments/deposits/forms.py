@@ -1,8 +1,8 @@
 """Forms of deposits: the bag (what goes in it, its currency count) and the head cashier's
-recount. Counts by denomination are the counter's (payments/counter/forms.py)."""
+recount. Counts by denomination are the counter's (payments/counter/forms.py). The forms parse;
+the deposit service decides (at least one source, the count matching the cash)."""
 
 from django import forms
-from django.core.exceptions import ValidationError
 
 from payments.counter.forms import CountMixin, DrawerCloseForm
 
@@ -27,12 +27,6 @@ class DepositForm(CountMixin, forms.Form):
         self.fields["sessions"].choices = list(session_choices)
         self.fields["batches"].choices = list(batch_choices)
         self.add_count_fields()
-
-    def clean(self):
-        data = super().clean()
-        if not data.get("sessions") and not data.get("batches"):
-            raise ValidationError("Choose at least one closed drawer or posted mail batch.")
-        return data
 
 
 class RecountForm(DrawerCloseForm):

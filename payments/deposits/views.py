@@ -6,7 +6,7 @@ from datetime import date
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -19,6 +19,7 @@ from payments.deposits import daily_cash as report
 from payments.deposits import selectors, services, slip
 from payments.deposits.forms import DayForm, DepositForm, RecountForm
 from payments.models import DrawerSession
+from payments.responses import csv_response, pdf_response
 
 
 def _day(request) -> tuple[date, DayForm]:
@@ -113,9 +114,7 @@ def deposit_detail(request, deposit_id):
 @staff_view(Perm.BALANCE_CASH)
 def deposit_slip_pdf(request, deposit_id):
     view = _deposit_view(deposit_id)
-    response = HttpResponse(slip.deposit_slip_pdf(view), content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="deposit-{view.deposit.pk}.pdf"'
-    return response
+    return pdf_response(slip.deposit_slip_pdf(view), f"deposit-{view.deposit.pk}.pdf")
 
 
 @staff_view(Perm.BALANCE_CASH)
@@ -150,7 +149,7 @@ def cash_day_recount(request, session_id):
             except ValidationError as error:
                 add_service_error(form, error)
             else:
-                if session.over_short_state == DrawerSession.OverShort.PENDING:
+                if session.over_short_pending:
                     messages.info(
                         request,
                         f"The recount is {format_money(session.over_short)} off, beyond "
@@ -176,13 +175,9 @@ def daily_cash_report(request):
     data = report.daily_cash(day)
     kind = request.GET.get("format", "")
     if kind == "csv":
-        response = HttpResponse(report.daily_cash_csv(data), content_type="text/csv")
-        response["Content-Disposition"] = f'attachment; filename="daily-cash-{day:%Y-%m-%d}.csv"'
-        return response
+        return csv_response(report.daily_cash_csv(data), f"daily-cash-{day:%Y-%m-%d}.csv")
     if kind == "pdf":
-        response = HttpResponse(report.daily_cash_pdf(data), content_type="application/pdf")
-        response["Content-Disposition"] = f'inline; filename="daily-cash-{day:%Y-%m-%d}.pdf"'
-        return response
+        return pdf_response(report.daily_cash_pdf(data), f"daily-cash-{day:%Y-%m-%d}.pdf")
     return render(
         request,
         "payments/deposits/daily_cash.html",

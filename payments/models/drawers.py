@@ -109,3 +109,25 @@ class DrawerSession(Transitions, models.Model):
 
     def get_absolute_url(self):
         return reverse("payments:counter_session", args=[self.pk])
+
+    @property
+    def is_open(self) -> bool:
+        """Taking payments (it can still be closed)."""
+        return self.can_move_to(self.Status.CLOSED)
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status == self.Status.CLOSED
+
+    @property
+    def balanced(self) -> bool:
+        return self.over_short_state == self.OverShort.NONE
+
+    @property
+    def over_short_posted(self) -> bool:
+        return self.over_short_state == self.OverShort.POSTED
+
+    @property
+    def over_short_pending(self) -> bool:
+        """The difference is beyond tolerance and waits for a supervisor (or a recount)."""
+        return self.over_short_state == self.OverShort.PENDING

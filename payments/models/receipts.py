@@ -73,6 +73,12 @@ class PaymentBatch(Transitions, models.Model):
     def __str__(self):
         return f"{self.get_kind_display()} batch {self.pk}"
 
+    @property
+    def is_mail(self) -> bool:
+        """Typed from the mail: its checks go to the bank in a deposit of ours (file batches
+        reach the bank without us)."""
+        return self.kind == self.Kind.MAIL
+
 
 class Payment(models.Model):
     """One payment as received: a counter receipt, a mail item or a file item.
@@ -190,6 +196,14 @@ class Tender(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.amount}"
+
+    @property
+    def is_check(self) -> bool:
+        return self.kind == self.Kind.CHECK
+
+    @property
+    def is_money_order(self) -> bool:
+        return self.kind == self.Kind.MONEY_ORDER
 
 
 class PaymentVoid(models.Model):

@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -12,6 +12,7 @@ from district.access import staff_view
 from district.forms import add_service_error
 from district.money import format_money
 from district.roles import Perm
+from payments.responses import pdf_response
 from payments.returns import letters, selectors, services
 from payments.returns.forms import ReturnedFindForm, ReturnedItemForm
 
@@ -103,19 +104,12 @@ def letter_queue(request):
     )
 
 
-def _pdf(pdf: bytes, filename: str, *, inline: bool = True) -> HttpResponse:
-    response = HttpResponse(pdf, content_type="application/pdf")
-    disposition = "inline" if inline else "attachment"
-    response["Content-Disposition"] = f'{disposition}; filename="{filename}"'
-    return response
-
-
 @staff_view(Perm.TAKE_PAYMENTS)
 def letter_pdf(request, letter_id):
     letter = selectors.letter_for_print(letter_id)
     if letter is None or letter.returned_item is None:
         raise Http404("No such letter.")
-    return _pdf(
+    return pdf_response(
         letters.returned_payment_pdf(letter),
         f"returned-payment-{letter.account.formatted_number}-{letter.pk}.pdf",
     )
@@ -141,4 +135,4 @@ def letter_batch_pdf(request):
     if pdf is None:
         messages.info(request, "No letters are waiting to be printed.")
         return redirect("payments:letter_queue")
-    return _pdf(pdf, f"letters-{timezone.localdate():%Y-%m-%d}-{count}.pdf", inline=False)
+    return pdf_response(pdf, f"letters-{timezone.localdate():%Y-%m-%d}-{count}.pdf", inline=False)
