@@ -140,6 +140,23 @@ class BillingPeriod(Transitions, models.Model):
     def __str__(self):
         return f"{self.cycle.code} {self.period_start} to {self.period_end}"
 
+    # What the calendar pages may offer (billing.calendar.services decides and moves).
+    @property
+    def can_be_scheduled(self) -> bool:
+        return self.can_move_to(self.Status.SCHEDULED)
+
+    @property
+    def can_be_unscheduled(self) -> bool:
+        return self.can_move_to(self.Status.PLANNED)
+
+    @property
+    def is_scheduled(self) -> bool:
+        return self.status == self.Status.SCHEDULED
+
+    @property
+    def is_billed(self) -> bool:
+        return self.status == self.Status.BILLED
+
 
 class ReadImport(models.Model):
     """A handheld or AMI read file loaded all or nothing; its hash makes a re-load a no-op."""
@@ -338,6 +355,35 @@ class Bill(Transitions, models.Model):
     def __str__(self):
         return self.number or f"Bill {self.pk} (not posted)"
 
+    @property
+    def is_posted(self) -> bool:
+        return self.status == self.Status.POSTED
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.status == self.Status.CANCELLED
+
+    @property
+    def can_be_cancelled(self) -> bool:
+        """A posted bill is corrected by cancel and rebill (billing.corrections decides)."""
+        return self.can_move_to(self.Status.CANCELLED)
+
+    @property
+    def is_regular(self) -> bool:
+        return self.kind == self.Kind.REGULAR
+
+    @property
+    def title(self) -> str:
+        """What the bill is called on its PDF and the portal: a regular bill is a water bill."""
+        return BILL_TITLES[self.kind]
+
+
+BILL_TITLES = {
+    Bill.Kind.REGULAR: "Water bill",
+    Bill.Kind.FINAL: "Final bill",
+    Bill.Kind.REBILL: "Corrected bill",
+}
+
 
 class PrintFile(models.Model):
     """A print data file of the bills posted outside bill runs (final and corrected bills),
@@ -440,6 +486,10 @@ class BillException(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} on {self.account_id}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == self.Status.OPEN
 
 
 @pghistory.track()

@@ -88,6 +88,25 @@ class Row:
     values: tuple  # this, last, last year (None: no such bill or no such line)
     total: bool = False
 
+    @property
+    def cells(self) -> tuple:
+        """The values as the comparison table prints them (None stays None: a dash)."""
+        return tuple(None if value is None else _cell(self.kind, value) for value in self.values)
+
+
+def _cell(kind: str, value) -> str:
+    if kind == "money":
+        return format_money(value)
+    if kind == "days":
+        return quantity_text(value, "day")
+    if kind == "hcf":
+        return quantity_text(value, "HCF")
+    if kind == "daily":
+        return f"{quantity_text(value, 'HCF')} a day"
+    if kind == "tier":
+        return f"Tier {value}"
+    return str(value)
+
 
 @dataclass(frozen=True)
 class RateChange:
@@ -197,7 +216,9 @@ def _carried_sentence(document: BillDocument) -> str | None:
             "charges) is carried on it."
         )
     if paid <= 0 and carried == previous:
-        return f"The last bill's {format_money(previous)} was not paid, so it is carried on this bill."
+        return (
+            f"The last bill's {format_money(previous)} was not paid, so it is carried on this bill."
+        )
     if paid <= 0:
         adjusted = document.adjustments_total
         since = (
@@ -216,7 +237,7 @@ def _carried_sentence(document: BillDocument) -> str | None:
 
 
 def _tier_part(bill: Bill, above: int) -> str:
-    """"; 4 of them were priced in tier 3 at $5.12" for the use priced above tier `above`."""
+    """ "; 4 of them were priced in tier 3 at $5.12" for the use priced above tier `above`."""
     parts = [
         f"{number_text(line.quantity)} in tier {_tier_number(line)} at {format_rate(line.rate)}"
         for line in bill.lines.all()

@@ -57,6 +57,24 @@ class SheetRow:
     def saved_flag_labels(self) -> list[str]:
         return flag_labels(self.saved_flags)
 
+    # The answer to the last Enter, for the grid to show.
+    @property
+    def just_saved(self) -> bool:
+        return self.state == "saved"
+
+    @property
+    def needs_confirmation(self) -> bool:
+        return self.state == "confirm"
+
+    @property
+    def refused(self) -> bool:
+        return self.state == "error"
+
+    @property
+    def needs_attention(self) -> bool:
+        """Refused, or to check again: the reading field is marked invalid."""
+        return self.state in {"error", "confirm"}
+
 
 @dataclass
 class RouteSheet:

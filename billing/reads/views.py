@@ -105,7 +105,7 @@ def route_grid(request, route):
             # The row, the status line and the route's "N of M read" (out of band).
             context["read_count"] = route_read_count(route=route, on_date=date)
             return render(request, "billing/reads/route_grid.html#answer", context)
-        if row.state == "saved":
+        if row.just_saved:
             messages.success(request, f"Read saved for {row.premise.address_line}.")
             return redirect(_grid_url(route, date))
         form, sheet = ReadDateForm(initial={"date": date}), route_sheet(route=route, on_date=date)
@@ -117,7 +117,7 @@ def route_grid(request, route):
         sheet = route_sheet(route=route, on_date=date)
     # The keyboard starts on the row that was answered (refused or to check), else the first
     # meter still to read.
-    first_open = next((row for row in sheet.rows if row.state in {"error", "confirm"}), None)
+    first_open = next((row for row in sheet.rows if row.needs_attention), None)
     first_open = first_open or next((row for row in sheet.rows if row.saved is None), None)
     return render(
         request,
