@@ -102,9 +102,13 @@ class CustomerCreateForm(CustomerForm):
             self.fields["confirm_duplicate"].widget = forms.HiddenInput()
 
 
+# Required fields below are left to the services (required=False): their refusal says what to
+# enter, in the same words whether the form, the wizard or the API asked.
+
+
 class CustomerFlagForm(forms.Form):
-    flag = forms.ChoiceField(label="Flag", choices=CustomerFlag.Flag.choices)
-    reason = forms.CharField(label="Reason", max_length=255)
+    flag = forms.ChoiceField(label="Flag", choices=CustomerFlag.Flag.choices, required=False)
+    reason = forms.CharField(label="Reason", max_length=255, required=False)
 
 
 class CustomerFlagClearForm(forms.Form):
@@ -114,7 +118,7 @@ class CustomerFlagClearForm(forms.Form):
         widget=forms.HiddenInput,
         error_messages={"invalid_choice": "That flag is no longer active; reload the page."},
     )
-    clear_reason = forms.CharField(label="Reason for clearing", max_length=255)
+    clear_reason = forms.CharField(label="Reason for clearing", max_length=255, required=False)
 
     def __init__(self, *args, customer: Customer, **kwargs):
         super().__init__(*args, **kwargs)
@@ -130,12 +134,12 @@ class ServiceAccountForm(forms.Form):
     customer = CustomerNumberField()
     premise = PremiseNumberField()
     customer_class = forms.ChoiceField(
-        label="Customer class", choices=ServiceAccount.CustomerClass.choices
+        label="Customer class", choices=ServiceAccount.CustomerClass.choices, required=False
     )
-    start_date = forms.DateField(label="Service starts", widget=DATE_INPUT)
-    billing_cycle = forms.CharField(label="Billing cycle", max_length=10)
+    start_date = forms.DateField(label="Service starts", widget=DATE_INPUT, required=False)
+    billing_cycle = forms.CharField(label="Billing cycle", max_length=10, required=False)
     billing_frequency = forms.ChoiceField(
-        label="Billed", choices=ServiceAccount.BillingFrequency.choices
+        label="Billed", choices=ServiceAccount.BillingFrequency.choices, required=False
     )
     is_owner = forms.BooleanField(label="Customer owns the premise", required=False)
     paperless = forms.BooleanField(label="Paperless bills", required=False)

@@ -229,15 +229,21 @@ def service_account_create(
     paperless: bool = False,
 ) -> ServiceAccount:
     """Open a pending account for a customer at a premise, with a new check-digit number."""
-    fields = _account_fields_validate(
-        {
-            "customer_class": customer_class,
-            "billing_cycle": billing_cycle,
-            "billing_frequency": billing_frequency,
-        }
-    )
+    errors = {}
+    try:
+        fields = _account_fields_validate(
+            {
+                "customer_class": customer_class,
+                "billing_cycle": billing_cycle,
+                "billing_frequency": billing_frequency,
+            }
+        )
+    except ValidationError as error:
+        errors = error.message_dict
     if start_date is None:
-        raise ValidationError({"start_date": "Enter the date service starts."})
+        errors["start_date"] = ["Enter the date service starts."]
+    if errors:
+        raise ValidationError(errors)
     account = ServiceAccount(
         number=next_account_number(),
         customer=customer,
