@@ -210,20 +210,10 @@ def _record(payment, tender, reason, returned_on, by, bank_reference) -> Returne
         source=ReturnedItem(pk=item_id),
     )
     fee = policy_value("nsf-fee") if reason in FEE_REASONS else ZERO
-    fee_journal = None
-    if fee > 0:
-        fee_journal = journal_post(
-            kind=Journal.Kind.FEE,
-            memo=f"Returned payment fee: {what}, receipt {receipt}"[:255],
-            lines=[
-                Line(Purpose.AR_CUSTOMERS, fee, first_account.pk, memo="Returned payment fee"),
-                Line(Purpose.FEES_NSF, -fee),
-            ],
-            by=by,
-            idempotency_key=f"nsf-fee:{tender.pk}",
-            effective_date=returned_on,
-            source=ReturnedItem(pk=item_id),
-        )
+    fee_journal = _fee_post(
+        fee, account=first_account, what=f"{what}, receipt {receipt}", tender=tender, by=by,
+        returned_on=returned_on, item_id=item_id,
+    )  # fmt: skip
     with transaction.atomic():
         item = ReturnedItem.objects.create(
             pk=item_id,
@@ -253,6 +243,24 @@ def _record(payment, tender, reason, returned_on, by, bank_reference) -> Returne
     )
     _flag_cash_only_if_due(customer, returned_on=returned_on, by=by)
     return item
+
+
+def _fee_post(fee, *, account, what: str, tender, by, returned_on, item_id) -> Journal | None:
+    """The returned payment (NSF) fee charged to the first account the tender paid."""
+    if fee <= 0:
+        return None
+    return journal_post(
+        kind=Journal.Kind.FEE,
+        memo=f"Returned payment fee: {what}"[:255],
+        lines=[
+            Line(Purpose.AR_CUSTOMERS, fee, account.pk, memo="Returned payment fee"),
+            Line(Purpose.FEES_NSF, -fee),
+        ],
+        by=by,
+        idempotency_key=f"nsf-fee:{tender.pk}",
+        effective_date=returned_on,
+        source=ReturnedItem(pk=item_id),
+    )
 
 
 def returns_in_window(customer, *, until: date) -> int:
