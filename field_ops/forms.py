@@ -101,10 +101,6 @@ class PremiseForm(
     """A service location's description."""
 
 
-class PremiseFilterForm(forms.Form):
-    route = forms.CharField(label="Route", required=False, max_length=10)
-
-
 class MeterForm(
     model_form_base(
         Meter,
@@ -113,12 +109,6 @@ class MeterForm(
     )
 ):
     """A meter's description (its status changes through install, remove and status forms)."""
-
-
-class MeterFilterForm(forms.Form):
-    status = forms.ChoiceField(
-        label="Status", required=False, choices=[("", "Any status"), *Meter.Status.choices]
-    )
 
 
 class MeterStatusForm(forms.Form):

@@ -84,20 +84,14 @@ def meter_history(meter: Meter, *, read_limit: int = 200) -> MeterHistory:
     return MeterHistory(installations=installations, reads=reads)
 
 
-def premise_list(*, route: str = "") -> QuerySet[Premise]:
-    """Premises in read-route order, optionally one route."""
-    premises = Premise.objects.order_by("route", "read_sequence", "id")
-    if route:
-        premises = premises.filter(route__iexact=route.strip())
-    return premises
+def premise_list() -> QuerySet[Premise]:
+    """Premises in read-route order (field_ops.filters narrows them, the table sorts them)."""
+    return Premise.objects.order_by("route", "read_sequence", "id")
 
 
-def meter_list(*, status: str = "") -> QuerySet[Meter]:
-    """Meters by serial, optionally in one status (e.g. the stock on the shelf)."""
-    meters = Meter.objects.order_by("serial")
-    if status:
-        meters = meters.filter(status=status)
-    return meters
+def meter_list() -> QuerySet[Meter]:
+    """Meters by serial (field_ops.filters narrows them, the table sorts them)."""
+    return Meter.objects.order_by("serial")
 
 
 def meter_by_serial(serial: str) -> Meter | None:

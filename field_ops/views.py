@@ -2,23 +2,21 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.http import urlencode
+from django_tables2 import RequestConfig
 
 from district import panels
 from district.access import staff_view
 from district.forms import add_service_error
 from district.roles import Perm
 from field_ops import selectors
+from field_ops.filters import MeterFilterSet, PremiseFilterSet
 from field_ops.forms import (
     MeterExchangeForm,
-    MeterFilterForm,
     MeterForm,
     MeterInstallForm,
     MeterRemoveForm,
     MeterStatusForm,
-    PremiseFilterForm,
     PremiseForm,
     ReadCorrectForm,
     ReadForm,
@@ -28,22 +26,32 @@ from field_ops.models import Meter, MeterRead, Premise
 from field_ops.services import installations, meters, premises, reads
 from field_ops.services.meters import METER_FIELDS
 from field_ops.services.premises import PREMISE_FIELDS
+from field_ops.tables import MeterTable, PremiseTable
 
 PAGE_SIZE = 50
 
 
-def _query(**filters) -> str:
-    """The filters as a query-string prefix for page links ("route=R01&"), or ""."""
-    present = {name: value for name, value in filters.items() if value}
-    return f"{urlencode(present)}&" if present else ""
+def _filtered_list(request, *, filterset, table_class, template: str):
+    """A list page: the filter form's choices applied, then sorted (?sort=) and paged (?page=)."""
+    table = table_class(filterset.qs)
+    RequestConfig(request, paginate={"per_page": PAGE_SIZE}).configure(table)
+    return render(request, template, {"filters": filterset, "table": table})
 
 
 def _flag_labels(read: MeterRead) -> list[str]:
     return [MeterRead.Flag(flag).label for flag in read.flags if flag in MeterRead.Flag.values]
 
 
-def _submitted(request, form) -> bool:
-    return request.method == "POST" and form.is_valid()
+def _saved(request, form, service, **known):
+    """What `service` returns for a posted form that parses; None otherwise (a refusal is shown
+    at the fields it names). The service gets the acting user, `known` and the form's values."""
+    if request.method != "POST" or not form.is_valid():
+        return None
+    try:
+        return service(by=request.user, **known, **form.cleaned_data)
+    except ValidationError as error:
+        add_service_error(form, error)
+        return None
 
 
 # -- premises
@@ -51,29 +59,21 @@ def _submitted(request, form) -> bool:
 
 @staff_view(Perm.VIEW_ACCOUNTS)
 def premise_list(request):
-    filters = PremiseFilterForm(request.GET or None)
-    route = filters.cleaned_data["route"] if filters.is_valid() else ""
-    page = Paginator(selectors.premise_list(route=route), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
-    return render(
+    return _filtered_list(
         request,
-        "field_ops/premise_list.html",
-        {"filters": filters, "page": page, "route": route, "page_query": _query(route=route)},
+        filterset=PremiseFilterSet(request.GET or None, queryset=selectors.premise_list()),
+        table_class=PremiseTable,
+        template="field_ops/premise_list.html",
     )
 
 
 @staff_view(Perm.EDIT_ACCOUNTS)
 def premise_create(request):
     form = PremiseForm(request.POST or None)
-    if _submitted(request, form):
-        try:
-            premise = premises.premise_create(by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_error(form, error)
-        else:
-            messages.success(request, f"Premise {premise} recorded.")
-            return redirect("field_ops:premise_detail", premise_id=premise.pk)
+    premise = _saved(request, form, premises.premise_create)
+    if premise is not None:
+        messages.success(request, f"Premise {premise} recorded.")
+        return redirect("field_ops:premise_detail", premise_id=premise.pk)
     return render(request, "field_ops/premise_form.html", {"form": form, "premise": None})
 
 
@@ -97,14 +97,10 @@ def premise_detail(request, premise_id):
 def premise_edit(request, premise_id):
     premise = get_object_or_404(Premise, pk=premise_id)
     form = PremiseForm(request.POST or None, initial=initial_from(premise, PREMISE_FIELDS))
-    if _submitted(request, form):
-        try:
-            premises.premise_update(premise=premise, by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_error(form, error)
-        else:
-            messages.success(request, f"Premise {premise} saved.")
-            return redirect("field_ops:premise_detail", premise_id=premise.pk)
+    saved = _saved(request, form, premises.premise_update, premise=premise)
+    if saved is not None:
+        messages.success(request, f"Premise {premise} saved.")
+        return redirect("field_ops:premise_detail", premise_id=premise.pk)
     return render(request, "field_ops/premise_form.html", {"form": form, "premise": premise})
 
 
@@ -113,20 +109,10 @@ def premise_install(request, premise_id):
     """Set a meter from stock at this premise (the meter typed by serial)."""
     premise = get_object_or_404(Premise, pk=premise_id)
     form = MeterInstallForm(request.POST or None, fixed="premise")
-    if _submitted(request, form):
-        try:
-            installations.meter_install(
-                meter=form.cleaned_data["meter"],
-                premise=premise,
-                installed_on=form.cleaned_data["installed_on"],
-                reading=form.cleaned_data["reading"],
-                by=request.user,
-            )
-        except ValidationError as error:
-            add_service_error(form, error)
-        else:
-            messages.success(request, f"Meter {form.cleaned_data['meter'].serial} installed.")
-            return redirect("field_ops:premise_detail", premise_id=premise.pk)
+    saved = _saved(request, form, installations.meter_install, premise=premise)
+    if saved is not None:
+        messages.success(request, f"Meter {form.cleaned_data['meter'].serial} installed.")
+        return redirect("field_ops:premise_detail", premise_id=premise.pk)
     return render(
         request,
         "field_ops/meter_install.html",
@@ -139,18 +125,16 @@ def meter_exchange(request, premise_id):
     premise = get_object_or_404(Premise, pk=premise_id)
     installed = [installation.meter for installation in selectors.installed_meters(premise)]
     form = MeterExchangeForm(request.POST or None, installed=installed)
-    if installed and _submitted(request, form):
-        try:
-            installations.meter_exchange(premise=premise, by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_error(form, error)
-        else:
-            messages.success(
-                request,
-                f"Meter {form.cleaned_data['old_meter'].serial} exchanged for "
-                f"{form.cleaned_data['new_meter'].serial}.",
-            )
-            return redirect("field_ops:premise_detail", premise_id=premise.pk)
+    saved = (
+        _saved(request, form, installations.meter_exchange, premise=premise) if installed else None
+    )
+    if saved is not None:
+        messages.success(
+            request,
+            f"Meter {form.cleaned_data['old_meter'].serial} exchanged for "
+            f"{form.cleaned_data['new_meter'].serial}.",
+        )
+        return redirect("field_ops:premise_detail", premise_id=premise.pk)
     return render(
         request,
         "field_ops/meter_exchange.html",
@@ -163,29 +147,21 @@ def meter_exchange(request, premise_id):
 
 @staff_view(Perm.VIEW_ACCOUNTS)
 def meter_list(request):
-    filters = MeterFilterForm(request.GET or None)
-    status = filters.cleaned_data["status"] if filters.is_valid() else ""
-    page = Paginator(selectors.meter_list(status=status), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
-    return render(
+    return _filtered_list(
         request,
-        "field_ops/meter_list.html",
-        {"filters": filters, "page": page, "status": status, "page_query": _query(status=status)},
+        filterset=MeterFilterSet(request.GET or None, queryset=selectors.meter_list()),
+        table_class=MeterTable,
+        template="field_ops/meter_list.html",
     )
 
 
 @staff_view(Perm.EDIT_ACCOUNTS)
 def meter_create(request):
     form = MeterForm(request.POST or None)
-    if _submitted(request, form):
-        try:
-            meter = meters.meter_create(by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_error(form, error)
-        else:
-            messages.success(request, f"Meter {meter.serial} received into stock.")
-            return redirect("field_ops:meter_detail", meter_id=meter.pk)
+    meter = _saved(request, form, meters.meter_create)
+    if meter is not None:
+        messages.success(request, f"Meter {meter.serial} received into stock.")
+        return redirect("field_ops:meter_detail", meter_id=meter.pk)
     return render(request, "field_ops/meter_form.html", {"form": form, "meter": None})
 
 
@@ -212,14 +188,10 @@ def meter_detail(request, meter_id):
 def meter_edit(request, meter_id):
     meter = get_object_or_404(Meter, pk=meter_id)
     form = MeterForm(request.POST or None, initial=initial_from(meter, METER_FIELDS))
-    if _submitted(request, form):
-        try:
-            meter = meters.meter_update(meter=meter, by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_error(form, error)
-        else:
-            messages.success(request, f"Meter {meter.serial} saved.")
-            return redirect("field_ops:meter_detail", meter_id=meter.pk)
+    saved = _saved(request, form, meters.meter_update, meter=meter)
+    if saved is not None:
+        messages.success(request, f"Meter {saved.serial} saved.")
+        return redirect("field_ops:meter_detail", meter_id=saved.pk)
     return render(request, "field_ops/meter_form.html", {"form": form, "meter": meter})
 
 
@@ -228,16 +200,10 @@ def meter_status(request, meter_id):
     """Send a meter that is out of the ground to stock, to test, or to retirement."""
     meter = get_object_or_404(Meter, pk=meter_id)
     form = MeterStatusForm(request.POST or None, meter=meter)
-    if _submitted(request, form):
-        try:
-            meter = meters.meter_status_change(
-                meter=meter, to_status=form.cleaned_data["to_status"], by=request.user
-            )
-        except ValidationError as error:
-            add_service_error(form, error)
-        else:
-            messages.success(request, f"Meter {meter.serial} is now {meter.get_status_display()}.")
-            return redirect("field_ops:meter_detail", meter_id=meter.pk)
+    moved = _saved(request, form, meters.meter_status_change, meter=meter)
+    if moved is not None:
+        messages.success(request, f"Meter {moved.serial} is now {moved.get_status_display()}.")
+        return redirect("field_ops:meter_detail", meter_id=moved.pk)
     return render(request, "field_ops/meter_status.html", {"form": form, "meter": meter})
 
 
@@ -248,14 +214,14 @@ def meter_install(request, meter_id):
     form = MeterInstallForm(
         request.POST or None, fixed="meter", initial={"premise": request.GET.get("premise")}
     )
-    if meter.can_be_installed and _submitted(request, form):
-        try:
-            installation = installations.meter_install(meter=meter, by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_error(form, error)
-        else:
-            messages.success(request, f"Meter {meter.serial} installed at {installation.premise}.")
-            return redirect("field_ops:meter_detail", meter_id=meter.pk)
+    installation = (
+        _saved(request, form, installations.meter_install, meter=meter)
+        if meter.can_be_installed
+        else None
+    )
+    if installation is not None:
+        messages.success(request, f"Meter {meter.serial} installed at {installation.premise}.")
+        return redirect("field_ops:meter_detail", meter_id=meter.pk)
     return render(
         request, "field_ops/meter_install.html", {"form": form, "meter": meter, "premise": None}
     )
@@ -266,14 +232,14 @@ def meter_remove(request, meter_id):
     meter = get_object_or_404(Meter, pk=meter_id)
     installation = selectors.active_installation(meter)
     form = MeterRemoveForm(request.POST or None)
-    if installation is not None and _submitted(request, form):
-        try:
-            installations.meter_remove(installation=installation, by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_error(form, error)
-        else:
-            messages.success(request, f"Meter {meter.serial} removed from {installation.premise}.")
-            return redirect("field_ops:meter_detail", meter_id=meter.pk)
+    saved = (
+        _saved(request, form, installations.meter_remove, installation=installation)
+        if installation is not None
+        else None
+    )
+    if saved is not None:
+        messages.success(request, f"Meter {meter.serial} removed from {installation.premise}.")
+        return redirect("field_ops:meter_detail", meter_id=meter.pk)
     return render(
         request,
         "field_ops/meter_remove.html",
@@ -288,18 +254,12 @@ def meter_remove(request, meter_id):
 def read_create(request, meter_id):
     meter = get_object_or_404(Meter, pk=meter_id)
     form = ReadForm(request.POST or None)
-    if _submitted(request, form):
-        try:
-            read = reads.read_record(meter=meter, by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_error(form, error)
-        else:
-            flags = ", ".join(_flag_labels(read))
-            note = f" Flagged for review: {flags}." if flags else ""
-            messages.success(
-                request, f"Reading {read.reading:,} recorded for {meter.serial}.{note}"
-            )
-            return redirect("field_ops:meter_detail", meter_id=meter.pk)
+    read = _saved(request, form, reads.read_record, meter=meter)
+    if read is not None:
+        flags = ", ".join(_flag_labels(read))
+        note = f" Flagged for review: {flags}." if flags else ""
+        messages.success(request, f"Reading {read.reading:,} recorded for {meter.serial}.{note}")
+        return redirect("field_ops:meter_detail", meter_id=meter.pk)
     return render(
         request,
         "field_ops/read_form.html",
@@ -317,18 +277,16 @@ def read_correct(request, read_id):
     read = get_object_or_404(MeterRead.objects.select_related("meter", "entered_by"), pk=read_id)
     form = ReadCorrectForm(request.POST or None, initial={"source": read.source})
     superseded_by = MeterRead.objects.filter(supersedes=read).first()
-    if superseded_by is None and _submitted(request, form):
-        try:
-            correction = reads.read_correct(read=read, by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_error(form, error)
-        else:
-            messages.success(
-                request,
-                f"Read of {read.read_on:%m/%d/%Y} corrected from {read.reading:,} "
-                f"to {correction.reading:,}.",
-            )
-            return redirect("field_ops:meter_detail", meter_id=read.meter_id)
+    correction = (
+        _saved(request, form, reads.read_correct, read=read) if superseded_by is None else None
+    )
+    if correction is not None:
+        messages.success(
+            request,
+            f"Read of {read.read_on:%m/%d/%Y} corrected from {read.reading:,} "
+            f"to {correction.reading:,}.",
+        )
+        return redirect("field_ops:meter_detail", meter_id=read.meter_id)
     return render(
         request,
         "field_ops/read_correct.html",

@@ -146,6 +146,36 @@ def test_meter_list_filters_stock_by_status(client_for):
     assert "STOCK1" in html and "GONE1" not in html
 
 
+def test_meter_list_sorts_by_a_column_and_says_which(client_for):
+    # given
+    client = client_for(roles.CSR_I)
+    MeterFactory(serial="AA100", status=Meter.Status.RETIRED)
+    MeterFactory(serial="ZZ900", status=Meter.Status.IN_STOCK)
+
+    # when: sorted by serial, highest first; and as the page opens
+    html = client.get(reverse("field_ops:meter_list"), {"sort": "-serial"}).content.decode()
+    default = client.get(reverse("field_ops:meter_list")).content.decode()
+
+    # then: the rows follow the sort, the sorted header says so, and headers are links
+    assert html.index("ZZ900") < html.index("AA100")
+    assert default.index("AA100") < default.index("ZZ900")
+    assert 'aria-sort="descending"' in html and 'aria-sort="ascending"' in default
+    assert '<a href="?sort=status">Status</a>' in html
+
+
+def test_premise_list_keeps_the_filter_in_its_sort_links(client_for):
+    # given
+    client = client_for(roles.CSR_I)
+    PremiseFactory(route="R09", street="Birch St")
+
+    # when
+    html = client.get(reverse("field_ops:premise_list"), {"route": "r09"}).content.decode()
+
+    # then: read-route order by default, and sorting keeps the route asked for
+    assert 'aria-sort="ascending"' in html
+    assert 'href="?route=r09&amp;sort=city"' in html
+
+
 def test_meter_detail_lists_installations_and_reads_in_fixed_queries(
     client_for, installed, monthly_reads, django_assert_max_num_queries
 ):
