@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from accounts.models import CustomerFlag
 from district import roles
+from district.ledger.purposes import Purpose
 from district.ledger.services import Line, journal_post
 from field_ops.consumption import monthly_consumption, premise_read_periods
 from field_ops.models import Meter, MeterRead
@@ -64,8 +65,8 @@ def _account_with_history(months: int, *, serial="MV-777", clerk=None):
             kind="bill",
             memo=f"Bill {month:%b %Y}",
             lines=[
-                Line("ar_customers", Decimal("50.00"), account.pk),
-                Line("water_sales_volumetric", Decimal("-50.00")),
+                Line(Purpose.AR_CUSTOMERS, Decimal("50.00"), account.pk),
+                Line(Purpose.WATER_SALES_VOLUMETRIC, Decimal("-50.00")),
             ],
             by=clerk,
             idempotency_key=f"bill-{account.pk}-{index}",
@@ -76,8 +77,8 @@ def _account_with_history(months: int, *, serial="MV-777", clerk=None):
                 kind="payment",
                 memo="Payment, thank you",
                 lines=[
-                    Line("cash_in_bank", Decimal("50.00")),
-                    Line("ar_customers", Decimal("-50.00"), account.pk),
+                    Line(Purpose.CASH_IN_BANK, Decimal("50.00")),
+                    Line(Purpose.AR_CUSTOMERS, Decimal("-50.00"), account.pk),
                 ],
                 by=clerk,
                 idempotency_key=f"pay-{account.pk}-{index}",

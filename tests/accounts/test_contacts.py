@@ -13,6 +13,7 @@ from accounts.contacts import selectors
 from accounts.contacts.services import contact_log, referral_done
 from accounts.models import Contact, Department
 from district import roles
+from district.ledger.purposes import Purpose
 from district.ledger.services import Line, journal_post
 from field_ops.models import WorkOrder
 from tests.factories import CustomerFactory, ServiceAccountFactory
@@ -28,11 +29,11 @@ def _department(name="Engineering") -> Department:
 
 def _bill(account, amount: str, on: datetime.date, *, by=None, kind="bill", memo="Bill"):
     value = Decimal(amount)
-    other = "water_sales_volumetric" if kind == "bill" else "cash_in_bank"
+    other = Purpose.WATER_SALES_VOLUMETRIC if kind == "bill" else Purpose.CASH_IN_BANK
     return journal_post(
         kind=kind,
         memo=memo,
-        lines=[Line("ar_customers", value, account.pk), Line(other, -value)],
+        lines=[Line(Purpose.AR_CUSTOMERS, value, account.pk), Line(other, -value)],
         by=by,
         idempotency_key=f"{kind}-{account.pk}-{on}-{amount}",
         effective_date=on,

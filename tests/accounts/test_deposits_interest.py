@@ -18,6 +18,7 @@ from accounts.deposits.tasks import deposit_interest_credit_yearly_task
 from accounts.models import Deposit, DepositInstallment, ServiceAccount
 from district import roles
 from district.ledger.models import Journal, JournalLine
+from district.ledger.purposes import Purpose
 from district.ledger.selectors import account_balance, ledger_problems
 from district.models import Policy
 from tests import factories
@@ -81,8 +82,8 @@ def test_a_credited_deposit_brings_its_interest_to_the_account(make_user):
     services.deposit_refund(deposit=deposit, by=make_user(roles.SUPERVISOR), to="credit")
     # then
     assert _interest_lines() == [
-        ("ar_customers", Decimal("-2.50")),
-        ("deposit_interest", Decimal("2.50")),
+        (Purpose.AR_CUSTOMERS, Decimal("-2.50")),
+        (Purpose.DEPOSIT_INTEREST, Decimal("2.50")),
     ]
     assert account_balance(account.pk) == balance_before - Decimal("102.50")
     assert ledger_problems() == []
@@ -105,7 +106,7 @@ def test_a_final_customer_is_refunded_the_interest_with_the_deposit(make_user):
     # when
     services.deposit_refund(deposit=deposit, by=make_user(roles.SUPERVISOR), to="refund")
     # then
-    assert ("refunds_payable", Decimal("-2.50")) in _interest_lines()
+    assert (Purpose.REFUNDS_PAYABLE, Decimal("-2.50")) in _interest_lines()
 
 
 def test_yearly_interest_is_credited_once_and_the_rest_at_the_refund(make_user):
@@ -118,12 +119,14 @@ def test_yearly_interest_is_credited_once_and_the_rest_at_the_refund(make_user):
     # then: one year's interest, once
     assert len(first) == 1 and second == []
     assert Journal.objects.get(pk=first[0]).lines.get(
-        gl_account__purpose="deposit_interest"
+        gl_account__purpose=Purpose.DEPOSIT_INTEREST
     ).amount == Decimal("2.50")
     # when: the deposit is credited today
     services.deposit_refund(deposit=deposit, by=make_user(roles.SUPERVISOR), to="credit")
     # then: the two credits add up to the whole period's interest (400 days: $2.74)
-    paid = sum(amount for purpose, amount in _interest_lines() if purpose == "deposit_interest")
+    paid = sum(
+        amount for purpose, amount in _interest_lines() if purpose == Purpose.DEPOSIT_INTEREST
+    )
     assert paid == Decimal("2.74")
     assert ledger_problems() == []
 

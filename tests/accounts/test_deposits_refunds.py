@@ -16,6 +16,7 @@ from district import roles
 from district.approvals.models import ApprovalRequest
 from district.approvals.services import approval_approve, approval_reject
 from district.ledger.models import Journal, JournalLine
+from district.ledger.purposes import Purpose
 from district.models import Policy
 from district.services import NIGHTLY_USERNAME
 from field_ops.models import WorkOrder
@@ -101,8 +102,8 @@ def test_an_approved_proposal_credits_the_account(make_user):
     deposit.refresh_from_db()
     assert deposit.status == Status.CREDITED
     assert _settle_lines(deposit) == {
-        ("customer_deposits", Decimal("100.00")),
-        ("ar_customers", Decimal("-100.00")),
+        (Purpose.CUSTOMER_DEPOSITS, Decimal("100.00")),
+        (Purpose.AR_CUSTOMERS, Decimal("-100.00")),
     }
     request.refresh_from_db()
     assert request.result["journal_id"] == deposit.settle_journal_id
@@ -151,8 +152,8 @@ def test_a_final_accounts_deposit_is_refunded_through_approval(make_user):
     deposit.refresh_from_db()
     assert deposit.status == Status.REFUNDED
     assert _settle_lines(deposit) == {
-        ("customer_deposits", Decimal("100.00")),
-        ("refunds_payable", Decimal("-100.00")),
+        (Purpose.CUSTOMER_DEPOSITS, Decimal("100.00")),
+        (Purpose.REFUNDS_PAYABLE, Decimal("-100.00")),
     }
 
 

@@ -13,6 +13,7 @@ from accounts.deposits import rules
 from accounts.deposits.rules import HistoryFacts, deposit_quote, months_before
 from accounts.models import Deposit, DepositGuideline, LetterOfCredit, ServiceAccount
 from district.ledger.models import Journal
+from district.ledger.purposes import Purpose
 from district.ledger.services import Line, journal_post
 from field_ops.models import WorkOrder
 from tests import factories
@@ -56,8 +57,8 @@ def _bill(account, amount: str, on: datetime.date):
         kind=Journal.Kind.BILL,
         memo=f"Bill {on}",
         lines=[
-            Line("ar_customers", Decimal(amount), service_account_id=account.pk),
-            Line("water_sales_volumetric", -Decimal(amount)),
+            Line(Purpose.AR_CUSTOMERS, Decimal(amount), service_account_id=account.pk),
+            Line(Purpose.WATER_SALES_VOLUMETRIC, -Decimal(amount)),
         ],
         by=None,
         idempotency_key=f"test-bill-{next(_keys)}",
@@ -344,8 +345,8 @@ def test_payments_and_other_journals_are_not_bills():
             kind=Journal.Kind.FEE,
             memo="Late fee",
             lines=[
-                Line("ar_customers", Decimal("10.00"), service_account_id=previous.pk),
-                Line("fees_late", Decimal("-10.00")),
+                Line(Purpose.AR_CUSTOMERS, Decimal("10.00"), service_account_id=previous.pk),
+                Line(Purpose.FEES_LATE, Decimal("-10.00")),
             ],
             by=None,
             idempotency_key=f"test-fee-{next(_keys)}",

@@ -16,6 +16,7 @@ from district import roles
 from district.approvals.models import ApprovalRequest
 from district.approvals.services import approval_approve, approval_cancel, approval_reject
 from district.ledger.models import GLAccount, Journal, JournalLine
+from district.ledger.purposes import Purpose
 from district.ledger.selectors import account_balance
 from district.models import Policy
 from tests import factories
@@ -96,8 +97,8 @@ def test_a_charge_posts_receivable_against_deposits_held(make_user):
     journal = Journal.objects.get(pk=deposit.charge_journal_id)
     assert journal.kind == Journal.Kind.DEPOSIT
     assert _lines(journal.pk) == {
-        ("ar_customers", Decimal("33.34"), account.pk),
-        ("customer_deposits", Decimal("-33.34"), account.pk),
+        (Purpose.AR_CUSTOMERS, Decimal("33.34"), account.pk),
+        (Purpose.CUSTOMER_DEPOSITS, Decimal("-33.34"), account.pk),
     }
     assert account_balance(account.pk) == Decimal("33.34")
     assert selectors.deposit_held(account.pk) == Decimal("33.34")
@@ -281,8 +282,8 @@ def test_a_rejected_waiver_charges_the_deposit(make_user):
     assert deposit.status == Status.CHARGED
     assert deposit.charged_on == timezone.localdate()
     assert _lines(deposit.charge_journal_id) == {
-        ("ar_customers", Decimal("100.00"), account.pk),
-        ("customer_deposits", Decimal("-100.00"), account.pk),
+        (Purpose.AR_CUSTOMERS, Decimal("100.00"), account.pk),
+        (Purpose.CUSTOMER_DEPOSITS, Decimal("-100.00"), account.pk),
     }
     assert Journal.objects.get(pk=deposit.charge_journal_id).posted_by == supervisor
 
@@ -441,8 +442,8 @@ def test_a_transfer_carries_the_held_deposit_to_the_new_account(make_user):
     transfer = Journal.objects.get(pk=carried.charge_journal_id)
     assert transfer.kind == Journal.Kind.TRANSFER
     assert _lines(transfer.pk) == {
-        ("customer_deposits", Decimal("100.00"), old.pk),
-        ("customer_deposits", Decimal("-100.00"), new.pk),
+        (Purpose.CUSTOMER_DEPOSITS, Decimal("100.00"), old.pk),
+        (Purpose.CUSTOMER_DEPOSITS, Decimal("-100.00"), new.pk),
     }
     assert Journal.objects.filter(kind=Journal.Kind.TRANSFER).count() == 1
     assert selectors.held_deposit(old) is None
@@ -491,8 +492,8 @@ def test_applying_to_the_final_bill_credits_the_receivable(make_user):
     assert applied.status == Status.APPLIED == again.status
     assert applied.closed_on == timezone.localdate()
     assert _lines(applied.settle_journal_id) == {
-        ("customer_deposits", Decimal("100.00"), account.pk),
-        ("ar_customers", Decimal("-100.00"), account.pk),
+        (Purpose.CUSTOMER_DEPOSITS, Decimal("100.00"), account.pk),
+        (Purpose.AR_CUSTOMERS, Decimal("-100.00"), account.pk),
     }
     assert account_balance(account.pk) == 0
     assert selectors.deposit_held(account.pk) == 0
@@ -523,8 +524,8 @@ def test_a_credit_within_the_threshold_moves_the_deposit_to_the_balance(make_use
     # then
     assert credited.status == Status.CREDITED
     assert _lines(credited.settle_journal_id) == {
-        ("customer_deposits", Decimal("100.00"), account.pk),
-        ("ar_customers", Decimal("-100.00"), account.pk),
+        (Purpose.CUSTOMER_DEPOSITS, Decimal("100.00"), account.pk),
+        (Purpose.AR_CUSTOMERS, Decimal("-100.00"), account.pk),
     }
     assert Journal.objects.get(pk=credited.settle_journal_id).kind == Journal.Kind.REFUND
     assert account_balance(account.pk) == 0
@@ -541,8 +542,8 @@ def test_a_refund_of_a_final_account_goes_to_refunds_payable(make_user):
     # then
     assert refunded.status == Status.REFUNDED
     assert _lines(refunded.settle_journal_id) == {
-        ("customer_deposits", Decimal("100.00"), account.pk),
-        ("refunds_payable", Decimal("-100.00"), account.pk),
+        (Purpose.CUSTOMER_DEPOSITS, Decimal("100.00"), account.pk),
+        (Purpose.REFUNDS_PAYABLE, Decimal("-100.00"), account.pk),
     }
 
 

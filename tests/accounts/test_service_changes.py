@@ -31,6 +31,7 @@ from accounts.service_changes.services import (
 )
 from district import roles
 from district.approvals.models import ApprovalRequest
+from district.ledger.purposes import Purpose
 from district.ledger.selectors import account_balance
 from district.ledger.services import Line, journal_post
 from field_ops.models import MeterRead, WorkOrder
@@ -792,8 +793,8 @@ def _bill(account, amount):
         kind="bill",
         memo="Final bill",
         lines=[
-            Line("ar_customers", Decimal(amount), account.pk),
-            Line("water_sales_volumetric", -Decimal(amount)),
+            Line(Purpose.AR_CUSTOMERS, Decimal(amount), account.pk),
+            Line(Purpose.WATER_SALES_VOLUMETRIC, -Decimal(amount)),
         ],
         by=None,
         idempotency_key=f"bill-{account.pk}-{amount}",
