@@ -243,6 +243,18 @@ class BillRun(Transitions, models.Model):
     def __str__(self):
         return f"Bill run {self.pk} ({self.period})"
 
+    @property
+    def is_calculating(self) -> bool:
+        return self.status == self.Status.CALCULATING
+
+    @property
+    def in_audit(self) -> bool:
+        return self.status == self.Status.AUDIT
+
+    @property
+    def can_be_issued(self) -> bool:
+        return self.can_move_to(self.Status.ISSUED)
+
 
 class Bill(Transitions, models.Model):
     """One bill of one account for one period. Posted bills never change: a correction cancels

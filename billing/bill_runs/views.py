@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from billing.bill_runs import recovery, selectors, services, tasks
 from billing.models import BillException, BillingPeriod, BillRun
 from district.access import staff_view
+from district.errors import ServiceError
 from district.roles import Perm
 
 
@@ -47,7 +48,7 @@ def bill_run_start(request):
         with transaction.atomic():
             run = services.bill_run_create(period=period, by=request.user)
             transaction.on_commit(lambda: tasks.bill_run_calculate.delay(run.pk))
-    except ValidationError as error:
+    except ServiceError as error:
         messages.error(request, _error_text(error))
         return redirect("billing:bill_runs")
     messages.success(request, f"Bill run {run.pk} started for {period}.")
@@ -60,19 +61,17 @@ def _run_context(request, run: BillRun) -> dict:
     return {
         "run": run,
         "percent": selectors.progress_percent(run),
-        "calculating": run.status == BillRun.Status.CALCULATING,
+        "calculating": run.is_calculating,
         "stage": stage,
         "stalled": stalled,
         "stall_minutes": recovery.stall_minutes() if stalled else None,
         # The progress fragment polls while a stage moves; a stalled one waits for a person.
         "polling": bool(stage) and not stalled,
-        "groups": selectors.exception_groups(run)
-        if run.status != BillRun.Status.CALCULATING
-        else [],
+        "groups": selectors.exception_groups(run) if not run.is_calculating else [],
         "blocking_open": services.blocking_open(run),
         "can_override": request.user.has_perm(Perm.APPROVE_REQUESTS),
-        "in_audit": run.status == BillRun.Status.AUDIT,
-        "can_issue": run.status == BillRun.Status.POSTED and stage != "issuing",
+        "in_audit": run.in_audit,
+        "can_issue": run.can_be_issued and stage != "issuing",
     }
 
 
@@ -102,7 +101,7 @@ def _action(request, run_id, service, done: str):
         return render(request, "billing/bill_runs/run.html", _run_context(request, run))
     try:
         service(run_id=run.pk, by=request.user)
-    except ValidationError as error:
+    except ServiceError as error:
         messages.error(request, _error_text(error))
     else:
         messages.success(request, done.format(run=run))
@@ -134,7 +133,7 @@ def bill_run_post(request, run_id):
         services.bill_run_post(
             run_id=run.pk, by=request.user, override_reason=request.POST.get("override_reason", "")
         )
-    except ValidationError as error:
+    except ServiceError as error:
         messages.error(request, _error_text(error))
     else:
         messages.success(request, f"Bill run {run.pk} is posting.")
@@ -166,7 +165,8 @@ def bill_exception_action(request, exception_id):
                 exception_id=exception.pk, by=request.user, order_type=action, instructions=note
             )
         else:
-            raise ValidationError("Choose what to do with the exception.")
+            raise ServiceError("Choose what to do with the exception.")
+    # The read correction and the field order are field_ops' services: their refusals too.
     except ValidationError as error:
         messages.error(request, f"{exception}: {_error_text(error)}")
     else:

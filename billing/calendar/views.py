@@ -15,6 +15,7 @@ from billing.models import BillingCycle, BillingPeriod
 from billing.reads.selectors import period_progress
 from billing.reads.services import reads_estimate_missing
 from district.access import staff_view
+from district.errors import ServiceError
 from district.forms import add_service_error
 from district.roles import Perm
 
@@ -90,7 +91,7 @@ def period_schedule(request, period_id):
         service = calendar.period_unschedule if cancel else calendar.period_schedule
         try:
             service(period=period, by=request.user)
-        except ValidationError as error:
+        except ServiceError as error:
             messages.error(request, " ".join(error.messages))
         else:
             done = "taken off the schedule" if cancel else "scheduled"
@@ -108,7 +109,7 @@ def period_estimate(request, period_id):
     if request.method == "POST":
         try:
             result = reads_estimate_missing(cycle=period.cycle, period=period, by=request.user)
-        except ValidationError as error:
+        except ValidationError as error:  # read_record's refusals too
             messages.error(request, " ".join(error.messages))
         else:
             count = len(result.created)
@@ -144,7 +145,7 @@ def cycle_create(request):
     if request.method == "POST" and form.is_valid():
         try:
             cycle = calendar.cycle_create(by=request.user, **form.cleaned_data)
-        except ValidationError as error:
+        except ServiceError as error:
             add_service_error(form, error)
         else:
             messages.success(request, f"Cycle {cycle.code} created: now generate its periods.")
@@ -160,7 +161,7 @@ def cycle_edit(request, cycle_id):
         fields = {name: form.cleaned_data[name] for name in calendar.CYCLE_EDITABLE_FIELDS}
         try:
             cycle = calendar.cycle_update(cycle=cycle, by=request.user, **fields)
-        except ValidationError as error:
+        except ServiceError as error:
             add_service_error(form, error)
         else:
             messages.success(request, f"Cycle {cycle.code} saved.")
@@ -176,7 +177,7 @@ def cycle_detail(request, cycle_id):
     if request.method == "POST" and form.is_valid():
         try:
             created = calendar.periods_generate(cycle=cycle, by=request.user, **form.cleaned_data)
-        except ValidationError as error:
+        except ServiceError as error:
             add_service_error(form, error)
         else:
             count = len(created)

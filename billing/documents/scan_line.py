@@ -21,9 +21,8 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.core.exceptions import ValidationError
-
 from accounts.numbers import is_valid_luhn, luhn_check_digit
+from district.errors import ServiceError
 from district.money import CENT, ZERO, quantize_money
 
 AMOUNT_DIGITS = 10
@@ -56,31 +55,31 @@ def scan_line(account_number: str, amount_due: Decimal) -> str:
 
 
 def parse_scan_line(text: str) -> ScanLine:
-    """What a scanner or a person typed (spaces or not) -> ScanLine, or a clear ValidationError."""
+    """What a scanner or a person typed (spaces or not) -> ScanLine, or a clear ServiceError."""
     typed = (text or "").strip()
     if not typed:
-        raise ValidationError("Enter or scan the line printed on the payment stub.", code="empty")
+        raise ServiceError("Enter or scan the line printed on the payment stub.", code="empty")
     if not re.fullmatch(r"[\d\s-]+", typed):
-        raise ValidationError(
+        raise ServiceError(
             "A scan line has only digits (and spaces): please check what was typed.",
             code="invalid",
         )
     digits = re.sub(r"[\s-]", "", typed)
     if len(digits) != LINE_DIGITS:
-        raise ValidationError(
+        raise ServiceError(
             f"A scan line has {LINE_DIGITS} digits; this one has {len(digits)}: "
             f"a digit is {'missing' if len(digits) < LINE_DIGITS else 'extra'}.",
             code="length",
         )
     if not is_valid_luhn(digits):
-        raise ValidationError(
+        raise ServiceError(
             "The scan line's check digit does not match: a digit was misread or mistyped.",
             code="check_digit",
         )
     account_number = digits[:ACCOUNT_MAX_DIGITS].lstrip("0")
     cents = digits[ACCOUNT_MAX_DIGITS:-1]
     if len(account_number) < ACCOUNT_MIN_DIGITS or not is_valid_luhn(account_number):
-        raise ValidationError(
+        raise ServiceError(
             "The account number in the scan line does not pass its check digit.",
             code="account_check_digit",
         )

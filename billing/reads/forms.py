@@ -10,15 +10,15 @@ MAX_FILE_BYTES = 10 * 1024 * 1024
 
 
 class ReadDateForm(forms.Form):
-    """The day the route was read (the grid's reads are dated with it)."""
+    """The day the route was read (the grid's reads are dated with it). A future day is
+    offered by no date picker; read entry refuses it (billing.reads.services)."""
 
     date = forms.DateField(label="Read date", widget=DATE_INPUT)
 
-    def clean_date(self):
-        date = self.cleaned_data["date"]
-        if date > timezone.localdate():
-            raise forms.ValidationError("A read cannot be dated in the future.")
-        return date
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The form's fields hold copies of the widget: this page's only.
+        self.fields["date"].widget.attrs["max"] = timezone.localdate().isoformat()
 
 
 class RouteReadForm(forms.Form):
