@@ -31,12 +31,8 @@ from django.test.utils import setup_test_environment  # noqa: E402
 
 from billing.documents.pdf import PDF_VARIANT, bill_pdf_html  # noqa: E402
 from billing.documents.selectors import bill_for_document  # noqa: E402
-from tests.billing.test_bill_document_helpers import (  # noqa: E402
-    account_with_meter,
-    make_bill,
-    monthly_history,
-    post_payment,
-)
+from tests.billing.factories import account_with_meter, make_bill, monthly_history  # noqa: E402
+from tests.factories import post_payment  # noqa: E402
 
 
 class _Rollback(Exception):

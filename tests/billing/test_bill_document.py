@@ -11,13 +11,8 @@ from billing.documents.pdf import bill_pdf, bill_pdf_file, bill_pdf_html
 from billing.documents.scan_line import parse_scan_line
 from billing.documents.selectors import bill_document, bill_for_document
 from billing.models import Bill
-from tests.billing.test_bill_document_helpers import (
-    account_with_meter,
-    make_bill,
-    monthly_history,
-    post_credit,
-    post_payment,
-)
+from tests.billing.factories import account_with_meter, make_bill, monthly_history
+from tests.factories import post_credit, post_payment
 
 pytestmark = pytest.mark.django_db
 
@@ -33,7 +28,7 @@ def media_root(settings, tmp_path):
 def _history_then_bill(consumption="9", *, estimated=False, status=Bill.Status.POSTED):
     account, meter = account_with_meter()
     history = monthly_history(account, meter, months=TWELVE_MONTHS)
-    post_payment(account, "40.00", datetime.date(2026, 1, 10))
+    post_payment(account, "40.00", datetime.date(2026, 1, 10), memo="Check 1042")
     post_credit(account, "5.00", datetime.date(2026, 1, 12))
     last_reading = history[-1].current_read.reading
     bill = make_bill(

@@ -10,11 +10,7 @@ from billing.documents.selectors import account_bills
 from billing.models import Bill
 from district import roles
 from tests import factories
-from tests.billing.test_bill_document_helpers import (
-    account_with_meter,
-    make_bill,
-    monthly_history,
-)
+from tests.billing.factories import account_with_meter, make_bill, monthly_history
 
 pytestmark = pytest.mark.django_db
 

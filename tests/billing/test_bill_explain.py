@@ -12,12 +12,8 @@ from billing.documents.selectors import bill_for_document
 from billing.models import RateSchedule, RateScheduleVersion
 from district import roles
 from field_ops.models import MeterRead
-from tests.billing.test_bill_document_helpers import (
-    account_with_meter,
-    make_bill,
-    month_end,
-    post_payment,
-)
+from tests.billing.factories import account_with_meter, make_bill, month_end
+from tests.factories import post_payment
 
 pytestmark = pytest.mark.django_db
 

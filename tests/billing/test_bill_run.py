@@ -2,14 +2,12 @@
 
 import datetime
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from django.core.exceptions import ValidationError
 
 from billing.bill_runs import calculation, services
-from billing.models import Bill, BillException, BillingCycle, BillingPeriod, BillLine, BillRun
-from billing.rates.services import rate_version_load
+from billing.models import Bill, BillException, BillingPeriod, BillLine, BillRun
 from district import roles
 from district.ledger.models import AccountBalance, Journal, JournalLine
 from district.ledger.selectors import account_balance, ledger_problems
@@ -17,65 +15,10 @@ from district.ledger.services import Line, journal_post
 from field_ops.models import WorkOrder
 from field_ops.work_orders.services import work_order_complete
 from tests import factories
+from tests.billing.factories import bill_run_calculated, bill_run_posted, metered_account
 
 D = datetime.date
-EXAMPLE = Path(__file__).resolve().parents[2] / "docs" / "examples" / "district-water.yaml"
 Kind = BillException.Kind
-
-
-@pytest.fixture
-def rates(db):
-    version, _ = rate_version_load(source=EXAMPLE.read_text(), by=None)
-    return version
-
-
-@pytest.fixture
-def period(db):
-    cycle = BillingCycle.objects.create(
-        code="M1", name="Monthly 1", frequency="monthly", routes=["R01"]
-    )
-    return BillingPeriod.objects.create(
-        cycle=cycle,
-        period_start=D(2026, 1, 1),
-        period_end=D(2026, 1, 31),
-        read_window_start=D(2026, 1, 27),
-        read_window_end=D(2026, 1, 31),
-        bill_date=D(2026, 2, 3),
-        due_date=D(2026, 2, 24),
-        status=BillingPeriod.Status.SCHEDULED,
-    )
-
-
-def _account(*, used=Decimal("10"), previous=Decimal("100"), current_read=True, **account):
-    premise = factories.PremiseFactory(route="R01")
-    installation = factories.MeterInstallationFactory(premise=premise)
-    factories.MeterReadFactory(meter=installation.meter, read_on=D(2025, 12, 30), reading=previous)
-    if current_read:
-        factories.MeterReadFactory(
-            meter=installation.meter, read_on=D(2026, 1, 29), reading=previous + used
-        )
-    return factories.ServiceAccountFactory(premise=premise, **account)
-
-
-@pytest.fixture
-def biller(make_user):
-    return make_user(roles.CSR_II)
-
-
-@pytest.fixture
-def supervisor(make_user):
-    return make_user(roles.SUPERVISOR)
-
-
-def _run(period, biller, *, chunk_size=2):
-    run = services.bill_run_create(period=period, by=biller)
-    return services.bill_run_calculate(run_id=run.pk, chunk_size=chunk_size)
-
-
-def _post(run, by, override_reason=""):
-    services.bill_run_post(run_id=run.pk, by=by, override_reason=override_reason)
-    # The posting task is queued on commit; the test transaction never commits, so run it here.
-    return services.bill_run_post_bills(run_id=run.pk, by=by)
 
 
 # -- calculation
@@ -83,9 +26,9 @@ def _post(run, by, override_reason=""):
 
 def test_chunked_calculation_gives_one_bill_per_account(rates, period, biller):
     # given five accounts, calculated two at a time
-    accounts = [_account(used=Decimal(n + 5)) for n in range(5)]
+    accounts = [metered_account(used=Decimal(n + 5)) for n in range(5)]
     # when
-    run = _run(period, biller, chunk_size=2)
+    run = bill_run_calculated(period, biller, chunk_size=2)
     # then
     assert run.status == BillRun.Status.AUDIT
     assert run.accounts_total == 5 and run.bills_calculated == 5
@@ -101,7 +44,7 @@ def test_chunked_calculation_gives_one_bill_per_account(rates, period, biller):
 
 def test_a_killed_run_calculated_again_twice_still_has_one_bill_per_account(rates, period, biller):
     # given a run whose first chunk ran before the worker died
-    accounts = [_account() for _ in range(5)]
+    accounts = [metered_account() for _ in range(5)]
     run = services.bill_run_create(period=period, by=biller)
     BillRun.objects.filter(pk=run.pk).update(status=BillRun.Status.CALCULATING, accounts_total=5)
     services.bill_run_calculate_chunk(run_id=run.pk, account_ids=[a.pk for a in accounts[:2]])
@@ -150,7 +93,7 @@ def test_the_query_count_of_a_chunk_does_not_grow_with_its_size(
     rates, period, biller, size, django_assert_num_queries
 ):
     # given a run in calculation, and a chunk of `size` accounts
-    accounts = [_account() for _ in range(size)]
+    accounts = [metered_account() for _ in range(size)]
     run = services.bill_run_create(period=period, by=biller)
     BillRun.objects.filter(pk=run.pk).update(status=BillRun.Status.CALCULATING)
     # when / then: the same number of queries for 3 and 7 accounts (with the deposit
@@ -170,11 +113,11 @@ def _kinds(account):
 
 def test_the_audit_finds_each_kind(rates, period, biller):
     # given accounts that should each raise one kind of exception
-    zero = _account(used=Decimal(0))
-    missing = _account(current_read=False)
-    big = _account(used=Decimal(900))
-    pending = _account(status="pending_final")
-    credit = _account()
+    zero = metered_account(used=Decimal(0))
+    missing = metered_account(current_read=False)
+    big = metered_account(used=Decimal(900))
+    pending = metered_account(status="pending_final")
+    credit = metered_account()
     journal_post(
         kind="payment",
         memo="Overpayment",
@@ -185,10 +128,10 @@ def test_the_audit_finds_each_kind(rates, period, biller):
         by=None,
         idempotency_key="overpay",
     )
-    other_cycle = _account(billing_cycle="M9")
+    other_cycle = metered_account(billing_cycle="M9")
     # a history of posted bills makes high/low/over-typical meaningful
-    usual = _account(used=Decimal(100))
-    low = _account(used=Decimal(1))
+    usual = metered_account(used=Decimal(100))
+    low = metered_account(used=Decimal(1))
     for account in (usual, low):
         Bill.objects.create(
             account=account,
@@ -202,13 +145,13 @@ def test_the_audit_finds_each_kind(rates, period, biller):
             consumption=Decimal(10),
             current_charges=Decimal("60.00"),
         )
-    estimated_account = _account(current_read=False)
+    estimated_account = metered_account(current_read=False)
     meter = estimated_account.premise.installations.get().meter
     factories.MeterReadFactory(
         meter=meter, read_on=D(2026, 1, 29), reading=Decimal(110), source="estimate"
     )
     # when
-    run = _run(period, biller)
+    run = bill_run_calculated(period, biller)
     # then
     assert Kind.ZERO_USE in _kinds(zero)
     assert Kind.MISSING_READ in _kinds(missing)
@@ -235,7 +178,7 @@ def test_a_reading_below_the_last_is_an_exception(rates, period, biller):
     factories.MeterReadFactory(meter=installation.meter, read_on=D(2026, 1, 29), reading=5)
     account = factories.ServiceAccountFactory(premise=premise)
     # when
-    _run(period, biller)
+    bill_run_calculated(period, biller)
     # then
     assert Kind.BELOW_LAST in _kinds(account)
     assert Bill.objects.get(account=account).consumption == Decimal("15.00")
@@ -246,8 +189,8 @@ def test_a_reading_below_the_last_is_an_exception(rates, period, biller):
 
 def test_accept_and_hold(rates, period, biller):
     # given
-    big, other = _account(used=Decimal(900)), _account(used=Decimal(800))
-    run = _run(period, biller)
+    big, other = metered_account(used=Decimal(900)), metered_account(used=Decimal(800))
+    run = bill_run_calculated(period, biller)
     first = BillException.objects.get(account=big, kind=Kind.AMOUNT_OVER)
     second = BillException.objects.get(account=other, kind=Kind.AMOUNT_OVER)
     # when
@@ -262,8 +205,8 @@ def test_accept_and_hold(rates, period, biller):
 
 
 def test_a_csr_one_cannot_clear_exceptions(rates, period, biller, make_user):
-    big = _account(used=Decimal(900))
-    _run(period, biller)
+    big = metered_account(used=Decimal(900))
+    bill_run_calculated(period, biller)
     exception = BillException.objects.get(account=big, kind=Kind.AMOUNT_OVER)
     with pytest.raises(ValidationError):
         services.bill_exception_accept(exception_id=exception.pk, by=make_user(roles.CSR_I))
@@ -273,8 +216,8 @@ def test_a_csr_one_cannot_clear_exceptions(rates, period, biller, make_user):
 
 def test_correcting_the_read_recalculates_the_bill(rates, period, biller):
     # given a misread: 900 HCF instead of 9
-    big = _account(used=Decimal(900))
-    _run(period, biller)
+    big = metered_account(used=Decimal(900))
+    bill_run_calculated(period, biller)
     exception = BillException.objects.get(account=big, kind=Kind.AMOUNT_OVER)
     before = Bill.objects.get(account=big)
     # when
@@ -298,8 +241,8 @@ def test_a_re_read_order_replaces_the_read_and_recalculates_the_held_bill(
     rates, period, biller, make_user
 ):
     # given a high bill sent for a re-read
-    big = _account(used=Decimal(900))
-    _run(period, biller)
+    big = metered_account(used=Decimal(900))
+    bill_run_calculated(period, biller)
     exception = BillException.objects.get(account=big, kind=Kind.AMOUNT_OVER)
     services.bill_exception_request_order(
         exception_id=exception.pk, by=biller, order_type="re_read"
@@ -328,8 +271,8 @@ def test_a_re_read_order_replaces_the_read_and_recalculates_the_held_bill(
 
 def test_posting_is_refused_while_blocking_exceptions_are_open(rates, period, biller):
     # given
-    _account(used=Decimal(900))
-    run = _run(period, biller)
+    metered_account(used=Decimal(900))
+    run = bill_run_calculated(period, biller)
     # when / then
     with pytest.raises(ValidationError, match="blocking"):
         services.bill_run_post(run_id=run.pk, by=biller)
@@ -345,15 +288,15 @@ def test_a_supervisor_posts_with_an_override_and_the_books_balance(
     rates, period, biller, supervisor
 ):
     # given a run with a blocking exception, a held bill and two ordinary bills
-    big = _account(used=Decimal(900))
-    held = _account(used=Decimal(800))
-    plain = [_account(), _account(used=Decimal(20))]
-    run = _run(period, biller)
+    big = metered_account(used=Decimal(900))
+    held = metered_account(used=Decimal(800))
+    plain = [metered_account(), metered_account(used=Decimal(20))]
+    run = bill_run_calculated(period, biller)
     services.bill_exception_hold(
         exception_id=BillException.objects.get(account=held, kind=Kind.AMOUNT_OVER).pk, by=biller
     )
     # when
-    run = _post(run, supervisor, override_reason="Reviewed by phone with the customer")
+    run = bill_run_posted(run, supervisor, override_reason="Reviewed by phone with the customer")
     # then
     assert run.status == BillRun.Status.POSTED
     assert run.override_by == supervisor
@@ -377,11 +320,11 @@ def test_a_supervisor_posts_with_an_override_and_the_books_balance(
 
 def test_posting_twice_posts_once(rates, period, biller, supervisor):
     # given a clean run, posted
-    accounts = [_account() for _ in range(3)]
-    run = _run(period, biller)
+    accounts = [metered_account() for _ in range(3)]
+    run = bill_run_calculated(period, biller)
     for exception in BillException.objects.filter(run=run, blocking=True):
         services.bill_exception_accept(exception_id=exception.pk, by=biller)
-    run = _post(run, biller)
+    run = bill_run_posted(run, biller)
     journals, balances = (
         Journal.objects.count(),
         dict(AccountBalance.objects.values_list("service_account_id", "balance")),
@@ -400,7 +343,7 @@ def test_posting_twice_posts_once(rates, period, biller, supervisor):
 
 def test_previous_balance_and_amount_due(rates, period, biller):
     # given an account owing 40.00 from before
-    account = _account()
+    account = metered_account()
     journal_post(
         kind="opening_balance",
         memo="Conversion",
@@ -411,11 +354,11 @@ def test_previous_balance_and_amount_due(rates, period, biller):
         by=None,
         idempotency_key="open-1",
     )
-    run = _run(period, biller)
+    run = bill_run_calculated(period, biller)
     for exception in BillException.objects.filter(run=run, blocking=True):
         services.bill_exception_accept(exception_id=exception.pk, by=biller)
     # when
-    _post(run, biller)
+    bill_run_posted(run, biller)
     # then
     bill = Bill.objects.get(account=account)
     assert bill.previous_balance == Decimal("40.00")

@@ -6,10 +6,10 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from billing.models import Bill, BillException, BillingCycle, BillingPeriod, BillRun
+from billing.models import Bill, BillException, BillRun
 from billing.rates.services import rate_version_load
 from district import roles
-from tests.billing.test_bill_run import EXAMPLE, _account
+from tests.billing.factories import EXAMPLE, january_period, metered_account
 
 D = datetime.date
 
@@ -17,19 +17,7 @@ D = datetime.date
 @pytest.fixture
 def period(db):
     rate_version_load(source=EXAMPLE.read_text(), by=None)
-    cycle = BillingCycle.objects.create(
-        code="M1", name="Monthly 1", frequency="monthly", routes=["R01"]
-    )
-    return BillingPeriod.objects.create(
-        cycle=cycle,
-        period_start=D(2026, 1, 1),
-        period_end=D(2026, 1, 31),
-        read_window_start=D(2026, 1, 27),
-        read_window_end=D(2026, 1, 31),
-        bill_date=D(2026, 2, 3),
-        due_date=D(2026, 2, 24),
-        status=BillingPeriod.Status.SCHEDULED,
-    )
+    return january_period()
 
 
 def test_a_csr_one_cannot_open_bill_runs(client_for, period):
@@ -41,7 +29,7 @@ def test_starting_a_run_from_the_list_calculates_it(
     client_for, period, django_capture_on_commit_callbacks
 ):
     # given
-    _account(), _account(used=Decimal(900))
+    metered_account(), metered_account(used=Decimal(900))
     client = client_for(roles.CSR_II)
     page = client.get(reverse("billing:bill_runs"))
     assert page.status_code == 200 and "Start the bill run" in page.content.decode()
@@ -84,7 +72,7 @@ def test_actions_and_supervisor_override_through_the_page(
     client_for, period, django_capture_on_commit_callbacks
 ):
     # given a calculated run with a blocking exception
-    big = _account(used=Decimal(900))
+    big = metered_account(used=Decimal(900))
     client = client_for(roles.SUPERVISOR)
     with django_capture_on_commit_callbacks(execute=True):
         client.post(reverse("billing:bill_run_start"), {"period": period.pk})

@@ -5,7 +5,6 @@ the exceptions that no longer hold."""
 import datetime
 import threading
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -14,52 +13,24 @@ from django.urls import reverse
 from django.utils import timezone
 
 from billing.bill_runs import posting, recovery, services
-from billing.models import Bill, BillException, BillingCycle, BillingPeriod, BillRun
-from billing.rates.services import rate_version_load
+from billing.models import Bill, BillException, BillRun
 from district import roles
 from district.ledger.models import Journal
 from district.ledger.selectors import ledger_problems
 from district.models import Policy
 from district.policies import policy_update
 from tests import factories
+from tests.billing.factories import january_period, metered_account
 
 D = datetime.date
-EXAMPLE = Path(__file__).resolve().parents[2] / "docs" / "examples" / "district-water.yaml"
+# The accounts of this module's own cycle and route.
+RECOVERY_CYCLE = {"billing_cycle": "RC1", "route": "RR1"}
 LONG_AGO = datetime.timedelta(hours=2)
 
 
 @pytest.fixture
-def rates(db):
-    version, _ = rate_version_load(source=EXAMPLE.read_text(), by=None)
-    return version
-
-
-@pytest.fixture
 def period(db):
-    cycle = BillingCycle.objects.create(
-        code="RC1", name="Recovery cycle", frequency="monthly", routes=["RR1"]
-    )
-    return BillingPeriod.objects.create(
-        cycle=cycle,
-        period_start=D(2026, 1, 1),
-        period_end=D(2026, 1, 31),
-        read_window_start=D(2026, 1, 27),
-        read_window_end=D(2026, 1, 31),
-        bill_date=D(2026, 2, 3),
-        due_date=D(2026, 2, 24),
-        status=BillingPeriod.Status.SCHEDULED,
-    )
-
-
-def _account(*, current_read=True):
-    premise = factories.PremiseFactory(route="RR1")
-    installation = factories.MeterInstallationFactory(premise=premise)
-    factories.MeterReadFactory(meter=installation.meter, read_on=D(2025, 12, 30), reading=100)
-    if current_read:
-        factories.MeterReadFactory(meter=installation.meter, read_on=D(2026, 1, 29), reading=110)
-    account = factories.ServiceAccountFactory(premise=premise, billing_cycle="RC1")
-    account.meter = installation.meter
-    return account
+    return january_period(code="RC1", name="Recovery cycle", routes=["RR1"])
 
 
 def _stalled_calculation(period, by, accounts):
@@ -118,7 +89,7 @@ def test_resuming_a_stalled_calculation_bills_the_rest_once(
     rates, period, make_user, django_capture_on_commit_callbacks
 ):
     # given a run that stopped after two of five accounts
-    accounts = [_account() for _ in range(5)]
+    accounts = [metered_account(**RECOVERY_CYCLE) for _ in range(5)]
     biller = make_user(roles.CSR_II)
     run = _stalled_calculation(period, biller, accounts)
     assert Bill.objects.filter(run=run).count() == 2
@@ -138,7 +109,7 @@ def test_resuming_a_stalled_calculation_bills_the_rest_once(
 
 def test_a_moving_run_cannot_be_resumed(rates, period, make_user):
     # given a run that moved a minute ago
-    accounts = [_account() for _ in range(3)]
+    accounts = [metered_account(**RECOVERY_CYCLE) for _ in range(3)]
     biller = make_user(roles.CSR_II)
     run = _stalled_calculation(period, biller, accounts)
     moved = timezone.now() - datetime.timedelta(minutes=1)
@@ -153,7 +124,9 @@ def test_a_moving_run_cannot_be_resumed(rates, period, make_user):
 
 def test_a_csr_one_cannot_resume_a_run(rates, period, make_user):
     # given
-    run = _stalled_calculation(period, make_user(roles.CSR_II), [_account() for _ in range(3)])
+    run = _stalled_calculation(
+        period, make_user(roles.CSR_II), [metered_account(**RECOVERY_CYCLE) for _ in range(3)]
+    )
     # when / then
     with pytest.raises(ValidationError, match="does not allow"):
         recovery.bill_run_resume(run_id=run.pk, by=make_user(roles.CSR_I))
@@ -163,7 +136,7 @@ def test_a_csr_one_cannot_resume_a_run(rates, period, make_user):
 @pytest.mark.django_db(transaction=True)
 def test_two_resumes_at_once_still_bill_each_account_once(rates, period, make_user):
     # given a stalled run, and a CSR II and a supervisor pressing Resume together
-    accounts = [_account() for _ in range(6)]
+    accounts = [metered_account(**RECOVERY_CYCLE) for _ in range(6)]
     people = [make_user(roles.CSR_II), make_user(roles.SUPERVISOR)]
     run = _stalled_calculation(period, people[0], accounts)
     barrier = threading.Barrier(2)
@@ -203,7 +176,7 @@ def test_resuming_a_stalled_posting_posts_each_bill_once(
 ):
     # given a run whose posting worker died after its first chunk
     for _ in range(5):
-        _account()
+        metered_account(**RECOVERY_CYCLE)
     supervisor = make_user(roles.SUPERVISOR)
     run = _audited_run(period, supervisor)
     services.bill_run_post(run_id=run.pk, by=supervisor, override_reason="first bills")
@@ -225,7 +198,7 @@ def test_resuming_a_stalled_issue_issues_the_run(
     rates, period, make_user, django_capture_on_commit_callbacks
 ):
     # given a posted run whose issue was asked for, but whose worker never did it
-    _account()
+    metered_account(**RECOVERY_CYCLE)
     supervisor = make_user(roles.SUPERVISOR)
     run = _audited_run(period, supervisor)
     with django_capture_on_commit_callbacks(execute=True):
@@ -253,7 +226,7 @@ def test_the_resume_button_shows_only_when_stalled_and_resumes(
 ):
     # given a run moving a minute ago
     client = client_for(roles.CSR_II)
-    accounts = [_account() for _ in range(3)]
+    accounts = [metered_account(**RECOVERY_CYCLE) for _ in range(3)]
     run = _stalled_calculation(period, client.user, accounts)
     BillRun.objects.filter(pk=run.pk).update(
         progress_at=timezone.now() - datetime.timedelta(minutes=1)
@@ -285,7 +258,9 @@ def test_the_resume_button_shows_only_when_stalled_and_resumes(
 def test_a_get_of_resume_changes_nothing(rates, period, client_for):
     # given a stalled run
     client = client_for(roles.SUPERVISOR)
-    run = _stalled_calculation(period, client.user, [_account() for _ in range(3)])
+    run = _stalled_calculation(
+        period, client.user, [metered_account(**RECOVERY_CYCLE) for _ in range(3)]
+    )
     # when
     response = client.get(reverse("billing:bill_run_resume", kwargs={"run_id": run.pk}))
     # then
@@ -296,7 +271,9 @@ def test_a_get_of_resume_changes_nothing(rates, period, client_for):
 
 def test_a_csr_one_gets_403_from_resume(rates, period, client_for, make_user):
     # given
-    run = _stalled_calculation(period, make_user(roles.CSR_II), [_account() for _ in range(3)])
+    run = _stalled_calculation(
+        period, make_user(roles.CSR_II), [metered_account(**RECOVERY_CYCLE) for _ in range(3)]
+    )
     # when
     response = client_for(roles.CSR_I).post(
         reverse("billing:bill_run_resume", kwargs={"run_id": run.pk})
@@ -313,8 +290,8 @@ def test_calculating_again_resolves_a_missing_read_once_the_read_is_in(
     rates, period, make_user, client_for, django_capture_on_commit_callbacks
 ):
     # given a run in audit with a missing read (a blocking exception)
-    _account()
-    late = _account(current_read=False)
+    metered_account(**RECOVERY_CYCLE)
+    late = metered_account(current_read=False, **RECOVERY_CYCLE)
     client = client_for(roles.CSR_II)
     run = _audited_run(period, client.user)
     missing = BillException.objects.get(run=run, account=late, kind=BillException.Kind.MISSING_READ)
@@ -349,7 +326,7 @@ def test_calculating_again_keeps_a_missing_read_that_still_holds(
     rates, period, make_user, django_capture_on_commit_callbacks
 ):
     # given a run in audit with a missing read, still missing
-    late = _account(current_read=False)
+    late = metered_account(current_read=False, **RECOVERY_CYCLE)
     biller = make_user(roles.CSR_II)
     run = _audited_run(period, biller)
     # when
@@ -364,7 +341,9 @@ def test_calculating_again_keeps_a_missing_read_that_still_holds(
 def test_only_a_run_in_audit_is_calculated_again(rates, period, make_user):
     # given a run still calculating
     biller = make_user(roles.CSR_II)
-    run = _stalled_calculation(period, biller, [_account() for _ in range(3)])
+    run = _stalled_calculation(
+        period, biller, [metered_account(**RECOVERY_CYCLE) for _ in range(3)]
+    )
     # when / then
     with pytest.raises(ValidationError, match="Only a run in audit"):
         recovery.bill_run_recalculate(run_id=run.pk, by=biller)
@@ -373,7 +352,7 @@ def test_only_a_run_in_audit_is_calculated_again(rates, period, make_user):
 
 def test_a_first_bill_audit_amount_survives_calculating_again(rates, period, make_user):
     # a sanity check of the money: the bill made on the first pass is not made again
-    _account()
+    metered_account(**RECOVERY_CYCLE)
     biller = make_user(roles.CSR_II)
     run = _audited_run(period, biller)
     before = list(Bill.objects.filter(run=run).values_list("pk", "current_charges"))

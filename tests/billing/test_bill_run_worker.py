@@ -4,7 +4,6 @@ the run to audit, and the posting task (CI sets REDIS_URL; elsewhere tasks run i
 import datetime
 import os
 import time
-from pathlib import Path
 
 import pytest
 from celery.contrib.testing.worker import start_worker
@@ -16,9 +15,9 @@ from district import roles
 from district.celery import app as celery_app
 from district.ledger.selectors import ledger_problems
 from tests import factories
+from tests.billing.factories import EXAMPLE
 
 D = datetime.date
-EXAMPLE = Path(__file__).resolve().parents[2] / "docs" / "examples" / "district-water.yaml"
 
 
 def _wait_for(run_id: int, status: str, *, seconds: int = 60) -> BillRun:

@@ -5,7 +5,6 @@ of the account carries the next ("Deposit, installment 2 of 3"), posted once by 
 import datetime
 import uuid
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from django.urls import reverse
@@ -18,25 +17,12 @@ from accounts.models import DepositInstallment, ServiceAccount
 from billing.bill_runs import posting, services
 from billing.documents.pdf import bill_pdf_html
 from billing.models import Bill, BillingCycle, BillingPeriod, BillRun
-from billing.rates.services import rate_version_load
 from district import roles
 from district.ledger.models import Journal, JournalLine
 from district.ledger.selectors import account_balance, ledger_problems
 from tests import factories
 
 D = datetime.date
-EXAMPLE = Path(__file__).resolve().parents[2] / "docs" / "examples" / "district-water.yaml"
-
-
-@pytest.fixture
-def rates(db):
-    version, _ = rate_version_load(source=EXAMPLE.read_text(), by=None)
-    return version
-
-
-@pytest.fixture
-def biller(make_user):
-    return make_user(roles.CSR_II)
 
 
 @pytest.fixture

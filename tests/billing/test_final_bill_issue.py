@@ -11,18 +11,11 @@ from django.urls import reverse
 from billing import tasks
 from billing.bill_runs import issue
 from billing.models import Bill, PrintFile
-from billing.rates.services import rate_version_load
 from district import roles
 from district.ledger.selectors import ledger_problems
-from tests.billing.test_final_bills import EXAMPLE, TODAY, _pending_final
+from tests.billing.test_final_bills import TODAY, _pending_final
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def rates(db):
-    version, _ = rate_version_load(source=EXAMPLE.read_text(), by=None)
-    return version
 
 
 @pytest.fixture(autouse=True)

@@ -4,7 +4,6 @@ approval, the account final (closed when settled), and billed once however often
 import datetime
 import uuid
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from django.utils import timezone
@@ -14,7 +13,6 @@ from accounts.deposits.rules import deposit_quote
 from accounts.models import Deposit, ServiceAccount, StopRequest
 from billing import final_bills, tasks
 from billing.models import Bill, BillLine
-from billing.rates.services import rate_version_load
 from billing.refunds.kinds import REFUND_KIND
 from district import roles
 from district.approvals.models import ApprovalRequest
@@ -27,24 +25,12 @@ from field_ops.models import WorkOrder
 from tests import factories
 
 D = datetime.date
-EXAMPLE = Path(__file__).resolve().parents[2] / "docs" / "examples" / "district-water.yaml"
 TODAY = D(2026, 1, 20)
-
-
-@pytest.fixture
-def rates(db):
-    version, _ = rate_version_load(source=EXAMPLE.read_text(), by=None)
-    return version
 
 
 @pytest.fixture
 def clerk(make_user):
     return make_user(roles.CSR_II)
-
-
-@pytest.fixture
-def supervisor(make_user):
-    return make_user(roles.SUPERVISOR)
 
 
 def _lines(journal_id):

@@ -5,40 +5,13 @@ bill-audit-typical-multiple times it is a blocking "over typical" exception."""
 import datetime
 from decimal import Decimal
 
-import pytest
-
 from billing.bill_runs import calculation, services
-from billing.models import BillException, BillingCycle, BillingPeriod
-from billing.rates.services import rate_version_load
+from billing.models import BillException
 from district import roles
-from tests.billing.test_bill_document_helpers import account_with_meter, make_bill
-from tests.billing.test_bill_run import EXAMPLE, _account
+from tests.billing.factories import account_with_meter, make_bill, metered_account
 
 D = datetime.date
 Kind = BillException.Kind
-
-
-@pytest.fixture
-def rates(db):
-    version, _ = rate_version_load(source=EXAMPLE.read_text(), by=None)
-    return version
-
-
-@pytest.fixture
-def period(db):
-    cycle = BillingCycle.objects.create(
-        code="M1", name="Monthly 1", frequency="monthly", routes=["R01"]
-    )
-    return BillingPeriod.objects.create(
-        cycle=cycle,
-        period_start=D(2026, 1, 1),
-        period_end=D(2026, 1, 31),
-        read_window_start=D(2026, 1, 27),
-        read_window_end=D(2026, 1, 31),
-        bill_date=D(2026, 2, 3),
-        due_date=D(2026, 2, 24),
-        status=BillingPeriod.Status.SCHEDULED,
-    )
 
 
 def _class_history():
@@ -61,8 +34,8 @@ def test_the_class_typical_bill_is_the_median_of_a_year(rates, period):
 def test_a_first_bill_far_over_the_class_typical_is_held(rates, period, make_user):
     # given a class whose bills are $61.00, and two new accounts: heavy and ordinary use
     _class_history()
-    heavy = _account(used=Decimal("40"))
-    ordinary = _account(used=Decimal("5"))
+    heavy = metered_account(used=Decimal("40"))
+    ordinary = metered_account(used=Decimal("5"))
     biller = make_user(roles.CSR_II)
     # when their first bills are calculated
     run = services.bill_run_create(period=period, by=biller)
@@ -77,7 +50,7 @@ def test_a_first_bill_far_over_the_class_typical_is_held(rates, period, make_use
 
 
 def test_without_class_history_a_first_bill_is_only_listed(rates, period, make_user):
-    heavy = _account(used=Decimal("40"))
+    heavy = metered_account(used=Decimal("40"))
     run = services.bill_run_create(period=period, by=make_user(roles.CSR_II))
     services.bill_run_calculate(run_id=run.pk)
     kinds = set(BillException.objects.filter(account=heavy).values_list("kind", flat=True))

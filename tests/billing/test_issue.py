@@ -5,7 +5,6 @@ import datetime
 import io
 import json
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from django.core import mail
@@ -13,47 +12,17 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from billing.bill_runs import issue, services
-from billing.models import Bill, BillingCycle, BillingPeriod, BillRun
-from billing.rates.services import rate_version_load
+from billing.models import Bill, BillRun
 from district import roles
 from tests import factories
 
 D = datetime.date
-EXAMPLE = Path(__file__).resolve().parents[2] / "docs" / "examples" / "district-water.yaml"
 
 
 @pytest.fixture(autouse=True)
 def media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     settings.PORTAL_BASE_URL = "https://portal.example.org/"
-
-
-@pytest.fixture
-def rates(db):
-    version, _ = rate_version_load(source=EXAMPLE.read_text(), by=None)
-    return version
-
-
-@pytest.fixture
-def period(db):
-    cycle = BillingCycle.objects.create(
-        code="M1", name="Monthly 1", frequency="monthly", routes=["R01"]
-    )
-    return BillingPeriod.objects.create(
-        cycle=cycle,
-        period_start=D(2026, 1, 1),
-        period_end=D(2026, 1, 31),
-        read_window_start=D(2026, 1, 27),
-        read_window_end=D(2026, 1, 31),
-        bill_date=D(2026, 2, 3),
-        due_date=D(2026, 2, 24),
-        status=BillingPeriod.Status.SCHEDULED,
-    )
-
-
-@pytest.fixture
-def biller(make_user):
-    return make_user(roles.CSR_II)
 
 
 def _account(customer=None, **fields):

@@ -14,7 +14,7 @@ from district import roles
 from district.money import format_rate
 from district.quantities import quantity_text
 from district.templatetags.money import money, quantity, rate
-from tests.billing.test_bill_document_helpers import account_with_meter, make_bill
+from tests.billing.factories import account_with_meter, make_bill
 
 pytestmark = pytest.mark.django_db
 

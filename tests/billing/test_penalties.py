@@ -3,7 +3,6 @@
 import datetime
 import uuid
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from django.utils import timezone
@@ -11,7 +10,6 @@ from django.utils import timezone
 from billing import tasks
 from billing.models import Bill
 from billing.penalties import services as penalties
-from billing.rates.services import rate_version_load
 from district.ledger.models import Journal, JournalLine
 from district.ledger.selectors import account_balance
 from district.ledger.services import Line, journal_post
@@ -19,15 +17,7 @@ from district.models import Policy
 from tests import factories
 
 D = datetime.date
-EXAMPLE = Path(__file__).resolve().parents[2] / "docs" / "examples" / "district-water.yaml"
 DUE = D(2026, 2, 24)
-
-
-@pytest.fixture
-def rates(db):
-    # The example schedule's late penalty: 10% of current charges + 1.5% of the past due.
-    version, _ = rate_version_load(source=EXAMPLE.read_text(), by=None)
-    return version
 
 
 @pytest.fixture(autouse=True)

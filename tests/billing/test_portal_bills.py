@@ -12,7 +12,7 @@ from billing.models import Bill
 from district import roles
 from district.ledger.selectors import ledger_problems
 from tests import factories
-from tests.billing.test_bill_document_helpers import account_with_meter, make_bill
+from tests.billing.factories import account_with_meter, make_bill
 
 pytestmark = pytest.mark.django_db
 D = datetime.date

@@ -7,12 +7,11 @@ import pytest
 
 from billing.bill_runs import services
 from billing.corrections.rebill import bill_correct_read_and_rebill
-from billing.models import Bill, BillingCycle, BillingPeriod, BillRun
+from billing.models import Bill, BillRun
 from billing.rates.services import rate_version_load
-from district import roles
 from district.ledger.models import Journal
 from district.ledger.selectors import ledger_problems
-from tests.billing.test_bill_run import _account, _post, _run
+from tests.billing.factories import bill_run_calculated, bill_run_posted, metered_account
 
 D = datetime.date
 
@@ -31,28 +30,6 @@ volumetric:
 
 
 @pytest.fixture
-def period(db):
-    cycle = BillingCycle.objects.create(
-        code="M1", name="Monthly 1", frequency="monthly", routes=["R01"]
-    )
-    return BillingPeriod.objects.create(
-        cycle=cycle,
-        period_start=D(2026, 1, 1),
-        period_end=D(2026, 1, 31),
-        read_window_start=D(2026, 1, 27),
-        read_window_end=D(2026, 1, 31),
-        bill_date=D(2026, 2, 3),
-        due_date=D(2026, 2, 24),
-        status=BillingPeriod.Status.SCHEDULED,
-    )
-
-
-@pytest.fixture
-def biller(make_user):
-    return make_user(roles.CSR_II)
-
-
-@pytest.fixture
 def use_only_rates(db):
     version, _ = rate_version_load(source=USE_ONLY, by=None)
     return version
@@ -62,14 +39,14 @@ def test_a_zero_bill_is_numbered_without_a_journal_and_the_run_posts(
     use_only_rates, period, biller
 ):
     # given a run with a $0.00 bill (no use) and a $45.00 bill, every exception accepted
-    idle = _account(used=0)
-    busy = _account(used=10)
-    run = _run(period, biller)
+    idle = metered_account(used=0)
+    busy = metered_account(used=10)
+    run = bill_run_calculated(period, biller)
     for exception in run.exceptions.all():
         services.bill_exception_accept(exception_id=exception.pk, by=biller)
     assert Bill.objects.get(account=idle).current_charges == 0
     # when the run posts
-    run = _post(run, biller)
+    run = bill_run_posted(run, biller)
     # then it finishes; both bills are posted and numbered, in account order
     assert run.status == BillRun.Status.POSTED
     zero, charged = Bill.objects.get(account=idle), Bill.objects.get(account=busy)
@@ -84,12 +61,12 @@ def test_a_zero_bill_is_numbered_without_a_journal_and_the_run_posts(
 
 def test_a_run_of_only_zero_bills_posts(use_only_rates, period, biller):
     # given a run whose only bill is $0.00
-    idle = _account(used=0)
-    run = _run(period, biller)
+    idle = metered_account(used=0)
+    run = bill_run_calculated(period, biller)
     for exception in run.exceptions.all():
         services.bill_exception_accept(exception_id=exception.pk, by=biller)
     # when it posts
-    run = _post(run, biller)
+    run = bill_run_posted(run, biller)
     # then the run is posted and the bill numbered, with no journal at all
     assert run.status == BillRun.Status.POSTED
     bill = Bill.objects.get(account=idle)
@@ -100,11 +77,11 @@ def test_a_run_of_only_zero_bills_posts(use_only_rates, period, biller):
 
 def test_a_zero_bill_can_be_corrected(use_only_rates, period, biller):
     # given a posted $0.00 bill whose read was wrong (no use recorded)
-    idle = _account(used=0)
-    run = _run(period, biller)
+    idle = metered_account(used=0)
+    run = bill_run_calculated(period, biller)
     for exception in run.exceptions.all():
         services.bill_exception_accept(exception_id=exception.pk, by=biller)
-    _post(run, biller)
+    bill_run_posted(run, biller)
     zero = Bill.objects.get(account=idle)
     # when it is corrected with the right reading (10 HCF used)
     corrected = bill_correct_read_and_rebill(

@@ -10,7 +10,7 @@ from district import roles
 from payments.counter.services import PaymentIn, TenderIn, drawer_open, payment_post
 from payments.models import Drawer, Tender
 from tests import factories
-from tests.billing.test_bill_document_helpers import account_with_meter, make_bill
+from tests.billing.factories import account_with_meter, make_bill
 from tests.payments.conftest import charge
 
 pytestmark = pytest.mark.django_db

@@ -17,8 +17,7 @@ from district import roles
 from field_ops.completion import specs as completion_specs
 from field_ops.models import Meter, MeterRead, WorkOrder
 from field_ops.work_orders.services import work_order_complete
-from tests.billing.test_bill_document_helpers import account_with_meter, make_bill
-from tests.billing.test_bill_run import EXAMPLE
+from tests.billing.factories import EXAMPLE, account_with_meter, make_bill
 from tests.billing.test_read_entry import monthly_history
 from tests.factories import (
     MeterFactory,

@@ -1,25 +1,69 @@
-"""Bills built directly with the ORM for the bill document tests (the bill run is separate).
+"""Billing builders: the example rate schedule, a January 2026 billing period, metered accounts
+ready for a bill run, and bills built directly with the ORM (the bill run is separate).
 
 A posted bill gets a number and a real bill journal (receivable debit, water sales credit);
 its amount due is the account's balance after that journal, as a bill run fixes it.
 """
 
 import datetime
-import itertools
 from decimal import Decimal
+from pathlib import Path
 
-from billing.models import Bill, BillLine
-from district.ledger.models import Journal
+from billing.bill_runs import services as bill_runs
+from billing.models import Bill, BillingCycle, BillingPeriod, BillLine, BillRun
 from district.ledger.selectors import account_balance
-from district.ledger.services import Line, journal_post
 from field_ops.models import MeterRead
 from tests import factories
 
-_keys = itertools.count(1)
+EXAMPLE = Path(__file__).resolve().parents[2] / "docs" / "examples" / "district-water.yaml"
+D = datetime.date
 
 
-def key(prefix: str = "bp-test") -> str:
-    return f"{prefix}-{next(_keys)}"
+def january_period(*, code="M1", name="Monthly 1", routes=("R01",)) -> BillingPeriod:
+    """A monthly cycle's January 2026 period, scheduled: reads 01/27-01/31, billed 02/03."""
+    cycle = BillingCycle.objects.create(
+        code=code, name=name, frequency="monthly", routes=list(routes)
+    )
+    return BillingPeriod.objects.create(
+        cycle=cycle,
+        period_start=D(2026, 1, 1),
+        period_end=D(2026, 1, 31),
+        read_window_start=D(2026, 1, 27),
+        read_window_end=D(2026, 1, 31),
+        bill_date=D(2026, 2, 3),
+        due_date=D(2026, 2, 24),
+        status=BillingPeriod.Status.SCHEDULED,
+    )
+
+
+def metered_account(
+    *, used=Decimal("10"), previous=Decimal("100"), current_read=True, route="R01", **account
+):
+    """An account on the route with a meter read 12/30/2025 and (unless not) 01/29/2026;
+    the account's `meter` attribute is that meter."""
+    premise = factories.PremiseFactory(route=route)
+    installation = factories.MeterInstallationFactory(premise=premise)
+    factories.MeterReadFactory(meter=installation.meter, read_on=D(2025, 12, 30), reading=previous)
+    if current_read:
+        factories.MeterReadFactory(
+            meter=installation.meter, read_on=D(2026, 1, 29), reading=previous + used
+        )
+    service_account = factories.ServiceAccountFactory(premise=premise, **account)
+    service_account.meter = installation.meter
+    return service_account
+
+
+def bill_run_calculated(period, by, *, chunk_size=2) -> BillRun:
+    """A bill run of the period, created and calculated (chunk_size accounts at a time)."""
+    run = bill_runs.bill_run_create(period=period, by=by)
+    return bill_runs.bill_run_calculate(run_id=run.pk, chunk_size=chunk_size)
+
+
+def bill_run_posted(run, by, override_reason="") -> BillRun:
+    """The run posted, its bills posted too."""
+    bill_runs.bill_run_post(run_id=run.pk, by=by, override_reason=override_reason)
+    # The posting task is queued on commit; the test transaction never commits, so run it here.
+    return bill_runs.bill_run_post_bills(run_id=run.pk, by=by)
 
 
 def account_with_meter(*, number_base: int | None = None):
@@ -109,16 +153,8 @@ def make_bill(
         for position, (code, category, description, quantity, rate, amount) in enumerate(lines, 1)
     )  # fmt: skip
     if status == Bill.Status.POSTED:
-        journal = journal_post(
-            kind=Journal.Kind.BILL,
-            memo=f"Bill for {period_start} to {period_end}",
-            lines=[
-                Line("ar_customers", charges, service_account_id=account.pk),
-                Line("water_sales_volumetric", -charges),
-            ],
-            by=None,
-            idempotency_key=key("bill"),
-            effective_date=bill_date,
+        journal = factories.post_bill(
+            account, charges, bill_date, memo=f"Bill for {period_start} to {period_end}"
         )
         bill.status = Bill.Status.POSTED
         bill.number = f"B{bill.pk:08d}"
@@ -129,34 +165,6 @@ def make_bill(
         bill.status = status
         bill.save(update_fields=["status"])
     return bill
-
-
-def post_payment(account, amount: str, on: datetime.date, memo: str = "Check 1042"):
-    return journal_post(
-        kind=Journal.Kind.PAYMENT,
-        memo=memo,
-        lines=[
-            Line("cash_in_bank", Decimal(amount)),
-            Line("ar_customers", -Decimal(amount), service_account_id=account.pk),
-        ],
-        by=None,
-        idempotency_key=key("payment"),
-        effective_date=on,
-    )
-
-
-def post_credit(account, amount: str, on: datetime.date, memo: str = "Goodwill credit"):
-    return journal_post(
-        kind=Journal.Kind.ADJUSTMENT,
-        memo=memo,
-        lines=[
-            Line("water_sales_volumetric", Decimal(amount)),
-            Line("ar_customers", -Decimal(amount), service_account_id=account.pk),
-        ],
-        by=None,
-        idempotency_key=key("credit"),
-        effective_date=on,
-    )
 
 
 def monthly_history(account, meter, *, months: list[tuple[int, int, str]], reading_start=100):
