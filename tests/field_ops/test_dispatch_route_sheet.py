@@ -106,6 +106,9 @@ def test_the_sheet_is_a_pdf_for_the_dispatcher(client, world):
     assert f"route-sheet-tech-eddie-{_today().isoformat()}.pdf" in response["Content-Disposition"]
     # the document's subject names the first stop (the page text itself is glyph-encoded)
     assert b"starting at 12 Oak Ave" in _pdf_streams_text(response.content)
+    # printed by the district's renderer: a tagged PDF/UA (structure tree, PDF/UA id in the XMP)
+    assert b"StructTreeRoot" in _pdf_streams_text(response.content)
+    assert b"pdfuaid" in _pdf_streams_text(response.content)
 
 
 def test_a_day_without_orders_still_prints(world):
