@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
 from district.access import staff_view
+from district.forms import add_service_error
 from district.models import Policy
 from district.policies import policies_by_category, policy_display, policy_edit_text, policy_update
 from district.roles import Perm
@@ -68,7 +69,7 @@ def policy_edit(request, policy_id):
                     reason=form.cleaned_data["reason"],
                 )
             except ValidationError as error:
-                form.add_error(None, error)
+                add_service_error(form, error)
             else:
                 messages.success(request, f"{policy.label} is now {policy_display(policy)}.")
                 return redirect("policies")

@@ -1,7 +1,6 @@
 """Finance researches payments: it finds an account and sees its money, not how to reach the
 customer nor what they told us (Gov. Code 6254.16), and it edits nothing."""
 
-
 import pytest
 from django.apps import apps
 from django.contrib.auth.models import Group
