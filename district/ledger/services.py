@@ -15,12 +15,12 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
+from district.errors import ServiceError
 from district.ledger.models import AccountBalance, GLAccount, Journal, JournalLine
-from district.ledger.selectors import RECEIVABLE_PURPOSE
+from district.ledger.purposes import Purpose
 from district.money import CENT, format_money
 
 # MoneyField holds 12 digits, two of them cents.
@@ -54,28 +54,28 @@ def _amount(value, *, position: int) -> Decimal:
         )
     amount = Decimal(value)
     if not amount.is_finite():
-        raise ValidationError(f"Line {position}: the amount is not a number.", code="invalid")
+        raise ServiceError(f"Line {position}: the amount is not a number.", code="invalid")
     if amount != amount.quantize(CENT):
-        raise ValidationError(
+        raise ServiceError(
             f"Line {position}: amounts are in dollars and cents (at most two decimals).",
             code="cents",
         )
     if amount == 0:
-        raise ValidationError(f"Line {position}: the amount may not be zero.", code="zero")
+        raise ServiceError(f"Line {position}: the amount may not be zero.", code="zero")
     if abs(amount) > _LARGEST_AMOUNT:
-        raise ValidationError(f"Line {position}: the amount is too large.", code="too_large")
+        raise ServiceError(f"Line {position}: the amount is too large.", code="too_large")
     return amount.quantize(CENT)
 
 
 def _check_common(*, memo: str, idempotency_key: str, effective_date) -> None:
     if not idempotency_key or not idempotency_key.strip():
-        raise ValidationError("A request key is required to post to the ledger.", code="key")
+        raise ServiceError("A request key is required to post to the ledger.", code="key")
     if len(idempotency_key) > 120:
-        raise ValidationError("The request key is longer than 120 characters.", code="key")
+        raise ServiceError("The request key is longer than 120 characters.", code="key")
     if not memo or not memo.strip():
-        raise ValidationError("Describe the entry (a memo is required).", code="memo")
+        raise ServiceError("Describe the entry (a memo is required).", code="memo")
     if len(memo) > 255:
-        raise ValidationError("The memo is longer than 255 characters.", code="memo")
+        raise ServiceError("The memo is longer than 255 characters.", code="memo")
     if effective_date is not None and (
         isinstance(effective_date, datetime) or not isinstance(effective_date, date)
     ):
@@ -84,10 +84,10 @@ def _check_common(*, memo: str, idempotency_key: str, effective_date) -> None:
 
 def _check_balanced(lines: Sequence[_ResolvedLine]) -> None:
     if len(lines) < 2:
-        raise ValidationError("A journal needs at least two lines.", code="too_few_lines")
+        raise ServiceError("A journal needs at least two lines.", code="too_few_lines")
     total = sum((line.amount for line in lines), Decimal("0.00"))
     if total != 0:
-        raise ValidationError(
+        raise ServiceError(
             f"Debits and credits differ by {format_money(total)}; a journal must balance.",
             code="unbalanced",
         )
@@ -96,7 +96,7 @@ def _check_balanced(lines: Sequence[_ResolvedLine]) -> None:
 def _resolve(lines: Sequence[Line]) -> list[_ResolvedLine]:
     """Validate the lines and find their GL accounts (one query)."""
     if len(lines) < 2:
-        raise ValidationError("A journal needs at least two lines.", code="too_few_lines")
+        raise ServiceError("A journal needs at least two lines.", code="too_few_lines")
     for position, line in enumerate(lines, start=1):
         if not isinstance(line, Line):
             raise TypeError(f"Line {position}: expected a ledger Line, not {type(line).__name__}.")
@@ -108,25 +108,25 @@ def _resolve(lines: Sequence[Line]) -> list[_ResolvedLine]:
         ):
             raise TypeError(f"Line {position}: service_account_id must be an int.")
         if len(line.memo) > 255:
-            raise ValidationError(f"Line {position}: the memo is longer than 255 characters.")
+            raise ServiceError(f"Line {position}: the memo is longer than 255 characters.")
     accounts = {
         account.purpose: account
         for account in GLAccount.objects.filter(purpose__in={line.gl for line in lines})
     }
     unknown = sorted({line.gl for line in lines} - accounts.keys())
     if unknown:
-        raise ValidationError(
+        raise ServiceError(
             f"No GL account is set up for {', '.join(unknown)}.", code="unknown_gl_account"
         )
     closed = sorted({f"{a.code} {a.name}" for a in accounts.values() if not a.is_active})
     if closed:
-        raise ValidationError(
+        raise ServiceError(
             f"GL account {', '.join(closed)} is closed to posting.", code="inactive_gl_account"
         )
     return [
         _ResolvedLine(
             gl_account_id=accounts[line.gl].pk,
-            is_receivable=line.gl == RECEIVABLE_PURPOSE,
+            is_receivable=line.gl == Purpose.AR_CUSTOMERS,
             amount=amount,
             service_account_id=line.service_account_id,
             memo=line.memo,
@@ -228,7 +228,7 @@ def _insert_journal(
 def _existing_for_retry(*, idempotency_key: str, fingerprint: str) -> Journal:
     existing = Journal.objects.get(idempotency_key=idempotency_key)
     if existing.fingerprint != fingerprint:
-        raise ValidationError(
+        raise ServiceError(
             f"This request was already posted with different amounts or accounts "
             f"(journal J{existing.pk}). Nothing was posted; use a new request for a new entry.",
             code="key_reused",
@@ -329,15 +329,15 @@ def journal_post(
     """
     _check_common(memo=memo, idempotency_key=idempotency_key, effective_date=effective_date)
     if kind not in Journal.Kind.values:
-        raise ValidationError(f"“{kind}” is not a kind of journal.", code="kind")
+        raise ServiceError(f"“{kind}” is not a kind of journal.", code="kind")
     if kind == Journal.Kind.REVERSAL:
-        raise ValidationError("Reversals are posted with journal_reverse.", code="kind")
+        raise ServiceError("Reversals are posted with journal_reverse.", code="kind")
     resolved = _resolve(lines)
     _check_balanced(resolved)
     source_type_id, source_id = None, ""
     if source is not None:
         if source.pk is None:
-            raise ValidationError("The record being posted has not been saved.", code="source")
+            raise ServiceError("The record being posted has not been saved.", code="source")
         source_type_id = ContentType.objects.get_for_model(source).pk
         source_id = str(source.pk)
     return _write(
@@ -371,17 +371,17 @@ def journal_reverse(
     """
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationError("Give a reason for the reversal.", code="reason")
+        raise ServiceError("Give a reason for the reversal.", code="reason")
     memo = f"Reversal of J{journal.pk}: {reason}"[:255]
     _check_common(memo=memo, idempotency_key=idempotency_key, effective_date=effective_date)
     if journal.kind == Journal.Kind.REVERSAL:
-        raise ValidationError(
+        raise ServiceError(
             f"J{journal.pk} is itself a reversal and cannot be reversed; "
             "post the entries again as a new journal instead.",
             code="reverse_reversal",
         )
     receivable_id = (
-        GLAccount.objects.filter(purpose=RECEIVABLE_PURPOSE).values_list("pk", flat=True).first()
+        GLAccount.objects.filter(purpose=Purpose.AR_CUSTOMERS).values_list("pk", flat=True).first()
     )
     negated = [
         _ResolvedLine(
@@ -396,7 +396,7 @@ def journal_reverse(
     _check_balanced(negated)
     already = Journal.objects.filter(reverses_id=journal.pk).only("id", "idempotency_key").first()
     if already is not None and already.idempotency_key != idempotency_key:
-        raise ValidationError(
+        raise ServiceError(
             f"J{journal.pk} was already reversed (by J{already.pk}).", code="already_reversed"
         )
     try:
@@ -413,6 +413,6 @@ def journal_reverse(
         )
     except IntegrityError as error:
         # A concurrent reversal with another key won the unique `reverses` link.
-        raise ValidationError(
+        raise ServiceError(
             f"J{journal.pk} was already reversed.", code="already_reversed"
         ) from error
