@@ -14,7 +14,7 @@ from django.utils import timezone
 from district.attribution import acting_user
 from district.errors import NotPermitted, ServiceError, require
 from district.roles import Perm
-from district.transitions import check_transition
+from district.transitions import check_transition, transition
 from field_ops import selectors as field_selectors
 from field_ops.completion import READ_TYPES, completion_spec, run_completion_handlers
 from field_ops.completion.specs import order_meter
@@ -188,8 +188,7 @@ def work_order_unschedule(*, work_order: WorkOrder, by) -> WorkOrder:
     """Take a scheduled order off its day and technician, back to the new orders."""
     require(by, *DISPATCHERS, doing="unschedule work orders", any_of=True)
     work_order = _lock(work_order)
-    check_transition(work_order, Status.NEW, verb="returned to new")
-    work_order.status = Status.NEW
+    transition(work_order, Status.NEW, verb="returned to new")
     work_order.scheduled_date = None
     work_order.assigned_to = None
     _save(work_order, by, ["status", "scheduled_date", "assigned_to"])
@@ -284,8 +283,7 @@ def work_order_pause(*, work_order: WorkOrder, by) -> WorkOrder:
     _require_worker(by, work_order, "put it back")
     if work_order.status != Status.IN_PROGRESS:
         raise ServiceError(f"{work_order} is not in progress.")
-    check_transition(work_order, Status.DISPATCHED, verb="put back on the list")
-    work_order.status = Status.DISPATCHED
+    transition(work_order, Status.DISPATCHED, verb="put back on the list")
     work_order.started_at = None
     _save(work_order, by, ["status", "started_at"])
     return work_order
