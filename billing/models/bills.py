@@ -1,0 +1,194 @@
+"""Bills, their lines, and the print data files of the bills posted outside bill runs."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+
+from billing.models.rates import RateScheduleVersion
+from district.money import MoneyField, RateField
+from district.transitions import Transitions
+
+
+class Bill(Transitions, models.Model):
+    """One bill of one account for one period. Posted bills never change: a correction cancels
+    the bill (a reversing journal) and a new bill replaces it, both kept."""
+
+    class Kind(models.TextChoices):
+        REGULAR = "regular", "Regular"
+        FINAL = "final", "Final"
+        REBILL = "rebill", "Corrected bill"
+
+    class Status(models.TextChoices):
+        CALCULATED = "calculated", "Calculated"
+        HELD = "held", "Held"
+        POSTED = "posted", "Posted"
+        CANCELLED = "cancelled", "Cancelled"
+
+    ALLOWED_TRANSITIONS = {
+        Status.CALCULATED: {Status.HELD, Status.POSTED, Status.CALCULATED},
+        Status.HELD: {Status.CALCULATED, Status.POSTED},
+        Status.POSTED: {Status.CANCELLED},
+        Status.CANCELLED: set(),
+    }
+
+    # No single-column indexes on account and run: (account, period_end) and (run, status)
+    # below lead with them, and a bill run writes every index of every bill twice.
+    account = models.ForeignKey(
+        "accounts.ServiceAccount", on_delete=models.PROTECT, related_name="bills", db_index=False
+    )
+    run = models.ForeignKey(
+        "BillRun",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="bills",
+        db_index=False,
+    )
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.REGULAR)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.CALCULATED)
+    number = models.CharField(max_length=20, unique=True, null=True, blank=True)
+    period_start = models.DateField()
+    period_end = models.DateField()
+    bill_date = models.DateField()
+    due_date = models.DateField()
+    rate_version = models.ForeignKey(
+        RateScheduleVersion, on_delete=models.PROTECT, null=True, blank=True, related_name="bills"
+    )
+    previous_read = models.ForeignKey(
+        "field_ops.MeterRead", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    current_read = models.ForeignKey(
+        "field_ops.MeterRead", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    consumption = models.DecimalField(max_digits=12, decimal_places=2, default=0)
+    estimated = models.BooleanField(default=False)
+    current_charges = MoneyField(default=0)
+    # Figures printed on the bill, fixed when it posts.
+    previous_balance = MoneyField(default=0)
+    amount_due = MoneyField(default=0)
+    journal_id = models.BigIntegerField(null=True, blank=True)
+    replaces = models.OneToOneField(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="replaced_by"
+    )
+    cancel_reason = models.CharField(max_length=255, blank=True)
+    pdf = models.FileField(upload_to="bills/", blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    posted_at = models.DateTimeField(null=True, blank=True)
+    # When the bill went to the customer (a print data file row or an email): a bill run's
+    # bills when the run is issued, bills posted outside runs (final and corrected bills) by
+    # the nightly issue (billing.bill_runs.issue.outside_run_bills_issue). Set once: a bill
+    # goes out once.
+    issued_at = models.DateTimeField(null=True, blank=True)
+    print_file = models.ForeignKey(
+        "PrintFile", on_delete=models.PROTECT, null=True, blank=True, related_name="bills"
+    )
+
+    class Meta:
+        ordering = ["-period_end", "-id"]
+        indexes = [
+            models.Index(fields=["account", "period_end"]),
+            models.Index(fields=["run", "status"]),
+            # An account's posted bills newest first: the bill history (earlier bills of the
+            # bill page, PDF and "why high?"), the latest bill per account (late penalties,
+            # the bill run's previous read, final bills), read straight off the index.
+            models.Index(
+                fields=["account", "-period_end", "-id"],
+                condition=Q(status="posted"),
+                name="bill_posted_history_idx",
+            ),
+        ]
+        constraints = [
+            # One live bill per account and period: a redelivered task cannot bill twice.
+            models.UniqueConstraint(
+                fields=["account", "period_start"],
+                condition=~Q(status="cancelled"),
+                name="bill_once_per_account_and_period",
+            ),
+            models.CheckConstraint(
+                condition=Q(period_end__gte=F("period_start")), name="bill_period_ordered"
+            ),
+            # A posted bill is numbered and journalled; a $0.00 bill moves no money and may
+            # post without a journal (a journal needs two non-zero lines).
+            models.CheckConstraint(
+                condition=~Q(status="posted")
+                | Q(number__isnull=False, journal_id__isnull=False)
+                | Q(number__isnull=False, current_charges=0),
+                name="bill_posted_has_number_and_journal_unless_zero",
+            ),
+        ]
+
+    def __str__(self):
+        return self.number or f"Bill {self.pk} (not posted)"
+
+    @property
+    def is_posted(self) -> bool:
+        return self.status == self.Status.POSTED
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.status == self.Status.CANCELLED
+
+    @property
+    def can_be_cancelled(self) -> bool:
+        """A posted bill is corrected by cancel and rebill (billing.corrections decides)."""
+        return self.can_move_to(self.Status.CANCELLED)
+
+    @property
+    def is_regular(self) -> bool:
+        return self.kind == self.Kind.REGULAR
+
+    @property
+    def title(self) -> str:
+        """What the bill is called on its PDF and the portal: a regular bill is a water bill."""
+        return BILL_TITLES[self.kind]
+
+
+BILL_TITLES = {
+    Bill.Kind.REGULAR: "Water bill",
+    Bill.Kind.FINAL: "Final bill",
+    Bill.Kind.REBILL: "Corrected bill",
+}
+
+
+class PrintFile(models.Model):
+    """A print data file of the bills posted outside bill runs (final and corrected bills),
+    written by the nightly final-bills task for the mail house (a run's file is BillRun's)."""
+
+    issued_on = models.DateField()
+    file = models.FileField(upload_to="print_files/")
+    bill_count = models.PositiveIntegerField(help_text="Rows in the file (bills to print).")
+    emailed_count = models.PositiveIntegerField(default=0)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"Print file of {self.issued_on} ({self.bill_count} bills)"
+
+
+class BillLine(models.Model):
+    # Indexed by the unique (bill, position) constraint, which leads with it.
+    bill = models.ForeignKey(Bill, on_delete=models.CASCADE, related_name="lines", db_index=False)
+    position = models.PositiveSmallIntegerField()
+    code = models.CharField(max_length=40)
+    category = models.CharField(max_length=20, help_text="fixed, volumetric, surcharge, sewer...")
+    description = models.CharField(max_length=200)
+    quantity = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)
+    unit = models.CharField(max_length=10, blank=True)
+    rate = RateField(null=True, blank=True)
+    amount = MoneyField()
+    version_label = models.CharField(max_length=60, blank=True)
+    proration_note = models.CharField(max_length=120, blank=True)
+
+    class Meta:
+        ordering = ["bill", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["bill", "position"], name="bill_line_position_once")
+        ]
+
+    def __str__(self):
+        return f"{self.description}: {self.amount}"

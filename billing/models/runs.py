@@ -1,0 +1,150 @@
+"""Bill runs and the exceptions their audit raises."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from billing.models.bills import Bill
+from billing.models.calendar import BillingPeriod
+from district.transitions import Transitions
+
+
+class BillRun(Transitions, models.Model):
+    """Billing one cycle's period: calculate -> audit -> post -> issue (a Celery pipeline)."""
+
+    class Status(models.TextChoices):
+        CREATED = "created", "Created"
+        CALCULATING = "calculating", "Calculating"
+        AUDIT = "audit", "In audit"
+        POSTING = "posting", "Posting"
+        POSTED = "posted", "Posted"
+        ISSUED = "issued", "Issued"
+        FAILED = "failed", "Failed"
+
+    ALLOWED_TRANSITIONS = {
+        Status.CREATED: {Status.CALCULATING},
+        Status.CALCULATING: {Status.AUDIT, Status.FAILED},
+        Status.AUDIT: {Status.CALCULATING, Status.POSTING},
+        Status.POSTING: {Status.POSTED, Status.FAILED},
+        Status.POSTED: {Status.ISSUED},
+        Status.ISSUED: set(),
+        Status.FAILED: {Status.CALCULATING, Status.POSTING},
+    }
+
+    period = models.ForeignKey(BillingPeriod, on_delete=models.PROTECT, related_name="runs")
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.CREATED)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    # Progress, recomputed from the bills (never incremented), so a redelivered task is harmless.
+    accounts_total = models.PositiveIntegerField(default=0)
+    bills_calculated = models.PositiveIntegerField(default=0)
+    exceptions_open = models.PositiveIntegerField(default=0)
+    calculated_at = models.DateTimeField(null=True, blank=True)
+    posted_at = models.DateTimeField(null=True, blank=True)
+    posted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    issued_at = models.DateTimeField(null=True, blank=True)
+    # A supervisor may post past open blocking exceptions, with a reason.
+    override_reason = models.CharField(max_length=255, blank=True)
+    override_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    print_file = models.FileField(upload_to="bill_runs/", blank=True)
+    error = models.TextField(blank=True)
+    # When the current stage (calculating, posting, issuing) last moved: set as it starts and
+    # after each chunk, so a stage with no progress for the stall policy's time is stalled.
+    progress_at = models.DateTimeField(null=True, blank=True)
+    # When someone asked for the run to be issued (the issue task marks it issued when done).
+    issue_requested_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["period"],
+                condition=~Q(status="failed"),
+                name="bill_run_one_live_per_period",
+                violation_error_message="This period already has a bill run.",
+            )
+        ]
+
+    def __str__(self):
+        return f"Bill run {self.pk} ({self.period})"
+
+    @property
+    def is_calculating(self) -> bool:
+        return self.status == self.Status.CALCULATING
+
+    @property
+    def in_audit(self) -> bool:
+        return self.status == self.Status.AUDIT
+
+    @property
+    def can_be_issued(self) -> bool:
+        return self.can_move_to(self.Status.ISSUED)
+
+
+class BillException(models.Model):
+    """Something the bill audit wants a person to look at before the run posts."""
+
+    class Kind(models.TextChoices):
+        HIGH_USE = "high_use", "High use"
+        LOW_USE = "low_use", "Low use"
+        ZERO_USE = "zero_use", "Zero use"
+        BELOW_LAST = "below_last", "Reading below last"
+        ESTIMATED = "estimated", "Estimated read"
+        AMOUNT_OVER = "amount_over", "Amount over threshold"
+        OVER_TYPICAL = "over_typical", "Over N times the typical bill"
+        FIRST_BILL = "first_bill", "First bill"
+        FINAL_BILL = "final_bill", "Final bill"
+        CREDIT_BALANCE = "credit_balance", "Credit balance"
+        MISSING_READ = "missing_read", "Missing read"
+        NEVER_BILLED = "never_billed", "Active account not billed"
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        ACCEPTED = "accepted", "Accepted"
+        HELD = "held", "Bill held"
+        RESOLVED = "resolved", "Resolved"
+
+    # Indexed by the unique (run, account, kind) constraint, which leads with it.
+    run = models.ForeignKey(
+        BillRun, on_delete=models.CASCADE, related_name="exceptions", db_index=False
+    )
+    account = models.ForeignKey(
+        "accounts.ServiceAccount", on_delete=models.PROTECT, related_name="bill_exceptions"
+    )
+    bill = models.ForeignKey(
+        Bill, on_delete=models.SET_NULL, null=True, blank=True, related_name="exceptions"
+    )
+    kind = models.CharField(max_length=15, choices=Kind.choices)
+    blocking = models.BooleanField(default=True)
+    detail = models.CharField(max_length=255, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    note = models.CharField(max_length=255, blank=True)
+    # field_ops.WorkOrder requested from the audit (a re-read or a leak investigation).
+    work_order = models.ForeignKey(
+        "field_ops.WorkOrder", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["run", "kind", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["run", "account", "kind"], name="bill_exception_once_per_kind"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} on {self.account_id}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == self.Status.OPEN
