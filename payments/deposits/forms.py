@@ -32,9 +32,11 @@ class DepositForm(CountMixin, forms.Form):
 class RecountForm(DrawerCloseForm):
     """The close's count again, with the head cashier's reason."""
 
+    # Required by the recount service, whose refusal shows beside this field.
     reason = forms.CharField(
         max_length=255,
-        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2, "aria-required": "true"}),
         help_text="What the recount found, for the record (and the supervisor, if needed).",
     )
 

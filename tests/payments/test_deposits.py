@@ -25,8 +25,7 @@ from payments.deposits.selectors import deposit_view
 from payments.deposits.services import bank_deposit_prepare, drawer_recount
 from payments.deposits.slip import NO_ACCOUNT, deposit_slip_html
 from payments.models import BankDeposit, BankDepositItem, Drawer, DrawerSession, Tender
-from tests.factories import ServiceAccountFactory
-from tests.payments.conftest import charge
+from tests.factories import ServiceAccountFactory, post_bill
 from tests.payments.samples_deposits import mail_batch, posted_batch
 
 pytestmark = pytest.mark.django_db
@@ -62,7 +61,7 @@ def head(make_user):
 @pytest.fixture
 def owing(db):
     account = ServiceAccountFactory()
-    charge(account, "500.00")
+    post_bill(account, "500.00")
     return account
 
 
@@ -111,7 +110,7 @@ def day(open_session, cashier, make_user, owing):
         ),
     )
     other = ServiceAccountFactory()
-    charge(other, "200.00")
+    post_bill(other, "200.00")
     batch = mail_batch(
         by=cashier,
         items=[(owing, "75.00", "2001", "Lee Mailer"), (other, "25.25", "2002", "Kim Mailer")],
@@ -428,6 +427,21 @@ def test_recount_page_records_the_count(rejected, head, client):
     response = client.post(url, data)
     assert response.status_code == 302
     assert DrawerSession.objects.get(pk=rejected.pk).over_short_state == "none"
+
+
+def test_a_recount_without_its_reason_is_refused_beside_the_field(rejected, head, client):
+    # given
+    client.force_login(head)
+    url = reverse("payments:cash_day_recount", kwargs={"session_id": rejected.pk})
+    data = {f"count_{key}": str(pieces) for key, pieces in FLOAT.items()}
+    # when
+    response = client.post(url, {**data, "count_10": "7", "reason": "  "})
+    # then: the service's refusal, on the reason field; the drawer still awaits its recount
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Say why the drawer was recounted." in html
+    assert 'aria-invalid="true"' in html
+    assert DrawerSession.objects.get(pk=rejected.pk).over_short_state == "pending"
 
 
 def test_the_head_cashiers_home_panel_counts_drawers(client_for, open_session):
