@@ -108,12 +108,17 @@ class UsualUse:
 
 
 def usual_use(
-    history: Sequence[Read], read_on: datetime.date, *, meter: Meter, policies: dict
+    history: Sequence[Read],
+    read_on: datetime.date,
+    *,
+    meter: Meter,
+    policies: dict | None = None,
 ) -> UsualUse | None:
     """What the meter usually uses up to `read_on`; None without a previous read or baseline.
 
     `history` is the reads that stand before `read_on`, oldest first (LOOKBACK_DAYS of them
-    are enough).
+    are enough). `policies` as `read_policies()` returns them (read only when needed if not
+    given: a meter without history costs no query).
     """
     if not history:
         return None
@@ -130,6 +135,7 @@ def usual_use(
         baselines.append(("the same month last year", last_year * days))
     if not baselines:
         return None
+    policies = policies if policies is not None else read_policies()
     high_share = Decimal(policies["read-high-percent"]) / HUNDRED
     low_share = Decimal(policies["read-low-percent"]) / HUNDRED
     floor = HIGH_LOW_FLOOR_HCF / meter.multiplier  # the floor in register units

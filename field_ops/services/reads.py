@@ -14,7 +14,7 @@ from django.db.models import Q
 
 from district.attribution import acting_user
 from district.errors import ServiceError
-from field_ops.high_low import LOOKBACK_DAYS, high_or_low, read_policies, usual_use
+from field_ops.high_low import LOOKBACK_DAYS, high_or_low, usual_use
 from field_ops.models import Meter, MeterInstallation, MeterRead
 from field_ops.readings import reading_parse, register_use
 from field_ops.services.common import today
@@ -79,7 +79,7 @@ def assess_reading(
     if consumption == 0:
         assessment.flags.append(MeterRead.Flag.ZERO)
         return assessment
-    usual = usual_use(history, read_on, meter=meter, policies=read_policies())
+    usual = usual_use(history, read_on, meter=meter)
     flag = high_or_low(consumption, usual)
     if flag:
         assessment.flags.append(flag)
