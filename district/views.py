@@ -95,7 +95,7 @@ def history(request, model, object_id):
     # mailing address) needs that page's permission too (registered with the model).
     extra_permission = history_permission(model)
     if extra_permission and not request.user.has_perm(extra_permission):
-        raise PermissionDenied("Your role does not include customers' contact details.")
+        raise PermissionDenied("Your role does not include what this record's history shows.")
     obj = get_object_or_404(model_class, pk=object_id)
     back_url = history_back_url(model, obj.pk)
     return render(
