@@ -21,15 +21,15 @@ def account_service_panel(request, *, account: ServiceAccount, **_page) -> dict:
     """The account page's "Start and stop" panel: the start and stop orders and what to do."""
     may_act = request.user.has_perm(Perm.START_STOP_SERVICE)
     orders = selectors.service_orders_of(account)
-    stop = selectors.stop_of(account) if account.status != ServiceAccount.Status.ACTIVE else None
+    stop = selectors.stop_of(account) if not account.is_active else None
     links = []
-    if may_act and account.status == ServiceAccount.Status.ACTIVE:
+    if may_act and account.can_stop:
         links.append(("Stop service", reverse("accounts:service_stop", args=[account.pk])))
         links.append(("Transfer service", reverse("accounts:service_transfer", args=[account.pk])))
     stop_open = stop is not None and (
         stop.final_read_order is None or stop.final_read_order.status in WorkOrder.OPEN_STATUSES
     )
-    if may_act and account.status == ServiceAccount.Status.PENDING_FINAL and stop_open:
+    if may_act and account.is_stopping and stop_open:
         links.append(("Cancel the stop", reverse("accounts:service_stop", args=[account.pk])))
     links.append(("Welcome letter (PDF)", reverse("accounts:welcome_letter", args=[account.pk])))
     return {
