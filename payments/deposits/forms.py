@@ -4,7 +4,7 @@ the deposit service decides (at least one source, the count matching the cash)."
 
 from django import forms
 
-from payments.counter.forms import CountMixin, DrawerCloseForm
+from payments.counter.forms import CountMixin, DrawerCloseForm, new_key
 
 
 class DepositForm(CountMixin, forms.Form):
@@ -23,6 +23,7 @@ class DepositForm(CountMixin, forms.Form):
     idempotency_key = forms.CharField(widget=forms.HiddenInput)
 
     def __init__(self, *args, session_choices=(), batch_choices=(), **kwargs):
+        kwargs.setdefault("initial", {"idempotency_key": new_key()})
         super().__init__(*args, **kwargs)
         self.fields["sessions"].choices = list(session_choices)
         self.fields["batches"].choices = list(batch_choices)

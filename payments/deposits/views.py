@@ -1,7 +1,6 @@
 """Staff pages of deposits, the head cashier's day and the daily cash report. Thin: parse input,
 call one service or selector, render."""
 
-import uuid
 from datetime import date
 
 from django.contrib import messages
@@ -82,7 +81,7 @@ def deposit_new(request):
                     reverse("payments:deposit_detail", kwargs={"deposit_id": deposit.pk})
                 )
     else:
-        form = DepositForm(initial={"idempotency_key": uuid.uuid4().hex}, **choices)
+        form = DepositForm(**choices)
     return render(
         request,
         "payments/deposits/deposit_new.html",
