@@ -31,8 +31,7 @@ from district import roles  # noqa: E402
 from district.ledger.selectors import ledger_problems  # noqa: E402
 from district.services import roles_sync, user_create_with_role  # noqa: E402
 from payments.batches.services import batch_create, batch_item_add, batch_post  # noqa: E402
-from tests.factories import ServiceAccountFactory  # noqa: E402
-from tests.payments.conftest import charge  # noqa: E402
+from tests.factories import ServiceAccountFactory, post_bill  # noqa: E402
 
 BUDGET_SECONDS = 5.0
 
@@ -61,7 +60,7 @@ def main() -> None:
             started = time.perf_counter()
             accounts = [ServiceAccountFactory() for _ in range(count)]
             for account in accounts:
-                charge(account, "42.17")
+                post_bill(account, "42.17")
             print(f"built {count} accounts owing $42.17 in {time.perf_counter() - started:.1f} s")
 
             amounts = [

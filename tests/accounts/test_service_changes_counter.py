@@ -21,8 +21,7 @@ from district.ledger.models import Journal
 from district.ledger.selectors import account_balance
 from field_ops.dispatch.selectors import pool_orders
 from field_ops.models import MeterRead, WorkOrder
-from tests.factories import MeterInstallationFactory, ServiceAccountFactory
-from tests.payments.conftest import charge
+from tests.factories import MeterInstallationFactory, ServiceAccountFactory, post_bill
 
 pytestmark = pytest.mark.django_db
 
@@ -116,7 +115,7 @@ def test_a_deposit_partly_paid_stays_charged_at_once(client_for):
     # given: $100.00 charged, $40.00 of the account paid (a credit of 40 on the receivable)
     client = client_for(roles.CSR_I)
     account = _pending_with_deposit(client.user)
-    charge(account, "-40.00", memo="Payment")
+    post_bill(account, "-40.00", memo="Payment")
     journals = Journal.objects.count()
     # when
     response = client.post(
@@ -160,7 +159,7 @@ def test_the_stop_form_shows_what_is_owed_now_and_the_deposit_held(client_for):
     # given
     client = client_for(roles.CSR_I)
     account = _active()
-    charge(account, "58.20")
+    post_bill(account, "58.20")
     # when
     html = client.get(reverse("accounts:service_stop", args=[account.pk])).content.decode()
     # then

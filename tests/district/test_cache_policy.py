@@ -11,7 +11,7 @@ from payments.counter.services import PaymentIn, TenderIn, drawer_open, payment_
 from payments.models import Drawer, Tender
 from tests import factories
 from tests.billing.factories import account_with_meter, make_bill
-from tests.payments.conftest import charge
+from tests.factories import post_bill
 
 pytestmark = pytest.mark.django_db
 
@@ -101,7 +101,7 @@ def test_the_receipt_pdf_is_not_stored(client, make_user):
         opening_count={"20": 5},
     )
     account = factories.ServiceAccountFactory()
-    charge(account, "40.00")
+    post_bill(account, "40.00")
     payment = payment_post(
         session_id=session.pk,
         by=cashier,

@@ -14,8 +14,7 @@ from billing.documents.scan_line import scan_line
 from district import roles
 from district.ledger.selectors import account_balance, ledger_problems
 from payments.models import BankDeposit, Drawer, DrawerSession, Payment, PaymentVoid
-from tests.factories import CustomerFactory, ServiceAccountFactory
-from tests.payments.conftest import charge
+from tests.factories import CustomerFactory, ServiceAccountFactory, post_bill
 
 
 @pytest.fixture
@@ -44,8 +43,8 @@ def test_a_day_at_the_drawer(page, second_page, sign_in, assert_accessible):
         customer=CustomerFactory(first_name="Rosa", last_name="Quintero")
     )
     check_account = ServiceAccountFactory()
-    charge(cash_account, "120.50")
-    charge(check_account, "45.00")
+    post_bill(cash_account, "120.50")
+    post_bill(check_account, "45.00")
     csr = sign_in(page, roles.CSR_I)
 
     # when: the CSR opens the drawer with the standard $200 float

@@ -11,8 +11,7 @@ from playwright.sync_api import expect
 from district import roles
 from payments.counter.services import drawer_open
 from payments.models import Drawer, Payment
-from tests.factories import ServiceAccountFactory
-from tests.payments.conftest import charge
+from tests.factories import ServiceAccountFactory, post_bill
 
 SCREEN = {"width": 1366, "height": 768}
 
@@ -32,7 +31,7 @@ def test_p_on_the_account_page_takes_a_cash_payment_by_keyboard(
     # given: an account owing $120.50 and the cashier's drawer open
     page = counter_page
     account = ServiceAccountFactory()
-    charge(account, "120.50")
+    post_bill(account, "120.50")
     cashier = sign_in(page, roles.CSR_I)
     drawer_open(
         drawer=Drawer.objects.create(name="Counter 1"), cashier=cashier, opening_count={"20": 10}

@@ -1,32 +1,11 @@
 """Fixtures of cashiering tests: a drawer, an open session, accounts owing money."""
 
-from decimal import Decimal
-
 import pytest
 
 from district import roles
-from district.ledger.models import Journal
-from district.ledger.selectors import RECEIVABLE_PURPOSE
-from district.ledger.services import Line, journal_post
 from payments.counter.services import drawer_open
 from payments.models import Drawer
-from tests.factories import ServiceAccountFactory
-
-
-def charge(account, amount, *, memo="Water bill", effective_date=None, key=None) -> Journal:
-    """Post a charge to an account (what a bill does), so payments have something to pay."""
-    amount = Decimal(amount)
-    return journal_post(
-        kind=Journal.Kind.BILL,
-        memo=memo,
-        lines=[
-            Line(RECEIVABLE_PURPOSE, amount, account.pk),
-            Line("water_sales_volumetric", -amount),
-        ],
-        by=None,
-        idempotency_key=key or f"test-charge:{account.pk}:{memo}:{amount}:{effective_date}",
-        effective_date=effective_date,
-    )
+from tests.factories import ServiceAccountFactory, post_bill
 
 
 @pytest.fixture
@@ -55,5 +34,5 @@ def open_session(drawer, cashier):
 @pytest.fixture
 def owing_account(db):
     account = ServiceAccountFactory()
-    charge(account, "120.50")
+    post_bill(account, "120.50")
     return account

@@ -17,8 +17,7 @@ from district.ledger.selectors import account_balance, ledger_problems
 from payments.batches import services
 from payments.batches.services import batch_create, batch_item_add, batch_post
 from payments.models import BatchItem, Payment, PaymentBatch, PaymentLine, Tender
-from tests.factories import ServiceAccountFactory
-from tests.payments.conftest import charge
+from tests.factories import ServiceAccountFactory, post_bill
 
 pytestmark = pytest.mark.django_db
 
@@ -165,7 +164,7 @@ def test_post_refused_when_only_total_differs(clerk, owing_account):
 
 def test_post_writes_payments_one_journal_and_moves_balances(clerk, make_user, owing_account):
     other = ServiceAccountFactory()
-    charge(other, "60.00")
+    post_bill(other, "60.00")
     poster = make_user(roles.CSR_III, username="lead")
     batch = mail_batch(clerk, 3, "150.50")
     batch_item_add(

@@ -46,8 +46,7 @@ from payments.models import (
     PaymentVoid,
     Tender,
 )
-from tests.factories import ServiceAccountFactory
-from tests.payments.conftest import charge
+from tests.factories import ServiceAccountFactory, post_bill
 from tests.payments.model import gl_balance, uncounted_payments
 
 FLOAT_COUNT = {"20": 5, "10": 5, "5": 8, "1": 10}  # $200.00, as the open_session fixture
@@ -175,7 +174,7 @@ def test_the_same_key_at_two_drawers_at_once_posts_one_payment(drawer, cashier, 
         opening_count=FLOAT_COUNT,
     )
     account = ServiceAccountFactory()
-    charge(account, "80.00")
+    post_bill(account, "80.00")
     key = uuid.uuid4().hex
     sessions = [(first.pk, cashier), (second.pk, other_cashier)]
     # when
@@ -199,7 +198,7 @@ def test_a_used_key_with_a_different_payment_of_the_same_total_is_refused(
 ):
     # given
     other = ServiceAccountFactory()
-    charge(other, "50.00")
+    post_bill(other, "50.00")
     first = _cash(open_session.pk, cashier, owing_account.pk, "20.00", "reused")
     # when / then: the same key for another account is not the same request
     with pytest.raises(ValidationError) as refused:
@@ -215,7 +214,7 @@ def test_eight_threads_posting_fifty_payments_each_are_all_counted(open_session,
     threads, per_thread = 8, 50
     accounts = [ServiceAccountFactory() for _ in range(threads)]
     for account in accounts:
-        charge(account, "50000.00")
+        post_bill(account, "50000.00")
 
     def amount(thread: int, number: int) -> Decimal:
         return Decimal(100 * thread + number + 1) + Decimal(number % 100) / 100
@@ -264,8 +263,8 @@ def test_two_drawers_crediting_the_same_accounts_in_opposite_orders_do_not_deadl
         ),
     ]
     first, second = ServiceAccountFactory(), ServiceAccountFactory()
-    charge(first, "1000.00")
-    charge(second, "1000.00")
+    post_bill(first, "1000.00")
+    post_bill(second, "1000.00")
     per_thread = 40
 
     def work(position: int) -> int:

@@ -10,8 +10,7 @@ from district import roles
 from district.ledger.selectors import account_balance, ledger_problems
 from payments.counter.services import drawer_open
 from payments.models import Drawer, Payment
-from tests.factories import ServiceAccountFactory
-from tests.payments.conftest import charge
+from tests.factories import ServiceAccountFactory, post_bill
 
 pytestmark = pytest.mark.django_db
 URL = "/api/payments/counter"
@@ -38,7 +37,7 @@ def test_the_url_is_named():
 
 def test_a_retried_call_posts_once_and_answers_the_first_receipt(cashier_client):
     account = ServiceAccountFactory()
-    charge(account, "80.00")
+    post_bill(account, "80.00")
     body = {
         "allocations": [{"account": account.formatted_number, "amount": "60.00"}],
         "tenders": [

@@ -22,8 +22,7 @@ from payments.counter.services import (
     payment_post,
 )
 from payments.models import Drawer, DrawerSession, Payment, Tender
-from tests.factories import CustomerFactory, ServiceAccountFactory
-from tests.payments.conftest import charge
+from tests.factories import CustomerFactory, ServiceAccountFactory, post_bill
 
 pytestmark = pytest.mark.django_db
 
@@ -218,7 +217,7 @@ def test_money_order_and_card_on_the_terminal(cashier_client, open_session, owin
 def test_two_accounts_on_one_receipt(cashier_client, open_session, owing_account):
     # given
     second = ServiceAccountFactory()
-    charge(second, "45.00")
+    post_bill(second, "45.00")
     html = cashier_client.get(PAY, {"account": [owing_account.pk, second.pk]}).content.decode()
     assert amounts_shown(html) == {"amount_0": "120.50", "amount_1": "45.00"}
     data = pay_form(cashier_client, owing_account, second)
@@ -277,7 +276,7 @@ def test_a_stub_whose_digits_pass_the_card_check_still_adds_its_account(
     # given: a stub that the card-number guard alone would refuse
     number, line = _card_like_stub(Decimal("88.10"))
     account = ServiceAccountFactory(number=number)
-    charge(account, "88.10")
+    post_bill(account, "88.10")
     # when
     response = cashier_client.get(PAY, {"find": line})
     # then

@@ -22,8 +22,7 @@ from payments.counter.services import (
 from payments.deposits.daily_cash import NO_DRAWER, daily_cash, daily_cash_csv
 from payments.deposits.services import bank_deposit_prepare
 from payments.models import Tender
-from tests.factories import ServiceAccountFactory
-from tests.payments.conftest import charge
+from tests.factories import ServiceAccountFactory, post_bill
 from tests.payments.samples_deposits import mail_batch
 
 pytestmark = pytest.mark.django_db
@@ -46,7 +45,7 @@ def worked_day(open_session, cashier, supervisor, make_user):
     closed $2.00 short (posted). A mail batch of checks for $75.00 and $25.25. One deposit of
     everything: $168.50 from the drawer (118.50 cash + 50.00 check) and $100.25 of mail."""
     account = ServiceAccountFactory()
-    charge(account, "500.00")
+    post_bill(account, "500.00")
     pay(open_session, cashier, account, "120.50", TenderIn(Tender.Kind.CASH, D("120.50")), "d1")
     pay(
         open_session,

@@ -23,8 +23,7 @@ from district.models import Policy
 from payments.batches import files
 from payments.batches.services import batch_item_resolve, payment_file_import
 from payments.models import BatchItem, Payment, PaymentBatch, Tender
-from tests.factories import ServiceAccountFactory
-from tests.payments.conftest import charge
+from tests.factories import ServiceAccountFactory, post_bill
 
 pytestmark = pytest.mark.django_db
 EXAMPLE_RATES = Path(__file__).resolve().parents[2] / "docs" / "examples" / "district-water.yaml"
@@ -68,8 +67,8 @@ def nothing_written():
 def test_processor_file_posts_matched_and_keeps_unknown_as_exception(head_cashier, csr):
     # given two customers owing money, and a file paying them and an unknown account
     first, second = ServiceAccountFactory(), ServiceAccountFactory()
-    charge(first, "80.00")
-    charge(second, "45.25")
+    post_bill(first, "80.00")
+    post_bill(second, "45.25")
     content = processor_csv(
         f"TX-1,2026-03-02,{first.formatted_number},80.00,Ann Lee,card,4242",
         f"TX-2,2026-03-02,{second.number},45.25,Bo Chu,ach,",
@@ -100,7 +99,7 @@ def test_processor_file_posts_matched_and_keeps_unknown_as_exception(head_cashie
 
     # when a CSR resolves the exception to the right account
     third = ServiceAccountFactory()
-    charge(third, "19.99")
+    post_bill(third, "19.99")
     resolved = batch_item_resolve(item_id=exception.pk, account_number=third.number, by=csr)
     # then the money moves from suspense to the account, with its payment
     assert resolved.status == BatchItem.Status.RESOLVED
@@ -273,7 +272,7 @@ def lockbox_file(payments, *, lockbox="LB7701", date="03022026", total=None, cou
 
 def test_lockbox_file_posts_checks_to_deposits_in_transit(head_cashier):
     account = ServiceAccountFactory()
-    charge(account, "70.00")
+    post_bill(account, "70.00")
     content = lockbox_file(
         [("1001", "70.00", account.number, "Dana Ortiz"), ("1002", "12.34", "99999999", "X")]
     )
@@ -455,7 +454,7 @@ def penalized_bill(db):
         )  # fmt: skip
     version, _ = rate_version_load(source=EXAMPLE_RATES.read_text(), by=None)
     account = ServiceAccountFactory()
-    journal = charge(account, "100.00")
+    journal = post_bill(account, "100.00")
     bill = Bill.objects.create(
         account=account, status=Bill.Status.POSTED, number="B2601-1-000001",
         period_start=datetime.date(2026, 1, 1), period_end=datetime.date(2026, 1, 31),

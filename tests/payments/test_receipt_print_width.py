@@ -11,8 +11,7 @@ from django.contrib.staticfiles import finders
 from payments.counter import receipts, selectors
 from payments.counter.services import PaymentIn, TenderIn, payment_post
 from payments.models import Tender
-from tests.factories import CustomerFactory, PremiseFactory, ServiceAccountFactory
-from tests.payments.conftest import charge
+from tests.factories import CustomerFactory, PremiseFactory, ServiceAccountFactory, post_bill
 
 pytestmark = pytest.mark.django_db
 D = Decimal
@@ -44,7 +43,7 @@ def _long_payment(open_session, cashier):
                 city="Rancho Santa Margarita de las Colinas Verdes del Valle",
             ),
         )
-        charge(
+        post_bill(
             account,
             "1234567.89",
             memo="Water and sewer bill with a surcharge " * 3,

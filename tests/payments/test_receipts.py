@@ -13,9 +13,7 @@ from django.utils import timezone
 
 from district import roles
 from district.approvals.models import ApprovalRequest
-from district.ledger.models import Journal
-from district.ledger.selectors import RECEIVABLE_PURPOSE, account_balance, ledger_problems
-from district.ledger.services import Line, journal_post
+from district.ledger.selectors import account_balance, ledger_problems
 from payments.counter import receipts, selectors
 from payments.counter.services import (
     CloseCount,
@@ -26,8 +24,13 @@ from payments.counter.services import (
     payment_post,
 )
 from payments.models import Drawer, PaymentVoid, Tender
-from tests.factories import CustomerFactory, PremiseFactory, ServiceAccountFactory
-from tests.payments.conftest import charge
+from tests.factories import (
+    CustomerFactory,
+    PremiseFactory,
+    ServiceAccountFactory,
+    post_bill,
+    post_payment,
+)
 
 pytestmark = pytest.mark.django_db
 D = Decimal
@@ -52,18 +55,6 @@ def take(session, by, allocations, tenders, key, payer=""):
     )
 
 
-def credit(account, amount, day):
-    """An earlier payment (say, by mail) that credits the account."""
-    return journal_post(
-        kind=Journal.Kind.PAYMENT,
-        memo="Mail payment",
-        lines=[Line(RECEIVABLE_PURPOSE, -D(amount), account.pk), Line("cash_in_bank", D(amount))],
-        by=None,
-        idempotency_key=f"test-credit:{account.pk}:{amount}:{day}",
-        effective_date=day,
-    )
-
-
 # -- application, oldest charges first ---------------------------------------------------------
 
 
@@ -83,16 +74,16 @@ def test_payment_application_on_a_case_worked_by_hand(open_session, cashier):
     today = timezone.localdate()
     account = ServiceAccountFactory()
     january, february, march = (today - datetime.timedelta(days=d) for d in (90, 60, 30))
-    charge(account, "40.00", memo="January water bill", effective_date=january)
-    charge(account, "60.00", memo="February water bill", effective_date=february)
-    credit(account, "50.00", february + datetime.timedelta(days=10))
-    charge(account, "30.00", memo="March water bill", effective_date=march)
+    post_bill(account, "40.00", memo="January water bill", on=january)
+    post_bill(account, "60.00", memo="February water bill", on=february)
+    post_payment(account, "50.00", february + datetime.timedelta(days=10), memo="Mail payment")
+    post_bill(account, "30.00", memo="March water bill", on=march)
     # when
     payment = take(
         open_session, cashier, [(account.pk, D("100.00"))],
         [TenderIn(Tender.Kind.CASH, D("100.00"))], "k-hand",
     )  # fmt: skip
-    charge(account, "25.00", memo="April water bill")  # after the payment: not part of it
+    post_bill(account, "25.00", memo="April water bill")  # after the payment: not part of it
     # then
     application = selectors.receipt(payment.pk).lines[0].application
     assert [(c.memo, c.open_before, c.applied, c.open_after) for c in application.charges] == [
@@ -110,8 +101,8 @@ def test_payment_application_on_a_case_worked_by_hand(open_session, cashier):
 def test_a_partial_payment_leaves_the_newest_charge_open(open_session, cashier):
     today = timezone.localdate()
     account = ServiceAccountFactory()
-    charge(account, "40.00", memo="Older bill", effective_date=today - datetime.timedelta(days=40))
-    charge(account, "60.00", memo="Newer bill", effective_date=today - datetime.timedelta(days=10))
+    post_bill(account, "40.00", memo="Older bill", on=today - datetime.timedelta(days=40))
+    post_bill(account, "60.00", memo="Newer bill", on=today - datetime.timedelta(days=10))
     payment = take(
         open_session, cashier, [(account.pk, D("55.00"))],
         [TenderIn(Tender.Kind.CASH, D("55.00"))], "k-partial",
@@ -135,8 +126,8 @@ def two_account_payment(open_session, cashier):
         premise=PremiseFactory(house_number="4321", street="Juniper Ln"),
     )
     second = ServiceAccountFactory()
-    charge(first, "80.00", memo="Water bill")
-    charge(second, "20.00", memo="Sewer bill")
+    post_bill(first, "80.00", memo="Water bill")
+    post_bill(second, "20.00", memo="Sewer bill")
     payment = take(
         open_session,
         cashier,

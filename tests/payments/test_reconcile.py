@@ -18,8 +18,7 @@ from payments.bank.reconcile import bai2_reconcile, bank_line_resolve
 from payments.counter.services import CloseCount, PaymentIn, TenderIn, drawer_close, payment_post
 from payments.deposits.services import bank_deposit_prepare
 from payments.models import Bai2Transaction, BankDeposit, PaymentBatch, ReturnedItem, Tender
-from tests.factories import ServiceAccountFactory
-from tests.payments.conftest import charge
+from tests.factories import ServiceAccountFactory, post_bill
 from tests.payments.samples_bank import bai2_bytes, detail, make_deposit, make_file_batch
 
 pytestmark = pytest.mark.django_db
@@ -180,7 +179,7 @@ def _deposited_check(session, cashier, account, finance, *, amount="75.00", numb
 def test_returned_check_becomes_a_returned_item(open_session, cashier, finance):
     # given a deposited check of $75.00 that paid the account in full
     account = ServiceAccountFactory()
-    charge(account, "75.00")
+    post_bill(account, "75.00")
     _deposited_check(open_session, cashier, account, finance)
     import_lines([detail("301", "75.00", text="DEPOSIT")], finance, file_id="F1")
     assert account_balance(account.pk) == Decimal("0.00")
@@ -207,7 +206,7 @@ def test_returned_check_becomes_a_returned_item(open_session, cashier, finance):
 
 def test_returned_cheque_text_on_another_debit_code_is_recognised(open_session, cashier, finance):
     account = ServiceAccountFactory()
-    charge(account, "25.00")
+    post_bill(account, "25.00")
     _deposited_check(open_session, cashier, account, finance, amount="25.00", number="77")
     result = import_lines([detail("409", "25.00", text="RETURNED CHEQUE")], finance)
     assert result.reconcile.returns == 1

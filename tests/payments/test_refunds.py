@@ -26,8 +26,7 @@ from district.ledger.selectors import account_balance, ledger_problems
 from district.ledger.services import Line, journal_post, journal_reverse
 from payments.refunds import selectors
 from payments.refunds.views import CSV_COLUMNS
-from tests.factories import ServiceAccountFactory
-from tests.payments.conftest import charge
+from tests.factories import ServiceAccountFactory, post_bill
 
 pytestmark = pytest.mark.django_db
 # Called in each test: a value taken at import goes stale when a run passes local midnight.
@@ -67,7 +66,7 @@ def test_a_refund_over_the_credit_is_refused(credit_account, csr):
         with pytest.raises(ValidationError, match=message):
             refund_request(account_id=credit_account.pk, amount=amount, reason="Moved", by=csr)
     owing = ServiceAccountFactory()
-    charge(owing, "10.00")
+    post_bill(owing, "10.00")
     with pytest.raises(ValidationError, match="credit is \\$0.00"):
         refund_request(account_id=owing.pk, amount="1.00", reason="Asked", by=csr)
     assert not ApprovalRequest.objects.filter(kind=REFUND_KIND).exists()
@@ -111,7 +110,7 @@ def test_the_requester_cannot_approve_their_own_refund(credit_account, superviso
 
 def test_approval_rechecks_the_credit(credit_account, csr, supervisor):
     request = refund_request(account_id=credit_account.pk, amount="80.00", reason="Moved", by=csr)
-    charge(credit_account, "30.00")  # a bill used part of the credit meanwhile
+    post_bill(credit_account, "30.00")  # a bill used part of the credit meanwhile
     with pytest.raises(ValidationError, match="credit is now \\$50.00"):
         approval_approve(request_id=request.pk, by=supervisor)
     request.refresh_from_db()

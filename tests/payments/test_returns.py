@@ -33,8 +33,7 @@ from payments.models import (
 from payments.returns import letters
 from payments.returns.history import returned_payments_since
 from payments.returns.services import returned_item_record
-from tests.factories import ServiceAccountFactory
-from tests.payments.conftest import charge
+from tests.factories import ServiceAccountFactory, post_bill
 
 pytestmark = pytest.mark.django_db
 # Called in each test: a value taken at import goes stale when a run passes local midnight.
@@ -253,8 +252,8 @@ def test_an_other_reason_charges_no_fee(open_session, cashier, owing_account, su
 def test_a_lockbox_payment_is_returned_over_its_lines_in_order(supervisor, cashier):
     # given: one lockbox check of $100 paying $60 and $40 on two accounts
     first, second = ServiceAccountFactory(), ServiceAccountFactory()
-    charge(first, "60.00")
-    charge(second, "40.00")
+    post_bill(first, "60.00")
+    post_bill(second, "40.00")
     journal = journal_post(
         kind=Journal.Kind.PAYMENT,
         memo="Lockbox file (in transit until the bank's file credits it)",

@@ -49,8 +49,7 @@ from payments.counter.services import (
 from payments.deposits import services as deposits
 from payments.models import Drawer, DrawerSession, Payment, PaymentVoid, Tender
 from payments.returns import services as returns
-from tests.factories import ServiceAccountFactory
-from tests.payments.conftest import charge
+from tests.factories import ServiceAccountFactory, post_bill
 from tests.payments.model import (
     PAPER,
     ZERO,
@@ -87,7 +86,7 @@ class World:
         self.drawers = [Drawer.objects.create(name=f"Counter {n}") for n in (1, 2)]
         self.accounts = [ServiceAccountFactory() for _ in range(3)]
         for account in self.accounts:
-            charge(account, OPENING_CHARGE)
+            post_bill(account, OPENING_CHARGE)
         self.account_ids = [account.pk for account in self.accounts]
 
 
