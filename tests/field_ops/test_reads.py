@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
 from django.utils import timezone
 
+from district.models import Policy
 from field_ops import selectors
 from field_ops.models import MeterRead
 from field_ops.services.reads import read_correct, read_record
@@ -147,6 +148,21 @@ def test_high_and_low_compare_with_the_average_of_recent_periods(clerk, installe
     assert high.flags == [MeterRead.Flag.HIGH]
     assert low.flags == [MeterRead.Flag.LOW]
     assert normal.flags == []
+
+
+def test_high_and_low_follow_the_districts_read_policies(clerk, installed, monthly_reads):
+    # given: about 10 units a month, and a supervisor who allows up to four times usual use
+    meter = installed(reading=0)
+    monthly_reads(meter, [10, 20, 30, 40, 50, 60])
+    Policy.objects.filter(key="read-high-percent").update(value="400")
+
+    # when: August uses 35 (high at the default 200%), September 70 (five times the usual)
+    august = _record(meter, 95, clerk, read_on=datetime.date(2025, 8, 1))
+    september = _record(meter, 165, clerk, read_on=datetime.date(2025, 9, 1))
+
+    # then: the field's flags use the same percent billing asks a confirmation with
+    assert august.flags == []
+    assert september.flags == [MeterRead.Flag.HIGH]
 
 
 def test_tiny_usage_is_not_flagged_high_or_low_below_the_floor(clerk, installed, monthly_reads):
