@@ -1,10 +1,11 @@
 """What the accounts app adds to the shared registries (imported by AccountsConfig.ready()):
 the counter search box and menu entries, the account and premise pages' panels, the records
 with a History tab, and each area's own registrations (completion handlers, approval kinds,
-panels, menu entries, deposit history sources)."""
+panels, menu entries, deposit history sources) and its Celery tasks."""
 
 import accounts.contacts.registrations  # noqa: F401
 import accounts.deposits.registrations  # noqa: F401
+import accounts.deposits.tasks  # noqa: F401  (Celery registers the nightly deposit tasks)
 import accounts.service_changes.registrations  # noqa: F401
 from accounts.panels import PANELS
 from district import navigation, panels

@@ -1,7 +1,8 @@
 """What the district package adds to the shared registries (imported by DistrictConfig.ready()):
-its deployment checks, its menu entry and the records with a History tab that it owns."""
+its deployment checks, its Celery tasks, its menu entry and the records with a History tab that
+it owns."""
 
-from district import checks, navigation  # noqa: F401  (checks register on import)
+from district import checks, navigation, tasks  # noqa: F401  (checks and tasks register on import)
 from district.audit import register_history_model
 from district.roles import Perm
 

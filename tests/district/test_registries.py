@@ -129,6 +129,33 @@ def test_only_registrations_modules_register_when_imported():
     assert offenders == []
 
 
+def _imported_modules(tree: ast.Module) -> set[str]:
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            names.update(f"{node.module}.{alias.name}" for alias in node.names)
+    return names
+
+
+def test_every_celery_task_module_is_imported_by_a_registrations_module():
+    # given: the modules that define tasks (a worker only knows the tasks it has imported;
+    # autodiscovery finds an app's top-level tasks.py only)
+    root = Path(settings.BASE_DIR)
+    task_modules, imported = set(), set()
+    for app in PROJECT_APPS:
+        for path in sorted((root / app).rglob("*.py")):
+            text = path.read_text()
+            module = ".".join(path.relative_to(root).with_suffix("").parts)
+            if path.name == "registrations.py":
+                imported |= _imported_modules(ast.parse(text))
+            elif ("@shared_task" in text or "@app.task" in text) and module != "district.celery":
+                task_modules.add(module)
+    # when / then
+    assert task_modules and task_modules <= imported, sorted(task_modules - imported)
+
+
 def test_manage_py_registries_prints_what_the_snapshot_holds():
     # given
     output = StringIO()
