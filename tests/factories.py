@@ -65,6 +65,13 @@ class MeterInstallationFactory(factory.django.DjangoModelFactory):
     installed_on = datetime.date(2020, 1, 1)
 
 
+def metered_premise(**fields) -> Premise:
+    """A premise with a meter installed (reading 0), never served."""
+    premise = PremiseFactory(**fields)
+    MeterInstallationFactory(premise=premise)
+    return premise
+
+
 class MeterReadFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = MeterRead

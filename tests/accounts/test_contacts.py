@@ -13,10 +13,8 @@ from accounts.contacts import selectors
 from accounts.contacts.services import contact_log, referral_done
 from accounts.models import Contact, Department
 from district import roles
-from district.ledger.purposes import Purpose
-from district.ledger.services import Line, journal_post
 from field_ops.models import WorkOrder
-from tests.factories import CustomerFactory, ServiceAccountFactory
+from tests.factories import CustomerFactory, ServiceAccountFactory, post_bill, post_payment
 
 pytestmark = pytest.mark.django_db
 
@@ -25,19 +23,6 @@ HTMX = {"HTTP_HX_REQUEST": "true"}
 
 def _department(name="Engineering") -> Department:
     return Department.objects.get(name=name)
-
-
-def _bill(account, amount: str, on: datetime.date, *, by=None, kind="bill", memo="Bill"):
-    value = Decimal(amount)
-    other = Purpose.WATER_SALES_VOLUMETRIC if kind == "bill" else Purpose.CASH_IN_BANK
-    return journal_post(
-        kind=kind,
-        memo=memo,
-        lines=[Line(Purpose.AR_CUSTOMERS, value, account.pk), Line(other, -value)],
-        by=by,
-        idempotency_key=f"{kind}-{account.pk}-{on}-{amount}",
-        effective_date=on,
-    )
 
 
 def _at(day: datetime.date, hour: int) -> datetime.datetime:
@@ -286,7 +271,7 @@ def test_the_timeline_merges_contacts_ledger_lines_and_work_orders_newest_first(
     other_account = ServiceAccountFactory(customer=account.customer)
     today = timezone.localdate()
     day = [today - datetime.timedelta(days=days) for days in range(6)]
-    _bill(account, "80.00", day[5])
+    post_bill(account, "80.00", day[5], memo="Bill")
     old_call = Contact.objects.create(
         channel="phone", reason="billing", account=account, customer=account.customer,
         notes="Old call", logged_by=clerk, logged_at=_at(day[4], 9),
@@ -299,7 +284,7 @@ def test_the_timeline_merges_contacts_ledger_lines_and_work_orders_newest_first(
         channel="email", reason="general", customer=account.customer,
         notes="About every account", logged_by=clerk, logged_at=_at(day[2], 11),
     )  # fmt: skip
-    _bill(account, "-80.00", day[1], kind="payment", memo="Payment, thank you")
+    post_payment(account, "80.00", day[1], memo="Payment, thank you")
     Contact.objects.create(
         channel="phone", reason="leak", account=other_account, customer=account.customer,
         notes="Other account", logged_by=clerk, logged_at=_at(day[0], 8),
@@ -329,7 +314,7 @@ def test_the_timeline_keeps_the_latest_entries_only(make_user):
     account = ServiceAccountFactory()
     start = timezone.localdate() - datetime.timedelta(days=40)
     for index in range(30):
-        _bill(account, f"{10 + index}.00", start + datetime.timedelta(days=index))
+        post_bill(account, f"{10 + index}.00", start + datetime.timedelta(days=index), memo="Bill")
     latest = contact_log(channel="phone", reason="general", account=account, by=clerk)
     # when
     entries = selectors.account_timeline(account, user=clerk, limit=10)
@@ -344,7 +329,7 @@ def _history(account, clerk, size: int):
     start = timezone.localdate() - datetime.timedelta(days=size + 1)
     for index in range(size):
         on = start + datetime.timedelta(days=index)
-        _bill(account, f"{20 + index}.00", on)
+        post_bill(account, f"{20 + index}.00", on, memo="Bill")
         Contact.objects.create(
             channel="phone", reason="general", account=account, customer=account.customer,
             logged_by=clerk, logged_at=_at(on, 9),

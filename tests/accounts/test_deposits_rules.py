@@ -52,20 +52,6 @@ def _new_customer():
     return factories.CustomerFactory()
 
 
-def _bill(account, amount: str, on: datetime.date):
-    return journal_post(
-        kind=Journal.Kind.BILL,
-        memo=f"Bill {on}",
-        lines=[
-            Line(Purpose.AR_CUSTOMERS, Decimal(amount), service_account_id=account.pk),
-            Line(Purpose.WATER_SALES_VOLUMETRIC, -Decimal(amount)),
-        ],
-        by=None,
-        idempotency_key=f"test-bill-{next(_keys)}",
-        effective_date=on,
-    )
-
-
 @pytest.fixture
 def history_source():
     """history_source({customer_pk: HistoryFacts}) registers a throwaway source for the test."""
@@ -308,13 +294,13 @@ def test_twelve_months_of_bills_at_the_premise_use_the_average_bill_multiple():
     previous = factories.ServiceAccountFactory(premise=premise)
     today = _today()
     for month in range(12):
-        _bill(
+        factories.post_bill(
             previous,
             "60.00" if month % 2 else "70.00",
             months_before(today, month) - datetime.timedelta(days=1),
         )
     # and a bill before the window does not count towards the average
-    _bill(previous, "999.00", months_before(today, 13))
+    factories.post_bill(previous, "999.00", months_before(today, 13))
     # when
     quote = _quote(_new_customer(), premise=premise)
     # then: average 65.00, twice that
@@ -328,7 +314,7 @@ def test_less_than_twelve_months_of_bills_falls_back_to_the_table():
     premise = factories.PremiseFactory()
     previous = factories.ServiceAccountFactory(premise=premise)
     for month in range(6):
-        _bill(previous, "80.00", months_before(_today(), month))
+        factories.post_bill(previous, "80.00", months_before(_today(), month))
     # when
     quote = _quote(_new_customer(), premise=premise)
     # then
@@ -363,7 +349,7 @@ def test_a_small_average_bill_is_raised_to_the_minimum():
     premise = factories.PremiseFactory()
     previous = factories.ServiceAccountFactory(premise=premise)
     for month in range(12):
-        _bill(previous, "10.00", months_before(_today(), month))
+        factories.post_bill(previous, "10.00", months_before(_today(), month))
     # when
     quote = _quote(_new_customer(), premise=premise)
     # then

@@ -31,9 +31,7 @@ from accounts.service_changes.services import (
 )
 from district import roles
 from district.approvals.models import ApprovalRequest
-from district.ledger.purposes import Purpose
 from district.ledger.selectors import account_balance
-from district.ledger.services import Line, journal_post
 from field_ops.models import MeterRead, WorkOrder
 from field_ops.work_orders import work_order_complete, work_order_dispatch
 from tests.factories import (
@@ -41,6 +39,8 @@ from tests.factories import (
     MeterInstallationFactory,
     PremiseFactory,
     ServiceAccountFactory,
+    metered_premise,
+    post_bill,
 )
 
 pytestmark = pytest.mark.django_db
@@ -62,17 +62,10 @@ def people(make_user):
     return People
 
 
-def _premise(**fields):
-    """A premise with a meter installed (reading 0), never served."""
-    premise = PremiseFactory(**fields)
-    MeterInstallationFactory(premise=premise)
-    return premise
-
-
 def _start(by, *, premise=None, customer=None, key="start-1", **overrides):
     arguments = {
         "customer": customer or CustomerFactory(),
-        "premise": premise or _premise(),
+        "premise": premise or metered_premise(),
         "customer_class": ServiceAccount.CustomerClass.RESIDENTIAL,
         "start_date": TODAY(),
         "is_owner": False,
@@ -115,7 +108,7 @@ def _nothing_written(before_accounts: int):
 
 def test_a_new_tenant_gets_a_pending_account_a_deposit_a_turn_on_order_and_a_contact(people):
     # given: a premise never served
-    premise = _premise(owner_name="Owner of Record")
+    premise = metered_premise(owner_name="Owner of Record")
     customer = CustomerFactory(first_name="Ana", last_name="Nguyen")
 
     # when
@@ -164,7 +157,7 @@ def test_completing_the_turn_on_makes_the_account_active_with_that_read_as_its_f
 
 def test_a_premise_whose_last_account_left_the_water_on_gets_a_start_read(people):
     # given: the last tenant's service ended with a final read only
-    premise = _premise()
+    premise = metered_premise()
     ServiceAccountFactory(premise=premise, status=S.FINAL, end_date=TODAY())
 
     # when
@@ -179,7 +172,7 @@ def test_a_premise_whose_last_account_left_the_water_on_gets_a_start_read(people
 
 def test_a_premise_shut_off_after_its_last_account_gets_a_turn_on(people):
     # given: the water was turned off after the last tenant left
-    premise = _premise()
+    premise = metered_premise()
     ServiceAccountFactory(premise=premise, status=S.CLOSED, end_date=TODAY())
     WorkOrder.objects.create(
         order_type=T.TURN_OFF,
@@ -210,9 +203,9 @@ def test_an_owner_gets_no_deposit_and_no_owner_record(people):
 
 def test_the_billing_cycle_follows_the_premise_history_and_its_route(people):
     # given
-    served = _premise(route="R07")
+    served = metered_premise(route="R07")
     ServiceAccountFactory(premise=served, status=S.CLOSED, billing_cycle="03", end_date=TODAY())
-    neighbour = _premise(route="R07")
+    neighbour = metered_premise(route="R07")
 
     # when
     first = _start(people.csr1, premise=served, key="a")
@@ -225,7 +218,7 @@ def test_the_billing_cycle_follows_the_premise_history_and_its_route(people):
 
 def test_a_repeated_start_returns_the_first_and_writes_nothing_more(people):
     # given
-    customer, premise = CustomerFactory(), _premise()
+    customer, premise = CustomerFactory(), metered_premise()
     first = _start(people.csr1, customer=customer, premise=premise)
 
     # when
@@ -243,7 +236,7 @@ def test_a_repeated_start_returns_the_first_and_writes_nothing_more(people):
 
 def test_a_start_where_someone_else_has_active_service_is_refused_and_writes_nothing(people):
     # given
-    premise = _premise()
+    premise = metered_premise()
     ServiceAccountFactory(premise=premise, status=S.ACTIVE)
     before = ServiceAccount.objects.count()
 
@@ -258,7 +251,7 @@ def test_a_start_where_someone_else_has_active_service_is_refused_and_writes_not
 
 def test_a_second_start_while_one_is_pending_for_someone_else_is_refused(people):
     # given
-    premise = _premise()
+    premise = metered_premise()
     _start(people.csr1, premise=premise, key="first")
 
     # when
@@ -297,7 +290,7 @@ def test_a_start_with_a_missing_or_out_of_policy_value_is_refused_and_writes_not
     people, overrides, field
 ):
     # given
-    premise = _premise()
+    premise = metered_premise()
     before = ServiceAccount.objects.count()
 
     # when
@@ -412,7 +405,7 @@ def test_a_start_order_for_an_account_no_longer_pending_changes_nothing(people):
 
 def test_a_start_read_for_no_account_changes_no_account(people):
     # given
-    premise = _premise()
+    premise = metered_premise()
     account = ServiceAccountFactory(premise=premise, status=S.PENDING)
     order = WorkOrder.objects.create(
         order_type=T.START_READ, premise=premise, requested_date=TODAY()
@@ -695,7 +688,7 @@ def test_an_ended_agreement_no_longer_reverts(people):
 
 def test_a_premise_has_one_open_owner_agreement(people):
     # given
-    premise = _premise()
+    premise = metered_premise()
     owner_agreement_record(
         premise=premise, owner=CustomerFactory(), signed_on=TODAY(), by=people.csr1
     )
@@ -717,7 +710,7 @@ def test_a_premise_has_one_open_owner_agreement(people):
 def test_a_transfer_stops_the_old_service_starts_the_new_and_carries_the_deposit(people):
     # given: active service with a deposit held and paperless bills
     old = _active_account(people, paperless=True)
-    new_premise = _premise(house_number="501", street="Cedar Ave")
+    new_premise = metered_premise(house_number="501", street="Cedar Ave")
 
     # when
     result = service_transfer(
@@ -759,7 +752,7 @@ def test_a_transfer_stops_the_old_service_starts_the_new_and_carries_the_deposit
 def test_a_transfer_to_a_premise_served_by_someone_else_changes_nothing(people):
     # given
     old = _active_account(people)
-    taken = _premise()
+    taken = metered_premise()
     ServiceAccountFactory(premise=taken, status=S.ACTIVE)
 
     # when
@@ -788,19 +781,6 @@ def test_a_transfer_to_a_premise_served_by_someone_else_changes_nothing(people):
 # -- close when settled
 
 
-def _bill(account, amount):
-    journal_post(
-        kind="bill",
-        memo="Final bill",
-        lines=[
-            Line(Purpose.AR_CUSTOMERS, Decimal(amount), account.pk),
-            Line(Purpose.WATER_SALES_VOLUMETRIC, -Decimal(amount)),
-        ],
-        by=None,
-        idempotency_key=f"bill-{account.pk}-{amount}",
-    )
-
-
 def test_a_final_account_closes_when_nothing_is_owed(people):
     # given
     account = ServiceAccountFactory(status=S.FINAL, end_date=TODAY())
@@ -815,7 +795,7 @@ def test_a_final_account_closes_when_nothing_is_owed(people):
 def test_a_final_account_with_a_balance_stays_final(people):
     # given
     account = ServiceAccountFactory(status=S.FINAL, end_date=TODAY())
-    _bill(account, "42.10")
+    post_bill(account, "42.10", memo="Final bill")
 
     # when
     result = service_close_if_settled(account=account, by=people.csr1)

@@ -22,8 +22,8 @@ from field_ops.models import WorkOrder
 from tests.factories import (
     CustomerFactory,
     MeterInstallationFactory,
-    PremiseFactory,
     ServiceAccountFactory,
+    metered_premise,
 )
 
 pytestmark = pytest.mark.django_db
@@ -31,12 +31,6 @@ pytestmark = pytest.mark.django_db
 S = ServiceAccount.Status
 START_URL = "/service/start/"
 TODAY = timezone.localdate
-
-
-def _premise(**fields):
-    premise = PremiseFactory(**fields)
-    MeterInstallationFactory(premise=premise)
-    return premise
 
 
 def _token(response) -> str:
@@ -79,7 +73,7 @@ def test_a_csr_i_starts_service_through_the_six_steps_without_javascript(client_
     # given
     client = client_for(roles.CSR_I)
     customer = CustomerFactory(first_name="Ana", last_name="Nguyen")
-    premise = _premise(house_number="4410", street="Juniper Ln", owner_name="P. Owner")
+    premise = metered_premise(house_number="4410", street="Juniper Ln", owner_name="P. Owner")
     token = _walk_to_confirm(client, customer=customer, premise=premise, deposit="2")
     summary = client.get(f"{START_URL}?wizard={token}")
     assert "Step 6 of 6: Summary and confirm" in summary.content.decode()
@@ -162,7 +156,7 @@ def test_a_premise_served_by_someone_else_is_refused_with_a_link_to_stop_them(cl
     # given
     client = client_for(roles.CSR_I)
     customer = CustomerFactory()
-    premise = _premise(house_number="77", street="Sage St")
+    premise = metered_premise(house_number="77", street="Sage St")
     holder = ServiceAccountFactory(premise=premise, status=S.ACTIVE)
     token = _token(client.get(START_URL))
     _post(client, token, "customer", "search", q=customer.last_name)
@@ -182,7 +176,7 @@ def test_a_premise_served_by_someone_else_is_refused_with_a_link_to_stop_them(cl
 def test_a_start_date_beyond_the_policy_is_refused_at_its_step(client_for):
     # given
     client = client_for(roles.CSR_I)
-    token = _walk_to_confirm(client, customer=CustomerFactory(), premise=_premise())
+    token = _walk_to_confirm(client, customer=CustomerFactory(), premise=metered_premise())
 
     # when
     response = _post(
@@ -206,7 +200,7 @@ def test_a_start_date_beyond_the_policy_is_refused_at_its_step(client_for):
 
 def test_the_deposit_step_offers_a_csr_i_an_approval_and_a_csr_ii_a_waiver(client_for):
     # given
-    premise, customer = _premise(), CustomerFactory()
+    premise, customer = metered_premise(), CustomerFactory()
     pages = {}
     for role in (roles.CSR_I, roles.CSR_II):
         client = client_for(role)
@@ -222,7 +216,7 @@ def test_the_deposit_step_offers_a_csr_i_an_approval_and_a_csr_ii_a_waiver(clien
 def test_an_owner_is_told_no_deposit_is_due_and_goes_on_to_the_summary(client_for):
     # given
     client = client_for(roles.CSR_I)
-    customer, premise = CustomerFactory(), _premise()
+    customer, premise = CustomerFactory(), metered_premise()
 
     # when
     token = _walk_to_confirm(client, customer=customer, premise=premise, occupancy="owner")
@@ -341,7 +335,7 @@ def test_the_transfer_page_finds_the_new_premise_and_moves_service(client_for):
     # given
     client = client_for(roles.CSR_I)
     account = _active(client.user, paperless=True)
-    new_premise = _premise(house_number="8800", street="Birch Rd")
+    new_premise = metered_premise(house_number="8800", street="Birch Rd")
     url = reverse("accounts:service_transfer", args=[account.pk])
     found = client.get(url, {"q": "8800 birch"}).content.decode()
     assert f"?premise={new_premise.pk}" in found
@@ -376,7 +370,7 @@ def test_the_transfer_page_finds_the_new_premise_and_moves_service(client_for):
 def test_the_owner_agreement_is_recorded_and_ended_on_the_premise(client_for):
     # given
     client = client_for(roles.CSR_I)
-    premise = _premise()
+    premise = metered_premise()
     owner = CustomerFactory()
     url = reverse("accounts:owner_agreement", args=[premise.pk])
 
@@ -400,7 +394,7 @@ def test_the_owner_agreement_is_recorded_and_ended_on_the_premise(client_for):
 def _started(user, customer):
     return service_start(
         customer=customer,
-        premise=_premise(),
+        premise=metered_premise(),
         customer_class="residential",
         start_date=TODAY(),
         is_owner=False,
