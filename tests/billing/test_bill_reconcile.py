@@ -15,6 +15,7 @@ from billing.calendar.services import period_schedule, periods_generate
 from billing.documents.selectors import bill_document, bill_for_document
 from billing.models import Bill, BillingCycle, BillingPeriod
 from district.ledger.models import Journal, JournalLine
+from district.ledger.purposes import Purpose
 from district.ledger.services import Line, journal_post
 
 pytestmark = pytest.mark.django_db
@@ -27,18 +28,18 @@ def _ledger_balance(account_id: int, on: datetime.date) -> Decimal:
     """Independently of the bill document: the receivable lines dated on or before `on`."""
     total = JournalLine.objects.filter(
         service_account_id=account_id,
-        gl_account__purpose="ar_customers",
+        gl_account__purpose=Purpose.AR_CUSTOMERS,
         effective_date__lte=on,
     ).aggregate(total=Sum("amount"))["total"]
     return total or Decimal("0.00")
 
 
-def _post(kind, account_id, amount, on, key, other_gl="cash_in_bank"):
+def _post(kind, account_id, amount, on, key, other_gl=Purpose.CASH_IN_BANK):
     return journal_post(
         kind=kind,
         memo=f"{kind} {key}",
         lines=[
-            Line("ar_customers", Decimal(amount), service_account_id=account_id),
+            Line(Purpose.AR_CUSTOMERS, Decimal(amount), service_account_id=account_id),
             Line(other_gl, -Decimal(amount)),
         ],
         by=None,
@@ -72,12 +73,12 @@ def _bill_the_history(by):
         elif number % 3 == 1:  # part paid, and a late fee
             _post(Journal.Kind.PAYMENT, bill.account_id, "-10.00", paid_on, f"part-{bill.pk}")
             _post(Journal.Kind.FEE, bill.account_id, "5.00", paid_on, f"fee-{bill.pk}",
-                  other_gl="fees_late")  # fmt: skip
+                  other_gl=Purpose.FEES_LATE)  # fmt: skip
     # Written after every bill posted, dated on an account's first bill date: that bill's date
     # already counts it, so the account's next bill must not show it again.
     first = posted.order_by("bill_date", "id").first()
     _post(Journal.Kind.OPENING_BALANCE, first.account_id, "42.10", first.bill_date,
-          f"opening-{first.pk}", other_gl="water_sales_fixed")  # fmt: skip
+          f"opening-{first.pk}", other_gl=Purpose.WATER_SALES_FIXED)  # fmt: skip
 
 
 @pytest.fixture

@@ -10,6 +10,7 @@ from billing.bill_runs import calculation, services
 from billing.models import Bill, BillException, BillingPeriod, BillLine, BillRun
 from district import roles
 from district.ledger.models import AccountBalance, Journal, JournalLine
+from district.ledger.purposes import Purpose
 from district.ledger.selectors import account_balance, ledger_problems
 from district.ledger.services import Line, journal_post
 from field_ops.models import WorkOrder
@@ -122,8 +123,8 @@ def test_the_audit_finds_each_kind(rates, period, biller):
         kind="payment",
         memo="Overpayment",
         lines=[
-            Line("cash_in_bank", Decimal("50.00")),
-            Line("ar_customers", Decimal("-50.00"), credit.pk),
+            Line(Purpose.CASH_IN_BANK, Decimal("50.00")),
+            Line(Purpose.AR_CUSTOMERS, Decimal("-50.00"), credit.pk),
         ],
         by=None,
         idempotency_key="overpay",
@@ -348,8 +349,8 @@ def test_previous_balance_and_amount_due(rates, period, biller):
         kind="opening_balance",
         memo="Conversion",
         lines=[
-            Line("ar_customers", Decimal("40.00"), account.pk),
-            Line("opening_balances", Decimal("-40.00")),
+            Line(Purpose.AR_CUSTOMERS, Decimal("40.00"), account.pk),
+            Line(Purpose.OPENING_BALANCES, Decimal("-40.00")),
         ],
         by=None,
         idempotency_key="open-1",

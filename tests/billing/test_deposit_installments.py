@@ -19,6 +19,7 @@ from billing.documents.pdf import bill_pdf_html
 from billing.models import Bill, BillingCycle, BillingPeriod, BillRun
 from district import roles
 from district.ledger.models import Journal, JournalLine
+from district.ledger.purposes import Purpose
 from district.ledger.selectors import account_balance, ledger_problems
 from tests import factories
 
@@ -110,8 +111,8 @@ def test_each_bill_carries_the_next_installment_once(rates, cycle, biller):
         (row.gl_account.purpose, row.amount, row.service_account_id)
         for row in JournalLine.objects.filter(journal=journal).select_related("gl_account")
     } == {
-        ("ar_customers", second.amount, account.pk),
-        ("customer_deposits", -second.amount, account.pk),
+        (Purpose.AR_CUSTOMERS, second.amount, account.pk),
+        (Purpose.CUSTOMER_DEPOSITS, -second.amount, account.pk),
     }
     second.refresh_from_db()
     assert second.status == "posted" and second.bill_id == bill.pk

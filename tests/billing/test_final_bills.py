@@ -18,6 +18,7 @@ from district import roles
 from district.approvals.models import ApprovalRequest
 from district.approvals.services import approval_approve
 from district.ledger.models import Journal, JournalLine
+from district.ledger.purposes import Purpose
 from district.ledger.selectors import account_balance
 from district.ledger.services import Line, journal_post
 from district.services import NIGHTLY_USERNAME
@@ -100,8 +101,8 @@ def _deposit(account, by):
         kind=Journal.Kind.PAYMENT,
         memo="Deposit paid",
         lines=[
-            Line("ar_customers", -deposit.amount, account.pk),
-            Line("cash_in_bank", deposit.amount),
+            Line(Purpose.AR_CUSTOMERS, -deposit.amount, account.pk),
+            Line(Purpose.CASH_IN_BANK, deposit.amount),
         ],
         by=None,
         idempotency_key=uuid.uuid4().hex,
@@ -138,7 +139,7 @@ def test_a_final_bill_is_prorated_posted_and_the_account_made_final(rates, clerk
     assert bill.current_charges == Decimal("81.17")
     journal = Journal.objects.get(pk=bill.journal_id)
     assert journal.kind == Journal.Kind.BILL and journal.idempotency_key == f"bill:{bill.pk}"
-    assert ("ar_customers", bill.current_charges, account.pk) in _lines(journal.pk)
+    assert (Purpose.AR_CUSTOMERS, bill.current_charges, account.pk) in _lines(journal.pk)
     assert bill.amount_due == account_balance(account.pk) == bill.current_charges
     account.refresh_from_db()
     assert account.status == ServiceAccount.Status.FINAL  # owes: final, not closed
@@ -155,8 +156,8 @@ def test_the_period_starts_the_day_after_the_last_posted_bill(rates, clerk):
         kind=Journal.Kind.BILL,
         memo="January",
         lines=[
-            Line("ar_customers", Decimal("50.00"), account.pk),
-            Line("water_sales_fixed", Decimal("-50.00")),
+            Line(Purpose.AR_CUSTOMERS, Decimal("50.00"), account.pk),
+            Line(Purpose.WATER_SALES_FIXED, Decimal("-50.00")),
         ],
         by=None,
         idempotency_key=uuid.uuid4().hex,
@@ -203,8 +204,8 @@ def test_the_deposit_is_applied_and_the_credit_goes_to_a_refund_approval(rates, 
     approved = approval_approve(request_id=request.pk, by=supervisor)
     # then the credit moves to refunds payable and the settled account closes
     assert _lines(approved.result["journal_id"]) == {
-        ("ar_customers", credit, account.pk),
-        ("refunds_payable", -credit, None),
+        (Purpose.AR_CUSTOMERS, credit, account.pk),
+        (Purpose.REFUNDS_PAYABLE, -credit, None),
     }
     assert account_balance(account.pk) == 0
     account.refresh_from_db()

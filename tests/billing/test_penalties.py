@@ -11,6 +11,7 @@ from billing import tasks
 from billing.models import Bill
 from billing.penalties import services as penalties
 from district.ledger.models import Journal, JournalLine
+from district.ledger.purposes import Purpose
 from district.ledger.selectors import account_balance
 from district.ledger.services import Line, journal_post
 from district.models import Policy
@@ -41,7 +42,7 @@ def _post(account, amount, gl, kind, on):
     return journal_post(
         kind=kind,
         memo="test",
-        lines=[Line("ar_customers", Decimal(amount), account.pk), Line(gl, -Decimal(amount))],
+        lines=[Line(Purpose.AR_CUSTOMERS, Decimal(amount), account.pk), Line(gl, -Decimal(amount))],
         by=None,
         idempotency_key=uuid.uuid4().hex,
         effective_date=on,
@@ -52,8 +53,10 @@ def _bill(rates, *, current="80.00", previous="20.00"):
     """A posted bill of $80.00 current charges over a $20.00 unpaid balance, due 02/24/2026."""
     account = factories.ServiceAccountFactory()
     if Decimal(previous):
-        _post(account, previous, "opening_balances", Journal.Kind.OPENING_BALANCE, D(2026, 1, 5))
-    journal = _post(account, current, "water_sales_fixed", Journal.Kind.BILL, D(2026, 2, 3))
+        _post(
+            account, previous, Purpose.OPENING_BALANCES, Journal.Kind.OPENING_BALANCE, D(2026, 1, 5)
+        )
+    journal = _post(account, current, Purpose.WATER_SALES_FIXED, Journal.Kind.BILL, D(2026, 2, 3))
     return Bill.objects.create(
         account=account,
         status=Bill.Status.POSTED,
@@ -71,7 +74,7 @@ def _bill(rates, *, current="80.00", previous="20.00"):
 
 
 def _pay(bill, amount, on=D(2026, 2, 20)):
-    _post(bill.account, f"-{amount}", "cash_in_bank", Journal.Kind.PAYMENT, on)
+    _post(bill.account, f"-{amount}", Purpose.CASH_IN_BANK, Journal.Kind.PAYMENT, on)
 
 
 def test_no_penalty_within_the_grace_days(rates):
@@ -99,8 +102,8 @@ def test_penalty_after_grace_on_current_charges_and_past_due(rates):
         (line.gl_account.purpose, line.amount, line.service_account_id)
         for line in JournalLine.objects.filter(journal=journal).select_related("gl_account")
     } == {
-        ("ar_customers", Decimal("8.30"), bill.account_id),
-        ("fees_late", Decimal("-8.30"), None),
+        (Purpose.AR_CUSTOMERS, Decimal("8.30"), bill.account_id),
+        (Purpose.FEES_LATE, Decimal("-8.30"), None),
     }
     assert account_balance(bill.account_id) == Decimal("108.30")
 
@@ -132,7 +135,7 @@ def test_charges_after_the_bill_do_not_count_as_unpaid(rates):
     # given the bill paid in full, then a new charge posted after it
     bill = _bill(rates)
     _pay(bill, "100.00")
-    _post(bill.account, "40.00", "fees_turn_on", Journal.Kind.FEE, D(2026, 2, 26))
+    _post(bill.account, "40.00", Purpose.FEES_TURN_ON, Journal.Kind.FEE, D(2026, 2, 26))
     # when
     posted = penalties.late_penalties_assess(today=D(2026, 3, 2))
     # then
@@ -168,7 +171,7 @@ def test_only_the_latest_bill_of_an_account_is_penalized(rates):
     # given an older unpaid bill followed by a newer one not yet past due
     bill = _bill(rates)
     newer_journal = _post(
-        bill.account, "50.00", "water_sales_fixed", Journal.Kind.BILL, D(2026, 3, 3)
+        bill.account, "50.00", Purpose.WATER_SALES_FIXED, Journal.Kind.BILL, D(2026, 3, 3)
     )
     Bill.objects.create(
         account=bill.account,
@@ -208,7 +211,7 @@ def test_the_task_runs_the_service(rates):
 def test_a_zero_bill_with_a_past_due_balance_is_penalized_on_the_past_due(rates):
     # given a $0.00 bill (posted without a journal) over a $20.00 unpaid balance
     account = factories.ServiceAccountFactory()
-    _post(account, "20.00", "opening_balances", Journal.Kind.OPENING_BALANCE, D(2026, 1, 5))
+    _post(account, "20.00", Purpose.OPENING_BALANCES, Journal.Kind.OPENING_BALANCE, D(2026, 1, 5))
     bill = Bill.objects.create(
         account=account,
         status=Bill.Status.POSTED,
