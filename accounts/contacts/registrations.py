@@ -1,5 +1,5 @@
 """Registrations of this feature (completion handlers, approval kinds, panels, menu entries),
-imported by AccountsConfig.ready().
+imported by accounts/registrations.py.
 
 The account page: "Log a contact" (quick entry, one query) and the "Timeline" (three queries).
 The staff home: "Referred to you", "Your cases" and, for supervisors, "Overdue cases".

@@ -1,5 +1,5 @@
 """Registrations of this feature (completion handlers, approval kinds, panels, menu entries),
-imported by AccountsConfig.ready()."""
+imported by accounts/registrations.py."""
 
 from accounts.deposits import rules, services, tasks  # noqa: F401  (tasks: Celery finds it here)
 from accounts.deposits.views import deposit_panel

@@ -2,7 +2,7 @@
 good payment history, and how much deposit a new service owes (the quote).
 
 Payment history comes from the apps that know it, through a registry (billing and payments sit
-above accounts and register their sources in their own ready()):
+above accounts and register their sources in their own registrations.py):
 
     register_history_source("payments", returned_and_late_payments)
     # fn(customer, since: date) -> HistoryFacts

@@ -1,5 +1,5 @@
 """Registrations of this feature (completion handlers, approval kinds, panels, menu entries),
-imported by AccountsConfig.ready()."""
+imported by accounts/registrations.py."""
 
 from accounts.service_changes import services, views
 from district import navigation, panels

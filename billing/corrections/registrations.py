@@ -1,4 +1,4 @@
-"""Registrations of corrections and adjustments (imported from BillingConfig.ready())."""
+"""Registrations of corrections and adjustments (imported by billing/registrations.py)."""
 
 from billing.corrections import selectors
 from billing.corrections.services import (

@@ -1,4 +1,4 @@
-"""Registrations of credit refunds (imported from BillingConfig.ready()): one handler, under the
+"""Registrations of credit refunds (imported by billing/registrations.py): one handler, under the
 kind filed now and under the final-bill step's former kind (its older requests still approve)."""
 
 from billing.refunds.kinds import FINAL_CREDIT_KIND, REFUND_KIND
