@@ -21,12 +21,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from accounts.models import ServiceAccount
 from billing.calendar.services import period_for_read, periods_near
 from billing.models import BillingPeriod
+from district.errors import ServiceError
 from field_ops import high_low
 from field_ops.high_low import (
     LOOKBACK_DAYS,
@@ -213,20 +213,20 @@ def check_can_record(ctx: ReadContext) -> None:
     """Refusals that do not depend on the value: not installed, future, duplicate, out of order."""
     meter, on_date = ctx.meter, ctx.read_on
     if on_date > _today():
-        raise ValidationError({"read_on": "A read cannot be dated in the future."})
+        raise ServiceError({"read_on": "A read cannot be dated in the future."})
     if ctx.premise is None:
-        raise ValidationError(
+        raise ServiceError(
             {"read_on": f"Meter {meter.serial} was not installed on {on_date:%m/%d/%Y}."}
         )
     if ctx.same_day is not None:
-        raise ValidationError(
+        raise ServiceError(
             {
                 "reading": f"Meter {meter.serial} already has a read on {on_date:%m/%d/%Y} "
                 f"({number_text(ctx.same_day.reading)}). To change it, correct that read."
             }
         )
     if ctx.later is not None:
-        raise ValidationError(
+        raise ServiceError(
             {
                 "read_on": f"Meter {meter.serial} was read later, on {ctx.later.read_on:%m/%d/%Y}; "
                 "a new read cannot be dated before it. To fix an earlier read, correct it."
@@ -237,7 +237,7 @@ def check_can_record(ctx: ReadContext) -> None:
 def assess(ctx: ReadContext, reading: Decimal, policies: dict) -> Assessment:
     """Flags and concerns of a reading against the meter's history and the billing calendar.
 
-    Refuses (ValidationError) only a reading below the last one that cannot be a rollover.
+    Refuses (ServiceError) only a reading below the last one that cannot be a rollover.
     """
     assessment = Assessment()
     if ctx.outside_window:
@@ -247,7 +247,7 @@ def assess(ctx: ReadContext, reading: Decimal, policies: dict) -> Assessment:
         return assessment
     used = register_use(previous.reading, reading, dials=ctx.meter.dials)
     if used is None:
-        raise ValidationError(
+        raise ServiceError(
             {
                 "reading": f"{number_text(reading)} is below the last read of meter "
                 f"{ctx.meter.serial} ({number_text(previous.reading)} on "
