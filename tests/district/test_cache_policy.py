@@ -7,11 +7,12 @@ import pytest
 from django.urls import reverse
 
 from district import roles
-from payments.counter.services import PaymentIn, TenderIn, drawer_open, payment_post
-from payments.models import Drawer, Tender
+from payments.counter.services import PaymentIn, TenderIn, payment_post
+from payments.models import Tender
 from tests import factories
 from tests.billing.factories import account_with_meter, make_bill
 from tests.factories import post_bill
+from tests.payments.factories import opened_drawer
 
 pytestmark = pytest.mark.django_db
 
@@ -95,11 +96,7 @@ def test_the_customer_portal_bill_and_its_pdf_are_not_stored(client, make_user, 
 def test_the_receipt_pdf_is_not_stored(client, make_user):
     # given
     cashier = make_user(roles.CSR_I)
-    session = drawer_open(
-        drawer=Drawer.objects.create(name="Counter 1"),
-        cashier=cashier,
-        opening_count={"20": 5},
-    )
+    session = opened_drawer(cashier, name="Counter 1", opening_count={"20": 5})
     account = factories.ServiceAccountFactory()
     post_bill(account, "40.00")
     payment = payment_post(

@@ -9,9 +9,9 @@ import pytest
 from playwright.sync_api import expect
 
 from district import roles
-from payments.counter.services import drawer_open
-from payments.models import Drawer, Payment
+from payments.models import Payment
 from tests.factories import ServiceAccountFactory, post_bill
+from tests.payments.factories import opened_drawer
 
 SCREEN = {"width": 1366, "height": 768}
 
@@ -33,9 +33,7 @@ def test_p_on_the_account_page_takes_a_cash_payment_by_keyboard(
     account = ServiceAccountFactory()
     post_bill(account, "120.50")
     cashier = sign_in(page, roles.CSR_I)
-    drawer_open(
-        drawer=Drawer.objects.create(name="Counter 1"), cashier=cashier, opening_count={"20": 10}
-    )
+    opened_drawer(cashier, name="Counter 1", opening_count={"20": 10})
     page.goto(f"/account/{account.pk}/")
 
     # when: p, then the cash handed over, then Enter

@@ -4,13 +4,13 @@ import pytest
 
 from district import roles
 from payments.counter.services import drawer_open
-from payments.models import Drawer
 from tests.factories import ServiceAccountFactory, post_bill
+from tests.payments.factories import DrawerFactory
 
 
 @pytest.fixture
 def drawer(db):
-    return Drawer.objects.create(name="Counter 1", location="Front lobby")
+    return DrawerFactory(name="Counter 1", location="Front lobby")
 
 
 @pytest.fixture

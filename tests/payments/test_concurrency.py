@@ -47,6 +47,7 @@ from payments.models import (
     Tender,
 )
 from tests.factories import ServiceAccountFactory, post_bill
+from tests.payments.factories import opened_drawer
 from tests.payments.model import gl_balance, uncounted_payments
 
 FLOAT_COUNT = {"20": 5, "10": 5, "5": 8, "1": 10}  # $200.00, as the open_session fixture
@@ -168,11 +169,7 @@ def test_the_same_key_at_two_drawers_at_once_posts_one_payment(drawer, cashier, 
     # given: two open drawers, two cashiers, one account, one key (a replayed form)
     other_cashier = make_user(roles.CSR_II)
     first = drawer_open(drawer=drawer, cashier=cashier, opening_count=FLOAT_COUNT)
-    second = drawer_open(
-        drawer=Drawer.objects.create(name="Counter 2"),
-        cashier=other_cashier,
-        opening_count=FLOAT_COUNT,
-    )
+    second = opened_drawer(other_cashier, name="Counter 2", opening_count=FLOAT_COUNT)
     account = ServiceAccountFactory()
     post_bill(account, "80.00")
     key = uuid.uuid4().hex
@@ -254,11 +251,7 @@ def test_two_drawers_crediting_the_same_accounts_in_opposite_orders_do_not_deadl
     sessions = [
         (drawer_open(drawer=drawer, cashier=cashier, opening_count={}), cashier),
         (
-            drawer_open(
-                drawer=Drawer.objects.create(name="Counter 2"),
-                cashier=other_cashier,
-                opening_count={},
-            ),
+            opened_drawer(other_cashier, name="Counter 2"),
             other_cashier,
         ),
     ]

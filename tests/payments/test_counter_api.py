@@ -8,9 +8,9 @@ from django.urls import reverse
 
 from district import roles
 from district.ledger.selectors import account_balance, ledger_problems
-from payments.counter.services import drawer_open
-from payments.models import Drawer, Payment
+from payments.models import Payment
 from tests.factories import ServiceAccountFactory, post_bill
+from tests.payments.factories import opened_drawer
 
 pytestmark = pytest.mark.django_db
 URL = "/api/payments/counter"
@@ -19,9 +19,7 @@ URL = "/api/payments/counter"
 @pytest.fixture
 def cashier_client(client_for):
     client = client_for(roles.CSR_I)
-    drawer_open(
-        drawer=Drawer.objects.create(name="API till"), cashier=client.user, opening_count={}
-    )
+    opened_drawer(client.user, name="API till")
     return client
 
 

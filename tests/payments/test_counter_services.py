@@ -20,6 +20,7 @@ from payments.counter.services import (
     void_request,
 )
 from payments.models import DrawerSession, Payment, Tender
+from tests.payments.factories import opened_drawer
 
 pytestmark = pytest.mark.django_db
 
@@ -54,14 +55,11 @@ def test_same_key_posts_once(open_session, cashier, owing_account):
 
 def test_second_open_session_is_refused(open_session, drawer, cashier, make_user):
     from district import roles
-    from payments.models import Drawer
 
     with pytest.raises(ValidationError, match="already open"):
         drawer_open(drawer=drawer, cashier=make_user(roles.CSR_II), opening_count={})
     with pytest.raises(ValidationError, match="already have drawer"):
-        drawer_open(
-            drawer=Drawer.objects.create(name="Counter 2"), cashier=cashier, opening_count={}
-        )
+        opened_drawer(cashier, name="Counter 2")
 
 
 def test_check_refused_on_cash_only_account(open_session, cashier, owing_account):

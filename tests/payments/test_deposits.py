@@ -18,14 +18,14 @@ from payments.counter.services import (
     PaymentIn,
     TenderIn,
     drawer_close,
-    drawer_open,
     payment_post,
 )
 from payments.deposits.selectors import deposit_view
 from payments.deposits.services import bank_deposit_prepare, drawer_recount
 from payments.deposits.slip import NO_ACCOUNT, deposit_slip_html
-from payments.models import BankDeposit, BankDepositItem, Drawer, DrawerSession, Tender
+from payments.models import BankDeposit, BankDepositItem, DrawerSession, Tender
 from tests.factories import ServiceAccountFactory, post_bill
+from tests.payments.factories import opened_drawer
 from tests.payments.samples_deposits import mail_batch, posted_batch
 
 pytestmark = pytest.mark.django_db
@@ -89,9 +89,7 @@ def day(open_session, cashier, make_user, owing):
         ),
     )
     cashier2 = make_user(roles.CSR_II, username="cashier2")
-    second = drawer_open(
-        drawer=Drawer.objects.create(name="Counter 2"), cashier=cashier2, opening_count={"20": 5}
-    )
+    second = opened_drawer(cashier2, name="Counter 2", opening_count={"20": 5})
     pay(second, cashier2, owing, "19.99", cash("19.99"), "b1")
     pay(
         second,
@@ -332,9 +330,7 @@ def test_cash_day_page_queries_do_not_grow_with_drawers(
     # given: a deposit and a third drawer, still open, with a payment
     deposit_all(day, head)
     cashier3 = make_user(roles.CSR_I, username="cashier3")
-    third = drawer_open(
-        drawer=Drawer.objects.create(name="Counter 3"), cashier=cashier3, opening_count={"20": 5}
-    )
+    third = opened_drawer(cashier3, name="Counter 3", opening_count={"20": 5})
     pay(third, cashier3, owing, "5.00", cash("5.00"), "c1")
     with django_assert_num_queries(12):
         response = client.get(url)

@@ -20,10 +20,9 @@ from payments.counter.services import (
     PaymentIn,
     TenderIn,
     drawer_close,
-    drawer_open,
     payment_post,
 )
-from payments.models import Drawer, PaymentVoid, Tender
+from payments.models import PaymentVoid, Tender
 from tests.factories import (
     CustomerFactory,
     PremiseFactory,
@@ -31,6 +30,7 @@ from tests.factories import (
     post_bill,
     post_payment,
 )
+from tests.payments.factories import opened_drawer
 
 pytestmark = pytest.mark.django_db
 D = Decimal
@@ -254,9 +254,7 @@ def test_void_flow_through_the_approvals_queue(
 def test_the_cashier_cannot_approve_the_void_of_their_own_payment(make_user, owing_account):
     # given: a supervisor took the payment; a lead asked for the void
     cashier = make_user(roles.SUPERVISOR, username="boss", first_name="Bo", last_name="Boss")
-    session = drawer_open(
-        drawer=Drawer.objects.create(name="Counter 9"), cashier=cashier, opening_count={}
-    )
+    session = opened_drawer(cashier, name="Counter 9")
     payment = take(
         session, cashier, [(owing_account.pk, D("20.00"))],
         [TenderIn(Tender.Kind.CASH, D("20.00"))], "k-own",
