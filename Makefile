@@ -52,11 +52,14 @@ browser:
 	  fi; \
 	fi
 
+# The test databases are kept between runs (--reuse-db: new migrations are applied, nothing is
+# re-created). After editing a migration, switching to a branch with other migrations or an
+# interrupted run, start afresh: make test PYTEST_ARGS=--create-db (CI always does).
 test: install browser
 	$(BIN)/ruff check .
 	$(BIN)/python -m pip check --disable-pip-version-check
 	TESTING=true $(BIN)/python manage.py makemigrations --check --dry-run
-	TESTING=true $(BIN)/pytest -n $${PYTEST_WORKERS:-2} --dist loadgroup --cov --cov-report=term:skip-covered $(PYTEST_ARGS)
+	TESTING=true $(BIN)/pytest -n $${PYTEST_WORKERS:-2} --dist loadgroup --reuse-db --cov --cov-report=term:skip-covered $(PYTEST_ARGS)
 
 bench: install
 	$(BIN)/python bench/run.py
