@@ -265,6 +265,10 @@ class MeterRead(models.Model):
     def __str__(self):
         return f"{self.meter.serial} {self.read_on:%m/%d/%Y}: {self.reading}"
 
+    @property
+    def is_estimate(self) -> bool:
+        return self.source == self.Source.ESTIMATE
+
 
 @pghistory.track()
 class WorkOrder(Transitions, models.Model):
@@ -416,6 +420,14 @@ class WorkOrder(Transitions, models.Model):
     @property
     def is_cancelled(self) -> bool:
         return self.status == self.Status.CANCELLED
+
+    @property
+    def is_emergency(self) -> bool:
+        return self.priority == self.Priority.EMERGENCY
+
+    @property
+    def is_same_day(self) -> bool:
+        return self.priority == self.Priority.SAME_DAY
 
 
 def _attachment_path(instance, filename):

@@ -13,10 +13,28 @@ from django.utils import timezone
 from accounts import letters
 from accounts.models import Customer
 from district.pdf import combined_pdf, document_html, html_document, html_pdf
-from payments.models import Letter
+from payments.models import Letter, ReturnedItem
 from payments.returns import selectors, services
 
 TEMPLATE = "payments/returns/letters/returned_payment_{language}.html"
+
+
+# The bank's reason in the notice's language (English uses the model's own labels).
+REASON_WORDS = {
+    "es": {
+        ReturnedItem.Reason.NSF: "fondos insuficientes",
+        ReturnedItem.Reason.CLOSED: "cuenta cerrada",
+        ReturnedItem.Reason.STOPPED: "pago detenido",
+    },
+}
+OTHER_REASON_WORDS = {"es": "otro motivo"}
+
+
+def reason_words(item: ReturnedItem, language: str) -> str:
+    """Why the bank returned the payment, in `language`."""
+    if language not in REASON_WORDS:
+        return item.get_reason_display()
+    return REASON_WORDS[language].get(item.reason, OTHER_REASON_WORDS[language])
 
 
 def letter_language(customer: Customer) -> str:
@@ -39,6 +57,7 @@ def returned_payment_html(letter: Letter) -> str:
             "item": facts.item,
             "tender": facts.tender,
             "what": services.tender_label(facts.tender),
+            "reason": reason_words(facts.item, language),
             "language": language,
             "today": timezone.localdate(),
         },

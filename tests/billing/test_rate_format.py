@@ -334,3 +334,11 @@ def test_aliases_and_odd_keys_are_refused_not_crashed_on():
     # then
     assert alias_errors == ["line 4, column 8: aliases (*name) are not allowed in a rate file"]
     assert key_errors == ["line 2, column 3: found unhashable key"]
+
+
+def test_rate_pages_name_a_schedules_period_in_the_formats_words():
+    from billing.templatetags.rates import period_name
+
+    assert period_name("two_months") == "two-month period"
+    assert period_name("month") == "month"
+    assert period_name("fortnight") == "fortnight"  # an unknown code is shown as it is
