@@ -1,12 +1,15 @@
-"""Reading BAI2 records: bytes to physical records, logical records and their fields.
+"""Reading BAI2 records: lines to physical records, logical records and their fields.
 
 Private to payments.bank.bai2 (which re-exports Bai2Error, RECORD_CODES and FUNDS_TYPES); the
-structure, the checks of counts and totals and the writer live there.
+structure, the checks of counts and totals and the writer live there, the decoding of bytes
+into lines in bai2_text. Records are read one at a time, as the lines come.
 """
 
 import datetime
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from itertools import chain
 
 RECORD_CODES = {
     "01": "01 file header",
@@ -30,11 +33,6 @@ MAX_COUNT_DIGITS = 9
 # HHMM as the specification has it; HHMMSS, HH:MM and HH:MM:SS as some banks write it (NatWest's
 # intraday files). Read as HHMM.
 _TIME = re.compile(r"^([0-9]{2}):?([0-9]{2})(?::?[0-9]{2})?$")
-# Line breaks: CRLF, LF or CR alone (not str.splitlines, which also breaks at \x85, \x1c...).
-_LINE_BREAK = re.compile(r"\r\n|\r|\n")
-# NUL padding and the DOS end-of-file mark (Ctrl-Z) at the end of a line or of the file.
-_TRAILING_PADDING = re.compile(r"[\x00\x1a]+(?=\r|\n|$)")
-_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
 
 
 class Bai2Error(ValueError):
@@ -113,33 +111,6 @@ def _in_text(joined: str) -> bool:
     return len(fields) - 1 >= after_funds + 2
 
 
-def decode(content: bytes | str) -> str:
-    if isinstance(content, bytes):
-        if content.startswith((b"\xff\xfe", b"\xfe\xff")):
-            try:
-                text = content.decode("utf-16")
-            except UnicodeDecodeError:
-                raise Bai2Error("The file is not a BAI2 text file (broken UTF-16).") from None
-        else:
-            for encoding in ("utf-8", "cp1252", "latin-1"):
-                try:
-                    text = content.decode(encoding)
-                    break
-                except UnicodeDecodeError:
-                    continue
-    else:
-        text = content
-    text = _TRAILING_PADDING.sub("", text.lstrip("\ufeff"))
-    control = _CONTROL.search(text)
-    if control:
-        line = text.count("\n", 0, control.start()) + 1
-        raise Bai2Error(
-            f"The file is not a BAI2 text file: it holds binary data (the character "
-            f"\\x{ord(control.group()):02x} at line {line})."
-        )
-    return text
-
-
 def _record_length(first_line: str) -> int | None:
     """The physical record length an 01 header states (field 6), when it is a number."""
     if not first_line.startswith("01,"):
@@ -154,59 +125,70 @@ def _is_record_start(text: str) -> bool:
     return text[:2] in RECORD_CODES and (len(text) == 2 or text[2] == ",")
 
 
-def _cut(line: str, size: int) -> list[str] | None:
+def _pieces(line: str, size: int | None) -> Iterable[str]:
     """A line holding several fixed-length records (unblocked, or a block of them) cut into
-    its records, when every piece starts as a record does (or is padding)."""
-    pieces = [line[start : start + size] for start in range(0, len(line), size)]
-    if all(_is_record_start(piece) or not piece.strip() for piece in pieces):
-        return pieces
-    return None
+    its records, when every piece starts as a record does (or is padding); else the line."""
+    if not size or len(line.rstrip()) <= size:
+        return (line,)
+    starts = range(0, len(line), size)
+    if all(_is_record_start(line[s : s + size]) or not line[s : s + size].strip() for s in starts):
+        return (line[start : start + size] for start in starts)
+    return (line,)
 
 
-def physical_records(text: str) -> list[Physical]:
-    lines = _LINE_BREAK.split(text)
-    size = _record_length(lines[0]) if lines else None
-    if size:
-        cut_lines: list[str] = []
-        for raw in lines:
-            pieces = _cut(raw, size) if len(raw.rstrip()) > size else None
-            cut_lines.extend(pieces or [raw])
-        lines = cut_lines
-    records = []
-    for number, raw in enumerate(lines, start=1):
-        if not raw.strip():
-            continue
-        raw = raw.lstrip(" \t")
-        if raw[:2] in RECORD_CODES and not _is_record_start(raw):
-            raise Bai2Error(
-                f"“{shown(raw)}”: the record code {raw[:2]} is followed by “{shown(raw[2])}” "
-                f"where a comma belongs.",
-                line=number,
-            )
-        if not _is_record_start(raw):
-            hint = ""
-            if records:
-                hint = " (a record that goes on to another line continues in an 88 record)"
-            raise Bai2Error(
-                f"“{shown(raw)}” is not a BAI2 record: a record starts with one of the codes "
-                f"{', '.join(RECORD_CODES)} and a comma{hint}.",
-                line=number,
-            )
-        records.append(Physical(line=number, code=raw[:2], content=raw[3:]))
-    return records
+def _physical(number: int, raw: str, *, first: bool) -> Physical:
+    raw = raw.lstrip(" \t")
+    if raw[:2] in RECORD_CODES and not _is_record_start(raw):
+        raise Bai2Error(
+            f"“{shown(raw)}”: the record code {raw[:2]} is followed by “{shown(raw[2])}” "
+            f"where a comma belongs.",
+            line=number,
+        )
+    if not _is_record_start(raw):
+        hint = ""
+        if not first:
+            hint = " (a record that goes on to another line continues in an 88 record)"
+        raise Bai2Error(
+            f"“{shown(raw)}” is not a BAI2 record: a record starts with one of the codes "
+            f"{', '.join(RECORD_CODES)} and a comma{hint}.",
+            line=number,
+        )
+    return Physical(line=number, code=raw[:2], content=raw[3:])
 
 
-def logical_records(physical: list[Physical]) -> list[Record]:
-    records: list[Record] = []
+def physical_records(lines: Iterable[str]) -> Iterator[Physical]:
+    """The records of the lines, numbered as lines (a line cut into fixed-length records
+    counts one line per record); blank lines are skipped but counted."""
+    lines = iter(lines)
+    first_line = next(lines, None)
+    if first_line is None:
+        return
+    size = _record_length(first_line)
+    number = 0
+    first = True
+    for line in chain([first_line], lines):
+        for raw in _pieces(line, size):
+            number += 1
+            if raw.strip():
+                yield _physical(number, raw, first=first)
+                first = False
+
+
+def logical_records(physical: Iterable[Physical]) -> Iterator[Record]:
+    """Each record with its 88 continuations, given once the next record starts."""
+    current: Record | None = None
     for record in physical:
         if record.code == "88":
-            if not records:
+            if current is None:
                 raise Bai2Error("an 88 continuation comes before any record.", line=record.line)
-            records[-1].parts.append(record.content)
-            records[-1].physical_count += 1
-        else:
-            records.append(Record(line=record.line, code=record.code, parts=[record.content]))
-    return records
+            current.parts.append(record.content)
+            current.physical_count += 1
+            continue
+        if current is not None:
+            yield current
+        current = Record(line=record.line, code=record.code, parts=[record.content])
+    if current is not None:
+        yield current
 
 
 def amount(text: str, *, line: int, what: str, signed: bool = True) -> int | None:

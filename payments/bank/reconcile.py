@@ -12,7 +12,9 @@
   check number from the references or text narrows it) and is recorded as a returned item.
 - Everything else stays unmatched: the exceptions queue.
 
-Candidates are loaded in a few queries and matched in memory. Re-running is safe: a matched
+Candidates are loaded in a few queries and matched in memory. The file's lines are read in
+pages (a file may hold hundreds of thousands): only the credits of a candidate's amount and the
+returned items are kept; the rest are counted. Re-running is safe: a matched
 line is skipped, and each deposit, batch and returned item links to one line (one-to-one).
 Matched credits post one journal per as-of date and holding account, a line per deposit or
 batch.
@@ -26,10 +28,12 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models import Q
+from django.db.models import Count, Max, Min, Q, Sum
 
 from district.attribution import acting_user
+from district.errors import ServiceError
 from district.ledger.models import Journal
+from district.ledger.purposes import Purpose
 from district.ledger.services import Line, journal_post
 from district.money import ZERO, format_money
 from district.policies import policy_value
@@ -50,8 +54,8 @@ _RETURN_TEXT = re.compile(r"\bRETURN(ED)?\s+(CHECK|CHEQUE|CHQ|ITEM)\b", re.IGNOR
 _NUMBER = re.compile(r"\d+")
 # Where a credit's money waited until the bank confirmed it.
 BATCH_GL = {
-    PaymentBatch.Kind.PROCESSOR: "settlements_due",
-    PaymentBatch.Kind.LOCKBOX: "deposits_in_transit",
+    PaymentBatch.Kind.PROCESSOR: Purpose.SETTLEMENTS_DUE,
+    PaymentBatch.Kind.LOCKBOX: Purpose.DEPOSITS_IN_TRANSIT,
 }
 
 
@@ -162,33 +166,58 @@ def bai2_reconcile(*, file_id: int, by) -> ReconcileResult:
     result = ReconcileResult(file_id=file_id)
     window = timedelta(days=int(policy_value("bank-match-window-days")))
     with transaction.atomic(), acting_user(by):
-        lines = [
-            _Line(*row)
-            for row in Bai2Transaction.objects.select_for_update(of=("self",))
-            .filter(report__file_id=file_id, status=Bai2Transaction.Status.UNMATCHED)
-            .order_by("id")
-            .values_list(*_LINE_FIELDS)
-        ]
-        credits = [line for line in lines if line.direction == Bai2Transaction.Direction.CREDIT]
-        returns = [line for line in lines if is_returned_item(line)]
+        unmatched = Bai2Transaction.objects.filter(
+            report__file_id=file_id, status=Bai2Transaction.Status.UNMATCHED
+        )
+        _lock(unmatched)
+        by_amount = _credit_candidates(unmatched, window)
+        credits, returns = _lines_to_match(unmatched, by_amount)
         matched: list[_Line] = []
         if credits:
-            matched += _match_credits(credits, window=window, by=by, result=result)
+            matched += _match_credits(credits, by_amount, window=window, by=by, result=result)
         if returns:
             matched += _match_returns(returns, by=by, result=result)
         _save_matches(matched)
-        matched_ids = {line.pk for line in matched}
-        for line in lines:
-            if line.pk not in matched_ids and line.direction != Bai2Transaction.Direction.OTHER:
-                result.unmatched += 1
-                result.unmatched_total += line.amount
+        # What is left (the lines just matched are no longer unmatched): credits and debits.
+        left = unmatched.exclude(direction=Bai2Transaction.Direction.OTHER)
+        totals = left.aggregate(count=Count("pk"), total=Sum("amount"))
+        result.unmatched = totals["count"]
+        result.unmatched_total = totals["total"] or ZERO
     return result
 
 
-def _credit_candidates(credits, window) -> dict[Decimal, list[_Candidate]]:
-    dates = [line.as_of for line in credits]
-    start, end = min(dates) - window, max(dates)
-    amounts = {line.amount for line in credits}
+def _lock(unmatched) -> None:
+    """Lock the lines first (as a hand match does, before its deposit or batch), in one
+    statement that brings back a count, not the lines."""
+    sql, params = unmatched.select_for_update(of=("self",)).values("pk").query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT count(*) FROM ({sql}) AS locked", params)
+
+
+def _lines_to_match(unmatched, by_amount) -> tuple[list[_Line], list[_Line]]:
+    """(the credits of a candidate's amount, the returned items), in the order of the file,
+    read a page at a time."""
+    credits, returns = [], []
+    rows = unmatched.order_by("id").values_list(*_LINE_FIELDS).iterator(chunk_size=2000)
+    for row in rows:
+        line = _Line(*row)
+        if line.direction == Bai2Transaction.Direction.CREDIT:
+            if line.amount in by_amount:
+                credits.append(line)
+        elif is_returned_item(line):
+            returns.append(line)
+    return credits, returns
+
+
+def _credit_candidates(unmatched, window) -> dict[Decimal, list[_Candidate]]:
+    """The deposits and batches of a credit's amount, in the window before the credits' dates
+    (the amounts are read by the database, not brought here)."""
+    credits = unmatched.filter(direction=Bai2Transaction.Direction.CREDIT)
+    span = credits.aggregate(first=Min("report__as_of_date"), last=Max("report__as_of_date"))
+    if span["first"] is None:
+        return {}
+    start, end = span["first"] - window, span["last"]
+    amounts = credits.values("amount")
     by_amount: dict[Decimal, list[_Candidate]] = defaultdict(list)
     deposits = (
         BankDeposit.objects.select_for_update(of=("self",))
@@ -220,8 +249,7 @@ def _credit_candidates(credits, window) -> dict[Decimal, list[_Candidate]]:
     return by_amount
 
 
-def _match_credits(credits, *, window, by, result: ReconcileResult) -> list[_Line]:
-    by_amount = _credit_candidates(credits, window)
+def _match_credits(credits, by_amount, *, window, by, result: ReconcileResult) -> list[_Line]:
     used: set[tuple[str, int]] = set()
     matched = []
     for line in credits:
@@ -253,7 +281,7 @@ def _match_credits(credits, *, window, by, result: ReconcileResult) -> list[_Lin
 def _holding(chosen: _Candidate) -> tuple[str, str]:
     """(the GL purpose where the money waited, what it was) for a matched candidate."""
     if chosen.kind == "deposit":
-        return "deposits_in_transit", f"deposit {chosen.pk}"
+        return Purpose.DEPOSITS_IN_TRANSIT, f"deposit {chosen.pk}"
     return BATCH_GL[chosen.batch_kind], f"{chosen.batch_kind} batch {chosen.pk}"
 
 
@@ -271,7 +299,7 @@ def _post_matches(matched: list[tuple["_Line", _Candidate]], *, by) -> None:
             kind=Journal.Kind.BANK_DEPOSIT,
             memo=f"Bank credits of {as_of:%m/%d/%Y} matched ({len(members)})",
             lines=[
-                Line("cash_in_bank", total),
+                Line(Purpose.CASH_IN_BANK, total),
                 *(
                     Line(holding, -line.amount, memo=f"Bank credit for {_holding(chosen)[1]}")
                     for line, chosen in members
@@ -300,7 +328,7 @@ def _post_match(line: "_Line", chosen: _Candidate, *, by, how: str = "") -> None
     journal = journal_post(
         kind=Journal.Kind.BANK_DEPOSIT,
         memo=f"Bank credit for {what} ({line.as_of:%m/%d/%Y}){how}",
-        lines=[Line("cash_in_bank", line.amount), Line(holding, -line.amount)],
+        lines=[Line(Purpose.CASH_IN_BANK, line.amount), Line(holding, -line.amount)],
         by=by,
         idempotency_key=f"bai2-line:{line.pk}",
         effective_date=line.as_of,
@@ -412,7 +440,7 @@ def bank_line_resolve(
     or mark it resolved with a note saying why (a bank fee booked elsewhere, ...)."""
     note = (note or "").strip()
     if deposit_id and batch_id:
-        raise ValidationError("Choose a deposit or a batch, not both.", code="both")
+        raise ServiceError("Choose a deposit or a batch, not both.", code="both")
     with transaction.atomic(), acting_user(by):
         line = (
             Bai2Transaction.objects.select_for_update(of=("self",))
@@ -421,9 +449,9 @@ def bank_line_resolve(
             .first()
         )
         if line is None:
-            raise ValidationError("That bank line does not exist.", code="no_line")
+            raise ServiceError("That bank line does not exist.", code="no_line")
         if line.status != Bai2Transaction.Status.UNMATCHED:
-            raise ValidationError(
+            raise ServiceError(
                 f"This bank line is already {line.get_status_display().lower()}.", code="done"
             )
         if deposit_id or batch_id:
@@ -438,7 +466,7 @@ def bank_line_resolve(
             line.refresh_from_db()
             return line
         if not note:
-            raise ValidationError({"note": "Say how this line was resolved."})
+            raise ServiceError({"note": "Say how this line was resolved."})
         line.status = Bai2Transaction.Status.RESOLVED
         line.note = note[:255]
         line.resolved_by = by
@@ -448,14 +476,14 @@ def bank_line_resolve(
 
 def _hand_candidate(line, *, deposit_id, batch_id) -> _Candidate:
     if line.direction != Bai2Transaction.Direction.CREDIT:
-        raise ValidationError(
+        raise ServiceError(
             "Only a bank credit is matched to a deposit or a batch; resolve this line with a note.",
             code="not_credit",
         )
     if deposit_id:
         deposit = BankDeposit.objects.select_for_update().filter(pk=deposit_id).first()
         if deposit is None or deposit.status != BankDeposit.Status.PREPARED:
-            raise ValidationError("That deposit is not waiting for the bank.", code="deposit")
+            raise ServiceError("That deposit is not waiting for the bank.", code="deposit")
         candidate = _Candidate("deposit", deposit.pk, deposit.total, deposit.business_date)
     else:
         batch = (
@@ -464,7 +492,7 @@ def _hand_candidate(line, *, deposit_id, batch_id) -> _Candidate:
             .first()
         )
         if batch is None or Bai2Transaction.objects.filter(matched_batch_id=batch.pk).exists():
-            raise ValidationError(
+            raise ServiceError(
                 "That batch is not a posted processor or lockbox batch waiting for the bank.",
                 code="batch",
             )
@@ -472,7 +500,7 @@ def _hand_candidate(line, *, deposit_id, batch_id) -> _Candidate:
             "batch", batch.pk, batch.control_total, batch.business_date, batch.kind
         )
     if candidate.amount != line.amount:
-        raise ValidationError(
+        raise ServiceError(
             f"The bank credited {format_money(line.amount)} but the {candidate.kind} is "
             f"{format_money(candidate.amount)}: resolve the difference with a note instead.",
             code="amount",

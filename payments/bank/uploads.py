@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from district.errors import ServiceError, require
 from district.roles import Perm
 from payments.bank.imports import ImportResult, bai2_import
 from payments.models import Bai2Upload
@@ -21,10 +22,9 @@ Status = Bai2Upload.Status
 
 def bai2_upload_store(*, content: bytes, file_name: str, by) -> Bai2Upload:
     """Keep an uploaded file until its import runs (bai2_upload_import)."""
-    if by is None or not by.has_perm(Perm.RECONCILE_BANK):
-        raise ValidationError("Your role does not allow you to import bank files.")
+    require(by, Perm.RECONCILE_BANK, doing="import bank files")
     if not content:
-        raise ValidationError("The file is empty.", code="empty")
+        raise ServiceError("The file is empty.", code="empty")
     return Bai2Upload.objects.create(
         file_name=(file_name or "bai2 file")[:200],
         content=bytes(content),
@@ -49,8 +49,10 @@ def bai2_upload_import(*, upload_id: int) -> Bai2Upload:
     if upload.status != Status.PENDING:
         return upload
     try:
+        # The stored bytes as the database gave them (a memoryview): read a piece at a time,
+        # never copied whole.
         result = bai2_import(
-            content=bytes(upload.content), file_name=upload.file_name, by=upload.uploaded_by
+            content=upload.content, file_name=upload.file_name, by=upload.uploaded_by
         )
     except ValidationError as error:
         upload.status = Status.REFUSED
