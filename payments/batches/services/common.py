@@ -4,12 +4,12 @@ journal lines, and the payments, lines and tenders written in bulk when it posts
 from collections import defaultdict
 from decimal import Decimal
 
-from django.core.exceptions import ValidationError
 from django.db import connection
 from django.utils import timezone
 
+from district.errors import ServiceError
 from district.ledger.models import Journal
-from district.ledger.selectors import RECEIVABLE_PURPOSE
+from district.ledger.purposes import Purpose
 from district.ledger.services import Line
 from district.money import ZERO
 from payments.models import BatchItem, Payment, PaymentBatch, PaymentLine, Tender
@@ -17,11 +17,11 @@ from payments.models import BatchItem, Payment, PaymentBatch, PaymentLine, Tende
 # Where a batch's money waits: the mail room's checks go to the bank with the day's deposit;
 # a lockbox bank deposited the checks itself; a processor settles to the bank later.
 BATCH_DEBIT_GL = {
-    PaymentBatch.Kind.MAIL: "undeposited_funds",
-    PaymentBatch.Kind.LOCKBOX: "deposits_in_transit",
-    PaymentBatch.Kind.PROCESSOR: "settlements_due",
+    PaymentBatch.Kind.MAIL: Purpose.UNDEPOSITED_FUNDS,
+    PaymentBatch.Kind.LOCKBOX: Purpose.DEPOSITS_IN_TRANSIT,
+    PaymentBatch.Kind.PROCESSOR: Purpose.SETTLEMENTS_DUE,
 }
-SUSPENSE_GL = "unapplied_payments"
+SUSPENSE_GL = Purpose.UNAPPLIED_PAYMENTS
 CHANNEL = {
     PaymentBatch.Kind.MAIL: Payment.Channel.MAIL,
     PaymentBatch.Kind.LOCKBOX: Payment.Channel.LOCKBOX,
@@ -32,7 +32,7 @@ CHANNEL = {
 def locked_batch(batch_id: int) -> PaymentBatch:
     batch = PaymentBatch.objects.select_for_update().filter(pk=batch_id).first()
     if batch is None:
-        raise ValidationError("That batch does not exist.", code="no_batch")
+        raise ServiceError("That batch does not exist.", code="no_batch")
     return batch
 
 
@@ -46,7 +46,7 @@ def batch_lines(batch: PaymentBatch, items: list[dict], *, suspense: Decimal) ->
     memo = f"{batch.get_kind_display()} batch {batch.pk}"
     lines = [Line(BATCH_DEBIT_GL[batch.kind], total, memo=memo)]
     lines += [
-        Line(RECEIVABLE_PURPOSE, -amount, account_id, memo=f"Payment, {memo}")
+        Line(Purpose.AR_CUSTOMERS, -amount, account_id, memo=f"Payment, {memo}")
         for account_id, amount in sorted(per_account.items())
     ]
     if suspense:

@@ -19,8 +19,9 @@ from billing.penalties.services import (
     late_penalty_withdraw_if_paid_in_time,
 )
 from district.attribution import acting_user
+from district.errors import ServiceError
 from district.ledger.models import Journal
-from district.ledger.selectors import RECEIVABLE_PURPOSE
+from district.ledger.purposes import Purpose
 from district.ledger.services import Line, journal_post
 from district.money import ZERO, format_money
 from payments.batches import files
@@ -56,7 +57,7 @@ class FileImportResult:
 def _already_imported(sha256: str) -> None:
     earlier = PaymentBatch.objects.filter(file_sha256=sha256).first()
     if earlier is not None:
-        raise ValidationError(
+        raise ServiceError(
             f"This file was already imported on "
             f"{timezone.localtime(earlier.created_at):%Y-%m-%d} as batch {earlier.pk} "
             f"({earlier.file_name}). Nothing was imported.",
@@ -99,7 +100,7 @@ def payment_file_import(
         # A concurrent import of the same file, or of an overlapping one, won the race.
         if PaymentBatch.objects.filter(file_sha256=sha256).exists():
             _already_imported(sha256)
-        raise ValidationError(
+        raise ServiceError(
             "Another import of some of these payments finished first; nothing was imported. "
             "Import the file again: the payments already in will be skipped.",
             code="race",
@@ -107,28 +108,80 @@ def payment_file_import(
 
 
 def _import(parsed, *, kind: str, sha256: str, file_name: str, by) -> FileImportResult:
-    external_ids = [item.external_id for item in parsed.items]
+    fresh, skipped = _fresh_items(parsed.items)
+    numbers = {"".join(ch for ch in item.account_text if ch.isdigit()) for item in fresh}
+    accounts = {
+        account.number: account for account in ServiceAccount.objects.filter(number__in=numbers)
+    }
+    matched, unmatched = _rows(fresh, accounts, by=by)
+    total = sum((item.amount for item in fresh), ZERO)
+    batch = PaymentBatch.objects.create(
+        kind=kind,
+        control_count=len(fresh),
+        control_total=total,
+        description=(
+            f"{len(skipped)} payment{'s' if len(skipped) != 1 else ''} skipped (already imported)"
+            if skipped
+            else ""
+        ),
+        created_by=by,
+        file_name=(file_name or "")[:200],
+        file_format=parsed.file_format,
+        file_sha256=sha256,
+    )
+    suspense = sum((row["amount"] for row in unmatched), ZERO)
+    journal = journal_post(
+        kind=Journal.Kind.PAYMENT,
+        memo=f"{batch.get_kind_display()} {batch.pk}: {file_name}"[:255],
+        lines=batch_lines(batch, matched, suspense=suspense),
+        by=by,
+        idempotency_key=f"batch:{batch.pk}",
+        source=batch,
+    )
+    _write_items(batch, matched, unmatched, journal=journal, by=by)
+    batch.status = PaymentBatch.Status.POSTED
+    batch.posted_by = by
+    batch.posted_at = timezone.now()
+    batch.journal = journal
+    batch.save(update_fields=["status", "posted_by", "posted_at", "journal"])
+    return FileImportResult(
+        batch=batch,
+        imported=len(fresh),
+        matched=len(matched),
+        exceptions=len(unmatched),
+        total=total,
+        skipped=skipped,
+        cash_only=_log_cash_only_payments(batch, matched, accounts, by=by),
+        withdrawn=_withdraw_penalties_paid_in_time(batch, matched, by=by),
+    )
+
+
+def _fresh_items(items: list) -> tuple[list, list[str]]:
+    """(the items no earlier file brought, "line 4: processor:TX-1 (already in batch 12)" for
+    the others); refused when every item was imported before."""
+    external_ids = [item.external_id for item in items]
     seen = dict(
         BatchItem.objects.filter(external_id__in=external_ids).values_list(
             "external_id", "batch_id"
         )
     )
-    fresh = [item for item in parsed.items if item.external_id not in seen]
+    fresh = [item for item in items if item.external_id not in seen]
     skipped = [
         f"line {item.line_number}: {item.external_id} (already in batch {seen[item.external_id]})"
-        for item in parsed.items
+        for item in items
         if item.external_id in seen
     ]
     if not fresh:
-        raise ValidationError(
+        raise ServiceError(
             f"Every payment in this file was already imported ({len(skipped)} payments, e.g. "
             f"{skipped[0]}). Nothing was imported.",
             code="all_skipped",
         )
-    numbers = {"".join(ch for ch in item.account_text if ch.isdigit()) for item in fresh}
-    accounts = {
-        account.number: account for account in ServiceAccount.objects.filter(number__in=numbers)
-    }
+    return fresh, skipped
+
+
+def _rows(fresh: list, accounts: dict, *, by) -> tuple[list[dict], list[dict]]:
+    """The items as the rows batch_lines and write_payments take: (matched, unmatched)."""
     matched, unmatched = [], []
     for position, item in enumerate(fresh, start=1):
         account, reason = _match(item.account_text, accounts)
@@ -147,31 +200,11 @@ def _import(parsed, *, kind: str, sha256: str, file_name: str, by) -> FileImport
             "reason": reason,
         }
         (matched if account else unmatched).append(row)
-    suspense = sum((row["amount"] for row in unmatched), ZERO)
-    total = sum((item.amount for item in fresh), ZERO)
-    batch = PaymentBatch.objects.create(
-        kind=kind,
-        control_count=len(fresh),
-        control_total=total,
-        description=(
-            f"{len(skipped)} payment{'s' if len(skipped) != 1 else ''} skipped (already imported)"
-            if skipped
-            else ""
-        ),
-        created_by=by,
-        file_name=(file_name or "")[:200],
-        file_format=parsed.file_format,
-        file_sha256=sha256,
-    )
-    lines = batch_lines(batch, matched, suspense=suspense)
-    journal = journal_post(
-        kind=Journal.Kind.PAYMENT,
-        memo=f"{batch.get_kind_display()} {batch.pk}: {file_name}"[:255],
-        lines=lines,
-        by=by,
-        idempotency_key=f"batch:{batch.pk}",
-        source=batch,
-    )
+    return matched, unmatched
+
+
+def _write_items(batch, matched: list[dict], unmatched: list[dict], *, journal, by) -> None:
+    """The matched items' payments, and every item of the file in file order."""
     payments = write_payments(batch, matched, journal=journal) if matched else []
     payment_of = {row["position"]: payment for row, payment in zip(matched, payments, strict=True)}
     BatchItem.objects.bulk_create(
@@ -193,21 +226,6 @@ def _import(parsed, *, kind: str, sha256: str, file_name: str, by) -> FileImport
             for row in sorted(matched + unmatched, key=lambda row: row["position"])
         ],
         batch_size=1000,
-    )
-    batch.status = PaymentBatch.Status.POSTED
-    batch.posted_by = by
-    batch.posted_at = timezone.now()
-    batch.journal = journal
-    batch.save(update_fields=["status", "posted_by", "posted_at", "journal"])
-    return FileImportResult(
-        batch=batch,
-        imported=len(fresh),
-        matched=len(matched),
-        exceptions=len(unmatched),
-        total=total,
-        skipped=skipped,
-        cash_only=_log_cash_only_payments(batch, matched, accounts, by=by),
-        withdrawn=_withdraw_penalties_paid_in_time(batch, matched, by=by),
     )
 
 
@@ -336,10 +354,10 @@ def batch_item_resolve(*, item_id: int, account_number: str, by) -> BatchItem:
     try:
         number = normalise_account_number(account_number)
     except ValidationError as error:
-        raise ValidationError({"account_number": error.messages}) from None
+        raise ServiceError({"account_number": error.messages}) from None
     account = ServiceAccount.objects.filter(number=number).first()
     if account is None:
-        raise ValidationError(
+        raise ServiceError(
             {"account_number": f"There is no account {format_account_number(number)}."},
             code="no_account",
         )
@@ -348,16 +366,16 @@ def batch_item_resolve(*, item_id: int, account_number: str, by) -> BatchItem:
             BatchItem.objects.select_for_update().select_related("batch").filter(pk=item_id).first()
         )
         if item is None:
-            raise ValidationError("That item does not exist.", code="no_item")
+            raise ServiceError("That item does not exist.", code="no_item")
         if item.status == BatchItem.Status.RESOLVED:
             if item.account_id != account.pk:
-                raise ValidationError(
+                raise ServiceError(
                     f"This payment was already resolved to account {item.account}.",
                     code="resolved",
                 )
             return item
         if item.status != BatchItem.Status.EXCEPTION:
-            raise ValidationError("Only unmatched payments are resolved.", code="not_exception")
+            raise ServiceError("Only unmatched payments are resolved.", code="not_exception")
         key = f"batch-item-resolve:{item.pk}"
         memo = f"Unmatched payment, item {item.position} of batch {item.batch_id}"
         journal = journal_post(
@@ -365,7 +383,7 @@ def batch_item_resolve(*, item_id: int, account_number: str, by) -> BatchItem:
             memo=f"{memo} applied to {account.formatted_number}",
             lines=[
                 Line(SUSPENSE_GL, item.amount, memo=memo),
-                Line(RECEIVABLE_PURPOSE, -item.amount, account.pk, memo=memo),
+                Line(Purpose.AR_CUSTOMERS, -item.amount, account.pk, memo=memo),
             ],
             by=by,
             idempotency_key=key,

@@ -13,6 +13,7 @@ from accounts.models import ServiceAccount
 from accounts.numbers import format_account_number, normalise_account_number
 from billing.documents.scan_line import parse_scan_line
 from district.attribution import acting_user
+from district.errors import ServiceError
 from district.ledger.models import Journal
 from district.ledger.services import journal_post
 from district.money import ZERO, format_money, parse_money
@@ -33,7 +34,7 @@ def batch_create(
 ) -> PaymentBatch:
     """Open a mail batch with the control figures counted off the envelopes' checks."""
     if kind != PaymentBatch.Kind.MAIL:
-        raise ValidationError(
+        raise ServiceError(
             "Only mail batches are opened by hand; lockbox and processor batches come from "
             "importing their file.",
             code="kind",
@@ -41,12 +42,12 @@ def batch_create(
     try:
         control_count = int(control_count)
     except (TypeError, ValueError):
-        raise ValidationError("The control count is a whole number of items.") from None
+        raise ServiceError("The control count is a whole number of items.") from None
     if control_count < 1:
-        raise ValidationError("A batch holds at least one item.", code="control_count")
+        raise ServiceError("A batch holds at least one item.", code="control_count")
     control_total = parse_money(control_total)
     if control_total <= 0:
-        raise ValidationError("The control total must be more than $0.00.", code="control_total")
+        raise ServiceError("The control total must be more than $0.00.", code="control_total")
     with transaction.atomic(), acting_user(by):
         return PaymentBatch.objects.create(
             kind=kind,
@@ -60,12 +61,16 @@ def batch_create(
 def _open_mail_batch(batch_id: int) -> PaymentBatch:
     batch = locked_batch(batch_id)
     if batch.status != PaymentBatch.Status.OPEN:
-        raise ValidationError(
+        raise ServiceError(
             f"Batch {batch.pk} is already posted: its items can no longer change.", code="posted"
         )
     if batch.kind != PaymentBatch.Kind.MAIL:
-        raise ValidationError("Only mail batches take typed items.", code="kind")
+        raise ServiceError("Only mail batches take typed items.", code="kind")
     return batch
+
+
+# What a typed entry sets on its item, when added or corrected.
+_ENTRY_FIELDS = ("account", "amount", "entered_as", "check_number", "payer_name")
 
 
 @dataclass(frozen=True)
@@ -76,6 +81,9 @@ class _Entry:
     check_number: str
     payer_name: str
 
+    def fields(self) -> dict:
+        return {name: getattr(self, name) for name in _ENTRY_FIELDS}
+
 
 def _is_scan_line(typed: str) -> bool:
     """Account numbers have at most 12 digits; anything longer is read as a scan line (whose
@@ -83,11 +91,11 @@ def _is_scan_line(typed: str) -> bool:
     return sum(ch.isdigit() for ch in typed) > 12
 
 
-def _entry(*, entered_as: str, amount, check_number: str, payer_name: str) -> _Entry:
+def _entry(*, entered_as: str, amount, check_number: str = "", payer_name: str = "") -> _Entry:
     """What the CSR typed -> the account and amount, or a refusal a clerk understands."""
     typed = (entered_as or "").strip()
     if not typed:
-        raise ValidationError(
+        raise ServiceError(
             {"entered_as": "Scan the stub's line or type the account number."}, code="empty"
         )
     amount_typed = amount not in (None, "") and str(amount).strip() != ""
@@ -95,11 +103,11 @@ def _entry(*, entered_as: str, amount, check_number: str, payer_name: str) -> _E
         try:
             scanned = parse_scan_line(typed)
         except ValidationError as error:
-            raise ValidationError({"entered_as": error.messages}) from None
+            raise ServiceError({"entered_as": error.messages}) from None
         number = scanned.account_number
         if not amount_typed:
             if scanned.amount <= 0:
-                raise ValidationError(
+                raise ServiceError(
                     {"amount": "The stub shows nothing due: type the check's amount."}
                 )
             amount = scanned.amount
@@ -107,26 +115,26 @@ def _entry(*, entered_as: str, amount, check_number: str, payer_name: str) -> _E
         try:
             number = normalise_account_number(typed)
         except ValidationError as error:
-            raise ValidationError({"entered_as": error.messages}) from None
+            raise ServiceError({"entered_as": error.messages}) from None
         if not amount_typed:
-            raise ValidationError({"amount": "Type the amount of the check."}, code="amount")
+            raise ServiceError({"amount": "Type the amount of the check."}, code="amount")
     try:
         amount = parse_money(amount)
     except ValidationError as error:
-        raise ValidationError({"amount": error.messages}) from None
+        raise ServiceError({"amount": error.messages}) from None
     if amount <= 0:
-        raise ValidationError({"amount": "The amount must be more than $0.00."}, code="amount")
+        raise ServiceError({"amount": "The amount must be more than $0.00."}, code="amount")
     account = ServiceAccount.objects.filter(number=number).select_related("customer").first()
     if account is None:
-        raise ValidationError(
+        raise ServiceError(
             {"entered_as": f"There is no account {format_account_number(number)}."},
             code="no_account",
         )
     check_number = (check_number or "").strip()
     if len(check_number) > 20:
-        raise ValidationError({"check_number": "A check number has at most 20 characters."})
+        raise ServiceError({"check_number": "A check number has at most 20 characters."})
     if check_number and cash_only_accounts([account.pk]):
-        raise ValidationError(
+        raise ServiceError(
             {
                 "check_number": f"Account {account.formatted_number} is cash only: do not enter "
                 "this check. Return it to the customer with the cash-only notice."
@@ -142,65 +150,37 @@ def _entry(*, entered_as: str, amount, check_number: str, payer_name: str) -> _E
     )
 
 
-def batch_item_add(
-    *,
-    batch_id: int,
-    entered_as: str,
-    amount,
-    by,
-    check_number: str = "",
-    payer_name: str = "",
-) -> BatchItem:
-    """Add a typed item (a scan line or an account number, amount, check number) to an open
-    mail batch. Without a typed amount a scan line's amount due is used."""
-    entry = _entry(
-        entered_as=entered_as, amount=amount, check_number=check_number, payer_name=payer_name
-    )
+def batch_item_add(*, batch_id: int, by, **typed) -> BatchItem:
+    """Add a typed item to an open mail batch: `typed` is what the CSR typed (entered_as, a
+    scan line or an account number; amount; check_number and payer_name, optional). Without a
+    typed amount a scan line's amount due is used."""
+    entry = _entry(**typed)
     with transaction.atomic(), acting_user(by):
         batch = _open_mail_batch(batch_id)
         # Under the batch lock: positions stay unique and only grow (deleted ones are not reused).
         last = batch.items.aggregate(last=Max("position"))["last"] or 0
         return BatchItem.objects.create(
-            batch=batch,
-            position=last + 1,
-            account=entry.account,
-            amount=entry.amount,
-            check_number=entry.check_number,
-            payer_name=entry.payer_name,
-            entered_as=entry.entered_as,
-            entered_by=by,
+            batch=batch, position=last + 1, entered_by=by, **entry.fields()
         )
 
 
 def _open_item(item_id: int) -> BatchItem:
     item = BatchItem.objects.filter(pk=item_id).only("batch_id").first()
     if item is None:
-        raise ValidationError("That item does not exist (was it deleted?).", code="no_item")
+        raise ServiceError("That item does not exist (was it deleted?).", code="no_item")
     _open_mail_batch(item.batch_id)
     return BatchItem.objects.select_related("batch").get(pk=item_id)
 
 
-def batch_item_update(
-    *,
-    item_id: int,
-    entered_as: str,
-    amount,
-    by,
-    check_number: str = "",
-    payer_name: str = "",
-) -> BatchItem:
-    """Correct an item of an open batch (before posting it is not money yet)."""
-    entry = _entry(
-        entered_as=entered_as, amount=amount, check_number=check_number, payer_name=payer_name
-    )
+def batch_item_update(*, item_id: int, by, **typed) -> BatchItem:
+    """Correct an item of an open batch (before posting it is not money yet); `typed` as for
+    batch_item_add."""
+    entry = _entry(**typed)
     with transaction.atomic(), acting_user(by):
         item = _open_item(item_id)
-        item.account = entry.account
-        item.amount = entry.amount
-        item.entered_as = entry.entered_as
-        item.check_number = entry.check_number
-        item.payer_name = entry.payer_name
-        item.save(update_fields=["account", "amount", "entered_as", "check_number", "payer_name"])
+        for name, value in entry.fields().items():
+            setattr(item, name, value)
+        item.save(update_fields=list(_ENTRY_FIELDS))
         return item
 
 
@@ -224,13 +204,13 @@ def batch_post(*, batch_id: int, by) -> PaymentBatch:
     with transaction.atomic(), acting_user(by):
         batch = locked_batch(batch_id)
         if batch.status == PaymentBatch.Status.POSTED:
-            raise ValidationError(
+            raise ServiceError(
                 f"Batch {batch.pk} was already posted on "
                 f"{timezone.localtime(batch.posted_at):%Y-%m-%d %H:%M}.",
                 code="already_posted",
             )
         if batch.kind != PaymentBatch.Kind.MAIL:
-            raise ValidationError("File batches post when imported.", code="kind")
+            raise ServiceError("File batches post when imported.", code="kind")
         items = list(
             batch.items.filter(status=BatchItem.Status.ENTERED)
             .order_by("position")
@@ -244,7 +224,7 @@ def batch_post(*, batch_id: int, by) -> PaymentBatch:
         if cash_only:
             positions = [str(item["position"]) for item in items if item["check_number"]
                          and item["account_id"] in cash_only]  # fmt: skip
-            raise ValidationError(
+            raise ServiceError(
                 f"Item {', '.join(positions)} is a check from a cash-only customer: delete it, "
                 "return the check, and correct the control figures.",
                 code="cash_only",
@@ -272,7 +252,7 @@ def _check_control(batch: PaymentBatch, items: list[dict]) -> None:
     total = sum((item["amount"] for item in items), ZERO)
     if count == batch.control_count and total == batch.control_total:
         return
-    raise ValidationError(
+    raise ServiceError(
         f"Batch {batch.pk} does not balance: {count} items entered against a control count of "
         f"{batch.control_count} (difference {count - batch.control_count:+d}), and "
         f"{format_money(total)} entered against a control total of "
