@@ -1,4 +1,5 @@
-"""Match the bank's lines to what the district sent it, and work the exceptions by hand.
+"""Match the bank's lines to what the district sent it (the exceptions are worked by hand in
+resolve.py).
 
 - A credit matches a prepared BankDeposit of the same amount whose business date is within
   [as-of date - window, as-of date] (policy "bank-match-window-days"), or a posted processor or
@@ -31,7 +32,6 @@ from django.db import connection, transaction
 from django.db.models import Count, Max, Min, Q, Sum
 
 from district.attribution import acting_user
-from district.errors import ServiceError
 from district.ledger.models import Journal
 from district.ledger.purposes import Purpose
 from district.ledger.services import Line, journal_post
@@ -109,7 +109,7 @@ def _return_reason(text: str) -> str:
 
 
 @dataclass
-class _Candidate:
+class Candidate:
     kind: str  # "deposit" or "batch"
     pk: int
     amount: Decimal
@@ -129,7 +129,7 @@ def _pick(candidates: list, numbers: set[str], number_of) -> tuple[object | None
 
 
 @dataclass
-class _Line:
+class MatchLine:
     """A bank line as the matching reads and changes it (lighter than the model for 10,000)."""
 
     pk: int
@@ -149,7 +149,7 @@ class _Line:
     resolved_by_id: int | None = None
 
 
-_LINE_FIELDS = (
+LINE_FIELDS = (
     "pk",
     "direction",
     "type_code",
@@ -172,12 +172,12 @@ def bai2_reconcile(*, file_id: int, by) -> ReconcileResult:
         _lock(unmatched)
         by_amount = _credit_candidates(unmatched, window)
         credits, returns = _lines_to_match(unmatched, by_amount)
-        matched: list[_Line] = []
+        matched: list[MatchLine] = []
         if credits:
             matched += _match_credits(credits, by_amount, window=window, by=by, result=result)
         if returns:
             matched += _match_returns(returns, by=by, result=result)
-        _save_matches(matched)
+        save_matches(matched)
         # What is left (the lines just matched are no longer unmatched): credits and debits.
         left = unmatched.exclude(direction=Bai2Transaction.Direction.OTHER)
         totals = left.aggregate(count=Count("pk"), total=Sum("amount"))
@@ -194,13 +194,13 @@ def _lock(unmatched) -> None:
         cursor.execute(f"SELECT count(*) FROM ({sql}) AS locked", params)
 
 
-def _lines_to_match(unmatched, by_amount) -> tuple[list[_Line], list[_Line]]:
+def _lines_to_match(unmatched, by_amount) -> tuple[list[MatchLine], list[MatchLine]]:
     """(the credits of a candidate's amount, the returned items), in the order of the file,
     read a page at a time."""
     credits, returns = [], []
-    rows = unmatched.order_by("id").values_list(*_LINE_FIELDS).iterator(chunk_size=2000)
+    rows = unmatched.order_by("id").values_list(*LINE_FIELDS).iterator(chunk_size=2000)
     for row in rows:
-        line = _Line(*row)
+        line = MatchLine(*row)
         if line.direction == Bai2Transaction.Direction.CREDIT:
             if line.amount in by_amount:
                 credits.append(line)
@@ -209,7 +209,7 @@ def _lines_to_match(unmatched, by_amount) -> tuple[list[_Line], list[_Line]]:
     return credits, returns
 
 
-def _credit_candidates(unmatched, window) -> dict[Decimal, list[_Candidate]]:
+def _credit_candidates(unmatched, window) -> dict[Decimal, list[Candidate]]:
     """The deposits and batches of a credit's amount, in the window before the credits' dates
     (the amounts are read by the database, not brought here)."""
     credits = unmatched.filter(direction=Bai2Transaction.Direction.CREDIT)
@@ -218,7 +218,7 @@ def _credit_candidates(unmatched, window) -> dict[Decimal, list[_Candidate]]:
         return {}
     start, end = span["first"] - window, span["last"]
     amounts = credits.values("amount")
-    by_amount: dict[Decimal, list[_Candidate]] = defaultdict(list)
+    by_amount: dict[Decimal, list[Candidate]] = defaultdict(list)
     deposits = (
         BankDeposit.objects.select_for_update(of=("self",))
         .filter(
@@ -231,7 +231,7 @@ def _credit_candidates(unmatched, window) -> dict[Decimal, list[_Candidate]]:
         .values_list("pk", "total", "business_date")
     )
     for pk, total, business_date in deposits:
-        by_amount[total].append(_Candidate("deposit", pk, total, business_date))
+        by_amount[total].append(Candidate("deposit", pk, total, business_date))
     batches = (
         PaymentBatch.objects.filter(
             status=PaymentBatch.Status.POSTED,
@@ -245,11 +245,11 @@ def _credit_candidates(unmatched, window) -> dict[Decimal, list[_Candidate]]:
         .values_list("pk", "control_total", "business_date", "kind")
     )
     for pk, amount, business_date, kind in batches:
-        by_amount[amount].append(_Candidate("batch", pk, amount, business_date, kind))
+        by_amount[amount].append(Candidate("batch", pk, amount, business_date, kind))
     return by_amount
 
 
-def _match_credits(credits, by_amount, *, window, by, result: ReconcileResult) -> list[_Line]:
+def _match_credits(credits, by_amount, *, window, by, result: ReconcileResult) -> list[MatchLine]:
     used: set[tuple[str, int]] = set()
     matched = []
     for line in credits:
@@ -278,18 +278,18 @@ def _match_credits(credits, by_amount, *, window, by, result: ReconcileResult) -
     return [line for line, _chosen in matched]
 
 
-def _holding(chosen: _Candidate) -> tuple[str, str]:
+def _holding(chosen: Candidate) -> tuple[str, str]:
     """(the GL purpose where the money waited, what it was) for a matched candidate."""
     if chosen.kind == "deposit":
         return Purpose.DEPOSITS_IN_TRANSIT, f"deposit {chosen.pk}"
     return BATCH_GL[chosen.batch_kind], f"{chosen.batch_kind} batch {chosen.pk}"
 
 
-def _post_matches(matched: list[tuple["_Line", _Candidate]], *, by) -> None:
+def _post_matches(matched: list[tuple["MatchLine", Candidate]], *, by) -> None:
     """One journal per as-of date and holding account (not one per line, so a file of
     thousands of credits posts a handful of journals): debit cash in bank for the day's
     matched credits, credit the holding account once per deposit or batch, by name."""
-    groups: dict[tuple, list[tuple[_Line, _Candidate]]] = defaultdict(list)
+    groups: dict[tuple, list[tuple[MatchLine, Candidate]]] = defaultdict(list)
     for line, chosen in matched:
         groups[(line.as_of, _holding(chosen)[0])].append((line, chosen))
     for (as_of, holding), members in sorted(groups.items()):
@@ -313,7 +313,7 @@ def _post_matches(matched: list[tuple["_Line", _Candidate]], *, by) -> None:
             _mark_matched(line, chosen, journal_id=journal.pk)
 
 
-def _mark_matched(line: "_Line", chosen: _Candidate, *, journal_id: int) -> None:
+def _mark_matched(line: "MatchLine", chosen: Candidate, *, journal_id: int) -> None:
     line.status = Bai2Transaction.Status.MATCHED
     line.match_journal_id = journal_id
     if chosen.kind == "deposit":
@@ -322,7 +322,7 @@ def _mark_matched(line: "_Line", chosen: _Candidate, *, journal_id: int) -> None
         line.matched_batch_id = chosen.pk
 
 
-def _post_match(line: "_Line", chosen: _Candidate, *, by, how: str = "") -> None:
+def post_match(line: "MatchLine", chosen: Candidate, *, by, how: str = "") -> None:
     """The bank confirmed the money: move it from in transit (or settlements due) to the bank."""
     holding, what = _holding(chosen)
     journal = journal_post(
@@ -336,7 +336,7 @@ def _post_match(line: "_Line", chosen: _Candidate, *, by, how: str = "") -> None
     _mark_matched(line, chosen, journal_id=journal.pk)
 
 
-def _save_matches(lines: list[_Line]) -> None:
+def save_matches(lines: list[MatchLine]) -> None:
     """Write the matched lines (one UPDATE ... FROM VALUES) and their deposits' status."""
     if not lines:
         return
@@ -375,7 +375,7 @@ def _save_matches(lines: list[_Line]) -> None:
             )
 
 
-def _match_returns(returns, *, by, result: ReconcileResult) -> list[_Line]:
+def _match_returns(returns, *, by, result: ReconcileResult) -> list[MatchLine]:
     tenders = defaultdict(list)
     rows = (
         Tender.objects.filter(
@@ -428,81 +428,3 @@ def _match_returns(returns, *, by, result: ReconcileResult) -> list[_Line]:
         result.returns += 1
         result.returns_total += line.amount
     return matched
-
-
-# -- by hand ---------------------------------------------------------------------------------
-
-
-def bank_line_resolve(
-    *, line_id: int, by, deposit_id: int | None = None, batch_id: int | None = None, note: str = ""
-) -> Bai2Transaction:
-    """Work an exception: match the line by hand to a deposit or a batch of the same amount,
-    or mark it resolved with a note saying why (a bank fee booked elsewhere, ...)."""
-    note = (note or "").strip()
-    if deposit_id and batch_id:
-        raise ServiceError("Choose a deposit or a batch, not both.", code="both")
-    with transaction.atomic(), acting_user(by):
-        line = (
-            Bai2Transaction.objects.select_for_update(of=("self",))
-            .select_related("report")
-            .filter(pk=line_id)
-            .first()
-        )
-        if line is None:
-            raise ServiceError("That bank line does not exist.", code="no_line")
-        if line.status != Bai2Transaction.Status.UNMATCHED:
-            raise ServiceError(
-                f"This bank line is already {line.get_status_display().lower()}.", code="done"
-            )
-        if deposit_id or batch_id:
-            chosen = _hand_candidate(line, deposit_id=deposit_id, batch_id=batch_id)
-            light = _Line(
-                *[getattr(line, name) for name in _LINE_FIELDS[:-1]], line.report.as_of_date
-            )
-            _post_match(light, chosen, by=by, how=", matched by hand")
-            light.note = note[:255]
-            light.resolved_by_id = by.pk
-            _save_matches([light])
-            line.refresh_from_db()
-            return line
-        if not note:
-            raise ServiceError({"note": "Say how this line was resolved."})
-        line.status = Bai2Transaction.Status.RESOLVED
-        line.note = note[:255]
-        line.resolved_by = by
-        line.save(update_fields=["status", "note", "resolved_by"])
-        return line
-
-
-def _hand_candidate(line, *, deposit_id, batch_id) -> _Candidate:
-    if line.direction != Bai2Transaction.Direction.CREDIT:
-        raise ServiceError(
-            "Only a bank credit is matched to a deposit or a batch; resolve this line with a note.",
-            code="not_credit",
-        )
-    if deposit_id:
-        deposit = BankDeposit.objects.select_for_update().filter(pk=deposit_id).first()
-        if deposit is None or deposit.status != BankDeposit.Status.PREPARED:
-            raise ServiceError("That deposit is not waiting for the bank.", code="deposit")
-        candidate = _Candidate("deposit", deposit.pk, deposit.total, deposit.business_date)
-    else:
-        batch = (
-            PaymentBatch.objects.select_for_update()
-            .filter(pk=batch_id, status=PaymentBatch.Status.POSTED, kind__in=list(BATCH_GL))
-            .first()
-        )
-        if batch is None or Bai2Transaction.objects.filter(matched_batch_id=batch.pk).exists():
-            raise ServiceError(
-                "That batch is not a posted processor or lockbox batch waiting for the bank.",
-                code="batch",
-            )
-        candidate = _Candidate(
-            "batch", batch.pk, batch.control_total, batch.business_date, batch.kind
-        )
-    if candidate.amount != line.amount:
-        raise ServiceError(
-            f"The bank credited {format_money(line.amount)} but the {candidate.kind} is "
-            f"{format_money(candidate.amount)}: resolve the difference with a note instead.",
-            code="amount",
-        )
-    return candidate

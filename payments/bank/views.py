@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 from district.access import staff_view
 from district.forms import add_service_error
 from district.roles import Perm
-from payments.bank import reconcile, selectors, uploads
+from payments.bank import resolve, selectors, uploads
 from payments.bank.forms import Bai2UploadForm, BankLineResolveForm
 from payments.bank.tasks import bank_bai2_upload_import
 from payments.models import Bai2Upload
@@ -116,7 +116,7 @@ def bank_line_resolve(request, line_id):
     form = BankLineResolveForm(request.POST, candidates=line.candidates, prefix=f"line-{line_id}")
     if form.is_valid():
         try:
-            resolved = reconcile.bank_line_resolve(
+            resolved = resolve.bank_line_resolve(
                 line_id=line_id, by=request.user, note=form.cleaned_data["note"], **form.target()
             )
         except ValidationError as error:

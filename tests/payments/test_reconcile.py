@@ -14,7 +14,8 @@ from district import roles
 from district.ledger.models import JournalLine
 from district.ledger.selectors import account_balance, ledger_problems
 from payments.bank.imports import bai2_import
-from payments.bank.reconcile import bai2_reconcile, bank_line_resolve
+from payments.bank.reconcile import bai2_reconcile
+from payments.bank.resolve import bank_line_resolve
 from payments.counter.services import CloseCount, PaymentIn, TenderIn, drawer_close, payment_post
 from payments.deposits.services import bank_deposit_prepare
 from payments.models import Bai2Transaction, BankDeposit, PaymentBatch, ReturnedItem, Tender
