@@ -1,0 +1,273 @@
+"""Posting many journals at once: the ledger's only bulk writer of journals, lines and balances.
+
+journals_post_many keeps every rule journal_post keeps (district.ledger.rules: each journal
+balances, has two lines or more, amounts in cents, GL accounts set up and open; a repeated key
+returns the first journal, a different journal under a used key is refused), under the same
+triggers (append-only, balanced at commit), and writes with set operations: a fixed number of
+statements whatever the number of journals:
+
+  1. the GL accounts of every purpose named (one SELECT),
+  2. the journals (one multi-row INSERT ... ON CONFLICT (idempotency_key) DO NOTHING RETURNING),
+  3. only when some keys were posted before: those journals' fingerprints (one SELECT),
+  4. the lines of the journals just inserted (one COPY: nothing can conflict with them),
+  5. the AccountBalance cache (one INSERT ... ON CONFLICT DO UPDATE of the receivable's change
+     summed per account, accounts in ascending id order: a stable lock order).
+
+Journals whose key was posted before write nothing (their lines and balance moves are already
+in the books), so posting the same drafts again after a crash posts nothing twice.
+"""
+
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import connection, transaction
+from django.db.models import Model
+from django.utils import timezone
+
+from district.bulk import copy_rows, sql_values
+from district.errors import ServiceError
+from district.ledger.models import AccountBalance, Journal, JournalLine
+from district.ledger.rules import (
+    Line,
+    ResolvedLine,
+    check_balanced,
+    check_common,
+    check_kind,
+    checked_amounts,
+    gl_accounts,
+    journal_fingerprint,
+    key_reused,
+    resolved_lines,
+)
+
+JOURNAL_COLUMNS = (
+    "kind",
+    "memo",
+    "effective_date",
+    "posted_at",
+    "posted_by_id",
+    "idempotency_key",
+    "fingerprint",
+    "source_type_id",
+    "source_id",
+)
+LINE_COLUMNS = (
+    "journal_id",
+    "gl_account_id",
+    "amount",
+    "service_account_id",
+    "effective_date",
+    "memo",
+)
+
+
+@dataclass(frozen=True)
+class JournalDraft:
+    """One journal to post, as journal_post takes it. `source` is the business record booked:
+    a saved model instance, or (model class, primary key) when only the id is at hand."""
+
+    kind: str
+    memo: str
+    lines: Sequence[Line]
+    idempotency_key: str
+    effective_date: date | None = None
+    source: Model | tuple[type[Model], object] | None = None
+
+
+@dataclass(frozen=True)
+class PostedJournals:
+    """What a call posted: every draft's journal id by key (new or found), the keys posted now,
+    and the balance after posting of each account the new journals moved."""
+
+    ids: dict[str, int] = field(default_factory=dict)
+    new: frozenset[str] = frozenset()
+    balances: dict[int, Decimal] = field(default_factory=dict)
+
+    @property
+    def repeated(self) -> frozenset[str]:
+        """Keys posted before this call: nothing was written for them."""
+        return frozenset(self.ids.keys() - self.new)
+
+
+@dataclass(frozen=True)
+class _Prepared:
+    key: str
+    row: tuple
+    lines: list[ResolvedLine]
+    effective_date: date
+
+
+def journals_post_many(
+    journals: Sequence[JournalDraft], *, by, posted_at: datetime | None = None
+) -> PostedJournals:
+    """Post many balanced journals in one transaction with a fixed number of statements.
+
+    Every draft is checked before anything is written: one bad draft refuses the lot (a
+    ServiceError naming its key) and writes nothing. A key posted before returns its journal
+    (nothing new written), unless it was posted with other lines, kind or date: refused.
+    """
+    if not journals:
+        return PostedJournals()
+    posted_at = posted_at or timezone.now()
+    amounts = [_checked(draft) for draft in journals]
+    _refuse_shared_keys(journals)
+    accounts = gl_accounts({line.gl for draft in journals for line in draft.lines})
+    prepared = [
+        _prepare(draft, draft_amounts, accounts, by=by, posted_at=posted_at)
+        for draft, draft_amounts in zip(journals, amounts, strict=True)
+    ]
+    with transaction.atomic(), connection.cursor() as cursor:
+        ids = _insert_journals(cursor, prepared)
+        new = [journal for journal in prepared if journal.key in ids]
+        if len(new) < len(prepared):
+            ids.update(_posted_before(prepared, ids))
+        _copy_lines(cursor, new, ids)
+        balances = _move_balances(cursor, new, posted_at)
+    return PostedJournals(ids=ids, new=frozenset(j.key for j in new), balances=balances)
+
+
+def _checked(draft: JournalDraft) -> list[Decimal]:
+    """The draft's line amounts once it passes every check that needs no database."""
+    if not isinstance(draft, JournalDraft):
+        raise TypeError(f"Expected a JournalDraft, not {type(draft).__name__}.")
+    try:
+        check_common(
+            memo=draft.memo,
+            idempotency_key=draft.idempotency_key,
+            effective_date=draft.effective_date,
+        )
+        check_kind(draft.kind)
+        return checked_amounts(draft.lines)
+    except ServiceError as error:
+        raise _naming(draft, error) from error
+
+
+def _refuse_shared_keys(journals: Sequence[JournalDraft]) -> None:
+    counts = Counter(draft.idempotency_key for draft in journals)
+    shared = sorted(key for key, count in counts.items() if count > 1)
+    if shared:
+        raise ServiceError(
+            f"Each journal needs a key of its own; given more than once: {', '.join(shared)}.",
+            code="key",
+        )
+
+
+def _naming(draft: JournalDraft, error: ServiceError) -> ServiceError:
+    return ServiceError(f"{draft.idempotency_key}: {error.messages[0]}", code=error.code)
+
+
+def _source(source) -> tuple[int | None, str]:
+    if source is None:
+        return None, ""
+    if isinstance(source, tuple):
+        model, pk = source
+    else:
+        model, pk = type(source), source.pk
+    if pk is None:
+        raise ServiceError("The record being posted has not been saved.", code="source")
+    # get_for_model is cached per process: no query after the first of each model.
+    return ContentType.objects.get_for_model(model).pk, str(pk)
+
+
+def _prepare(draft: JournalDraft, amounts, accounts, *, by, posted_at) -> _Prepared:
+    lines = resolved_lines(draft.lines, amounts, accounts)
+    try:
+        check_balanced(lines)
+    except ServiceError as error:
+        raise _naming(draft, error) from error
+    source_type_id, source_id = _source(draft.source)
+    fingerprint = journal_fingerprint(
+        kind=draft.kind,
+        effective_date=draft.effective_date,
+        lines=[(line.gl_account_id, line.amount, line.service_account_id) for line in lines],
+    )
+    effective_date = draft.effective_date or timezone.localdate()
+    row = (
+        str(draft.kind),
+        draft.memo,
+        effective_date,
+        posted_at,
+        by.pk if by is not None else None,
+        draft.idempotency_key,
+        fingerprint,
+        source_type_id,
+        source_id,
+    )
+    return _Prepared(key=draft.idempotency_key, row=row, lines=lines, effective_date=effective_date)
+
+
+def _insert_journals(cursor, prepared: list[_Prepared]) -> dict[str, int]:
+    """Insert the journals whose keys are free: {key: id} of those inserted now. A key held by
+    a concurrent posting waits for it to commit (then counts as posted before) or roll back."""
+    cursor.execute(
+        f"INSERT INTO {Journal._meta.db_table} ({', '.join(JOURNAL_COLUMNS)}) VALUES "
+        + sql_values(cursor, "(" + ",".join(["%s"] * len(JOURNAL_COLUMNS)) + ")", _rows(prepared))
+        + " ON CONFLICT (idempotency_key) DO NOTHING RETURNING idempotency_key, id",
+        [],
+    )
+    return dict(cursor.fetchall())
+
+
+def _rows(prepared: list[_Prepared]):
+    return [journal.row for journal in prepared]
+
+
+def _posted_before(prepared: list[_Prepared], inserted: dict[str, int]) -> dict[str, int]:
+    """{key: id} of the journals posted before under the drafts' keys, each the same journal
+    (same fingerprint) or a refusal."""
+    fingerprints = {j.key: j.row[6] for j in prepared if j.key not in inserted}
+    found = {}
+    for journal_id, key, fingerprint in Journal.objects.filter(
+        idempotency_key__in=fingerprints
+    ).values_list("id", "idempotency_key", "fingerprint"):
+        if fingerprint != fingerprints[key]:
+            raise key_reused(journal_id)
+        found[key] = journal_id
+    return found
+
+
+def _copy_lines(cursor, new: list[_Prepared], ids: dict[str, int]) -> None:
+    copy_rows(
+        cursor,
+        JournalLine._meta.db_table,
+        LINE_COLUMNS,
+        [
+            (
+                ids[journal.key],
+                line.gl_account_id,
+                line.amount,
+                line.service_account_id,
+                journal.effective_date,
+                line.memo,
+            )
+            for journal in new
+            for line in journal.lines
+        ],
+    )
+
+
+def _move_balances(cursor, new: list[_Prepared], posted_at) -> dict[int, Decimal]:
+    """Add the new receivable lines to the AccountBalance cache, summed per account and
+    locked in ascending account id (a stable lock order: no deadlock between two postings);
+    returns the balances after."""
+    changes: dict[int, Decimal] = defaultdict(Decimal)
+    for journal in new:
+        for line in journal.lines:
+            if line.is_receivable and line.service_account_id is not None:
+                changes[line.service_account_id] += line.amount
+    if not changes:
+        return {}
+    table = AccountBalance._meta.db_table
+    cursor.execute(
+        f"INSERT INTO {table} (service_account_id, balance, updated_at) VALUES "
+        + sql_values(cursor, "(%s,%s,%s)", [(a, c, posted_at) for a, c in sorted(changes.items())])
+        + f" ON CONFLICT (service_account_id) DO UPDATE SET balance = {table}.balance"
+        " + EXCLUDED.balance, updated_at = EXCLUDED.updated_at"
+        " RETURNING service_account_id, balance",
+        [],
+    )
+    return dict(cursor.fetchall())
