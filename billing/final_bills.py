@@ -5,7 +5,7 @@ transaction per account:
   1. a final bill from the day after the last posted bill's period end (or the account's start)
      to the stop date, priced by the rate engine (which prorates the partial period by days)
      from the read before and the final read; posted with one journal of kind "bill"
-     (key "bill:<id>", the revenue GL accounts of billing.bill_runs.posting) and numbered
+     (key "bill:<id>", lines by billing.bill_runs.journal_lines, as a bill run's) and numbered
      F<yymm of the stop>-<bill id>;
   2. the held deposit applied to it (accounts' deposit_apply_to_final_bill);
   3. the account moved to final on the stop date;
@@ -20,8 +20,6 @@ final bill of the account is reused rather than made again.
 
 import datetime
 import logging
-from collections import defaultdict
-from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -34,14 +32,13 @@ from accounts.service_changes.selectors import awaiting_final_bill
 from accounts.service_changes.services import service_close_if_settled
 from accounts.services import service_account_transition
 from billing.bill_runs import calculation
-from billing.bill_runs.posting import REVENUE_BY_CATEGORY
+from billing.bill_runs.journal_lines import bill_journal_lines
 from billing.models import Bill, BillingCycle, BillingPeriod, BillLine
 from billing.rates.services import rate_version_lock
 from billing.refunds.services import final_credit_refund_request
 from district.attribution import acting_user
 from district.errors import ServiceError
 from district.ledger.models import AccountBalance, Journal
-from district.ledger.purposes import Purpose
 from district.ledger.selectors import account_balance
 from district.ledger.services import Line, journal_post
 from district.transitions import transition
@@ -125,17 +122,12 @@ def _price(account: ServiceAccount, *, period_start, period_end, on_date):
 
 
 def _journal_lines(bill: Bill, lines: list[BillLine]) -> list[Line]:
-    credits: dict[Purpose, Decimal] = defaultdict(Decimal)
-    for line in lines:
-        purpose = REVENUE_BY_CATEGORY.get(line.category)
-        if purpose is None:
-            raise ServiceError(
-                f"The final bill has a “{line.category}” line that no GL account is set up for."
-            )
-        credits[purpose] -= line.amount
-    return [Line(Purpose.AR_CUSTOMERS, bill.current_charges, bill.account_id)] + [
-        Line(purpose, amount) for purpose, amount in sorted(credits.items()) if amount
-    ]
+    return bill_journal_lines(
+        account_id=bill.account_id,
+        lines=[(line.category, line.amount) for line in lines],
+        total=bill.current_charges,
+        bill_label="The final bill",
+    )
 
 
 def _make_bill(account: ServiceAccount, *, by, on_date: datetime.date) -> Bill | None:

@@ -1,11 +1,11 @@
-"""Posting a bill run's bills to the ledger in chunks: a bulk path that keeps every invariant.
+"""Posting a bill run's bills to the ledger in chunks, through the ledger's journals_post_many.
 
-For each bill one journal of kind "bill": debit ar_customers for the account, credit the revenue
-GL accounts by line category. Idempotency key "bill:<id>" (the unique constraint decides, as in
-journal_post); the fingerprint is district.ledger.services.journal_fingerprint of the same lines,
-so a later journal_post with that key recognises the journal. Receivable lines move the
-AccountBalance cache in the same transaction, accounts in ascending id order. Each journal is
-balanced by construction, and the deferred trigger checks it again at commit.
+For each bill one journal of kind "bill": its lines are billing.bill_runs.journal_lines'
+bill_journal_lines (debit ar_customers for the account, credit the revenue GL accounts by line
+category), idempotency key "bill:<id>". journals_post_many checks and writes them with a fixed
+number of statements, moves the AccountBalance cache in the same transaction (accounts in
+ascending id order), and posts nothing twice: a chunk posted again after a crash finds its keys
+taken and writes nothing for them.
 
 A chunk is one transaction: its bills are numbered, journalled and marked posted together, so
 a crash leaves each bill either fully posted or not at all; re-running picks up the rest.
@@ -17,8 +17,8 @@ once whatever happens to the bill (a cancel/rebill reverses the bill's journal, 
 installment is marked posted in the same transaction.
 
 A $0.00 bill (no charges, or charges that net to nothing by GL account) moves no money: it
-posts no journal (a journal needs two non-zero lines) but is numbered and posted like the rest,
-so the run finishes and the customer still gets the bill. Lines of zero are never written.
+posts no journal (bill_journal_lines gives it no lines) but is numbered and posted like the
+rest, so the run finishes and the customer still gets the bill.
 """
 
 import datetime
@@ -26,7 +26,6 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.contrib.contenttypes.models import ContentType
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -34,23 +33,17 @@ from accounts.deposits.installments import installments_by_id
 from accounts.deposits.services.installments import installments_mark_posted
 from accounts.models import Deposit
 from billing.bill_runs.calculation import DEPOSIT_CATEGORY, installment_id_of
+from billing.bill_runs.journal_lines import REVENUE_BY_CATEGORY, bill_journal_lines
 from billing.models import Bill, BillRun
-from district.bulk import copy_rows, relaxed_commit, sql_values
+from district.bulk import relaxed_commit, sql_values
 from district.errors import ServiceError
-from district.ledger.models import AccountBalance, GLAccount, Journal, JournalLine
+from district.ledger.models import AccountBalance, Journal
 from district.ledger.purposes import Purpose
-from district.ledger.services import journal_fingerprint
+from district.ledger.services import JournalDraft, Line, PostedJournals, journals_post_many
+
+__all__ = ["POST_CHUNK_SIZE", "REVENUE_BY_CATEGORY", "bill_number", "post_chunk"]
 
 POST_CHUNK_SIZE = 2_000
-# Bill line category (billing.rates.BillLine.category) -> GL purpose credited.
-REVENUE_BY_CATEGORY = {
-    "service": Purpose.WATER_SALES_FIXED,
-    "minimum": Purpose.WATER_SALES_FIXED,
-    "water": Purpose.WATER_SALES_VOLUMETRIC,
-    "surcharge": Purpose.SURCHARGES,
-    "sewer": Purpose.SEWER,
-    "penalty": Purpose.FEES_LATE,
-}
 
 
 def bill_number(run: BillRun, sequence: int) -> str:
@@ -58,45 +51,14 @@ def bill_number(run: BillRun, sequence: int) -> str:
     return f"B{run.period.period_start:%y%m}-{run.pk}-{sequence:06d}"
 
 
-def _journal_row(
-    *, kind, memo, effective_date, posted_at, by, key, lines, source_type_id, source_id
-) -> tuple:
-    fingerprint = journal_fingerprint(kind=kind, effective_date=effective_date, lines=lines)
-    return (
-        kind,
-        memo[:255],
-        effective_date,
-        posted_at,
-        by.pk if by is not None else None,
-        key,
-        fingerprint,
-        source_type_id,
-        str(source_id),
-    )
-
-
-def _gl_ids() -> dict[str, int]:
-    purposes = set(REVENUE_BY_CATEGORY.values()) | {Purpose.AR_CUSTOMERS, Purpose.CUSTOMER_DEPOSITS}
-    accounts = {
-        account.purpose: account
-        for account in GLAccount.objects.filter(purpose__in=purposes, is_active=True)
-    }
-    missing = sorted(purposes - accounts.keys())
-    if missing:
-        raise ServiceError(f"No open GL account is set up for {', '.join(missing)}.")
-    return {purpose: account.pk for purpose, account in accounts.items()}
-
-
 @dataclass
 class _Journals:
-    """The journals a chunk posts, before they are written: their rows, the lines of each key,
-    which key is each bill's journal, and the deposit installments posted (key -> (installment
-    id, bill id))."""
+    """The journals a chunk posts, before they are written: their drafts, which key is each
+    bill's journal, and the deposit installments posted (key -> (installment id, bill id))."""
 
     effective_date: datetime.date
     posted_at: datetime.datetime
-    rows: list[tuple] = field(default_factory=list)
-    lines_by_key: dict[str, list[tuple]] = field(default_factory=dict)
+    drafts: list[JournalDraft] = field(default_factory=list)
     bill_keys: dict[int, str] = field(default_factory=dict)
     installment_keys: dict[str, tuple[int, int]] = field(default_factory=dict)
 
@@ -105,14 +67,10 @@ class _Journals:
 def post_chunk(*, run: BillRun, by, chunk_size: int = POST_CHUNK_SIZE) -> int:
     """Post the next chunk of the run's calculated bills; returns how many were posted (0: done).
 
-    Eight queries whatever the chunk's size; three more when it carries deposit installments.
+    A fixed number of statements whatever the chunk's size (see tests/billing/test_bill_run.py);
+    three more when it carries deposit installments.
     """
     relaxed_commit()
-    gl = _gl_ids()
-    source_types = (
-        ContentType.objects.get_for_model(Bill).pk,
-        ContentType.objects.get_for_model(Deposit).pk,
-    )
     with connection.cursor() as cursor:
         bills = _lock_next_bills(cursor, run, chunk_size)
         if not bills:
@@ -127,21 +85,18 @@ def post_chunk(*, run: BillRun, by, chunk_size: int = POST_CHUNK_SIZE) -> int:
         )
         journals = _Journals(effective_date=run.period.bill_date, posted_at=timezone.now())
         for bill in bills:
-            installed = _plan_installments(
-                journals, run, by, bill, gl, installment_lines, installments, source_types[1]
-            )
-            _plan_bill_journal(journals, run, by, bill, gl, by_category, installed, source_types[0])
-        journal_ids = _insert_journals(cursor, journals.rows)
-        balance_changes = _insert_lines(cursor, journals, journal_ids, gl[Purpose.AR_CUSTOMERS])
-        balances = _move_balances(cursor, balance_changes, bills, journals.posted_at)
+            _plan_installments(journals, run, bill, installment_lines, installments)
+            _plan_bill_journal(journals, run, bill, by_category, installment_lines)
+        posted = journals_post_many(journals.drafts, by=by, posted_at=journals.posted_at)
+        balances = _balances(posted, bills)
         installments_mark_posted(
             [
-                (installment_id, abs(journal_ids[key]), bill_id)
+                (installment_id, posted.ids[key], bill_id)
                 for key, (installment_id, bill_id) in journals.installment_keys.items()
             ],
             on_date=journals.effective_date,
         )
-        _mark_posted(cursor, run, bills, journals, journal_ids, balances)
+        _mark_posted(cursor, run, bills, journals, posted, balances)
     return len(bills)
 
 
@@ -195,13 +150,10 @@ def _period_text(run: BillRun) -> str:
     return f"{run.period.period_start:%m/%d/%Y}-{run.period.period_end:%m/%d/%Y}"
 
 
-def _plan_installments(
-    journals: _Journals, run, by, bill, gl, installment_lines, installments, source_type_id
-) -> Decimal:
+def _plan_installments(journals: _Journals, run, bill, installment_lines, installments) -> None:
     """Each deposit installment on the bill posts by its own journal, keyed per deposit and
-    number: debit the receivable, credit customer deposits. Returns their sum."""
+    number: debit the receivable, credit customer deposits."""
     bill_id, account_id, _total, _sequence = bill
-    installed = Decimal(0)
     for installment_id, amount in installment_lines.get(bill_id, ()):
         installment = installments.get(installment_id)
         if installment is None or installment.account_id != account_id:
@@ -209,136 +161,59 @@ def _plan_installments(
                 f"Bill {bill_id} carries a deposit installment that is no longer due "
                 "(the deposit was settled or moved): recalculate the bill."
             )
-        installed += amount
         journals.installment_keys[installment.key] = (installment_id, bill_id)
-        journals.lines_by_key[installment.key] = [
-            (gl[Purpose.AR_CUSTOMERS], amount, account_id),
-            (gl[Purpose.CUSTOMER_DEPOSITS], -amount, account_id),
-        ]
-        journals.rows.append(
-            _journal_row(
+        journals.drafts.append(
+            JournalDraft(
                 kind=Journal.Kind.DEPOSIT,
-                memo=f"{installment.label}, bill of {_period_text(run)}",
+                memo=f"{installment.label}, bill of {_period_text(run)}"[:255],
+                lines=[
+                    Line(Purpose.AR_CUSTOMERS, amount, account_id),
+                    Line(Purpose.CUSTOMER_DEPOSITS, -amount, account_id),
+                ],
+                idempotency_key=installment.key,
                 effective_date=journals.effective_date,
-                posted_at=journals.posted_at,
-                by=by,
-                key=installment.key,
-                lines=journals.lines_by_key[installment.key],
-                source_type_id=source_type_id,
-                source_id=installment.deposit_id,
+                source=(Deposit, installment.deposit_id),
             )
         )
         # The bill's journal is its first installment's unless it has one of its own.
         journals.bill_keys.setdefault(bill_id, installment.key)
-    return installed
 
 
-def _plan_bill_journal(
-    journals: _Journals, run, by, bill, gl, by_category, installed: Decimal, source_type_id
-) -> None:
-    """The bill's journal: debit the receivable (less the deposit installments `installed`),
-    credit the revenue GL accounts by line category. A $0.00 bill gets none: it is numbered
-    and posted without one."""
+def _plan_bill_journal(journals: _Journals, run, bill, by_category, installment_lines) -> None:
+    """The bill's journal (bill_journal_lines); a $0.00 bill gets none: it is numbered and
+    posted without one."""
     bill_id, account_id, total, _sequence = bill
-    credits: dict[int, Decimal] = defaultdict(Decimal)
-    for category, amount in by_category[bill_id]:
-        purpose = REVENUE_BY_CATEGORY.get(category)
-        if purpose is None:
-            raise ServiceError(
-                f"Bill {bill_id} has a “{category}” line that no GL account is set up for."
-            )
-        credits[gl[purpose]] -= amount
-    lines = [(gl[Purpose.AR_CUSTOMERS], total - installed, account_id)] + [
-        (gl_id, amount, None) for gl_id, amount in sorted(credits.items())
-    ]
-    if sum(line[1] for line in lines) != 0:
-        raise ServiceError(f"Bill {bill_id}'s lines do not add up to its total.")
-    lines = [line for line in lines if line[1]]
+    lines = bill_journal_lines(
+        account_id=account_id,
+        lines=[
+            *by_category[bill_id],
+            *((DEPOSIT_CATEGORY, amount) for _, amount in installment_lines.get(bill_id, ())),
+        ],
+        total=total,
+        bill_label=f"Bill {bill_id}",
+    )
     if not lines:
         return
     key = f"bill:{bill_id}"
     journals.bill_keys[bill_id] = key
-    journals.lines_by_key[key] = lines
-    journals.rows.append(
-        _journal_row(
+    journals.drafts.append(
+        JournalDraft(
             kind=Journal.Kind.BILL,
             memo=f"Bill for {_period_text(run)}",
-            effective_date=journals.effective_date,
-            posted_at=journals.posted_at,
-            by=by,
-            key=key,
             lines=lines,
-            source_type_id=source_type_id,
-            source_id=bill_id,
+            idempotency_key=key,
+            effective_date=journals.effective_date,
+            source=(Bill, bill_id),
         )
     )
 
 
-def _insert_journals(cursor, rows: list[tuple]) -> dict[str, int]:
-    """Insert the journals; {key: id}, the id negative for a journal posted before (by an
-    earlier attempt that committed: its lines are already written)."""
-    journal_ids = {}
-    if rows:
-        cursor.execute(
-            f"INSERT INTO {Journal._meta.db_table} (kind, memo, effective_date, posted_at, "
-            "posted_by_id, idempotency_key, fingerprint, source_type_id, source_id) VALUES "
-            + sql_values(cursor, "(%s,%s,%s,%s,%s,%s,%s,%s,%s)", rows)
-            + " ON CONFLICT (idempotency_key) DO NOTHING RETURNING id, idempotency_key",
-            [],
-        )
-        journal_ids = {key: journal_id for journal_id, key in cursor.fetchall()}
-    already = [row[5] for row in rows if row[5] not in journal_ids]
-    if already:
-        # Posted before: the same lines, or a refusal.
-        fingerprints = {row[5]: row[6] for row in rows}
-        for journal in Journal.objects.filter(idempotency_key__in=already):
-            if journal.fingerprint != fingerprints[journal.idempotency_key]:
-                raise ServiceError(
-                    f"Journal J{journal.pk} already holds {journal.idempotency_key} with "
-                    "different amounts: nothing was posted."
-                )
-            journal_ids[journal.idempotency_key] = -journal.pk
-    return journal_ids
-
-
-def _insert_lines(cursor, journals: _Journals, journal_ids, receivable_gl: int) -> dict:
-    """COPY the lines of the journals just inserted (nothing to conflict with); returns the
-    receivable's change per account ({account id: amount})."""
-    line_rows, balance_changes = [], defaultdict(Decimal)
-    for key, journal_id in journal_ids.items():
-        if journal_id < 0:
-            continue
-        for gl_id, amount, account_id in journals.lines_by_key[key]:
-            line_rows.append((journal_id, gl_id, amount, account_id, journals.effective_date, ""))
-            if account_id is not None and gl_id == receivable_gl:
-                balance_changes[account_id] += amount  # deposits held is tagged too
-    copy_rows(
-        cursor,
-        JournalLine._meta.db_table,
-        ("journal_id", "gl_account_id", "amount", "service_account_id", "effective_date", "memo"),
-        line_rows,
-    )
-    return balance_changes
-
-
-def _move_balances(cursor, balance_changes: dict, bills: list[tuple], posted_at) -> dict:
-    """Move the AccountBalance cache (accounts in ascending id order: a stable lock order);
-    returns every billed account's balance now."""
-    balances = {}
-    if balance_changes:
-        ordered = sorted(balance_changes.items())
-        table = AccountBalance._meta.db_table
-        cursor.execute(
-            f"INSERT INTO {table} (service_account_id, balance, updated_at) VALUES "
-            + sql_values(cursor, "(%s,%s,%s)", [(a, c, posted_at) for a, c in ordered])
-            + f" ON CONFLICT (service_account_id) DO UPDATE SET balance = {table}.balance"
-            " + EXCLUDED.balance, updated_at = EXCLUDED.updated_at"
-            " RETURNING service_account_id, balance",
-            [],
-        )
-        balances = dict(cursor.fetchall())
+def _balances(posted: PostedJournals, bills: list[tuple]) -> dict:
+    """Every billed account's balance now: those the new journals moved, as posting left
+    them; the others (a $0.00 bill, a chunk posted before) read from the cache."""
+    balances = dict(posted.balances)
     billed_accounts = {row[1] for row in bills}
-    if len(balances) < len(billed_accounts):
+    if len(balances.keys() & billed_accounts) < len(billed_accounts):
         balances.update(
             AccountBalance.objects.filter(
                 service_account_id__in=billed_accounts - balances.keys()
@@ -347,18 +222,18 @@ def _move_balances(cursor, balance_changes: dict, bills: list[tuple], posted_at)
     return balances
 
 
-def _mark_posted(cursor, run, bills, journals: _Journals, journal_ids, balances) -> None:
+def _mark_posted(cursor, run, bills, journals: _Journals, posted: PostedJournals, balances):
     """Number the bills, link their journals, fix the figures printed on them: one statement."""
     updates = []
     for bill_id, account_id, total, sequence in bills:
         amount_due = balances.get(account_id, total)
         key = journals.bill_keys.get(bill_id)
-        journal_id = journal_ids[key] if key is not None else None
+        journal_id = posted.ids[key] if key is not None else None
         updates.append(
             (
                 bill_id,
                 bill_number(run, sequence),
-                abs(journal_id) if journal_id is not None else None,
+                journal_id,
                 amount_due - total,
                 amount_due,
             )

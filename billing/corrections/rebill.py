@@ -5,7 +5,6 @@ both are kept. The rebill page may first record a corrected reading (field_ops.r
 
 import datetime
 import re
-from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -13,13 +12,12 @@ from django.utils import timezone
 
 from accounts.models import ServiceAccount
 from billing.bill_runs.calculation import PricedBill, price_account
-from billing.bill_runs.posting import REVENUE_BY_CATEGORY
+from billing.bill_runs.journal_lines import bill_journal_lines
 from billing.models import Bill, BillLine
 from billing.rates.selectors import versions_in_force
 from billing.rates.services import rate_version_lock
 from district.errors import ServiceError, require
 from district.ledger.models import Journal
-from district.ledger.purposes import Purpose
 from district.ledger.services import Line, journal_post, journal_reverse
 from district.money import ZERO
 from district.roles import Perm
@@ -42,21 +40,15 @@ def _rebill_number(number: str) -> str:
 
 
 def _bill_journal_lines(*, account_id: int, lines: list[BillLine]) -> list[Line]:
-    by_gl: dict[str, Decimal] = {}
-    for line in lines:
-        gl = REVENUE_BY_CATEGORY.get(line.category)
-        if gl is None:
-            raise ServiceError(
-                f"The bill line “{line.description}” has a charge category ({line.category}) "
-                "that no GL account is set up for."
-            )
-        by_gl[gl] = by_gl.get(gl, ZERO) + line.amount
-    total = sum(by_gl.values(), ZERO)
-    if total == 0:
+    """The corrected bill's journal lines (bill_journal_lines); a $0.00 bill is refused."""
+    if sum((line.amount for line in lines), ZERO) == 0:
         raise ServiceError("The corrected bill comes to $0.00; there is nothing to post.")
-    posting = [Line(Purpose.AR_CUSTOMERS, total, account_id, "Corrected bill")]
-    posting += [Line(gl, -amount, None, "") for gl, amount in sorted(by_gl.items()) if amount]
-    return posting
+    return bill_journal_lines(
+        account_id=account_id,
+        lines=[(line.category, line.amount) for line in lines],
+        bill_label="The corrected bill",
+        receivable_memo="Corrected bill",
+    )
 
 
 def _check_reads(*, bill: Bill, current_read) -> None:
