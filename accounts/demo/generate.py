@@ -138,7 +138,7 @@ def generate_district(
         # The reads fixed each meter's dials and removal readings: now the meters can be written.
         load.write_master_records(cursor, plan, MULTIPLIER_TEXT)
         clock.lap("master records")
-        journals = load.write_ledger(cursor, plan, posted_at=timezone.now().isoformat())
+        journals = load.write_ledger(plan, posted_at=timezone.now())
         load.move_number_sequence_past(cursor, plan)
         clock.lap("ledger")
         # Run the deferred checks (journals balance, foreign keys) now rather than at commit,

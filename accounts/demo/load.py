@@ -2,23 +2,23 @@
 
 Ids come from each table's own sequence (reserved up front), so foreign keys are written in
 the same pass. Meter reads stream into COPY while Python makes them, so PostgreSQL loads one
-batch while the next is made (two cores, both busy). The tracked tables' pghistory triggers
+batch while the next is made (two cores, both busy). The opening balances are posted through
+the ledger (journals_post_many: set-based too), never written here. The tracked tables' pghistory triggers
 stay on and the rows are attributed to the command; the ledger's triggers stay on too, and
 the deferred checks (every journal balances, every foreign key) run before this returns.
 """
 
 from collections.abc import Iterator
-from datetime import date
-
-from django.contrib.contenttypes.models import ContentType
+from datetime import date, datetime
+from decimal import Decimal
 
 from accounts.demo.plan import DistrictPlan
 from accounts.demo.town import CITY, STATE
 from accounts.models import Customer, ServiceAccount
 from district.bulk import NULL, copy_stream, copy_text, reserve_ids
-from district.ledger.models import AccountBalance, GLAccount, Journal, JournalLine
+from district.ledger.models import AccountBalance, Journal, JournalLine
 from district.ledger.purposes import Purpose
-from district.ledger.services import journal_fingerprint
+from district.ledger.services import JournalDraft, Line, journals_post_many
 from field_ops.models import Meter, MeterInstallation, MeterRead, Premise
 
 OPENING_MEMO = "Opening balance (conversion to the new system)"
@@ -35,6 +35,7 @@ TABLES = {
     "customers": Customer._meta.db_table,
     "service_accounts": ServiceAccount._meta.db_table,
     "meter_reads": MeterRead._meta.db_table,
+    # Written by the ledger (journals_post_many); listed so the loader analyzes them.
     "journals": Journal._meta.db_table,
     "journal_lines": JournalLine._meta.db_table,
     "account_balances": AccountBalance._meta.db_table,
@@ -49,19 +50,12 @@ def _stamp(day: date) -> str:
     return f"{day.isoformat()} 16:00:00+00"  # 8 or 9 am Pacific
 
 
-def _cents(cents: int) -> str:
-    """1234 -> "12.34", -500 -> "-5.00": money as exact text, never a float."""
-    sign = "-" if cents < 0 else ""
-    return f"{sign}{abs(cents) // 100}.{abs(cents) % 100:02d}"
-
-
 def _optional(day: date | None) -> str:
     return day.isoformat() if day else NULL
 
 
 def assign_ids(cursor, plan: DistrictPlan) -> None:
     meters = [meter for premise in plan.premises for meter in premise.meters]
-    journals = [account for account in plan.accounts if account.balance_cents]
     for records, table in (
         (plan.premises, TABLES["premises"]),
         (meters, TABLES["meters"]),
@@ -70,7 +64,6 @@ def assign_ids(cursor, plan: DistrictPlan) -> None:
     ):
         for record, new_id in zip(records, reserve_ids(cursor, table, len(records)), strict=True):
             record.id = new_id
-    plan.journal_ids = reserve_ids(cursor, TABLES["journals"], len(journals))
 
 
 def premise_rows(plan: DistrictPlan) -> Iterator[str]:
@@ -157,53 +150,37 @@ ACCOUNT_COLUMNS = _columns(
 )
 
 
-JOURNAL_COLUMNS = _columns(
-    "id, kind, memo, effective_date, posted_at, idempotency_key, fingerprint, source_type_id, "
-    "source_id"
-)
-JOURNAL_LINE_COLUMNS = _columns(
-    "journal_id, gl_account_id, amount, service_account_id, effective_date, memo"
-)
-BALANCE_COLUMNS = _columns("service_account_id, balance, updated_at")
+# Journals per journals_post_many call: statements stay few, and each one's text stays small.
+LEDGER_BATCH = 5_000
 
 
-def write_ledger(cursor, plan: DistrictPlan, *, posted_at: str) -> int:
-    """One opening-balance journal per account that owes or is owed: AR against conversion
-    equity, and the balance cache row to match. Returns the number of journals."""
-    receivable, opening = _gl_account_ids()
-    source_type = ContentType.objects.get_for_model(ServiceAccount).pk
-    owing = [account for account in plan.accounts if account.balance_cents]
-    journals, lines, balances = [], [], []
-    for journal_id, account in zip(plan.journal_ids, owing, strict=True):
-        amount, negated = _cents(account.balance_cents), _cents(-account.balance_cents)
-        day = account.balance_date.isoformat()
-        key = f"demo-opening-{account.number}"
-        # The ledger's own fingerprint, so a retried posting recognises this journal.
-        digest = journal_fingerprint(
+def write_ledger(plan: DistrictPlan, *, posted_at: datetime) -> int:
+    """One opening-balance journal per account that owes or is owed, AR against conversion
+    equity, posted through the ledger (journals_post_many, which also moves the balance
+    cache). Returns the number of journals."""
+    drafts = [
+        JournalDraft(
             kind=Journal.Kind.OPENING_BALANCE,
+            memo=OPENING_MEMO,
+            lines=[
+                Line(Purpose.AR_CUSTOMERS, _dollars(account.balance_cents), account.id),
+                Line(Purpose.OPENING_BALANCES, -_dollars(account.balance_cents)),
+            ],
+            idempotency_key=f"demo-opening-{account.number}",
             effective_date=account.balance_date,
-            lines=[(receivable, amount, account.id), (opening, negated, None)],
+            source=(ServiceAccount, account.id),
         )
-        journals.append(
-            f"{journal_id}\topening_balance\t{OPENING_MEMO}\t{day}\t{posted_at}\t{key}\t"
-            f"{digest}\t{source_type}\t{account.id}\n"
-        )
-        lines.append(f"{journal_id}\t{receivable}\t{amount}\t{account.id}\t{day}\t\n")
-        lines.append(f"{journal_id}\t{opening}\t{negated}\t{NULL}\t{day}\t\n")
-        balances.append(f"{account.id}\t{amount}\t{posted_at}\n")
-    copy_stream(cursor, TABLES["journals"], JOURNAL_COLUMNS, journals)
-    copy_stream(cursor, TABLES["journal_lines"], JOURNAL_LINE_COLUMNS, lines)
-    copy_stream(cursor, TABLES["account_balances"], BALANCE_COLUMNS, balances)
-    return len(journals)
+        for account in plan.accounts
+        if account.balance_cents
+    ]
+    for start in range(0, len(drafts), LEDGER_BATCH):
+        journals_post_many(drafts[start : start + LEDGER_BATCH], by=None, posted_at=posted_at)
+    return len(drafts)
 
 
-def _gl_account_ids() -> tuple[int, int]:
-    wanted = (Purpose.AR_CUSTOMERS, Purpose.OPENING_BALANCES)
-    ids = dict(GLAccount.objects.filter(purpose__in=wanted).values_list("purpose", "pk"))
-    missing = set(wanted) - ids.keys()
-    if missing:
-        raise LookupError(f"GL accounts missing (run migrate): {sorted(missing)}")
-    return ids[Purpose.AR_CUSTOMERS], ids[Purpose.OPENING_BALANCES]
+def _dollars(cents: int) -> Decimal:
+    """1234 -> Decimal("12.34"): exact, never a float."""
+    return Decimal(cents).scaleb(-2)
 
 
 def write_master_records(cursor, plan: DistrictPlan, multiplier_text: dict[str, str]) -> None:

@@ -105,4 +105,3 @@ class DistrictPlan:
     premises: list[PremisePlan]
     customers: list[CustomerPlan]  # each once, in the order their first account opened
     accounts: list[AccountPlan]  # in account-number order (oldest start first)
-    journal_ids: list[int] = field(default_factory=list)  # one per account with a balance
