@@ -112,7 +112,7 @@ def bank_file(file_id: int) -> FileView | None:
                 {
                     **summary,
                     "dollars": None if summary["amount"] is None else _dollars(summary["amount"]),
-                    "direction": bai2.direction(summary["type_code"]),
+                    "direction": _direction_words(summary["type_code"]),
                 }
                 for summary in report.summaries
             ],
@@ -188,6 +188,12 @@ def exception_line(line_id: int) -> Bai2Transaction | None:
     return lines[0] if lines else None
 
 
+def _direction_words(type_code: str) -> str:
+    """A summary's type code as the file page says it: credit, debit, or status / other."""
+    direction = bai2.direction(type_code)
+    return "status / other" if direction == "other" else direction
+
+
 def exceptions_queue(limit: int = 200, *, line_id: int | None = None) -> list[Bai2Transaction]:
     """Unmatched lines, oldest first, each with `.candidates` (same-amount deposits waiting for
     the bank and unmatched processor/lockbox batches): three queries."""
@@ -195,7 +201,7 @@ def exceptions_queue(limit: int = 200, *, line_id: int | None = None) -> list[Ba
     if line_id is not None:
         queue = queue.filter(pk=line_id)
     lines = list(queue.select_related("report__file").order_by("report__as_of_date", "id")[:limit])
-    amounts = {line.amount for line in lines if line.direction == "credit"}
+    amounts = {line.amount for line in lines if line.direction == Bai2Transaction.Direction.CREDIT}
     by_amount: dict[Decimal, list[Candidate]] = defaultdict(list)
     if amounts:
         for deposit in BankDeposit.objects.filter(
@@ -225,7 +231,11 @@ def exceptions_queue(limit: int = 200, *, line_id: int | None = None) -> list[Ba
                 )
             )
     for line in lines:
-        line.candidates = by_amount.get(line.amount, []) if line.direction == "credit" else []
+        line.candidates = (
+            by_amount.get(line.amount, [])
+            if line.direction == Bai2Transaction.Direction.CREDIT
+            else []
+        )
     return lines
 
 

@@ -76,6 +76,14 @@ class Bai2Upload(Transitions, models.Model):
     def __str__(self):
         return f"{self.file_name} ({self.get_status_display().lower()})"
 
+    @property
+    def is_pending(self) -> bool:
+        return self.status == self.Status.PENDING
+
+    @property
+    def is_refused(self) -> bool:
+        return self.status == self.Status.REFUSED
+
 
 class Bai2AccountReport(models.Model):
     """One account's report in one group of a file: its summaries (03/88) and control (49)."""
@@ -160,3 +168,7 @@ class Bai2Transaction(Transitions, models.Model):
 
     def __str__(self):
         return f"{self.type_code} {self.amount}"
+
+    @property
+    def is_resolved(self) -> bool:
+        return self.status == self.Status.RESOLVED

@@ -74,6 +74,10 @@ class PaymentBatch(Transitions, models.Model):
         return f"{self.get_kind_display()} batch {self.pk}"
 
     @property
+    def is_posted(self) -> bool:
+        return self.status == self.Status.POSTED
+
+    @property
     def is_mail(self) -> bool:
         """Typed from the mail: its checks go to the bank in a deposit of ours (file batches
         reach the bank without us)."""
