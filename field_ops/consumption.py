@@ -39,6 +39,11 @@ class ReadPeriod:
     estimated: bool
     rolled_over: bool
 
+    @property
+    def says_estimated(self) -> bool:
+        """Estimated, where the source's own label does not already say so."""
+        return self.estimated and self.source != MeterRead.Source.ESTIMATE.label
+
 
 @dataclass(frozen=True)
 class MonthUsage:

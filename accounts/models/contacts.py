@@ -183,6 +183,10 @@ class Case(Transitions, models.Model):
         return f"Case {self.pk}: {self.subject}"
 
     @property
+    def is_high_priority(self) -> bool:
+        return self.priority == self.Priority.HIGH
+
+    @property
     def is_open(self) -> bool:
         """Still being worked (open, waiting or referred), not resolved or closed."""
         return self.status in self.OPEN_STATUSES

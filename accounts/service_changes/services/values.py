@@ -32,6 +32,10 @@ class DepositChoice:
     installments: int = 1
     waiver_reason: str = ""
 
+    @property
+    def waives(self) -> bool:
+        return self.action == self.WAIVE
+
 
 @dataclass(frozen=True)
 class ForwardingAddress:
