@@ -6,6 +6,7 @@ import billing.bill_runs.tasks  # noqa: F401  (Celery registers the tasks on imp
 import billing.corrections.registrations  # noqa: F401  (approval kinds, the adjustments panel)
 import billing.refunds.registrations  # noqa: F401  (credit refunds' approval kinds)
 import billing.tasks  # noqa: F401  (issue, final bills, late penalties: Celery tasks)
+from billing.bill_runs.scheduled_panel import scheduled_runs_panel
 from billing.bill_runs.services import AUDIT_ORDER_TYPES, audit_order_completed
 from billing.documents.panels import bills_panel, customer_bills_panel
 from district import navigation, panels
@@ -45,6 +46,13 @@ panels.register(
     panels.Panel(
         "customer_home", "bills", "Your bills", "billing/portal/_home_panel.html",
         customer_bills_panel, order=10,
+    )
+)  # fmt: skip
+panels.register(
+    panels.Panel(
+        "home", "scheduled-runs", "Scheduled bill runs",
+        "billing/calendar/_panel_scheduled_runs.html", scheduled_runs_panel,
+        permission=Perm.APPROVE_REQUESTS, order=24,
     )
 )  # fmt: skip
 

@@ -5,6 +5,9 @@ Scheduled by CELERY_BEAT_SCHEDULE (district/settings.py):
     "billing-late-penalties": {
         "task": "billing.late_penalties_assess", "schedule": crontab(hour=2, minute=0)
     },
+    "billing-scheduled-runs": {
+        "task": "billing.start_scheduled_runs", "schedule": crontab(hour=3, minute=0)
+    },
 """
 
 import datetime
@@ -14,12 +17,13 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from billing import final_bills
-from billing.bill_runs import issue
+from billing.bill_runs import issue, scheduled
 from billing.penalties import services as penalties
 from district.attribution import audited_context
 from district.services import nightly_user
 
 ISSUE_TASK = "billing.bill_run_issue"
+START_SCHEDULED_RUNS_TASK = "billing.start_scheduled_runs"
 
 
 def _day(text: str | None) -> datetime.date:
@@ -53,4 +57,20 @@ def late_penalties_assess(today: str | None = None) -> list[dict]:
         return [
             {"bill_id": p.bill_id, "amount": str(p.amount), "journal_id": p.journal_id}
             for p in penalties.late_penalties_assess(today=_day(today))
+        ]
+
+
+@shared_task(name=START_SCHEDULED_RUNS_TASK)
+def start_scheduled_runs(on_date: str | None = None) -> list[dict]:
+    """Start the bill runs of the scheduled periods whose bill date has come (today unless a
+    date is given, ISO); each stops at the audit. Returns what was done with each period."""
+    by = nightly_user()
+    with audited_context(task=START_SCHEDULED_RUNS_TASK, user=by.pk):
+        return [
+            {
+                "period_id": start.period.pk,
+                "run_id": start.run.pk if start.run else None,
+                "problem": start.problem,
+            }
+            for start in scheduled.scheduled_runs_start(on_date=_day(on_date))
         ]

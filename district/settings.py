@@ -250,6 +250,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "billing.late_penalties_assess",
         "schedule": crontab(hour=2, minute=0),
     },
+    # Scheduled periods whose bill date has come start their run (it stops at the audit).
+    "billing-scheduled-runs": {
+        "task": "billing.start_scheduled_runs",
+        "schedule": crontab(hour=3, minute=0),
+    },
     "deposit-interest-yearly": {
         "task": "accounts.deposits.credit_interest",
         "schedule": crontab(hour=2, minute=15),

@@ -281,7 +281,8 @@ def _period_move(*, period: BillingPeriod, to_status: str, by) -> BillingPeriod:
         raise ServiceError(f"{what} is not scheduled.")
     transition(period, to_status)
     period.scheduled_by = by if to_status == BillingPeriod.Status.SCHEDULED else None
-    period.save(update_fields=["status", "scheduled_by"])
+    period.auto_start_problem = ""  # scheduled anew: the nightly start tries it again
+    period.save(update_fields=["status", "scheduled_by", "auto_start_problem"])
     # BillingPeriod keeps who scheduled, not when: the log line keeps the time.
     logger.info(
         "Bill run of period %s (%s) is now %s, by %s",

@@ -60,6 +60,10 @@ class BillingPeriod(Transitions, models.Model):
     scheduled_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    # Why the nightly start of its scheduled run did not start it (billing.bill_runs.scheduled):
+    # the start is not tried again until someone schedules the period anew; they may start the
+    # run by hand meanwhile. Blank when nothing stood in the way.
+    auto_start_problem = models.CharField(max_length=255, blank=True)
 
     class Meta:
         ordering = ["cycle", "period_start"]
