@@ -11,23 +11,12 @@ from django.test.client import RequestFactory
 from django.utils import timezone
 
 from accounts.deposits import services
-from accounts.deposits.rules import deposit_quote
 from accounts.deposits.views import deposit_panel
 from accounts.models import Deposit, ServiceAccount
 from district import roles
 from district.ledger.models import Journal
 from tests import factories
-
-
-def _quote(account):
-    return deposit_quote(
-        customer=account.customer,
-        premise=account.premise,
-        customer_class=account.customer_class,
-        meter_size="5/8",
-        is_owner=False,
-        on_date=timezone.localdate(),
-    )
+from tests.accounts.factories import table_quote
 
 
 def _run_together(work, count: int) -> list:
@@ -59,7 +48,7 @@ def test_the_same_key_at_the_same_moment_charges_once(make_user):
     account = factories.ServiceAccountFactory(
         status=ServiceAccount.Status.PENDING, start_date=timezone.localdate()
     )
-    quote = _quote(account)
+    quote = table_quote(account)
     key = uuid.uuid4().hex
     # when
     results = _run_together(
@@ -81,7 +70,7 @@ def test_two_different_requests_at_once_hold_one_deposit(make_user):
     account = factories.ServiceAccountFactory(
         status=ServiceAccount.Status.PENDING, start_date=timezone.localdate()
     )
-    quote = _quote(account)
+    quote = table_quote(account)
     # when
     results = _run_together(
         lambda: services.deposit_charge(
@@ -105,7 +94,7 @@ def test_the_panel_reads_in_three_queries_however_many_deposits(
         status=ServiceAccount.Status.PENDING, start_date=timezone.localdate()
     )
     services.deposit_charge(
-        account=old, quote=_quote(old), by=supervisor, idempotency_key=uuid.uuid4().hex
+        account=old, quote=table_quote(old), by=supervisor, idempotency_key=uuid.uuid4().hex
     )
     account = factories.ServiceAccountFactory(
         customer=old.customer, status=ServiceAccount.Status.PENDING, start_date=old.start_date
@@ -113,7 +102,7 @@ def test_the_panel_reads_in_three_queries_however_many_deposits(
     carried = services.deposit_carry_over(from_account=old, to_account=account, by=supervisor)
     services.deposit_refund(deposit=carried, by=supervisor, to="credit")
     services.deposit_charge(
-        account=account, quote=_quote(account), by=supervisor, idempotency_key=uuid.uuid4().hex
+        account=account, quote=table_quote(account), by=supervisor, idempotency_key=uuid.uuid4().hex
     )
     request = RequestFactory().get("/")
     request.user = supervisor

@@ -6,14 +6,12 @@ Worked by hand: $100.00 at 2.5% for 365 days is $2.50; $150.00 at 3% for 200 day
 """
 
 import datetime
-import uuid
 from decimal import Decimal
 
 import pytest
 from django.utils import timezone
 
-from accounts.deposits import interest, rules, services
-from accounts.deposits.rules import DepositQuote
+from accounts.deposits import interest, services
 from accounts.deposits.tasks import deposit_interest_credit_yearly_task
 from accounts.models import Deposit, DepositInstallment, ServiceAccount
 from district import roles
@@ -22,6 +20,7 @@ from district.ledger.purposes import Purpose
 from district.ledger.selectors import account_balance, ledger_problems
 from district.models import Policy
 from tests import factories
+from tests.accounts.factories import charged_deposit, set_quote
 
 pytestmark = pytest.mark.django_db
 
@@ -39,12 +38,7 @@ def _held(make_user, *, amount="100.00", days_ago=365, status=ServiceAccount.Sta
     account = factories.ServiceAccountFactory(
         start_date=_today() - datetime.timedelta(days=365 * 3)
     )
-    quote = DepositQuote(
-        Decimal(amount), Deposit.Basis.CLASS_AND_SIZE, "Table", rules.guideline_in_force(_today())
-    )
-    deposit = services.deposit_charge(
-        account=account, quote=quote, by=make_user(roles.CSR_II), idempotency_key=uuid.uuid4().hex
-    )
+    deposit = charged_deposit(account, make_user(roles.CSR_II), quote=set_quote(amount))
     Deposit.objects.filter(pk=deposit.pk).update(
         charged_on=_today() - datetime.timedelta(days=days_ago)
     )

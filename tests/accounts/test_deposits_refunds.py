@@ -2,14 +2,13 @@
 refunded when final), through approval over the threshold, and proposed only once."""
 
 import datetime
-import uuid
 from decimal import Decimal
 
 import pytest
 from django.utils import timezone
 
-from accounts.deposits import rules, services
-from accounts.deposits.rules import DepositQuote, months_before
+from accounts.deposits import services
+from accounts.deposits.rules import months_before
 from accounts.deposits.tasks import deposit_refunds_propose_task
 from accounts.models import Deposit, DepositGuideline, ServiceAccount
 from district import roles
@@ -21,6 +20,7 @@ from district.models import Policy
 from district.services import NIGHTLY_USERNAME
 from field_ops.models import WorkOrder
 from tests import factories
+from tests.accounts.factories import charged_deposit, set_quote
 
 pytestmark = pytest.mark.django_db
 Status = Deposit.Status
@@ -35,14 +35,7 @@ def _held_deposit(make_user, *, months_ago=13, status=ServiceAccount.Status.ACTI
     account = factories.ServiceAccountFactory(
         start_date=_today() - datetime.timedelta(days=365 * 3)
     )
-    guideline = rules.guideline_in_force(_today())
-    quote = DepositQuote(Decimal("100.00"), Deposit.Basis.CLASS_AND_SIZE, "Table", guideline)
-    deposit = services.deposit_charge(
-        account=account,
-        quote=quote,
-        by=make_user(roles.CSR_II),
-        idempotency_key=uuid.uuid4().hex,
-    )
+    deposit = charged_deposit(account, make_user(roles.CSR_II), quote=set_quote("100.00"))
     Deposit.objects.filter(pk=deposit.pk).update(charged_on=months_before(_today(), months_ago))
     ServiceAccount.objects.filter(pk=account.pk).update(status=status)
     account.refresh_from_db()

@@ -4,15 +4,12 @@ the counter (customer-read or estimated) or sends a field order due on a given d
 
 import datetime
 import re
-import uuid
 from decimal import Decimal
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.deposits import services as deposit_services
-from accounts.deposits.rules import deposit_quote
 from accounts.deposits.selectors import deposit_held
 from accounts.models import Deposit, DepositInstallment, ServiceAccount, StopRequest
 from accounts.service_changes.selectors import awaiting_final_bill
@@ -21,6 +18,7 @@ from district.ledger.models import Journal
 from district.ledger.selectors import account_balance
 from field_ops.dispatch.selectors import pool_orders
 from field_ops.models import MeterRead, WorkOrder
+from tests.accounts.factories import charged_deposit, table_quote
 from tests.factories import MeterInstallationFactory, ServiceAccountFactory, post_bill
 
 pytestmark = pytest.mark.django_db
@@ -31,20 +29,8 @@ TODAY = timezone.localdate
 
 def _pending_with_deposit(csr, installments: int = 1) -> ServiceAccount:
     account = ServiceAccountFactory(status=S.PENDING, start_date=TODAY())
-    quote = deposit_quote(
-        customer=account.customer,
-        premise=account.premise,
-        customer_class=account.customer_class,
-        meter_size="5/8",
-        is_owner=False,
-        on_date=TODAY(),
-    )
-    deposit_services.deposit_charge(
-        account=account,
-        quote=quote,
-        by=csr,
-        installments=installments,
-        idempotency_key=uuid.uuid4().hex,
+    charged_deposit(
+        account, csr, quote=table_quote(account, on_date=TODAY()), installments=installments
     )
     return account
 

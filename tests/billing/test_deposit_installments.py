@@ -3,16 +3,13 @@ of the account carries the next ("Deposit, installment 2 of 3"), posted once by 
 (debit ar_customers / credit customer_deposits), and the pages show the installments left."""
 
 import datetime
-import uuid
 from decimal import Decimal
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from accounts.deposits import selectors as deposit_selectors
 from accounts.deposits import services as deposit_services
-from accounts.deposits.rules import deposit_quote
 from accounts.models import DepositInstallment, ServiceAccount
 from billing.bill_runs import posting, services
 from billing.documents.pdf import bill_pdf_html
@@ -22,6 +19,7 @@ from district.ledger.models import Journal, JournalLine
 from district.ledger.purposes import Purpose
 from district.ledger.selectors import account_balance, ledger_problems
 from tests import factories
+from tests.accounts.factories import charged_deposit
 
 D = datetime.date
 
@@ -56,21 +54,7 @@ def _account_with_deposit(by, installments=3):
         factories.MeterReadFactory(meter=installation.meter, read_on=day, reading=reading)
     # a new customer (no history: the table's $100.00 is due), active once the deposit is set
     account = factories.ServiceAccountFactory(premise=premise, status=ServiceAccount.Status.PENDING)
-    quote = deposit_quote(
-        customer=account.customer,
-        premise=premise,
-        customer_class=account.customer_class,
-        meter_size="5/8",
-        is_owner=False,
-        on_date=timezone.localdate(),
-    )
-    deposit = deposit_services.deposit_charge(
-        account=account,
-        quote=quote,
-        by=by,
-        installments=installments,
-        idempotency_key=uuid.uuid4().hex,
-    )
+    deposit = charged_deposit(account, by, installments=installments)
     ServiceAccount.objects.filter(pk=account.pk).update(status=ServiceAccount.Status.ACTIVE)
     account.refresh_from_db()
     return account, deposit

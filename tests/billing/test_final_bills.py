@@ -8,8 +8,6 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from accounts.deposits import services as deposit_services
-from accounts.deposits.rules import deposit_quote
 from accounts.models import Deposit, ServiceAccount, StopRequest
 from billing import final_bills, tasks
 from billing.models import Bill, BillLine
@@ -24,6 +22,7 @@ from district.ledger.services import Line, journal_post
 from district.services import NIGHTLY_USERNAME
 from field_ops.models import WorkOrder
 from tests import factories
+from tests.accounts.factories import charged_deposit, table_quote
 
 D = datetime.date
 TODAY = D(2026, 1, 20)
@@ -84,19 +83,10 @@ def _pending_final(
 def _deposit(account, by):
     """A $100-ish deposit charged and paid: held, with nothing owed."""
     ServiceAccount.objects.filter(pk=account.pk).update(status=ServiceAccount.Status.ACTIVE)
-    quote = deposit_quote(
-        customer=account.customer,
-        premise=account.premise,
-        customer_class=account.customer_class,
-        meter_size="5/8",
-        is_owner=account.is_owner,
-        # On the scenario's date: taken on a real today a year after the account's 01/01/2026
-        # start, the good-history rule waives the deposit and the payment below is $0.
-        on_date=TODAY,
-    )
-    deposit = deposit_services.deposit_charge(
-        account=account, quote=quote, by=by, idempotency_key=uuid.uuid4().hex
-    )
+    # On the scenario's date: taken on a real today a year after the account's 01/01/2026
+    # start, the good-history rule waives the deposit and the payment below is $0.
+    quote = table_quote(account, on_date=TODAY, is_owner=account.is_owner)
+    deposit = charged_deposit(account, by, quote=quote)
     journal_post(
         kind=Journal.Kind.PAYMENT,
         memo="Deposit paid",

@@ -11,8 +11,6 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.deposits import services as deposit_services
-from accounts.deposits.rules import deposit_quote
 from accounts.deposits.selectors import deposit_held
 from accounts.models import ServiceAccount
 from district import roles
@@ -20,6 +18,7 @@ from district.ledger.models import Journal, JournalLine
 from district.ledger.selectors import account_balance
 from payments.counter.services import PaymentIn, TenderIn, payment_post
 from payments.models import DrawerSession, Payment, Tender
+from tests.accounts.factories import charged_deposit
 from tests.factories import ServiceAccountFactory
 
 pytestmark = pytest.mark.django_db
@@ -206,17 +205,7 @@ def _account_with_deposit(csr) -> ServiceAccount:
     account = ServiceAccountFactory(
         status=ServiceAccount.Status.PENDING, start_date=timezone.localdate()
     )
-    quote = deposit_quote(
-        customer=account.customer,
-        premise=account.premise,
-        customer_class=account.customer_class,
-        meter_size="5/8",
-        is_owner=False,
-        on_date=timezone.localdate(),
-    )
-    deposit_services.deposit_charge(
-        account=account, quote=quote, by=csr, idempotency_key=uuid.uuid4().hex
-    )
+    charged_deposit(account, csr)
     return account
 
 

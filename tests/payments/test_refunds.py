@@ -10,10 +10,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.deposits import rules
 from accounts.deposits import services as deposit_services
-from accounts.deposits.rules import DepositQuote
-from accounts.models import Deposit, ServiceAccount
+from accounts.models import ServiceAccount
 from billing.refunds import services as refund_services
 from billing.refunds.kinds import FINAL_CREDIT_KIND, REFUND_KIND
 from billing.refunds.services import credit_refund_request as refund_request
@@ -26,6 +24,7 @@ from district.ledger.selectors import account_balance, ledger_problems
 from district.ledger.services import Line, journal_post, journal_reverse
 from payments.refunds import selectors
 from payments.refunds.views import CSV_COLUMNS
+from tests.accounts.factories import charged_deposit, set_quote
 from tests.factories import ServiceAccountFactory, post_bill
 
 pytestmark = pytest.mark.django_db
@@ -121,11 +120,7 @@ def test_approval_rechecks_the_credit(credit_account, csr, supervisor):
 def _deposit_refund(supervisor, csr) -> ServiceAccount:
     """A final account's $100 deposit refunded to the customer by accounts' own service."""
     account = ServiceAccountFactory(customer__business_name="", customer__last_name="Depositor")
-    guideline = rules.guideline_in_force(TODAY())
-    quote = DepositQuote(Decimal("100.00"), Deposit.Basis.CLASS_AND_SIZE, "Table", guideline)
-    deposit = deposit_services.deposit_charge(
-        account=account, quote=quote, by=csr, idempotency_key=uuid.uuid4().hex
-    )
+    deposit = charged_deposit(account, csr, quote=set_quote("100.00", on_date=TODAY()))
     ServiceAccount.objects.filter(pk=account.pk).update(status=ServiceAccount.Status.FINAL)
     deposit_services.deposit_refund(deposit=deposit, by=supervisor, to="refund")
     return account
