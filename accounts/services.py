@@ -16,6 +16,7 @@ from accounts.models import Customer, CustomerFlag, ServiceAccount
 from accounts.numbers import format_account_number, next_account_number
 from accounts.selectors import active_account_at, likely_duplicates
 from district.attribution import acting_user, refuse_unknown_fields
+from district.errors import ServiceError
 from district.phones import format_phone, normalise_phone
 from district.transitions import check_transition, transition
 from field_ops.models import Premise
@@ -62,7 +63,7 @@ def _customer_clean_fields(fields: dict) -> dict:
             value = (value or "").upper()
         cleaned[name] = value
     if errors:
-        raise ValidationError(errors)
+        raise ServiceError(errors)
     return cleaned
 
 
@@ -81,7 +82,7 @@ def _customer_validate(customer: Customer) -> None:
     if customer.phone and customer.phone == customer.alternate_phone:
         errors["alternate_phone"] = "The alternate phone is the same as the main phone."
     if errors:
-        raise ValidationError(errors)
+        raise ServiceError(errors)
     customer.full_clean(exclude=["user", "created_by"])
 
 
@@ -101,7 +102,7 @@ def customer_create(*, by, confirm_duplicate: bool = False, **fields) -> Custome
             **{name: getattr(customer, name) for name in CUSTOMER_FIELDS}
         )
         if duplicates:
-            raise ValidationError(
+            raise ServiceError(
                 "This looks like a customer already on file: %(names)s. Open them to check, "
                 "or confirm that this is a different customer.",
                 code="duplicate",
@@ -138,7 +139,7 @@ def customer_flag_set(*, customer: Customer, flag: str, reason: str, by) -> Cust
     if not reason:
         errors["reason"] = "Say why the flag is set."
     if errors:
-        raise ValidationError(errors)
+        raise ServiceError(errors)
     # Locking the customer serialises flag changes of one customer.
     customer = Customer.objects.select_for_update().get(pk=customer.pk)
     existing = (
@@ -147,14 +148,14 @@ def customer_flag_set(*, customer: Customer, flag: str, reason: str, by) -> Cust
         .first()
     )
     if existing is not None:
-        raise ValidationError({"flag": _already_flagged(existing)})
+        raise ServiceError({"flag": _already_flagged(existing)})
     customer_flag = CustomerFlag(customer=customer, flag=flag, reason=reason[:255], set_by=by)
     try:
         with transaction.atomic(), acting_user(by):
             customer_flag.save()
     except IntegrityError as error:
         if "customer_flag_active_once" in str(error):
-            raise ValidationError(
+            raise ServiceError(
                 {"flag": f"This customer is already flagged {customer_flag.get_flag_display()}."}
             ) from error
         raise
@@ -178,11 +179,11 @@ def customer_flag_clear(*, flag: CustomerFlag, reason: str, by) -> CustomerFlag:
     """Lift a caution, saying why; the flag stays on record with who set and cleared it."""
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationError({"clear_reason": "Say why the flag is cleared."})
+        raise ServiceError({"clear_reason": "Say why the flag is cleared."})
     Customer.objects.select_for_update().filter(pk=flag.customer_id).first()
     flag = CustomerFlag.objects.select_for_update().get(pk=flag.pk)
     if flag.cleared_at is not None:
-        raise ValidationError(
+        raise ServiceError(
             {"clear_reason": f"The {flag.get_flag_display()} flag was already cleared."}
         )
     flag.cleared_at = timezone.now()
@@ -211,7 +212,7 @@ def _account_fields_validate(fields: dict) -> dict:
         if not fields["billing_cycle"]:
             errors["billing_cycle"] = "Enter the billing cycle (e.g. M1)."
     if errors:
-        raise ValidationError(errors)
+        raise ServiceError(errors)
     return fields
 
 
@@ -243,7 +244,7 @@ def service_account_create(
     if start_date is None:
         errors["start_date"] = ["Enter the date service starts."]
     if errors:
-        raise ValidationError(errors)
+        raise ServiceError(errors)
     account = ServiceAccount(
         number=next_account_number(),
         customer=customer,
@@ -267,7 +268,7 @@ def service_account_update(*, account: ServiceAccount, by, **fields) -> ServiceA
     refuse_unknown_fields(fields, ACCOUNT_EDITABLE_FIELDS)
     account = ServiceAccount.objects.select_for_update().get(pk=account.pk)
     if account.status == ServiceAccount.Status.CLOSED:
-        raise ValidationError("A closed account cannot be changed.")
+        raise ServiceError("A closed account cannot be changed.")
     for name, value in _account_fields_validate(dict(fields)).items():
         setattr(account, name, value)
     account.full_clean(exclude=["created_by"])
@@ -291,20 +292,20 @@ def service_account_transition(
         ServiceAccount.objects.select_for_update().select_related("premise").get(pk=account.pk)
     )
     if to_status not in ServiceAccount.Status.values:
-        raise ValidationError({"to_status": "Choose a status."})
+        raise ServiceError({"to_status": "Choose a status."})
     check_transition(account, to_status, field="to_status")
     on_date = on_date or timezone.localdate()
     if to_status == ServiceAccount.Status.ACTIVE and active_account_at(
         account.premise, exclude_pk=account.pk
     ):
-        raise ValidationError({"to_status": _active_elsewhere_message(account)})
+        raise ServiceError({"to_status": _active_elsewhere_message(account)})
     if to_status in (ServiceAccount.Status.FINAL, ServiceAccount.Status.CLOSED):
         if account.status == ServiceAccount.Status.PENDING:
             # Never started: a pending account closed early ends on its start date.
             on_date = max(on_date, account.start_date)
         if account.end_date is None:
             if on_date < account.start_date:
-                raise ValidationError(
+                raise ServiceError(
                     {
                         "on_date": "Service cannot end before it started "
                         f"({account.start_date:%m/%d/%Y})."
@@ -317,6 +318,6 @@ def service_account_transition(
             account.save(update_fields=["status", "end_date"])
     except IntegrityError as error:
         if "one_active_account_per_premise" in str(error):
-            raise ValidationError({"to_status": _active_elsewhere_message(account)}) from error
+            raise ServiceError({"to_status": _active_elsewhere_message(account)}) from error
         raise
     return account

@@ -7,8 +7,7 @@ tenth of the register's range; otherwise it is a misread.
 
 from decimal import Decimal, InvalidOperation
 
-from django.core.exceptions import ValidationError
-
+from district.errors import ServiceError
 from field_ops.models import Meter
 
 ROLLOVER_MAX_SHARE = Decimal("0.1")
@@ -20,15 +19,15 @@ def reading_parse(text, *, meter: Meter, field_name: str = "reading") -> Decimal
     try:
         value = Decimal(str(text).strip().replace(",", ""))
     except (InvalidOperation, ValueError):
-        raise ValidationError({field_name: "Enter the reading as a number."}) from None
+        raise ServiceError({field_name: "Enter the reading as a number."}) from None
     if not value.is_finite():
-        raise ValidationError({field_name: "Enter the reading as a number."})
+        raise ServiceError({field_name: "Enter the reading as a number."})
     if value < 0:
-        raise ValidationError({field_name: "A reading cannot be negative."})
+        raise ServiceError({field_name: "A reading cannot be negative."})
     if value != value.quantize(CENT):
-        raise ValidationError({field_name: "A reading has at most two decimals."})
+        raise ServiceError({field_name: "A reading has at most two decimals."})
     if value >= Decimal(10) ** meter.dials:
-        raise ValidationError(
+        raise ServiceError(
             {
                 field_name: f"Meter {meter.serial} has {meter.dials} dials: a reading is below "
                 f"{10**meter.dials:,}. Check the reading."

@@ -7,12 +7,12 @@ page reads as a story (pghistory keeps the row history besides).
 
 import datetime
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Case, CaseNote, Contact, Customer, Department, ServiceAccount
 from district.attribution import acting_user
+from district.errors import ServiceError
 from district.policies import policy_value
 from district.roles import Perm, is_staff_user
 from district.transitions import check_transition, transition
@@ -94,7 +94,7 @@ def contact_log(
     _check_staff_person(referred_to_user, field="referred_to_user", errors=errors)
     _check_department(referred_to_department, field="referred_to_department", errors=errors)
     if errors:
-        raise ValidationError(errors)
+        raise ServiceError(errors)
     contact = Contact(
         channel=channel,
         reason=reason,
@@ -135,12 +135,12 @@ def referral_done(*, contact: Contact, by) -> Contact:
         .get(pk=contact.pk)
     )
     if contact.referred_to_user_id is None and contact.referred_to_department_id is None:
-        raise ValidationError({"contact": "This contact was not referred to anyone."})
+        raise ServiceError({"contact": "This contact was not referred to anyone."})
     if contact.referral_done_at is not None:
         when = timezone.localtime(contact.referral_done_at)
-        raise ValidationError({"contact": f"This referral was already done on {when:%m/%d/%Y}."})
+        raise ServiceError({"contact": f"This referral was already done on {when:%m/%d/%Y}."})
     if not may_close_referral(contact, by):
-        raise ValidationError(
+        raise ServiceError(
             {"contact": "Only the person or office it was referred to can mark it done."}
         )
     contact.referral_done_at = timezone.now()
@@ -170,7 +170,7 @@ def _case_for_update(case: Case) -> Case:
         .get(pk=case.pk)
     )
     if case.status == Case.Status.CLOSED:
-        raise ValidationError("This case is closed and cannot change. Open a new case instead.")
+        raise ServiceError("This case is closed and cannot change. Open a new case instead.")
     return case
 
 
@@ -206,7 +206,7 @@ def case_open(
     _check_staff_person(assigned_to, field="assigned_to", errors=errors)
     _check_department(department, field="department", errors=errors)
     if errors:
-        raise ValidationError(errors)
+        raise ServiceError(errors)
     if assigned_to is None and department is None:
         assigned_to = by  # someone must follow it up, or it is lost
     opened_at = timezone.now()
@@ -237,9 +237,9 @@ def case_assign(*, case: Case, assigned_to, by) -> Case:
     if assigned_to is None and case.department_id is None:
         errors["assigned_to"] = "Choose who follows the case up (it has no department)."
     if errors:
-        raise ValidationError(errors)
+        raise ServiceError(errors)
     if case.assigned_to_id == (assigned_to.pk if assigned_to else None):
-        raise ValidationError({"assigned_to": "The case is already with them."})
+        raise ServiceError({"assigned_to": "The case is already with them."})
     case.assigned_to = assigned_to
     with acting_user(by):
         case.save(update_fields=["assigned_to"])
@@ -253,9 +253,9 @@ def case_note_add(*, case: Case, note: str, by) -> CaseNote:
     """Record a follow-up: what was done or said."""
     note = _clean_text(note)
     if not note:
-        raise ValidationError({"note": "Write the note."})
+        raise ServiceError({"note": "Write the note."})
     if len(note) > NOTE_MAX:
-        raise ValidationError({"note": f"The note is too long ({NOTE_MAX:,} characters at most)."})
+        raise ServiceError({"note": f"The note is too long ({NOTE_MAX:,} characters at most)."})
     case = _case_for_update(case)
     with acting_user(by):
         return _note(case, note, by)
@@ -264,12 +264,12 @@ def case_note_add(*, case: Case, note: str, by) -> CaseNote:
 def _transition(case: Case, to_status: str, *, resolution: str = "", field: str = "to_status"):
     """Move a locked case along Case.ALLOWED_TRANSITIONS (callers lock and note)."""
     if to_status not in Case.Status.values:
-        raise ValidationError({field: "Choose a status."})
+        raise ServiceError({field: "Choose a status."})
     check_transition(case, to_status, field=field)
     previous = case.get_status_display()
     if to_status == Case.Status.RESOLVED:
         if not resolution:
-            raise ValidationError({"resolution": "Write how the case was resolved."})
+            raise ServiceError({"resolution": "Write how the case was resolved."})
         case.resolution = resolution
         case.resolved_at = timezone.now()
     elif to_status == Case.Status.OPEN and case.status == Case.Status.RESOLVED:
@@ -315,7 +315,7 @@ def case_refer(
     if not note:
         errors["note"] = "Say why the case is referred and what is needed."
     if errors:
-        raise ValidationError(errors)
+        raise ServiceError(errors)
     case = _case_for_update(case)
     with acting_user(by):
         if case.status != Case.Status.REFERRED:  # referring again just changes the hands

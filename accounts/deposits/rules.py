@@ -16,10 +16,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.core.exceptions import ValidationError
-
 from accounts.deposits import selectors
 from accounts.models import Customer, Deposit, DepositGuideline, ServiceAccount
+from district.errors import ServiceError
 from district.money import ZERO, format_money, quantize_money
 from district.registries import Registry, callable_name
 from field_ops.models import Meter, Premise, WorkOrder
@@ -164,7 +163,7 @@ def guideline_in_force(on_date: datetime.date) -> DepositGuideline:
         .first()
     )
     if guideline is None:
-        raise ValidationError(
+        raise ServiceError(
             f"No deposit guidelines are in force on {on_date:%m/%d/%Y}; "
             "a supervisor must add them first."
         )
@@ -222,7 +221,7 @@ def deposit_quote(
     below the minimum.
     """
     if customer_class not in ServiceAccount.CustomerClass.values:
-        raise ValidationError({"customer_class": "Choose the customer class."})
+        raise ServiceError({"customer_class": "Choose the customer class."})
     guideline = guideline_in_force(on_date)
     if is_owner:
         return _no_deposit(Basis.OWNER, "No deposit: the customer owns the premise", guideline)
@@ -284,7 +283,7 @@ def _amount_due(
     else:
         class_label = ServiceAccount.CustomerClass(customer_class).label
         if not meter_size or meter_size not in Meter.Size.values:
-            raise ValidationError(
+            raise ServiceError(
                 {
                     "meter_size": "The deposit depends on the meter size, and no meter size is "
                     "known for this premise: install or choose the meter first."

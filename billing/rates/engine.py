@@ -11,8 +11,6 @@ import datetime
 from decimal import Decimal
 from fractions import Fraction
 
-from django.core.exceptions import ValidationError
-
 from billing.rates.lines import BillCalculation, BillLine, Inputs, Part, price_part
 from billing.rates.proration import (
     exact,
@@ -25,6 +23,7 @@ from billing.rates.proration import (
     to_decimal,
 )
 from billing.rates.terms import CUSTOMER_CLASSES, HCF_PER_UNIT, METER_SIZES
+from district.errors import ServiceError
 
 MAX_BILL_DAYS = 400
 
@@ -168,7 +167,7 @@ def _check_inputs(**values) -> Inputs:
     if isinstance(units, bool) or not isinstance(units, int) or units < 1:
         errors["dwelling_units"] = "Dwelling units is a whole number, at least 1."
     if errors:
-        raise ValidationError(errors)
+        raise ServiceError(errors)
     return Inputs(
         customer_class=values["customer_class"],
         meter_size=values["meter_size"],
@@ -205,7 +204,7 @@ def _segments(versions, start: datetime.date, end: datetime.date) -> list[tuple]
     in_force = [item for item in items if item[0] <= start]
     if not in_force:
         first = items[0][0].strftime("%m/%d/%Y") if items else "never"
-        raise ValidationError(
+        raise ServiceError(
             {
                 "period_start": f"No rates are in force on {start:%m/%d/%Y}: the first take effect {first}."
             }
@@ -235,7 +234,7 @@ def _zone(schedule: dict, zone: str | None) -> str | None:
         return None
     zone = zone or schedule.get("default_zone")
     if zone not in zones:
-        raise ValidationError({"zone": f"Choose a zone: {', '.join(zones)}."})
+        raise ServiceError({"zone": f"Choose a zone: {', '.join(zones)}."})
     return zone
 
 

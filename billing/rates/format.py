@@ -13,7 +13,6 @@ import re
 from decimal import Decimal, InvalidOperation
 
 import yaml
-from django.core.exceptions import ValidationError
 
 from billing.rates import sections
 from billing.rates.checks import (
@@ -35,6 +34,7 @@ from billing.rates.terms import (
     SLUG,
     UNIT_LABELS,
 )
+from district.errors import ServiceError
 
 TOP_LEVEL = {  # all optional here: the header reports a missing schedule, name or date
     "format": False,
@@ -150,12 +150,12 @@ _Loader.add_constructor(
 def parse_schedule(text: str) -> dict:
     """Parse and validate a rate schedule file; raise ValidationError listing every problem."""
     if len(text) > MAX_SCHEDULE_CHARS:
-        raise ValidationError(
+        raise ServiceError(
             f"The file is longer than {MAX_SCHEDULE_CHARS:,} characters; a rate schedule is a "
             "few thousand."
         )
     if _flow_depth(text) > MAX_NESTING:
-        raise ValidationError(
+        raise ServiceError(
             f"The file nests lists or mappings more than {MAX_NESTING} levels deep; a rate "
             "schedule needs no more than a few."
         )
@@ -164,9 +164,9 @@ def parse_schedule(text: str) -> dict:
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "The file"
-        raise ValidationError(f"{where}: {error.problem or error.context}") from None
+        raise ServiceError(f"{where}: {error.problem or error.context}") from None
     except yaml.YAMLError as error:
-        raise ValidationError(f"The file is not valid YAML: {error}") from None
+        raise ServiceError(f"The file is not valid YAML: {error}") from None
     return validate_schedule(data)
 
 
@@ -174,12 +174,12 @@ def validate_schedule(data) -> dict:
     """Check a loaded schedule (a dict from YAML) and return its normalized, JSON-safe form."""
     errors = Errors()
     if not isinstance(data, dict):
-        raise ValidationError(
+        raise ServiceError(
             "The file must be a YAML mapping of keys (schedule, name, effective_from, ...)."
         )
     data = mapping(data, "", errors, TOP_LEVEL)
     if data is None:
-        raise ValidationError(errors.messages)
+        raise ServiceError(errors.messages)
     parsed = _header(data, errors)
     context = {
         "groups": parsed["meter_groups"],
@@ -205,7 +205,7 @@ def validate_schedule(data) -> dict:
     if not any(parsed[section] for section in ("service_charge", "volumetric", "sewer")):
         errors.add("", "A schedule needs at least one of service_charge, volumetric or sewer.")
     if errors.messages:
-        raise ValidationError(errors.messages)
+        raise ServiceError(errors.messages)
     return parsed
 
 

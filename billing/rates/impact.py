@@ -13,6 +13,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 
 from billing.rates.engine import calculate
+from district.errors import ServiceError
 
 ZERO = Decimal("0.00")
 
@@ -112,7 +113,7 @@ def rate_impact(
             continue
         try:
             if account.meter_size is None:
-                raise ValidationError("No meter is installed.")
+                raise ServiceError("No meter is installed.")
             before = _year_total(current, account, zone, labels[0])
             after = _year_total(proposed, account, zone, labels[1])
         except ValidationError as error:

@@ -10,8 +10,6 @@ from dataclasses import asdict, dataclass
 from decimal import Decimal
 from fractions import Fraction
 
-from django.core.exceptions import ValidationError
-
 from billing.rates.proration import (
     exact,
     hundredths,
@@ -31,6 +29,7 @@ from billing.rates.terms import (
     STATED_MONTHS,
     UNIT_LABELS,
 )
+from district.errors import ServiceError
 
 
 @dataclass(frozen=True)
@@ -123,12 +122,12 @@ def price_part(part: Part, inputs: Inputs) -> list[BillLine]:
     if schedule["service_charge"]:
         chosen = _first(schedule["service_charge"]["sets"], part, inputs)
         if chosen is None:
-            raise ValidationError({"customer_class": _no_rates("service charge", inputs, part)})
+            raise ServiceError({"customer_class": _no_rates("service charge", inputs, part)})
         lines.append(_fixed_line("service", "service", chosen, part, inputs, factor, prorated))
     if schedule["volumetric"]:
         chosen = _first(schedule["volumetric"]["sets"], part, inputs)
         if chosen is None:
-            raise ValidationError({"customer_class": _no_rates("water use rate", inputs, part)})
+            raise ServiceError({"customer_class": _no_rates("water use rate", inputs, part)})
         lines.extend(_tier_lines(chosen, part, inputs, factor, prorated))
     for surcharge in schedule["surcharges"]:
         if surcharge["kind"] != "percent" and _matches(surcharge["when"], part, inputs):
@@ -227,7 +226,7 @@ def _fixed_line(code, category, body, part, inputs, factor, prorated) -> BillLin
     else:
         amounts = body["by_meter_size"]
         if inputs.meter_size not in amounts:
-            raise ValidationError(
+            raise ServiceError(
                 {
                     "meter_size": f"{part.label} has no {body['description'].lower()} "
                     f"for a {METER_LABELS[inputs.meter_size]} meter."

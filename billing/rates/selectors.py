@@ -13,6 +13,7 @@ from billing.models import RateSchedule, RateScheduleVersion
 from billing.rates import BillCalculation, calculate, calculate_across_versions, parse_schedule
 from billing.rates.impact import AccountUsage
 from billing.rates.services import version_label
+from district.errors import ServiceError
 from field_ops.consumption import first_months, premise_read_periods
 from field_ops.models import MeterInstallation
 
@@ -81,19 +82,19 @@ def bill_calculation(
         try:
             parsed = parse_schedule(rates_text)
         except ValidationError as error:
-            raise ValidationError({"rates": error.messages}) from None
+            raise ServiceError({"rates": error.messages}) from None
         return calculate(parsed, version=f"{parsed['schedule']} (file)", **inputs)
     if version_id is not None:
         try:
             version = rate_version_get(version_id)
         except RateScheduleVersion.DoesNotExist:
-            raise ValidationError({"rates": "There is no such rate version."}) from None
+            raise ServiceError({"rates": "There is no such rate version."}) from None
         return calculate(version.parsed, version=version_label(version), **inputs)
     versions = versions_in_force(
         schedule=schedule, period_start=inputs["period_start"], period_end=inputs["period_end"]
     )
     if not versions:
-        raise ValidationError(
+        raise ServiceError(
             {
                 "rates": f"No version of “{schedule}” is in force on {inputs['period_start']:%m/%d/%Y}."
             }

@@ -7,6 +7,8 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 
+from district.errors import ServiceError
+
 CENT = Decimal("0.01")
 MAX_READING = Decimal("9999999999.99")  # the column's 12 digits
 
@@ -24,24 +26,24 @@ def parse_decimal(
     """A number as people type it ("1,234.5") with at most two decimals, within the range."""
     text = "" if raw is None else str(raw).strip().replace(",", "").replace(" ", "")
     if not text:
-        raise ValidationError({field: f"Enter the {what}."})
+        raise ServiceError({field: f"Enter the {what}."})
     try:
         value = Decimal(text)
     except InvalidOperation:
-        raise ValidationError({field: f"Enter the {what} as a number, e.g. {example}."}) from None
+        raise ServiceError({field: f"Enter the {what} as a number, e.g. {example}."}) from None
     if not value.is_finite():
-        raise ValidationError({field: f"Enter the {what} as a number, e.g. {example}."})
+        raise ServiceError({field: f"Enter the {what} as a number, e.g. {example}."})
     if value < minimum:
         message = (
             f"The {what} cannot be negative."
             if minimum == 0
             else f"The {what} is at least {minimum}."
         )
-        raise ValidationError({field: message})
+        raise ServiceError({field: message})
     if value > maximum:
-        raise ValidationError({field: f"The {what} is at most {maximum}. Check it."})
+        raise ServiceError({field: f"The {what} is at most {maximum}. Check it."})
     if value != value.quantize(CENT):
-        raise ValidationError({field: f"The {what} has at most two decimals."})
+        raise ServiceError({field: f"The {what} has at most two decimals."})
     return value.quantize(CENT)
 
 
@@ -63,7 +65,7 @@ def parse_yes_no(raw, *, field: str, question: str) -> bool:
         return True
     if word in NO_WORDS:
         return False
-    raise ValidationError({field: f"{question} Choose yes or no."})
+    raise ServiceError({field: f"{question} Choose yes or no."})
 
 
 def parse_time(raw, *, field: str, what: str) -> str:
@@ -72,10 +74,10 @@ def parse_time(raw, *, field: str, what: str) -> str:
         return raw.strftime("%H:%M")
     text = "" if raw is None else str(raw).strip()
     if not text:
-        raise ValidationError({field: f"Enter the {what} (HH:MM)."})
+        raise ServiceError({field: f"Enter the {what} (HH:MM)."})
     match = re.fullmatch(r"(\d{1,2}):(\d{2})(?::\d{2})?", text)
     if not match or int(match.group(1)) > 23 or int(match.group(2)) > 59:
-        raise ValidationError({field: f"Enter the {what} as HH:MM, e.g. 14:30."})
+        raise ServiceError({field: f"Enter the {what} as HH:MM, e.g. 14:30."})
     return f"{int(match.group(1)):02d}:{match.group(2)}"
 
 
@@ -85,7 +87,7 @@ def normalise_serial(raw) -> str:
 
 def limited(value: str, *, field: str, limit: int) -> str:
     if len(value) > limit:
-        raise ValidationError({field: f"Keep this under {limit} characters."})
+        raise ServiceError({field: f"Keep this under {limit} characters."})
     return value
 
 
@@ -99,5 +101,5 @@ def collect(*checks: Callable[[], object]) -> list:
             results.append(None)
             errors.update(error.message_dict)
     if errors:
-        raise ValidationError(errors)
+        raise ServiceError(errors)
     return results

@@ -14,6 +14,7 @@ from decimal import Decimal
 from django.core.exceptions import NON_FIELD_ERRORS, ImproperlyConfigured, ValidationError
 from django.utils import timezone
 
+from district.errors import ServiceError
 from field_ops import selectors
 from field_ops.completion.parsing import (
     collect,
@@ -83,7 +84,7 @@ def order_meter(work_order: WorkOrder) -> Meter | None:
 def _require_meter(work_order: WorkOrder, field: str) -> Meter:
     meter = order_meter(work_order)
     if meter is None:
-        raise ValidationError(
+        raise ServiceError(
             {field: f"No meter is on record at {work_order.premise}. Call the office."}
         )
     return meter
@@ -176,9 +177,9 @@ def _clean_exchange(work_order: WorkOrder, data: dict) -> dict:
     def old_serial():
         serial = normalise_serial(data.get("old_serial"))
         if not serial:
-            raise ValidationError({"old_serial": "Enter the serial of the meter you took out."})
+            raise ServiceError({"old_serial": "Enter the serial of the meter you took out."})
         if serial != on_record.serial.upper():
-            raise ValidationError(
+            raise ServiceError(
                 {
                     "old_serial": f"The meter on record here is {on_record.serial}, not {serial}. "
                     "Check the serial on the meter you took out."
@@ -189,16 +190,14 @@ def _clean_exchange(work_order: WorkOrder, data: dict) -> dict:
     def new_meter():
         serial = normalise_serial(data.get("new_serial"))
         if not serial:
-            raise ValidationError({"new_serial": "Enter the serial of the meter you set."})
+            raise ServiceError({"new_serial": "Enter the serial of the meter you set."})
         meter = selectors.meter_by_serial(serial)
         if meter is None:
-            raise ValidationError(
-                {"new_serial": f"No meter {serial} is on record. Check the serial."}
-            )
+            raise ServiceError({"new_serial": f"No meter {serial} is on record. Check the serial."})
         if meter.pk == on_record.pk:
-            raise ValidationError({"new_serial": "The new meter must be a different meter."})
+            raise ServiceError({"new_serial": "The new meter must be a different meter."})
         if meter.status != Meter.Status.IN_STOCK:
-            raise ValidationError(
+            raise ServiceError(
                 {
                     "new_serial": f"Meter {meter.serial} is {meter.get_status_display().lower()}, "
                     "not in stock. Set a meter from stock."
@@ -298,7 +297,7 @@ def _clean_investigation(work_order: WorkOrder, data: dict) -> dict:
         lambda: limited(text_of(data, "notes"), field="notes", limit=MAX_TEXT),
     )
     if found and not where:
-        raise ValidationError(
+        raise ServiceError(
             {"leak_location": "Say where the leak is (e.g. toilet, irrigation line, service)."}
         )
     return {"leak_found": found, "leak_location": where if found else "", "notes": notes}
@@ -328,9 +327,7 @@ def _clean_door_hanger(work_order: WorkOrder, data: dict) -> dict:
             question="Was the notice left?",
         )
         if not left:
-            raise ValidationError(
-                {"notice_left": "Leave the notice on the door, then tick this box."}
-            )
+            raise ServiceError({"notice_left": "Leave the notice on the door, then tick this box."})
         return left
 
     left, time_left = collect(
@@ -346,9 +343,7 @@ def _clean_hydrant(work_order: WorkOrder, data: dict) -> dict:
     def serial():
         value = normalise_serial(data.get("hydrant_meter_serial"))
         if not value:
-            raise ValidationError(
-                {"hydrant_meter_serial": "Enter the serial of the hydrant meter."}
-            )
+            raise ServiceError({"hydrant_meter_serial": "Enter the serial of the hydrant meter."})
         return limited(value, field="hydrant_meter_serial", limit=30)
 
     value, reading = collect(serial, lambda: parse_reading(data.get("reading"), field="reading"))
@@ -367,7 +362,7 @@ HYDRANT_FIELDS = (
 def _clean_other(work_order: WorkOrder, data: dict) -> dict:
     notes = limited(text_of(data, "notes"), field="notes", limit=MAX_TEXT)
     if not notes:
-        raise ValidationError({"notes": "Say what you did."})
+        raise ServiceError({"notes": "Say what you did."})
     return {"notes": notes}
 
 

@@ -2,7 +2,6 @@
 
 import datetime
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -24,7 +23,7 @@ from accounts.models import Customer, Deposit, LetterOfCredit, ServiceAccount
 from district.approvals.models import ApprovalRequest
 from district.approvals.services import approval_request_create
 from district.attribution import acting_user
-from district.errors import require
+from district.errors import ServiceError, require
 from district.roles import Perm
 from district.transitions import transition
 
@@ -59,7 +58,7 @@ def deposit_charge(
             and current.basis == quote.basis
         ):
             return current  # the same "none due" decision, asked again
-        raise ValidationError(standing_message(current))
+        raise ServiceError(standing_message(current))
     deposit = deposit_from(
         account,
         quote,
@@ -87,7 +86,7 @@ def deposit_waive(
     require(by, Perm.START_STOP_SERVICE, doing="set deposits")
     reason = " ".join((reason or "").split())
     if not reason:
-        raise ValidationError({"reason": "Say why the deposit is waived."})
+        raise ServiceError({"reason": "Say why the deposit is waived."})
     key = request_key(idempotency_key)
     account = lock_account(account)
     earlier = (
@@ -99,7 +98,7 @@ def deposit_waive(
         return Deposit.objects.get(pk=int(earlier))
     check_quote(account, quote)
     if quote.amount == 0:
-        raise ValidationError("No deposit is due, so there is nothing to waive.")
+        raise ServiceError("No deposit is due, so there is nothing to waive.")
     installments = check_installments(installments, quote)
     current = selectors.current_deposit(account, for_update=True)
     if current is not None:
@@ -109,7 +108,7 @@ def deposit_waive(
             and current.waiver_reason == reason[:255]
         ):
             return current  # the same immediate waiver, asked again
-        raise ValidationError(standing_message(current))
+        raise ServiceError(standing_message(current))
     immediate = by.has_perm(Perm.ADJUST_BILLS)
     deposit = deposit_from(
         account,
@@ -186,7 +185,7 @@ def letter_of_credit_record(
             "counts; ask for a recent one."
         )
     if errors:
-        raise ValidationError(errors)
+        raise ServiceError(errors)
     customer = Customer.objects.select_for_update().get(pk=customer.pk)
     existing = LetterOfCredit.objects.filter(
         customer=customer, utility_name__iexact=utility_name, letter_date=letter_date

@@ -2,10 +2,9 @@
 
 from decimal import Decimal
 
-from django.core.exceptions import ValidationError
-
 from accounts.deposits.rules import DepositQuote
 from accounts.models import Deposit, ServiceAccount
+from district.errors import ServiceError
 from district.ledger.models import Journal
 from district.money import format_money
 from district.policies import policy_value
@@ -24,9 +23,9 @@ REFUNDABLE = {AccountStatus.FINAL, AccountStatus.CLOSED}
 
 def check_held(deposit: Deposit) -> None:
     if deposit.status != Status.CHARGED or deposit.amount <= 0:
-        raise ValidationError(f"No deposit is held here: it is {status_words(deposit)}.")
+        raise ServiceError(f"No deposit is held here: it is {status_words(deposit)}.")
     if deposit.closed_on is not None:
-        raise ValidationError(
+        raise ServiceError(
             f"This deposit was carried over to another account on {deposit.closed_on:%m/%d/%Y}."
         )
 
@@ -58,11 +57,11 @@ def check_quote(account: ServiceAccount, quote: DepositQuote) -> None:
     if not isinstance(quote, DepositQuote) or quote.guideline.pk is None:
         raise TypeError("quote must be a DepositQuote from deposit_quote().")
     if not isinstance(quote.amount, Decimal) or quote.amount < 0:
-        raise ValidationError("A deposit cannot be negative.")
+        raise ServiceError("A deposit cannot be negative.")
     if quote.basis not in Deposit.Basis.values or quote.basis == Deposit.Basis.TRANSFERRED:
-        raise ValidationError("A carried-over deposit is recorded with deposit_carry_over.")
+        raise ServiceError("A carried-over deposit is recorded with deposit_carry_over.")
     if account.status not in TAKES_DEPOSITS:
-        raise ValidationError(
+        raise ServiceError(
             f"Deposits are set for new or active service; this account is "
             f"{account.get_status_display().lower()}."
         )
@@ -73,9 +72,9 @@ def check_installments(installments, quote: DepositQuote) -> int:
         return 1
     most = quote.guideline.max_installments
     if not isinstance(installments, int) or isinstance(installments, bool):
-        raise ValidationError({"installments": "Choose the number of installments."})
+        raise ServiceError({"installments": "Choose the number of installments."})
     if not 1 <= installments <= most:
-        raise ValidationError(
+        raise ServiceError(
             {
                 "installments": f"The deposit may be paid at once or in up to {most} "
                 f"installment{'s' if most != 1 else ''}."
@@ -91,7 +90,7 @@ def charged_with_key(key: str, quote: DepositQuote) -> Deposit | None:
         return None
     deposit = Deposit.objects.filter(charge_journal_id=journal_id).first()
     if deposit is None or deposit.amount != quote.amount:
-        raise ValidationError(
+        raise ServiceError(
             "This request was already recorded differently; reload the page and start again."
         )
     return deposit

@@ -4,14 +4,13 @@ only while no deposit has been set under it."""
 import datetime
 from decimal import Decimal, InvalidOperation
 
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.deposits import selectors
 from accounts.models import DepositGuideline, DepositGuidelineAmount, ServiceAccount
 from district.attribution import acting_user
-from district.errors import require
+from district.errors import ServiceError, require
 from district.roles import Perm
 from field_ops.models import Meter
 
@@ -63,7 +62,7 @@ def _guideline_clean(fields: dict, amounts: dict) -> tuple[dict, list[DepositGui
         if customer_class not in ServiceAccount.CustomerClass.values or (
             meter_size not in Meter.Size.values
         ):
-            raise ValidationError(f"Unknown class or meter size {customer_class!r} {meter_size!r}.")
+            raise ServiceError(f"Unknown class or meter size {customer_class!r} {meter_size!r}.")
         if not isinstance(amount, Decimal) or amount < 0:
             errors[f"amount__{customer_class}__{meter_size}"] = "Enter an amount, zero or more."
             continue
@@ -73,7 +72,7 @@ def _guideline_clean(fields: dict, amounts: dict) -> tuple[dict, list[DepositGui
             )
         )
     if errors:
-        raise ValidationError(errors)
+        raise ServiceError(errors)
     return cleaned, rows
 
 
@@ -83,7 +82,7 @@ def _save_guideline(guideline: DepositGuideline, rows, by, *, fields=None) -> De
             guideline.save(update_fields=fields)
     except IntegrityError as error:
         if "effective_from" in str(error):
-            raise ValidationError(
+            raise ServiceError(
                 {"effective_from": "Another version already takes effect on that date."}
             ) from error
         raise
@@ -108,11 +107,11 @@ def deposit_guideline_create(*, by, amounts: dict, **fields) -> DepositGuideline
     effective_from = cleaned["effective_from"]
     today = timezone.localdate()
     if effective_from < today:
-        raise ValidationError(
+        raise ServiceError(
             {"effective_from": "A new version takes effect today or later, never back-dated."}
         )
     if latest is not None and effective_from <= latest.effective_from:
-        raise ValidationError(
+        raise ServiceError(
             {
                 "effective_from": "A new version takes effect after the latest one "
                 f"({latest.effective_from:%m/%d/%Y})."
@@ -137,15 +136,13 @@ def deposit_guideline_update(
     # deposit can slip in before the edit commits.
     guideline = DepositGuideline.objects.select_for_update().get(pk=guideline.pk)
     if selectors.guideline_in_use(guideline):
-        raise ValidationError(
+        raise ServiceError(
             "Deposits were already set under this version, so it can no longer be changed; "
             "add a new version instead."
         )
     moved = cleaned["effective_from"] != guideline.effective_from
     if moved and cleaned["effective_from"] < timezone.localdate():
-        raise ValidationError(
-            {"effective_from": "A version cannot be moved to a date in the past."}
-        )
+        raise ServiceError({"effective_from": "A version cannot be moved to a date in the past."})
     for name, value in cleaned.items():
         setattr(guideline, name, value)
     return _save_guideline(guideline, rows, by, fields=list(GUIDELINE_FIELDS))

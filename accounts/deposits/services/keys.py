@@ -1,8 +1,7 @@
 """The keys that make a repeated deposit request return its first result."""
 
-from django.core.exceptions import ValidationError
-
 from accounts.models import Deposit
+from district.errors import ServiceError
 
 # Ledger keys derived from the caller's key stay within the journal's 120 characters.
 _KEY_LENGTH = 100
@@ -11,9 +10,9 @@ _KEY_LENGTH = 100
 def request_key(idempotency_key: str) -> str:
     key = (idempotency_key or "").strip()
     if not key:
-        raise ValidationError("A request key is required (reload the page and try again).")
+        raise ServiceError("A request key is required (reload the page and try again).")
     if len(key) > _KEY_LENGTH:
-        raise ValidationError(f"The request key is longer than {_KEY_LENGTH} characters.")
+        raise ServiceError(f"The request key is longer than {_KEY_LENGTH} characters.")
     return key
 
 

@@ -1,7 +1,6 @@
 """Where a held deposit goes: carried to a new account on a transfer, applied to the final
 bill, credited to the account or refunded to the customer."""
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -27,7 +26,7 @@ from accounts.deposits.services.keys import settle_key
 from accounts.deposits.services.locks import lock_deposit
 from accounts.deposits.services.status import deposit_save
 from accounts.models import Deposit, ServiceAccount
-from district.errors import require
+from district.errors import ServiceError, require
 from district.ledger.models import Journal
 from district.ledger.purposes import Purpose
 from district.ledger.services import Line, journal_post
@@ -108,7 +107,7 @@ def _accounts_for_update(
 ) -> tuple[ServiceAccount, ServiceAccount]:
     """Both accounts locked in primary-key order; they must be the same customer's."""
     if from_account.pk == to_account.pk:
-        raise ValidationError("Choose two different accounts.")
+        raise ServiceError("Choose two different accounts.")
     locked = {
         account.pk: account
         for account in ServiceAccount.objects.select_for_update(of=("self",))
@@ -118,7 +117,7 @@ def _accounts_for_update(
     }
     from_account, to_account = locked[from_account.pk], locked[to_account.pk]
     if from_account.customer_id != to_account.customer_id:
-        raise ValidationError("A deposit moves only between the same customer's accounts.")
+        raise ServiceError("A deposit moves only between the same customer's accounts.")
     return from_account, to_account
 
 
@@ -126,7 +125,7 @@ def _deposit_to_carry(from_account: ServiceAccount, to_account: ServiceAccount) 
     """The old account's held deposit (locked), once nothing stands in the way of moving it."""
     pending = selectors.current_deposit(from_account, for_update=True)
     if pending is not None and pending.status == Status.PENDING_APPROVAL:
-        raise ValidationError(
+        raise ServiceError(
             "The old account's deposit waiver is waiting for a decision; decide it first."
         )
     old = selectors.held_deposit(from_account, for_update=True)
@@ -134,9 +133,9 @@ def _deposit_to_carry(from_account: ServiceAccount, to_account: ServiceAccount) 
         return None
     current = selectors.current_deposit(to_account, for_update=True)
     if current is not None:
-        raise ValidationError(f"The new account: {standing_message(current)}")
+        raise ServiceError(f"The new account: {standing_message(current)}")
     if to_account.status not in TAKES_DEPOSITS:
-        raise ValidationError(
+        raise ServiceError(
             f"The new account is {to_account.get_status_display().lower()}; "
             "a deposit moves only to new or active service."
         )
@@ -147,7 +146,7 @@ def _check_books_hold(account: ServiceAccount, amount, *, then: str = "") -> Non
     """The ledger holds at least `amount` in deposits for the account (else finance looks)."""
     held = selectors.deposit_held(account.pk)
     if held < amount:
-        raise ValidationError(
+        raise ServiceError(
             f"The books hold {format_money(held)} of this {format_money(amount)} deposit; "
             f"ask finance to check the account{' ' + then if then else ''}."
         )
@@ -196,7 +195,7 @@ def deposit_apply_to_final_bill(*, deposit: Deposit, by) -> Deposit:
     check_transition(deposit, Status.APPLIED)
     account = deposit.account
     if account.status not in {AccountStatus.PENDING_FINAL, AccountStatus.FINAL}:
-        raise ValidationError(
+        raise ServiceError(
             f"A deposit is applied to the final bill; this account is "
             f"{account.get_status_display().lower()}."
         )
@@ -216,7 +215,7 @@ def deposit_refund(*, deposit: Deposit, by, to: str = "credit") -> Deposit:
     the customer) when the account is final. Over the refund-approval threshold only an
     approver may do it (the approval of a deposit_refund request). Asked again, returns it."""
     if to not in {"credit", "refund"}:
-        raise ValidationError("Choose to credit the account or refund the customer.")
+        raise ServiceError("Choose to credit the account or refund the customer.")
     target = Status.CREDITED if to == "credit" else Status.REFUNDED
     deposit = lock_deposit(deposit.pk)
     if deposit.status == target:
@@ -234,7 +233,7 @@ def deposit_refund(*, deposit: Deposit, by, to: str = "credit") -> Deposit:
     number = account.formatted_number
     if to == "credit":
         if account.status not in CREDITABLE:
-            raise ValidationError(
+            raise ServiceError(
                 f"The account is {account.get_status_display().lower()}: refund the deposit "
                 "to the customer instead of crediting it."
             )
@@ -247,7 +246,7 @@ def deposit_refund(*, deposit: Deposit, by, to: str = "credit") -> Deposit:
             other_gl=Purpose.AR_CUSTOMERS,
         )
     if account.status not in REFUNDABLE:
-        raise ValidationError(
+        raise ServiceError(
             "Only a final account's deposit is refunded to the customer; credit it to the "
             "account instead."
         )

@@ -1,7 +1,6 @@
 """Putting a deposit charged at once on installments after the start of service: the customer
 at the counter cannot pay it all now, and the guidelines allow installments."""
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from accounts.deposits.installments import first_installment
@@ -10,7 +9,7 @@ from accounts.deposits.services.installments import installments_schedule
 from accounts.deposits.services.locks import lock_deposit
 from accounts.deposits.services.status import deposit_save
 from accounts.models import Deposit, DepositInstallment
-from district.errors import require
+from district.errors import ServiceError, require
 from district.ledger.models import Journal
 from district.ledger.purposes import Purpose
 from district.ledger.selectors import account_balance
@@ -36,18 +35,18 @@ def deposit_installments_set(*, deposit_id: int, installments: int, by) -> Depos
     if deposit.installments > 1 or DepositInstallment.objects.filter(deposit=deposit).exists():
         if deposit.installments == installments:
             return deposit  # the same request again
-        raise ValidationError(
+        raise ServiceError(
             f"This deposit is already billed in {deposit.installments} installments."
         )
     most = deposit.guideline.max_installments
     if isinstance(installments, bool) or not isinstance(installments, int):
-        raise ValidationError({"installments": "Choose the number of installments."})
+        raise ServiceError({"installments": "Choose the number of installments."})
     if most < 2:
-        raise ValidationError("The deposit guidelines ask for the deposit at once.")
+        raise ServiceError("The deposit guidelines ask for the deposit at once.")
     if not 2 <= installments <= most:
-        raise ValidationError({"installments": f"Choose 2 to {most} installments."})
+        raise ServiceError({"installments": f"Choose 2 to {most} installments."})
     if account_balance(deposit.account_id) < deposit.amount:
-        raise ValidationError(
+        raise ServiceError(
             f"Part of the {format_money(deposit.amount)} deposit is paid already: it stays "
             "charged at once."
         )

@@ -5,6 +5,7 @@ import datetime
 from django.core.exceptions import ValidationError
 
 from accounts.service_changes.services.checks import today
+from district.errors import ServiceError
 from field_ops.models import Premise
 from field_ops.work_orders import work_order_create
 
@@ -28,4 +29,4 @@ def service_order_create(
         )
     except ValidationError as error:
         # The order's own fields are not on these forms: the premise is what to fix.
-        raise ValidationError({"premise": error.messages}) from error
+        raise ServiceError({"premise": error.messages}) from error

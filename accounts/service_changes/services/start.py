@@ -188,7 +188,7 @@ def start_unlogged(
 ) -> StartResult:
     """The start itself, without the contact (the caller logs one for the whole visit)."""
     if not idempotency_key:
-        raise ValidationError("A start of service needs an idempotency key.")
+        raise ServiceError("A start of service needs an idempotency key.")
     premise = premises_for_update(premise)[premise.pk]
     open_accounts = [
         account
@@ -266,7 +266,7 @@ def _check_start(
     if meter is None and "premise" not in errors:
         errors["premise"] = _no_meter(premise)
     if errors:
-        raise ValidationError(errors)
+        raise ServiceError(errors)
     return owner, meter
 
 

@@ -5,7 +5,6 @@ import datetime
 import re
 from dataclasses import dataclass
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from accounts.contacts.services import contact_log
@@ -26,7 +25,7 @@ from accounts.services import (
     service_account_transition,
 )
 from district.attribution import acting_user
-from district.errors import require
+from district.errors import ServiceError, require
 from district.ledger.models import AccountBalance
 from district.ledger.selectors import account_balance
 from district.roles import Perm
@@ -108,7 +107,7 @@ def stop_unlogged(
     if len(notes) > StopRequest._meta.get_field("notes").max_length:
         errors["notes"] = "The note is too long (255 characters at most)."
     if errors:
-        raise ValidationError(errors)
+        raise ServiceError(errors)
     order = service_order_create(
         order_type=WorkOrder.Type.FINAL_READ,
         premise=account.premise,
@@ -169,7 +168,7 @@ def _final_read_at_counter(order: WorkOrder, counter_read: CounterRead, by) -> N
     it, so the final bill's queue takes the account as after a field read."""
     meter = order_meter(order)
     if meter is None:
-        raise ValidationError(
+        raise ServiceError(
             {"reading": "No meter is on record at this premise: send a field order instead."}
         )
     source = MeterRead.Source(counter_read.source)
@@ -234,11 +233,11 @@ def service_stop_cancel(
     require(by, Perm.START_STOP_SERVICE, doing="start or stop service")
     reason = " ".join((reason or "").split())
     if not reason:
-        raise ValidationError({"reason": "Say why the stop is cancelled."})
+        raise ServiceError({"reason": "Say why the stop is cancelled."})
     account = ServiceAccount.objects.select_for_update().get(pk=account.pk)
     stop = selectors.open_stop(account)
     if stop is None:
-        raise ValidationError(
+        raise ServiceError(
             {
                 "reason": f"Account {account.formatted_number} has no stop that can still be "
                 "cancelled (the final read is done, or service is not stopping)."
@@ -363,7 +362,7 @@ def owner_agreement_record(
             f"(signed {existing.signed_on:%m/%d/%Y}). End it first."
         )
     if errors:
-        raise ValidationError(errors)
+        raise ServiceError(errors)
     agreement = RevertToOwnerAgreement(
         premise=premise, owner=owner, signed_on=signed_on, recorded_by=by
     )
@@ -380,13 +379,13 @@ def owner_agreement_end(
     require(by, Perm.EDIT_ACCOUNTS, doing="end owner agreements")
     agreement = RevertToOwnerAgreement.objects.select_for_update().get(pk=agreement.pk)
     if agreement.ended_on is not None:
-        raise ValidationError(
+        raise ServiceError(
             {"ended_on": f"This agreement already ended on {agreement.ended_on:%m/%d/%Y}."}
         )
     if ended_on is None:
-        raise ValidationError({"ended_on": "Enter the date the agreement ends."})
+        raise ServiceError({"ended_on": "Enter the date the agreement ends."})
     if ended_on < agreement.signed_on:
-        raise ValidationError(
+        raise ServiceError(
             {"ended_on": f"It cannot end before it was signed ({agreement.signed_on:%m/%d/%Y})."}
         )
     agreement.ended_on = ended_on

@@ -23,7 +23,7 @@ from accounts.service_changes.services.values import (
     StartResult,
     TransferResult,
 )
-from district.errors import require
+from district.errors import ServiceError, require
 from district.roles import Perm
 from field_ops.models import Premise
 
@@ -53,7 +53,7 @@ def service_transfer(
         pk=from_account.pk
     )
     if to_premise.pk == from_account.premise_id:
-        raise ValidationError({"premise": "Choose the premise service moves to (a different one)."})
+        raise ServiceError({"premise": "Choose the premise service moves to (a different one)."})
     premises_for_update(from_account.premise, to_premise)
     repeat = _repeat_of(from_account)
     if repeat is not None:
@@ -139,5 +139,5 @@ def _stop_and_start(
         for name, messages in error.message_dict.items():
             errors.setdefault(name, messages)
     if errors:
-        raise ValidationError(errors)
+        raise ServiceError(errors)
     return stop, start
