@@ -1,22 +1,32 @@
 """Billing builders: the example rate schedule, a January 2026 billing period, metered accounts
-ready for a bill run, and bills built directly with the ORM (the bill run is separate).
+ready for a bill run, routes of meters read monthly (for read entry, and billed through
+December 2025 for the end-to-end bill run), and bills built directly with the ORM.
 
 A posted bill gets a number and a real bill journal (receivable debit, water sales credit);
 its amount due is the account's balance after that journal, as a bill run fixes it.
 """
 
 import datetime
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
 from billing.bill_runs import services as bill_runs
+from billing.calendar.services import add_months, period_schedule, periods_generate
 from billing.models import Bill, BillingCycle, BillingPeriod, BillLine, BillRun
+from billing.rates.services import rate_version_load
+from billing.reads.services import read_enter
+from district import roles
 from district.ledger.selectors import account_balance
-from field_ops.models import MeterRead
+from field_ops.models import Meter, MeterRead
 from tests import factories
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "docs" / "examples" / "district-water.yaml"
 D = datetime.date
+FIRST_READ = D(2024, 1, 28)
+LAST_READ = D(2025, 5, 28)  # the history runs monthly on the 28th up to here
+JUNE_READ = D(2025, 6, 28)  # in the June period's read window (06/24 to 07/02)
+BILLED_ROUTE = "R30"
 
 
 def january_period(*, code="M1", name="Monthly 1", routes=("R01",)) -> BillingPeriod:
@@ -190,3 +200,96 @@ def monthly_history(account, meter, *, months: list[tuple[int, int, str]], readi
             )
         )
     return bills
+
+
+# -- routes of meters read monthly ----------------------------------------------------------------
+
+
+@dataclass
+class Route:
+    route: str
+    premises: list
+    meters: list
+    cycle: BillingCycle
+    reader: object  # a CSR I: enters reads
+    biller: object  # a CSR II: runs billing
+
+
+def read_history(meter, *, start_reading=1010, use=10, uses=None, first=FIRST_READ, last=LAST_READ):
+    """One read a month on the 28th; `uses` maps a month number (1-12) to that month's use."""
+    reading, read_on, reads = Decimal(start_reading), first, []
+    while read_on <= last:
+        reads.append(factories.MeterReadFactory(meter=meter, read_on=read_on, reading=reading))
+        read_on = add_months(read_on, 1)
+        reading += (uses or {}).get(read_on.month, use)
+    return reads
+
+
+def build_route(make_user, *, route="R10", meters=3, history=True, **history_options) -> Route:
+    """A route of premises (listed out of read order), each with an active account and a meter
+    read monthly since January 2024; a monthly cycle with its 2025 periods."""
+    sequences = [30, 10, 20, 40, 50, 60, 70, 80][:meters]
+    premises, installed = [], []
+    for sequence in sequences:
+        premise = factories.PremiseFactory(
+            route=route, read_sequence=sequence, house_number=str(sequence)
+        )
+        meter = factories.MeterFactory(status=Meter.Status.INSTALLED)
+        factories.MeterInstallationFactory(
+            meter=meter, premise=premise, installed_on=D(2023, 12, 1)
+        )
+        factories.ServiceAccountFactory(premise=premise)
+        if history:
+            read_history(meter, **history_options)
+        premises.append(premise)
+        installed.append(meter)
+    biller = make_user(roles.CSR_II)
+    cycle = BillingCycle.objects.create(
+        code=f"C{route}", name=f"Cycle {route}", frequency="monthly", routes=[route]
+    )
+    periods_generate(cycle=cycle, start=D(2025, 1, 1), through=D(2025, 12, 1), by=biller)
+    return Route(route, premises, installed, cycle, make_user(roles.CSR_I), biller)
+
+
+def enter_read(world, meter, reading, read_on=JUNE_READ, **options):
+    """A route read of the meter entered by the route's reader (on 06/28/2025 by default)."""
+    return read_enter(
+        meter=meter, read_on=read_on, reading=reading, source="route", by=world.reader, **options
+    )
+
+
+def build_billed_route(make_user) -> dict:
+    """Three premises on route R30 (read order 10, 20, 30), each with an active account of cycle
+    M1 and a meter read 10 HCF a month through 12/28/2025 (last reading 1,120); the example
+    rate schedule; December 2025 billed and posted; January 2026 scheduled."""
+    rate_version_load(source=EXAMPLE.read_text(), by=None)
+    scheduler = make_user(roles.SUPERVISOR, username="scheduler")
+    accounts, meters = [], []
+    for sequence in (30, 10, 20):
+        premise = factories.PremiseFactory(
+            route=BILLED_ROUTE, read_sequence=sequence, house_number=str(sequence)
+        )
+        meter = factories.MeterFactory(status=Meter.Status.INSTALLED)
+        factories.MeterInstallationFactory(
+            meter=meter, premise=premise, installed_on=D(2024, 12, 1)
+        )
+        read_history(meter, first=D(2025, 1, 28), last=D(2025, 12, 28))
+        accounts.append(factories.ServiceAccountFactory(premise=premise, billing_cycle="M1"))
+        meters.append(meter)
+    cycle = BillingCycle.objects.create(
+        code="M1", name="Monthly 1", frequency="monthly", routes=[BILLED_ROUTE]
+    )
+    periods_generate(cycle=cycle, start=D(2025, 12, 1), through=D(2026, 1, 1), by=scheduler)
+    december, period = cycle.periods.order_by("period_start")
+    # December is billed and posted already: the audit measures January against it.
+    period_schedule(period=december, by=scheduler)
+    earlier = bill_runs.bill_run_create(period=december, by=scheduler)
+    bill_runs.bill_run_calculate(run_id=earlier.pk)
+    bill_runs.bill_run_post(run_id=earlier.pk, by=scheduler)
+    bill_runs.bill_run_post_bills(run_id=earlier.pk, by=scheduler)  # in case on_commit waits
+    assert BillRun.objects.get(pk=earlier.pk).status == BillRun.Status.POSTED
+    period_schedule(period=period, by=scheduler)
+    by_sequence = sorted(
+        zip(accounts, meters, strict=True), key=lambda pair: pair[0].premise.read_sequence
+    )
+    return {"period": period, "in_order": by_sequence, "cycle": cycle}

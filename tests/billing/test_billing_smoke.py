@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from billing.models import Bill, BillRun, RateScheduleVersion
 from district import navigation, roles
-from tests.e2e.test_billing import ROUTE, build_billed_route
+from tests.billing.factories import BILLED_ROUTE, build_billed_route
 
 BILLING_MENU = {
     "billing:read_routes",
@@ -49,7 +49,7 @@ def _detail_urls(world) -> list[str]:
         reverse("billing:rate_compare"),
         reverse("billing:rate_impact"),
         reverse("billing:rate_load"),
-        reverse("billing:read_route", kwargs={"route": ROUTE}) + "?date=2026-01-28",
+        reverse("billing:read_route", kwargs={"route": BILLED_ROUTE}) + "?date=2026-01-28",
         reverse("accounts:account_detail", kwargs={"account_id": account.pk}),  # bills panel
     ]
 

@@ -3,7 +3,6 @@ month last year, zero use, rollover or misread, outside the read window, duplica
 for missing reads; the route grid page and its htmx row save."""
 
 import datetime
-from dataclasses import dataclass
 from decimal import Decimal
 
 import pytest
@@ -13,79 +12,26 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.models import ServiceAccount
-from billing.calendar.services import add_months, periods_generate
-from billing.models import BillingCycle, BillingPeriod
+from billing.models import BillingPeriod
 from billing.reads.context import FLAG_OUTSIDE_WINDOW
 from billing.reads.services import ReadNeedsConfirmation, read_enter, reads_estimate_missing
 from district import roles
 from field_ops.models import Meter, MeterRead
+from tests.billing.factories import (
+    JUNE_READ,
+    build_route,
+    enter_read,
+)
 from tests.factories import (
-    MeterFactory,
-    MeterInstallationFactory,
     MeterReadFactory,
-    PremiseFactory,
-    ServiceAccountFactory,
 )
 
 D = datetime.date
-FIRST_READ = D(2024, 1, 28)
-LAST_READ = D(2025, 5, 28)  # the history runs monthly on the 28th up to here
-JUNE_READ = D(2025, 6, 28)  # in the June period's read window (06/24 to 07/02)
-
-
-@dataclass
-class Route:
-    route: str
-    premises: list
-    meters: list
-    cycle: BillingCycle
-    reader: object  # a CSR I: enters reads
-    biller: object  # a CSR II: runs billing
-
-
-def monthly_history(
-    meter, *, start_reading=1010, use=10, uses=None, first=FIRST_READ, last=LAST_READ
-):
-    """One read a month on the 28th; `uses` maps a month number (1-12) to that month's use."""
-    reading, read_on, reads = Decimal(start_reading), first, []
-    while read_on <= last:
-        reads.append(MeterReadFactory(meter=meter, read_on=read_on, reading=reading))
-        read_on = add_months(read_on, 1)
-        reading += (uses or {}).get(read_on.month, use)
-    return reads
-
-
-def build_route(make_user, *, route="R10", meters=3, history=True, **history_options) -> Route:
-    """A route of premises (listed out of read order), each with an active account and a meter
-    read monthly since January 2024; a monthly cycle with its 2025 periods."""
-    sequences = [30, 10, 20, 40, 50, 60, 70, 80][:meters]
-    premises, installed = [], []
-    for sequence in sequences:
-        premise = PremiseFactory(route=route, read_sequence=sequence, house_number=str(sequence))
-        meter = MeterFactory(status=Meter.Status.INSTALLED)
-        MeterInstallationFactory(meter=meter, premise=premise, installed_on=D(2023, 12, 1))
-        ServiceAccountFactory(premise=premise)
-        if history:
-            monthly_history(meter, **history_options)
-        premises.append(premise)
-        installed.append(meter)
-    biller = make_user(roles.CSR_II)
-    cycle = BillingCycle.objects.create(
-        code=f"C{route}", name=f"Cycle {route}", frequency="monthly", routes=[route]
-    )
-    periods_generate(cycle=cycle, start=D(2025, 1, 1), through=D(2025, 12, 1), by=biller)
-    return Route(route, premises, installed, cycle, make_user(roles.CSR_I), biller)
 
 
 @pytest.fixture
 def world(make_user):
     return build_route(make_user)
-
-
-def _enter(world, meter, reading, read_on=JUNE_READ, **options):
-    return read_enter(
-        meter=meter, read_on=read_on, reading=reading, source="route", by=world.reader, **options
-    )
 
 
 def _reads(meter):
@@ -100,7 +46,7 @@ def test_a_usual_reading_is_saved_without_flags(world):
     meter = world.meters[0]
 
     # when
-    entry = _enter(world, meter, "1,181")
+    entry = enter_read(world, meter, "1,181")
 
     # then
     assert entry.read.reading == Decimal("1181.00")
@@ -115,8 +61,8 @@ def test_a_high_reading_needs_a_confirmation_and_is_then_saved_flagged(world):
 
     # when
     with pytest.raises(ReadNeedsConfirmation) as asked:
-        _enter(world, meter, 1215)
-    confirmed = _enter(world, meter, 1215, confirmed=True)
+        enter_read(world, meter, 1215)
+    confirmed = enter_read(world, meter, 1215, confirmed=True)
 
     # then: nothing saved the first time; the second time saved, flagged and noted
     concern = asked.value.messages[0]
@@ -136,7 +82,7 @@ def test_a_low_reading_needs_a_confirmation(world):
 
     # when
     with pytest.raises(ReadNeedsConfirmation) as asked:
-        _enter(world, meter, 1172)
+        enter_read(world, meter, 1172)
 
     # then
     assert asked.value.messages[0].startswith("Low: 2 used since 05/28/2025")
@@ -150,7 +96,7 @@ def test_summer_use_like_last_summer_is_not_high(make_user):
     meter = world.meters[0]
 
     # when: 38 used in June 2025: high against the 12-month average, usual for June
-    entry = _enter(world, meter, 1238)
+    entry = enter_read(world, meter, 1238)
 
     # then
     assert entry.flags == []
@@ -162,8 +108,8 @@ def test_zero_use_on_an_active_account_needs_a_confirmation(world):
 
     # when
     with pytest.raises(ReadNeedsConfirmation) as asked:
-        _enter(world, meter, 1170)
-    entry = _enter(world, meter, 1170, confirmed=True)
+        enter_read(world, meter, 1170)
+    entry = enter_read(world, meter, 1170, confirmed=True)
 
     # then
     assert asked.value.messages == ["No use since 05/28/2025 on an active account."]
@@ -177,7 +123,7 @@ def test_zero_use_at_a_vacant_premise_is_saved_with_its_flag(world):
     ServiceAccount.objects.filter(premise=world.premises[0]).update(status="closed")
 
     # when
-    entry = _enter(world, meter, 1170)
+    entry = enter_read(world, meter, 1170)
 
     # then
     assert entry.flags == [MeterRead.Flag.ZERO]
@@ -192,8 +138,8 @@ def test_a_reading_below_the_last_is_saved_only_when_confirmed_as_a_rollover(mak
 
     # when
     with pytest.raises(ReadNeedsConfirmation) as asked:
-        _enter(world, meter, 2)
-    entry = _enter(world, meter, 2, confirmed=True)
+        enter_read(world, meter, 2)
+    entry = enter_read(world, meter, 2, confirmed=True)
 
     # then: 12 used through the register's top
     assert "Below the last read (9,990 on 05/28/2025)" in asked.value.messages[0]
@@ -209,7 +155,7 @@ def test_a_misread_below_the_last_is_refused_even_when_confirmed(world):
 
     # when
     with pytest.raises(ValidationError) as refused:
-        _enter(world, meter, 1107, confirmed=True)
+        enter_read(world, meter, 1107, confirmed=True)
 
     # then
     assert not isinstance(refused.value, ReadNeedsConfirmation)
@@ -225,7 +171,7 @@ def test_a_read_outside_the_read_window_is_saved_and_flagged(world):
     meter = world.meters[0]
 
     # when
-    entry = _enter(world, meter, 1177, read_on=D(2025, 6, 20))
+    entry = enter_read(world, meter, 1177, read_on=D(2025, 6, 20))
 
     # then
     assert entry.flags == [FLAG_OUTSIDE_WINDOW]
@@ -236,12 +182,12 @@ def test_a_read_outside_the_read_window_is_saved_and_flagged(world):
 def test_a_second_read_of_a_meter_on_the_same_day_is_refused(world):
     # given
     meter = world.meters[0]
-    _enter(world, meter, 1180)
+    enter_read(world, meter, 1180)
     before = _reads(meter)
 
     # when
     with pytest.raises(ValidationError) as refused:
-        _enter(world, meter, 1181)
+        enter_read(world, meter, 1181)
 
     # then
     assert refused.value.message_dict["reading"] == [
@@ -266,7 +212,7 @@ def test_reads_on_impossible_dates_are_refused(world, read_on, message):
 
     # when
     with pytest.raises(ValidationError) as refused:
-        _enter(world, meter, 1500, read_on=read_on)
+        enter_read(world, meter, 1500, read_on=read_on)
 
     # then
     assert message in refused.value.message_dict["read_on"][0]
@@ -302,7 +248,7 @@ def _june(world) -> BillingPeriod:
 
 def test_missing_reads_are_estimated_from_usual_use(world):
     # given: the first meter read in June's window, the others not
-    _enter(world, world.meters[0], 1180)
+    enter_read(world, world.meters[0], 1180)
 
     # when
     result = reads_estimate_missing(cycle=world.cycle, period=_june(world), by=world.biller)
@@ -338,7 +284,7 @@ def test_the_next_actual_read_trues_up_the_estimate(world):
     reads_estimate_missing(cycle=world.cycle, period=_june(world), by=world.biller)
 
     # when: July's actual read
-    entry = _enter(world, meter, 1195, read_on=D(2025, 7, 29))
+    entry = enter_read(world, meter, 1195, read_on=D(2025, 7, 29))
 
     # then: July's use is the actual reading minus the estimated one
     assert entry.consumption == Decimal(14)
@@ -421,7 +367,7 @@ def test_the_grid_takes_the_same_queries_for_a_longer_route(
     client.force_login(short.reader)
     with CaptureQueriesContext(connection) as few:
         client.get(_grid_url(short))
-    _enter(long, long.meters[0], 1180)
+    enter_read(long, long.meters[0], 1180)
 
     # when / then
     with django_assert_max_num_queries(len(few.captured_queries)):
@@ -529,7 +475,7 @@ def test_a_meter_not_on_the_route_is_not_found(client, world, make_user):
 
 def test_the_route_list_shows_each_route_and_how_many_are_read(client, world):
     # given
-    _enter(world, world.meters[0], 1180)
+    enter_read(world, world.meters[0], 1180)
     client.force_login(world.reader)
 
     # when
@@ -544,7 +490,7 @@ def test_the_route_list_shows_each_route_and_how_many_are_read(client, world):
 
 def test_the_period_page_lists_missing_reads_and_estimates_them(client_for, world):
     # given
-    _enter(world, world.meters[0], 1180)
+    enter_read(world, world.meters[0], 1180)
     client = client_for(roles.CSR_II)
     period = _june(world)
 

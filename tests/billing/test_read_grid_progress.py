@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from billing.reads.selectors import route_read_count
-from tests.billing.test_read_entry import JUNE_READ, _enter, build_route
+from tests.billing.factories import JUNE_READ, build_route, enter_read
 
 pytestmark = pytest.mark.django_db
 
@@ -27,7 +27,7 @@ def _grid_url(world):
 
 def test_the_grid_counts_the_meters_read_that_day(client, world):
     # given: one of three meters read on the day
-    _enter(world, world.meters[0], 1180)
+    enter_read(world, world.meters[0], 1180)
     client.force_login(world.reader)
     # when
     page = client.get(_grid_url(world)).content.decode()
@@ -37,7 +37,7 @@ def test_the_grid_counts_the_meters_read_that_day(client, world):
 
 def test_saving_a_row_answers_with_the_new_count_out_of_band(client, world):
     # given: a colleague has read one meter already
-    _enter(world, world.meters[0], 1180)
+    enter_read(world, world.meters[0], 1180)
     client.force_login(world.reader)
     # when: this reader saves another row
     response = client.post(

@@ -13,7 +13,7 @@ from billing.models import ReadImport
 from billing.reads.imports import ReadImportRejected, read_import_summary, reads_import
 from district import roles
 from field_ops.models import Meter, MeterRead
-from tests.billing.test_read_entry import build_route
+from tests.billing.factories import build_route
 from tests.factories import MeterFactory
 
 D = datetime.date

@@ -9,62 +9,18 @@ from decimal import Decimal
 import pytest
 from playwright.sync_api import expect
 
-from billing.bill_runs import services
-from billing.calendar.services import period_schedule, periods_generate
-from billing.models import Bill, BillException, BillingCycle, BillRun
-from billing.rates.services import rate_version_load
+from billing.models import Bill, BillException, BillRun
 from district import roles
 from field_ops.completion import specs as completion_specs
-from field_ops.models import Meter, MeterRead, WorkOrder
+from field_ops.models import MeterRead, WorkOrder
 from field_ops.work_orders.services import work_order_complete
-from tests.billing.factories import EXAMPLE, account_with_meter, make_bill
-from tests.billing.test_read_entry import monthly_history
-from tests.factories import (
-    MeterFactory,
-    MeterInstallationFactory,
-    PremiseFactory,
-    ServiceAccountFactory,
-)
+from tests.billing.factories import BILLED_ROUTE, account_with_meter, build_billed_route, make_bill
 
 D = datetime.date
-ROUTE = "R30"
 READ_DAY = D(2026, 1, 28)  # in the January 2026 period's read window
 # After the read window (02/01): a re-read dated inside the window is billed against the misread
 # instead of the December read (reported: billing.bill_runs.calculation._bounding_reads).
 RE_READ_DAY = D(2026, 2, 5)
-
-
-def build_billed_route(make_user) -> dict:
-    """Three premises on route R30 (read order 10, 20, 30), each with an active account of cycle
-    M1 and a meter read 10 HCF a month through 12/28/2025 (last reading 1,120); the example
-    rate schedule; December 2025 billed and posted; January 2026 scheduled."""
-    rate_version_load(source=EXAMPLE.read_text(), by=None)
-    scheduler = make_user(roles.SUPERVISOR, username="scheduler")
-    accounts, meters = [], []
-    for sequence in (30, 10, 20):
-        premise = PremiseFactory(route=ROUTE, read_sequence=sequence, house_number=str(sequence))
-        meter = MeterFactory(status=Meter.Status.INSTALLED)
-        MeterInstallationFactory(meter=meter, premise=premise, installed_on=D(2024, 12, 1))
-        monthly_history(meter, first=D(2025, 1, 28), last=D(2025, 12, 28))
-        accounts.append(ServiceAccountFactory(premise=premise, billing_cycle="M1"))
-        meters.append(meter)
-    cycle = BillingCycle.objects.create(
-        code="M1", name="Monthly 1", frequency="monthly", routes=[ROUTE]
-    )
-    periods_generate(cycle=cycle, start=D(2025, 12, 1), through=D(2026, 1, 1), by=scheduler)
-    december, period = cycle.periods.order_by("period_start")
-    # December is billed and posted already: the audit measures January against it.
-    period_schedule(period=december, by=scheduler)
-    earlier = services.bill_run_create(period=december, by=scheduler)
-    services.bill_run_calculate(run_id=earlier.pk)
-    services.bill_run_post(run_id=earlier.pk, by=scheduler)
-    services.bill_run_post_bills(run_id=earlier.pk, by=scheduler)  # in case on_commit waits
-    assert BillRun.objects.get(pk=earlier.pk).status == BillRun.Status.POSTED
-    period_schedule(period=period, by=scheduler)
-    by_sequence = sorted(
-        zip(accounts, meters, strict=True), key=lambda pair: pair[0].premise.read_sequence
-    )
-    return {"period": period, "in_order": by_sequence, "cycle": cycle}
 
 
 @pytest.fixture
@@ -81,8 +37,8 @@ def test_reads_to_a_posted_run_and_a_bill_pdf(
     sign_in(page, roles.CSR_II)
     page.goto("/billing/reads/")
     assert_accessible(page)
-    page.goto(f"/billing/reads/route/{ROUTE}/?date={READ_DAY.isoformat()}")
-    expect(page.get_by_role("heading", level=1)).to_contain_text(f"Route {ROUTE}")
+    page.goto(f"/billing/reads/route/{BILLED_ROUTE}/?date={READ_DAY.isoformat()}")
+    expect(page.get_by_role("heading", level=1)).to_contain_text(f"Route {BILLED_ROUTE}")
     expect(page.get_by_label(f"Reading of meter {first.serial}")).to_be_focused()
     assert_accessible(page)
     page.keyboard.type("1131")

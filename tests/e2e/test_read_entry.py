@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from district import roles
 from field_ops.models import MeterRead
-from tests.billing.test_read_entry import build_route
+from tests.billing.factories import build_route
 
 READ_DAY = datetime.date(2025, 6, 28)
 
