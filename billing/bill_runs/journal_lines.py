@@ -25,6 +25,9 @@ REVENUE_BY_CATEGORY = {
     "sewer": Purpose.SEWER,
     "penalty": Purpose.FEES_LATE,
 }
+# The same as plain strings: hashed and sorted for every bill of a run, faster than enum members.
+_REVENUE_GL = {category: purpose.value for category, purpose in REVENUE_BY_CATEGORY.items()}
+_RECEIVABLE_GL = Purpose.AR_CUSTOMERS.value
 
 
 def bill_journal_lines(
@@ -38,13 +41,13 @@ def bill_journal_lines(
     """The journal lines of a bill from its lines as (category, amount); [] for a bill that
     moves no money. `total`, when given, must be what the lines add up to (deposit
     installments included)."""
-    credits: dict[Purpose, Decimal] = defaultdict(Decimal)
+    credits: dict[str, Decimal] = defaultdict(Decimal)
     installments = Decimal(0)
     for category, amount in lines:
         if category == DEPOSIT_CATEGORY:
             installments += amount
             continue
-        purpose = REVENUE_BY_CATEGORY.get(category)
+        purpose = _REVENUE_GL.get(category)
         if purpose is None:
             raise ServiceError(
                 f"{bill_label} has a “{category}” line that no GL account is set up for."
@@ -53,7 +56,7 @@ def bill_journal_lines(
     receivable = -sum(credits.values(), Decimal(0))
     if total is not None and receivable + installments != total:
         raise ServiceError(f"{bill_label}'s lines do not add up to its total.")
-    journal = [Line(Purpose.AR_CUSTOMERS, receivable, account_id, receivable_memo)] + [
+    journal = [Line(_RECEIVABLE_GL, receivable, account_id, receivable_memo)] + [
         Line(purpose, amount) for purpose, amount in sorted(credits.items())
     ]
     return [line for line in journal if line.amount]

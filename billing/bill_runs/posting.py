@@ -67,8 +67,8 @@ class _Journals:
 def post_chunk(*, run: BillRun, by, chunk_size: int = POST_CHUNK_SIZE) -> int:
     """Post the next chunk of the run's calculated bills; returns how many were posted (0: done).
 
-    A fixed number of statements whatever the chunk's size (see tests/billing/test_bill_run.py);
-    three more when it carries deposit installments.
+    Twelve statements whatever the chunk's size, the COPY of the journal lines included (see
+    tests/billing/test_bill_run.py); three more when it carries deposit installments.
     """
     relaxed_commit()
     with connection.cursor() as cursor:

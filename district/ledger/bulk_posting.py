@@ -116,8 +116,9 @@ def journals_post_many(
     amounts = [_checked(draft) for draft in journals]
     _refuse_shared_keys(journals)
     accounts = gl_accounts({line.gl for draft in journals for line in draft.lines})
+    content_types: dict[type[Model], int] = {}
     prepared = [
-        _prepare(draft, draft_amounts, accounts, by=by, posted_at=posted_at)
+        _prepare(draft, draft_amounts, accounts, content_types, by=by, posted_at=posted_at)
         for draft, draft_amounts in zip(journals, amounts, strict=True)
     ]
     with transaction.atomic(), connection.cursor() as cursor:
@@ -160,7 +161,7 @@ def _naming(draft: JournalDraft, error: ServiceError) -> ServiceError:
     return ServiceError(f"{draft.idempotency_key}: {error.messages[0]}", code=error.code)
 
 
-def _source(source) -> tuple[int | None, str]:
+def _source(source, content_types: dict) -> tuple[int | None, str]:
     if source is None:
         return None, ""
     if isinstance(source, tuple):
@@ -169,17 +170,19 @@ def _source(source) -> tuple[int | None, str]:
         model, pk = type(source), source.pk
     if pk is None:
         raise ServiceError("The record being posted has not been saved.", code="source")
-    # get_for_model is cached per process: no query after the first of each model.
-    return ContentType.objects.get_for_model(model).pk, str(pk)
+    if model not in content_types:
+        # get_for_model is cached per process: no query after the first of each model.
+        content_types[model] = ContentType.objects.get_for_model(model).pk
+    return content_types[model], str(pk)
 
 
-def _prepare(draft: JournalDraft, amounts, accounts, *, by, posted_at) -> _Prepared:
+def _prepare(draft: JournalDraft, amounts, accounts, content_types, *, by, posted_at):
     lines = resolved_lines(draft.lines, amounts, accounts)
     try:
         check_balanced(lines)
     except ServiceError as error:
         raise _naming(draft, error) from error
-    source_type_id, source_id = _source(draft.source)
+    source_type_id, source_id = _source(draft.source, content_types)
     fingerprint = journal_fingerprint(
         kind=draft.kind,
         effective_date=draft.effective_date,

@@ -11,6 +11,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from typing import NamedTuple
 
 from district.errors import ServiceError
 from district.ledger.models import GLAccount, Journal
@@ -31,8 +32,9 @@ class Line:
     memo: str = ""
 
 
-@dataclass(frozen=True)
-class ResolvedLine:
+class ResolvedLine(NamedTuple):
+    """A checked line with its GL account (a tuple: a chunk of a bill run makes thousands)."""
+
     gl_account_id: int
     is_receivable: bool
     amount: Decimal
@@ -49,16 +51,17 @@ def _amount(value, *, position: int) -> Decimal:
     amount = Decimal(value)
     if not amount.is_finite():
         raise ServiceError(f"Line {position}: the amount is not a number.", code="invalid")
-    if amount != amount.quantize(CENT):
+    cents = amount.quantize(CENT)
+    if amount != cents:
         raise ServiceError(
             f"Line {position}: amounts are in dollars and cents (at most two decimals).",
             code="cents",
         )
-    if amount == 0:
+    if not cents:
         raise ServiceError(f"Line {position}: the amount may not be zero.", code="zero")
-    if abs(amount) > _LARGEST_AMOUNT:
+    if abs(cents) > _LARGEST_AMOUNT:
         raise ServiceError(f"Line {position}: the amount is too large.", code="too_large")
-    return amount.quantize(CENT)
+    return cents
 
 
 def check_common(*, memo: str, idempotency_key: str, effective_date) -> None:
@@ -107,8 +110,9 @@ def checked_amounts(lines: Sequence[Line]) -> list[Decimal]:
     return amounts
 
 
-def gl_accounts(purposes: set[str]) -> dict[str, GLAccount]:
-    """The open GL accounts of these purposes (one query); refuses an unknown or closed one."""
+def gl_accounts(purposes: set[str]) -> dict[str, tuple[int, bool]]:
+    """{purpose: (GL account id, is the receivable)} of these purposes, every one set up and
+    open (one query); refuses an unknown or closed one."""
     accounts = {
         account.purpose: account for account in GLAccount.objects.filter(purpose__in=purposes)
     }
@@ -122,20 +126,16 @@ def gl_accounts(purposes: set[str]) -> dict[str, GLAccount]:
         raise ServiceError(
             f"GL account {', '.join(closed)} is closed to posting.", code="inactive_gl_account"
         )
-    return accounts
+    receivable = str(Purpose.AR_CUSTOMERS)
+    return {str(purpose): (a.pk, purpose == receivable) for purpose, a in accounts.items()}
 
 
 def resolved_lines(
-    lines: Sequence[Line], amounts: Sequence[Decimal], accounts: dict[str, GLAccount]
+    lines: Sequence[Line], amounts: Sequence[Decimal], accounts: dict[str, tuple[int, bool]]
 ) -> list[ResolvedLine]:
+    """The lines with their GL accounts (`accounts` from gl_accounts)."""
     return [
-        ResolvedLine(
-            gl_account_id=accounts[line.gl].pk,
-            is_receivable=line.gl == Purpose.AR_CUSTOMERS,
-            amount=amount,
-            service_account_id=line.service_account_id,
-            memo=line.memo,
-        )
+        ResolvedLine(*accounts[line.gl], amount, line.service_account_id, line.memo)
         for line, amount in zip(lines, amounts, strict=True)
     ]
 

@@ -4,11 +4,15 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
-from billing.bill_runs import calculation, services
+from billing.bill_runs import calculation, posting, services
 from billing.models import Bill, BillException, BillingPeriod, BillLine, BillRun
 from district import roles
+from district.ledger import bulk_posting
 from district.ledger.models import AccountBalance, Journal, JournalLine
 from district.ledger.purposes import Purpose
 from district.ledger.selectors import account_balance, ledger_problems
@@ -364,6 +368,35 @@ def test_previous_balance_and_amount_due(rates, period, biller):
     bill = Bill.objects.get(account=account)
     assert bill.previous_balance == Decimal("40.00")
     assert bill.amount_due == Decimal("40.00") + bill.current_charges
+
+
+@pytest.mark.parametrize("size", [5, 50])
+def test_the_statements_of_a_posting_chunk_do_not_grow_with_its_size(
+    rates, period, biller, size, monkeypatch
+):
+    # given a calculated run of `size` bills, some accounts owing from before
+    accounts = [metered_account() for _ in range(size)]
+    for account in accounts[::2]:
+        factories.post_bill(account, Decimal("12.50"))
+    run = bill_run_calculated(period, biller, chunk_size=size)
+    ContentType.objects.get_for_model(Bill)  # cached per process, as after a run's first chunk
+    copies = []
+    real_copy = bulk_posting.copy_rows
+    monkeypatch.setattr(
+        bulk_posting, "copy_rows", lambda *a, **k: copies.append(1) or real_copy(*a, **k)
+    )
+    # when one chunk posts them all
+    with CaptureQueriesContext(connection) as queries:
+        posted = posting.post_chunk(run=run, by=biller, chunk_size=size)
+    # then the same statements for 5 and 50 bills: the test's savepoint and its release, and
+    # the chunk's 12 (the COPY of the lines counted too: Django's query log does not see it);
+    # every bill posted with its journal
+    assert len(queries) + len(copies) == 14
+    assert posted == size == Bill.objects.filter(run=run, status="posted").count()
+    assert Journal.objects.filter(kind="bill", idempotency_key__startswith="bill:").count() == (
+        size
+    )
+    assert ledger_problems() == []
 
 
 # -- bills chain from the read the last bill ended at
