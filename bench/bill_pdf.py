@@ -29,8 +29,9 @@ from django.conf import settings  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.test.utils import setup_test_environment  # noqa: E402
 
-from billing.documents.pdf import PDF_VARIANT, bill_pdf_html  # noqa: E402
+from billing.documents.pdf import bill_pdf_html  # noqa: E402
 from billing.documents.selectors import bill_for_document  # noqa: E402
+from district.pdf import PDF_VARIANT  # noqa: E402
 from tests.billing.factories import account_with_meter, make_bill, monthly_history  # noqa: E402
 from tests.factories import post_payment  # noqa: E402
 

@@ -10,20 +10,17 @@ never stored. Rendering is never on the bill run's path (see bench/bill_pdf.py).
 import base64
 from decimal import Decimal
 
-import weasyprint
-from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.template.loader import render_to_string
-from django.utils import timezone
 
 from billing.documents.selectors import BillDocument, bill_document, is_draft
 from billing.models import Bill
+from district.pdf import document_html, html_pdf
 from field_ops.consumption import MonthUsage
 
 TEMPLATE = "billing/bills/bill_pdf.html"
 CHART_TEMPLATE = "billing/bills/bill_chart.svg"
-PDF_VARIANT = "pdf/ua-1"
 
 
 # The bill's chart: wide and short, so it fits the page above the stub and its labels print at
@@ -135,26 +132,17 @@ def bill_pdf_context(document: BillDocument) -> dict:
         "first_month": months[0],
         "last_month": months[-1],
         "total_hcf": sum((month.consumption_hcf for month in read_months), 0),
-        "district_name": settings.DISTRICT_NAME,
-        "district_address": settings.DISTRICT_ADDRESS,
-        "district_phone": settings.DISTRICT_PHONE,
-        "district_email": getattr(settings, "DISTRICT_EMAIL", ""),
-        "printed_on": timezone.localdate(),
     }
 
 
 def bill_pdf_html(bill: Bill) -> str:
     """The bill as HTML (what the PDF is printed from; tests read it)."""
-    return render_to_string(TEMPLATE, bill_pdf_context(bill_document(bill)))
+    return document_html(TEMPLATE, bill_pdf_context(bill_document(bill)))
 
 
 def bill_pdf(bill: Bill) -> bytes:
     """Render the bill's PDF (about a tenth of a second); nothing is stored."""
-    html = bill_pdf_html(bill)
-    # Styles are inside the document: nothing is fetched while rendering.
-    return weasyprint.HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(
-        pdf_variant=PDF_VARIANT
-    )
+    return html_pdf(bill_pdf_html(bill))
 
 
 def stored_name(bill: Bill) -> str:
