@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 
 from field_ops.models import WorkOrder
 from tests.conftest import PASSWORD
-from tests.field_ops.test_work_orders import build_world
+from tests.field_ops.factories import build_world
 
 MAX_TABS = 12
 

@@ -1,4 +1,5 @@
-"""Helpers for field_ops tests: a clerk and a meter installed (through the services) with reads."""
+"""Field fixtures: a clerk, a meter installed (through the services) with reads, and the work
+order world (tests/field_ops/factories.py)."""
 
 import datetime
 
@@ -7,8 +8,7 @@ import pytest
 from field_ops.services.installations import meter_install
 from field_ops.services.reads import read_record
 from tests.factories import MeterFactory, PremiseFactory, UserFactory
-
-INSTALLED_ON = datetime.date(2025, 1, 2)
+from tests.field_ops.factories import INSTALLED_ON, build_world
 
 
 @pytest.fixture
@@ -51,3 +51,9 @@ def monthly_reads(clerk):
         return reads
 
     return record
+
+
+@pytest.fixture
+def world(make_user, monkeypatch, settings, tmp_path):
+    """The work order world: field people, a metered premise, orders in any status."""
+    return build_world(make_user, monkeypatch, settings, tmp_path)

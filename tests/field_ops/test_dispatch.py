@@ -13,7 +13,6 @@ from district import roles
 from field_ops.dispatch.selectors import dispatch_board
 from field_ops.dispatch.services import dispatch_send_day, dispatch_unassign
 from field_ops.models import TechnicianCapacity, WorkOrder
-from tests.field_ops.test_work_orders import build_world
 
 pytestmark = pytest.mark.django_db
 
@@ -21,11 +20,6 @@ S = WorkOrder.Status
 T = WorkOrder.Type
 P = WorkOrder.Priority
 HTMX = {"HTTP_HX_REQUEST": "true"}
-
-
-@pytest.fixture
-def world(make_user, monkeypatch, settings, tmp_path):
-    return build_world(make_user, monkeypatch, settings, tmp_path)
 
 
 def _today():

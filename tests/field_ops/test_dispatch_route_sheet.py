@@ -11,16 +11,11 @@ from django.utils import timezone
 from district import roles
 from field_ops.dispatch.route_sheet import route_sheet_html, route_sheet_pdf
 from field_ops.models import WorkOrder
-from tests.field_ops.test_work_orders import build_world, grant
+from tests.field_ops.factories import grant
 
 pytestmark = pytest.mark.django_db
 
 S = WorkOrder.Status
-
-
-@pytest.fixture
-def world(make_user, monkeypatch, settings, tmp_path):
-    return build_world(make_user, monkeypatch, settings, tmp_path)
 
 
 def _today():

@@ -13,18 +13,12 @@ from django.utils import timezone
 from district import roles
 from field_ops import reports
 from field_ops.models import WorkOrder
-from tests.field_ops.test_work_orders import build_world
 
 pytestmark = pytest.mark.django_db
 
 S = WorkOrder.Status
 T = WorkOrder.Type
 URL = "/field-reports/"
-
-
-@pytest.fixture
-def world(make_user, monkeypatch, settings, tmp_path):
-    return build_world(make_user, monkeypatch, settings, tmp_path)
 
 
 def _today():

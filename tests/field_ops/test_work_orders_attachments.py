@@ -6,7 +6,6 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from field_ops.models import WorkOrder, WorkOrderAttachment
 from field_ops.work_orders import MAX_ATTACHMENT_BYTES, work_order_attach
-from tests.field_ops.test_work_orders import build_world
 
 pytestmark = pytest.mark.django_db
 
@@ -14,11 +13,6 @@ JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 64
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 PDF = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n" + b"0" * 64
 HEIC = b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic" + b"\x00" * 64
-
-
-@pytest.fixture
-def world(make_user, monkeypatch, settings, tmp_path):
-    return build_world(make_user, monkeypatch, settings, tmp_path)
 
 
 @pytest.mark.parametrize(

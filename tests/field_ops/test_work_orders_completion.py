@@ -13,17 +13,11 @@ from field_ops.models import Meter, MeterInstallation, MeterRead, MeterTest, Wor
 from field_ops.services.reads import read_record
 from field_ops.work_orders import work_order_complete
 from tests.factories import MeterFactory
-from tests.field_ops.test_work_orders import build_world
 
 pytestmark = pytest.mark.django_db
 
 S = WorkOrder.Status
 T = WorkOrder.Type
-
-
-@pytest.fixture
-def world(make_user, monkeypatch, settings, tmp_path):
-    return build_world(make_user, monkeypatch, settings, tmp_path)
 
 
 def _snapshot():

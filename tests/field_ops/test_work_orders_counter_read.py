@@ -9,16 +9,10 @@ from district import roles
 from field_ops.models import MeterRead, WorkOrder
 from field_ops.services.reads import read_record
 from field_ops.work_orders.services import work_order_complete_with_read
-from tests.field_ops.test_work_orders import build_world
 
 pytestmark = pytest.mark.django_db
 
 S = WorkOrder.Status
-
-
-@pytest.fixture
-def world(make_user, monkeypatch, settings, tmp_path):
-    return build_world(make_user, monkeypatch, settings, tmp_path)
 
 
 def _customer_read(world, csr, reading="1500"):

@@ -7,16 +7,10 @@ from field_ops import completion
 from field_ops.completion import register_completion_handler, unregister_completion_handler
 from field_ops.models import MeterRead, WorkOrder
 from field_ops.work_orders import work_order_complete
-from tests.field_ops.test_work_orders import build_world
 
 pytestmark = pytest.mark.django_db
 
 T = WorkOrder.Type
-
-
-@pytest.fixture
-def world(make_user, monkeypatch, settings, tmp_path):
-    return build_world(make_user, monkeypatch, settings, tmp_path)
 
 
 def test_a_handler_runs_exactly_once_per_completion_with_what_was_recorded(world):

@@ -16,17 +16,11 @@ from field_ops.work_orders import (
     work_order_start,
     work_order_unschedule,
 )
-from tests.field_ops.test_work_orders import build_world
 
 pytestmark = pytest.mark.django_db
 
 S = WorkOrder.Status
 STATUSES = list(S)
-
-
-@pytest.fixture
-def world(make_user, monkeypatch, settings, tmp_path):
-    return build_world(make_user, monkeypatch, settings, tmp_path)
 
 
 def _move(world, work_order, to_status):

@@ -7,18 +7,12 @@ from django.utils import timezone
 
 from district import roles
 from field_ops.models import MeterRead, WorkOrder, WorkOrderAttachment
-from tests.field_ops.test_work_orders import build_world
 
 pytestmark = pytest.mark.django_db
 
 S = WorkOrder.Status
 T = WorkOrder.Type
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
-
-
-@pytest.fixture
-def world(make_user, monkeypatch, settings, tmp_path):
-    return build_world(make_user, monkeypatch, settings, tmp_path)
 
 
 def _order_url(work_order):
