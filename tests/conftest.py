@@ -11,8 +11,7 @@ from django.contrib.auth.models import Group
 from district import roles
 from district.celery import app as celery_app
 from district.services import roles_sync, user_create_with_role
-
-PASSWORD = "correct-horse-battery-staple"
+from tests.factories import PASSWORD
 
 
 @pytest.fixture(autouse=True)

@@ -18,6 +18,9 @@ from district.ledger.purposes import Purpose
 from district.ledger.services import Line, journal_post
 from field_ops.models import Meter, MeterInstallation, MeterRead, Premise
 
+# The password of every user the tests make (make_user in tests/conftest.py).
+PASSWORD = "correct-horse-battery-staple"
+
 
 class UserFactory(factory.django.DjangoModelFactory):
     class Meta:

@@ -6,7 +6,7 @@ from django.core.management import call_command
 
 from district import roles
 from district.services import roles_sync
-from tests.conftest import PASSWORD
+from tests.factories import PASSWORD
 
 
 def test_every_role_signs_in_to_its_home_page(client, make_user):

@@ -105,7 +105,7 @@ def assert_accessible(axe):
 @pytest.fixture
 def sign_in(make_user):
     """sign_in(page, role) -> user: signs in through the real form."""
-    from tests.conftest import PASSWORD
+    from tests.factories import PASSWORD
 
     def do(page, role):
         user = make_user(role)

@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from field_ops.models import WorkOrder
-from tests.conftest import PASSWORD
+from tests.factories import PASSWORD
 from tests.field_ops.factories import build_world
 
 MAX_TABS = 12

@@ -81,7 +81,7 @@ def test_the_open_drawer_count_starts_in_its_first_field(page, sign_in):
 
 
 def test_the_header_does_not_overlap_at_1366_by_768(browser, live_server, make_user):
-    from tests.conftest import PASSWORD
+    from tests.factories import PASSWORD
 
     context = browser.new_context(base_url=live_server.url, viewport={"width": 1366, "height": 768})
     page = context.new_page()

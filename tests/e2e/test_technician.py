@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 
 from district import roles
 from field_ops.models import MeterRead, WorkOrder
-from tests.conftest import PASSWORD
+from tests.factories import PASSWORD
 from tests.field_ops.factories import build_world
 
 PHONE = {"width": 390, "height": 844}
