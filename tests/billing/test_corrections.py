@@ -14,7 +14,7 @@ from district import roles
 from district.ledger.models import Journal
 from district.ledger.selectors import account_balance, ledger_problems
 from tests import factories
-from tests.billing.test_corrections_support import posted_bill, priced_bill
+from tests.billing.factories import posted_bill, priced_bill
 
 pytestmark = pytest.mark.django_db
 

@@ -27,7 +27,7 @@ from district.ledger.selectors import account_balance, ledger_problems
 from district.models import Policy
 from field_ops.models import WorkOrder
 from tests import factories
-from tests.billing.test_corrections_support import posted_bill
+from tests.billing.factories import posted_bill
 
 pytestmark = pytest.mark.django_db
 
