@@ -11,6 +11,7 @@ import pytest
 import yaml
 from django.apps import apps
 from django.conf import settings
+from django.core.management import get_commands
 from django.db.models import FloatField
 
 from district import roles
@@ -125,7 +126,15 @@ def test_compose_services_run_real_modules_with_known_variables():
             app_module = command[command.index("-A") + 1]
             assert hasattr(__import__(app_module), "celery_app")
         else:
-            assert command[:2] == ["python", "manage.py"]
+            # A list, or one shell line of `python manage.py ...` steps joined by &&.
+            steps = (
+                [step.split() for step in command[2].split("&&")]
+                if command[0] == "sh"
+                else [command]
+            )
+            for step in steps:
+                assert step[:2] == ["python", "manage.py"], step
+                assert step[2] in get_commands(), f"{name}: no manage.py command {step[2]}"
         assert set(service["environment"]) <= known, set(service["environment"]) - known
         assert "healthcheck" in service or name in {"beat", "migrate"}
     example = (ROOT / ".env.example").read_text()
