@@ -7,7 +7,7 @@ CHROMIUM ?= /usr/bin/chromium
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test lint bench browser lock stop-db clean-db
+.PHONY: install run test lint bench browser lock stop-db clean-db migrations-match
 
 install: $(STAMP)
 
@@ -60,6 +60,10 @@ test: install browser
 	$(BIN)/python -m pip check --disable-pip-version-check
 	TESTING=true $(BIN)/python manage.py makemigrations --check --dry-run
 	TESTING=true $(BIN)/pytest -n $${PYTEST_WORKERS:-2} --dist loadgroup --reuse-db --cov --cov-report=term:skip-covered $(PYTEST_ARGS)
+
+# Squashed migrations build what the history they replace built (REV: migrations to start from).
+migrations-match: install
+	bash scripts/migrations_match.sh $(REV)
 
 bench: install
 	$(BIN)/python bench/run.py
