@@ -106,17 +106,8 @@ def _price(account: ServiceAccount, *, period_start, period_end, on_date):
             f"No rate schedule is in force for {period_start:%m/%d/%Y} to "
             f"{period_end:%m/%d/%Y}: account {account.formatted_number} cannot be billed."
         )
-    priced = calculation.price_account(
-        inputs,
-        period_start=period_start,
-        period_end=period_end,
-        schedule_versions=versions,
-        previous_read=inputs.previous_read,
-        current_read=inputs.current_read,
-        dwelling_units=inputs.dwelling_units,
-        meter_size=inputs.meter_size,
-        dials=inputs.dials,
-        multiplier=inputs.multiplier,
+    priced = calculation.price_inputs(
+        inputs, period_start=period_start, period_end=period_end, schedule_versions=versions
     )
     return inputs, priced
 

@@ -199,6 +199,30 @@ DEPOSIT_CATEGORY = "deposit"
 DEPOSIT_CODE_PREFIX = "deposit."
 
 
+def price_inputs(
+    inputs: AccountInputs,
+    *,
+    period_start: datetime.date,
+    period_end: datetime.date,
+    schedule_versions: list[RateScheduleVersion],
+    cache: dict | None = None,
+) -> PricedBill:
+    """Price an account from the inputs a chunk or a final bill loaded for it."""
+    return price_account(
+        inputs,
+        period_start=period_start,
+        period_end=period_end,
+        schedule_versions=schedule_versions,
+        previous_read=inputs.previous_read,
+        current_read=inputs.current_read,
+        dwelling_units=inputs.dwelling_units,
+        meter_size=inputs.meter_size,
+        dials=inputs.dials,
+        multiplier=inputs.multiplier,
+        cache=cache,
+    )
+
+
 def with_installment(priced: PricedBill, installment) -> PricedBill:
     """The priced bill with the account's next deposit installment as its last line (code
     "deposit.<installment id>"); as it was without one. Pure."""

@@ -178,17 +178,11 @@ def price(inputs, run: BillRun, rates: calculation.Rates):
     if not versions:
         return None, (BillException.Kind.NEVER_BILLED, "No rate schedule is in force: not billed.")
     try:
-        priced = calculation.price_account(
+        priced = calculation.price_inputs(
             inputs,
             period_start=run.period.period_start,
             period_end=run.period.period_end,
             schedule_versions=versions,
-            previous_read=inputs.previous_read,
-            current_read=inputs.current_read,
-            dwelling_units=inputs.dwelling_units,
-            meter_size=inputs.meter_size,
-            dials=inputs.dials,
-            multiplier=inputs.multiplier,
             cache=rates.cache,
         )
     except ValidationError as error:  # the rate engine's refusal: the account is listed
