@@ -80,6 +80,10 @@ class HistoryEntry:
     reason: str
     changes: list[FieldChange]
 
+    @property
+    def is_creation(self) -> bool:
+        return self.action == "created"
+
 
 def _who(context: dict, users: dict) -> str:
     if context.get("user"):
