@@ -19,12 +19,21 @@ REDIS_URL, or with --workers 0, everything runs eagerly in this one process (one
 the statements are counted.
 
     python bench/bill_run.py [--accounts 100000] [--workers 2]
+
+With --profile calc (or post), the calculation (or the posting) of every run runs under
+cProfile (eager, in this process): the stats go to /tmp/bill_run_<phase>.pstats, the top 25
+functions by cumulative and by own time are printed, and the slowest instance of each kind of
+statement of that phase is written to /tmp/bill_run_<phase>.sql (EXPLAIN it on the working copy,
+which stays until the next run of this bench drops it).
 """
 
 import argparse
+import cProfile
 import datetime
 import io
 import os
+import pickle
+import pstats
 import subprocess
 import sys
 import time
@@ -59,18 +68,18 @@ BUDGET_SECONDS_PER_100K = 15
 RATES = Path(__file__).resolve().parent.parent / "docs" / "examples" / "district-water.yaml"
 
 
-def _working_copy(accounts: int) -> None:
+def _working_copy(accounts: int, work: str = WORK) -> None:
     """A fresh copy of the seeded district (seeding it first if needed)."""
     use_seeded_district(accounts=accounts, years=3, name=SCRATCH)
     _point_django_at("postgres")
     admin = _admin_connection()
     try:
         with admin.cursor() as cursor:
-            cursor.execute(f'DROP DATABASE IF EXISTS "{WORK}" WITH (FORCE)')
+            cursor.execute(f'DROP DATABASE IF EXISTS "{work}" WITH (FORCE)')
             # The template must be idle: wait briefly for other benchmarks' sessions to leave.
             for attempt in range(30):
                 try:
-                    cursor.execute(f'CREATE DATABASE "{WORK}" TEMPLATE "{SCRATCH}"')
+                    cursor.execute(f'CREATE DATABASE "{work}" TEMPLATE "{SCRATCH}"')
                     break
                 except Exception as error:  # noqa: BLE001 - "source database is being accessed"
                     if attempt == 29:
@@ -79,7 +88,7 @@ def _working_copy(accounts: int) -> None:
                     time.sleep(2)
     finally:
         admin.close()
-    _point_django_at(WORK)
+    _point_django_at(work)
     call_command("migrate", verbosity=0, interactive=False)
 
 
@@ -136,6 +145,8 @@ class QueryCounter:
     def __init__(self):
         self.count = 0
         self.seconds: dict[str, float] = {}
+        self.calls: dict[str, int] = {}
+        self.slowest: dict[str, tuple[float, str, object]] = {}
 
     def __call__(self, execute, sql, params, many, context):
         self.count += 1
@@ -143,8 +154,62 @@ class QueryCounter:
         try:
             return execute(sql, params, many, context)
         finally:
+            seconds = time.perf_counter() - started
             key = " ".join(sql.split("; ")[-1].split()[:6])[:70]
-            self.seconds[key] = self.seconds.get(key, 0.0) + time.perf_counter() - started
+            self.seconds[key] = self.seconds.get(key, 0.0) + seconds
+            self.calls[key] = self.calls.get(key, 0) + 1
+            if seconds > self.slowest.get(key, (0.0,))[0]:
+                self.slowest[key] = (seconds, sql, params)
+
+    def write_slowest(self, path: Path) -> None:
+        """Each kind of statement's slowest instance, the costliest kinds first (and, pickled
+        next to it, [(total seconds, calls, sql, params)] for bench/bill_run_explain.py)."""
+        ranked = sorted(self.seconds.items(), key=lambda item: -item[1])
+        with path.with_suffix(".pickle").open("wb") as out:
+            pickle.dump(
+                [(total, self.calls[key], *self.slowest[key][1:]) for key, total in ranked], out
+            )
+        with path.open("w") as out:
+            for key, total in sorted(self.seconds.items(), key=lambda item: -item[1]):
+                seconds, sql, params = self.slowest[key]
+                out.write(f"-- {total:.2f} s in {self.calls[key]} calls; slowest {seconds:.3f} s\n")
+                out.write(f"-- params: {params!r}\n"[:2000] + "\n" if params else "")
+                out.write(f"{sql};\n\n")
+
+
+class Phase:
+    """Runs the profiled phase (calc or post) under cProfile and its own statement counter;
+    the other phase runs as usual."""
+
+    def __init__(self, profiled: str | None):
+        self.profiled = profiled
+        self.profile = cProfile.Profile()
+        self.counter = QueryCounter()
+
+    def run(self, phase: str, action):
+        if phase != self.profiled:
+            return action()
+        with connection.execute_wrapper(self.counter):
+            self.profile.enable()
+            try:
+                return action()
+            finally:
+                self.profile.disable()
+
+    def report(self) -> None:
+        if not self.profiled:
+            return
+        stats_path = Path(f"/tmp/bill_run_{self.profiled}.pstats")
+        self.profile.dump_stats(stats_path)
+        self.counter.write_slowest(Path(f"/tmp/bill_run_{self.profiled}.sql"))
+        stats = pstats.Stats(self.profile).strip_dirs()
+        for order in ("cumulative", "tottime"):
+            print(f"   --- {self.profiled}: top 25 by {order} ---")
+            stats.sort_stats(order).print_stats(25)
+        print(f"   --- {self.profiled}: statements ({self.counter.count:,}) by total time ---")
+        for key, seconds in sorted(self.counter.seconds.items(), key=lambda item: -item[1])[:15]:
+            print(f"     {seconds:6.2f} s  {self.counter.calls[key]:6,}x  {key}")
+        print(f"   stats: {stats_path}; statements: /tmp/bill_run_{self.profiled}.sql")
 
 
 def _start_worker(processes: int) -> subprocess.Popen:
@@ -156,7 +221,7 @@ def _start_worker(processes: int) -> subprocess.Popen:
     port = settings_dict.get("PORT") or 5432
     env = dict(
         os.environ,
-        DATABASE_URL=f"postgres://{user}{password}@{host}:{port}/{WORK}",
+        DATABASE_URL=f"postgres://{user}{password}@{host}:{port}/{settings_dict['NAME']}",
         CELERY_BROKER_URL=celery_app.conf.broker_url,
     )
     worker = subprocess.Popen(
@@ -210,20 +275,29 @@ def _runs_with_workers(periods, supervisor) -> tuple[list[BillRun], float, float
     return list(BillRun.objects.filter(pk__in=run_ids)), calculate_seconds, post_seconds
 
 
-def _runs_in_process(periods, supervisor, counter) -> tuple[list[BillRun], float, float]:
+def _runs_in_process(
+    periods, supervisor, counter, phase: Phase
+) -> tuple[list[BillRun], float, float]:
     """Every task eagerly in this process, one run after another, its statements counted."""
     runs, calculate_seconds, post_seconds = [], 0.0, 0.0
+
+    def calculate(period):
+        run = services.bill_run_create(period=period, by=supervisor)
+        return services.bill_run_calculate(run_id=run.pk)
+
+    def post(run):
+        services.bill_run_post(
+            run_id=run.pk, by=supervisor, override_reason="Benchmark: post past exceptions"
+        )
+        return services.bill_run_post_bills(run_id=run.pk, by=supervisor)
+
     with connection.execute_wrapper(counter):
         for period in periods:
             started = time.perf_counter()
-            run = services.bill_run_create(period=period, by=supervisor)
-            run = services.bill_run_calculate(run_id=run.pk)
+            run = phase.run("calc", lambda: calculate(period))  # noqa: B023 - called at once
             calculate_seconds += time.perf_counter() - started
             started = time.perf_counter()
-            services.bill_run_post(
-                run_id=run.pk, by=supervisor, override_reason="Benchmark: post past exceptions"
-            )
-            run = services.bill_run_post_bills(run_id=run.pk, by=supervisor)
+            run = phase.run("post", lambda: post(run))  # noqa: B023 - called at once
             post_seconds += time.perf_counter() - started
             runs.append(run)
     return runs, calculate_seconds, post_seconds
@@ -278,15 +352,27 @@ def main(argv: list[str] | None = None) -> None:
         help="accounts in the shared seeded district (bench/common.py; reused, not re-seeded)",
     )
     parser.add_argument(
+        "--profile",
+        choices=("calc", "post"),
+        help="run that phase under cProfile (eager) and print where its time goes",
+    )
+    parser.add_argument(
+        "--database",
+        default=WORK,
+        help="name of the working copy (another name lets two runs share the server)",
+    )
+    parser.add_argument(
         "--workers",
         type=int,
         default=2 if os.environ.get("REDIS_URL") else 0,
         help="Celery worker processes (needs REDIS_URL); 0 runs every task in this process",
     )
     args = parser.parse_args(argv if argv is not None else sys.argv[1:])
+    if args.profile:
+        args.workers = 0
     if args.workers and not celery_app.conf.broker_url:
         raise SystemExit("--workers needs a broker: set REDIS_URL (or use --workers 0)")
-    _working_copy(max(args.seeded, args.accounts))
+    _working_copy(max(args.seeded, args.accounts), args.database)
     celery_app.conf.task_always_eager = not args.workers
     celery_app.conf.task_default_queue = QUEUE
     roles_sync()
@@ -306,7 +392,10 @@ def main(argv: list[str] | None = None) -> None:
             worker.terminate()
             worker.wait(timeout=60)
     else:
-        runs, calculate_seconds, post_seconds = _runs_in_process(periods, supervisor, counter)
+        phase = Phase(args.profile)
+        runs, calculate_seconds, post_seconds = _runs_in_process(
+            periods, supervisor, counter, phase
+        )
     accounts = sum(run.accounts_total for run in runs)
     bills = sum(run.bills_calculated for run in runs)
     chunks = sum(-(-run.accounts_total // services.CHUNK_SIZE) for run in runs)
@@ -340,6 +429,7 @@ def main(argv: list[str] | None = None) -> None:
     if args.verbose:
         for key, seconds in sorted(counter.seconds.items(), key=lambda item: -item[1])[:12]:
             print(f"     {seconds:6.2f} s  {key}")
+    phase.report()
 
 
 if __name__ == "__main__":
