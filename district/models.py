@@ -56,3 +56,28 @@ class Policy(models.Model):
 
     def __str__(self):
         return self.label
+
+
+@pghistory.track()
+class OfficeClosure(models.Model):
+    """A day the business office is closed besides weekends and legal holidays (or, with
+    office_open, a holiday it opens anyway); see district/business_days.py."""
+
+    date = models.DateField(unique=True)
+    reason = models.CharField(max_length=120)
+    office_open = models.BooleanField(
+        "office open",
+        default=False,
+        help_text="The office opens this day although a rule closes it.",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["date"]
+
+    def __str__(self):
+        state = "open" if self.office_open else "closed"
+        return f"{self.date:%Y-%m-%d}: office {state} ({self.reason})"

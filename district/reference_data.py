@@ -357,6 +357,176 @@ POLICIES = [
         "A bill run whose calculating, posting or issuing has not moved for this many minutes "
         "is shown as stalled, and billing staff may resume it from its page.",
     ),
+    # Office hours and the business-day calendar (district/business_days.py).
+    (
+        "office-opens",
+        "Office opens at",
+        "office",
+        "text",
+        "08:00",
+        "When the business office opens to the public on a business day (24-hour HH:MM).",
+    ),
+    (
+        "office-closes",
+        "Office closes at",
+        "office",
+        "text",
+        "17:00",
+        "When the business office closes to the public on a business day (24-hour HH:MM). "
+        "Water is never shut off for non-payment while the office is closed.",
+    ),
+    # Collections (billing.collections, billing.shutoffs). The Water Shutoff Protection Act's
+    # floors (Health & Safety Code 116900-116926) are enforced in code for residential
+    # service; these policies may make the district stricter on itself, never laxer.
+    (
+        "collections-minimum-past-due",
+        "Smallest past-due balance pursued to shut-off",
+        "collections",
+        "money",
+        "50.00",
+        "An account owing less than this past due gets reminders but is never shut off.",
+    ),
+    (
+        "collections-shutoff-days-delinquent",
+        "Days a bill is delinquent before shut-off",
+        "collections",
+        "days",
+        "60",
+        "Residential service is never shut off before a bill has been delinquent this many "
+        "days; the law's floor is 60 and a lower value is treated as 60.",
+    ),
+    (
+        "collections-notice-business-days",
+        "Business days of written notice before shut-off",
+        "collections",
+        "days",
+        "7",
+        "The written disconnection notice is mailed at least this many business days before "
+        "shut-off; the law's floor is 7 and a lower value is treated as 7.",
+    ),
+    (
+        "collections-tenant-notice-days",
+        "Days of notice to tenants (multi-unit)",
+        "collections",
+        "days",
+        "10",
+        "Tenants of a landlord-billed multi-unit building are told this many days before "
+        "shut-off; the law's floor is 10.",
+    ),
+    (
+        "collections-tenant-detached-notice-days",
+        "Days of notice to tenants (detached house)",
+        "collections",
+        "days",
+        "7",
+        "Tenants of a landlord-billed detached single-family house are told this many days "
+        "before shut-off; the law's floor is 7.",
+    ),
+    (
+        "collections-payment-in-flight-days",
+        "Days a reported payment holds collections",
+        "collections",
+        "days",
+        "5",
+        "A customer who says a payment is on its way holds the shut-off this many days.",
+    ),
+    (
+        "reconnect-same-day-cutoff",
+        "Same-day reconnection if paid by",
+        "collections",
+        "text",
+        "15:00",
+        "A payment by this time on a business day gets the water back on the same day "
+        "(24-hour HH:MM); later, the next business day unless after-hours service is asked for.",
+    ),
+    (
+        "reconnect-fee-after-hours",
+        "Reconnect fee, after hours",
+        "fees",
+        "money",
+        "150.00",
+        "Charged to restore service shut off for non-payment outside office hours.",
+    ),
+    (
+        "sb998-reconnect-cap",
+        "Reconnect fee cap for income-qualified households, office hours",
+        "collections",
+        "money",
+        "50.00",
+        "Health & Safety Code 116914: the most an income-qualified household pays to reconnect "
+        "during office hours, before the CPI adjustment.",
+    ),
+    (
+        "sb998-reconnect-cap-after-hours",
+        "Reconnect fee cap for income-qualified households, after hours",
+        "collections",
+        "money",
+        "150.00",
+        "Health & Safety Code 116914: the most an income-qualified household pays to reconnect "
+        "outside office hours, before the CPI adjustment.",
+    ),
+    (
+        "sb998-cpi-adjustment-percent",
+        "CPI change since January 2021 for the reconnect caps",
+        "collections",
+        "percent",
+        "0",
+        "The change in the Consumer Price Index since January 1, 2021, by which the law's "
+        "$50 and $150 reconnect caps are raised. Finance enters it each January.",
+    ),
+    (
+        "income-qualified-fpl-percent",
+        "Income-qualified: household income under this % of the federal poverty level",
+        "collections",
+        "integer",
+        "200",
+        "A household with income under this percentage of the federal poverty guideline (or "
+        "enrolled in a listed assistance program) gets the law's reconnect fee caps and "
+        "interest waiver.",
+    ),
+    (
+        "arrangement-max-months",
+        "Payment arrangement: longest term a CSR may set",
+        "collections",
+        "integer",
+        "12",
+        "A payment arrangement longer than this many months needs a supervisor's approval.",
+    ),
+    (
+        "arrangement-limit-csr2",
+        "Payment arrangement: largest a CSR may set",
+        "collections",
+        "money",
+        "2000.00",
+        "A payment arrangement over this amount needs a supervisor's approval.",
+    ),
+    (
+        "arrangement-default-days",
+        "Payment arrangement: days an installment is delinquent before default",
+        "collections",
+        "days",
+        "60",
+        "An arrangement defaults only when an installment has been unpaid this many days "
+        "(the law's floor is 60).",
+    ),
+    (
+        "arrangement-warning-days",
+        "Payment arrangement: days late before the warning letter",
+        "collections",
+        "days",
+        "45",
+        "A customer whose installment is this many days late is written to before the "
+        "arrangement defaults.",
+    ),
+    (
+        "write-off-age-days",
+        "Final balances proposed for write-off after",
+        "collections",
+        "days",
+        "120",
+        "A closed account's balance unpaid this many days after its final bill is proposed "
+        "for write-off.",
+    ),
 ]
 
 

@@ -81,6 +81,10 @@ INSTALLED_APPS = [
     "field_ops.apps.FieldOpsConfig",
     "accounts.apps.AccountsConfig",
     "billing.apps.BillingConfig",
+    "billing.arrangements.apps.ArrangementsConfig",
+    "billing.collections.apps.CollectionsConfig",
+    "billing.shutoffs.apps.ShutoffsConfig",
+    "billing.writeoffs.apps.WriteoffsConfig",
     "payments.apps.PaymentsConfig",
     "hydrants.apps.HydrantsConfig",
 ]

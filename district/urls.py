@@ -42,6 +42,10 @@ urlpatterns = [
     path("", include("field_ops.urls")),
     path("", include("accounts.urls")),
     path("", include("billing.urls")),
+    path("", include("billing.arrangements.urls")),
+    path("", include("billing.collections.urls")),
+    path("", include("billing.shutoffs.urls")),
+    path("", include("billing.writeoffs.urls")),
     path("", include("payments.urls")),
     path("", include("hydrants.urls")),
 ]

@@ -50,6 +50,7 @@ class Contact(models.Model):
         SERVICE_QUALITY = "quality", "Water quality or pressure"
         COMPLAINT = "complaint", "Complaint"
         RETURNED_PAYMENT = "returned_payment", "Returned payment"
+        COLLECTIONS = "collections", "Collections and shut-off"
         GENERAL = "general", "General inquiry"
         OTHER = "other", "Other"
 

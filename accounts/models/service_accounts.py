@@ -58,6 +58,13 @@ class ServiceAccount(Transitions, models.Model):
     # The billing cycle (a group of routes billed together); billing defines its calendar.
     billing_cycle = models.CharField(max_length=10)
     is_owner = models.BooleanField("customer owns the premise", default=False)
+    # Landlord-billed service (Health & Safety Code 116916): the customer of record is the
+    # owner or manager and tenants live there, so a shut-off notice goes to the tenants too.
+    tenants_occupy = models.BooleanField(
+        "landlord-billed: tenants live here",
+        default=False,
+        help_text="The customer of record is the owner or manager; the occupants are tenants.",
+    )
     paperless = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(

@@ -1,0 +1,1 @@
+"""Collections (the notice ladder, holds and the shut-off list)."""

@@ -1,0 +1,1 @@
+"""Shut-off and reconnection."""

@@ -1,0 +1,1 @@
+"""What this area adds to the shared registries (imported by its AppConfig.ready())."""
