@@ -12,6 +12,7 @@ from accounts.models.deposits import (
     DepositInstallment,
     LetterOfCredit,
 )
+from accounts.models.programs import Enrolment, Program
 from accounts.models.service_accounts import (
     RevertToOwnerAgreement,
     ServiceAccount,
@@ -30,8 +31,10 @@ __all__ = [
     "DepositGuideline",
     "DepositGuidelineAmount",
     "DepositInstallment",
+    "Enrolment",
     "Language",
     "LetterOfCredit",
+    "Program",
     "RevertToOwnerAgreement",
     "ServiceAccount",
     "ServiceAccountParties",
