@@ -205,3 +205,39 @@ def office_closure_record(*, date: datetime.date, reason: str, by, office_open: 
         raise ServiceError(error.message_dict) from None
     closure.save()
     return closure
+
+
+def office_closure_remove(*, closure, by) -> None:
+    """Take a recorded closure (or opening) off the calendar; its history keeps the record."""
+    from district.errors import require
+    from district.roles import Perm
+
+    require(by, Perm.MANAGE_POLICIES, doing="change the office calendar")
+    closure.delete()
+
+
+@dataclass(frozen=True)
+class CalendarDay:
+    date: datetime.date
+    reason: str
+    recorded: object = None  # the OfficeClosure, when a supervisor recorded the day
+
+    @property
+    def is_opening(self) -> bool:
+        return bool(self.recorded and self.recorded.office_open)
+
+
+def days_off(start: datetime.date, end: datetime.date) -> list[CalendarDay]:
+    """Weekday closures between two dates (holidays and recorded closures) and recorded
+    openings, in date order: what the office calendar page lists."""
+    from district.models import OfficeClosure
+
+    recorded = {c.date: c for c in OfficeClosure.objects.filter(date__range=(start, end))}
+    days = {}
+    for year in range(start.year, end.year + 1):
+        for day, name in legal_holidays(year).items():
+            if start <= day <= end and day.weekday() < SATURDAY:
+                days[day] = CalendarDay(day, name)
+    for day, closure in recorded.items():
+        days[day] = CalendarDay(day, closure.reason, closure)
+    return [days[day] for day in sorted(days)]

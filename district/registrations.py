@@ -9,4 +9,9 @@ from district.roles import Perm
 navigation.register(
     navigation.NavItem("Policies", "policies", Perm.VIEW_ACCOUNTS, order=90, group="supervision")
 )
+navigation.register(
+    navigation.NavItem(
+        "Office calendar", "office_calendar", Perm.VIEW_ACCOUNTS, order=91, group="supervision"
+    )
+)
 register_history_model("policy", "district.Policy", "policy_edit", "policy_id")

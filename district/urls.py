@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 
-from district import password_reset_views, policy_views, views
+from district import calendar_views, password_reset_views, policy_views, views
 from district.access import staff_api_view
 
 urlpatterns = [
@@ -33,6 +33,12 @@ urlpatterns = [
     path("history/<str:model>/<int:object_id>/", views.history, name="history"),
     path("policies/", policy_views.policies, name="policies"),
     path("policies/<int:policy_id>/edit/", policy_views.policy_edit, name="policy_edit"),
+    path("office-calendar/", calendar_views.office_calendar, name="office_calendar"),
+    path(
+        "office-calendar/<int:closure_id>/remove/",
+        calendar_views.office_closure_delete,
+        name="office_closure_delete",
+    ),
     path("admin/", admin.site.urls),
     # The OpenAPI document (no documentation UI: it would load scripts from a CDN). It maps the
     # staff API, so customers and strangers do not get it.

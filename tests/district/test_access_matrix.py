@@ -22,7 +22,7 @@ from district import roles
 from district.access import CUSTOMER, PUBLIC, SIGNED_IN, STAFF, STAFF_API, access_of
 from district.approvals.models import ApprovalRequest
 from district.ledger.services import Line, journal_post
-from district.models import Policy
+from district.models import OfficeClosure, Policy
 from district.roles import Perm
 from field_ops.models import WorkOrder, WorkOrderAttachment
 from field_ops.work_orders.selectors import EVERY_ORDER_VIEWERS
@@ -100,6 +100,11 @@ SAMPLE_KWARGS = {
         ).pk
     ),
     "policy_id": lambda: Policy.objects.get(key="nsf-fee").pk,
+    "closure_id": lambda: (
+        OfficeClosure.objects.get_or_create(
+            date=datetime.date(2030, 1, 2), defaults={"reason": "Sample closure"}
+        )[0].pk
+    ),
     "journal_id": lambda: (
         journal_post(
             kind="adjustment",
@@ -160,13 +165,15 @@ POST_ONLY = {
     "field_ops:dispatch_send_day",
     "accounts:service_stop_cancel",
     "accounts:service_started_installments",
+    "office_closure_delete",
 }
 
 
-# The payments app's areas each keep their builders and POST-only pages in
-# tests/payments/samples_<area>.py (SAMPLE_KWARGS, POST_ONLY), merged here.
-for _module in sorted(Path(__file__).parents[1].joinpath("payments").glob("samples_*.py")):
-    _samples = importlib.import_module(f"tests.payments.{_module.stem}")
+# Each area keeps its builders and POST-only pages in tests/<area>/samples_<name>.py
+# (SAMPLE_KWARGS, POST_ONLY), merged here.
+_TESTS = Path(__file__).parents[1]
+for _module in sorted(_TESTS.glob("*/samples_*.py")):
+    _samples = importlib.import_module(f"tests.{_module.parent.name}.{_module.stem}")
     SAMPLE_KWARGS.update(getattr(_samples, "SAMPLE_KWARGS", {}))
     POST_ONLY |= set(getattr(_samples, "POST_ONLY", ()))
 

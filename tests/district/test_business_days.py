@@ -82,3 +82,29 @@ def test_the_office_is_open_within_its_hours_on_business_days_only():
     assert not office_is_open(datetime.datetime(2026, 12, 7, 7, 59))
     assert not office_is_open(datetime.datetime(2026, 12, 5, 10, 0))
     assert not office_is_open(datetime.datetime(2026, 12, 25, 10, 0))
+
+
+@pytest.mark.django_db
+def test_the_office_calendar_page_lists_holidays_and_lets_a_supervisor_record_a_closure(
+    client_for,
+):
+    client = client_for(roles.SUPERVISOR)
+    page = client.get("/office-calendar/")
+    assert page.status_code == 200
+    assert "Christmas Day" in page.content.decode()
+    refused = client.post("/office-calendar/", {"date": "2027-01-05", "reason": ""})
+    assert refused.status_code == 400
+    assert "Say why the office is closed" in refused.content.decode()
+    client.post("/office-calendar/", {"date": "2027-01-05", "reason": "Flood: office closed"})
+    assert not is_business_day(D(2027, 1, 5))
+    page = client.get("/office-calendar/")
+    assert "Flood: office closed" in page.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_clerk_sees_the_office_calendar_but_cannot_change_it(client_for):
+    client = client_for(roles.CSR_I)
+    assert client.get("/office-calendar/").status_code == 200
+    response = client.post("/office-calendar/", {"date": "2027-01-05", "reason": "Closed"})
+    assert response.status_code == 403
+    assert is_business_day(D(2027, 1, 5))
