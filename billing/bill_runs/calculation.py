@@ -25,6 +25,7 @@ from django.db import connection
 from django.db.models import Q
 
 from accounts.models import ServiceAccount
+from accounts.programs.credits import credit_terms, credit_terms_subquery, program_credits
 from billing.models import Bill, BillingPeriod, RateSchedule, RateScheduleVersion
 from billing.rates import BillCalculation, BillLine, calculate_across_versions
 from billing.rates.services import version_label
@@ -69,6 +70,7 @@ class AccountInputs:
     typical_amount: Decimal | None = None
     bills_before: int = 0
     balance: Decimal = Decimal("0.00")
+    program_credits: tuple = ()  # accounts.programs.credits.CreditTerms of the period
 
 
 @dataclass(frozen=True)
@@ -207,8 +209,9 @@ def price_inputs(
     schedule_versions: list[RateScheduleVersion],
     cache: dict | None = None,
 ) -> PricedBill:
-    """Price an account from the inputs a chunk or a final bill loaded for it."""
-    return price_account(
+    """Price an account from the inputs a chunk or a final bill loaded for it (with its
+    assistance program credits)."""
+    priced = price_account(
         inputs,
         period_start=period_start,
         period_end=period_end,
@@ -221,6 +224,44 @@ def price_inputs(
         multiplier=inputs.multiplier,
         cache=cache,
     )
+    return with_program_credits(
+        priced, inputs.program_credits, period_start=period_start, period_end=period_end
+    )
+
+
+# Bill line category of a program credit: a negative water charge, so the posting rule reduces
+# water sales (fixed charges); the chart has no contra-revenue account for program credits yet.
+PROGRAM_CREDIT_CATEGORY = "service"
+
+
+def with_program_credits(
+    priced: PricedBill, terms: tuple, *, period_start: datetime.date, period_end: datetime.date
+) -> PricedBill:
+    """The priced bill with a credit line per assistance program the account is enrolled in
+    over the period (accounts.programs.credits); as it was without one. Pure."""
+    credits = program_credits(
+        terms,
+        [(line.category, line.amount) for line in priced.lines],
+        period_start=period_start,
+        period_end=period_end,
+    )
+    if not credits:
+        return priced
+    lines = [
+        BillLine(
+            code=credit.code,
+            category=PROGRAM_CREDIT_CATEGORY,
+            description=credit.description,
+            quantity=None,
+            unit="",
+            rate=None,
+            amount=credit.amount,
+            proration=credit.proration,
+        )
+        for credit in credits
+    ]
+    total = priced.total + sum(credit.amount for credit in credits)
+    return dataclasses.replace(priced, lines=[*priced.lines, *lines], total=total)
 
 
 def with_installment(priced: PricedBill, installment) -> PricedBill:
@@ -309,8 +350,15 @@ def load_chunk(account_ids, period: BillingPeriod) -> list[AccountInputs]:
     accounts = list(
         ServiceAccount.objects.filter(pk__in=account_ids)
         .order_by("pk")
+        .annotate(credit_terms=credit_terms_subquery(period.period_start, period.period_end))
         .values_list(
-            "pk", "customer_class", "status", "start_date", "premise_id", "premise__dwelling_units"
+            "pk",
+            "customer_class",
+            "status",
+            "start_date",
+            "premise_id",
+            "premise__dwelling_units",
+            "credit_terms",
         )
     )
     meter_at = _meters_at_period_end({row[4] for row in accounts}, period)
@@ -323,7 +371,7 @@ def load_chunk(account_ids, period: BillingPeriod) -> list[AccountInputs]:
         )
     )
     chunk = []
-    for account_id, customer_class, status, start_date, premise_id, units in accounts:
+    for account_id, customer_class, status, start_date, premise_id, units, terms in accounts:
         typical_daily, typical_amount, bills_before = history.get(account_id, (None, None, 0))
         inputs = AccountInputs(
             account_id=account_id,
@@ -336,6 +384,7 @@ def load_chunk(account_ids, period: BillingPeriod) -> list[AccountInputs]:
             typical_amount=typical_amount,
             bills_before=bills_before,
             balance=balances.get(account_id, Decimal("0.00")),
+            program_credits=credit_terms(terms),
         )
         installed = meter_at.get(premise_id)
         if installed is not None:
