@@ -1,1 +1,0 @@
-"""Hydrant meter rentals: data and database constraints."""
