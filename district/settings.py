@@ -45,6 +45,8 @@ DISTRICT_NAME = env.str("DISTRICT_NAME", default="Mesa Verde Water District")
 DISTRICT_ADDRESS = env.str("DISTRICT_ADDRESS", default="1200 Reservoir Road, Mesa Verde, CA 92000")
 DISTRICT_PHONE = env.str("DISTRICT_PHONE", default="(555) 555-0100")
 DISTRICT_EMAIL = env.str("DISTRICT_EMAIL", default="customerservice@example.org")
+# Printed on letters and shut-off notices beside the phone number (which the law requires).
+DISTRICT_WEBSITE = env.str("DISTRICT_WEBSITE", default="https://www.example.org")
 # The account deposits go to, printed on deposit slips (e.g. "First Bank 000123456").
 DISTRICT_BANK_ACCOUNT = env.str("DISTRICT_BANK_ACCOUNT", default="")
 # Where customers reach the portal, for links in emails (e.g. https://portal.example.org).
