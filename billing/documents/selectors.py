@@ -2,8 +2,9 @@
 
 Fixed query counts whatever the history's length:
 - `bill_for_document`: 2 (the bill with account, customer, premise, version, reads; its lines).
-- `bill_document`: 7 more (earlier bills, the ledger statement, the previous bill sent and the
-  bill's deposit installment journals (billing.documents.statement), the premise's
+- `bill_document`: 8 more (earlier bills, the ledger statement, the previous bill sent, the
+  bill's deposit installment journals and a payment arrangement's installments
+  (billing.documents.statement), the premise's
   installations and reads for the 13-month chart, the deposit installments left); one fewer
   when the caller passes the earlier bills.
 - `account_bills`: 1.
@@ -119,6 +120,10 @@ class BillDocument:
     deposit_installments_left: str = ""
     history: list[Bill] = field(default_factory=list)  # earlier posted bills, newest first
     ledger: list[StatementLine] = field(default_factory=list)  # the account's, oldest first
+    # A payment arrangement's installment lines and the arranged balance left for later bills
+    # (billing.documents.statement.arrangement_on_bill).
+    arrangement_lines: list = field(default_factory=list)
+    arranged_not_yet_due: Decimal = Decimal(0)
 
     @property
     def tier_lines(self) -> list[BillLine]:
@@ -191,6 +196,8 @@ def bill_document(bill: Bill, *, history: list[Bill] | None = None) -> BillDocum
         ),
         history=history,
         ledger=ledger,
+        arrangement_lines=summary.arrangement_lines,
+        arranged_not_yet_due=summary.arranged_not_yet_due,
     )
 
 

@@ -16,15 +16,27 @@ The "previous bill" here is the last bill the customer was sent before this one 
 posted or since cancelled): that is the balance the customer last saw.
 A draft (calculated or held) has no journal yet: its current charges are added on top.
 
-Queries: 2 (the previous bill; the deposit installment journals this bill carries), and the
-statement the caller passes in (district.ledger.selectors.account_activity, 1 query).
+A payment arrangement active on the bill date (billing.arrangements) changes what is due now:
+each installment not paid in full that falls due before the next bill (the bill date plus the
+bill's period length) is printed as its own line ("Payment arrangement: installment 2 of 6,
+due Mar 15, 2027: $45.00"), and the installments falling due after that are taken out of the
+amount due (printed as "Arranged balance not yet due"), so the amount due is the current
+charges plus the installments due instead of the whole arranged balance. What is paid on the
+installments follows the arrangements' ledger rule (billing.arrangements.standing), worked out
+from the statement passed in, up to the bill date.
+
+Queries: 3 (the previous bill; the deposit installment journals this bill carries; the
+installments of an arrangement active on the bill date), and the statement the caller passes
+in (district.ledger.selectors.account_activity, 1 query).
 """
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from accounts.models import DepositInstallment
+from billing.arrangements.selectors import installments_on_bill
+from billing.arrangements.standing import credited_from_statement, standing_of
 from billing.models import Bill
 from district.ledger.selectors import StatementLine
 from district.money import ZERO
@@ -43,6 +55,10 @@ class BillStatement:
     current_charges: Decimal
     balance_on_bill_date: Decimal  # ledger balance on this bill's date (drafts: before it)
     amount_due: Decimal
+    # A payment arrangement's installments due before the next bill, and what it leaves for
+    # later bills (taken out of the amount due).
+    arrangement_lines: list["ArrangementLine"] = field(default_factory=list)
+    arranged_not_yet_due: Decimal = ZERO
 
     @property
     def payments_total(self) -> Decimal:
@@ -56,6 +72,49 @@ class BillStatement:
     def balance_forward(self) -> Decimal:
         """What was still owed from before this bill's charges (negative: a credit)."""
         return self.previous_balance + self.payments_total + self.adjustments_total
+
+
+@dataclass(frozen=True)
+class ArrangementLine:
+    text: str  # "Payment arrangement: installment 2 of 6, due Mar 15, 2027"
+    amount: Decimal  # what is still owed on the installment
+    late: bool
+
+
+def _day_text(day: datetime.date) -> str:
+    return f"{day:%b} {day.day}, {day.year}"
+
+
+def arrangement_on_bill(
+    bill: Bill, statement: list[StatementLine], balance: Decimal
+) -> tuple[list[ArrangementLine], Decimal]:
+    """The installment lines the bill prints and the arranged balance left for later bills
+    (never more than the balance, so a bill never shows less than nothing due). 1 query."""
+    installments = installments_on_bill(bill.account_id, bill.bill_date)
+    if not installments:
+        return [], ZERO
+    arrangement = installments[-1].arrangement  # the latest, should two overlap the date
+    installments = [i for i in installments if i.arrangement_id == arrangement.pk]
+    credited = credited_from_statement(statement, since=arrangement.arranged_on, on=bill.bill_date)
+    standing = standing_of(arrangement, installments, credited=credited, on=bill.bill_date)
+    next_bill = bill.bill_date + (bill.period_end - bill.period_start) + datetime.timedelta(days=1)
+    lines, later = [], ZERO
+    for installment in standing.installments:
+        if installment.is_paid:
+            continue
+        if installment.due_on >= next_bill:
+            later += installment.owing
+            continue
+        verb = "was due" if installment.is_late else "due"
+        lines.append(
+            ArrangementLine(
+                text=f"Payment arrangement: {installment.label}, {verb} "
+                f"{_day_text(installment.due_on)}",
+                amount=installment.owing,
+                late=installment.is_late,
+            )
+        )
+    return lines, min(later, max(balance, ZERO))
 
 
 def previous_issued_bill(bill: Bill) -> Bill | None:
@@ -114,6 +173,8 @@ def bill_statement(bill: Bill, statement: list[StatementLine]) -> BillStatement:
         (payments if line.kind == PAYMENT_KIND else adjustments).append(line)
     balance = balance_on(statement, bill.bill_date)
     draft = bill.status in DRAFT_STATUSES
+    owed = balance + bill.current_charges if draft else balance
+    arrangement_lines, not_yet_due = arrangement_on_bill(bill, statement, owed)
     return BillStatement(
         previous_bill=previous_bill,
         previous_balance=balance_on(statement, since),
@@ -121,5 +182,7 @@ def bill_statement(bill: Bill, statement: list[StatementLine]) -> BillStatement:
         adjustments=adjustments,
         current_charges=bill.current_charges,
         balance_on_bill_date=balance,
-        amount_due=balance + bill.current_charges if draft else balance,
+        amount_due=owed - not_yet_due,
+        arrangement_lines=arrangement_lines,
+        arranged_not_yet_due=not_yet_due,
     )

@@ -160,6 +160,7 @@ def test_draft_is_watermarked_and_not_stored(media_root):
 def test_document_query_count(django_assert_num_queries):
     _account, _history, bill = _history_then_bill("9")
     # bill + lines, earlier bills, statement, the previous bill sent, the bill's deposit
-    # installment journals, installations, reads, deposit installments left
-    with django_assert_num_queries(9):
+    # installment journals, a payment arrangement's installments, installations, reads,
+    # deposit installments left
+    with django_assert_num_queries(10):
         bill_document(bill_for_document(bill.pk))

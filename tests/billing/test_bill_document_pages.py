@@ -96,10 +96,10 @@ def test_page_query_counts(client_for, billed, django_assert_max_num_queries):
     client = client_for(roles.CSR_I)
     client.get(reverse("billing:bill_detail", args=[bill.pk]))  # warm the session and menus
     # the same budget with 12 earlier bills as with one: no per-bill queries
-    # the document (9 with the bill), the earlier bills' lines for the comparison, the session
-    with django_assert_max_num_queries(18):
+    # the document (10 with the bill), the earlier bills' lines for the comparison, the session
+    with django_assert_max_num_queries(19):
         client.get(reverse("billing:bill_detail", args=[bill.pk]))
-    with django_assert_max_num_queries(19):  # and the open leak orders
+    with django_assert_max_num_queries(20):  # and the open leak orders
         client.get(reverse("billing:bill_why_high", args=[bill.pk]))
 
 
