@@ -1,0 +1,73 @@
+"""What collections, arrangements and programs know about accounts, gathered for the checks.
+
+billing.collections (the ladder, holds, notices, phone attempts, door hangers),
+billing.arrangements and accounts.programs are sibling areas built beside this one; each
+answers for many accounts in one call. They are imported here, inside the functions, because
+their apps' modules load after this area's in INSTALLED_APPS order, and tests replace them
+through `sources()` while their models are young.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+from types import SimpleNamespace
+
+
+def sources() -> SimpleNamespace:
+    """The sibling areas' selectors (one place to look them up, and to replace them in tests)."""
+    from accounts.programs import selectors as programs
+    from billing.arrangements import selectors as arrangements
+    from billing.collections import selectors as collections
+
+    return SimpleNamespace(
+        delinquencies=collections.delinquencies,
+        latest_notices=collections.latest_notices,
+        phone_contact=collections.phone_contact,
+        good_faith_visits=collections.good_faith_visits,
+        active_holds=collections.active_holds,
+        accounts_with_active_arrangement=arrangements.accounts_with_active_arrangement,
+        income_qualified=programs.income_qualified,
+    )
+
+
+@dataclass
+class AccountFacts:
+    """One account's collections facts as of a day (None / empty when there are none)."""
+
+    delinquency: object = None  # DelinquencyFact
+    notice: object = None  # DisconnectionNotice
+    phone: str = "none"  # "reached" | "not_reached" | "none"
+    visit_at: datetime.datetime | None = None
+    holds: list = field(default_factory=list)  # [HoldFact]
+
+
+def gather(account_ids, *, on: datetime.date) -> dict[int, AccountFacts]:
+    """Each account's facts, a handful of queries whatever the number of accounts."""
+    account_ids = list(account_ids)
+    found = sources()
+    delinquencies = found.delinquencies(account_ids, on=on)
+    notices = found.latest_notices(account_ids, on=on)
+    # Phone attempts and visits count from the notice of the current round of collections.
+    since = min(
+        (notice.issued_on for notice in notices.values()), default=on - datetime.timedelta(90)
+    )
+    phones = found.phone_contact(account_ids, since=since)
+    visits = found.good_faith_visits(account_ids, since=since)
+    holds = found.active_holds(account_ids, on=on)
+    return {
+        account_id: AccountFacts(
+            delinquency=delinquencies.get(account_id),
+            notice=notices.get(account_id),
+            phone=phones.get(account_id, "none"),
+            visit_at=visits.get(account_id),
+            holds=list(holds.get(account_id, [])),
+        )
+        for account_id in account_ids
+    }
+
+
+def has_active_arrangement(account_id: int, on: datetime.date | None = None) -> bool:
+    return account_id in sources().accounts_with_active_arrangement([account_id], on=on)
+
+
+def income_qualified(account_id: int, on: datetime.date) -> bool:
+    return bool(sources().income_qualified(account_id, on))
