@@ -178,8 +178,9 @@ def good_faith_visits(
     return found
 
 
-def _accounts_with_active_arrangement(account_ids: list[int], on: datetime.date) -> set[int]:
-    # billing.arrangements is a sibling area that loads after this one.
+def accounts_held_by_arrangement(account_ids: list[int], *, on: datetime.date) -> set[int]:
+    """The accounts an active payment arrangement holds (none until billing.arrangements is
+    installed: it is a sibling area built beside this one)."""
     try:
         from billing.arrangements.selectors import accounts_with_active_arrangement
     except ImportError:
@@ -211,7 +212,7 @@ def active_holds(account_ids: Iterable[int], *, on: datetime.date) -> dict[int, 
                 hold_id=hold.pk,
             )
         )
-    for account_id in sorted(_accounts_with_active_arrangement(ids, on)):
+    for account_id in sorted(accounts_held_by_arrangement(ids, on=on)):
         found[account_id].append(
             HoldFact(
                 kind=ARRANGEMENT_HOLD,
