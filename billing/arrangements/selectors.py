@@ -107,13 +107,17 @@ def account_arrangements(account_id: int, *, limit: int = 10) -> list[Arrangemen
     return list(Arrangement.objects.filter(account_id=account_id)[:limit])
 
 
-def arrangements_to_check() -> list[Arrangement]:
-    """Every active arrangement with its installments, for the nightly check (2 queries)."""
+def arrangements_to_check(*, lock: bool = False) -> list[Arrangement]:
+    """Every active arrangement with its installments, for the nightly check (2 queries).
+
+    With `lock` (inside a transaction), the arrangement rows are locked in id order, so a
+    cancellation at the counter and the nightly check never overwrite each other.
+    """
+    queryset = Arrangement.objects.filter(status=Status.ACTIVE)
+    if lock:
+        queryset = queryset.select_for_update(of=("self",))
     return list(
-        Arrangement.objects.filter(status=Status.ACTIVE)
-        .select_related("account")
-        .prefetch_related(_installments_prefetch())
-        .order_by("pk")
+        queryset.select_related("account").prefetch_related(_installments_prefetch()).order_by("pk")
     )
 
 

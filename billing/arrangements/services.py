@@ -250,7 +250,7 @@ def arrangement_create(
 
 def _locked(arrangement_id) -> Arrangement:
     arrangement = (
-        Arrangement.objects.select_for_update()
+        Arrangement.objects.select_for_update(of=("self",))
         .select_related("account__customer")
         .filter(pk=arrangement_id)
         .first()
@@ -362,7 +362,7 @@ def arrangement_check_standing(*, by, on: datetime.date | None = None) -> dict[s
     day, so the customer is always written to first; one missed day never defaults.
     """
     on = on or timezone.localdate()
-    arrangements = [a for a in arrangements_to_check() if a.arranged_on <= on]
+    arrangements = [a for a in arrangements_to_check(lock=True) if a.arranged_on <= on]
     credits = credits_by_arrangement([a.pk for a in arrangements], on=on)
     done = {"completed": [], "warned": [], "defaulted": []}
     warn_at, default_at = warning_days(), default_days()
