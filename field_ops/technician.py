@@ -54,6 +54,7 @@ def today(request):
             "day": day,
             "cards": [_card(order, day) for order in orders],
             "done": selectors.completed_by_technician(request.user, day),
+            "cancelled": selectors.cancelled_for_technician(request.user, day),
         },
     )
 

@@ -62,6 +62,9 @@ class Eligibility:
     eligible: bool
     checks: tuple[Check, ...]
     past_due: Decimal
+    # A disconnection notice of the current delinquency was issued: the account is one staff
+    # expect to see on the list, so the list says why it is not there.
+    noticed: bool = False
 
     @property
     def reasons(self) -> list[str]:
@@ -326,5 +329,6 @@ def shutoff_eligibility(
             eligible=all(check.passed for check in checks),
             checks=tuple(checks),
             past_due=past_due,
+            noticed=facts.notice is not None,
         )
     return results

@@ -75,7 +75,10 @@ def _apply(entry: ShutoffListEntry, eligibility: Eligibility, *, removing_why: s
 @transaction.atomic
 def shutoff_list_prepare(*, on: datetime.date, by) -> ShutoffList:
     """List the accounts eligible for shut-off on `on`; preparing again refreshes the draft
-    (new eligible accounts added, listed ones no longer eligible removed with the reason)."""
+    (new eligible accounts added, listed ones no longer eligible removed with the reason).
+
+    An account sent a disconnection notice that does not pass every check is kept on the list
+    as removed, with the reasons, so staff see why it is not being shut off."""
     require(by, PREPARE_PERMISSION, doing="prepare the shut-off list")
     _refuse_closed_day(on)
     shutoff_list, _created = ShutoffList.objects.select_for_update().get_or_create(
@@ -98,12 +101,16 @@ def shutoff_list_prepare(*, on: datetime.date, by) -> ShutoffList:
             if eligibility is None:
                 continue
             if entry is None:
-                if eligibility.eligible:
+                if eligibility.eligible or eligibility.noticed:
                     ShutoffListEntry.objects.create(
                         shutoff_list=shutoff_list,
                         account_id=account_id,
                         past_due=eligibility.past_due,
                         checks=eligibility.checks_json(),
+                        status=Entry.LISTED if eligibility.eligible else Entry.REMOVED,
+                        reason=""
+                        if eligibility.eligible
+                        else _short(f"Not eligible: {eligibility.reason_text}", 500),
                     )
                 continue
             _apply(

@@ -46,6 +46,18 @@ def orders_for_technician(user, day: datetime.date) -> list[WorkOrder]:
     )
 
 
+def cancelled_for_technician(user, day: datetime.date) -> list[WorkOrder]:
+    """The technician's orders for the day called off since they were given them (a shut-off
+    cancelled by a payment), so the phone says so, with why, instead of dropping them."""
+    return list(
+        WorkOrder.objects.filter(
+            assigned_to=user, scheduled_date=day, status=WorkOrder.Status.CANCELLED
+        )
+        .select_related("premise")
+        .order_by("id")
+    )
+
+
 def completed_by_technician(user, day: datetime.date) -> list[WorkOrder]:
     """The orders this person completed on the day (local time), latest first."""
     start = timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))

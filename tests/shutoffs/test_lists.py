@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.models import Contact
 from billing.shutoffs.models import Disconnection, ShutoffList, ShutoffListEntry
@@ -41,18 +42,25 @@ def _approved(on, staff):
     return shutoff_list_approve(shutoff_list=shutoff_list, by=staff.supervisor)
 
 
-def test_prepare_lists_the_eligible_accounts_only(staff):
+def test_prepare_lists_the_eligible_accounts_and_says_why_others_are_not(staff):
     on = builders.shut_day()
     eligible, _ = builders.eligible_account(on)
-    young, _ = builders.eligible_account(on, days_delinquent=30)
+    young, young_bill = builders.eligible_account(on, days_delinquent=30)
+    unnoticed = builders.residential_account()
+    builders.delinquent_bill(unnoticed, due=on - datetime.timedelta(days=90))
 
     shutoff_list = shutoff_list_prepare(on=on, by=staff.clerk)
 
-    entries = list(shutoff_list.entries.all())
-    assert [entry.account_id for entry in entries] == [eligible.pk]
-    assert entries[0].past_due == Decimal("180.00")
-    assert all(check["passed"] for check in entries[0].checks)
-    assert young.pk not in {entry.account_id for entry in entries}
+    entries = {entry.account_id: entry for entry in shutoff_list.entries.all()}
+    assert set(entries) == {eligible.pk, young.pk}
+    assert entries[eligible.pk].is_listed
+    assert entries[eligible.pk].past_due == Decimal("180.00")
+    assert all(check["passed"] for check in entries[eligible.pk].checks)
+    assert entries[young.pk].is_removed
+    assert entries[young.pk].reason == (
+        f"Not eligible: The oldest unpaid bill was due {young_bill.due_date:%m/%d/%Y}: "
+        "30 days delinquent, under the 60 required."
+    )
 
 
 @pytest.mark.parametrize(
@@ -286,3 +294,19 @@ def test_prepare_from_the_page_shows_the_refusal(staff, client):
     response = client.post(reverse("shutoffs:prepare", kwargs={"day": "2026-11-26"}), follow=True)
 
     assert "11/26/2026 is not a business day (Thanksgiving Day)" in response.content.decode()
+
+
+def test_the_technicians_list_shows_a_cancelled_shut_off_with_why(staff, client):
+    on = builders.shut_day()
+    account, _ = builders.eligible_account(on)
+    order = _dispatched(_approved(on, staff).entries.get().work_order_id, staff)
+    factories.post_payment(account, "180.00")
+    shutoff_orders_recheck([account.pk], by=staff.clerk)
+    WorkOrder.objects.filter(pk=order.pk).update(scheduled_date=timezone.localdate())
+    client.force_login(staff.technician)
+
+    page = client.get(reverse("field_ops:technician_today"))
+
+    html = page.content.decode()
+    assert "Cancelled: do not do" in html
+    assert f"{order}</a>, {account.premise.address_line}: No longer eligible for shut-off: " in html
