@@ -239,3 +239,11 @@ def test_a_repeated_key_returns_the_first(make_user):
     assert again.pk == first.pk
     assert ApprovalRequest.objects.count() == 0
     assert Policy.objects.filter(key="arrangement-max-months").exists()
+
+
+def test_a_supervisors_own_large_arrangement_is_active_at_once(make_user):
+    # the supervisor is the approver, and no one approves their own request
+    account = owing_account("2500.00")
+    arrangement = _create(account, make_user(roles.SUPERVISOR), amount="2500.00", count=18)
+    assert arrangement.status == Arrangement.Status.ACTIVE
+    assert not ApprovalRequest.objects.exists()

@@ -174,3 +174,9 @@ def test_the_task_is_idempotent():
     assert second == {"completed": [], "warned": [], "defaulted": []}
     assert len(_contacts(arrangement)) == 1
     assert Journal.objects.count() == 1  # the bill: the check never posts money
+
+
+def test_the_task_is_registered_under_its_name():
+    from district.celery import app
+
+    assert app.tasks["arrangements.check_standing"].name == check_standing.name
