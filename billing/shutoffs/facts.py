@@ -41,17 +41,21 @@ class AccountFacts:
 
 
 def gather(account_ids, *, on: datetime.date) -> dict[int, AccountFacts]:
-    """Each account's facts, a handful of queries whatever the number of accounts."""
+    """Each account's facts: a handful of queries, plus two per distinct notice date."""
     account_ids = list(account_ids)
     found = sources()
     delinquencies = found.delinquencies(account_ids, on=on)
     notices = found.latest_notices(account_ids, on=on)
-    # Phone attempts and visits count from the notice of the current round of collections.
-    since = min(
-        (notice.issued_on for notice in notices.values()), default=on - datetime.timedelta(90)
-    )
-    phones = found.phone_contact(account_ids, since=since)
-    visits = found.good_faith_visits(account_ids, since=since)
+    # Phone attempts and visits count from the account's own notice (an attempt before it
+    # belongs to an earlier delinquency): one call per notice date (notices go out in batches),
+    # and accounts without a notice fail that check anyway.
+    by_notice_day: dict[datetime.date, list[int]] = {}
+    for account_id, notice in notices.items():
+        by_notice_day.setdefault(notice.issued_on, []).append(account_id)
+    phones, visits = {}, {}
+    for since, ids in sorted(by_notice_day.items()):
+        phones.update(found.phone_contact(ids, since=since))
+        visits.update(found.good_faith_visits(ids, since=since))
     holds = found.active_holds(account_ids, on=on)
     return {
         account_id: AccountFacts(

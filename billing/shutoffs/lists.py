@@ -141,6 +141,10 @@ def shutoff_list_approve(*, shutoff_list: ShutoffList, by) -> ShutoffList:
     if shutoff_list.prepared_by_id == by.pk:
         raise ServiceError("You prepared this list: another supervisor approves it.")
     transition(shutoff_list, ShutoffList.Status.APPROVED, verb="approved")
+    if shutoff_list.date < clock.today():
+        raise ServiceError(
+            f"{shutoff_list} is for a day that has passed: prepare a list for a coming day."
+        )
     _refuse_closed_day(shutoff_list.date)
     entries = list(
         shutoff_list.entries.select_for_update(of=("self",))

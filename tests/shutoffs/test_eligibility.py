@@ -186,3 +186,17 @@ def test_every_check_is_listed_when_eligible():
         "No open shut-off order",
     ]
     assert result.past_due == builders.Decimal("180.00")
+
+
+def test_a_phone_call_before_the_accounts_own_notice_does_not_count():
+    on = builders.shut_day()
+    early, _ = builders.eligible_account(on)
+    early.disconnection_notices.update(issued_on=builders.business_days_before(on, 20))
+    late, _ = builders.eligible_account(on)
+    late_notice = late.disconnection_notices.get()
+    late.phone_attempts.update(attempted_on=late_notice.issued_on - datetime.timedelta(days=1))
+
+    results = shutoff_eligibility([early.pk, late.pk], on=on)
+
+    assert results[early.pk].eligible, results[early.pk].reasons
+    assert results[late.pk].reasons == ["No phone call to the customer is logged."]

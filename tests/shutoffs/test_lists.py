@@ -310,3 +310,19 @@ def test_the_technicians_list_shows_a_cancelled_shut_off_with_why(staff, client)
     html = page.content.decode()
     assert "Cancelled: do not do" in html
     assert f"{order}</a>, {account.premise.address_line}: No longer eligible for shut-off: " in html
+
+
+def test_a_list_for_a_past_day_cannot_be_approved(staff, at):
+    on = builders.shut_day()
+    builders.eligible_account(on)
+    shutoff_list = shutoff_list_prepare(on=on, by=staff.clerk)
+    at(on + datetime.timedelta(days=1))
+
+    with pytest.raises(ServiceError) as refused:
+        shutoff_list_approve(shutoff_list=shutoff_list, by=staff.supervisor)
+
+    assert refused.value.messages == [
+        f"Shut-off list for {on:%m/%d/%Y} is for a day that has passed: "
+        "prepare a list for a coming day."
+    ]
+    assert not WorkOrder.objects.exists()
