@@ -1,6 +1,6 @@
 """URLs of the accounts app. Sections per feature; keep each section's views in its module."""
 
-from django.urls import path
+from django.urls import include, path
 
 from accounts.contacts import views as contact_views
 from accounts.deposits import views as deposits
@@ -93,4 +93,6 @@ urlpatterns = [
     path("cases/new/", contact_views.case_open, name="case_open"),
     path("cases/<int:case_id>/", contact_views.case_detail, name="case_detail"),
     path("cases/<int:case_id>/update/", contact_views.case_update, name="case_update"),
+    # -- assistance programs and outreach (accounts/programs/urls.py)
+    path("", include("accounts.programs.urls")),
 ]

@@ -1,5 +1,5 @@
 """Reads of programs and enrolments that other areas reuse (collections asks
-`income_qualified`; the bill run asks `credit_enrolments_for_accounts`)."""
+`income_qualified`; the bill run loads credit terms through accounts.programs.credits)."""
 
 import datetime
 from collections.abc import Iterable
@@ -101,26 +101,6 @@ def account_enrolments(account_id: int) -> list[Enrolment]:
     """Every enrolment of the account, newest first, with its program."""
     return list(
         Enrolment.objects.filter(account_id=account_id)
-        .select_related("program")
+        .select_related("program", "enrolled_by", "ended_by")
         .order_by("status", "-starts_on", "-id")
     )
-
-
-def credit_enrolments_for_accounts(
-    account_ids: Iterable[int], start: datetime.date, end: datetime.date
-) -> dict[int, list[Enrolment]]:
-    """account id -> its enrolments in benefit-giving programs that cover a day from `start`
-    to `end` (inclusive), programs loaded, in one query (the bill run calls it per chunk)."""
-    account_ids = list(account_ids)
-    found: dict[int, list[Enrolment]] = {}
-    if not account_ids:
-        return found
-    enrolments = (
-        Enrolment.objects.filter(overlapping(start, end), account_id__in=account_ids)
-        .exclude(program__benefit=Program.Benefit.NONE)
-        .select_related("program")
-        .order_by("account_id", "program__name", "starts_on", "id")
-    )
-    for enrolment in enrolments:
-        found.setdefault(enrolment.account_id, []).append(enrolment)
-    return found
