@@ -7,7 +7,14 @@ from decimal import Decimal
 from billing.models import Bill
 from tests.factories import ServiceAccountFactory, post_bill, post_payment
 
-__all__ = ["bill_due", "pay", "delinquent_account", "post_payment"]
+__all__ = [
+    "bill_due",
+    "delinquent_account",
+    "pay",
+    "post_payment",
+    "sample_hold",
+    "sample_notice",
+]
 
 
 def bill_due(account, amount, due: datetime.date) -> Bill:
@@ -38,3 +45,32 @@ def delinquent_account(due: datetime.date, amount="120.00", **fields):
     account = ServiceAccountFactory(**fields)
     bill = bill_due(account, amount, due)
     return account, bill
+
+
+def sample_notice():
+    """An issued disconnection notice (for page tests, the access matrix among them)."""
+    from django.utils import timezone
+
+    from billing.collections.selectors import delinquencies
+    from billing.collections.services.notice_issue import notice_issue
+
+    today = timezone.localdate()
+    account, _bill = delinquent_account(today - datetime.timedelta(days=70))
+    fact = delinquencies([account.pk], on=today)[account.pk]
+    return notice_issue(account=account, delinquency=fact, on=today)
+
+
+def sample_hold():
+    """A bill appeal hold in force (for page tests, the access matrix among them)."""
+    from django.utils import timezone
+
+    from billing.collections.models import CollectionHold
+
+    account = ServiceAccountFactory()
+    return CollectionHold.objects.create(
+        account=account,
+        kind=CollectionHold.Kind.APPEAL,
+        evidence="Appeal letter received",
+        starts_on=timezone.localdate(),
+        created_at=timezone.now(),
+    )

@@ -120,3 +120,19 @@ def test_steps_after_the_notice_wait_for_a_later_night(db, nightly):
     notice = DisconnectionNotice.objects.get(account=account)
     assert notice.pay_by > day(61)
     assert StepKind.SHUTOFF_ELIGIBLE not in kinds(account)
+
+
+def test_the_nightly_task_runs_the_ladder(db):
+    from billing.collections.tasks import run_ladder
+
+    # given an account 5 days delinquent
+    account, _bill = delinquent_account(DUE)
+
+    # when the task runs for that day, twice
+    first = run_ladder(day(5).isoformat())
+    second = run_ladder(day(5).isoformat())
+
+    # then the reminder is taken the first time only
+    assert first == {"on": "2026-08-08", "delinquent": 1, "taken": 1, "held": 0, "refused": 0}
+    assert second["taken"] == 0
+    assert kinds(account) == [StepKind.REMINDER]
