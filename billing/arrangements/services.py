@@ -267,6 +267,14 @@ def _arrangement_of(request) -> Arrangement:
 def arrangement_approve(request, decider) -> dict:
     """Approval handler: the arrangement becomes active (runs in the decision's transaction)."""
     arrangement = _arrangement_of(request)
+    # Payments may have come in while the request waited: never arrange more than is owed.
+    owed = account_balance(arrangement.account_id)
+    if arrangement.amount > owed:
+        raise ServiceError(
+            f"The account now owes {format_money(max(owed, Decimal('0.00')))}, less than the "
+            f"{format_money(arrangement.amount)} this request arranges: turn it down and set up "
+            "a new arrangement for what is owed."
+        )
     transition(arrangement, Status.ACTIVE, verb="approved")
     arrangement.activated_on = timezone.localdate()
     arrangement.save(update_fields=["status", "activated_on"])

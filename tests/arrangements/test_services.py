@@ -17,7 +17,7 @@ from district.approvals.services import approval_approve, approval_cancel, appro
 from district.errors import NotPermitted, ServiceError
 from district.policies import Policy
 from tests.arrangements.factories import owing_account
-from tests.factories import UserFactory
+from tests.factories import UserFactory, post_payment
 
 pytestmark = pytest.mark.django_db
 TODAY = datetime.date(2027, 1, 10)
@@ -113,6 +113,17 @@ def test_approval_activates_and_logs_the_decision(make_user):
         "counter",
         "Arrangement approved: installments of $2,500.00.",
     )
+
+
+def test_approval_is_refused_when_payments_since_leave_less_owed_than_arranged(make_user):
+    account = owing_account("2500.00")
+    arrangement = _create(account, make_user(roles.CSR_II), amount="2500.00")
+    post_payment(account, Decimal("600.00"))
+    with pytest.raises(ServiceError) as refused:
+        approval_approve(request_id=arrangement.approval_request_id, by=make_user(roles.SUPERVISOR))
+    assert "now owes $1,900.00, less than the $2,500.00" in str(refused.value)
+    arrangement.refresh_from_db()
+    assert arrangement.status == Arrangement.Status.PENDING
 
 
 @pytest.mark.parametrize("decision", ["reject", "withdraw"])
