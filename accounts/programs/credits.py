@@ -99,6 +99,20 @@ def credit_terms(rows) -> tuple[CreditTerms, ...]:
     return tuple(terms)
 
 
+def account_credit_terms(
+    account_id: int, period_start: datetime.date, period_end: datetime.date
+) -> tuple[CreditTerms, ...]:
+    """One account's credit terms for a period (one query): for pricing a bill outside a run's
+    chunk, e.g. a rebill, with billing's `with_program_credits`."""
+    enrolments = (
+        Enrolment.objects.filter(overlapping(period_start, period_end), account_id=account_id)
+        .exclude(program__benefit=Program.Benefit.NONE)
+        .select_related("program")
+        .order_by("program__name", "program_id", "starts_on", "id")
+    )
+    return tuple(terms_of(enrolment) for enrolment in enrolments)
+
+
 def terms_of(enrolment: Enrolment) -> CreditTerms:
     """CreditTerms of a loaded enrolment (its program loaded too)."""
     return CreditTerms(

@@ -12,7 +12,8 @@ from decimal import Decimal
 import pytest
 
 from accounts.models import Enrolment, Program
-from accounts.programs.credits import CreditTerms, program_credits
+from accounts.programs.credits import CreditTerms, account_credit_terms, program_credits
+from billing.bill_runs import calculation
 from billing.bill_runs import services as bill_runs
 from billing.models import Bill, BillLine
 from billing.rates.services import rate_version_load
@@ -211,3 +212,28 @@ def test_a_bill_run_carries_the_credit_and_posts_balanced(plain_rates, period, b
         "sewer": Decimal("-10.00"),
     }
     assert ledger_problems() == []
+
+
+def test_one_accounts_terms_load_like_the_chunks(plain_rates, period):
+    # given a renewal following an enrolment that ended on 01/15
+    account = metered_account()
+    first = _enrol(
+        account,
+        "low-income-assistance",
+        starts_on=D(2025, 1, 15),
+        expires_on=D(2026, 1, 15),
+        status=Enrolment.Status.ENDED,
+        ended_on=D(2026, 1, 15),
+        end_reason="Renewed",
+    )
+    _enrol(account, "low-income-assistance", starts_on=D(2026, 1, 15), renewal_of=first)
+    _enrol(account, "calfresh", starts_on=D(2025, 1, 1))  # no benefit: no terms
+    # when
+    terms = account_credit_terms(account.pk, *JANUARY)
+    (inputs,) = calculation.load_chunk([account.pk], period)
+    # then
+    assert terms == inputs.program_credits
+    assert [(t.starts_on, t.until, t.is_renewal) for t in terms] == [
+        (D(2025, 1, 15), D(2026, 1, 15), False),
+        (D(2026, 1, 15), None, True),
+    ]
