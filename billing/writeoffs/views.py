@@ -66,16 +66,18 @@ def proposals(request):
             else:
                 _posted_message(request, write_off)
                 return redirect(reverse("writeoffs:proposals"))
+    can_propose = services.can_propose(request.user)
     found = selectors.write_off_proposals()
     rows = []
     shown = False
     for proposal in found.rows:
         if bound is not None and bound.data.get("account_id") == str(proposal.account.pk):
             rows.append((proposal, bound))
-            shown = True
+            shown = can_propose
         else:
             rows.append((proposal, _row_form(proposal)))
     if bound is not None and not shown:
+        # The refused row is not on the page (or has no form for this role): say it above.
         for error in bound.errors.values():
             messages.error(request, " ".join(error))
     return render(
@@ -84,7 +86,7 @@ def proposals(request):
         {
             "proposals": found,
             "rows": rows,
-            "can_propose": services.can_propose(request.user),
+            "can_propose": can_propose,
             "limit_text": _limit_text(request.user),
         },
     )

@@ -187,3 +187,16 @@ def test_the_approver_sees_the_write_off_described_and_approves_it(client_for, m
         f"Write-off {write_off.pk} of account {account.formatted_number} "
         f"({account.customer.display_name}, owing $620.00)"
     ) in page
+
+
+def test_finance_posting_the_form_is_refused(client_for):
+    account = ended_account(due=_old_due())
+
+    response = client_for(roles.FINANCE).post(
+        PROPOSALS, {"account_id": account.pk, "amount": "120.00", "reason": "Skipped"}
+    )
+
+    assert response.status_code == 200
+    assert "Your role does not allow you to propose write-offs." in response.content.decode()
+    assert not WriteOff.objects.exists()
+    assert account_balance(account.pk) == Decimal("120.00")
