@@ -1,6 +1,6 @@
 """Builders of the shut-off tests' world: a delinquent residential account with its bill,
 notice, phone attempt, door hanger and holds, written the way billing.collections stores them
-(its services are being written; these make the same rows)."""
+(through its services, with a date moved where a test needs the edge of a rule)."""
 
 import datetime
 import itertools
@@ -10,21 +10,24 @@ from django.utils import timezone
 
 from accounts.models import ServiceAccount
 from accounts.models.programs import Enrolment, Program
-from billing.collections.models import (
-    CollectionHold,
-    DisconnectionNotice,
-    GoodFaithVisit,
-    PhoneAttempt,
-)
+from billing.collections.models import CollectionHold, DisconnectionNotice, PhoneAttempt
+from billing.collections.selectors import delinquencies
+from billing.collections.services.holds import hold_add
+from billing.collections.services.notice_issue import notice_issue
+from billing.collections.services.phone import phone_attempt_record
+from billing.collections.services.visits import door_hanger_order
 from billing.models import Bill
 from billing.penalties.services import penalty_key
 from billing.shutoffs.models import Disconnection
+from district import roles
 from district.business_days import business_calendar
 from district.ledger.models import Journal
 from district.ledger.purposes import Purpose
 from district.ledger.services import Line, journal_post
+from district.services import user_create_with_role
 from field_ops.models import Premise, WorkOrder
 from tests import factories
+from tests.factories import PASSWORD
 
 _numbers = itertools.count(1)
 
@@ -82,54 +85,49 @@ def delinquent_bill(account, *, due: datetime.date, amount="180.00") -> Bill:
     return bill
 
 
+def _staff(role=roles.CSR_II):
+    return user_create_with_role(
+        username=f"shutoff-builder-{next(_numbers)}", password=PASSWORD, role=role
+    )
+
+
 def notice(account, bill, *, issued_on, pay_by=None, tenant_notice_on=None):
-    return DisconnectionNotice.objects.create(
-        account=account,
-        bill=bill,
-        issued_on=issued_on,
-        pay_by=pay_by or issued_on + datetime.timedelta(days=7),
-        amount_delinquent=bill.current_charges,
-        language="en",
-        tenant_notice_on=tenant_notice_on,
-        created_at=timezone.now(),
-    )
+    """The notice billing.collections issues on `issued_on` (its pay-by date and tenant notice
+    as it sets them, unless a test names others)."""
+    delinquency = delinquencies([account.pk], on=issued_on)[account.pk]
+    issued = notice_issue(account=account, delinquency=delinquency, on=issued_on)
+    changes = {"pay_by": pay_by, "tenant_notice_on": tenant_notice_on}
+    changes = {field: value for field, value in changes.items() if value is not None}
+    if changes:
+        DisconnectionNotice.objects.filter(pk=issued.pk).update(**changes)
+        issued.refresh_from_db()
+    return issued
 
 
-def phone_attempt(account, *, on, outcome=PhoneAttempt.Outcome.REACHED):
-    return PhoneAttempt.objects.create(
-        account=account,
-        outcome=outcome,
-        attempted_on=on,
-        attempted_at=timezone.make_aware(datetime.datetime.combine(on, datetime.time(10))),
+def phone_attempt(account, *, on=None, outcome=PhoneAttempt.Outcome.REACHED):
+    """A call recorded by a clerk (today), moved to `on` when a test names the day."""
+    attempt = phone_attempt_record(
+        account=account, outcome=outcome, by=_staff(roles.CSR_I), phone="5555550123"
     )
+    if on is not None:
+        PhoneAttempt.objects.filter(pk=attempt.pk).update(
+            attempted_on=on,
+            attempted_at=timezone.make_aware(datetime.datetime.combine(on, datetime.time(10))),
+        )
+    return attempt
 
 
 def door_hanger(account, bill, *, on):
-    order = WorkOrder.objects.create(
-        order_type=WorkOrder.Type.DOOR_HANGER,
-        premise=account.premise,
-        service_account_id=account.pk,
-        requested_date=on,
-        status=WorkOrder.Status.COMPLETED,
-        completed_at=timezone.now(),
-    )
-    return GoodFaithVisit.objects.create(
-        account=account,
-        bill=bill,
-        work_order=order,
-        ordered_on=on,
-        visited_at=timezone.make_aware(datetime.datetime.combine(on, datetime.time(14))),
-    )
+    """The door hanger ordered by collections and left by the crew on `on`."""
+    delinquency = delinquencies([account.pk], on=on)[account.pk]
+    visit = door_hanger_order(account=account, delinquency=delinquency, on=on, by=_staff())
+    visit.visited_at = timezone.make_aware(datetime.datetime.combine(on, datetime.time(14)))
+    visit.save(update_fields=["visited_at"])
+    return visit
 
 
 def hold(account, *, on, kind=CollectionHold.Kind.APPEAL, evidence="Appeal letter received"):
-    return CollectionHold.objects.create(
-        account=account,
-        kind=kind,
-        evidence=evidence,
-        starts_on=on,
-        created_at=timezone.now(),
-    )
+    return hold_add(account=account, kind=kind, evidence=evidence, by=_staff(), starts_on=on)
 
 
 def eligible_account(on: datetime.date, *, days_delinquent=61, amount="180.00", **fields):
@@ -140,7 +138,7 @@ def eligible_account(on: datetime.date, *, days_delinquent=61, amount="180.00", 
         account, due=on - datetime.timedelta(days=days_delinquent), amount=amount
     )
     issued = business_days_before(on, 8)
-    notice(account, bill, issued_on=issued, pay_by=issued + datetime.timedelta(days=7))
+    notice(account, bill, issued_on=issued)
     phone_attempt(account, on=issued + datetime.timedelta(days=1))
     return account, bill
 

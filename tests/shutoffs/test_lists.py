@@ -59,7 +59,8 @@ def test_prepare_lists_the_eligible_accounts_and_says_why_others_are_not(staff):
     assert entries[young.pk].is_removed
     assert entries[young.pk].reason == (
         f"Not eligible: The oldest unpaid bill was due {young_bill.due_date:%m/%d/%Y}: "
-        "30 days delinquent, under the 60 required."
+        "30 days delinquent, under the 60 required. The notice asks for payment by "
+        f"{young.disconnection_notices.get().pay_by:%m/%d/%Y}: {on:%m/%d/%Y} is before it."
     )
 
 
@@ -249,7 +250,7 @@ def test_completion_records_the_disconnection_and_a_field_contact(staff, at):
         order.pk,
         moment,
     )
-    contact = Contact.objects.get(account=account)
+    contact = Contact.objects.get(account=account, channel=Contact.Channel.FIELD)
     assert (contact.channel, contact.reason) == (Contact.Channel.FIELD, Contact.Reason.COLLECTIONS)
     assert contact.notes == f"Water shut off for non-payment ({order}); $180.00 past due."
 
