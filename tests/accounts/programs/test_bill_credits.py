@@ -10,6 +10,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.urls import reverse
 
 from accounts.models import Enrolment, Program
 from accounts.programs.credits import CreditTerms, account_credit_terms, program_credits
@@ -237,3 +238,24 @@ def test_one_accounts_terms_load_like_the_chunks(plain_rates, period):
         (D(2025, 1, 15), D(2026, 1, 15), False),
         (D(2026, 1, 15), None, True),
     ]
+
+
+def test_the_bill_page_and_pdf_show_the_credit_line(plain_rates, period, biller, client_for):
+    # given a posted bill with a senior discount
+    account = metered_account(used=Decimal(10))
+    _enrol(account, "senior-discount", starts_on=D(2025, 6, 1))
+    run = bill_run_calculated(period, biller)
+    for exception in run.exceptions.all():
+        bill_runs.bill_exception_accept(exception_id=exception.pk, by=biller)
+    bill_run_posted(run, biller)
+    bill = Bill.objects.get(account=account)
+    client = client_for(roles.CSR_I)
+    # when
+    page = client.get(reverse("billing:bill_detail", args=[bill.pk]))
+    pdf = client.get(reverse("billing:bill_pdf", args=[bill.pk]))
+    # then
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "<td>Senior discount: 15% of water charges</td>" in html
+    assert '<td class="money">-$9.75</td>' in html
+    assert pdf.status_code == 200
