@@ -6,5 +6,12 @@ hydrants.models.usage.
 
 from hydrants.models.inventory import Hydrant, HydrantMeter
 from hydrants.models.permits import HydrantPermit, MeterIssue
+from hydrants.models.usage import (  # noqa: F401
+    HydrantBill,
+    HydrantInspection,
+    HydrantInspectionPhoto,
+    HydrantRead,
+    HydrantSettlement,
+)
 
 __all__ = ["Hydrant", "HydrantMeter", "HydrantPermit", "MeterIssue"]

@@ -49,9 +49,7 @@ class HydrantRead(models.Model):
         ordering = ["issue", "read_on", "id"]
         indexes = [models.Index(fields=["issue", "read_on"])]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(reading__gte=0), name="hydrant_read_not_negative"
-            ),
+            models.CheckConstraint(condition=Q(reading__gte=0), name="hydrant_read_not_negative"),
             models.UniqueConstraint(
                 fields=["issue"],
                 condition=Q(is_final=True),
@@ -103,7 +101,9 @@ class HydrantBill(models.Model):
     # Each charge as the contractor reads it: [{"code", "description", "amount"}].
     lines = models.JSONField(default=list)
     journal_id = models.BigIntegerField(null=True, blank=True)  # district.ledger Journal
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -136,7 +136,12 @@ class HydrantBill(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.get_kind_display()} bill {self.period_start:%m/%d/%Y}-{self.period_end:%m/%d/%Y}"
+        period = f"{self.period_start:%m/%d/%Y}-{self.period_end:%m/%d/%Y}"
+        return f"{self.get_kind_display()} bill {period}"
+
+    @property
+    def is_monthly(self) -> bool:
+        return self.kind == self.Kind.MONTHLY
 
 
 def _photo_path(instance, filename):
