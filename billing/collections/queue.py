@@ -5,6 +5,7 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass
 
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from accounts.models import ServiceAccount
@@ -147,27 +148,49 @@ class AccountCollections:
 
 def account_collections(account_id: int, *, on: datetime.date | None = None):
     """The account page's collections panel: the current delinquency, what the ladder did,
-    notices, holds, calls and visits (seven queries)."""
+    notices, holds, calls and visits. Two queries for an account never in collections (which
+    records it has, and its delinquency), one more for each kind of record it has."""
     on = on or timezone.localdate()
-    delinquency = selectors.delinquencies([account_id], on=on).get(account_id)
-    actions = list(
-        CollectionAction.objects.filter(account_id=account_id).order_by("-taken_on", "-id")[
-            :PANEL_ACTIONS
-        ]
-    )
-    notices = list(DisconnectionNotice.objects.filter(account_id=account_id))
-    holds = list(CollectionHold.objects.filter(account_id=account_id))
-    derived = [
-        selectors.HoldFact(
-            kind=selectors.ARRANGEMENT_HOLD,
-            label="Payment arrangement in good standing",
-            expires_on=None,
-            evidence="Active payment arrangement",
+    mine = {"account_id": OuterRef("pk")}
+    present = (
+        ServiceAccount.objects.filter(pk=account_id)
+        .annotate(
+            has_actions=Exists(CollectionAction.objects.filter(**mine)),
+            has_notices=Exists(DisconnectionNotice.objects.filter(**mine)),
+            has_holds=Exists(CollectionHold.objects.filter(**mine)),
+            has_attempts=Exists(PhoneAttempt.objects.filter(**mine)),
+            has_visits=Exists(GoodFaithVisit.objects.filter(**mine)),
         )
-        for _ in selectors.accounts_held_by_arrangement([account_id], on=on)
-    ]
-    attempts = list(PhoneAttempt.objects.filter(account_id=account_id)[:PANEL_ATTEMPTS])
-    visits = list(GoodFaithVisit.objects.filter(account_id=account_id).select_related("work_order"))
+        .values("has_actions", "has_notices", "has_holds", "has_attempts", "has_visits")
+        .first()
+    ) or {}
+    delinquency = selectors.delinquencies([account_id], on=on).get(account_id)
+    actions, notices, holds, attempts, visits, derived = [], [], [], [], [], []
+    if present.get("has_actions"):
+        actions = list(
+            CollectionAction.objects.filter(account_id=account_id).order_by("-taken_on", "-id")[
+                :PANEL_ACTIONS
+            ]
+        )
+    if present.get("has_notices"):
+        notices = list(DisconnectionNotice.objects.filter(account_id=account_id))
+    if present.get("has_holds"):
+        holds = list(CollectionHold.objects.filter(account_id=account_id))
+    if present.get("has_attempts"):
+        attempts = list(PhoneAttempt.objects.filter(account_id=account_id)[:PANEL_ATTEMPTS])
+    if present.get("has_visits"):
+        visits = list(GoodFaithVisit.objects.filter(account_id=account_id))
+    if delinquency is not None:
+        # An arrangement holds the ladder only while something is past due.
+        derived = [
+            selectors.HoldFact(
+                kind=selectors.ARRANGEMENT_HOLD,
+                label="Payment arrangement in good standing",
+                expires_on=None,
+                evidence="Active payment arrangement",
+            )
+            for _ in selectors.accounts_held_by_arrangement([account_id], on=on)
+        ]
     return AccountCollections(
         delinquency=delinquency,
         actions=actions,

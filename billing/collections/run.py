@@ -36,7 +36,7 @@ from billing.collections.models import (
 from billing.collections.services.notice_issue import notice_issue
 from billing.collections.services.visits import door_hanger_order
 from billing.models import Bill
-from billing.penalties.services import late_penalty_assess_bill
+from billing.penalties.services import GRACE_POLICY, MINIMUM_POLICY, late_penalty_assess_bill
 from district.attribution import acting_user
 from district.business_days import business_calendar
 from district.ledger.models import AccountBalance
@@ -113,20 +113,24 @@ def _reminder(account, fact, *, on, by, **_context):
 
 
 def _late_penalty(account, fact, *, on, by, **_context):
-    # billing.penalties charges the latest bill past its due date, once (key "late:<bill>").
-    bill_id = (
+    # billing.penalties charges the latest bill past its due date, once (key "late:<bill>"),
+    # and never within the grace days (the rate schedule's, else the policy's): the step
+    # waits for them.
+    bill = (
         Bill.objects.filter(account=account, status=Bill.Status.POSTED, due_date__lt=on)
+        .select_related("rate_version")
         .order_by("-period_end", "-id")
-        .values_list("pk", flat=True)
         .first()
     )
     penalty = None
-    if bill_id is not None:
+    if bill is not None:
+        schedule = (bill.rate_version.parsed if bill.rate_version else None) or {}
+        grace = (schedule.get("late_penalty") or {}).get("grace_days")
+        grace = int(policy_value(GRACE_POLICY) if grace is None else grace)
+        if bill.due_date + datetime.timedelta(days=grace) >= on:
+            raise _Waiting
         penalty = late_penalty_assess_bill(
-            bill_id=bill_id,
-            today=on,
-            by=by,
-            minimum=policy_value("late-penalty-minimum-balance"),
+            bill_id=bill.pk, today=on, by=by, minimum=policy_value(MINIMUM_POLICY)
         )
     if penalty is None:
         return "No late penalty due (already charged, or none in the rate schedule).", None

@@ -112,7 +112,17 @@ def notice_pdf(request, notice_id, copy):
     notice = get_object_or_404(DisconnectionNotice, pk=notice_id)
     if copy not in notice.facts:
         raise Http404("This notice has no such copy.")
-    response = HttpResponse(notice_copy_pdf(notice, copy), content_type="application/pdf")
+    try:
+        pdf = notice_copy_pdf(notice, copy)
+    except ValidationError as error:
+        # The district's own details (printed on every notice) have since gone missing.
+        return render(
+            request,
+            "collections/notice_unavailable.html",
+            {"notice": notice, "errors": error.messages},
+            status=409,
+        )
+    response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = (
         f'inline; filename="disconnection-notice-{notice.pk}-{copy}.pdf"'
     )

@@ -136,3 +136,27 @@ def test_the_nightly_task_runs_the_ladder(db):
     assert first == {"on": "2026-08-08", "delinquent": 1, "taken": 1, "held": 0, "refused": 0}
     assert second["taken"] == 0
     assert kinds(account) == [StepKind.REMINDER]
+
+
+def test_the_late_penalty_step_charges_once(db, nightly):
+    from billing.models import Bill
+    from billing.rates.services import rate_version_load
+    from district.ledger.models import Journal
+    from tests.billing.factories import EXAMPLE
+
+    # given a $120.00 bill under the example schedule (10% of unpaid current charges)
+    version, _ = rate_version_load(source=EXAMPLE.read_text(), by=None)
+    account, bill = delinquent_account(DUE)
+    Bill.objects.filter(pk=bill.pk).update(rate_version=version)
+
+    # when the ladder runs on the penalty's day and the nights after
+    for n in (15, 16, 17):
+        collections_run(day(n), by=nightly, account_ids=[account.pk])
+
+    # then $12.00 is charged once, logged once
+    penalty = Journal.objects.get(idempotency_key=f"late:{bill.pk}")
+    assert penalty.lines.get(service_account_id=account.pk).amount == Decimal("12.00")
+    assert Contact.objects.get(notes__startswith="Late penalty").notes == (
+        "Late penalty of $12.00 charged; it will show on the next bill."
+    )
+    assert kinds(account) == [StepKind.REMINDER, StepKind.LATE_PENALTY]

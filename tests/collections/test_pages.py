@@ -9,6 +9,7 @@ from billing.collections.models import CollectionHold, DisconnectionNotice, Ladd
 from billing.collections.run import collections_run
 from billing.collections.services import hold_add
 from district import roles
+from district.roles import Perm
 from tests.collections.helpers import delinquent_account
 
 DUE = datetime.date(2026, 8, 3)
@@ -187,3 +188,35 @@ def test_the_sample_builders_for_the_access_matrix(db, client_for):
     release_url = reverse("collections:hold_release", kwargs={"hold_id": sample_hold().pk})
     assert client_for(roles.FINANCE).get(notice_url).status_code == 200
     assert client_for(roles.CSR_II).get(release_url).status_code == 200
+
+
+def test_a_notice_that_can_no_longer_be_printed_says_why(db, client_for):
+    from tests.collections.helpers import sample_notice
+
+    # given a notice whose stored facts lack the district's phone (as issued before a check)
+    notice = sample_notice()
+    notice.facts["customer"]["district_phone"] = ""
+    notice.save(update_fields=["facts"])
+    url = reverse("collections:notice_pdf", kwargs={"notice_id": notice.pk, "copy": "customer"})
+
+    # when it is opened
+    response = client_for(roles.CSR_I).get(url)
+
+    # then the page says why instead of printing an incomplete notice
+    assert response.status_code == 409
+    assert "cannot be printed" in response.content.decode()
+
+
+def test_an_account_never_in_collections_costs_the_panel_two_queries(
+    db, rf, make_user, django_assert_num_queries
+):
+    from billing.collections.panels import collections_panel
+    from tests.factories import ServiceAccountFactory
+
+    account = ServiceAccountFactory()
+    request = rf.get("/")
+    request.user = make_user(roles.CSR_I)
+    request.user.has_perm(Perm.TAKE_PAYMENTS)  # warm the permission cache
+    with django_assert_num_queries(2):
+        context = collections_panel(request, account=account)
+    assert context["collections"].delinquency is None
