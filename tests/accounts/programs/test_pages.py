@@ -296,3 +296,24 @@ def test_the_outreach_page_takes_a_fixed_number_of_queries(
         response = client.get(url)
     assert response.status_code == 200
     assert f"{count} accounts." in response.content.decode()
+
+
+@pytest.mark.parametrize("count", [1, 6])
+def test_an_accounts_enrolments_page_takes_a_fixed_number_of_queries(
+    client_for, count, django_assert_max_num_queries
+):
+    # given an account with `count` enrolments, each by a different CSR
+    account = ServiceAccountFactory()
+    codes = ["calfresh", "wic", "medi-cal", "liheap", "calworks", "ssi-ssp"][:count]
+    for code in codes:
+        _enrol(account, code, enrolled_by=client_for(roles.CSR_I).user)
+    client = client_for(roles.CSR_II)
+    url = reverse("accounts:account_programs", kwargs={"account_id": account.pk})
+    client.get(url)
+    # when / then: the session and its save (3 with the savepoint), user, role and
+    # permissions (4), the account and its meters (2), the enrolments with their programs
+    # and people (1)
+    with django_assert_max_num_queries(11):
+        response = client.get(url)
+    assert response.content.decode().count("Renew<span") == 0  # none expires
+    assert response.status_code == 200
