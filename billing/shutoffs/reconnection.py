@@ -51,7 +51,8 @@ def fee_key(disconnection: Disconnection) -> str:
 
 
 def waiver_key(penalty: Journal) -> str:
-    return f"late-waived:{penalty.pk}"
+    """Keyed by the bill, like billing.penalties' own withdrawal (late-withdrawn:<bill>)."""
+    return "late-waived:" + penalty.idempotency_key.removeprefix("late:")
 
 
 @dataclass(frozen=True)

@@ -223,3 +223,21 @@ def test_completing_the_reconnect_order_ends_the_disconnection(clerk, make_user,
 
     disconnection.refresh_from_db()
     assert disconnection.reconnected_at == moment
+
+
+def test_the_waiver_reversal_is_keyed_by_the_bill(clerk):
+    day = builders.shut_day()
+    account, bill = builders.eligible_account(day)
+    builders.income_qualified(account, since=day - datetime.timedelta(days=400))
+    builders.late_penalty(account, bill, "4.50")
+    builders.disconnected(account, shut_off_at=builders.local(day - datetime.timedelta(days=1), 9))
+    factories.post_payment(account, "184.50")
+
+    reconnection_request(account=account, by=clerk, now=builders.local(day, 10))
+
+    reversal = Journal.objects.get(idempotency_key=f"late-waived:{bill.pk}")
+    assert reversal.kind == Journal.Kind.REVERSAL
+    assert reversal.memo.endswith(
+        "interest waived for an income-qualified household at reconnection "
+        "(Health & Safety Code 116914)"
+    )
