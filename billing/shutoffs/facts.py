@@ -1,10 +1,9 @@
 """What collections, arrangements and programs know about accounts, gathered for the checks.
 
-billing.collections (the ladder, holds, notices, phone attempts, door hangers),
-billing.arrangements and accounts.programs are sibling areas built beside this one; each
-answers for many accounts in one call. They are imported here, inside the functions, because
-their apps' modules load after this area's in INSTALLED_APPS order, and tests replace them
-through `sources()` while their models are young.
+billing.collections (holds, notices, phone attempts, door hangers), billing.arrangements and
+accounts.programs are sibling areas; each answers for many accounts in one call. They are
+imported inside `sources()` because their apps load after this one in INSTALLED_APPS, and a
+module-level import here would tie this app's import order to theirs.
 """
 
 import datetime
@@ -13,7 +12,7 @@ from types import SimpleNamespace
 
 
 def sources() -> SimpleNamespace:
-    """The sibling areas' selectors (one place to look them up, and to replace them in tests)."""
+    """The sibling areas' selectors, looked up in one place."""
     from accounts.programs import selectors as programs
     from billing.arrangements import selectors as arrangements
     from billing.collections import selectors as collections
