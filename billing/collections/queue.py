@@ -142,6 +142,18 @@ class AccountCollections:
         return not any(a.attempted_on >= current[0].issued_on for a in self.attempts)
 
     @property
+    def has_anything(self) -> bool:
+        """False for an account never in collections (the page then leaves the panel out)."""
+        return bool(
+            self.delinquency
+            or self.actions
+            or self.notices
+            or self.holds
+            or self.attempts
+            or self.visits
+        )
+
+    @property
     def current_bill(self) -> int | None:
         return self.delinquency.oldest_unpaid_bill_id if self.delinquency else None
 

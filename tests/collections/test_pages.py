@@ -220,3 +220,15 @@ def test_an_account_never_in_collections_costs_the_panel_two_queries(
     with django_assert_num_queries(2):
         context = collections_panel(request, account=account)
     assert context["collections"].delinquency is None
+
+
+def test_the_panel_is_left_out_for_an_account_never_in_collections(db, client_for):
+    from tests.factories import ServiceAccountFactory
+
+    account = ServiceAccountFactory()
+    html = (
+        client_for(roles.CSR_I)
+        .get(reverse("accounts:account_detail", kwargs={"account_id": account.pk}))
+        .content.decode()
+    )
+    assert 'data-panel="collections"' not in html
