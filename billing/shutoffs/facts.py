@@ -1,22 +1,21 @@
 """What collections, arrangements and programs know about accounts, gathered for the checks.
 
 billing.collections (holds, notices, phone attempts, door hangers), billing.arrangements and
-accounts.programs are sibling areas; each answers for many accounts in one call. They are
-imported inside `sources()` because their apps load after this one in INSTALLED_APPS, and a
-module-level import here would tie this app's import order to theirs.
+accounts.programs are sibling areas below or beside this one (none imports it); each answers
+for many accounts in one call.
 """
 
 import datetime
 from dataclasses import dataclass, field
 from types import SimpleNamespace
 
+from accounts.programs import selectors as programs
+from billing.arrangements import selectors as arrangements
+from billing.collections import selectors as collections
+
 
 def sources() -> SimpleNamespace:
-    """The sibling areas' selectors, looked up in one place."""
-    from accounts.programs import selectors as programs
-    from billing.arrangements import selectors as arrangements
-    from billing.collections import selectors as collections
-
+    """The sibling areas' selectors this area reads, in one place."""
     return SimpleNamespace(
         delinquencies=collections.delinquencies,
         latest_notices=collections.latest_notices,
