@@ -77,3 +77,29 @@ def test_many_accounts_in_one_query(db, django_assert_num_queries):
     with django_assert_num_queries(1):
         found = delinquencies([a.pk for a in accounts], on=datetime.date(2026, 10, 1))
     assert {fact.past_due for fact in found.values()} == {Decimal("100.00")}
+
+
+def test_a_returned_payment_and_a_cancelled_bill_do_not_shift_the_oldest_bill(db):
+    from billing.models import Bill
+    from district.ledger.models import Journal
+    from district.ledger.services import journal_reverse
+
+    # given a $100 bill paid by a check that bounced, and a $50 bill cancelled and reversed
+    account = ServiceAccountFactory()
+    first = bill_due(account, "100.00", datetime.date(2026, 7, 20))
+    check = pay(account, "100.00", datetime.date(2026, 7, 15))
+    journal_reverse(journal=check, by=None, reason="NSF", idempotency_key="nsf-1")
+    cancelled = bill_due(account, "50.00", datetime.date(2026, 8, 20))
+    journal_reverse(
+        journal=Journal.objects.get(pk=cancelled.journal_id), by=None, reason="Misread",
+        idempotency_key="cancel-1",
+    )  # fmt: skip
+    Bill.objects.filter(pk=cancelled.pk).update(status=Bill.Status.CANCELLED)
+    bill_due(account, "40.00", datetime.date(2026, 8, 21))
+
+    # when read on October 1
+    fact = delinquencies([account.pk], on=datetime.date(2026, 10, 1))[account.pk]
+
+    # then the first bill is still the oldest unpaid, and $140 is past due
+    assert fact.oldest_unpaid_bill_id == first.pk
+    assert fact.past_due == Decimal("140.00")
