@@ -30,6 +30,8 @@ CHART = [
     ("4330", Purpose.FEES_TURN_ON, "revenue"),
     ("4400", Purpose.HYDRANT_WATER, "revenue"),
     ("4500", Purpose.DAMAGE_RECOVERY, "revenue"),
+    # Contra-revenue: assistance programs' bill credits, kept apart from water sales.
+    ("4900", Purpose.PROGRAM_CREDITS, "revenue"),
     ("6100", Purpose.CASH_OVER_SHORT, "expense"),
     ("6200", Purpose.WRITE_OFFS, "expense"),
     ("6300", Purpose.DEPOSIT_INTEREST, "expense"),

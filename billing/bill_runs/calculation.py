@@ -229,9 +229,9 @@ def price_inputs(
     )
 
 
-# Bill line category of a program credit: a negative water charge, so the posting rule reduces
-# water sales (fixed charges); the chart has no contra-revenue account for program credits yet.
-PROGRAM_CREDIT_CATEGORY = "service"
+# Bill line category of a program credit: posted to the contra-revenue account "Assistance
+# program credits", so water sales stay what the rates earned and the programs' cost shows.
+PROGRAM_CREDIT_CATEGORY = "credit"
 
 
 def with_program_credits(

@@ -24,6 +24,7 @@ REVENUE_BY_CATEGORY = {
     "surcharge": Purpose.SURCHARGES,
     "sewer": Purpose.SEWER,
     "penalty": Purpose.FEES_LATE,
+    "credit": Purpose.PROGRAM_CREDITS,
 }
 # The same as plain strings: hashed and sorted for every bill of a run, faster than enum members.
 _REVENUE_GL = {category: purpose.value for category, purpose in REVENUE_BY_CATEGORY.items()}

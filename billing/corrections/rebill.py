@@ -11,7 +11,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import ServiceAccount
-from billing.bill_runs.calculation import PricedBill, price_account
+from accounts.programs.credits import account_credit_terms
+from billing.bill_runs.calculation import PricedBill, price_account, with_program_credits
 from billing.bill_runs.journal_lines import bill_journal_lines
 from billing.models import Bill, BillLine
 from billing.rates.selectors import versions_in_force
@@ -91,7 +92,7 @@ def _price(*, bill: Bill, current_read) -> PricedBill:
     )
     if not versions:
         raise ServiceError("No rate version is in force for this bill's period.")
-    return price_account(
+    priced = price_account(
         bill.account,
         period_start=bill.period_start,
         period_end=bill.period_end,
@@ -102,6 +103,11 @@ def _price(*, bill: Bill, current_read) -> PricedBill:
         meter_size=meter.size,
         dials=meter.dials,
         multiplier=meter.multiplier,
+    )
+    # The corrected bill keeps the assistance credits the bill run gave.
+    terms = account_credit_terms(bill.account_id, bill.period_start, bill.period_end)
+    return with_program_credits(
+        priced, terms, period_start=bill.period_start, period_end=bill.period_end
     )
 
 

@@ -29,6 +29,7 @@ class Purpose(models.TextChoices):
     FEES_TURN_ON = "fees_turn_on", "Turn-on fees"
     HYDRANT_WATER = "hydrant_water", "Hydrant water sales"
     DAMAGE_RECOVERY = "damage_recovery", "Damage recovery"
+    PROGRAM_CREDITS = "program_credits", "Assistance program credits"
     CASH_OVER_SHORT = "cash_over_short", "Cash over/short"
     WRITE_OFFS = "write_offs", "Bad debt write-offs"
     DEPOSIT_INTEREST = "deposit_interest", "Interest on customer deposits"

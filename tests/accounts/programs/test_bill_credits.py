@@ -198,7 +198,7 @@ def test_a_bill_run_carries_the_credit_and_posts_balanced(plain_rates, period, b
     assert assisted_bill.current_charges == Decimal("69.68")
     assert Bill.objects.get(account=plain).current_charges == Decimal("75.00")
     assert not BillLine.objects.filter(bill__account=plain, code__startswith="program.").exists()
-    # and the books: receivables as billed, water sales reduced by the credits, balanced
+    # and the books: receivables as billed, the credits in their own contra-revenue account
     assert account_balance(senior.pk) == Decimal("65.25")
     assert account_balance(assisted.pk) == Decimal("69.68")
     journal = Journal.objects.get(kind="bill", idempotency_key=f"bill:{senior_bill.pk}")
@@ -208,8 +208,9 @@ def test_a_bill_run_carries_the_credit_and_posts_balanced(plain_rates, period, b
     }
     assert by_purpose == {
         "ar_customers": Decimal("65.25"),
-        "water_sales_fixed": Decimal("-10.25"),  # $20.00 service less the $9.75 credit
+        "water_sales_fixed": Decimal("-20.00"),
         "water_sales_volumetric": Decimal("-45.00"),
+        "program_credits": Decimal("9.75"),
         "sewer": Decimal("-10.00"),
     }
     assert ledger_problems() == []
