@@ -101,3 +101,16 @@ class SettleForm(forms.Form):
         required=False,
         widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
     )
+
+
+class ContractorReadForm(forms.Form):
+    read_on = forms.DateField(label="Read on", widget=DATE_INPUT)
+    reading = forms.CharField(
+        label="Reading",
+        max_length=20,
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["read_on"].initial = timezone.localdate()

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import OuterRef, Prefetch, Subquery
+from django.http import Http404
 from django.utils import timezone
 
 from accounts.deposits.selectors import HELD, deposits_held
@@ -154,3 +155,27 @@ def hydrant_deposits_held() -> DepositsHeld:
         total += permit.deposit.amount
         rows.append(DepositRow(permit, permit.deposit, books[permit.account_id]))
     return DepositsHeld(rows, total, sum(books.values(), ZERO))
+
+
+# -- the contractor's own meters (customer portal)
+
+
+def contractor_meters_out(user) -> list[MeterIssue]:
+    """The signed-in contractor's meters out, with their last read (one query)."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    return list(
+        _with_last_read(
+            MeterIssue.objects.filter(
+                returned_at__isnull=True, permit__account__customer__user=user
+            ).select_related(*ISSUE_RELATED)
+        ).order_by("permit__number", "pk")
+    )
+
+
+def access_contractor_issue(user, issue_id: int) -> MeterIssue:
+    """The contractor's own meter out, or Http404 (not theirs, or not out)."""
+    issue = next((issue for issue in contractor_meters_out(user) if issue.pk == issue_id), None)
+    if issue is None:
+        raise Http404("No such meter.")
+    return issue

@@ -3,7 +3,7 @@ prefixed usage_)."""
 
 from django.urls import path
 
-from hydrants.usage import views
+from hydrants.usage import portal, views
 
 urlpatterns = [
     path("meters-out/", views.meters_out, name="usage_meters_out"),
@@ -21,4 +21,7 @@ urlpatterns = [
         views.inspection_photo,
         name="usage_inspection_photo",
     ),
+    # the contractor's own meters (customer portal)
+    path("my-meters/", portal.my_meters, name="usage_my_meters"),
+    path("my-meters/<int:meter_issue_id>/read/", portal.my_meter_read, name="usage_my_meter_read"),
 ]

@@ -12,4 +12,5 @@ POST_ONLY: set = {
     "hydrants:usage_return_start",
     "hydrants:usage_return_record",
     "hydrants:usage_final_bill",
+    "hydrants:usage_my_meter_read",
 }

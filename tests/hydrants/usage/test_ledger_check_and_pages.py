@@ -169,3 +169,37 @@ def test_a_csr_i_cannot_start_a_return(client_for):
     assert response.status_code == 403
     issue.refresh_from_db()
     assert issue.pickup_work_order_id is None
+
+
+def test_the_contractor_reports_a_read_online_and_cannot_read_anothers_meter(client, make_user):
+    # given a contractor signed in to the portal with a meter out, and another's meter
+    mine = meter_out(start_read="3")
+    theirs = meter_out()
+    contractor = make_user(roles.CUSTOMER)
+    customer = mine.permit.account.customer
+    customer.user = contractor
+    customer.save(update_fields=["user"])
+    client.force_login(contractor)
+    page = client.get(reverse("hydrants:usage_my_meters"))
+    assert page.status_code == 200
+    assert mine.meter.serial in page.content.decode()
+    assert theirs.meter.serial not in page.content.decode()
+    # when they send a read of their meter
+    response = client.post(
+        reverse("hydrants:usage_my_meter_read", args=[mine.pk]),
+        {f"m{mine.pk}-read_on": "2026-01-20", f"m{mine.pk}-reading": "8.25"},
+    )
+    # then it is recorded as theirs, online; another's meter answers 404
+    assert response.status_code == 302
+    read = mine.reads.get()
+    assert (read.reading, read.source, read.entered_by) == (
+        Decimal("8.25"),
+        HydrantRead.Source.CONTRACTOR_ONLINE,
+        contractor,
+    )
+    other = client.post(
+        reverse("hydrants:usage_my_meter_read", args=[theirs.pk]),
+        {f"m{theirs.pk}-read_on": "2026-01-20", f"m{theirs.pk}-reading": "8"},
+    )
+    assert other.status_code == 404
+    assert theirs.reads.count() == 0
