@@ -5,7 +5,7 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import OuterRef, Prefetch, Subquery
+from django.db.models import Exists, OuterRef, Prefetch, Subquery
 from django.http import Http404
 from django.utils import timezone
 
@@ -82,10 +82,20 @@ def issue_usage(issue_id: int) -> IssueUsage:
     return IssueUsage(issue, list(issue.reads.all()), list(issue.bills.all()), inspection)
 
 
-def read_due_date(today: datetime.date) -> datetime.date:
+def read_due_date(today: datetime.date, due_day: int | None = None) -> datetime.date:
     """This month's due day for reads (policy "hydrant-read-due-day", at most the last day)."""
-    due_day = int(policy_value(READ_DUE_DAY_KEY))
+    if due_day is None:
+        due_day = int(policy_value(READ_DUE_DAY_KEY))
     return today.replace(day=max(1, min(due_day, month_last(today).day)))
+
+
+def last_due_date(today: datetime.date) -> datetime.date:
+    """The latest due day already passed: this month's once it is over, else last month's."""
+    due_day = int(policy_value(READ_DUE_DAY_KEY))
+    due_on = read_due_date(today, due_day)
+    if today > due_on:
+        return due_on
+    return read_due_date(month_first(today) - datetime.timedelta(days=1), due_day)
 
 
 @dataclass(frozen=True)
@@ -96,24 +106,33 @@ class OverdueRead:
 
 
 def overdue_reads(today: datetime.date | None = None) -> list[OverdueRead]:
-    """Meters out with no read this month once the month's due day has passed (a meter that
-    went out after the due day is not due until next month). One query."""
+    """Meters out with no read in the month of the latest due day passed (this month's once
+    its due day is over, before that last month's); a meter that went out after that due day
+    is not due yet. One query."""
     today = today or timezone.localdate()
-    due_on = read_due_date(today)
-    if today <= due_on:
-        return []
-    issues = _with_last_read(
-        MeterIssue.objects.filter(
-            returned_at__isnull=True,
-            permit__status=HydrantPermit.Status.ACTIVE,
-            issued_at__date__lte=due_on,
-        ).select_related(*ISSUE_RELATED)
-    ).order_by("permit__number", "pk")
-    first = month_first(today)
+    due_on = last_due_date(today)
+    first = month_first(due_on)
+    issues = (
+        _with_last_read(
+            MeterIssue.objects.filter(
+                returned_at__isnull=True,
+                permit__status=HydrantPermit.Status.ACTIVE,
+                issued_at__date__lte=due_on,
+            ).select_related(*ISSUE_RELATED)
+        )
+        .annotate(
+            read_that_month=Exists(
+                HydrantRead.objects.filter(
+                    issue=OuterRef("pk"), read_on__range=(first, month_last(due_on))
+                )
+            )
+        )
+        .order_by("permit__number", "pk")
+    )
     return [
         OverdueRead(issue, due_on, issue.last_read_on)
         for issue in issues
-        if issue.last_read_on is None or issue.last_read_on < first
+        if not issue.read_that_month
     ]
 
 

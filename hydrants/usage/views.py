@@ -258,11 +258,11 @@ def _settled_message(done: HydrantSettlement) -> str:
 @staff_view(Perm.VIEW_ACCOUNTS)
 @require_http_methods(["GET"])
 def overdue_reads(request):
-    rows = selectors.overdue_reads()
+    today = timezone.localdate()
     return render(
         request,
         "hydrants/usage/overdue_reads.html",
-        {"rows": rows, "due_on": selectors.read_due_date(timezone.localdate())},
+        {"rows": selectors.overdue_reads(today), "due_on": selectors.last_due_date(today)},
     )
 
 

@@ -70,23 +70,36 @@ def test_the_deposits_held_list_matches_the_ledger():
     ]
 
 
+def _read(issue, day, reading, by):
+    hydrant_read_record(
+        issue_id=issue.pk,
+        read_on=day,
+        reading=reading,
+        source=HydrantRead.Source.COUNTER,
+        by=by,
+    )
+
+
 def test_the_overdue_reads_list(make_user):
+    # given two meters read in February, one of them read in March too, and a meter out
+    # since 03/27
     clerk = make_user(roles.CSR_I)
     read = meter_out(issued_on=datetime.date(2026, 1, 2))
     unread = meter_out(issued_on=datetime.date(2026, 1, 2))
     late_starter = meter_out(issued_on=datetime.date(2026, 3, 27))
-    hydrant_read_record(
-        issue_id=read.pk,
-        read_on=datetime.date(2026, 3, 20),
-        reading="5",
-        source=HydrantRead.Source.COUNTER,
-        by=clerk,
-    )
-    # before the due day (the 25th) nothing is overdue; after it, the meter not read in March
+    for issue in (read, unread):
+        _read(issue, datetime.date(2026, 2, 20), "5", clerk)
+    _read(read, datetime.date(2026, 3, 20), "6", clerk)
+    # on the due day (the 25th) February's reads still count: nothing is overdue
     assert selectors.overdue_reads(datetime.date(2026, 3, 25)) == []
+    # after it, the meter not read in March is overdue (not the one out since 03/27)
     rows = selectors.overdue_reads(datetime.date(2026, 3, 28))
-    assert [row.issue.pk for row in rows] == [unread.pk]
+    assert [(row.issue.pk, row.due_on) for row in rows] == [(unread.pk, datetime.date(2026, 3, 25))]
     assert late_starter.pk not in [row.issue.pk for row in rows]
+    # early in April, March's due day is the one passed: the same meter, still overdue
+    assert [row.issue.pk for row in selectors.overdue_reads(datetime.date(2026, 4, 3))] == [
+        unread.pk
+    ]
 
 
 LIST_PAGES = [
