@@ -19,7 +19,7 @@ from district.policies import policy_value
 from district.roles import Perm
 from district.transitions import transition
 from field_ops.models import WorkOrder
-from field_ops.work_orders.services import MAX_REASON, work_order_cancel, work_order_create
+from field_ops.work_orders.services import MAX_REASON, work_order_create, work_order_withdraw
 
 Entry = ShutoffListEntry.Status
 
@@ -201,8 +201,10 @@ def shutoff_orders_recheck(account_ids, *, by) -> list[WorkOrder]:
     """Cancel every open shut-off order whose account no longer qualifies (paid, under the
     minimum, on an arrangement or a hold), saying why; returns the orders cancelled.
 
-    The payment paths call this after a payment posts (see payment_received); `by` is the
-    person posting it, who cancels the orders (work_order_cancel's permission).
+    The payment paths call this after a payment posts (see payment_received), and the night's
+    re-check calls it for every open order; `by` is whoever posted the payment (a cashier,
+    Finance with a lockbox file) or None for the night: collections withdraws its own order,
+    so no work-order permission is asked of them.
     """
     account_ids = list(account_ids)
     open_orders = list(
@@ -224,7 +226,7 @@ def shutoff_orders_recheck(account_ids, *, by) -> list[WorkOrder]:
         if not reasons:
             continue
         reason = _short("No longer eligible for shut-off: " + " ".join(reasons), MAX_REASON)
-        cancelled.append(work_order_cancel(work_order=order, by=by, reason=reason))
+        cancelled.append(work_order_withdraw(work_order=order, by=by, reason=reason))
         with acting_user(by):
             for entry in ShutoffListEntry.objects.select_for_update().filter(
                 work_order_id=order.pk, status=Entry.ORDERED
@@ -234,3 +236,14 @@ def shutoff_orders_recheck(account_ids, *, by) -> list[WorkOrder]:
                 entry.checks = eligibility.checks_json()
                 entry.save(update_fields=["status", "reason", "checks"])
     return cancelled
+
+
+def shutoff_orders_recheck_all(*, by=None) -> list[WorkOrder]:
+    """The night's safety net: re-check every open shut-off order (a payment whose follow-up
+    failed, a hold recorded since, an arrangement made by phone)."""
+    account_ids = set(
+        WorkOrder.objects.filter(
+            order_type=WorkOrder.Type.SHUT_OFF, status__in=WorkOrder.OPEN_STATUSES
+        ).values_list("service_account_id", flat=True)
+    )
+    return shutoff_orders_recheck(account_ids, by=by) if account_ids else []

@@ -2,6 +2,7 @@
 entries of the shut-off list and report, the account page's shut-off panel, and what the
 crew's completion of a shut-off or reconnect order does."""
 
+import billing.shutoffs.tasks  # noqa: F401  (Celery registers the tasks on import)
 from billing.shutoffs.completion import reconnect_completed, shut_off_completed
 from billing.shutoffs.lists import PREPARE_PERMISSION
 from billing.shutoffs.panels import account_shutoff_panel

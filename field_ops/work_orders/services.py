@@ -332,6 +332,19 @@ def work_order_complete(*, work_order: WorkOrder, by, data: dict, notes: str = "
 def work_order_cancel(*, work_order: WorkOrder, by, reason: str) -> WorkOrder:
     """Close an order without doing the work, saying why."""
     require(by, *ORDER_KEEPERS, doing="cancel work orders", any_of=True)
+    return _cancel(work_order, by=by, reason=reason)
+
+
+@transaction.atomic
+def work_order_withdraw(*, work_order: WorkOrder, reason: str, by=None) -> WorkOrder:
+    """Cancel an order because what called for it no longer stands, decided by the area that
+    created it (a shut-off order once the customer has paid): no work-order permission is asked
+    of `by`, whoever's action (a cashier's payment, a lockbox file, the night's run) ended the
+    need. The reason shows on the technician's phone like any cancellation."""
+    return _cancel(work_order, by=by, reason=reason)
+
+
+def _cancel(work_order: WorkOrder, *, by, reason: str) -> WorkOrder:
     work_order = _lock(work_order)
     check_transition(work_order, Status.CANCELLED, verb="cancelled")
     reason = " ".join((reason or "").split())

@@ -16,6 +16,7 @@ from billing.shutoffs.services import (
     shutoff_list_prepare,
     shutoff_orders_recheck,
 )
+from billing.shutoffs.tasks import recheck_open_orders
 from district import roles
 from district.errors import NotPermitted, ServiceError
 from district.models import OfficeClosure
@@ -200,6 +201,31 @@ def test_a_partial_payment_under_the_minimum_cancels_the_order(staff):
     assert cancelled[0].cancelled_reason == (
         "No longer eligible for shut-off: $40.00 past due, under the $50.00 minimum."
     )
+
+
+def test_a_lockbox_payment_posted_by_finance_cancels_the_order_too(staff, make_user):
+    # Finance has no work-order permission: collections withdraws its own order all the same.
+    on = builders.shut_day()
+    account, _ = builders.eligible_account(on)
+    entry = _approved(on, staff).entries.get()
+    factories.post_payment(account, "180.00")
+
+    outcome = payment_received([account.pk], by=make_user(roles.FINANCE))
+
+    assert [order.pk for order in outcome.cancelled_orders] == [entry.work_order_id]
+
+
+def test_the_nights_recheck_cancels_orders_a_payment_follow_up_missed(staff):
+    on = builders.shut_day()
+    account, _ = builders.eligible_account(on)
+    entry = _approved(on, staff).entries.get()
+    factories.post_payment(account, "180.00")  # its follow-up never ran
+
+    result = recheck_open_orders.apply().get()
+
+    assert result == {"cancelled": [entry.work_order_id]}
+    assert WorkOrder.objects.get(pk=entry.work_order_id).is_cancelled
+    assert recheck_open_orders.apply().get() == {"cancelled": []}
 
 
 def test_a_small_payment_leaves_the_order_open(staff):
