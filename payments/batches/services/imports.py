@@ -24,6 +24,7 @@ from district.ledger.models import Journal
 from district.ledger.purposes import Purpose
 from district.ledger.services import Line, journal_post
 from district.money import ZERO, format_money
+from payments.after_posting import payments_posted
 from payments.batches import files
 from payments.batches.services.common import (
     CHANNEL,
@@ -139,6 +140,7 @@ def _import(parsed, *, kind: str, sha256: str, file_name: str, by) -> FileImport
         source=batch,
     )
     _write_items(batch, matched, unmatched, journal=journal, by=by)
+    payments_posted((row["account_id"] for row in matched), by=by)
     batch.status = PaymentBatch.Status.POSTED
     batch.posted_by = by
     batch.posted_at = timezone.now()
@@ -406,6 +408,7 @@ def batch_item_resolve(*, item_id: int, account_number: str, by) -> BatchItem:
             **_tender_details(item.entered_as),
         }
         tender_for(item.batch.kind, payment, row).save()
+        payments_posted([account.pk], by=by)
         item.status = BatchItem.Status.RESOLVED
         item.account = account
         item.payment = payment

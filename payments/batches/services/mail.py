@@ -17,6 +17,7 @@ from district.errors import ServiceError
 from district.ledger.models import Journal
 from district.ledger.services import journal_post
 from district.money import ZERO, format_money, parse_money
+from payments.after_posting import payments_posted
 from payments.batches.services.common import (
     batch_lines,
     locked_batch,
@@ -238,6 +239,7 @@ def batch_post(*, batch_id: int, by) -> PaymentBatch:
             source=batch,
         )
         write_payments(batch, items, journal=journal)
+        payments_posted((item["account_id"] for item in items), by=by)
         mark_items_posted(batch)
         batch.status = PaymentBatch.Status.POSTED
         batch.posted_by = by

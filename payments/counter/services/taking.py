@@ -19,6 +19,7 @@ from district.ledger.models import Journal
 from district.ledger.purposes import Purpose
 from district.ledger.services import Line, journal_post
 from district.money import ZERO, parse_money
+from payments.after_posting import payments_posted
 from payments.counter.services.sessions import session_locked
 from payments.counter.services.tenders import (
     TENDER_GL,
@@ -242,4 +243,5 @@ def _payment_write(
     Tender.objects.bulk_create(
         Tender(payment=created, **tender_in.__dict__) for tender_in in checked.tendered.tenders
     )
+    payments_posted(account_ids, by=by)
     return created
