@@ -25,6 +25,11 @@ from hydrants.usage import reads, returns, selectors, settlement
 from hydrants.usage.forms import HydrantInspectionForm, HydrantReadForm, LostMeterForm, SettleForm
 
 
+def _posted(request):
+    """The form's data on a POST (even an empty one), None on a GET."""
+    return request.POST if request.method == "POST" else None
+
+
 def _issue_url(issue_id: int) -> str:
     return reverse("hydrants:usage_issue", kwargs={"meter_issue_id": issue_id})
 
@@ -50,7 +55,7 @@ def _usage(issue_id: int) -> selectors.IssueUsage:
 @require_http_methods(["GET", "POST"])
 def issue(request, meter_issue_id):
     """One lent meter: its reads (and the read form), bills, return and inspection."""
-    form = HydrantReadForm(request.POST or None)
+    form = HydrantReadForm(_posted(request))
     status = 200
     if request.method == "POST":
         if form.is_valid():
@@ -139,7 +144,9 @@ def final_bill(request, meter_issue_id):
 @require_http_methods(["GET", "POST"])
 def inspection(request, meter_issue_id):
     usage = _usage(meter_issue_id)
-    form = HydrantInspectionForm(request.POST or None, request.FILES or None)
+    form = HydrantInspectionForm(
+        _posted(request), request.FILES if request.method == "POST" else None
+    )
     status = 200
     if request.method == "POST":
         if form.is_valid():
@@ -176,7 +183,7 @@ def inspection(request, meter_issue_id):
 @require_http_methods(["GET", "POST"])
 def lost(request, meter_issue_id):
     usage = _usage(meter_issue_id)
-    form = LostMeterForm(request.POST or None)
+    form = LostMeterForm(_posted(request))
     status = 200
     if request.method == "POST":
         if form.is_valid():
@@ -214,7 +221,7 @@ def settle(request, permit_id):
         HydrantPermit.objects.select_related("account__customer", "deposit", "hydrant"),
         pk=permit_id,
     )
-    form = SettleForm(request.POST or None)
+    form = SettleForm(_posted(request))
     status = 200
     if request.method == "POST":
         if form.is_valid():
