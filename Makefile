@@ -34,6 +34,7 @@ run: install
 	@echo "== 4/5 Cash drawers, and two years of bills, payments and field work (first run only)"
 	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py seed_cashiering_demo
 	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py seed_demo_history
+	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py seed_hydrants_demo
 	@echo "== 5/5 Serving http://$(HOST):$(PORT)/ (Ctrl-C stops the web server; make stop-db stops PostgreSQL)"
 	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
