@@ -26,6 +26,7 @@ from billing.arrangements.models import Arrangement, Installment
 from billing.arrangements.schedule import MAX_INSTALLMENTS, term_months
 from billing.arrangements.selectors import arrangements_to_check, credits_by_arrangement
 from billing.arrangements.standing import Standing, standing_of
+from billing.collection_stops import collection_stopped
 from district.approvals.services import approval_request_create
 from district.errors import NotPermitted, ServiceError, require
 from district.ledger.selectors import account_balance
@@ -245,6 +246,7 @@ def arrangement_create(
         _log(arrangement, channel=channel, by=by, notes=f"Arrangement requested: {summary}.")
     else:
         _log(arrangement, channel=channel, by=by, notes=f"Arrangement set up: {summary}.")
+        collection_stopped([account.pk], by=by)
     return arrangement
 
 
@@ -276,6 +278,7 @@ def arrangement_approve(request, decider) -> dict:
             "a new arrangement for what is owed."
         )
     transition(arrangement, Status.ACTIVE, verb="approved")
+    collection_stopped([arrangement.account_id], by=decider)
     arrangement.activated_on = timezone.localdate()
     arrangement.save(update_fields=["status", "activated_on"])
     _log(

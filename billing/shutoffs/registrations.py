@@ -3,8 +3,9 @@ entries of the shut-off list and report, the account page's shut-off panel, and 
 crew's completion of a shut-off or reconnect order does."""
 
 import billing.shutoffs.tasks  # noqa: F401  (Celery registers the tasks on import)
+from billing.collection_stops import on_collection_stopped
 from billing.shutoffs.completion import reconnect_completed, shut_off_completed
-from billing.shutoffs.lists import PREPARE_PERMISSION
+from billing.shutoffs.lists import PREPARE_PERMISSION, shutoff_orders_recheck
 from billing.shutoffs.panels import account_shutoff_panel
 from district import navigation, panels
 from district.roles import Perm
@@ -35,3 +36,6 @@ register_completion_handler(
 register_completion_handler(
     WorkOrder.Type.RECONNECT, reconnect_completed, name="shutoffs.reconnect_completed"
 )
+
+# An arrangement or a hold withdraws the shut-off order at once (the crew's phone shows it).
+on_collection_stopped("shut-off orders re-checked", shutoff_orders_recheck)

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import ServiceAccount
+from billing.collection_stops import collection_stopped
 from billing.collections.models import CollectionHold
 from district.attribution import acting_user
 from district.errors import ServiceError, require
@@ -97,6 +98,7 @@ def hold_add(
     hold.full_clean()
     with acting_user(by):
         hold.save()
+    collection_stopped([account.pk], by=by)
     return hold
 
 
