@@ -269,6 +269,24 @@ CELERY_BEAT_SCHEDULE = {
         "task": "accounts.deposits.propose_refunds",
         "schedule": crontab(hour=2, minute=30),
     },
+    # Collections, after the late penalties: the ladder's steps, then arrangements' standing.
+    "collections-ladder": {
+        "task": "collections.run_ladder",
+        "schedule": crontab(hour=2, minute=20),
+    },
+    "writeoffs-recover-posted": {
+        "task": "writeoffs.recover_posted",
+        "schedule": crontab(hour=2, minute=40),
+    },
+    "arrangements-check-standing": {
+        "task": "arrangements.check_standing",
+        "schedule": crontab(hour=2, minute=45),
+    },
+    # Before crews start: withdraw shut-off orders that a payment or a hold made unnecessary.
+    "shutoffs-recheck": {
+        "task": "shutoffs.recheck_open_orders",
+        "schedule": crontab(hour=5, minute=0),
+    },
 }
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 

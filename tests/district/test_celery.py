@@ -30,3 +30,13 @@ def test_production_task_settings():
     assert conf.task_reject_on_worker_lost is True
     assert conf.broker_transport_options["visibility_timeout"] >= 3600
     assert hasattr(ping, "delay_on_commit")
+
+
+def test_every_nightly_job_names_a_task_the_worker_knows(settings):
+    known = set(celery_app.tasks)
+    missing = {
+        name: entry["task"]
+        for name, entry in settings.CELERY_BEAT_SCHEDULE.items()
+        if entry["task"] not in known
+    }
+    assert missing == {}
