@@ -226,3 +226,22 @@ def test_the_supervisors_home_shows_hydrant_rentals(client_for, make_user):
     assert waiting.number in home.text
     # a CSR's home does not carry it
     assert 'data-panel="hydrant-meters"' not in client_for(roles.CSR_II).get("/").text
+
+
+def test_the_pages_of_a_permit_with_its_meter_out_render(
+    client_for, make_user, django_assert_max_num_queries
+):
+    # given an active permit (approved, paid, meter out)
+    issue = _meter_out(make_user(roles.CSR_II), make_user(roles.SUPERVISOR))
+    client = client_for(roles.CSR_II)
+    # when
+    with django_assert_max_num_queries(14):
+        permit_page = client.get(f"/hydrants/permits/{issue.permit_id}/")
+    meter_page = client.get(f"/hydrants/meters/{issue.meter_id}/")
+    # then
+    assert permit_page.status_code == 200
+    assert f"WO-{issue.set_work_order_id:06d}" in permit_page.text
+    assert "Nothing: paid" in permit_page.text
+    assert "Draft the renewal" in permit_page.text
+    assert meter_page.status_code == 200
+    assert issue.permit.number in meter_page.text and "Still out" in meter_page.text
