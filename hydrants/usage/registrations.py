@@ -16,7 +16,7 @@ from hydrants.usage.returns import pickup_completed
 
 for item in (
     navigation.NavItem(
-        "Hydrant meters out", "hydrants:usage_meters_out", Perm.VIEW_ACCOUNTS, order=60,
+        "Hydrant meter usage", "hydrants:usage_meters_out", Perm.VIEW_ACCOUNTS, order=60,
         group="counter",
     ),
     navigation.NavItem(

@@ -372,3 +372,15 @@ def test_a_csr_i_cannot_settle(make_user):
     issue = meter_out()
     with pytest.raises(ServiceError, match="does not allow you to settle hydrant permits"):
         hydrant_settle(permit_id=issue.permit_id, by=make_user(roles.CSR_I))
+
+
+def test_a_csr_ii_settling_is_told_a_supervisor_returns_deposits_over_the_threshold(clerk, rates):
+    # the accounts rule: over "refund-approval-threshold" ($0.00) only an approver returns
+    # a deposit, and crediting it to the account is returning it
+    issue = meter_out(start_read="0", deposit="1000.00")
+    _returned(issue, clerk, reading="10.00")
+    hydrant_final_bill(issue_id=issue.pk, by=clerk)
+    with pytest.raises(ServiceError, match="return a deposit over \\$0.00: it needs a supervisor"):
+        hydrant_settle(permit_id=issue.permit_id, by=clerk)
+    assert not HydrantSettlement.objects.exists()
+    assert Deposit.objects.get(pk=issue.permit.deposit_id).status == Deposit.Status.CHARGED
