@@ -11,8 +11,17 @@ from payments.autopay.nacha import (
     AchFile,
     is_debit,
 )
+from payments.autopay.nacha_check import nacha_check
 
 _HASH_MODULUS = 10**10  # the entry hash keeps its rightmost ten digits
+_MAX_LISTED = 10
+
+
+def refuse(errors: list[str], what: str) -> None:
+    if errors:
+        more = len(errors) - _MAX_LISTED
+        listed = "; ".join(errors[:_MAX_LISTED]) + (f"; and {more} more" if more > 0 else "")
+        raise ServiceError(f"{what}: {listed}.", code="nacha")
 
 
 class _Fields:
@@ -39,10 +48,13 @@ class _Fields:
         return text.zfill(width)
 
 
-def nacha_write(file: AchFile) -> bytes:
+def nacha_write(file: AchFile, *, check: bool = True) -> bytes:
     """The file's bytes: records of 94 characters, controls computed, padded to whole blocks.
 
-    Raises ServiceError listing every value that does not fit its field."""
+    Raises ServiceError listing every value that does not fit its field and, with `check`
+    (the default), every fault the checker finds in what was written (a mistyped routing
+    number, an effective date the Fed is closed, ...): no file leaves here that a bank would
+    refuse for what we can check."""
     fields = _Fields()
     records = [_file_header(file, fields)]
     traces = _TraceNumbers(file)
@@ -71,15 +83,12 @@ def nacha_write(file: AchFile) -> bytes:
         + " " * 39
     )
     records += [PADDING_RECORD] * (blocks * BLOCKING_FACTOR - len(records))
-    if fields.errors:
-        shown = fields.errors[:10]
-        more = f"; and {len(fields.errors) - 10} more" if len(fields.errors) > 10 else ""
-        raise ServiceError(
-            "The ACH file was not written: " + "; ".join(shown) + more + ".", code="nacha"
-        )
+    refuse(fields.errors, "The ACH file was not written")
     ending = file.line_ending
-    text = ending.join(records) + (ending if file.final_line_ending else "")
-    return text.encode("ascii")
+    data = (ending.join(records) + (ending if file.final_line_ending else "")).encode("ascii")
+    if check:
+        refuse([str(problem) for problem in nacha_check(data)], "The ACH file was not written")
+    return data
 
 
 def _file_header(file: AchFile, fields: _Fields) -> str:

@@ -8,7 +8,13 @@ from payments.autopay.nacha import Problem
 from payments.autopay.nacha_check import nacha_check
 from payments.autopay.nacha_read import nacha_read
 from payments.autopay.nacha_write import nacha_write
-from tests.payments.nacha_samples import draft_batch, draft_entry, draft_file, two_batch_file
+from tests.payments.nacha_samples import (
+    DRAFT_DAY,
+    draft_batch,
+    draft_entry,
+    draft_file,
+    two_batch_file,
+)
 from tests.payments.shared_data import SAMPLES, needs_samples
 
 NINES = "9" * 94
@@ -228,7 +234,8 @@ def test_records_out_of_order_are_refused():
 
 
 def test_credit_in_a_debits_only_batch_is_refused():
-    data = nacha_write(draft_file([draft_batch([draft_entry(500, transaction_code=22)])]))
+    ach = draft_file([draft_batch([draft_entry(500, transaction_code=22)])])
+    data = nacha_write(ach, check=False)
     assert nacha_check(data) == [
         Problem(3, "a credit (transaction code 22) in a debits-only batch (225)")
     ]
@@ -236,7 +243,7 @@ def test_credit_in_a_debits_only_batch_is_refused():
 
 def test_prenote_carries_no_money_and_web_needs_its_payment_type():
     entries = [draft_entry(0, transaction_code=28), draft_entry(100, transaction_code=28)]
-    data = nacha_write(draft_file([draft_batch(entries, sec_code="WEB")]))
+    data = nacha_write(draft_file([draft_batch(entries, sec_code="WEB")]), check=False)
     assert nacha_check(data) == [
         Problem(
             3,
@@ -267,3 +274,20 @@ def test_a_file_without_line_breaks_reads():
     data = nacha_write(two_batch_file()).decode().replace("\n", "").encode()
     ach = nacha_read(data)
     assert ach.line_ending == "" and nacha_write(ach) == data
+
+
+def test_writer_refuses_a_file_the_checker_would_refuse():
+    # given: a mistyped routing number and a batch dated Thanksgiving
+    entry = draft_entry(100, routing="231380105")
+    ach = draft_file(
+        [draft_batch([entry], effective_entry_date=DRAFT_DAY.replace(day=26, month=11))]
+    )
+    # when
+    with pytest.raises(ServiceError) as refusal:
+        nacha_write(ach)
+    # then
+    assert refusal.value.messages == [
+        "The ACH file was not written: line 2: the effective entry date 11/26/2026 is not a "
+        "banking day (Thanksgiving Day); line 3: the receiving bank's the routing number "
+        "231380105 fails its check digit (the last digit should be 4): a digit was mistyped."
+    ]

@@ -59,7 +59,7 @@ def _batch(draw):
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(_batch(), min_size=1, max_size=4))
 def test_written_files_pass_the_checker_and_read_back(batches):
-    data = nacha_write(draft_file(batches))
+    data = nacha_write(draft_file(batches), check=False)  # the checker judges it here
     assert nacha_check(data) == []
     assert nacha_write(nacha_read(data)) == data
     lines = data.decode().splitlines()
