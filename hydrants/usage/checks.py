@@ -1,6 +1,7 @@
 """Hydrant rentals' rule added to the ledger check (check_ledger, ledger_problems).
 
-For every account with an open hydrant permit (not closed, cancelled or rejected), the deposits
+For every account with an open hydrant permit holding a deposit (approved or later: a draft
+has none yet; not closed, cancelled or rejected), the deposits
 those permits hold (charged, not settled or carried away; a renewal shares its first permit's
 deposit, counted once; installments not billed yet left out) must equal what the ledger holds
 in customer deposits for the account. The query returns the accounts where they differ.
@@ -22,7 +23,8 @@ _GL = GLAccount._meta.db_table
 
 QUERY = f"""
 SELECT accounts.account_id FROM (
-    SELECT DISTINCT account_id FROM {_PERMITS} WHERE status IN ({_OPEN})
+    SELECT DISTINCT account_id FROM {_PERMITS}
+    WHERE status IN ({_OPEN}) AND deposit_id IS NOT NULL
 ) accounts
 LEFT JOIN (
     SELECT held.account_id, SUM(held.amount - COALESCE(unbilled.total, 0)) AS total
