@@ -6,7 +6,7 @@ import billing.shutoffs.tasks  # noqa: F401  (Celery registers the tasks on impo
 from billing.collection_stops import on_collection_stopped
 from billing.shutoffs.completion import reconnect_completed, shut_off_completed
 from billing.shutoffs.lists import PREPARE_PERMISSION, shutoff_orders_recheck
-from billing.shutoffs.panels import account_shutoff_panel
+from billing.shutoffs.panels import account_shutoff_panel, lists_to_approve_panel
 from district import navigation, panels
 from district.roles import Perm
 from field_ops.completion.registry import register_completion_handler
@@ -36,6 +36,12 @@ register_completion_handler(
 register_completion_handler(
     WorkOrder.Type.RECONNECT, reconnect_completed, name="shutoffs.reconnect_completed"
 )
+panels.register(
+    panels.Panel(
+        "home", "shutoff-lists", "Shut-off lists to approve", "shutoffs/_home_panel.html",
+        lists_to_approve_panel, permission=Perm.APPROVE_REQUESTS, order=30,
+    )
+)  # fmt: skip
 
 # An arrangement or a hold withdraws the shut-off order at once (the crew's phone shows it).
 on_collection_stopped("shut-off orders re-checked", shutoff_orders_recheck)

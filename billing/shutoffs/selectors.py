@@ -138,3 +138,13 @@ def annual_report(year: int) -> AnnualReport:
     return AnnualReport(
         year=year, residential_discontinuations=sum(shutoffs.values()), months=months
     )
+
+
+def lists_awaiting_approval(today: datetime.date) -> list[ShutoffList]:
+    """Draft lists for today or later, each with how many accounts it lists (one query)."""
+    return list(
+        ShutoffList.objects.filter(status=ShutoffList.Status.DRAFT, date__gte=today)
+        .annotate(listed=Count("entries", filter=Q(entries__status="listed")))
+        .select_related("prepared_by")
+        .order_by("date")
+    )

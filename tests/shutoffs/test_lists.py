@@ -353,3 +353,19 @@ def test_a_list_for_a_past_day_cannot_be_approved(staff, at):
         "prepare a list for a coming day."
     ]
     assert not WorkOrder.objects.exists()
+
+
+def test_the_supervisors_home_shows_the_lists_waiting_for_approval(staff, client):
+    on = builders.shut_day()
+    builders.eligible_account(on)
+    shutoff_list = shutoff_list_prepare(on=on, by=staff.clerk)
+    client.force_login(staff.supervisor)
+
+    page = client.get("/").content.decode()
+
+    assert "Shut-off lists to approve" in page
+    assert f"{on:%m/%d/%Y}" in page and "1 account listed" in page
+    shutoff_list_approve(shutoff_list=shutoff_list, by=staff.supervisor)
+    assert "Shut-off lists to approve" not in client.get("/").content.decode()
+    client.force_login(staff.clerk)
+    assert "Shut-off lists to approve" not in client.get("/").content.decode()
