@@ -815,3 +815,25 @@ def test_only_final_accounts_are_closed_when_settled(people):
 
     # then
     assert result.status == S.PENDING_FINAL
+
+
+def test_a_tenant_of_a_landlord_billed_premise_starts_service_without_the_landlords_arrears(
+    people,
+):
+    # given a landlord's account, tenants living there, owing $640.00 (H&S Code 116916)
+    landlord = _active_account(people, is_owner=True, owner_info=None).account
+    ServiceAccount.objects.filter(pk=landlord.pk).update(tenants_occupy=True)
+    post_bill(landlord, Decimal("640.00"))
+    service_stop(
+        account=landlord,
+        stop_date=TODAY(),
+        reason=StopRequest.Reason.OTHER,
+        forwarding=FORWARDING,
+        by=people.csr1,
+    )
+    # when the tenant becomes the customer at the same premise
+    tenant = _start(people.csr1, premise=landlord.premise, key="tenant-takes-over").account
+    # then the tenant owes only the usual deposit, none of the landlord's arrears, which stay
+    # the landlord's
+    assert account_balance(tenant.pk) == RESIDENTIAL_DEPOSIT
+    assert account_balance(landlord.pk) == Decimal("640.00")
