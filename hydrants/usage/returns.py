@@ -379,8 +379,9 @@ def hydrant_meter_lost(
     *, issue_id: int, by, reported_on: datetime.date | None = None
 ) -> HydrantBill:
     """The contractor lost the meter: charge its replacement cost plus the estimated use
-    (policy "hydrant-lost-meter-days" x its average daily use, priced by the rate engine), mark
-    it lost and close its custody. Asked again, returns the bill made the first time."""
+    (policy "hydrant-lost-meter-days" x its average daily use, priced by the rate engine), and
+    as a final bill would, the reads not billed yet and the rental since the last bill; mark it
+    lost and close its custody. Asked again, returns the bill made the first time."""
     require(by, RETURN_PERMISSION, doing="report hydrant meters lost")
     issue = lock_issue(issue_id)
     existing = issue.bills.filter(kind=HydrantBill.Kind.LOST).first()
@@ -393,22 +394,31 @@ def hydrant_meter_lost(
     daily = average_daily_use(issue)
     estimated = (daily * days).quantize(Decimal("0.01"), rounding="ROUND_HALF_UP")
     meter = HydrantMeter.objects.select_for_update().get(pk=issue.meter_id)
-    start = max(
-        reported_on - datetime.timedelta(days=max(days, 1) - 1), timezone.localdate(issue.issued_at)
-    )
-    water = pricing.water_charge(
+    # Like a final bill, it starts after the last bill: the reads not billed yet are billed as
+    # read, the estimate covers the use since the last read, and the rental runs to the report.
+    from_reading, through = last_billed(issue)
+    last, _last_on = last_reading(issue)
+    unbilled = max(last - from_reading, ZERO)
+    start = min(through + datetime.timedelta(days=1), reported_on)
+    priced = pricing.water_charge(
         meter_size=meter.size,
         unit=meter.unit,
-        consumption=estimated,
-        period_start=min(start, reported_on),
+        consumption=unbilled + estimated,
+        period_start=start,
         period_end=reported_on,
     )
+    read_part = f"{unbilled} {meter.unit} read and not billed + " if unbilled else ""
     water = pricing.Charge(
         "water",
-        f"Estimated use: {days} days x {daily.quantize(Decimal('0.01'))} {meter.unit} a day = "
-        f"{estimated} {meter.unit}; {water.description}",
-        water.amount,
+        f"{read_part}estimated use {days} days x {daily.quantize(Decimal('0.01'))} {meter.unit} "
+        f"a day = {estimated} {meter.unit}; {priced.description}",
+        priced.amount,
     )
+    charges = [water]
+    if through < reported_on:
+        charges.append(
+            pricing.rental_charge(meter_size=meter.size, period_start=start, period_end=reported_on)
+        )
     replacement = pricing.Charge(
         "replacement", f"Replacement of lost meter {meter.serial}", meter.replacement_cost
     )
@@ -417,7 +427,7 @@ def hydrant_meter_lost(
     meter.status_reason = f"Lost on permit {permit.number}, reported {reported_on:%m/%d/%Y}"
     issue.returned_at = max(timezone.now(), issue.issued_at)
     transition(permit, HydrantPermit.Status.RETURNED, verb="closed for a lost meter")
-    charges = [water, replacement]
+    charges.append(replacement)
     with acting_user(by):
         meter.save(update_fields=["status", "status_reason"])
         issue.save(update_fields=["returned_at"])
@@ -425,10 +435,13 @@ def hydrant_meter_lost(
         bill = HydrantBill.objects.create(
             issue=issue,
             kind=HydrantBill.Kind.LOST,
-            period_start=min(start, reported_on),
+            period_start=start,
             period_end=reported_on,
-            consumption=estimated,
+            from_reading=from_reading,
+            to_reading=last,
+            consumption=unbilled + estimated,
             water_amount=water.amount,
+            rental_amount=pricing.total_of(charges[1:-1]),
             replacement_amount=replacement.amount,
             total=pricing.total_of(charges),
             lines=[charge.as_line() for charge in charges],

@@ -338,7 +338,8 @@ def test_settlement_waits_for_the_final_bill(clerk, supervisor):
 
 
 def test_a_lost_meter_is_charged_its_replacement_and_estimated_use(clerk, rates):
-    # given a meter out 01/01 at 0, read 45.00 HCF on 01/31: 1.5 HCF a day over 30 days
+    # given a 3" meter out 01/01 at 0, read 45.00 HCF on 01/31 (1.5 HCF a day over 30 days),
+    # January billed
     issue = meter_out(start_read="0", replacement_cost="1800.00")
     hydrant_read_record(
         issue_id=issue.pk,
@@ -347,18 +348,21 @@ def test_a_lost_meter_is_charged_its_replacement_and_estimated_use(clerk, rates)
         source=HydrantRead.Source.COUNTER,
         by=clerk,
     )
-    # when the contractor reports it lost
+    hydrant_bills_run(today=datetime.date(2026, 2, 1), by=clerk)
+    # when the contractor reports it lost on 02/10
     bill = hydrant_meter_lost(issue_id=issue.pk, by=clerk, reported_on=datetime.date(2026, 2, 10))
-    # then: 30 days (policy) x 1.5 = 45.00 HCF x 6.8250 = 307.125 -> $307.13, plus $1,800.00
+    # then: 30 days (policy) x 1.5 = 45.00 HCF x 6.8250 = 307.125 -> $307.13; the rental of
+    # 02/01-02/10, 95.00 x 10/28 = 33.928... -> $33.93; and the meter's $1,800.00
     assert (bill.kind, bill.consumption) == (HydrantBill.Kind.LOST, Decimal("45.00"))
-    assert (bill.water_amount, bill.replacement_amount, bill.total) == (
+    assert (bill.water_amount, bill.rental_amount, bill.replacement_amount) == (
         Decimal("307.13"),
+        Decimal("33.93"),
         Decimal("1800.00"),
-        Decimal("2107.13"),
     )
+    assert bill.total == Decimal("2141.06")
     assert _lines(bill.journal_id) == {
-        Purpose.AR_CUSTOMERS.value: Decimal("2107.13"),
-        Purpose.HYDRANT_WATER.value: Decimal("-307.13"),
+        Purpose.AR_CUSTOMERS.value: Decimal("2141.06"),
+        Purpose.HYDRANT_WATER.value: Decimal("-341.06"),
         Purpose.DAMAGE_RECOVERY.value: Decimal("-1800.00"),
     }
     assert HydrantMeter.objects.get(pk=issue.meter_id).status == HydrantMeter.Status.LOST
@@ -366,6 +370,26 @@ def test_a_lost_meter_is_charged_its_replacement_and_estimated_use(clerk, rates)
     assert not issue.is_open
     # asked again: the same bill
     assert hydrant_meter_lost(issue_id=issue.pk, by=clerk).pk == bill.pk
+
+
+def test_a_lost_meters_reads_not_billed_yet_are_billed_as_read(clerk, rates):
+    # given the same meter, January not billed yet when it is lost on 01/31
+    issue = meter_out(start_read="0", replacement_cost="1800.00")
+    hydrant_read_record(
+        issue_id=issue.pk,
+        read_on=datetime.date(2026, 1, 31),
+        reading="45.00",
+        source=HydrantRead.Source.COUNTER,
+        by=clerk,
+    )
+    bill = hydrant_meter_lost(issue_id=issue.pk, by=clerk, reported_on=datetime.date(2026, 1, 31))
+    # 45.00 read + 45.00 estimated = 90.00 HCF x 6.8250 = $614.25; January's rental $95.00
+    assert (bill.consumption, bill.water_amount, bill.rental_amount, bill.total) == (
+        Decimal("90.00"),
+        Decimal("614.25"),
+        Decimal("95.00"),
+        Decimal("2509.25"),
+    )
 
 
 def test_a_csr_i_cannot_settle(make_user):
