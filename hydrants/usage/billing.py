@@ -105,6 +105,8 @@ def bill_issue_month(
         return None
     if issue.bills.exclude(kind=HydrantBill.Kind.MONTHLY).exists():
         return None
+    if issue.reads.filter(is_final=True).exists():
+        return None  # coming back: its final bill covers the rest
     from_reading, through = last_billed(issue)
     start = max(first, issued_on, through + datetime.timedelta(days=1))
     if start > last:

@@ -231,3 +231,12 @@ def test_a_meter_used_within_six_months_gets_no_pull_order(clerk, rates):
     hydrant_bills_run(today=datetime.date(2026, 8, 19), by=clerk)
     issue.refresh_from_db()
     assert issue.pickup_work_order_id is None
+
+
+def test_a_meter_with_its_final_read_is_left_to_its_final_bill(clerk, rates):
+    # the final read is in (01/31), the meter not recorded back yet when the job runs
+    issue = meter_out(start_read="0")
+    _read(issue, datetime.date(2026, 1, 31), "9", clerk, is_final=True)
+    night = hydrant_bills_run(today=datetime.date(2026, 2, 1), by=clerk)
+    assert night.bills == []
+    assert issue.bills.count() == 0
