@@ -154,7 +154,11 @@ def _issue(n, business, number, location, serial, size, deposit, *, started, by)
         permit_fee=Decimal("200.00"),
         deposit_amount=Decimal(deposit),
         deposit=held,
+        insurance_carrier="Golden State Contractors Mutual",
+        insurance_policy_number=f"GSC-{serial[3:]}-26",
+        insurance_expires_on=started + datetime.timedelta(days=400),
         created_by=by,
+        submitted_at=_at(started - datetime.timedelta(days=3)),
         approved_at=_at(started),
     )
     return MeterIssue.objects.create(
