@@ -9,6 +9,12 @@ the constraints keep one open session per drawer and per cashier, and each sessi
 in at most one bank deposit. Status moves are declared on each model (ALLOWED_TRANSITIONS).
 """
 
+from payments.models.autopay import (  # noqa: F401
+    AchDraft,
+    AchFileRecord,
+    AutopayEnrolment,
+    AutopayReminder,
+)
 from payments.models.bank import Bai2AccountReport, Bai2File, Bai2Transaction, Bai2Upload
 from payments.models.deposits import BankDeposit, BankDepositItem
 from payments.models.drawers import Drawer, DrawerSession
