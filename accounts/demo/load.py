@@ -136,17 +136,20 @@ def account_rows(plan: DistrictPlan) -> Iterator[str]:
     for premise in plan.premises:
         customer_class = CUSTOMER_CLASS[premise.premise_type]
         for a in premise.accounts:
+            # An owner who holds a building's account bills its tenants' water (landlord-billed).
+            tenants = premise.premise_type == "multi_family" and a.is_owner
             yield (
                 f"{a.id}\t{a.number}\t{customer_class}\t{a.status}\t{a.start_date.isoformat()}\t"
                 f"{_optional(a.end_date)}\t{premise.billing_frequency}\t{premise.billing_cycle}\t"
-                f"{'t' if a.is_owner else 'f'}\t{'t' if a.paperless else 'f'}\t"
+                f"{'t' if a.is_owner else 'f'}\t{'t' if tenants else 'f'}\t"
+                f"{'t' if a.paperless else 'f'}\t"
                 f"{_stamp(a.start_date)}\t{a.customer.id}\t{premise.id}\n"
             )
 
 
 ACCOUNT_COLUMNS = _columns(
     "id, number, customer_class, status, start_date, end_date, billing_frequency, "
-    "billing_cycle, is_owner, paperless, created_at, customer_id, premise_id"
+    "billing_cycle, is_owner, tenants_occupy, paperless, created_at, customer_id, premise_id"
 )
 
 
