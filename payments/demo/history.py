@@ -441,9 +441,7 @@ class History:
             while day <= self.today:
                 clock.set(day, hour=7)
                 for account in newcomers.get(day, []):
-                    if activity.deposit_for_new_service(
-                        account, by=self.staff["csr"], on_date=day
-                    ):
+                    if activity.deposit_for_new_service(account, by=self.staff["csr"], on_date=day):
                         self.totals.deposits_held += 1
                 for period in by_day.get(day, []):
                     self._bill(period)

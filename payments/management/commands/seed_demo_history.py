@@ -40,7 +40,9 @@ class Command(AuditedCommand):
         if not ServiceAccount.objects.exists():
             raise CommandError("The district has no accounts: run seed_demo first.")
         if Bill.objects.exists() or Payment.objects.exists():
-            self.stdout.write("Demo history: the district already has bills or payments; none added.")
+            self.stdout.write(
+                "Demo history: the district already has bills or payments; none added."
+            )
             return
         started = time.perf_counter()
         history = History(
@@ -55,7 +57,9 @@ class Command(AuditedCommand):
                 totals = history.play()
             finally:
                 cursor.execute("SET synchronous_commit TO DEFAULT")
-        self.stdout.write(f"Demo history to {today:%m/%d/%Y} in {time.perf_counter() - started:.1f} s:")
+        self.stdout.write(
+            f"Demo history to {today:%m/%d/%Y} in {time.perf_counter() - started:.1f} s:"
+        )
         for line in totals.report():
             self.stdout.write(line)
 
