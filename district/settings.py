@@ -252,6 +252,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "billing.final_bills_run",
         "schedule": crontab(hour=1, minute=30),
     },
+    # Hydrant meters: the month's water, rental and missing-read charges, idle meters pulled.
+    "hydrants-bill-month": {
+        "task": "hydrants.bill_month",
+        "schedule": crontab(hour=1, minute=45),
+    },
     "billing-late-penalties": {
         "task": "billing.late_penalties_assess",
         "schedule": crontab(hour=2, minute=0),
