@@ -52,6 +52,7 @@ from payments.counter.services import (
     drawer_open,
     payment_post,
 )
+from payments.demo.collections import DemoCollections
 from payments.deposits.services import bank_deposit_prepare
 from payments.models import Drawer, DrawerSession, Payment, Tender
 from payments.returns.services import returned_item_record
@@ -88,6 +89,7 @@ class Totals:
     deposits_held: int = 0
     cases: int = 0
     work_orders: int = 0
+    collections: list[str] = field(default_factory=list)
 
     def report(self) -> list[str]:
         tenders = ", ".join(f"{n:,} {kind}" for kind, n in sorted(self.payments.items()))
@@ -98,6 +100,7 @@ class Totals:
             f"bank deposits {self.deposits:,}, returned checks {self.returned:,}",
             f"  deposits charged {self.deposits_held:,}, cases {self.cases:,}, "
             f"work orders {self.work_orders:,}",
+            *self.collections,
         ]
 
 
@@ -432,6 +435,7 @@ class History:
         for period in periods:
             by_day[period.bill_date].append(period)
         newcomers = self._newcomers()
+        collections = DemoCollections(today=self.today, staff=self.staff)
         last_workday = self.today
         while last_workday.weekday() >= 5:
             last_workday -= datetime.timedelta(days=1)
@@ -453,7 +457,10 @@ class History:
                 if day.weekday() == 0:
                     clock.set(day, hour=6)
                     late_penalties_assess(today=day, by=self.staff["supervisor"])
+                if collections.replays(day):
+                    collections.night(day, clock)
                 day += datetime.timedelta(days=1)
             self._return_checks(clock)
             self._front_office(clock)
+            self.totals.collections = [collections.report(), f"  {collections.prepare_list(clock)}"]
         return self.totals

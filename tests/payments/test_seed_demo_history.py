@@ -93,6 +93,18 @@ def test_the_history_has_every_thing_a_trainer_needs(seeded):
             assert states[(technician, status)] >= 1, (technician, status)
 
 
+def test_the_history_carries_collections_to_a_shut_off_list(seeded):
+    # the nightly ladder ran over the last weeks: notices in the customers' languages, calls
+    from billing.collections.models import CollectionAction, DisconnectionNotice, PhoneAttempt
+    from billing.shutoffs.models import ShutoffList
+
+    assert CollectionAction.objects.exists()
+    assert DisconnectionNotice.objects.exists()
+    assert PhoneAttempt.objects.exists()
+    # and the next workday's list waits for the supervisor
+    assert ShutoffList.objects.filter(status=ShutoffList.Status.DRAFT).count() == 1
+
+
 def test_mail_and_settlement_files_come_once_a_week(seeded):
     # then at most one mail batch and one processor file a week, each on a Friday or the
     # history's last workday; a file's transactions keep the days they were paid
