@@ -54,4 +54,5 @@ urlpatterns = [
     path("", include("billing.writeoffs.urls")),
     path("", include("payments.urls")),
     path("", include("hydrants.urls")),
+    path("", include("district.registers.urls")),
 ]

@@ -1,0 +1,163 @@
+"""What a register is: columns, a rows selector over a filters form, totals and a chart."""
+
+import datetime
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django import forms
+
+from district import navigation
+from district.money import format_money
+from district.registries import Registry, callable_name
+from district.roles import Perm
+
+MONEY, NUMBER, DATE, TEXT = "money", "number", "date", "text"
+KINDS = (MONEY, NUMBER, DATE, TEXT)
+LINE, BAR = "line", "bar"
+
+
+@dataclass(frozen=True)
+class Column:
+    label: str
+    key: str
+    kind: str = TEXT
+    # Summed into the totals row (money and number columns only).
+    total: bool = False
+
+    def __post_init__(self):
+        if self.kind not in KINDS:
+            raise ValueError(f"Column {self.key!r}: kind must be one of {KINDS}.")
+        if self.total and self.kind not in (MONEY, NUMBER):
+            raise ValueError(f"Column {self.key!r}: only money and number columns add up.")
+
+    @property
+    def is_numeric(self) -> bool:
+        return self.kind in (MONEY, NUMBER)
+
+    def display(self, value) -> str:
+        """The value as the page and the PDF print it."""
+        if value is None:
+            return ""
+        if self.kind == MONEY and isinstance(value, int | Decimal):
+            return format_money(value)
+        if self.kind == NUMBER and isinstance(value, int | Decimal):
+            return f"{value:,}"
+        if isinstance(value, datetime.date):
+            return value.strftime("%m/%d/%Y")
+        return str(value)
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A chart of the rows: one category per row (`category` column), one bar or line per
+    `series` column. The table under it always holds the same numbers."""
+
+    kind: str  # LINE or BAR
+    category: str
+    series: tuple[str, ...]
+    title: str = ""
+
+
+class NoFilters(forms.Form):
+    """A register that shows everything it knows, as of now."""
+
+
+@dataclass(frozen=True)
+class Register:
+    """One report. `rows(filters)` gets the filters form's cleaned_data and returns dicts keyed by
+    column key; `columns` may depend on the filters (a "group by" choice names the first
+    column). Totals are the sums of the columns marked `total`, added here in Decimal."""
+
+    slug: str
+    title: str
+    columns: Sequence[Column] | Callable[[dict], Sequence[Column]]
+    rows: Callable[[dict], list[dict]]
+    form: type[forms.Form] = NoFilters
+    permission: str = Perm.VIEW_REPORTS
+    description: str = ""
+    chart: Chart | None = None
+    order: int = 100
+    # What the table's caption says, given the filters (default: the title).
+    caption: Callable[[dict], str] | None = field(default=None, compare=False)
+
+    def columns_for(self, filters: dict) -> list[Column]:
+        columns = self.columns(filters) if callable(self.columns) else self.columns
+        return list(columns)
+
+    def caption_for(self, filters: dict) -> str:
+        return self.caption(filters) if self.caption else self.title
+
+
+@dataclass(frozen=True)
+class Table:
+    """A register filled in: what every format renders."""
+
+    register: Register
+    filters: dict
+    columns: list[Column]
+    rows: list[dict]
+    totals: dict | None
+    caption: str
+
+    @property
+    def shown(self) -> list[list[tuple[Column, str]]]:
+        """The rows as printed: each cell with its column, formatted."""
+        return [[(column, column.display(value)) for column, value in row] for row in self.cells]
+
+    @property
+    def shown_totals(self) -> list[tuple[Column, str]]:
+        return [(column, column.display(value)) for column, value in self.total_cells]
+
+    @property
+    def cells(self) -> list[list[tuple[Column, object]]]:
+        return [[(column, row.get(column.key)) for column in self.columns] for row in self.rows]
+
+    @property
+    def total_cells(self) -> list[tuple[Column, object]]:
+        return [(column, (self.totals or {}).get(column.key)) for column in self.columns]
+
+
+def fill(register: Register, filters: dict) -> Table:
+    """Run the register's selector and add up its totals."""
+    columns = register.columns_for(filters)
+    rows = list(register.rows(filters))
+    summed = [column for column in columns if column.total]
+    totals = None
+    if summed:
+        totals = {column.key: sum((row.get(column.key) or 0 for row in rows), Decimal(0))
+                  for column in summed}  # fmt: skip
+        for column in summed:
+            if column.kind == NUMBER and totals[column.key] == int(totals[column.key]):
+                totals[column.key] = int(totals[column.key])
+        totals[columns[0].key] = "Total"
+    return Table(register, filters, columns, rows, totals, register.caption_for(filters))
+
+
+REGISTERS = Registry(
+    "registers",
+    describe=lambda slug, register: (
+        f"{slug}: {register.title} permission={register.permission} "
+        f"rows={callable_name(register.rows)}"
+    ),
+    order=lambda slug, register: (register.order, register.title),
+)
+
+
+def url_name(register: Register, suffix: str = "") -> str:
+    return f"registers:{register.slug}{suffix}"
+
+
+def register_all(registers: Sequence[Register]) -> None:
+    """Add registers and their menu entries (under Supervision). Called from registrations.py."""
+    for register in registers:
+        REGISTERS.register(register.slug, register)
+        navigation.register(
+            navigation.NavItem(
+                register.title,
+                url_name(register),
+                register.permission,
+                order=200 + register.order,
+                group="supervision",
+            )
+        )

@@ -1,0 +1,100 @@
+"""One view renders any register as a page, CSV, XLSX or PDF (thin: parse the filters, fill
+the register, render the format)."""
+
+from django.http import HttpResponse, HttpResponseBadRequest
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.text import slugify
+from django.views.decorators.http import require_GET
+
+from district.access import staff_view
+from district.pdf import render_pdf
+from district.registers import svg
+from district.registers.definitions import BAR, MONEY, Register, Table, fill, url_name
+from district.registers.exports import table_csv, table_xlsx
+
+PAGE, CSV, XLSX, PDF = "page", "csv", "xlsx", "pdf"
+FORMATS = (PAGE, CSV, XLSX, PDF)
+CONTENT_TYPES = {
+    CSV: "text/csv; charset=utf-8",
+    XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    PDF: "application/pdf",
+}
+
+
+def chart_of(table: Table):
+    """The register's chart as inline SVG, or None (no chart, or no rows to draw)."""
+    chart = table.register.chart
+    if chart is None or not table.rows:
+        return None
+    by_key = {column.key: column for column in table.columns}
+    series = [
+        (by_key[key].label, [row.get(key) for row in table.rows])
+        for key in chart.series
+        if key in by_key
+    ]
+    draw = svg.bar_chart if chart.kind == BAR else svg.line_chart
+    money = any(by_key[key].kind == MONEY for key in chart.series if key in by_key)
+    return draw(
+        chart.title or table.caption,
+        [row.get(chart.category) for row in table.rows],
+        series,
+        money=money,
+    )
+
+
+def _filename(table: Table, extension: str) -> str:
+    return f"{table.register.slug}-{timezone.localdate().isoformat()}.{extension}"
+
+
+def _context(register: Register, form, table: Table | None, query: str) -> dict:
+    return {
+        "register": register,
+        "form": form,
+        "table": table,
+        "chart": chart_of(table) if table else None,
+        "query": query,
+        "downloads": [
+            (label, f"{url_name(register, '_' + fmt)}")
+            for label, fmt in (("CSV", CSV), ("Spreadsheet (XLSX)", XLSX), ("PDF", PDF))
+        ],
+    }
+
+
+def render_register(request, register: Register, fmt: str) -> HttpResponse:
+    # Register forms give every filter a default, so an empty query shows the usual view.
+    form = register.form(request.GET)
+    valid = form.is_valid()
+    table = fill(register, form.cleaned_data) if valid else None
+    if fmt == PAGE:
+        query = request.GET.urlencode()
+        return render(request, "registers/page.html", _context(register, form, table, query))
+    if table is None:
+        return HttpResponseBadRequest(
+            " ".join(error for errors in form.errors.values() for error in errors),
+            content_type="text/plain; charset=utf-8",
+        )
+    if fmt == CSV:
+        body = table_csv(table)
+    elif fmt == XLSX:
+        body = table_xlsx(table)
+    else:
+        body = render_pdf(
+            "registers/document.html",
+            {"register": register, "table": table, "chart": chart_of(table), "form": form},
+        )
+    response = HttpResponse(body, content_type=CONTENT_TYPES[fmt])
+    response["Content-Disposition"] = f'attachment; filename="{_filename(table, fmt)}"'
+    return response
+
+
+def view_for(register: Register, fmt: str):
+    """The view of one register in one format, guarded by the register's permission."""
+
+    @require_GET
+    def view(request):
+        return render_register(request, register, fmt)
+
+    view.__name__ = f"register_{slugify(register.slug).replace('-', '_')}_{fmt}"
+    view.__qualname__ = view.__name__
+    return staff_view(register.permission)(view)
