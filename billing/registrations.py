@@ -9,10 +9,12 @@ import billing.tasks  # noqa: F401  (issue, final bills, late penalties: Celery 
 from billing.bill_runs.scheduled_panel import scheduled_runs_panel
 from billing.bill_runs.services import AUDIT_ORDER_TYPES, audit_order_completed
 from billing.documents.panels import bills_panel, customer_bills_panel
-from district import navigation, panels
+from billing.registers import REGISTERS as BILLING_REGISTERS
+from district import navigation, panels, registers
 from district.roles import Perm
 from field_ops.completion.registry import register_completion_handler
 
+registers.register_all(BILLING_REGISTERS)  # the billing register (Supervision menu)
 for item in (
     navigation.NavItem(
         "Enter reads", "billing:read_routes", Perm.ENTER_READS, order=45, group="billing"

@@ -6,3 +6,7 @@ columns, a rows selector, an optional chart) in its own `registers.py` and hands
 `register_all()` from its registrations.py; this package renders every format from that one
 description, so the four formats cannot disagree about a total.
 """
+
+from district.registers.definitions import register_all
+
+__all__ = ["register_all"]

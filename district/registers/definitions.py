@@ -78,6 +78,9 @@ class Register:
     description: str = ""
     chart: Chart | None = None
     order: int = 100
+    # The page shows at most this many rows (the totals are still of all of them); the
+    # downloads hold every row. A per-account register of a whole district is a download.
+    page_rows: int = 500
     # What the table's caption says, given the filters (default: the title).
     caption: Callable[[dict], str] | None = field(default=None, compare=False)
 
@@ -99,6 +102,23 @@ class Table:
     rows: list[dict]
     totals: dict | None
     caption: str
+    row_count: int = -1  # all the rows, when the table holds only the first of them
+
+    def __post_init__(self):
+        if self.row_count < 0:
+            object.__setattr__(self, "row_count", len(self.rows))
+
+    def for_page(self) -> "Table":
+        """The same table with the rows a page shows (totals unchanged)."""
+        limit = self.register.page_rows
+        if len(self.rows) <= limit:
+            return self
+        return Table(self.register, self.filters, self.columns, self.rows[:limit], self.totals,
+                     self.caption, row_count=self.row_count)  # fmt: skip
+
+    @property
+    def is_cut(self) -> bool:
+        return self.row_count > len(self.rows)
 
     @property
     def shown(self) -> list[list[tuple[Column, str]]]:

@@ -68,7 +68,8 @@ def render_register(request, register: Register, fmt: str) -> HttpResponse:
     table = fill(register, form.cleaned_data) if valid else None
     if fmt == PAGE:
         query = request.GET.urlencode()
-        return render(request, "registers/page.html", _context(register, form, table, query))
+        page_table = table.for_page() if table else None
+        return render(request, "registers/page.html", _context(register, form, page_table, query))
     if table is None:
         return HttpResponseBadRequest(
             " ".join(error for errors in form.errors.values() for error in errors),

@@ -1,0 +1,40 @@
+"""Every register opens for the roles with VIEW_REPORTS (Finance, CSR III, Supervisor) and for
+nobody else, in every format; the menu lists them under Supervision."""
+
+import pytest
+from django.urls import reverse
+
+from district import navigation, roles
+from district.registers.definitions import REGISTERS
+
+pytestmark = pytest.mark.django_db
+SLUGS = [register.slug for register in REGISTERS.entries()]
+
+
+@pytest.mark.parametrize("role", [roles.FINANCE, roles.CSR_III, roles.SUPERVISOR])
+def test_the_roles_with_reports_open_every_register(client_for, role):
+    client = client_for(role)
+    for slug in SLUGS:
+        assert client.get(reverse(f"registers:{slug}")).status_code == 200, slug
+        assert client.get(reverse(f"registers:{slug}_csv")).status_code == 200, slug
+
+
+@pytest.mark.parametrize("role", [roles.CSR_I, roles.CSR_II, roles.FIELD_TECHNICIAN])
+def test_other_roles_are_refused_every_register_and_download(client_for, role):
+    client = client_for(role)
+    for slug in SLUGS:
+        for suffix in ("", "_csv", "_xlsx", "_pdf"):
+            response = client.get(reverse(f"registers:{slug}{suffix}"))
+            assert response.status_code == 403, f"{slug}{suffix}"
+
+
+def test_the_registers_are_in_the_supervision_menu_for_finance(make_user):
+    # when
+    groups = navigation.groups_for(make_user(roles.FINANCE))
+    # then
+    supervision = next(group for group in groups if group["key"] == "supervision")
+    labels = [item["label"] for item in supervision["items"]]
+    assert [register.title for register in REGISTERS.entries()] == [
+        label for label in labels if label in {r.title for r in REGISTERS.entries()}
+    ]
+    assert "Billing register" in labels
