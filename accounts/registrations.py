@@ -9,7 +9,8 @@ import accounts.deposits.tasks  # noqa: F401  (Celery registers the nightly depo
 import accounts.programs.registrations  # noqa: F401
 import accounts.service_changes.registrations  # noqa: F401
 from accounts.panels import PANELS
-from district import navigation, panels
+from accounts.registers import REGISTERS as ACCOUNTS_REGISTERS
+from district import navigation, panels, registers
 from district.audit import register_history_model
 from district.roles import Perm
 
@@ -37,3 +38,5 @@ register_history_model(
 register_history_model(
     "account", "accounts.ServiceAccount", "accounts:account_detail", "account_id"
 )
+
+registers.register_all(ACCOUNTS_REGISTERS)  # its registers (Supervision menu)
