@@ -18,19 +18,32 @@ PADDING_RECORD = "9" * RECORD_LENGTH
 
 SERVICE_CLASS_MIXED, SERVICE_CLASS_CREDITS, SERVICE_CLASS_DEBITS = 200, 220, 225
 SERVICE_CLASSES = (SERVICE_CLASS_MIXED, SERVICE_CLASS_CREDITS, SERVICE_CLASS_DEBITS)
-ENTRY_CLASSES = ("PPD", "WEB")
+ENTRY_CLASSES = ("PPD", "WEB", "COR")
+# COR: the class of a bank's notification of change (NOC), zero-dollar entries whose addenda
+# (type 98) carry the corrected account data.
+SEC_NOTIFICATION_OF_CHANGE = "COR"
 # Transaction codes: 2x checking, 3x savings; x2 credit, x3 credit prenote, x7 debit, x8 debit
 # prenote. A prenote carries no money: it tests the account before the first live entry.
 DEBITS = (27, 37)
 CREDITS = (22, 32)
 PRENOTES = (23, 28, 33, 38)
-TRANSACTION_CODES = (*CREDITS, *DEBITS, *PRENOTES)
+# Returns and notifications of change the receiving bank sends back: x1 for an original credit
+# (22, 23, 32, 33), x6 for an original debit (27, 28, 37, 38). A returned prenote and a NOC
+# carry no money; a returned live entry carries its amount.
+RETURNED_CREDITS = (21, 31)
+RETURNED_DEBITS = (26, 36)
+RETURN_CODES = (*RETURNED_CREDITS, *RETURNED_DEBITS)
+TRANSACTION_CODES = (*CREDITS, *DEBITS, *PRENOTES, *RETURN_CODES)
+CHECKING_CODES = (21, 22, 23, 26, 27, 28)  # a NOC's corrected transaction code names the type
+SAVINGS_CODES = (31, 32, 33, 36, 37, 38)
 # WEB entries name their payment type in the discretionary data (columns 77-78): R recurring,
 # S single entry, ST standing authorization (NACHA Operating Rules, Appendix Three). The field
 # is alphanumeric, so left-justified ("S "); the public moov-io sample right-justifies it (" S"),
 # which banks accept, so either reads.
 WEB_PAYMENT_TYPES = ("R", "S", "ST")
 ADDENDA_TYPE = "05"  # the only addenda PPD and WEB entries carry (at most one)
+RETURN_ADDENDA_TYPE = "99"  # a return entry's one addenda: reason code, original trace, ...
+CHANGE_ADDENDA_TYPE = "98"  # a NOC entry's one addenda: change code and corrected data
 
 
 def is_debit(transaction_code: int) -> bool:
@@ -56,6 +69,32 @@ class AchAddenda:
 
 
 @dataclass
+class AchReturnAddenda:
+    """Addenda type 99 of a return entry (columns: 4-6 reason, 7-21 original trace, 22-27 date
+    of death, 28-35 original RDFI, 36-79 addenda information, 80-94 the entry's trace)."""
+
+    return_reason_code: str  # R01, R02, ...
+    original_trace_number: str  # 15 digits: the trace of the entry we sent
+    original_rdfi: str = ""  # 8 digits: the bank the original entry went to
+    date_of_death: datetime.date | None = None  # R14/R15 only
+    addenda_information: str = ""  # 44 characters
+    type_code: str = RETURN_ADDENDA_TYPE
+
+
+@dataclass
+class AchChangeAddenda:
+    """Addenda type 98 of a NOC entry (columns: 4-6 change code, 7-21 original trace, 22-27
+    reserved, 28-35 original RDFI, 36-64 corrected data, 65-79 reserved, 80-94 the entry's
+    trace)."""
+
+    change_code: str  # C01, C02, ...
+    original_trace_number: str
+    original_rdfi: str = ""
+    corrected_data: str = ""  # 29 characters, laid out per change code (see payments.autopay.noc)
+    type_code: str = CHANGE_ADDENDA_TYPE
+
+
+@dataclass
 class AchEntry:
     transaction_code: int
     rdfi_routing: str  # the receiving bank's nine-digit routing number, check digit included
@@ -65,7 +104,7 @@ class AchEntry:
     individual_id: str = ""  # up to 15 characters: the district's account number
     discretionary_data: str = ""  # 2 characters; for WEB the payment type code ("R ", "S ")
     trace_number: str = ""  # 15 digits; "": the writer assigns the ODFI + a 7-digit sequence
-    addenda: list[AchAddenda] = field(default_factory=list)
+    addenda: list[AchAddenda | AchReturnAddenda | AchChangeAddenda] = field(default_factory=list)
 
 
 @dataclass

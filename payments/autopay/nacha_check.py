@@ -3,6 +3,10 @@
 Recomputes everything: record lengths and order, each batch's and the file's counts, entry
 hashes and totals, the block count, trace numbers (unique, the ODFI's, ascending in a batch),
 routing numbers' check digits, and that each batch settles on a Federal Reserve banking day.
+
+The bank's return file is checked the same way: a return entry (transaction code 21, 26, 31,
+36) carries one addenda of type 99, a notification of change (a COR batch of zero-dollar
+return-code entries) one of type 98; both addenda repeat their entry's trace number.
 """
 
 from dataclasses import dataclass, field
@@ -12,12 +16,18 @@ from payments.autopay.fed_calendar import closed_because
 from payments.autopay.nacha import (
     ADDENDA_TYPE,
     BLOCKING_FACTOR,
+    CHANGE_ADDENDA_TYPE,
     CREDITS,
     DEBITS,
     ENTRY_CLASSES,
     PADDING_RECORD,
     PRENOTES,
     RECORD_LENGTH,
+    RETURN_ADDENDA_TYPE,
+    RETURN_CODES,
+    RETURNED_CREDITS,
+    RETURNED_DEBITS,
+    SEC_NOTIFICATION_OF_CHANGE,
     SERVICE_CLASS_CREDITS,
     SERVICE_CLASS_DEBITS,
     SERVICE_CLASSES,
@@ -31,7 +41,12 @@ from payments.autopay.nacha import (
 )
 
 _HASH_MODULUS = 10**10
-_MAX_ADDENDA = 1  # PPD and WEB entries carry at most one addenda record
+_MAX_ADDENDA = 1  # PPD and WEB entries carry at most one addenda record, returns and NOCs one
+_ADDENDA_NAMES = {
+    ADDENDA_TYPE: "05 (PPD and WEB)",
+    RETURN_ADDENDA_TYPE: "99 (a return entry's)",
+    CHANGE_ADDENDA_TYPE: "98 (a notification of change's)",
+}
 
 
 @dataclass
@@ -53,7 +68,8 @@ class _Batch:
 class _State:
     problems: list[Problem] = field(default_factory=list)
     batch: _Batch | None = None
-    entry: tuple[int, str, int, int] | None = None  # line, trace, addenda expected, seen
+    # line, trace, addenda expected, seen, the addenda type the entry takes
+    entry: tuple[int, str, int, int, str] | None = None
     traces: dict[str, int] = field(default_factory=dict)
     batches: int = 0
     count: int = 0
@@ -150,7 +166,7 @@ def _batch_header(state: _State, number: int, record: str) -> None:
     if not batch.company_id.strip():
         state.problem(number, "the company identification (columns 41-50) is blank")
     if sec_code not in ENTRY_CLASSES:
-        state.problem(number, f"the standard entry class “{sec_code}” is not PPD or WEB")
+        state.problem(number, f"the standard entry class “{sec_code}” is not PPD, WEB or COR")
     if not cut(record, 54, 63).strip():
         state.problem(number, "the company entry description (columns 54-63) is blank")
     effective = yymmdd(cut(record, 70, 75))
@@ -181,14 +197,31 @@ def _entry(state: _State, number: int, record: str) -> None:
         return
     code_text, routing, amount_text = cut(record, 2, 3), cut(record, 4, 12), cut(record, 30, 39)
     code = int(code_text) if code_text.isdigit() else 0
+    is_change = batch.sec_code == SEC_NOTIFICATION_OF_CHANGE
     if code not in TRANSACTION_CODES:
         state.problem(
             number,
-            f"the transaction code “{code_text}” is not one of 22, 23, 27, 28, 32, 33, 37, 38",
+            f"the transaction code “{code_text}” is not one of 21, 22, 23, 26, 27, 28, 31, 32, "
+            "33, 36, 37, 38",
         )
-    elif batch.service_class == str(SERVICE_CLASS_DEBITS) and code not in (*DEBITS, 28, 38):
+    elif is_change and code not in RETURN_CODES:
+        state.problem(
+            number,
+            f"a notification of change (COR) with transaction code {code}, not 21, 26, 31 or 36",
+        )
+    elif batch.service_class == str(SERVICE_CLASS_DEBITS) and code not in (
+        *DEBITS,
+        28,
+        38,
+        *RETURNED_DEBITS,
+    ):
         state.problem(number, f"a credit (transaction code {code}) in a debits-only batch (225)")
-    elif batch.service_class == str(SERVICE_CLASS_CREDITS) and code not in (*CREDITS, 23, 33):
+    elif batch.service_class == str(SERVICE_CLASS_CREDITS) and code not in (
+        *CREDITS,
+        23,
+        33,
+        *RETURNED_CREDITS,
+    ):
         state.problem(number, f"a debit (transaction code {code}) in a credits-only batch (220)")
     if problem := aba_problem(routing):
         state.problem(number, f"the receiving bank's {problem}")
@@ -199,6 +232,10 @@ def _entry(state: _State, number: int, record: str) -> None:
         state.problem(number, f"the amount (columns 30-39) “{amount_text}” is not digits")
     elif code in PRENOTES and amount:
         state.problem(number, f"a prenote (transaction code {code}) carries an amount")
+    elif is_change and amount:
+        state.problem(number, "a notification of change (COR) carries an amount")
+    elif code in RETURN_CODES:
+        pass  # a returned live entry carries its amount, a returned prenote none
     elif code in TRANSACTION_CODES and code not in PRENOTES and not amount:
         state.problem(
             number, "a live entry of $0.00 (a prenote has transaction code 23, 28, 33 or 38)"
@@ -214,9 +251,19 @@ def _entry(state: _State, number: int, record: str) -> None:
     indicator = cut(record, 79, 79)
     if indicator not in ("0", "1"):
         state.problem(number, "the addenda record indicator (column 79) is not 0 or 1")
+    addenda_type = ADDENDA_TYPE
+    if is_change:
+        addenda_type = CHANGE_ADDENDA_TYPE
+    elif code in RETURN_CODES:
+        addenda_type = RETURN_ADDENDA_TYPE
+    if addenda_type != ADDENDA_TYPE and indicator == "0":
+        state.problem(
+            number,
+            f"the addenda indicator is 0 but this entry needs its addenda of type {addenda_type}",
+        )
     trace = cut(record, 80, 94)
     _trace(state, number, trace)
-    state.entry = (number, trace, 1 if indicator == "1" else 0, 0)
+    state.entry = (number, trace, 1 if indicator == "1" else 0, 0, addenda_type)
     batch.count += 1
     batch.entry_hash += int(routing[:8]) if routing[:8].isdigit() else 0
     if code and is_debit(code):
@@ -249,9 +296,9 @@ def _addenda(state: _State, number: int, record: str) -> None:
     if state.entry is None:
         state.problem(number, "an addenda record that follows no entry detail record")
         return
-    entry_line, trace, expected, seen = state.entry
+    entry_line, trace, expected, seen, addenda_type = state.entry
     seen += 1
-    state.entry = (entry_line, trace, expected, seen)
+    state.entry = (entry_line, trace, expected, seen, addenda_type)
     state.batch.count += 1
     if expected == 0:
         state.problem(
@@ -260,8 +307,14 @@ def _addenda(state: _State, number: int, record: str) -> None:
         )
     elif seen > _MAX_ADDENDA:
         state.problem(number, f"a second addenda record for the entry of line {entry_line}")
-    if cut(record, 2, 3) != ADDENDA_TYPE:
-        state.problem(number, f"the addenda type “{cut(record, 2, 3)}” is not 05 (PPD and WEB)")
+    if cut(record, 2, 3) != addenda_type:
+        state.problem(
+            number,
+            f"the addenda type “{cut(record, 2, 3)}” is not {_ADDENDA_NAMES[addenda_type]}",
+        )
+    if addenda_type != ADDENDA_TYPE:
+        _return_addenda(state, number, record, trace, addenda_type)
+        return
     sequence = cut(record, 84, 87)
     if sequence != f"{seen:04d}":
         state.problem(number, f"the addenda sequence number “{sequence}” should be {seen:04d}")
@@ -273,9 +326,33 @@ def _addenda(state: _State, number: int, record: str) -> None:
         )
 
 
+def _return_addenda(state: _State, number: int, record: str, trace: str, addenda_type) -> None:
+    """A return's (99) or a NOC's (98) addenda: its code, the original trace, its own trace."""
+    code = cut(record, 4, 6)
+    letter, what = (
+        ("R", "return reason") if addenda_type == RETURN_ADDENDA_TYPE else ("C", "change")
+    )
+    if not (code[:1] == letter and code[1:].isdigit()):
+        state.problem(number, f"the {what} code “{code}” (columns 4-6) is not {letter}nn")
+    original = cut(record, 7, 21)
+    if not original.isdigit():
+        state.problem(
+            number, f"the original trace number “{original}” (columns 7-21) is not digits"
+        )
+    if addenda_type == RETURN_ADDENDA_TYPE:
+        death = cut(record, 22, 27)
+        if death.strip() and yymmdd(death) is None:
+            state.problem(number, "the date of death (columns 22-27) is not a date YYMMDD")
+    if cut(record, 80, 94) != trace:
+        state.problem(
+            number,
+            f"the trace number “{cut(record, 80, 94)}” (columns 80-94) is not its entry's {trace}",
+        )
+
+
 def _addenda_complete(state: _State) -> None:
     if state.entry is not None:
-        entry_line, _, expected, seen = state.entry
+        entry_line, _, expected, seen, _ = state.entry
         if expected and not seen:
             state.problem(entry_line, "the addenda indicator is 1 but no addenda record follows")
     state.entry = None

@@ -9,10 +9,14 @@ import os
 from pathlib import Path
 
 from payments.autopay.nacha import (
+    CHANGE_ADDENDA_TYPE,
+    RETURN_ADDENDA_TYPE,
     AchAddenda,
     AchBatch,
+    AchChangeAddenda,
     AchEntry,
     AchFile,
+    AchReturnAddenda,
     cut,
     split_records,
     yymmdd,
@@ -50,17 +54,35 @@ def nacha_read(source: bytes | str | os.PathLike) -> AchFile:
             entry = _entry(record)
             batch.entries.append(entry)
         elif kind == "7":
-            entry.addenda.append(
-                AchAddenda(
-                    type_code=cut(record, 2, 3),
-                    payment_related_information=cut(record, 4, 83).rstrip(" "),
-                    sequence_number=int(cut(record, 84, 87)),
-                    entry_detail_sequence=int(cut(record, 88, 94)),
-                )
-            )
+            entry.addenda.append(_addenda(record))
         elif kind == "9":
             break
     return file
+
+
+def _addenda(record: str) -> AchAddenda | AchReturnAddenda | AchChangeAddenda:
+    type_code = cut(record, 2, 3)
+    if type_code == RETURN_ADDENDA_TYPE:
+        return AchReturnAddenda(
+            return_reason_code=cut(record, 4, 6),
+            original_trace_number=cut(record, 7, 21),
+            date_of_death=yymmdd(cut(record, 22, 27)),
+            original_rdfi=cut(record, 28, 35).rstrip(" "),
+            addenda_information=cut(record, 36, 79).rstrip(" "),
+        )
+    if type_code == CHANGE_ADDENDA_TYPE:
+        return AchChangeAddenda(
+            change_code=cut(record, 4, 6),
+            original_trace_number=cut(record, 7, 21),
+            original_rdfi=cut(record, 28, 35).rstrip(" "),
+            corrected_data=cut(record, 36, 64).rstrip(" "),
+        )
+    return AchAddenda(
+        type_code=type_code,
+        payment_related_information=cut(record, 4, 83).rstrip(" "),
+        sequence_number=int(cut(record, 84, 87)),
+        entry_detail_sequence=int(cut(record, 88, 94)),
+    )
 
 
 def _batch(record: str) -> AchBatch:

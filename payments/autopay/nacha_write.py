@@ -7,8 +7,10 @@ from payments.autopay.nacha import (
     BLOCKING_FACTOR,
     PADDING_RECORD,
     AchBatch,
+    AchChangeAddenda,
     AchEntry,
     AchFile,
+    AchReturnAddenda,
     is_debit,
 )
 from payments.autopay.nacha_check import nacha_check
@@ -166,13 +168,7 @@ def _write_batch(
         else:
             credits += entry.amount_cents
         for position, addenda in enumerate(entry.addenda, start=1):
-            records.append(
-                "7"
-                + t(addenda.type_code, 2, "the addenda type code")
-                + t(addenda.payment_related_information, 80, "the payment related information")
-                + n(addenda.sequence_number or position, 4, "the addenda sequence number")
-                + n(addenda.entry_detail_sequence or int(trace[-7:]), 7, "the entry sequence")
-            )
+            records.append(_addenda_record(addenda, position, trace, fields))
     entry_hash %= _HASH_MODULUS
     records.append(
         "8"
@@ -203,4 +199,39 @@ def _entry_record(entry: AchEntry, trace: str, fields: _Fields) -> str:
         + t(entry.discretionary_data, 2, "the discretionary data")
         + ("1" if entry.addenda else "0")
         + t(trace, 15, "the trace number")
+    )
+
+
+def _addenda_record(addenda, position: int, trace: str, fields: _Fields) -> str:
+    t, n = fields.text, fields.number
+    if isinstance(addenda, AchReturnAddenda):
+        death = addenda.date_of_death.strftime("%y%m%d") if addenda.date_of_death else ""
+        return (
+            "7"
+            + t(addenda.type_code, 2, "the addenda type code")
+            + t(addenda.return_reason_code, 3, "the return reason code")
+            + t(addenda.original_trace_number, 15, "the original trace number")
+            + t(death, 6, "the date of death")
+            + t(addenda.original_rdfi, 8, "the original receiving bank")
+            + t(addenda.addenda_information, 44, "the addenda information")
+            + t(trace, 15, "the trace number")
+        )
+    if isinstance(addenda, AchChangeAddenda):
+        return (
+            "7"
+            + t(addenda.type_code, 2, "the addenda type code")
+            + t(addenda.change_code, 3, "the change code")
+            + t(addenda.original_trace_number, 15, "the original trace number")
+            + " " * 6
+            + t(addenda.original_rdfi, 8, "the original receiving bank")
+            + t(addenda.corrected_data, 29, "the corrected data")
+            + " " * 15
+            + t(trace, 15, "the trace number")
+        )
+    return (
+        "7"
+        + t(addenda.type_code, 2, "the addenda type code")
+        + t(addenda.payment_related_information, 80, "the payment related information")
+        + n(addenda.sequence_number or position, 4, "the addenda sequence number")
+        + n(addenda.entry_detail_sequence or int(trace[-7:]), 7, "the entry sequence")
     )
