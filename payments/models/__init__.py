@@ -15,6 +15,11 @@ from payments.models.autopay import (  # noqa: F401
     AutopayEnrolment,
     AutopayReminder,
 )
+from payments.models.autopay_returns import (  # noqa: F401
+    AchChangeNotice,
+    AchReturnEntry,
+    AchReturnFile,
+)
 from payments.models.bank import Bai2AccountReport, Bai2File, Bai2Transaction, Bai2Upload
 from payments.models.deposits import BankDeposit, BankDepositItem
 from payments.models.drawers import Drawer, DrawerSession
