@@ -3,6 +3,7 @@
 Each area registers its own menu entries, panels, approval kinds and history sources.
 """
 
+import payments.autopay.registrations  # noqa: F401
 import payments.bank.registrations  # noqa: F401
 import payments.bank.tasks  # noqa: F401  (Celery registers the BAI2 import task)
 import payments.batches.registrations  # noqa: F401

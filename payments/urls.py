@@ -1,5 +1,6 @@
 """URLs of the payments app: each area keeps its own list, all under the "payments" namespace."""
 
+from payments.autopay import urls as autopay
 from payments.bank import urls as bank
 from payments.batches import urls as batches
 from payments.counter import urls as counter
@@ -15,4 +16,5 @@ urlpatterns = [
     *returns.urlpatterns,
     *refunds.urlpatterns,
     *bank.urlpatterns,
+    *autopay.urlpatterns,
 ]

@@ -146,6 +146,7 @@ class AchFileRecord(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     effective_date = models.DateField()
+    # The file encrypted as the account numbers are (it holds them all in clear).
     content = models.TextField()
     entry_count = models.PositiveIntegerField()
     total_debit = MoneyField(default=0)

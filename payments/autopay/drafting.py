@@ -1,0 +1,439 @@
+"""The nightly ACH run: prenote files for new bank accounts, pre-draft reminders, and the draft
+file for bills due on the next banking day's effective date.
+
+Each draft is written once per bill (a unique constraint), posted as a payment pending
+settlement (debit settlements due, credit the account's receivable: its own journal, keyed by
+the bill) and recorded as a processor payment, then billing's follow-up runs after the commit.
+A rerun finds the bills drafted and writes no second file. Files go through nacha_write, which
+checks them, so no file is kept that the bank would refuse for what can be checked here.
+"""
+
+import datetime
+import hashlib
+import logging
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import connection, transaction
+from django.utils import timezone
+
+from billing.arrangements.selectors import accounts_with_active_arrangement
+from billing.collections.selectors import active_holds
+from billing.models import Bill
+from district.ledger.models import Journal
+from district.ledger.purposes import Purpose
+from district.ledger.selectors import account_balances
+from district.ledger.services import Line, journal_post
+from district.money import ZERO, format_money
+from district.policies import policy_value
+from payments.after_posting import payments_posted
+from payments.autopay import crypto
+from payments.autopay.fed_calendar import effective_entry_date, next_banking_day
+from payments.autopay.nacha import (
+    SERVICE_CLASS_DEBITS,
+    AchBatch,
+    AchEntry,
+    AchFile,
+)
+from payments.autopay.nacha_write import nacha_write
+from payments.models import (
+    AchDraft,
+    AchFileRecord,
+    AutopayEnrolment,
+    AutopayReminder,
+    Payment,
+    PaymentBatch,
+    PaymentLine,
+    Tender,
+)
+
+log = logging.getLogger(__name__)
+
+REMINDER_DAYS_POLICY = "autopay-reminder-days"
+ENTRY_DESCRIPTION = "WATER BILL"
+# Development defaults (a routing number that passes the ABA check): production sets its own.
+DEFAULT_ODFI_ROUTING = "121000358"
+DEFAULT_COMPANY_ID = "1946000123"
+DEFAULT_COMPANY_NAME = "MESA VERDE WATER"
+_TRACE_LOCK = 7_340_201  # pg advisory lock: one writer of ACH trace numbers at a time
+HOLD_SKIPS = {"appeal": "an appeal hold is in force"}
+ARRANGEMENT_SKIP = "a payment arrangement is active"
+
+
+def odfi_routing() -> str:
+    return getattr(settings, "AUTOPAY_ODFI_ROUTING", "") or DEFAULT_ODFI_ROUTING
+
+
+def company_id() -> str:
+    return getattr(settings, "AUTOPAY_COMPANY_ID", "") or DEFAULT_COMPANY_ID
+
+
+def company_name() -> str:
+    return (getattr(settings, "AUTOPAY_COMPANY_NAME", "") or DEFAULT_COMPANY_NAME)[:16]
+
+
+def draft_effective_date(today: datetime.date) -> datetime.date:
+    """The effective date of tonight's drafts: the next banking day."""
+    return effective_entry_date(next_banking_day(today))
+
+
+def _cents(amount: Decimal) -> int:
+    return int((amount * 100).to_integral_value())
+
+
+def _next_traces(count: int) -> list[str]:
+    """`count` new trace numbers: the ODFI's eight digits and a sequence above every trace the
+    district has written (drafts and prenotes), under an advisory lock held to the commit."""
+    odfi = odfi_routing()[:8]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_TRACE_LOCK])
+    highest = max(
+        AchDraft.objects.filter(trace_number__startswith=odfi)
+        .order_by("-trace_number")
+        .values_list("trace_number", flat=True)
+        .first()
+        or "0",
+        AutopayEnrolment.objects.filter(prenote_trace_number__startswith=odfi)
+        .order_by("-prenote_trace_number")
+        .values_list("prenote_trace_number", flat=True)
+        .first()
+        or "0",
+    )
+    start = int(highest[8:] or 0) + 1 if highest != "0" else 1
+    return [f"{odfi}{(start + n) % 10_000_000:07d}" for n in range(count)]
+
+
+def _transaction_code(enrolment: AutopayEnrolment, *, prenote: bool) -> int:
+    base = 37 if enrolment.is_savings else 27
+    return base + 1 if prenote else base
+
+
+def _entry(enrolment: AutopayEnrolment, *, cents: int, trace: str, prenote: bool) -> AchEntry:
+    return AchEntry(
+        transaction_code=_transaction_code(enrolment, prenote=prenote),
+        rdfi_routing=enrolment.routing_number,
+        account_number=crypto.decrypt_account_number(enrolment.account_number_encrypted),
+        amount_cents=cents,
+        individual_name=enrolment.holder_name[:22],
+        individual_id=enrolment.account.number[:15],
+        # WEB entries name the payment type: R, a recurring authorization.
+        discretionary_data="R" if enrolment.entry_class == "WEB" else "",
+        trace_number=trace,
+    )
+
+
+def _write_file(
+    *, kind: str, entries: list[tuple[AutopayEnrolment, AchEntry]], effective: datetime.date, by
+) -> AchFileRecord:
+    """One NACHA file, a batch per entry class (PPD, WEB), checked by nacha_write, and kept."""
+    now = timezone.localtime()
+    batches = []
+    for sec_code in ("PPD", "WEB"):
+        chosen = [entry for enrolment, entry in entries if enrolment.entry_class == sec_code]
+        if chosen:
+            batches.append(
+                AchBatch(
+                    service_class_code=SERVICE_CLASS_DEBITS,
+                    company_name=company_name(),
+                    company_id=company_id(),
+                    sec_code=sec_code,
+                    entry_description=ENTRY_DESCRIPTION,
+                    effective_entry_date=effective,
+                    odfi_routing=odfi_routing()[:8],
+                    entries=chosen,
+                )
+            )
+    data = nacha_write(
+        AchFile(
+            immediate_destination=odfi_routing(),
+            immediate_origin=company_id(),
+            creation_date=now.date(),
+            creation_time=f"{now:%H%M}",
+            immediate_destination_name="",
+            immediate_origin_name=settings.DISTRICT_NAME[:23].upper(),
+            batches=batches,
+        )
+    )
+    total_cents = sum(entry.amount_cents for _, entry in entries)
+    return AchFileRecord.objects.create(
+        kind=kind,
+        created_by=by,
+        effective_date=effective,
+        content=crypto.encrypt_bytes(data),
+        entry_count=len(entries),
+        total_debit=Decimal(total_cents) / 100,
+        total_credit=ZERO,
+        sha256=hashlib.sha256(data).hexdigest(),
+    )
+
+
+# -- prenotes ------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def prenotes_send(*, on: datetime.date, by) -> AchFileRecord | None:
+    """A prenote file for every enrolment pending its prenote that has none out yet."""
+    pending = list(
+        AutopayEnrolment.objects.select_for_update(of=("self",))
+        .select_related("account")
+        .filter(status=AutopayEnrolment.Status.PENDING_PRENOTE, prenote_sent_on__isnull=True)
+        .order_by("pk")
+    )
+    if not pending:
+        return None
+    traces = _next_traces(len(pending))
+    entries = [
+        (enrolment, _entry(enrolment, cents=0, trace=trace, prenote=True))
+        for enrolment, trace in zip(pending, traces, strict=True)
+    ]
+    record = _write_file(
+        kind=AchFileRecord.Kind.PRENOTE, entries=entries, effective=draft_effective_date(on), by=by
+    )
+    for enrolment, trace in zip(pending, traces, strict=True):
+        enrolment.prenote_sent_on = on
+        enrolment.prenote_file = record
+        enrolment.prenote_trace_number = trace
+    AutopayEnrolment.objects.bulk_update(
+        pending, ["prenote_sent_on", "prenote_file", "prenote_trace_number"]
+    )
+    return record
+
+
+# -- what each active enrolment owes -------------------------------------------------------------
+
+
+@dataclass
+class Due:
+    enrolment: AutopayEnrolment
+    bill: Bill
+    amount: Decimal  # the balance now, never more than the bill's amount due
+    skip_reason: str = ""
+
+
+def _latest_bills(account_ids: list[int]) -> dict[int, Bill]:
+    bills = (
+        Bill.objects.filter(account_id__in=account_ids, status=Bill.Status.POSTED)
+        .order_by("account_id", "-bill_date", "-id")
+        .distinct("account_id")
+    )
+    return {bill.account_id: bill for bill in bills}
+
+
+def dues(*, today: datetime.date, draft_on) -> list[Due]:
+    """For each active enrolment whose latest posted bill `draft_on(bill)` accepts and that is
+    not drafted yet: the amount to draft and, when it must not be drafted, why."""
+    enrolments = list(
+        AutopayEnrolment.objects.select_related("account__customer").filter(
+            status=AutopayEnrolment.Status.ACTIVE
+        )
+    )
+    by_account = {enrolment.account_id: enrolment for enrolment in enrolments}
+    bills = {
+        account_id: bill
+        for account_id, bill in _latest_bills(list(by_account)).items()
+        if draft_on(bill)
+    }
+    drafted = set(
+        AchDraft.objects.filter(bill_id__in=[b.pk for b in bills.values()]).values_list(
+            "bill_id", flat=True
+        )
+    )
+    bills = {account_id: bill for account_id, bill in bills.items() if bill.pk not in drafted}
+    ids = sorted(bills)
+    balances = account_balances(ids)
+    holds = active_holds(ids, on=today)
+    arranged = accounts_with_active_arrangement(ids, today)
+    found = []
+    for account_id in ids:
+        bill = bills[account_id]
+        amount = min(balances.get(account_id, ZERO), bill.amount_due)
+        if amount <= ZERO:
+            continue  # nothing owed: nothing drafted
+        reason = next(
+            (HOLD_SKIPS[h.kind] for h in holds.get(account_id, []) if h.kind in HOLD_SKIPS), ""
+        )
+        if not reason and account_id in arranged:
+            reason = ARRANGEMENT_SKIP
+        found.append(Due(by_account[account_id], bill, amount, reason))
+    return found
+
+
+# -- reminders -----------------------------------------------------------------------------------
+
+
+def reminders_send(*, today: datetime.date) -> list[AutopayReminder]:
+    """The pre-draft e-mail, once per bill, `autopay-reminder-days` days before its draft."""
+    days = int(policy_value(REMINDER_DAYS_POLICY))
+    horizon = today + datetime.timedelta(days=days)
+    reminded = set(AutopayReminder.objects.values_list("bill_id", flat=True))
+
+    def in_window(bill: Bill) -> bool:
+        return bill.pk not in reminded and today < effective_entry_date(bill.due_date) <= horizon
+
+    sent = []
+    for due in dues(today=today, draft_on=in_window):
+        email = due.enrolment.account.customer.email
+        if due.skip_reason or not email:
+            continue
+        draft_day = effective_entry_date(due.bill.due_date)
+        with transaction.atomic():
+            reminder = AutopayReminder.objects.create(
+                enrolment=due.enrolment,
+                bill=due.bill,
+                sent_to=email,
+                amount=due.amount,
+                draft_on=draft_day,
+            )
+            send_mail(
+                f"{settings.DISTRICT_NAME}: autopay of {format_money(due.amount)} on "
+                f"{draft_day:%m/%d/%Y}",
+                _reminder_body(due, draft_day),
+                settings.DEFAULT_FROM_EMAIL,
+                [email],
+            )
+        sent.append(reminder)
+    return sent
+
+
+def _reminder_body(due: Due, draft_day: datetime.date) -> str:
+    return (
+        f"Hello {due.enrolment.account.customer},\n\n"
+        f"Bill {due.bill.number or due.bill.pk} of account {due.enrolment.account.number} is "
+        f"due {due.bill.due_date:%m/%d/%Y}. On {draft_day:%m/%d/%Y} we will debit "
+        f"{format_money(due.amount)} from your bank account {due.enrolment.masked_account} by "
+        f"autopay (what the account owes then, never more than the bill).\n\n"
+        f"To stop it, cancel autopay online or call {settings.DISTRICT_PHONE} before that day.\n"
+        f"\n{settings.DISTRICT_NAME}\n"
+    )
+
+
+# -- drafts --------------------------------------------------------------------------------------
+
+
+@dataclass
+class DraftRun:
+    effective_date: datetime.date
+    file: AchFileRecord | None = None
+    drafts: list[AchDraft] = field(default_factory=list)
+    skipped: list[Due] = field(default_factory=list)
+
+
+def _post_draft(draft: AchDraft, enrolment: AutopayEnrolment, file: AchFileRecord, by) -> None:
+    """The draft's journal and its processor payment (a one-payment posted batch)."""
+    what = f"Autopay ACH draft {draft.trace_number}, bill {draft.bill.number or draft.bill_id}"
+    journal = journal_post(
+        kind=Journal.Kind.PAYMENT,
+        memo=what,
+        lines=[
+            Line(Purpose.SETTLEMENTS_DUE, draft.amount, memo=what),
+            Line(Purpose.AR_CUSTOMERS, -draft.amount, enrolment.account_id, memo=what),
+        ],
+        by=by,
+        idempotency_key=f"autopay-draft:{draft.bill_id}",
+        source=draft,
+    )
+    now = timezone.now()
+    batch = PaymentBatch.objects.create(
+        kind=PaymentBatch.Kind.PROCESSOR,
+        status=PaymentBatch.Status.POSTED,
+        control_count=1,
+        control_total=draft.amount,
+        description=what[:120],
+        created_by=by,
+        posted_by=by,
+        posted_at=now,
+        journal=journal,
+        file_name=file.file_name,
+        file_format="nacha-autopay",
+    )
+    payment = Payment.objects.create(
+        channel=Payment.Channel.PROCESSOR,
+        batch=batch,
+        received_at=now,
+        effective_date=journal.effective_date,
+        taken_by=by,
+        payer_name=enrolment.holder_name,
+        total=draft.amount,
+        idempotency_key=f"autopay-draft:{draft.bill_id}",
+        journal=journal,
+    )
+    PaymentLine.objects.create(
+        payment=payment, account_id=enrolment.account_id, amount=draft.amount
+    )
+    Tender.objects.create(
+        payment=payment, kind=Tender.Kind.ACH, amount=draft.amount, reference=draft.trace_number
+    )
+    draft.journal_id = journal.pk
+    draft.payment = payment
+    draft.status = AchDraft.Status.SENT
+    draft.save(update_fields=["journal_id", "payment", "status"])
+
+
+@transaction.atomic
+def autopay_draft_run(*, today: datetime.date, by) -> DraftRun:
+    """Draft every active enrolment's latest posted bill due on the next banking day's
+    effective date, in one NACHA file; a rerun drafts nothing twice and writes no file."""
+    effective = draft_effective_date(today)
+    run = DraftRun(effective_date=effective)
+    # Lock the run: two at once would both see the bills undrafted (the constraint refuses the
+    # second, but the lock makes it wait and then find them drafted).
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_TRACE_LOCK + 1])
+    due_now = dues(
+        today=today, draft_on=lambda bill: effective_entry_date(bill.due_date) == effective
+    )
+    run.skipped = [due for due in due_now if due.skip_reason]
+    to_draft = [due for due in due_now if not due.skip_reason]
+    for due in run.skipped:
+        log.info("Autopay: bill %s not drafted: %s", due.bill.pk, due.skip_reason)
+    if not to_draft:
+        return run
+    traces = _next_traces(len(to_draft))
+    drafts = AchDraft.objects.bulk_create(
+        [
+            AchDraft(
+                enrolment=due.enrolment,
+                bill=due.bill,
+                amount=due.amount,
+                effective_date=effective,
+                trace_number=trace,
+            )
+            for due, trace in zip(to_draft, traces, strict=True)
+        ]
+    )
+    entries = [
+        (due.enrolment, _entry(due.enrolment, cents=_cents(draft.amount), trace=draft.trace_number,
+                               prenote=False))
+        for due, draft in zip(to_draft, drafts, strict=True)
+    ]  # fmt: skip
+    run.file = _write_file(
+        kind=AchFileRecord.Kind.DRAFT, entries=entries, effective=effective, by=by
+    )
+    AchDraft.objects.filter(pk__in=[draft.pk for draft in drafts]).update(file=run.file)
+    for due, draft in zip(to_draft, drafts, strict=True):
+        draft.file = run.file
+        _post_draft(draft, due.enrolment, run.file, by)
+    run.drafts = drafts
+    payments_posted((due.enrolment.account_id for due in to_draft), by=by)
+    return run
+
+
+def autopay_nightly(*, today: datetime.date, by) -> dict:
+    """The night's autopay work, each step in its own transaction, in an order that lets a
+    prenote that matured today draft a bill tonight. Returns what it did, for the task log."""
+    from payments.autopay.enrolment import prenotes_mature
+
+    activated = prenotes_mature(on=today)
+    prenote_file = prenotes_send(on=today, by=by)
+    reminders = reminders_send(today=today)
+    run = autopay_draft_run(today=today, by=by)
+    return {
+        "activated": len(activated),
+        "prenote_file": prenote_file.pk if prenote_file else None,
+        "reminders": len(reminders),
+        "draft_file": run.file.pk if run.file else None,
+        "drafts": len(run.drafts),
+        "skipped": [f"bill {due.bill.pk}: {due.skip_reason}" for due in run.skipped],
+    }
