@@ -9,6 +9,7 @@ from accounts.models import Contact, ServiceAccount
 from billing.shutoffs import clock
 from billing.shutoffs.eligibility import shutoff_eligibility
 from billing.shutoffs.models import Disconnection
+from district.business_days import office_hours, office_is_open
 from district.errors import ServiceError
 from field_ops.models import WorkOrder
 
@@ -19,6 +20,14 @@ def shut_off_completed(work_order: WorkOrder, completion: dict, by) -> None:
     account_id = work_order.service_account_id
     if account_id is None:
         raise ServiceError("This shut-off order names no account: it cannot be completed.")
+    moment = clock.now()
+    if not office_is_open(moment):
+        opens, closes = office_hours()
+        raise ServiceError(
+            "Do not shut the water off now: the office is closed (open "
+            f"{opens:%H:%M} to {closes:%H:%M} on business days), and water is never shut off "
+            "while customers cannot reach the office (H&S Code 116908(b))."
+        )
     today = clock.today()
     eligibility = shutoff_eligibility([account_id], on=today, ignore_order_ids=[work_order.pk])[
         account_id

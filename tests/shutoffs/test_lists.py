@@ -262,6 +262,20 @@ def test_completion_is_refused_when_the_account_no_longer_qualifies(staff, at):
     assert not Disconnection.objects.exists()
 
 
+@pytest.mark.parametrize("hour, minute", [(17, 0), (7, 45)])
+def test_completion_is_refused_while_the_office_is_closed(staff, at, hour, minute):
+    on = builders.shut_day()
+    builders.eligible_account(on)
+    order = _dispatched(_approved(on, staff).entries.get().work_order_id, staff)
+    at(on, hour, minute)
+
+    with pytest.raises(ServiceError) as refused:
+        work_order_complete(work_order=order, by=staff.technician, data={"reading": "12"})
+
+    assert "the office is closed (open 08:00 to 17:00 on business days)" in str(refused.value)
+    assert not Disconnection.objects.exists()
+
+
 def test_completion_records_the_disconnection_and_a_field_contact(staff, at):
     on = builders.shut_day()
     account, _ = builders.eligible_account(on)
