@@ -6,6 +6,7 @@ panels, menu entries, deposit history sources) and its Celery tasks."""
 import accounts.contacts.registrations  # noqa: F401
 import accounts.deposits.registrations  # noqa: F401
 import accounts.deposits.tasks  # noqa: F401  (Celery registers the nightly deposit tasks)
+import accounts.lobby.registrations  # noqa: F401
 import accounts.programs.registrations  # noqa: F401
 import accounts.service_changes.registrations  # noqa: F401
 from accounts.panels import PANELS

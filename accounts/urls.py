@@ -95,4 +95,5 @@ urlpatterns = [
     path("cases/<int:case_id>/update/", contact_views.case_update, name="case_update"),
     # -- assistance programs and outreach (accounts/programs/urls.py)
     path("", include("accounts.programs.urls")),
+    path("", include("accounts.lobby.urls")),  # the lobby queue (accounts/lobby/urls.py)
 ]
