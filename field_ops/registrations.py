@@ -2,11 +2,12 @@
 entries, the account page's consumption panel, the premise page's map, the technician's home
 panel, and the records with a History tab."""
 
-from district import navigation, panels
+from district import navigation, panels, registers
 from district.audit import register_history_model
 from district.roles import Perm
 from field_ops.finder import neighbours_panel
 from field_ops.panels import consumption_panel
+from field_ops.registers import REGISTERS as FIELD_OPS_REGISTERS
 from field_ops.technician import today_panel
 
 for item in (
@@ -77,3 +78,5 @@ panels.register(
 
 register_history_model("premise", "field_ops.Premise", "field_ops:premise_detail", "premise_id")
 register_history_model("meter", "field_ops.Meter", "field_ops:meter_detail", "meter_id")
+
+registers.register_all(FIELD_OPS_REGISTERS)  # its registers (Supervision menu)

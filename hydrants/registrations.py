@@ -2,7 +2,7 @@
 HydrantsConfig.ready()): the menu entries, the "Hydrant meters" panels, and the permit's two
 approval kinds; usage (reads, bills, returns) registers its own below."""
 
-from district import navigation, panels
+from district import navigation, panels, registers
 from district.approvals import registry
 from district.roles import Perm
 from hydrants.permits.panels import account_panel, home_panel
@@ -13,6 +13,7 @@ from hydrants.permits.services import (
     permit_approval_describe,
     permit_approval_reject,
 )
+from hydrants.registers import REGISTERS as HYDRANT_REGISTERS
 
 for item in (
     navigation.NavItem(
@@ -58,3 +59,5 @@ registry.register(
 )
 
 import hydrants.usage.registrations  # noqa: E402, F401  (reads, bills, returns, settlement)
+
+registers.register_all(HYDRANT_REGISTERS)  # its registers (Supervision menu)
