@@ -6,11 +6,13 @@ import billing.bill_runs.tasks  # noqa: F401  (Celery registers the tasks on imp
 import billing.corrections.registrations  # noqa: F401  (approval kinds, the adjustments panel)
 import billing.refunds.registrations  # noqa: F401  (credit refunds' approval kinds)
 import billing.tasks  # noqa: F401  (issue, final bills, late penalties: Celery tasks)
+from billing.bill_runs.close_check import bill_runs_posted
 from billing.bill_runs.scheduled_panel import scheduled_runs_panel
 from billing.bill_runs.services import AUDIT_ORDER_TYPES, audit_order_completed
 from billing.documents.panels import bills_panel, customer_bills_panel
 from billing.registers import REGISTERS as BILLING_REGISTERS
 from district import navigation, panels, registers
+from district.ledger.periods import close_checks
 from district.roles import Perm
 from field_ops.completion.registry import register_completion_handler
 
@@ -63,3 +65,5 @@ for order_type in AUDIT_ORDER_TYPES:
     register_completion_handler(
         order_type, audit_order_completed, name="billing.bill_audit_order_completed"
     )
+
+close_checks.register("bill_runs", "Bill runs of the month posted", bill_runs_posted, order=10)

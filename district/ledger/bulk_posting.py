@@ -24,13 +24,14 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Model
 from django.utils import timezone
 
 from district.bulk import copy_rows, sql_values
 from district.errors import ServiceError
 from district.ledger.models import AccountBalance, Journal, JournalLine
+from district.ledger.periods import closed_period_error
 from district.ledger.rules import (
     Line,
     ResolvedLine,
@@ -206,12 +207,21 @@ def _prepare(draft: JournalDraft, amounts, accounts, content_types, *, by, poste
 def _insert_journals(cursor, prepared: list[_Prepared]) -> dict[str, int]:
     """Insert the journals whose keys are free: {key: id} of those inserted now. A key held by
     a concurrent posting waits for it to commit (then counts as posted before) or roll back."""
-    cursor.execute(
-        f"INSERT INTO {Journal._meta.db_table} ({', '.join(JOURNAL_COLUMNS)}) VALUES "
-        + sql_values(cursor, "(" + ",".join(["%s"] * len(JOURNAL_COLUMNS)) + ")", _rows(prepared))
-        + " ON CONFLICT (idempotency_key) DO NOTHING RETURNING idempotency_key, id",
-        [],
-    )
+    try:
+        cursor.execute(
+            f"INSERT INTO {Journal._meta.db_table} ({', '.join(JOURNAL_COLUMNS)}) VALUES "
+            + sql_values(
+                cursor, "(" + ",".join(["%s"] * len(JOURNAL_COLUMNS)) + ")", _rows(prepared)
+            )
+            + " ON CONFLICT (idempotency_key) DO NOTHING RETURNING idempotency_key, id",
+            [],
+        )
+    except IntegrityError as error:
+        # The database refuses journals dated in a closed month (district.ledger.periods).
+        refusal = closed_period_error(error)
+        if refusal is None:
+            raise
+        raise refusal from error
     return dict(cursor.fetchall())
 
 

@@ -8,6 +8,7 @@ reversing journal, and a journal can be reversed once (a unique link).
 import pgtrigger
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
+from django.contrib.postgres.indexes import BrinIndex
 from django.db import models
 from django.utils import timezone
 
@@ -85,6 +86,32 @@ class Journal(models.Model):
             pgtrigger.Protect(
                 name="journal_append_only", operation=pgtrigger.Update | pgtrigger.Delete
             ),
+            # The month-end close (district.ledger.periods): no journal dated in a closed
+            # month. Once per statement, over the rows actually inserted (a retry that
+            # ON CONFLICT skips is not refused), with one indexed lookup per distinct month.
+            pgtrigger.Trigger(
+                name="journal_not_in_closed_period",
+                when=pgtrigger.After,
+                operation=pgtrigger.Insert,
+                level=pgtrigger.Statement,
+                referencing=pgtrigger.Referencing(new="inserted"),
+                declare=[("closed_month", "date")],
+                func="""
+                    SELECT period.month INTO closed_month
+                    FROM (SELECT DISTINCT date_trunc('month', effective_date)::date AS month
+                          FROM inserted) months
+                    JOIN ledger_closedperiod period
+                      ON period.month = months.month AND period.reopened_at IS NULL
+                    ORDER BY period.month LIMIT 1;
+                    IF closed_month IS NOT NULL THEN
+                        RAISE EXCEPTION 'the month of % is closed', closed_month
+                            USING ERRCODE = 'check_violation',
+                                  CONSTRAINT = 'ledger_period_closed',
+                                  DETAIL = closed_month::text;
+                    END IF;
+                    RETURN NULL;
+                """,
+            ),
         ]
 
     def __str__(self):
@@ -109,6 +136,9 @@ class JournalLine(models.Model):
                 fields=["service_account_id", "effective_date", "id"],
                 name="ledger_line_account_idx",
             ),
+            # The GL export reads a range of dates. Lines arrive roughly in date order, so a
+            # BRIN index (a few pages for millions of rows, next to nothing per insert) serves.
+            BrinIndex(fields=["effective_date"], name="ledger_line_date_brin"),
         ]
         constraints = [
             models.CheckConstraint(condition=~models.Q(amount=0), name="ledger_line_not_zero"),
@@ -147,3 +177,66 @@ class AccountBalance(models.Model):
 
     def __str__(self):
         return f"{self.service_account_id}: {self.balance}"
+
+
+class ClosedPeriod(models.Model):
+    """A closed accounting month: no journal may be dated inside it (the posting services check).
+
+    `month` is the month's first day. Reopening deletes nothing of the books: it records who
+    reopened and why on this row (`reopened_at` set), and closing again makes a new row; the
+    unique constraint allows one row per month that is still closed.
+    """
+
+    month = models.DateField(help_text="First day of the closed month.")
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    closed_at = models.DateTimeField(default=timezone.now)
+    reason = models.CharField(max_length=255)
+    reopened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    reopened_at = models.DateTimeField(null=True, blank=True)
+    reopen_reason = models.CharField(max_length=255, blank=True)
+
+    class Meta:
+        ordering = ["-month", "-closed_at"]
+        constraints = [
+            # Also the index the posting check reads (one lookup per posting).
+            models.UniqueConstraint(
+                fields=["month"],
+                condition=models.Q(reopened_at__isnull=True),
+                name="ledger_one_closed_row_per_month",
+                violation_error_message="This month is already closed.",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(month__day=1), name="ledger_closed_period_first_day"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.month:%B %Y} closed"
+
+    @property
+    def is_closed(self) -> bool:
+        return self.reopened_at is None
+
+
+class GLExportLog(models.Model):
+    """Who downloaded the GL summary export, when, and for which dates (district financial
+    data leaves the system with it)."""
+
+    exported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    exported_at = models.DateTimeField(default=timezone.now)
+    start = models.DateField()
+    end = models.DateField()
+    rows = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["-exported_at", "-id"]
+        verbose_name = "GL export log entry"
+
+    def __str__(self):
+        return f"GL export {self.start}..{self.end} by {self.exported_by_id}"

@@ -9,6 +9,7 @@ receivable lines it sums. The checks themselves live in district.ledger.rules.
 
 from collections import defaultdict
 from collections.abc import Sequence
+from contextlib import contextmanager
 from datetime import date
 from decimal import Decimal
 
@@ -19,6 +20,7 @@ from django.utils import timezone
 from district.errors import ServiceError
 from district.ledger.bulk_posting import JournalDraft, PostedJournals, journals_post_many
 from district.ledger.models import AccountBalance, GLAccount, Journal, JournalLine
+from district.ledger.periods import closed_period_error
 from district.ledger.purposes import Purpose
 from district.ledger.rules import (
     Line,
@@ -42,6 +44,18 @@ __all__ = [
 ]
 
 
+@contextmanager
+def _refusing_closed_periods():
+    """The database refuses a journal dated in a closed month: say so in words."""
+    try:
+        yield
+    except IntegrityError as error:
+        refusal = closed_period_error(error)
+        if refusal is None:
+            raise
+        raise refusal from error
+
+
 def _insert_journal(
     *,
     kind: str,
@@ -61,7 +75,7 @@ def _insert_journal(
     """
     posted_at = timezone.now()
     posted_by_id = by.pk if by is not None else None
-    with connection.cursor() as cursor:
+    with connection.cursor() as cursor, _refusing_closed_periods():
         cursor.execute(
             f"""
             INSERT INTO {Journal._meta.db_table}
