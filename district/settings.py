@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "district.approvals.apps.ApprovalsConfig",
     "field_ops.apps.FieldOpsConfig",
     "accounts.apps.AccountsConfig",
+    "accounts.correspondence.apps.CorrespondenceConfig",
     "billing.apps.BillingConfig",
     "billing.arrangements.apps.ArrangementsConfig",
     "billing.collections.apps.CollectionsConfig",

@@ -47,6 +47,7 @@ urlpatterns = [
     path("", include("district.approvals.urls")),
     path("", include("field_ops.urls")),
     path("", include("accounts.urls")),
+    path("", include("accounts.correspondence.urls")),
     path("", include("billing.urls")),
     path("", include("billing.arrangements.urls")),
     path("", include("billing.collections.urls")),

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from accounts.correspondence.services import export_logged
 from accounts.models import Enrolment, Program
 from accounts.panels import account_for_page
 from accounts.programs import outreach, selectors, services
@@ -328,6 +329,13 @@ def program_outreach_labels(request):
         name = first.code if first else "none"
     else:
         name = f"{form.cleaned_data['program'].code}-{form.cleaned_data['which']}"
+    export_logged(  # Gov. Code 6254.16: every list of customers that leaves is logged
+        by=request.user,
+        what=f"Outreach mailing labels ({name})",
+        why="Program outreach mailing",
+        rows=[row.label for row in rows],
+        columns=outreach.LABEL_COLUMNS,
+    )
     response = HttpResponse(outreach.labels_csv(rows), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="outreach-{name}.csv"'
     return response

@@ -1,22 +1,22 @@
-"""The returned-payment notice: HTML from a template per language, printed by the district's
-one PDF renderer (district.pdf, with its letterhead).
+"""The returned-payment notice, rendered from the district's "returned-payment" letter template
+(accounts.correspondence: edited by the supervisor, in the customer's language or English)
+and printed by the district's one PDF renderer.
 
-A language the district has no template for gets the English notice. Rendered when opened
-(the balance it quotes is the balance at printing); the batch print renders every queued
-notice into one PDF and marks them printed in the same transaction, so a failed render
-leaves them queued.
+Rendered when opened (the balance it quotes is the balance at printing); the batch print renders
+every queued notice into one PDF and marks them printed in the same transaction, so a failed
+render leaves them queued.
 """
 
 from django.db import transaction
-from django.utils import timezone
 
-from accounts import letters
+from accounts.correspondence import selectors as correspondence
+from accounts.correspondence.rendering import letter_render
 from accounts.models import Customer
-from district.pdf import combined_pdf, document_html, html_document, html_pdf
+from district.pdf import combined_pdf, html_document, html_pdf
 from payments.models import Letter, ReturnedItem
 from payments.returns import selectors, services
 
-TEMPLATE = "payments/returns/letters/returned_payment_{language}.html"
+KEY = "returned-payment"
 
 
 # The bank's reason in the notice's language (English uses the model's own labels).
@@ -39,29 +39,33 @@ def reason_words(item: ReturnedItem, language: str) -> str:
 
 def letter_language(customer: Customer) -> str:
     """The customer's language when the notice exists in it, else English."""
-    return letters.letter_language(TEMPLATE, customer)
+    return correspondence.letter_language(KEY, customer.language)
 
 
 def returned_payment_html(letter: Letter) -> str:
     """The notice as HTML (what the PDF is printed from; tests read it)."""
     facts = selectors.letter_facts(letter)
-    customer = facts.account.customer
-    language = letter_language(customer)
-    return document_html(
-        TEMPLATE.format(language=language),
-        {
-            "facts": facts,
-            "account": facts.account,
-            "customer": customer,
-            "premise": facts.account.premise,
-            "item": facts.item,
-            "tender": facts.tender,
-            "what": services.tender_label(facts.tender),
-            "reason": reason_words(facts.item, language),
-            "language": language,
-            "today": timezone.localdate(),
+    tender, item = facts.tender, facts.item
+    language = letter_language(facts.account.customer)
+    return letter_render(
+        key=KEY,
+        account=facts.account,
+        language=language,
+        context_extra={
+            "amount": tender.amount,
+            "balance": facts.balance,
+            "is_check": tender.is_check,
+            "is_money_order": tender.is_money_order,
+            "check_number": tender.check_number,
+            "bank_name": tender.bank_name,
+            "received_on": tender.payment.received_at,
+            "receipt_number": tender.payment.receipt_number,
+            "returned_on": item.returned_on,
+            "reason": reason_words(item, language),
+            "fee": facts.fee,
+            "cash_only": facts.cash_only,
         },
-    )
+    ).html
 
 
 def returned_payment_pdf(letter: Letter) -> bytes:
