@@ -1,6 +1,7 @@
 """URLs of the payments app: each area keeps its own list, all under the "payments" namespace."""
 
-from payments.autopay import urls as autopay
+from django.urls import include, path
+
 from payments.bank import urls as bank
 from payments.batches import urls as batches
 from payments.counter import urls as counter
@@ -16,5 +17,5 @@ urlpatterns = [
     *returns.urlpatterns,
     *refunds.urlpatterns,
     *bank.urlpatterns,
-    *autopay.urlpatterns,
+    path("", include("payments.autopay.return_urls")),
 ]
