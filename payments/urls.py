@@ -2,6 +2,7 @@
 
 from django.urls import include, path
 
+from payments.autopay import urls as autopay
 from payments.bank import urls as bank
 from payments.batches import urls as batches
 from payments.counter import urls as counter
@@ -17,5 +18,6 @@ urlpatterns = [
     *returns.urlpatterns,
     *refunds.urlpatterns,
     *bank.urlpatterns,
+    *autopay.urlpatterns,
     path("", include("payments.autopay.return_urls")),
 ]
