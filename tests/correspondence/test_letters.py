@@ -8,10 +8,20 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from accounts.correspondence.models import Letter, LetterTemplateVersion, PrintBatch
+from accounts.correspondence.models import (
+    Letter,
+    LetterTemplate,
+    LetterTemplateVersion,
+    PrintBatch,
+)
 from accounts.correspondence.rendering import letter_pdf, letter_render
-from accounts.correspondence.services import letter_batch_create, letter_send
+from accounts.correspondence.services import (
+    letter_batch_create,
+    letter_send,
+    letter_template_edit,
+)
 from accounts.models import Contact
+from accounts.service_changes.letters import welcome_letter_html
 from district import roles
 from district.errors import NotPermitted, ServiceError
 from tests.correspondence.helpers import lopez_account, pdf_pages, set_text
@@ -207,3 +217,23 @@ def test_the_batches_page_lists_and_downloads(client_for, django_assert_max_num_
 def test_the_batches_are_not_for_finance(client_for):
     client = client_for(roles.FINANCE)
     assert client.get(reverse("correspondence:batch_list")).status_code == 403
+
+
+def test_the_welcome_letter_says_what_the_supervisor_last_saved(make_user):
+    # given
+    account = lopez_account()
+    template = LetterTemplate.objects.get(key="welcome", language="en")
+    letter_template_edit(
+        template_id=template.pk,
+        subject="Welcome aboard, {{ customer_name }}",
+        body="<p>Service starts {{ start_date|date:'m/d/Y' }}.</p>",
+        by=make_user(roles.SUPERVISOR),
+        reason="Shorter",
+    )
+
+    # when
+    html = welcome_letter_html(account)
+
+    # then
+    assert "<h1>Welcome aboard, Maria Lopez</h1>" in html
+    assert "<p>Service starts 01/01/2024.</p>" in html
