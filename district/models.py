@@ -81,3 +81,5 @@ class OfficeClosure(models.Model):
     def __str__(self):
         state = "open" if self.office_open else "closed"
         return f"{self.date:%Y-%m-%d}: office {state} ({self.reason})"
+
+from district.models_review import ReviewItem  # noqa: E402, F401  (the supervisor's review)

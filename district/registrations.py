@@ -4,6 +4,8 @@ it owns."""
 
 from district import checks, navigation, tasks  # noqa: F401  (checks and tasks register on import)
 from district.audit import register_history_model
+from district.queues import registrations as _queues  # noqa: F401
+from district.review import registrations as _review  # noqa: F401
 from district.roles import Perm
 
 navigation.register(

@@ -45,6 +45,8 @@ urlpatterns = [
     path("api/schema/", staff_api_view()(SpectacularAPIView.as_view()), name="api-schema"),
     path("", include("district.ledger.urls")),
     path("", include("district.approvals.urls")),
+    path("", include("district.queues.urls")),
+    path("", include("district.review.urls")),
     path("", include("field_ops.urls")),
     path("", include("accounts.urls")),
     path("", include("accounts.correspondence.urls")),
