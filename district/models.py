@@ -82,4 +82,5 @@ class OfficeClosure(models.Model):
         state = "open" if self.office_open else "closed"
         return f"{self.date:%Y-%m-%d}: office {state} ({self.reason})"
 
+
 from district.models_review import ReviewItem  # noqa: E402, F401  (the supervisor's review)
