@@ -1,6 +1,7 @@
 """One view renders any register as a page, CSV, XLSX or PDF (thin: parse the filters, fill
 the register, render the format)."""
 
+from django import forms
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
 from django.utils import timezone
@@ -61,10 +62,23 @@ def _context(register: Register, form, table: Table | None, query: str) -> dict:
     }
 
 
+def _style(form) -> None:
+    """Bootstrap classes on the filters, and a field in error says so and points at why."""
+    for name, field in form.fields.items():
+        widget = field.widget
+        is_select = isinstance(widget, forms.Select)
+        widget.attrs.setdefault("class", "form-select" if is_select else "form-control")
+        if name in form.errors:
+            widget.attrs["class"] += " is-invalid"
+            widget.attrs["aria-invalid"] = "true"
+            widget.attrs["aria-describedby"] = f"{form[name].id_for_label}-error"
+
+
 def render_register(request, register: Register, fmt: str) -> HttpResponse:
     # Register forms give every filter a default, so an empty query shows the usual view.
     form = register.form(request.GET)
     valid = form.is_valid()
+    _style(form)
     table = fill(register, form.cleaned_data) if valid else None
     if fmt == PAGE:
         query = request.GET.urlencode()
