@@ -65,7 +65,7 @@ def month_close_start(request):
     if form.is_bound and form.is_valid():
         with contextlib.suppress(ServiceError):  # a bad month shows the default one
             month = periods.Month.parse(form.cleaned_data["month"])
-    return redirect("ledger:month_close", year_month=month.key)
+    return _close_page(request, month)
 
 
 def _close_page(request, month, *, close_form=None, reopen_form=None, status=200):

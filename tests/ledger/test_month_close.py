@@ -361,11 +361,13 @@ def test_closing_without_a_reason_shows_the_form_again(client_for):
     assert not ClosedPeriod.objects.exists()
 
 
-def test_the_close_start_page_goes_to_the_month_asked_for(client_for):
+def test_the_close_start_page_shows_the_month_asked_for_or_the_last_one(client_for):
+    # given
+    client = client_for(roles.FINANCE)
+    last_month = Month.of(timezone.localdate()).previous
     # when
-    response = client_for(roles.FINANCE).get(
-        reverse("ledger:month_close_start"), {"month": "2025-07"}
-    )
+    asked = client.get(reverse("ledger:month_close_start"), {"month": "2025-07"})
+    default = client.get(reverse("ledger:month_close_start"))
     # then
-    assert response.status_code == 302
-    assert response.url == reverse("ledger:month_close", args=["2025-07"])
+    assert "Month-end close: July 2025" in asked.content.decode()
+    assert f"Month-end close: {last_month.label}" in default.content.decode()
