@@ -38,7 +38,7 @@ from district.policies import policy_value
 from district.roles import Perm
 from district.services import nightly_user
 from district.transitions import transition
-from payments.autopay import noc
+from payments.autopay import crypto, noc
 from payments.autopay.enrolment import autopay_suspend
 from payments.autopay.nacha import AchChangeAddenda, AchFile, AchReturnAddenda
 from payments.autopay.nacha_read import nacha_read
@@ -147,6 +147,7 @@ def _import(content: bytes, file_name: str, by) -> AchReturnsImport:
                 file_name=(file_name or "returns.ach")[:200],
                 sha256=sha256,
                 size=len(content),
+                content=crypto.encrypt_bytes(content),
                 creation_date=ach.creation_date,
                 imported_by=by,
             )

@@ -25,6 +25,8 @@ class AchReturnFile(models.Model):
     file_name = models.CharField(max_length=200)
     sha256 = models.CharField(max_length=64, unique=True)
     size = models.PositiveIntegerField(help_text="Bytes.")
+    # The file as received, encrypted as the draft files are: it holds account numbers in clear.
+    content = models.TextField(default="", help_text="Fernet token of the file's bytes.")
     creation_date = models.DateField(help_text="The file header's creation date.")
     imported_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"

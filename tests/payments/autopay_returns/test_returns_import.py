@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from accounts.models import Contact, CustomerFlag
 from district import roles
 from district.ledger.selectors import account_balance
+from payments.autopay import crypto
 from payments.autopay.returns import ach_returns_import
 from payments.models import AchDraft, AchReturnEntry, AchReturnFile, ReturnedItem
 from tests.factories import ServiceAccountFactory
@@ -63,6 +64,9 @@ def test_r01_reverses_once_charges_the_fee_and_reimport_does_nothing(
     contact = Contact.objects.get(account=account, reason=Contact.Reason.RETURNED_PAYMENT)
     assert "Insufficient funds" in contact.notes
     assert result.fees == Decimal("25.00")
+    # and the file is kept, encrypted (it holds account numbers)
+    assert crypto.decrypt_bytes(result.file.content) == content
+    assert b"000123456789" not in result.file.content.encode()
     # when the same file comes again: nothing imported
     again = _import(content, lead)
     assert again.already_imported and again.file == result.file
