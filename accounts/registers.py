@@ -4,13 +4,14 @@ deposits liability of the trial balance) and the district's aging at each month 
 import datetime
 
 from django import forms
+from django.core.cache import cache
 from django.db.models import Q, Sum
 from django.utils import timezone
 
 from accounts.models import ServiceAccount
-from district.ledger.models import JournalLine
+from district.ledger.models import ClosedPeriod, JournalLine
 from district.ledger.purposes import Purpose
-from district.ledger.selectors import district_aging
+from district.ledger.selectors import Aging, district_aging
 from district.registers.definitions import DATE, LINE, MONEY, Chart, Column, Register
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -105,6 +106,7 @@ DEPOSITS_HELD = Register(
 
 # -- aging at month ends -----------------------------------------------------------------------
 
+AGING_CACHE_SECONDS = 60 * 60 * 24 * 400  # a closed month's aging holds; the key says when not
 BUCKETS = (
     ("current", "Current"),
     ("days_30", "30–59 days"),
@@ -145,11 +147,69 @@ def month_ends(*, count: int, through: datetime.date | None = None) -> list[date
     return list(reversed(ends))
 
 
+def _month_start(day: datetime.date) -> datetime.date:
+    return day.replace(day=1)
+
+
+def _months_between(first: datetime.date, last: datetime.date) -> list[datetime.date]:
+    months = [_month_start(first)]
+    while months[-1] < _month_start(last):
+        months.append((months[-1] + datetime.timedelta(days=32)).replace(day=1))
+    return months
+
+
+def frozen_month_ends(ends: list[datetime.date]) -> dict[datetime.date, str]:
+    """The month ends whose aging can no longer change, each with a version for the cache key.
+
+    No journal may be dated in a closed month, so the aging at a month end is fixed when that
+    month and every month before it back to the first dated line are closed. Reopening and
+    closing a month again makes a new row (a higher id), which changes the version of its
+    month end and of every later one (two queries)."""
+    closed = dict(
+        ClosedPeriod.objects.filter(reopened_at__isnull=True, month__lte=ends[-1]).values_list(
+            "month", "pk"
+        )
+    )
+    if not closed:
+        return {}
+    earliest = min(closed)
+    if JournalLine.objects.filter(effective_date__lt=earliest).exists():
+        return {}  # lines dated before the first closed month: an open month may still move
+    frozen = {}
+    for end in ends:
+        months = _months_between(earliest, end)
+        if all(month in closed for month in months):
+            frozen[end] = f"{len(months)}.{max(closed[month] for month in months)}"
+    return frozen
+
+
+def _agings(ends: list[datetime.date]) -> dict[datetime.date, Aging]:
+    """The district aging at each month end: closed months' from the cache (filled the first
+    time), open months' computed (one aging query each)."""
+    frozen = frozen_month_ends(ends)
+    keys = {end: f"registers:aging:{end.isoformat()}:{frozen[end]}" for end in frozen}
+    cached = cache.get_many(list(keys.values())) if keys else {}
+    agings, fresh = {}, {}
+    for end in ends:
+        key = keys.get(end)
+        if key in cached:
+            agings[end] = cached[key]
+            continue
+        agings[end] = district_aging(as_of=end)
+        if key:
+            fresh[key] = agings[end]
+    if fresh:
+        cache.set_many(fresh, timeout=AGING_CACHE_SECONDS)
+    return agings
+
+
 def aging_trend_rows(filters: dict) -> list[dict]:
-    """The district's aging at each month end (one aging query a month)."""
+    """The district's aging at each month end."""
     rows = []
-    for end in month_ends(count=filters["months"], through=filters.get("through")):
-        aging = district_aging(as_of=end)
+    ends = month_ends(count=filters["months"], through=filters.get("through"))
+    agings = _agings(ends)
+    for end in ends:
+        aging = agings[end]
         row = {"month": end.strftime("%b %Y"), "as_of": end, "total": aging.total}
         row.update({key: getattr(aging, key) for key, _label in BUCKETS})
         rows.append(row)

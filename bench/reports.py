@@ -13,6 +13,7 @@ them).
 """
 
 import argparse
+import datetime
 import sys
 import time
 from pathlib import Path
@@ -25,6 +26,7 @@ setup_django()
 
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
+from django.db.models import Min  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.urls import reverse  # noqa: E402
@@ -40,6 +42,7 @@ from billing.models import Bill  # noqa: E402
 from billing.rates.services import rate_version_load  # noqa: E402
 from district import roles  # noqa: E402
 from district.celery import app as celery_app  # noqa: E402
+from district.ledger.models import ClosedPeriod, JournalLine  # noqa: E402
 from district.services import roles_sync, user_create_with_role  # noqa: E402
 
 WORK = "district_bench_reports"
@@ -119,12 +122,30 @@ def main(argv: list[str] | None = None) -> None:
         ("aging trend, 12 month ends", "registers:aging-trend", {"months": 12}),
     ]  # fmt: skip
     for label, name, params in reports:
-        seconds, queries, size = _timed(client, reverse(name), params)
-        verdict = "within" if seconds <= BUDGET_SECONDS else "OVER"
-        print(
-            f"   {label}: {seconds:.2f} s, {queries} queries, {size:,} bytes "
-            f"(budget {BUDGET_SECONDS:.0f} s: {verdict})"
+        _report(client, label, name, params)
+    # Finance closes each month: the agings of closed month ends are computed once and kept.
+    _close_months_before(runs[0].period.bill_date, finance)
+    _report(client, "aging trend, months closed (cached)", "registers:aging-trend", {"months": 12})
+
+
+def _report(client: Client, label: str, name: str, params: dict) -> None:
+    seconds, queries, size = _timed(client, reverse(name), params)
+    verdict = "within" if seconds <= BUDGET_SECONDS else "OVER"
+    print(
+        f"   {label}: {seconds:.2f} s, {queries} queries, {size:,} bytes "
+        f"(budget {BUDGET_SECONDS:.0f} s: {verdict})"
+    )
+
+
+def _close_months_before(day: datetime.date, by) -> None:
+    """Every month from the first journal line's to the one before `day`'s, closed."""
+    first = JournalLine.objects.aggregate(first=Min("effective_date"))["first"]
+    month = first.replace(day=1)
+    while month < day.replace(day=1):
+        ClosedPeriod.objects.get_or_create(
+            month=month, reopened_at=None, defaults={"closed_by": by, "reason": "Benchmark"}
         )
+        month = (month + datetime.timedelta(days=32)).replace(day=1)
 
 
 if __name__ == "__main__":

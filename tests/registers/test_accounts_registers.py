@@ -5,11 +5,14 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.registers import AGING_TREND, DEPOSITS_HELD, UNTAGGED, month_ends
 from district import roles
-from district.ledger.models import GLAccount, Journal
+from district.ledger.models import ClosedPeriod, GLAccount, Journal
 from district.ledger.purposes import Purpose
 from district.ledger.selectors import district_aging, trial_balance
 from district.ledger.services import Line, journal_post
@@ -145,3 +148,41 @@ def test_the_aging_trend_page_draws_a_line_per_bucket_over_its_table(client_for)
     assert sheet["rows"][0][:3] == ["Month", "Month end", "Current"]
     assert sheet["rows"][5][:3] == ["Feb 2026", 46081.0, 75.0]
     assert sheet["formats"][5][1] == "mm/dd/yyyy"
+
+
+def _aging_statements(filters) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        fill(AGING_TREND, filters)
+    return sum("recent_charges" in query["sql"] for query in queries.captured_queries)
+
+
+def test_a_closed_month_s_aging_is_computed_once_and_again_when_reopened(make_user):
+    # given: charges from January on; January and February closed, March open
+    account = factories.ServiceAccountFactory()
+    factories.post_bill(account, "100.00", D(2026, 1, 10))
+    factories.post_bill(account, "40.00", D(2026, 2, 10))
+    finance = make_user(roles.FINANCE)
+    closed = {
+        month: ClosedPeriod.objects.create(month=month, closed_by=finance, reason="Closed")
+        for month in (D(2026, 1, 1), D(2026, 2, 1))
+    }
+    filters = {"months": 3, "through": D(2026, 3, 1)}
+    # when / then: the first time every month end is computed, then only March
+    assert _aging_statements(filters) == 3
+    assert _aging_statements(filters) == 1
+    assert [row["total"] for row in fill(AGING_TREND, filters).rows] == [
+        Decimal("100.00"), Decimal("140.00"), Decimal("140.00")
+    ]  # fmt: skip
+    # when February is reopened, its aging is computed again (and March's, still open)
+    ClosedPeriod.objects.filter(pk=closed[D(2026, 2, 1)].pk).update(reopened_at=timezone.now())
+    assert _aging_statements(filters) == 2
+
+
+def test_nothing_is_kept_while_lines_are_dated_before_the_first_closed_month(make_user):
+    # given
+    factories.post_bill(factories.ServiceAccountFactory(), "100.00", D(2025, 12, 10))
+    ClosedPeriod.objects.create(month=D(2026, 1, 1), closed_by=make_user(roles.FINANCE), reason="x")
+    filters = {"months": 2, "through": D(2026, 2, 1)}
+    # when / then
+    assert _aging_statements(filters) == 2
+    assert _aging_statements(filters) == 2
