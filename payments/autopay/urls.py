@@ -11,9 +11,14 @@ urlpatterns: list = [
         name="autopay_enrol",
     ),
     path(
-        "payments/autopay/<int:enrolment_id>/cancel/",
+        "payments/autopay/<int:autopay_id>/cancel/",
         views.autopay_cancel_staff,
         name="autopay_cancel",
+    ),
+    path(
+        "payments/autopay/<int:autopay_id>/signed-form/",
+        views.autopay_signed_form,
+        name="autopay_signed_form",
     ),
     path("payments/autopay/files/", views.ach_file_list, name="ach_files"),
     path(

@@ -4,7 +4,7 @@ selector, render. Account numbers are never shown: only ****6789."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -14,6 +14,7 @@ from district.access import customer_view, staff_view
 from district.client_ip import client_ip
 from district.forms import add_service_error
 from district.roles import Perm
+from district.uploads import sniff_document
 from payments.autopay import crypto, selectors
 from payments.autopay.enrolment import (
     authorization_text,
@@ -71,10 +72,8 @@ def autopay_enrol(request, account_id):
 
 @staff_view(Perm.EDIT_ACCOUNTS)
 @require_POST
-def autopay_cancel_staff(request, enrolment_id):
-    enrolment = get_object_or_404(
-        AutopayEnrolment.objects.select_related("account"), pk=enrolment_id
-    )
+def autopay_cancel_staff(request, autopay_id):
+    enrolment = get_object_or_404(AutopayEnrolment.objects.select_related("account"), pk=autopay_id)
     try:
         autopay_cancel(enrolment_id=enrolment.pk, by=request.user)
     except ValidationError as error:
@@ -82,6 +81,31 @@ def autopay_cancel_staff(request, enrolment_id):
     else:
         messages.success(request, f"Autopay from {enrolment.masked_account} cancelled.")
     return redirect(_account_page(enrolment.account))
+
+
+@staff_view(Perm.VIEW_ACCOUNTS)
+def autopay_signed_form(request, autopay_id):
+    """The customer's signed authorization form, with the type its content shows (checked at
+    upload). Served by this page, never from a public media URL: it shows a bank account."""
+    enrolment = get_object_or_404(AutopayEnrolment, pk=autopay_id)
+    if not enrolment.signed_form:
+        raise Http404("This enrolment was made online: there is no signed form.")
+    try:
+        handle = enrolment.signed_form.open("rb")
+    except FileNotFoundError:
+        raise Http404("The file is missing from storage.") from None
+    head = handle.read(32)
+    handle.seek(0)
+    content_type, extension = sniff_document(head) or ("application/octet-stream", "bin")
+    response = FileResponse(
+        handle,
+        as_attachment=not content_type.startswith("image/"),
+        filename=f"autopay-{enrolment.pk}-signed-form.{extension}",
+        content_type=content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @staff_view(Perm.RECONCILE_BANK)

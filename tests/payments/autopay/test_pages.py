@@ -153,3 +153,46 @@ def test_another_customers_account_is_404(customer):
 
 def test_staff_do_not_open_the_customer_page(client_for):
     assert client_for(roles.CSR_I).get(reverse("payments:portal_autopay")).status_code == 403
+
+
+def test_the_signed_form_is_served_to_staff_only_through_its_page(client_for, make_user):
+    enrolment = enrol(ServiceAccountFactory(), make_user(roles.CSR_I))
+    url = reverse("payments:autopay_signed_form", args=[enrolment.pk])
+    response = client_for(roles.CSR_I).get(url)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert b"".join(response.streaming_content).startswith(b"%PDF-1.4")
+    assert client_for(roles.FIELD_TECHNICIAN).get(url).status_code == 403
+
+
+def test_the_files_page_reads_in_a_fixed_number_of_queries(
+    client_for, make_user, django_assert_max_num_queries
+):
+    csr = make_user(roles.CSR_I)
+    for number in ("11112222", "33334444", "55556666"):
+        account = ServiceAccountFactory()
+        make_active(enrol(account, csr, number=number))
+        bill_due(account, "10.00", THURSDAY)
+    autopay_draft_run(today=WEDNESDAY, by=csr)
+    enrol(ServiceAccountFactory(), csr)
+    from payments.autopay.drafting import prenotes_send
+
+    prenotes_send(on=WEDNESDAY, by=csr)
+    client = client_for(roles.FINANCE)
+    with django_assert_max_num_queries(12):
+        html = client.get(reverse("payments:ach_files")).content.decode()
+    assert html.count("Download") == 2
+
+
+def test_the_customer_page_lists_accounts_in_a_fixed_number_of_queries(
+    customer, make_user, django_assert_max_num_queries
+):
+    csr = make_user(roles.CSR_I)
+    for _ in range(3):
+        account = ServiceAccountFactory(customer=customer.account.customer)
+        enrol(account, csr)
+    with django_assert_max_num_queries(10):
+        html = customer.get(reverse("payments:portal_autopay")).content.decode()
+    assert html.count("****6789") == 3 and DIGITS not in html
+    home = customer.get("/").content.decode()
+    assert "payments/autopay" in home or reverse("payments:portal_autopay") in home
