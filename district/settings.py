@@ -288,6 +288,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "arrangements.check_standing",
         "schedule": crontab(hour=2, minute=45),
     },
+    # A share of the previous day's CSR I work lands in the supervisor's review.
+    "district-sample-csr1-work": {
+        "task": "district.sample_csr1_work",
+        "schedule": crontab(hour=4, minute=0),
+    },
     # Before crews start: withdraw shut-off orders that a payment or a hold made unnecessary.
     "shutoffs-recheck": {
         "task": "shutoffs.recheck_open_orders",
