@@ -38,3 +38,21 @@ def test_the_registers_are_in_the_supervision_menu_for_finance(make_user):
         label for label in labels if label in {r.title for r in REGISTERS.entries()}
     ]
     assert "Billing register" in labels
+
+
+HOSTILE = {
+    "run": "1 OR 1=1", "month": "2026-13", "group_by": "<script>", "as_of": "9999-99-99",
+    "customer_class": "nobody", "months": "7", "through": "yesterday", "order_type": "x",
+    "out_at_least": "-1", "start": "2026-02-30", "end": "", "kind": "all", "outcome": "?",
+    "view": "everything", "year": "1e9",
+}  # fmt: skip
+
+
+def test_hostile_filters_are_refused_with_a_message_never_a_500(client_for):
+    client = client_for(roles.FINANCE)
+    for slug in SLUGS:
+        page = client.get(reverse(f"registers:{slug}"), HOSTILE)
+        download = client.get(reverse(f"registers:{slug}_csv"), HOSTILE)
+        assert page.status_code == 200, slug
+        assert "Correct the filters to see the register." in page.content.decode(), slug
+        assert download.status_code == 400 and download.content, slug
