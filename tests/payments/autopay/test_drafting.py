@@ -11,6 +11,7 @@ from billing.collections.models import CollectionHold
 from district import roles
 from district.ledger.models import Journal
 from district.ledger.selectors import account_balance, ledger_problems
+from district.services import NIGHTLY_USERNAME
 from payments.autopay import crypto
 from payments.autopay.drafting import (
     ARRANGEMENT_SKIP,
@@ -181,3 +182,14 @@ def test_the_nightly_run_activates_sends_prenotes_and_drafts(csr):
     assert result["prenote_file"] is not None and result["drafts"] == 0
     fresh.refresh_from_db()
     assert fresh.prenote_sent_on == WEDNESDAY
+
+
+def test_the_nightly_task_drafts_as_the_nightly_user_and_twice_is_once(enrolled):
+    from payments.autopay.tasks import autopay_draft
+
+    bill_due(enrolled.account, "80.00", THURSDAY)
+    first = autopay_draft.delay(on_date=WEDNESDAY.isoformat()).get()
+    second = autopay_draft.delay(on_date=WEDNESDAY.isoformat()).get()
+    assert (first["drafts"], second["drafts"], second["draft_file"]) == (1, 0, None)
+    draft = AchDraft.objects.get()
+    assert Payment.objects.get(pk=draft.payment_id).taken_by.username == NIGHTLY_USERNAME
