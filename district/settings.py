@@ -45,6 +45,12 @@ DISTRICT_NAME = env.str("DISTRICT_NAME", default="Mesa Verde Water District")
 DISTRICT_ADDRESS = env.str("DISTRICT_ADDRESS", default="1200 Reservoir Road, Mesa Verde, CA 92000")
 DISTRICT_PHONE = env.str("DISTRICT_PHONE", default="(555) 555-0100")
 DISTRICT_EMAIL = env.str("DISTRICT_EMAIL", default="customerservice@example.org")
+# Autopay by ACH: the keys that encrypt bank account numbers (newest first; rotation in
+# docs/autopay.md), and the district's originating bank and company on NACHA files.
+AUTOPAY_KEYS = env.list("AUTOPAY_KEYS", default=[])
+AUTOPAY_ODFI_ROUTING = env.str("AUTOPAY_ODFI_ROUTING", default="121000358")
+AUTOPAY_COMPANY_ID = env.str("AUTOPAY_COMPANY_ID", default="1946000123")
+AUTOPAY_COMPANY_NAME = env.str("AUTOPAY_COMPANY_NAME", default="MESA VERDE WATER")
 # Printed on letters and shut-off notices beside the phone number (which the law requires).
 DISTRICT_WEBSITE = env.str("DISTRICT_WEBSITE", default="https://www.example.org")
 # The account deposits go to, printed on deposit slips (e.g. "First Bank 000123456").
@@ -292,6 +298,11 @@ CELERY_BEAT_SCHEDULE = {
     "district-sample-csr1-work": {
         "task": "district.sample_csr1_work",
         "schedule": crontab(hour=4, minute=0),
+    },
+    # Autopay: prenotes, reminders and the day's draft file for bills due next banking day.
+    "payments-autopay-draft": {
+        "task": "payments.autopay_draft",
+        "schedule": crontab(hour=4, minute=30),
     },
     # Before crews start: withdraw shut-off orders that a payment or a hold made unnecessary.
     "shutoffs-recheck": {

@@ -38,6 +38,7 @@ from payments.autopay.nacha import (
     AchFile,
 )
 from payments.autopay.nacha_write import nacha_write
+from payments.autopay.noc import enrolments_with_pending_noc
 from payments.models import (
     AchDraft,
     AchFileRecord,
@@ -60,6 +61,8 @@ DEFAULT_COMPANY_NAME = "MESA VERDE WATER"
 _TRACE_LOCK = 7_340_201  # pg advisory lock: one writer of ACH trace numbers at a time
 HOLD_SKIPS = {"appeal": "an appeal hold is in force"}
 ARRANGEMENT_SKIP = "a payment arrangement is active"
+# The bank requires a notification of change to be applied before our next entry.
+PENDING_NOC_SKIP = "the bank's correction of the account details waits for a CSR to confirm it"
 
 
 def odfi_routing() -> str:
@@ -245,6 +248,7 @@ def dues(*, today: datetime.date, draft_on) -> list[Due]:
     balances = account_balances(ids)
     holds = active_holds(ids, on=today)
     arranged = accounts_with_active_arrangement(ids, today)
+    pending_noc = enrolments_with_pending_noc(by_account[account_id].pk for account_id in ids)
     found = []
     for account_id in ids:
         bill = bills[account_id]
@@ -256,6 +260,8 @@ def dues(*, today: datetime.date, draft_on) -> list[Due]:
         )
         if not reason and account_id in arranged:
             reason = ARRANGEMENT_SKIP
+        if not reason and by_account[account_id].pk in pending_noc:
+            reason = PENDING_NOC_SKIP
         found.append(Due(by_account[account_id], bill, amount, reason))
     return found
 

@@ -120,3 +120,19 @@ def test_confirming_needs_edit_accounts(enrolment, lead, make_user):
         change_notice_confirm(notice_id=notice.pk, by=make_user(roles.FINANCE))
     notice.refresh_from_db()
     assert notice.is_pending
+
+
+def test_drafting_skips_an_enrolment_whose_correction_waits_for_a_csr(enrolment, lead):
+    # the bank requires a notification of change applied before our next entry
+    from payments.autopay.drafting import PENDING_NOC_SKIP, autopay_draft_run
+    from tests.payments.autopay.helpers import THURSDAY, WEDNESDAY, bill_due
+
+    _noc(enrolment, lead, "C01", "98765432101")
+    bill_due(enrolment.account, "64.00", THURSDAY)
+
+    run = autopay_draft_run(today=WEDNESDAY, by=lead)
+
+    assert run.drafts == []
+    assert [(due.enrolment.pk, due.skip_reason) for due in run.skipped] == [
+        (enrolment.pk, PENDING_NOC_SKIP)
+    ]
