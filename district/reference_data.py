@@ -539,8 +539,10 @@ def ensure_chart_of_accounts(gl_account_model) -> None:
         )
 
 
-def ensure_policies(policy_model) -> None:
-    for key, label, category, value_type, value, description in POLICIES:
+def ensure_policies(policy_model, policies=POLICIES) -> None:
+    """Create each (key, label, category, value_type, value, description) policy that is
+    missing; an existing policy keeps what supervisors set. Apps pass their own lists."""
+    for key, label, category, value_type, value, description in policies:
         policy_model.objects.get_or_create(
             key=key,
             defaults={

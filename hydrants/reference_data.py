@@ -8,6 +8,8 @@ does for the district's own; supervisors change the values on the policies page 
 
 from django.apps import apps
 
+from district.reference_data import ensure_policies
+
 DROUGHT_STAGE = "drought-stage"
 TEST_DAYS = "hydrant-meter-test-days"
 FIRE_REVIEW = "hydrant-fire-review-always"
@@ -95,14 +97,4 @@ def ensure_reference_data(sender=None, **kwargs) -> None:
         policy_model = state.get_model("district", "Policy")
     except LookupError:
         return
-    for key, label, category, value_type, value, description in POLICIES:
-        policy_model.objects.get_or_create(
-            key=key,
-            defaults={
-                "label": label,
-                "category": category,
-                "value_type": value_type,
-                "value": value,
-                "description": description,
-            },
-        )
+    ensure_policies(policy_model, POLICIES)

@@ -3,6 +3,7 @@ change their values on the policies page)."""
 
 from django.apps import apps
 
+from district.reference_data import ensure_policies
 from district.review.sampling import AMOUNT_DEFAULT, AMOUNT_POLICY, PERCENT_DEFAULT, PERCENT_POLICY
 
 POLICIES = (
@@ -35,14 +36,4 @@ def ensure_review_policies(sender=None, **kwargs) -> None:
         policy_model = state.get_model("district", "Policy")
     except LookupError:
         return
-    for key, label, category, value_type, value, description in POLICIES:
-        policy_model.objects.get_or_create(
-            key=key,
-            defaults={
-                "label": label,
-                "category": category,
-                "value_type": value_type,
-                "value": value,
-                "description": description,
-            },
-        )
+    ensure_policies(policy_model, POLICIES)

@@ -7,6 +7,7 @@ registrations.py) when missing; supervisors change them afterwards on the polici
 
 from django.apps import apps
 
+from district.reference_data import ensure_policies
 from hydrants.reference_data import DROUGHT_STAGE, size_slug
 
 # Monthly rental of each meter size the district lends (the sizes of the permits' fee and
@@ -85,20 +86,6 @@ POLICIES = [
 ]
 
 
-def ensure_policies(policy_model) -> None:
-    for key, label, category, value_type, value, description in POLICIES:
-        policy_model.objects.get_or_create(
-            key=key,
-            defaults={
-                "label": label,
-                "category": category,
-                "value_type": value_type,
-                "value": value,
-                "description": description,
-            },
-        )
-
-
 def ensure_reference_data(sender=None, **kwargs) -> None:
     """post_migrate receiver: the hydrant usage policies exist after every migrate or flush."""
     state = kwargs.get("apps") or apps
@@ -106,4 +93,4 @@ def ensure_reference_data(sender=None, **kwargs) -> None:
         policy_model = state.get_model("district", "Policy")
     except LookupError:
         return
-    ensure_policies(policy_model)
+    ensure_policies(policy_model, POLICIES)

@@ -7,6 +7,7 @@ from django.db.models.signals import post_migrate
 
 import payments.autopay.tasks  # noqa: F401  (Celery registers the task on import)
 from district import navigation, panels
+from district.reference_data import ensure_policies as create_missing_policies
 from district.roles import Perm
 from payments.autopay.selectors import account_panel, customer_home_panel
 
@@ -39,17 +40,13 @@ def ensure_policies(sender=None, **kwargs) -> None:
         policy_model = state.get_model("district", "Policy")
     except LookupError:
         return
-    for key, label, value_type, value, description in POLICIES:
-        policy_model.objects.get_or_create(
-            key=key,
-            defaults={
-                "label": label,
-                "category": "payments",
-                "value_type": value_type,
-                "value": value,
-                "description": description,
-            },
-        )
+    create_missing_policies(
+        policy_model,
+        [
+            (key, label, "payments", kind, value, about)
+            for key, label, kind, value, about in POLICIES
+        ],
+    )
 
 
 navigation.register(
