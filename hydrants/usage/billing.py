@@ -229,8 +229,22 @@ def last_use_on(issue: MeterIssue) -> datetime.date:
     return next(day for day, reading in reads if reading == highest)
 
 
+def custody_to_check(issue: MeterIssue) -> str:
+    """What the crew checks back in on a pick-up: the meter, its backflow assembly and the
+    accessories that went out with it, and the read it went out at."""
+    meter = issue.meter
+    parts = [f"Check in meter {meter.serial}"]
+    if meter.backflow_serial:
+        parts.append(f"backflow assembly {meter.backflow_serial}")
+    if issue.accessories:
+        parts.append("accessories: " + ", ".join(issue.accessories))
+    return f"{'; '.join(parts)}. It went out reading {issue.start_read}."
+
+
 def pickup_order_create(issue: MeterIssue, *, by, instructions: str, requested_date) -> WorkOrder:
-    """A HYDRANT_METER_PICKUP order at the hydrant for a locked issue, noted on the issue."""
+    """A HYDRANT_METER_PICKUP order at the hydrant for a locked issue, noted on the issue; its
+    instructions end with the custody to check back in (what went out with the meter)."""
+    instructions = f"{instructions} {custody_to_check(issue)}"
     hydrant = issue.permit.hydrant
     if hydrant.premise is None:
         raise ServiceError(

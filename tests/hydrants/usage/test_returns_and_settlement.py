@@ -135,6 +135,9 @@ def test_the_pick_up_order_completed_records_the_final_read_and_the_return(clerk
     issue = meter_out(start_read="3")
     order = meter_return_start(issue_id=issue.pk, by=clerk)
     assert order.order_type == WorkOrder.Type.HYDRANT_METER_PICKUP
+    # the crew's phone says what to check back in
+    assert f"Check in meter {issue.meter.serial}" in order.instructions
+    assert "It went out reading 3.00." in order.instructions
     # the same order is given back when asked again
     assert meter_return_start(issue_id=issue.pk, by=clerk).pk == order.pk
     technician = make_user(roles.FIELD_TECHNICIAN)
