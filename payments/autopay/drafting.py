@@ -23,9 +23,8 @@ from billing.arrangements.selectors import accounts_with_active_arrangement
 from billing.collections.selectors import active_holds
 from billing.models import Bill
 from district.ledger.models import Journal
-from district.ledger.purposes import Purpose
 from district.ledger.selectors import account_balances
-from district.ledger.services import Line, journal_post
+from district.ledger.services import journal_post
 from district.money import ZERO, format_money
 from district.policies import policy_value
 from payments.after_posting import payments_posted
@@ -39,15 +38,13 @@ from payments.autopay.nacha import (
 )
 from payments.autopay.nacha_write import nacha_write
 from payments.autopay.noc import enrolments_with_pending_noc
+from payments.batches.services.common import batch_lines, write_payments
 from payments.models import (
     AchDraft,
     AchFileRecord,
     AutopayEnrolment,
     AutopayReminder,
-    Payment,
     PaymentBatch,
-    PaymentLine,
-    Tender,
 )
 
 log = logging.getLogger(__name__)
@@ -326,55 +323,55 @@ class DraftRun:
     skipped: list[Due] = field(default_factory=list)
 
 
-def _post_draft(draft: AchDraft, enrolment: AutopayEnrolment, file: AchFileRecord, by) -> None:
-    """The draft's journal and its processor payment (a one-payment posted batch)."""
-    what = f"Autopay ACH draft {draft.trace_number}, bill {draft.bill.number or draft.bill_id}"
-    journal = journal_post(
-        kind=Journal.Kind.PAYMENT,
-        memo=what,
-        lines=[
-            Line(Purpose.SETTLEMENTS_DUE, draft.amount, memo=what),
-            Line(Purpose.AR_CUSTOMERS, -draft.amount, enrolment.account_id, memo=what),
-        ],
-        by=by,
-        idempotency_key=f"autopay-draft:{draft.bill_id}",
-        source=draft,
-    )
-    now = timezone.now()
+def _post_file(drafts: list[AchDraft], enrolments: list, file: AchFileRecord, by) -> None:
+    """The file's drafts as one processor batch: one journal (debit settlements due for the
+    file's total, credit each account's receivable) and a payment per draft, so the bank's one
+    ACH settlement credit for the file matches the batch in the BAI2 reconciliation, as a
+    processor's settlement file does. A returned draft undoes only its own payment
+    (payments.returns), like a returned check of a lockbox batch."""
+    total = sum((draft.amount for draft in drafts), ZERO)
     batch = PaymentBatch.objects.create(
         kind=PaymentBatch.Kind.PROCESSOR,
-        status=PaymentBatch.Status.POSTED,
-        control_count=1,
-        control_total=draft.amount,
-        description=what[:120],
+        status=PaymentBatch.Status.OPEN,
+        control_count=len(drafts),
+        control_total=total,
+        description=f"Autopay ACH drafts, file {file.file_name}"[:120],
         created_by=by,
-        posted_by=by,
-        posted_at=now,
-        journal=journal,
         file_name=file.file_name,
         file_format="nacha-autopay",
     )
-    payment = Payment.objects.create(
-        channel=Payment.Channel.PROCESSOR,
-        batch=batch,
-        received_at=now,
-        effective_date=journal.effective_date,
-        taken_by=by,
-        payer_name=enrolment.holder_name,
-        total=draft.amount,
-        idempotency_key=f"autopay-draft:{draft.bill_id}",
-        journal=journal,
+    items = [
+        {
+            "position": position,
+            "account_id": enrolment.account_id,
+            "amount": draft.amount,
+            "check_number": "",
+            "payer_name": enrolment.holder_name,
+            "entered_by_id": getattr(by, "pk", None),
+            "method": "ach",
+            "reference": draft.trace_number,
+        }
+        for position, (draft, enrolment) in enumerate(zip(drafts, enrolments, strict=True), 1)
+    ]
+    journal = journal_post(
+        kind=Journal.Kind.PAYMENT,
+        memo=f"Autopay ACH drafts, file {file.file_name}: {len(drafts)} payments"[:255],
+        lines=batch_lines(batch, items, suspense=ZERO),
+        by=by,
+        idempotency_key=f"autopay-file:{file.pk}",
+        source=batch,
     )
-    PaymentLine.objects.create(
-        payment=payment, account_id=enrolment.account_id, amount=draft.amount
-    )
-    Tender.objects.create(
-        payment=payment, kind=Tender.Kind.ACH, amount=draft.amount, reference=draft.trace_number
-    )
-    draft.journal_id = journal.pk
-    draft.payment = payment
-    draft.status = AchDraft.Status.SENT
-    draft.save(update_fields=["journal_id", "payment", "status"])
+    payments = write_payments(batch, items, journal=journal)
+    batch.status = PaymentBatch.Status.POSTED
+    batch.posted_by = by
+    batch.posted_at = timezone.now()
+    batch.journal = journal
+    batch.save(update_fields=["status", "posted_by", "posted_at", "journal"])
+    for draft, payment in zip(drafts, payments, strict=True):
+        draft.journal_id = journal.pk
+        draft.payment = payment
+        draft.status = AchDraft.Status.SENT
+    AchDraft.objects.bulk_update(drafts, ["journal_id", "payment", "status"])
 
 
 @transaction.atomic
@@ -418,9 +415,9 @@ def autopay_draft_run(*, today: datetime.date, by) -> DraftRun:
         kind=AchFileRecord.Kind.DRAFT, entries=entries, effective=effective, by=by
     )
     AchDraft.objects.filter(pk__in=[draft.pk for draft in drafts]).update(file=run.file)
-    for due, draft in zip(to_draft, drafts, strict=True):
+    for draft in drafts:
         draft.file = run.file
-        _post_draft(draft, due.enrolment, run.file, by)
+    _post_file(drafts, [due.enrolment for due in to_draft], run.file, by)
     run.drafts = drafts
     payments_posted((due.enrolment.account_id for due in to_draft), by=by)
     return run

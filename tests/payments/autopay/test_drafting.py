@@ -21,7 +21,14 @@ from payments.autopay.drafting import (
 )
 from payments.autopay.nacha_check import nacha_check
 from payments.autopay.nacha_read import nacha_read
-from payments.models import AchDraft, AchFileRecord, AutopayReminder, Payment, Tender
+from payments.models import (
+    AchDraft,
+    AchFileRecord,
+    AutopayReminder,
+    Payment,
+    PaymentBatch,
+    Tender,
+)
 from tests.arrangements.factories import active_arrangement
 from tests.factories import ServiceAccountFactory, post_payment
 from tests.payments.autopay.helpers import THURSDAY, WEDNESDAY, D, bill_due, enrol, make_active
@@ -131,34 +138,44 @@ def test_the_file_passes_the_check_and_its_totals_are_the_drafts(enrolled, csr):
     assert sum(draft.amount for draft in run.drafts) == run.file.total_debit
 
 
-def test_each_draft_posts_settlements_due_against_the_receivable_once(enrolled, csr):
-    bill = bill_due(enrolled.account, "80.00", THURSDAY)
+def test_the_file_posts_one_batch_settlements_due_against_each_receivable_once(enrolled, csr):
+    # one batch and one journal for the file, so the bank's one settlement credit matches it
+    other = make_active(enrol(ServiceAccountFactory(), csr, number="55554444"))
+    bill_due(enrolled.account, "80.00", THURSDAY)
+    bill_due(other.account, "12.50", THURSDAY)
 
-    (draft,) = autopay_draft_run(today=WEDNESDAY, by=csr).drafts
+    run = autopay_draft_run(today=WEDNESDAY, by=csr)
 
-    journal = Journal.objects.get(pk=draft.journal_id)
+    journal = Journal.objects.get(pk=run.drafts[0].journal_id)
+    assert {draft.journal_id for draft in run.drafts} == {journal.pk}
     assert journal.kind == "payment"
-    assert journal.idempotency_key == f"autopay-draft:{bill.pk}"
+    assert journal.idempotency_key == f"autopay-file:{run.file.pk}"
     assert sorted(
-        (line.gl_account.purpose, line.amount, line.service_account_id)
+        (line.gl_account.purpose, line.amount, line.service_account_id or 0)
         for line in journal.lines.select_related("gl_account")
     ) == sorted(
         [
-            ("settlements_due", Decimal("80.00"), None),
+            ("settlements_due", Decimal("92.50"), 0),
             ("ar_customers", Decimal("-80.00"), enrolled.account_id),
+            ("ar_customers", Decimal("-12.50"), other.account_id),
         ]
     )
     assert account_balance(enrolled.account_id) == Decimal("0.00")
+    batch = PaymentBatch.objects.get(journal=journal)
+    assert (batch.kind, batch.status, batch.control_count, batch.control_total) == (
+        "processor", "posted", 2, Decimal("92.50")
+    )  # fmt: skip
+    draft = next(draft for draft in run.drafts if draft.enrolment_id == enrolled.pk)
     payment = Payment.objects.get(pk=draft.payment_id)
-    assert (payment.channel, payment.total, payment.journal_id) == (
-        "processor", Decimal("80.00"), journal.pk
+    assert (payment.channel, payment.total, payment.journal_id, payment.batch_id) == (
+        "processor", Decimal("80.00"), journal.pk, batch.pk
     )  # fmt: skip
     assert list(payment.tenders.values_list("kind", "reference")) == [
         (Tender.Kind.ACH, draft.trace_number)
     ]
     assert ledger_problems() == []
     autopay_draft_run(today=WEDNESDAY, by=csr)
-    assert Journal.objects.filter(idempotency_key__startswith="autopay-draft:").count() == 1
+    assert Journal.objects.filter(idempotency_key__startswith="autopay-file:").count() == 1
 
 
 def test_the_reminder_goes_once_three_days_ahead(enrolled, csr):
