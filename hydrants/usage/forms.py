@@ -6,6 +6,9 @@ from django.utils import timezone
 from district.uploads import MEGABYTE, document_upload, size_help
 from field_ops.forms import DATE_INPUT
 from hydrants.models import HydrantInspection, HydrantRead
+from hydrants.usage.returns import MAX_PHOTOS
+
+PHOTO_BYTES = 10 * MEGABYTE
 
 STAFF_SOURCES = [
     (HydrantRead.Source.COUNTER, "Counter (the contractor reported it)"),
@@ -75,8 +78,18 @@ class HydrantInspectionForm(forms.Form):
     photos = MultiplePhotoField(
         label="Photos of the damage",
         required=False,
-        help_text=size_help(10 * MEGABYTE, "photos (JPEG, PNG or HEIC) or PDFs, each"),
+        help_text=size_help(PHOTO_BYTES, "photos (JPEG, PNG or HEIC) or PDFs, each"),
     )
+
+    def clean_photos(self):
+        """Each photo was recognised by its content (the field); here, how many and how big."""
+        photos = self.cleaned_data["photos"] or []
+        if len(photos) > MAX_PHOTOS:
+            raise forms.ValidationError(f"At most {MAX_PHOTOS} photos.")
+        for photo in photos:
+            if photo.size > PHOTO_BYTES:
+                raise forms.ValidationError(f"{photo.name} is over the 10 MB limit.")
+        return photos
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

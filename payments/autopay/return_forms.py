@@ -3,13 +3,17 @@ declined."""
 
 from django import forms
 
+from district.uploads import size_help
+
 MAX_FILE_BYTES = 20 * 1024 * 1024  # a day's returns are a few kilobytes; refuse a stray upload
 
 
 class AchReturnFileForm(forms.Form):
     file = forms.FileField(
         label="Return file from the bank",
-        help_text="The NACHA file of returns and notifications of change (.ach or .txt).",
+        help_text=size_help(
+            MAX_FILE_BYTES, "the NACHA file of returns and notifications of change (.ach or .txt)"
+        ),
     )
 
     def clean_file(self):
