@@ -1,10 +1,17 @@
 """Thin Celery tasks of the bill run pipeline: they take ids, and running one twice is harmless."""
 
+import logging
+
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 
 from billing.bill_runs import services
+from billing.bill_runs.letters import high_use_letters
+from billing.bill_runs.services.runs import HIGH_USE_LETTERS_TASK
 from district.attribution import audited_context
 from district.celery import app
+
+log = logging.getLogger(__name__)
 
 
 @app.task(name=services.CALCULATE_TASK)
@@ -27,3 +34,17 @@ def bill_run_post_bills(run_id: int, by_id: int | None) -> None:
     by = get_user_model().objects.filter(pk=by_id).first() if by_id else None
     with audited_context(bill_run=run_id, user=by_id):
         services.bill_run_post_bills(run_id=run_id, by=by)
+
+
+@app.task(name=HIGH_USE_LETTERS_TASK)
+def bill_run_high_use_letters(run_id: int, by_id: int | None) -> int | None:
+    """The posted run's high-use letters in one print batch; safe to run twice."""
+    by = get_user_model().objects.filter(pk=by_id).first() if by_id else None
+    with audited_context(bill_run=run_id, user=by_id):
+        try:
+            batch = high_use_letters(run_id=run_id, by=by)
+        except ValidationError as refusal:
+            # The run stays posted; the letters wait for someone allowed to send them.
+            log.warning("Bill run %s: no high-use letters: %s", run_id, " ".join(refusal.messages))
+            return None
+    return batch.pk if batch else None

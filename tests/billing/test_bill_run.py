@@ -9,7 +9,9 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from accounts.correspondence.models import Letter, PrintBatch
 from billing.bill_runs import calculation, posting, services
+from billing.bill_runs.tasks import bill_run_high_use_letters
 from billing.models import Bill, BillException, BillingPeriod, BillLine, BillRun
 from district import roles
 from district.ledger import bulk_posting
@@ -427,3 +429,33 @@ def test_without_a_previous_bill_the_read_before_the_current_one_starts_the_bill
     rows = [_row(1, period.period_start, "100"), _row(2, period.period_end, "110")]
     current, previous = calculation._bounding_reads(rows, period, period.period_start, Decimal(0))
     assert (previous.reading, current.reading) == (Decimal(100), Decimal(110))
+
+
+def test_a_posted_run_writes_to_the_customers_whose_use_was_high(rates, period, biller, supervisor):
+    # given an account that used 100 where its last year's bills used 10
+    usual = metered_account(used=Decimal(100))
+    Bill.objects.create(
+        account=usual,
+        status=Bill.Status.POSTED,
+        number=f"OLD-{usual.pk}",
+        journal_id=1,
+        period_start=D(2025, 12, 1),
+        period_end=D(2025, 12, 30),
+        bill_date=D(2026, 1, 3),
+        due_date=D(2026, 1, 24),
+        consumption=Decimal(10),
+        current_charges=Decimal("60.00"),
+    )
+    metered_account(used=Decimal(10))  # a usual bill: no letter
+    run = bill_run_calculated(period, biller)
+    assert Kind.HIGH_USE in _kinds(usual)
+    # when the run posts
+    bill_run_posted(run, supervisor, override_reason="Reviewed the high bills")
+    # then one print batch holds the high-use letter, with the use and the typical use
+    (batch,) = PrintBatch.objects.filter(key="high-use")
+    (letter,) = Letter.objects.filter(account=usual)
+    assert batch.idempotency_key == f"bill-run-{run.pk}-high-use"
+    assert "shows 100 hundred cubic feet of water, well above the 10 your home" in letter.html
+    # posting's task run again writes no second batch
+    bill_run_high_use_letters(run.pk, supervisor.pk)
+    assert PrintBatch.objects.filter(key="high-use").count() == 1
