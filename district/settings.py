@@ -304,6 +304,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "payments.autopay_draft",
         "schedule": crontab(hour=4, minute=30),
     },
+    # The high-use letters of the bill runs posted lately, ready for the morning's print run.
+    "billing-high-use-letters": {
+        "task": "billing.high_use_letters",
+        "schedule": crontab(hour=5, minute=30),
+    },
     # Before crews start: withdraw shut-off orders that a payment or a hold made unnecessary.
     "shutoffs-recheck": {
         "task": "shutoffs.recheck_open_orders",

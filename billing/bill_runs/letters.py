@@ -1,6 +1,9 @@
 """After a run posts: a letter to each customer whose bill the audit flagged for high use, in
 one print batch (customers who chose e-mail get it by e-mail instead), with their use this
-bill and their typical use (the average of their posted bills of the last year before it)."""
+bill and their typical use (the average of their posted bills of the last year before it).
+
+The night's job writes them for the runs posted lately, in the name of whoever posted the run,
+so rendering letters never slows the posting of a run's bills."""
 
 import datetime
 import logging
@@ -64,3 +67,35 @@ def high_use_letters(*, run_id: int, by) -> PrintBatch | None:
         context_by_account=facts,
         idempotency_key=f"bill-run-{run_id}-high-use",
     )
+
+
+RECENT_DAYS = 7
+
+
+def high_use_letters_for_recent_runs(*, today: datetime.date) -> list[PrintBatch]:
+    """Each run posted in the last week without its high-use letters gets them (the night's
+    job; a run whose poster may not send letters is skipped, with the reason logged)."""
+    from django.core.exceptions import ValidationError
+
+    from billing.models import BillRun
+
+    written = set(
+        PrintBatch.objects.filter(idempotency_key__startswith="bill-run-").values_list(
+            "idempotency_key", flat=True
+        )
+    )
+    batches = []
+    for run in BillRun.objects.filter(
+        status__in=(BillRun.Status.POSTED, BillRun.Status.ISSUED),
+        posted_at__date__gte=today - datetime.timedelta(days=RECENT_DAYS),
+    ).select_related("posted_by"):
+        if f"bill-run-{run.pk}-high-use" in written:
+            continue
+        try:
+            batch = high_use_letters(run_id=run.pk, by=run.posted_by)
+        except ValidationError as refusal:
+            log.warning("Bill run %s: no high-use letters: %s", run.pk, " ".join(refusal.messages))
+            continue
+        if batch is not None:
+            batches.append(batch)
+    return batches

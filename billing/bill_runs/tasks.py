@@ -1,17 +1,16 @@
 """Thin Celery tasks of the bill run pipeline: they take ids, and running one twice is harmless."""
 
-import logging
+import datetime
 
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from billing.bill_runs import services
-from billing.bill_runs.letters import high_use_letters
-from billing.bill_runs.services.runs import HIGH_USE_LETTERS_TASK
+from billing.bill_runs.letters import high_use_letters_for_recent_runs
 from district.attribution import audited_context
 from district.celery import app
 
-log = logging.getLogger(__name__)
+HIGH_USE_LETTERS_TASK = "billing.high_use_letters"
 
 
 @app.task(name=services.CALCULATE_TASK)
@@ -37,14 +36,8 @@ def bill_run_post_bills(run_id: int, by_id: int | None) -> None:
 
 
 @app.task(name=HIGH_USE_LETTERS_TASK)
-def bill_run_high_use_letters(run_id: int, by_id: int | None) -> int | None:
-    """The posted run's high-use letters in one print batch; safe to run twice."""
-    by = get_user_model().objects.filter(pk=by_id).first() if by_id else None
-    with audited_context(bill_run=run_id, user=by_id):
-        try:
-            batch = high_use_letters(run_id=run_id, by=by)
-        except ValidationError as refusal:
-            # The run stays posted; the letters wait for someone allowed to send them.
-            log.warning("Bill run %s: no high-use letters: %s", run_id, " ".join(refusal.messages))
-            return None
-    return batch.pk if batch else None
+def bill_runs_high_use_letters(on_date: str | None = None) -> list[int]:
+    """The high-use letters of the runs posted lately (safe to run twice)."""
+    day = datetime.date.fromisoformat(on_date) if on_date else timezone.localdate()
+    with audited_context(task=HIGH_USE_LETTERS_TASK):
+        return [batch.pk for batch in high_use_letters_for_recent_runs(today=day)]

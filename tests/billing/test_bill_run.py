@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 
 from accounts.correspondence.models import Letter, PrintBatch
 from billing.bill_runs import calculation, posting, services
-from billing.bill_runs.tasks import bill_run_high_use_letters
+from billing.bill_runs.tasks import bill_runs_high_use_letters
 from billing.models import Bill, BillException, BillingPeriod, BillLine, BillRun
 from district import roles
 from district.ledger import bulk_posting
@@ -449,13 +449,15 @@ def test_a_posted_run_writes_to_the_customers_whose_use_was_high(rates, period, 
     metered_account(used=Decimal(10))  # a usual bill: no letter
     run = bill_run_calculated(period, biller)
     assert Kind.HIGH_USE in _kinds(usual)
-    # when the run posts
     bill_run_posted(run, supervisor, override_reason="Reviewed the high bills")
+    # when the night's job writes the letters of the runs posted lately
+    (batch_id,) = bill_runs_high_use_letters.delay().get()
     # then one print batch holds the high-use letter, with the use and the typical use
     (batch,) = PrintBatch.objects.filter(key="high-use")
+    assert batch.pk == batch_id and batch.created_by == supervisor
     (letter,) = Letter.objects.filter(account=usual)
     assert batch.idempotency_key == f"bill-run-{run.pk}-high-use"
     assert "shows 100 hundred cubic feet of water, well above the 10 your home" in letter.html
-    # posting's task run again writes no second batch
-    bill_run_high_use_letters(run.pk, supervisor.pk)
+    # and the job run again writes nothing twice
+    assert bill_runs_high_use_letters.delay().get() == []
     assert PrintBatch.objects.filter(key="high-use").count() == 1

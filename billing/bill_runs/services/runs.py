@@ -26,7 +26,6 @@ ExceptionStatus = BillException.Status
 CALCULATE_TASK = "billing.bill_run_calculate"
 CALCULATE_CHUNK_TASK = "billing.bill_run_calculate_chunk"
 POST_TASK = "billing.bill_run_post_bills"
-HIGH_USE_LETTERS_TASK = "billing.bill_run_high_use_letters"
 
 
 def lock_run(run_id: int) -> BillRun:
@@ -256,11 +255,7 @@ def bill_run_post_bills(*, run_id: int, by, chunk_size: int = posting.POST_CHUNK
     while posting.post_chunk(run=run, by=by, chunk_size=chunk_size):
         # Each chunk has committed: the run is moving (what the stall check looks at).
         BillRun.objects.filter(pk=run_id).update(progress_at=timezone.now())
-    run = _post_finish(run_id=run_id)
-    if run.status == Status.POSTED:
-        # The customers whose use the audit flagged get a letter (a print batch of its own).
-        celery_app.signature(HIGH_USE_LETTERS_TASK, args=(run.pk, getattr(by, "pk", None))).delay()
-    return run
+    return _post_finish(run_id=run_id)
 
 
 @transaction.atomic
