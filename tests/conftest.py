@@ -41,6 +41,15 @@ def role_groups(db):
         roles_sync()
 
 
+@pytest.fixture(autouse=True)
+def _role_groups_for_database_tests(request):
+    """A database test that makes users through builders (not make_user) finds the role groups
+    too, whatever ran before it on its worker (a transactional test's flush empties them)."""
+    marker = request.node.get_closest_marker("django_db")
+    if marker is not None and not marker.kwargs.get("transaction"):
+        request.getfixturevalue("role_groups")
+
+
 @pytest.fixture
 def make_user(role_groups):
     """make_user(roles.CSR_I) -> a user in that role (username defaults to the role's name)."""
