@@ -180,6 +180,13 @@ def reconnection_request(
     """File the reconnect order for an account shut off and since paid (or on an arrangement),
     and charge the reconnect fee; asking again returns the same request."""
     require(by, REQUEST_PERMISSION, doing="request a reconnection")
+    return _reconnect(account=account, by=by, after_hours=after_hours, now=now)
+
+
+def _reconnect(*, account: ServiceAccount, by, after_hours: bool = False, now=None):
+    """The reconnection itself. A payment that pays the account up asks for it whoever posted
+    the payment (a cashier, Finance with a lockbox file, the autopay run): the payment is the
+    authority, as it is for withdrawing the shut-off order."""
     now = now or clock.now()
     today = timezone.localtime(now).date()
     disconnection = (
@@ -271,5 +278,5 @@ def payment_received(account_ids, *, by) -> PaymentOutcome:
         )
         for disconnection in waiting:
             if disconnection.account_id in paid:
-                reconnections.append(reconnection_request(account=disconnection.account, by=by))
+                reconnections.append(_reconnect(account=disconnection.account, by=by))
     return PaymentOutcome(cancelled_orders=cancelled, reconnections=reconnections)

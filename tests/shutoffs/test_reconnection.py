@@ -207,6 +207,23 @@ def test_payment_received_requests_the_reconnection_of_a_paid_up_account(clerk, 
     assert disconnection.reconnect_order.requested_date == day
 
 
+def test_a_lockbox_payment_posted_by_finance_asks_for_the_reconnection_too(make_user, at):
+    # Finance may not request reconnections at the counter; the payment asks all the same.
+    day = builders.shut_day()
+    account, _ = builders.eligible_account(day)
+    disconnection = builders.disconnected(
+        account, shut_off_at=builders.local(day - datetime.timedelta(days=1), 9)
+    )
+    at(day, 9)
+    factories.post_payment(account, "180.00")
+
+    outcome = payment_received([account.pk], by=make_user(roles.FINANCE))
+
+    disconnection.refresh_from_db()
+    assert outcome.reconnections == [disconnection]
+    assert disconnection.reconnect_order is not None
+
+
 def test_completing_the_reconnect_order_ends_the_disconnection(clerk, make_user, at):
     day = builders.shut_day()
     account, _ = _paid_and_disconnected(day)
