@@ -10,6 +10,7 @@ limit next to the field with `size_help()`.
 import codecs
 
 from django import forms
+from django.http import FileResponse, Http404
 
 # Text files hold none of the control characters a typed value may not hold either.
 from district.input_guard import CONTROL_CHARACTERS
@@ -117,3 +118,25 @@ def text_upload(
         f"That file is not {kinds} in {named}: save it as {encodings[0].upper()} text and load "
         "it again."
     )
+
+
+def stored_document_response(stored, *, filename_stem: str) -> FileResponse:
+    """Serve a document kept through this module (its content was checked at upload) with the
+    type its first bytes show: photos in the browser, anything else as a download. Never cached
+    (evidence and signed forms carry a customer's private facts); 404 when the file is gone."""
+    try:
+        handle = stored.open("rb")
+    except FileNotFoundError:
+        raise Http404("The file is missing from storage.") from None
+    head = handle.read(32)
+    handle.seek(0)
+    content_type, extension = sniff_document(head) or ("application/octet-stream", "bin")
+    response = FileResponse(
+        handle,
+        as_attachment=not content_type.startswith("image/"),
+        filename=f"{filename_stem}.{extension}",
+        content_type=content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -4,7 +4,7 @@ Thin: parse, call a service or selector, render."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -24,7 +24,7 @@ from accounts.programs.forms import (
 from district.access import staff_view
 from district.forms import add_service_error
 from district.roles import Perm
-from district.uploads import sniff_document
+from district.uploads import stored_document_response
 
 # The page shows this many rows of an outreach list; the label file has them all.
 OUTREACH_PAGE_ROWS = 500
@@ -202,21 +202,9 @@ def enrolment_evidence(request, enrolment_id):
     enrolment = _enrolment(enrolment_id)
     if not enrolment.evidence_file:
         raise Http404("No copy of the evidence was kept.")
-    try:
-        handle = enrolment.evidence_file.open("rb")
-    except FileNotFoundError:
-        raise Http404("The file is missing from storage.") from None
-    head = handle.read(32)
-    handle.seek(0)
-    content_type, extension = sniff_document(head) or ("application/octet-stream", "bin")
-    response = FileResponse(
-        handle,
-        as_attachment=not content_type.startswith("image/"),
-        filename=f"enrolment-{enrolment.pk}-evidence.{extension}",
-        content_type=content_type,
+    return stored_document_response(
+        enrolment.evidence_file, filename_stem=f"enrolment-{enrolment.pk}-evidence"
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
 
 
 # -- programs (supervisors)

@@ -4,7 +4,7 @@ selector, render. Account numbers are never shown: only ****6789."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -14,7 +14,7 @@ from district.access import customer_view, staff_view
 from district.client_ip import client_ip
 from district.forms import add_service_error
 from district.roles import Perm
-from district.uploads import sniff_document
+from district.uploads import stored_document_response
 from payments.autopay import crypto, selectors
 from payments.autopay.enrolment import (
     authorization_text,
@@ -90,22 +90,9 @@ def autopay_signed_form(request, autopay_id):
     enrolment = get_object_or_404(AutopayEnrolment, pk=autopay_id)
     if not enrolment.signed_form:
         raise Http404("This enrolment was made online: there is no signed form.")
-    try:
-        handle = enrolment.signed_form.open("rb")
-    except FileNotFoundError:
-        raise Http404("The file is missing from storage.") from None
-    head = handle.read(32)
-    handle.seek(0)
-    content_type, extension = sniff_document(head) or ("application/octet-stream", "bin")
-    response = FileResponse(
-        handle,
-        as_attachment=not content_type.startswith("image/"),
-        filename=f"autopay-{enrolment.pk}-signed-form.{extension}",
-        content_type=content_type,
+    return stored_document_response(
+        enrolment.signed_form, filename_stem=f"autopay-{enrolment.pk}-signed-form"
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 @staff_view(Perm.RECONCILE_BANK)
