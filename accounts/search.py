@@ -9,6 +9,7 @@ same expression, so PostgreSQL can use it; see bench/search.py for EXPLAIN on 10
     email            UPPER(email) =        customer_email_upper_idx
     meter serial     UPPER(serial) =       meter_serial_upper_idx (the meter installed now)
     APN              REPLACE(apn,'-','') = premise_apn_compact_idx
+    former number    = (the old system's account number of a converted account, upper-cased)
     name, address    to_tsvector @@ 'lop:* & mar:*'   the two GIN full-text indexes
 
 The second loads the winning accounts with customer, premise and cached balance.
@@ -189,6 +190,15 @@ def _identifier_branches(token: str, limit: int) -> list:
                 limit=limit * 3,
             )
         )
+    # A converted account's number in the old system (accounts.LegacyAccountNumber, unique).
+    branches.append(
+        _branch(
+            accounts.filter(legacy_number__number=token.upper()),
+            tier=EXACT,
+            label="Former account number",
+            limit=limit,
+        )
+    )
     compact_apn = token.replace("-", "")
     if len(compact_apn) >= 6 and compact_apn.isalnum() and any(c.isdigit() for c in compact_apn):
         apn_premises = (

@@ -96,6 +96,7 @@ INSTALLED_APPS = [
     "billing.writeoffs.apps.WriteoffsConfig",
     "payments.apps.PaymentsConfig",
     "hydrants.apps.HydrantsConfig",
+    "conversion.apps.ConversionConfig",
 ]
 
 MIDDLEWARE = [

@@ -12,6 +12,7 @@ from accounts.models.deposits import (
     DepositInstallment,
     LetterOfCredit,
 )
+from accounts.models.legacy import LegacyAccountNumber
 from accounts.models.lobby import LobbyTicket  # noqa: F401  (the lobby queue)
 from accounts.models.programs import Enrolment, Program
 from accounts.models.service_accounts import (
@@ -34,6 +35,7 @@ __all__ = [
     "DepositInstallment",
     "Enrolment",
     "Language",
+    "LegacyAccountNumber",
     "LetterOfCredit",
     "Program",
     "RevertToOwnerAgreement",

@@ -112,6 +112,10 @@ class CustomerFlag(models.Model):
         DO_NOT_CALL = "do_not_call", "Do not call"
         DECEASED = "deceased", "Deceased"
         BANKRUPTCY = "bankruptcy", "Bankruptcy"
+        # Cautions carried over from an old system (a converted district): a field crew and a
+        # shut-off review see them; a medical hold itself still needs its documents.
+        MEDICAL = "medical", "Medical needs"
+        LIFE_SUPPORT = "life_support", "Life-support equipment"
 
     customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="flags")
     flag = models.CharField(max_length=15, choices=Flag.choices)

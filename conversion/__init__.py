@@ -1,0 +1,1 @@
+"""Converting a district from its old customer information system (docs/conversion.md)."""
