@@ -1,18 +1,19 @@
 """The billing API: price a bill with the rate engine (POST /api/billing/calculate).
 
 The same calculation as the staff calculator and `manage.py bill_calculate`. Bad input answers
-400 with {"errors": {field: [messages]}}; nothing is written either way.
+400 with problem details whose "errors" are {field: [messages]}; nothing is written either way.
 """
 
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
-from rest_framework import serializers, status
+from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.models import ServiceAccount
 from billing.rates import selectors as rate_selectors
 from district.access import staff_api_view
+from district.api_errors import validation_problem
 from district.roles import Perm
 from field_ops.models import Meter
 
@@ -73,9 +74,7 @@ class CalculateView(APIView):
     def post(self, request):
         serializer = CalculateSerializer(data=request.data)
         if not serializer.is_valid():
-            return Response(
-                {"errors": _errors(serializer.errors)}, status=status.HTTP_400_BAD_REQUEST
-            )
+            return validation_problem(request, _errors(serializer.errors))
         data = serializer.validated_data
         source = {}
         if data.get("schedule"):

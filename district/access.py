@@ -4,6 +4,13 @@
 others -> 403). `staff_api_view(Perm.X)`: the same for API endpoints, answering in JSON
 (anonymous -> 401, others -> 403) instead of sending a program to an HTML sign-in page.
 `public_view`: anyone. `signed_in_view`: any signed-in user.
+`token_api_view(scope)`: the integration API (/api/v1/), for other systems holding a bearer
+token with the scope (integrations.authentication). A person's sign-in is not a credential
+there: anonymous -> 401, any signed-in person -> 403. It is declared as a staff API whose
+"permission" is the scope (`scope:<code>`), which no role holds, so the role x page test
+expects exactly that.
+
+API refusals are RFC 9457 problem details (district.api_errors), as from every API view.
 """
 
 from functools import wraps
@@ -11,9 +18,9 @@ from functools import wraps
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.http import JsonResponse
 from django.shortcuts import resolve_url
 
+from district.api_errors import problem_response
 from district.roles import is_staff_user
 
 PUBLIC = "public"
@@ -21,6 +28,7 @@ SIGNED_IN = "signed_in"
 STAFF = "staff"
 STAFF_API = "staff_api"
 CUSTOMER = "customer"
+SCOPE_PREFIX = "scope:"
 
 
 def _mark(view, kind: str, permission: str | None):
@@ -45,8 +53,8 @@ def staff_view(permission: str | None = None):
     return decorator
 
 
-def _api_refusal(status: int, message: str) -> JsonResponse:
-    response = JsonResponse({"errors": {"access": [message]}}, status=status)
+def _api_refusal(request, status: int, message: str):
+    response = problem_response(request, status, message, errors={"access": [message]})
     if status == 401:
         # Session sign-in is the only scheme; the header says where to get one.
         sign_in = resolve_url(settings.LOGIN_URL)
@@ -59,14 +67,36 @@ def staff_api_view(permission: str | None = None):
         @wraps(view)
         def wrapper(request, *args, **kwargs):
             if not request.user.is_authenticated:
-                return _api_refusal(401, "Sign in first: this API is for district staff.")
+                return _api_refusal(request, 401, "Sign in first: this API is for district staff.")
             if not is_staff_user(request.user):
-                return _api_refusal(403, "This API is for district staff.")
+                return _api_refusal(request, 403, "This API is for district staff.")
             if permission and not request.user.has_perm(permission):
-                return _api_refusal(403, "Your role does not include this API.")
+                return _api_refusal(request, 403, "Your role does not include this API.")
             return view(request, *args, **kwargs)
 
         return _mark(wrapper, STAFF_API, permission)
+
+    return decorator
+
+
+def token_api_view(scope: str):
+    """The integration API: a bearer token with `scope` (checked by the view's own
+    authentication and permission classes, which answer 401 and 403 in problem details)."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            if "authorization" not in request.headers and request.user.is_authenticated:
+                return problem_response(
+                    request,
+                    403,
+                    "This API takes an integration token (Authorization: Bearer ...), "
+                    "not a sign-in.",
+                    errors={"access": ["Send an integration token."]},
+                )
+            return view(request, *args, **kwargs)
+
+        return _mark(wrapper, STAFF_API, f"{SCOPE_PREFIX}{scope}")
 
     return decorator
 

@@ -33,6 +33,9 @@ class Perm:
     BALANCE_CASH = "district.balance_cash"
     VIEW_HISTORY = "district.view_history"
     VIEW_WORK_ORDERS = "district.view_work_orders"
+    # Held by no role: administrators (superusers) create and revoke the tokens other systems
+    # use (integrations app; the permission lives on its model, not on district.Capability).
+    MANAGE_INTEGRATION_TOKENS = "integrations.manage_integration_tokens"
 
 
 # (codename, description) for the Capability model's Meta.permissions.

@@ -96,6 +96,7 @@ INSTALLED_APPS = [
     "billing.writeoffs.apps.WriteoffsConfig",
     "payments.apps.PaymentsConfig",
     "hydrants.apps.HydrantsConfig",
+    "integrations.apps.IntegrationsConfig",
     "conversion.apps.ConversionConfig",
 ]
 
@@ -334,7 +335,11 @@ SPECTACULAR_SETTINGS = {
     "TITLE": f"{DISTRICT_NAME} customer service API",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    # File uploads (read files) described as binary in requests, read-only fields left out.
+    "COMPONENT_SPLIT_REQUEST": True,
 }
+# The integration API's limit per token (integrations.permissions.TokenRateThrottle).
+INTEGRATION_API_RATE = env.str("INTEGRATION_API_RATE", default="600/min")
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

@@ -40,8 +40,8 @@ urlpatterns = [
         name="office_closure_delete",
     ),
     path("admin/", admin.site.urls),
-    # The OpenAPI document (no documentation UI: it would load scripts from a CDN). It maps the
-    # staff API, so customers and strangers do not get it.
+    # The OpenAPI document, for staff (its reference page, /api/docs/, serves Swagger UI from
+    # static/vendor: no CDN). Integrations read their part in the reference.
     path("api/schema/", staff_api_view()(SpectacularAPIView.as_view()), name="api-schema"),
     path("", include("district.ledger.urls")),
     path("", include("district.approvals.urls")),
@@ -57,5 +57,6 @@ urlpatterns = [
     path("", include("billing.writeoffs.urls")),
     path("", include("payments.urls")),
     path("", include("hydrants.urls")),
+    path("", include("integrations.urls")),
     path("", include("district.registers.urls")),
 ]

@@ -4,7 +4,7 @@ posts to the signed-in cashier's open drawer.
 The request carries an `Idempotency-Key` header: a retried call with the same key and the same
 payment answers the first receipt (200) instead of posting again (201 the first time); the same
 key with another payment is refused. Of simultaneous calls with one key, exactly the one that
-posted answers 201: each call takes the drawer's lock before looking for the key. Bad input answers 400 with {"errors": {field: [messages]}}
+posted answers 201: each call takes the drawer's lock before looking for the key. Bad input answers 400 with problem details whose "errors" are {field: [messages]}
 and writes nothing. Only the last four digits and the approval code of a card are accepted.
 """
 
@@ -19,6 +19,7 @@ from rest_framework.views import APIView
 from accounts.models import ServiceAccount
 from accounts.numbers import normalise_account_number
 from district.access import staff_api_view
+from district.api_errors import validation_problem
 from district.roles import Perm
 from payments.counter import selectors
 from payments.counter.services import PaymentIn, TenderIn, payment_post, session_locked
@@ -93,18 +94,16 @@ class CounterPaymentView(APIView):
     def post(self, request):
         key = request.headers.get("Idempotency-Key", "").strip()
         if not key:
-            return Response(
-                {"errors": {"Idempotency-Key": ["Send an Idempotency-Key header."]}},
-                status=status.HTTP_400_BAD_REQUEST,
+            return validation_problem(
+                request, {"Idempotency-Key": ["Send an Idempotency-Key header."]}
             )
         serializer = CounterPaymentSerializer(data=request.data)
         if not serializer.is_valid():
-            return Response({"errors": serializer.errors}, status=status.HTTP_400_BAD_REQUEST)
+            return validation_problem(request, serializer.errors)
         session = selectors.open_session_for(request.user)
         if session is None:
-            return Response(
-                {"errors": {"drawer": ["Open a cash drawer before taking payments."]}},
-                status=status.HTTP_400_BAD_REQUEST,
+            return validation_problem(
+                request, {"drawer": ["Open a cash drawer before taking payments."]}
             )
         data = serializer.validated_data
         try:
@@ -125,7 +124,7 @@ class CounterPaymentView(APIView):
                     idempotency_key=key,
                 )
         except DjangoValidationError as error:
-            return Response({"errors": _errors(error)}, status=status.HTTP_400_BAD_REQUEST)
+            return validation_problem(request, _errors(error))
         return Response(
             _body(payment), status=status.HTTP_200_OK if already else status.HTTP_201_CREATED
         )

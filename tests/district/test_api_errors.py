@@ -1,5 +1,6 @@
 """The API answers a service's refusal the same way from every endpoint (district.api_errors):
-400 with the field names the service used, 403 with "access" for a role that may not."""
+problem details (RFC 9457), 400 with the field names the service used under "errors", 403 with
+"access" for a role that may not."""
 
 import json
 
@@ -41,7 +42,10 @@ def test_a_service_error_naming_a_field_answers_400_under_that_field(client_for,
     response = _calculate(client_for(roles.CSR_I))
     # then
     assert response.status_code == 400
-    assert response.json() == {"errors": {"zone": ["No such zone in the schedule."]}}
+    assert response["Content-Type"] == "application/problem+json"
+    assert response.json()["errors"] == {"zone": ["No such zone in the schedule."]}
+    assert response.json()["status"] == 400
+    assert response.json()["instance"] == "/api/billing/calculate"
 
 
 def test_a_service_error_without_a_field_answers_under_the_view_s_input(client_for, monkeypatch):
@@ -54,7 +58,7 @@ def test_a_service_error_without_a_field_answers_under_the_view_s_input(client_f
     response = _calculate(client_for(roles.CSR_I))
     # then
     assert response.status_code == 400
-    assert response.json() == {"errors": {"rates": ["The schedule has no tiers."]}}
+    assert response.json()["errors"] == {"rates": ["The schedule has no tiers."]}
 
 
 def test_a_refused_permission_answers_403_as_the_staff_api_guard_does(client_for, monkeypatch):
@@ -68,9 +72,10 @@ def test_a_refused_permission_answers_403_as_the_staff_api_guard_does(client_for
     response = _calculate(client)
     # then
     assert response.status_code == 403
-    assert response.json() == {
-        "errors": {"access": ["Your role does not allow you to price a bill."]}
+    assert response.json()["errors"] == {
+        "access": ["Your role does not allow you to price a bill."]
     }
+    assert response.json()["detail"] == "Your role does not allow you to price a bill."
 
 
 def test_non_field_messages_go_under_non_field_errors_by_default():
@@ -80,7 +85,7 @@ def test_non_field_messages_go_under_non_field_errors_by_default():
     response = api_exception_handler(error, {"view": APIView()})
     # then
     assert response.status_code == 400
-    assert response.data == {"errors": {"non_field_errors": ["Closed."], "amount": ["Too much."]}}
+    assert response.data["errors"] == {"non_field_errors": ["Closed."], "amount": ["Too much."]}
 
 
 def test_other_exceptions_keep_drf_s_answer():
@@ -88,3 +93,5 @@ def test_other_exceptions_keep_drf_s_answer():
     response = api_exception_handler(NotFound(), {"view": APIView()})
     # then
     assert response.status_code == 404
+    assert response.data["title"] == "Not Found"
+    assert response.content_type == "application/problem+json"

@@ -169,6 +169,8 @@ API_ENDPOINTS = [
     ("post", "/api/billing/calculate"),
     ("post", "/api/payments/counter"),
     ("get", "/api/schema/"),
+    ("get", "/api/v1/premises"),
+    ("post", "/api/v1/payments"),
 ]
 
 
@@ -183,7 +185,7 @@ def test_an_anonymous_api_call_gets_401_json_not_the_sign_in_page(client, db, me
     response = getattr(client, method)(url, data={}, content_type="application/json")
     # then
     assert response.status_code == 401
-    assert response["Content-Type"] == "application/json"
+    assert response["Content-Type"] == "application/problem+json"
     assert response.json()["errors"]["access"]
     assert "WWW-Authenticate" in response
 
@@ -200,7 +202,7 @@ def test_a_wrong_role_api_call_gets_403_json(client_for, method, url, role):
     response = getattr(client, method)(url, data={}, content_type="application/json")
     # then
     assert response.status_code == 403
-    assert response["Content-Type"] == "application/json"
+    assert response["Content-Type"] == "application/problem+json"
     assert response.json()["errors"]["access"]
 
 

@@ -1,0 +1,148 @@
+"""POST /api/v1/processor/notifications: the card/ACH processor tells us of a payment as it
+settles (webhook style), scope processor:notify.
+
+Posted through the processor-settlement path the office's file import uses
+(payments.batches.services.imports.payment_file_import): the notification becomes a one-item
+processor batch whose item carries the external id `processor:<event_id>`, so a payment is
+posted once whether it arrives by notification, by a replay of it, or again in the nightly
+settlement file. A replay answers 200 with the first result; the same event id with another
+payment answers 409.
+"""
+
+import csv
+import io
+from decimal import Decimal
+
+from django.utils import timezone
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status
+from rest_framework.exceptions import APIException
+from rest_framework.response import Response
+
+from district.errors import ServiceError
+from integrations.api.common import IntegrationView, ProblemSerializer
+from integrations.scopes import Scope
+from payments.batches.files import PROCESSOR_CSV
+from payments.batches.processor_csv import PROCESSOR_COLUMNS, PROCESSOR_METHODS
+from payments.batches.services.imports import payment_file_import
+from payments.models import BatchItem
+
+
+class Conflict(APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_detail = "This event id was already used for a different payment."
+    default_code = "conflict"
+
+
+class NotificationSerializer(serializers.Serializer):
+    event_id = serializers.RegexField(
+        r"^[A-Za-z0-9._:-]{1,60}$", help_text="The processor's id of the payment"
+    )
+    account_number = serializers.RegexField(r"^[0-9][0-9 -]{5,14}$")
+    amount = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=Decimal("0.01"))
+    method = serializers.ChoiceField(choices=PROCESSOR_METHODS)
+    last4 = serializers.RegexField(r"^[0-9]{4}$", required=False, allow_blank=True)
+    payer_name = serializers.CharField(
+        required=False, allow_blank=True, max_length=120, trim_whitespace=True
+    )
+    paid_on = serializers.DateField(required=False, help_text="When the customer paid")
+
+    def validate(self, data):
+        if data["method"] == "card" and not data.get("last4"):
+            raise serializers.ValidationError({"last4": "A card payment needs its last four."})
+        return data
+
+
+class NotificationOutSerializer(serializers.Serializer):
+    event_id = serializers.CharField()
+    status = serializers.ChoiceField(
+        choices=BatchItem.Status.choices,
+        help_text="posted: on the account; exception: held in unapplied payments for a CSR",
+    )
+    batch_id = serializers.IntegerField()
+    payment_id = serializers.IntegerField(allow_null=True)
+    amount = serializers.DecimalField(max_digits=12, decimal_places=2)
+
+
+def _external_id(event_id: str) -> str:
+    return f"processor:{event_id}"
+
+
+def _csv(data: dict) -> bytes:
+    today = timezone.localdate()
+    row = {
+        "transaction_id": data["event_id"],
+        "settled_on": today.isoformat(),
+        "account_number": data["account_number"].strip(),
+        "amount": f"{data['amount']:.2f}",
+        "payer_name": " ".join((data.get("payer_name") or "").split()),
+        "method": data["method"],
+        "last4": data.get("last4") or "",
+        "paid_on": (data.get("paid_on") or today).isoformat(),
+    }
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=PROCESSOR_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    writer.writerow(row)
+    return out.getvalue().encode()
+
+
+def _body(item: BatchItem, event_id: str) -> dict:
+    return {
+        "event_id": event_id,
+        "status": item.status,
+        "batch_id": item.batch_id,
+        "payment_id": item.payment_id,
+        "amount": item.amount,
+    }
+
+
+class ProcessorNotificationView(IntegrationView):
+    required_scope = Scope.PROCESSOR_NOTIFY
+    pagination_class = None
+    filter_backends = []
+    serializer_class = NotificationSerializer
+
+    def _replay(self, data) -> BatchItem | None:
+        item = BatchItem.objects.filter(external_id=_external_id(data["event_id"])).first()
+        if item is not None and item.amount != data["amount"]:
+            raise Conflict()
+        return item
+
+    @extend_schema(
+        operation_id="processor_notify",
+        request=NotificationSerializer,
+        responses={
+            201: NotificationOutSerializer,
+            200: NotificationOutSerializer,
+            400: ProblemSerializer,
+            409: ProblemSerializer,
+        },
+        description="A settled card or ACH payment. Scope: processor:notify.",
+    )
+    def post(self, request):
+        serializer = NotificationSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        earlier = self._replay(data)
+        if earlier is not None:
+            return Response(NotificationOutSerializer(_body(earlier, data["event_id"])).data)
+        try:
+            payment_file_import(
+                content=_csv(data),
+                file_name=f"notification-{data['event_id']}.csv",
+                file_format=PROCESSOR_CSV,
+                by=request.user,
+            )
+        except ServiceError:
+            # A simultaneous replay posted it first: answer as a replay. Anything else is the
+            # service's own refusal (400 through district.api_errors).
+            earlier = self._replay(data)
+            if earlier is None:
+                raise
+            return Response(NotificationOutSerializer(_body(earlier, data["event_id"])).data)
+        item = BatchItem.objects.get(external_id=_external_id(data["event_id"]))
+        return Response(
+            NotificationOutSerializer(_body(item, data["event_id"])).data,
+            status=status.HTTP_201_CREATED,
+        )
