@@ -28,6 +28,7 @@ SIGNED_IN = "signed_in"
 STAFF = "staff"
 STAFF_API = "staff_api"
 CUSTOMER = "customer"
+SIGN_IN = "sign_in"
 SCOPE_PREFIX = "scope:"
 
 
@@ -123,6 +124,11 @@ def signed_in_view(view):
         return view(request, *args, **kwargs)
 
     return _mark(wrapper, SIGNED_IN, None)
+
+
+def sign_in_view(view, *, signed_in: bool):
+    """Declare one of allauth's views; `signed_in` when allauth asks for a signed-in user."""
+    return _mark(view, SIGN_IN, SIGNED_IN if signed_in else None)
 
 
 def public_view(view):

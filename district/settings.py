@@ -82,6 +82,10 @@ INSTALLED_APPS = [
     "pghistory",
     "axes",
     "csp",
+    # Sign-in, e-mail verification and MFA for staff and customers (see district/sign_in.py).
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
     # The project's apps, lowest layer first (see DESIGN.md: calls flow down this list).
     "district.apps.DistrictConfig",
     "district.ledger.apps.LedgerConfig",
@@ -98,6 +102,7 @@ INSTALLED_APPS = [
     "hydrants.apps.HydrantsConfig",
     "integrations.apps.IntegrationsConfig",
     "conversion.apps.ConversionConfig",
+    "portal.apps.PortalConfig",
 ]
 
 MIDDLEWARE = [
@@ -116,6 +121,7 @@ MIDDLEWARE = [
     "district.input_guard.InputGuardMiddleware",  # inside CSP/X-Frame: its 400 page gets them
     "district.middleware.AuditContextMiddleware",
     "axes.middleware.AxesMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
 ]
 
 ROOT_URLCONF = "district.urls"
@@ -157,7 +163,20 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
 ]
+# django-allauth: no open sign-up (customers enrol with facts from their bill, staff are made
+# by an administrator); e-mail addresses are verified before a customer sees an account.
+ACCOUNT_ADAPTER = "district.sign_in.DistrictAccountAdapter"
+ACCOUNT_LOGIN_METHODS = {"username", "email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "username*", "password1*", "password2*"]
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False  # the other sessions end; this one stays signed in
+ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https"
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
+MFA_TOTP_ISSUER = DISTRICT_NAME
 AUTH_USER_MODEL = "district.User"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -337,6 +356,12 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     # File uploads (read files) described as binary in requests, read-only fields left out.
     "COMPONENT_SPLIT_REQUEST": True,
+    # Every API error is problem details (application/problem+json), documented as such.
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "integrations.schema.problem_responses",
+    ],
+    "ENUM_NAME_OVERRIDES": {"MeterSizeEnum": "field_ops.models.Meter.Size"},
 }
 # The integration API's limit per token (integrations.permissions.TokenRateThrottle).
 INTEGRATION_API_RATE = env.str("INTEGRATION_API_RATE", default="600/min")

@@ -6,6 +6,7 @@ from drf_spectacular.views import SpectacularAPIView
 
 from district import calendar_views, password_reset_views, policy_views, views
 from district.access import staff_api_view
+from district.sign_in import allauth_urlpatterns
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -39,6 +40,7 @@ urlpatterns = [
         calendar_views.office_closure_delete,
         name="office_closure_delete",
     ),
+    path("auth/", include(allauth_urlpatterns())),
     path("admin/", admin.site.urls),
     # The OpenAPI document, for staff (its reference page, /api/docs/, serves Swagger UI from
     # static/vendor: no CDN). Integrations read their part in the reference.

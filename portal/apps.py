@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class PortalConfig(AppConfig):
+    """The customer portal: enrolment, the accounts a login holds, and what customers see."""
+
+    name = "portal"
+    verbose_name = "Customer portal"
