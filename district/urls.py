@@ -61,4 +61,5 @@ urlpatterns = [
     path("", include("hydrants.urls")),
     path("", include("integrations.urls")),
     path("", include("district.registers.urls")),
+    path("portal/", include("portal.urls")),
 ]

@@ -1,0 +1,5 @@
+"""The customer portal's pages, under /portal/ (enrolment, the accounts, paying online)."""
+
+app_name = "portal"
+
+urlpatterns = []
