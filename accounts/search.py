@@ -190,15 +190,16 @@ def _identifier_branches(token: str, limit: int) -> list:
                 limit=limit * 3,
             )
         )
-    # A converted account's number in the old system (accounts.LegacyAccountNumber, unique).
-    branches.append(
-        _branch(
-            accounts.filter(legacy_number__number=token.upper()),
-            tier=EXACT,
-            label="Former account number",
-            limit=limit,
+    if len(token) >= 3:
+        # A converted account's number in the old system (accounts.LegacyAccountNumber).
+        branches.append(
+            _branch(
+                accounts.filter(legacy_number__number=token.upper()),
+                tier=EXACT,
+                label="Former account number",
+                limit=limit,
+            )
         )
-    )
     compact_apn = token.replace("-", "")
     if len(compact_apn) >= 6 and compact_apn.isalnum() and any(c.isdigit() for c in compact_apn):
         apn_premises = (

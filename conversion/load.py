@@ -7,13 +7,12 @@ returns, so a failure anywhere rolls the whole load back and leaves nothing.
 """
 
 import time
-from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import timedelta
 from decimal import Decimal
 
 from django.db import connection, transaction
-from django.db.models import Count, Model
+from django.db.models import Count
 from django.utils import timezone
 
 from accounts.models import (
@@ -21,20 +20,28 @@ from accounts.models import (
     Customer,
     CustomerFlag,
     Deposit,
-    DepositGuideline,
     LegacyAccountNumber,
     ServiceAccount,
 )
 from accounts.numbers import with_check_digit
 from billing.arrangements.models import Arrangement, Installment
 from conversion import formats
+from conversion.errors import ConversionRefused
 from conversion.formats import BUCKET_AGE_DAYS, BUCKETS
 from conversion.models import ConversionLoad, LegacyIdentifier
 from conversion.reconcile import ledger_totals
+from conversion.records import (
+    Ids,
+    copy_money_records,
+    copy_network,
+    copy_people,
+    copy_reads,
+    deposit_key,
+    opening_key,
+)
 from conversion.validate import Extract
 from district.attribution import audited_context
-from district.bulk import copy_line, copy_stream, reserve_ids
-from district.errors import ServiceError
+from district.bulk import reserve_ids
 from district.ledger.models import AccountBalance, Journal, JournalLine
 from district.ledger.purposes import Purpose
 from district.ledger.services import JournalDraft, Line, journals_post_many
@@ -74,52 +81,11 @@ TABLES = [
 ]
 
 
-class ConversionRefused(ServiceError):
-    """The files are not valid, or were loaded before: nothing was written."""
-
-
 @dataclass
 class LoadResult:
     load: ConversionLoad
     totals: dict[str, object]
     phases: dict[str, float] = field(default_factory=dict)
-
-
-def opening_key(old_number: str, bucket: str) -> str:
-    return f"conversion:opening:{old_number}:{bucket}"
-
-
-def deposit_key(old_number: str) -> str:
-    return f"conversion:deposit:{old_number}"
-
-
-def _copy_model(cursor, model: type[Model], names: tuple[str, ...], rows) -> None:
-    """COPY rows (tuples in `names` order) into a model's table; every other column gets its
-    field's default (the same for every row: created_at now, status its default, ...)."""
-    now = timezone.now()
-    given = set(names)
-    extra_columns, extra_values = [], []
-    for model_field in model._meta.concrete_fields:
-        if model_field.primary_key and model_field.name not in given:
-            continue
-        if model_field.name in given or model_field.attname in given:
-            continue
-        if getattr(model_field, "auto_now_add", False) or getattr(model_field, "auto_now", False):
-            value = now
-        else:  # the field's default; "" for a blank text field, None for a nullable one
-            value = model_field.get_default()
-            if isinstance(value, list):
-                value = "{" + ",".join(value) + "}"
-        extra_columns.append(model_field.column)
-        extra_values.append(value)
-    columns = tuple(model._meta.get_field(name).column for name in names) + tuple(extra_columns)
-    suffix = ("\t" + copy_line(extra_values)) if extra_values else ""
-    copy_stream(
-        cursor,
-        model._meta.db_table,
-        columns,
-        (copy_line(row) + suffix + "\n" for row in rows),
-    )
 
 
 def load_extract(extract: Extract, *, by=None) -> LoadResult:
@@ -148,15 +114,15 @@ def load_extract(extract: Extract, *, by=None) -> LoadResult:
         )
         ids = _assign_ids(cursor, extract)
         clock.lap("ids")
-        _copy_network(cursor, extract, ids)
+        copy_network(cursor, extract, ids)
         clock.lap("premises, meters, installations")
-        _copy_reads(cursor, extract, ids)
+        copy_reads(cursor, extract, ids)
         clock.lap("reads")
-        _copy_people(cursor, extract, ids, load)
+        copy_people(cursor, extract, ids, load)
         clock.lap("customers and accounts")
         journals = _post_ledger(extract, ids, by=by, system=system)
         clock.lap("ledger")
-        _copy_money_records(cursor, extract, ids, journals, system=system)
+        copy_money_records(cursor, extract, ids, journals, system=system)
         clock.lap("deposits, arrangements, flags, notes")
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         cursor.execute("SET CONSTRAINTS ALL DEFERRED")
@@ -195,16 +161,7 @@ def _refuse_second_load(cursor, extract: Extract) -> None:
         )
 
 
-@dataclass
-class _Ids:
-    customers: dict[str, int]
-    premises: dict[str, int]
-    meters: dict[str, int]
-    accounts: dict[str, int]  # old number -> new id
-    numbers: dict[str, str]  # old number -> new number (with its check digit)
-
-
-def _assign_ids(cursor, extract: Extract) -> _Ids:
+def _assign_ids(cursor, extract: Extract) -> Ids:
     def reserve(file_format, column, model):
         keys = [row[column] for _, row in extract.rows(file_format)]
         return dict(zip(keys, reserve_ids(cursor, model._meta.db_table, len(keys)), strict=True))
@@ -215,7 +172,7 @@ def _assign_ids(cursor, extract: Extract) -> _Ids:
         [len(accounts)],
     )
     bases = sorted(row[0] for row in cursor.fetchall())
-    return _Ids(
+    return Ids(
         customers=reserve(formats.CUSTOMERS, "customer_id", Customer),
         premises=reserve(formats.PREMISES, "premise_id", Premise),
         meters=reserve(formats.METERS, "serial", Meter),
@@ -226,227 +183,7 @@ def _assign_ids(cursor, extract: Extract) -> _Ids:
     )
 
 
-def _copy_network(cursor, extract: Extract, ids: _Ids) -> None:
-    _copy_model(
-        cursor,
-        Premise,
-        (
-            "id",
-            "house_number",
-            "street",
-            "unit",
-            "city",
-            "state",
-            "zip_code",
-            "cross_street",
-            "apn",
-            "tract",
-            "lot",
-            "map_book",
-            "map_page",
-            "route",
-            "read_sequence",
-            "premise_type",
-            "dwelling_units",
-            "owner_name",
-        ),
-        (
-            (
-                ids.premises[r["premise_id"]],
-                r["house_number"],
-                r["street"],
-                r["unit"],
-                r["city"],
-                r["state"],
-                r["zip_code"],
-                r["cross_street"],
-                r["apn"],
-                r["tract"],
-                r["lot"],
-                r["map_book"],
-                r["map_page"],
-                r["route"],
-                r["read_sequence"],
-                r["premise_type"],
-                r["dwelling_units"],
-                r["owner_name"],
-            )
-            for _, r in extract.rows(formats.PREMISES)
-        ),
-    )
-    installations = extract.rows(formats.INSTALLATIONS)
-    installed_now = {r["serial"] for _, r in installations if r["removed_on"] is None}
-    ever = {r["serial"] for _, r in installations}
-
-    def status(serial):
-        if serial in installed_now:
-            return Meter.Status.INSTALLED
-        return Meter.Status.REMOVED if serial in ever else Meter.Status.IN_STOCK
-
-    _copy_model(
-        cursor,
-        Meter,
-        ("id", "serial", "size", "make", "model", "unit", "multiplier", "dials", "status"),
-        (
-            (
-                ids.meters[r["serial"]],
-                r["serial"],
-                r["size"],
-                r["make"],
-                r["model"],
-                r["unit"],
-                r["multiplier"],
-                r["dials"],
-                status(r["serial"]),
-            )
-            for _, r in extract.rows(formats.METERS)
-        ),
-    )
-    _copy_model(
-        cursor,
-        MeterInstallation,
-        (
-            "meter",
-            "premise",
-            "installed_on",
-            "install_reading",
-            "removed_on",
-            "removal_reading",
-        ),
-        (
-            (
-                ids.meters[r["serial"]],
-                ids.premises[r["premise_id"]],
-                r["installed_on"],
-                r["install_reading"],
-                r["removed_on"],
-                r["removal_reading"],
-            )
-            for _, r in installations
-        ),
-    )
-
-
-def _copy_reads(cursor, extract: Extract, ids: _Ids) -> None:
-    meters = ids.meters
-    entered_at = timezone.now().isoformat()
-    note = "Converted"
-    copy_stream(
-        cursor,
-        MeterRead._meta.db_table,
-        ("meter_id", "read_on", "reading", "source", "flags", "note", "entered_at"),
-        (
-            f"{meters[r['serial']]}\t{r['read_on']}\t{r['reading']}\t{r['source']}\t{{}}\t"
-            f"{note}\t{entered_at}\n"
-            for _, r in extract.rows(formats.READS)
-        ),
-    )
-
-
-def _copy_people(cursor, extract: Extract, ids: _Ids, load: ConversionLoad) -> None:
-    _copy_model(
-        cursor,
-        Customer,
-        (
-            "id",
-            "kind",
-            "first_name",
-            "last_name",
-            "business_name",
-            "phone",
-            "alternate_phone",
-            "email",
-            "mailing_line1",
-            "mailing_line2",
-            "mailing_city",
-            "mailing_state",
-            "mailing_zip",
-            "language",
-        ),
-        (
-            (
-                ids.customers[r["customer_id"]],
-                r["kind"],
-                r["first_name"],
-                r["last_name"],
-                r["business_name"],
-                r["phone"],
-                r["alternate_phone"],
-                r["email"],
-                r["mailing_line1"],
-                r["mailing_line2"],
-                r["mailing_city"],
-                r["mailing_state"] or "CA",
-                r["mailing_zip"],
-                r["language"],
-            )
-            for _, r in extract.rows(formats.CUSTOMERS)
-        ),
-    )
-    accounts = extract.rows(formats.ACCOUNTS)
-    _copy_model(
-        cursor,
-        ServiceAccount,
-        (
-            "id",
-            "number",
-            "customer",
-            "premise",
-            "customer_class",
-            "status",
-            "start_date",
-            "end_date",
-            "billing_frequency",
-            "billing_cycle",
-            "is_owner",
-            "tenants_occupy",
-            "paperless",
-        ),
-        (
-            (
-                ids.accounts[r["account_number"]],
-                ids.numbers[r["account_number"]],
-                ids.customers[r["customer_id"]],
-                ids.premises[r["premise_id"]],
-                r["customer_class"],
-                r["status"],
-                r["start_date"],
-                r["end_date"],
-                r["billing_frequency"],
-                r["billing_cycle"],
-                r["occupant"] == "owner",
-                r["tenants_occupy"],
-                r["paperless"],
-            )
-            for _, r in accounts
-        ),
-    )
-    system = load.source_system
-    _copy_model(
-        cursor,
-        LegacyAccountNumber,
-        ("account", "number", "system"),
-        ((ids.accounts[r["account_number"]], r["account_number"], system) for _, r in accounts),
-    )
-    kinds = (
-        (LegacyIdentifier.Kind.CUSTOMER, ids.customers),
-        (LegacyIdentifier.Kind.PREMISE, ids.premises),
-        (LegacyIdentifier.Kind.METER, ids.meters),
-        (LegacyIdentifier.Kind.ACCOUNT, ids.accounts),
-    )
-    _copy_model(
-        cursor,
-        LegacyIdentifier,
-        ("load", "kind", "old_id", "new_id"),
-        (
-            (load.pk, kind, old_id, new_id)
-            for kind, mapping in kinds
-            for old_id, new_id in mapping.items()
-        ),
-    )
-
-
-def _post_ledger(extract: Extract, ids: _Ids, *, by, system: str) -> dict[str, int]:
+def _post_ledger(extract: Extract, ids: Ids, *, by, system: str) -> dict[str, int]:
     """Opening balances (one journal per account and age bucket, dated back into its bucket)
     and deposits held, through the ledger's bulk path. Returns {key: journal id}."""
     as_of = extract.as_of
@@ -500,131 +237,6 @@ def _post_ledger(extract: Extract, ids: _Ids, *, by, system: str) -> dict[str, i
     return journal_ids
 
 
-def _copy_money_records(cursor, extract: Extract, ids: _Ids, journals, *, system: str) -> None:
-    deposits = extract.rows(formats.DEPOSITS)
-    if deposits:
-        guideline = (
-            DepositGuideline.objects.filter(effective_from__lte=extract.as_of)
-            .order_by("-effective_from")
-            .first()
-            or DepositGuideline.objects.order_by("effective_from").first()
-        )
-        if guideline is None:
-            raise ConversionRefused(
-                "Set up the deposit guidelines before converting deposits: nothing was loaded."
-            )
-        _copy_model(
-            cursor,
-            Deposit,
-            (
-                "account",
-                "guideline",
-                "basis",
-                "amount",
-                "explanation",
-                "status",
-                "installments",
-                "charged_on",
-                "charge_journal_id",
-            ),
-            (
-                (
-                    ids.accounts[r["account_number"]],
-                    guideline.pk,
-                    Deposit.Basis.TRANSFERRED,
-                    r["amount"],
-                    f"Held in {system} since {r['paid_on']:%m/%d/%Y}"[:255],
-                    Deposit.Status.CHARGED,
-                    1,
-                    r["paid_on"],
-                    journals[deposit_key(r["account_number"])],
-                )
-                for _, r in deposits
-            ),
-        )
-    _copy_arrangements(cursor, extract, ids)
-    _copy_model(
-        cursor,
-        CustomerFlag,
-        ("customer", "flag", "reason"),
-        (
-            (
-                ids.customers[r["customer_id"]],
-                r["flag"],
-                (r["reason"] or f"Carried over from {system}")[:255],
-            )
-            for _, r in extract.rows(formats.FLAGS)
-        ),
-    )
-    _copy_model(
-        cursor,
-        Contact,
-        ("customer", "account", "channel", "reason", "notes", "logged_at"),
-        (
-            (
-                ids.customers[r["customer_id"]],
-                ids.accounts.get(r["account_number"]) if r["account_number"] else None,
-                r["channel"],
-                Contact.Reason.OTHER,
-                r["note"],
-                f"{r['noted_on'].isoformat()} 12:00:00+00",
-            )
-            for _, r in extract.rows(formats.NOTES)
-        ),
-    )
-
-
-def _copy_arrangements(cursor, extract: Extract, ids: _Ids) -> None:
-    plans: dict[str, list[dict]] = defaultdict(list)
-    for _, r in extract.rows(formats.ARRANGEMENTS):
-        plans[r["account_number"]].append(r)
-    if not plans:
-        return
-    numbers = sorted(plans)
-    arrangement_ids = dict(
-        zip(numbers, reserve_ids(cursor, Arrangement._meta.db_table, len(numbers)), strict=True)
-    )
-    _copy_model(
-        cursor,
-        Arrangement,
-        (
-            "id",
-            "account",
-            "kind",
-            "status",
-            "amount",
-            "arranged_on",
-            "activated_on",
-            "notes",
-            "idempotency_key",
-        ),
-        (
-            (
-                arrangement_ids[number],
-                ids.accounts[number],
-                Arrangement.Kind.INSTALLMENTS,
-                Arrangement.Status.ACTIVE,
-                sum(r["amount"] for r in plans[number]),
-                plans[number][0]["arranged_on"],
-                plans[number][0]["arranged_on"],
-                "Converted from the old system",
-                f"conversion:arrangement:{number}",
-            )
-            for number in numbers
-        ),
-    )
-    _copy_model(
-        cursor,
-        Installment,
-        ("arrangement", "number", "due_on", "amount"),
-        (
-            (arrangement_ids[number], r["installment"], r["due_on"], r["amount"])
-            for number in numbers
-            for r in plans[number]
-        ),
-    )
-
-
 def loaded_totals(load: ConversionLoad) -> dict[str, object]:
     """The control totals as the database holds them after a load (rows and ledger money)."""
     identifiers = dict(
@@ -665,3 +277,6 @@ class _Clock:
         now = time.perf_counter()
         self.laps[name] = now - self._last
         self._last = now
+
+
+__all__ = ["ConversionRefused", "LoadResult", "TABLES", "load_extract", "loaded_totals"]
