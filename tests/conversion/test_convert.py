@@ -344,3 +344,21 @@ def test_the_documentation_names_every_file_column_and_code_list():
         assert f"`{code_list}`" in text, code_list
         for code in codes:
             assert f"`{code}`" in text, f"{code_list} {code}"
+
+
+@pytest.mark.django_db
+def test_reconcile_compares_the_files_with_the_ledger_after_the_load(files, capsys):
+    # given
+    conversion_load(directory=files)
+    # when
+    call_command("convert", "reconcile", str(files))
+    # then
+    out = capsys.readouterr().out
+    assert "GL 3900 Opening balances (conversion)           -2,298.90        -2,298.90" in out
+    assert "RECONCILED to the cent" in out
+
+
+def test_reconcile_refuses_files_never_loaded(files, db):
+    # when / then
+    with pytest.raises(CommandError, match="not been loaded"):
+        call_command("convert", "reconcile", str(files))
