@@ -13,6 +13,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from django.db import connection
+from django.db.models.expressions import RawSQL
 
 
 def sql_values(cursor, template: str, rows) -> str:
@@ -21,6 +22,15 @@ def sql_values(cursor, template: str, rows) -> str:
     return ",".join(
         cursor.cursor.mogrify(template, row).decode().replace("%", "%%") for row in rows
     )
+
+
+def ids_in(ids) -> RawSQL:
+    """A set of ids for a `field__in=` lookup as one array parameter: `IN (SELECT unnest(...))`.
+
+    Django turns a list into one parameter per id and prepares each (a third of a bill run
+    chunk's loading time went there for 2,000 ids); one bigint[] costs the same for any size.
+    """
+    return RawSQL("SELECT unnest(%s::bigint[])", (list(ids),))
 
 
 NULL = "\\N"
@@ -62,6 +72,25 @@ def copy_rows(cursor, table: str, columns: tuple[str, ...], rows=(), *, lines=()
     cursor.cursor.copy_expert(
         f"COPY {table} ({', '.join(columns)}) FROM STDIN", io.StringIO(text + "\n")
     )
+
+
+def stage_rows(cursor, name: str, table: str, columns: tuple[str, ...], lines) -> str:
+    """COPY rows (COPY text lines) into a temporary table of `table`'s column types; returns
+    the WITH clause that reads them back as `staged` and empties the table, to begin the one
+    statement that consumes them:
+
+        WITH staged AS (...) INSERT INTO t (...) SELECT ... FROM staged ON CONFLICT ...
+
+    Two statements (the table is made once per session) however many rows, and the rows
+    travel as COPY text the caller makes from known types: a multi-row VALUES list of a bill
+    run chunk cost about 40 us a row in psycopg2's mogrify alone.
+    """
+    cursor.execute(
+        f"CREATE TEMP TABLE IF NOT EXISTS {name} ON COMMIT DELETE ROWS AS "
+        f"SELECT {', '.join(columns)} FROM {table} WITH NO DATA"
+    )
+    copy_rows(cursor, name, columns, lines=lines)
+    return f"WITH staged AS (DELETE FROM {name} RETURNING *)"
 
 
 def relaxed_commit() -> None:

@@ -29,6 +29,7 @@ from accounts.programs.credits import credit_terms, credit_terms_subquery, progr
 from billing.models import Bill, BillingPeriod, RateSchedule, RateScheduleVersion
 from billing.rates import BillCalculation, BillLine, calculate_across_versions
 from billing.rates.services import version_label
+from district.bulk import ids_in
 from district.ledger.models import AccountBalance
 from field_ops.models import MeterInstallation, MeterRead
 
@@ -83,15 +84,30 @@ class PricedBill:
     rolled_over: bool = False
 
 
+# The rate engine's answers in this process, shared by every chunk and run it calculates:
+# (versions with their content hash, class, meter size, units, zone, use, period) ->
+# BillCalculation. The engine is pure and the key names every input, the versions' content
+# hash included (versions are only ever added; ids alone could repeat across test databases),
+# so an answer is reused across chunks and runs: a worker prices each distinct bill once.
+# Bounded: cleared when full.
+_PRICED: dict = {}
+PRICED_LIMIT = 200_000
+
+
+def _process_pricing_cache() -> dict:
+    if len(_PRICED) >= PRICED_LIMIT:
+        _PRICED.clear()
+    return _PRICED
+
+
 @dataclass
 class Rates:
     """The rate schedules and the versions in force over one period (loaded once per chunk)."""
 
     by_code: dict[str, list[RateScheduleVersion]] = field(default_factory=dict)
     first_code: str | None = None
-    # (schedule code, class, meter size, units, consumption) -> BillCalculation: a run prices
-    # the same inputs many times over; the engine is pure, so its answers are reused.
-    cache: dict = field(default_factory=dict)
+    # The engine's answers (see _PRICED): a run prices the same inputs many times over.
+    cache: dict = field(default_factory=_process_pricing_cache)
 
     def versions_for(self, customer_class: str) -> list[RateScheduleVersion]:
         code = customer_class if customer_class in self.by_code else self.first_code
@@ -156,7 +172,7 @@ def price_account(
         multiplier=Decimal(multiplier),
     )
     key = (
-        tuple(version.pk for version in schedule_versions),
+        tuple((version.pk, version.sha256) for version in schedule_versions),
         account.customer_class,
         meter_size,
         dwelling_units,
@@ -348,7 +364,7 @@ def load_chunk(account_ids, period: BillingPeriod) -> list[AccountInputs]:
     """The inputs of a chunk of accounts, in account id order, in five queries whatever its size."""
     account_ids = sorted(account_ids)
     accounts = list(
-        ServiceAccount.objects.filter(pk__in=account_ids)
+        ServiceAccount.objects.filter(pk__in=ids_in(account_ids))
         .order_by("pk")
         .annotate(credit_terms=credit_terms_subquery(period.period_start, period.period_end))
         .values_list(
@@ -366,7 +382,7 @@ def load_chunk(account_ids, period: BillingPeriod) -> list[AccountInputs]:
     history = _bill_history(account_ids, period)
     billed_to = _billed_to(account_ids, period)
     balances = dict(
-        AccountBalance.objects.filter(service_account_id__in=account_ids).values_list(
+        AccountBalance.objects.filter(service_account_id__in=ids_in(account_ids)).values_list(
             "service_account_id", "balance"
         )
     )
@@ -400,7 +416,7 @@ def _meters_at_period_end(premise_ids, period: BillingPeriod) -> dict[int, tuple
     reading)} of the meter at each premise at the period's end (the latest installation wins)."""
     installations = (
         MeterInstallation.objects.filter(
-            premise_id__in=premise_ids, installed_on__lte=period.period_end
+            premise_id__in=ids_in(premise_ids), installed_on__lte=period.period_end
         )
         .filter(Q(removed_on__isnull=True) | Q(removed_on__gte=period.period_end))
         .order_by("premise_id", "installed_on", "id")
@@ -422,7 +438,7 @@ def _reads_by_meter(meter_ids, period: BillingPeriod) -> dict[int, list]:
     since = period.period_start - datetime.timedelta(days=PREVIOUS_READ_LOOKBACK_DAYS)
     reads = (
         MeterRead.objects.filter(
-            meter_id__in=meter_ids,
+            meter_id__in=ids_in(meter_ids),
             superseded_by__isnull=True,
             read_on__gte=since,
             read_on__lte=current_read_until(period),
@@ -462,7 +478,7 @@ def _billed_to(account_ids, period) -> dict[int, tuple]:
     """account id -> (meter id, ReadPoint) of the read its last posted bill ended at."""
     rows = (
         Bill.objects.filter(
-            account_id__in=account_ids,
+            account_id__in=ids_in(account_ids),
             status=Bill.Status.POSTED,
             period_start__lt=period.period_start,
             current_read__isnull=False,

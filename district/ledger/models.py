@@ -147,15 +147,26 @@ class JournalLine(models.Model):
             pgtrigger.Protect(
                 name="journal_line_append_only", operation=pgtrigger.Update | pgtrigger.Delete
             ),
+            # Every journal touched by a statement balances once the statement is done: one
+            # check per statement over its journals (a set, not a sum per line at commit).
+            # Every ledger writer (journal_post's bulk_create, journals_post_many's COPY)
+            # writes all the lines of a journal in one statement, so a journal is whole after
+            # each; a journal split over two statements is refused at the first.
             pgtrigger.Trigger(
-                name="journal_balances_at_commit",
+                name="journal_lines_balance",
                 when=pgtrigger.After,
                 operation=pgtrigger.Insert,
-                timing=pgtrigger.Deferred,
+                level=pgtrigger.Statement,
+                referencing=pgtrigger.Referencing(new="inserted"),
+                declare=[("unbalanced", "bigint")],
                 func="""
-                    IF (SELECT COALESCE(SUM(amount), 0) FROM ledger_journalline
-                        WHERE journal_id = NEW.journal_id) <> 0 THEN
-                        RAISE EXCEPTION 'journal % does not balance', NEW.journal_id
+                    SELECT touched.journal_id INTO unbalanced
+                    FROM (SELECT DISTINCT journal_id FROM inserted) touched
+                    WHERE (SELECT SUM(line.amount) FROM ledger_journalline line
+                           WHERE line.journal_id = touched.journal_id) <> 0
+                    ORDER BY touched.journal_id LIMIT 1;
+                    IF unbalanced IS NOT NULL THEN
+                        RAISE EXCEPTION 'journal % does not balance', unbalanced
                             USING ERRCODE = 'check_violation';
                     END IF;
                     RETURN NULL;

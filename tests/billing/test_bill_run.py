@@ -11,9 +11,10 @@ from django.test.utils import CaptureQueriesContext
 
 from accounts.correspondence.models import Letter, PrintBatch
 from billing.bill_runs import calculation, posting, services
+from billing.bill_runs.services import chunks
 from billing.bill_runs.tasks import bill_runs_high_use_letters
 from billing.models import Bill, BillException, BillingPeriod, BillLine, BillRun
-from district import roles
+from district import bulk, roles
 from district.ledger import bulk_posting
 from district.ledger.models import AccountBalance, Journal, JournalLine
 from district.ledger.purposes import Purpose
@@ -95,19 +96,36 @@ def test_price_account_is_pure_and_prices_the_use(rates, django_assert_num_queri
     assert priced.version == rates and not priced.estimated
 
 
+def _counting_copies(monkeypatch) -> list:
+    """Count the COPYs sent (Django's query log does not see them)."""
+    copies = []
+    real_copy = bulk.copy_rows
+
+    def counted(*args, **kwargs):
+        copies.append(1)
+        return real_copy(*args, **kwargs)
+
+    for module in (bulk, bulk_posting, chunks):
+        monkeypatch.setattr(module, "copy_rows", counted)
+    return copies
+
+
 @pytest.mark.parametrize("size", [3, 7])
 def test_the_query_count_of_a_chunk_does_not_grow_with_its_size(
-    rates, period, biller, size, django_assert_num_queries
+    rates, period, biller, size, django_assert_num_queries, monkeypatch
 ):
     # given a run in calculation, and a chunk of `size` accounts
     accounts = [metered_account() for _ in range(size)]
     run = services.bill_run_create(period=period, by=biller)
     BillRun.objects.filter(pk=run.pk).update(status=BillRun.Status.CALCULATING)
-    # when / then: the same number of queries for 3 and 7 accounts (with the deposit
+    copies = _counting_copies(monkeypatch)
+    # when / then: the same number of statements for 3 and 7 accounts (with the deposit
     # installments due, the class's typical bill for these first bills, and resolving the
-    # accounts' exceptions that no longer hold)
-    with django_assert_num_queries(19):
+    # accounts' exceptions that no longer hold): 21 Django sees, and 3 COPYs (bills and
+    # exceptions staged, lines)
+    with django_assert_num_queries(21):
         services.bill_run_calculate_chunk(run_id=run.pk, account_ids=[a.pk for a in accounts])
+    assert len(copies) == 3
     assert Bill.objects.count() == size
 
 
@@ -382,18 +400,15 @@ def test_the_statements_of_a_posting_chunk_do_not_grow_with_its_size(
         factories.post_bill(account, Decimal("12.50"))
     run = bill_run_calculated(period, biller, chunk_size=size)
     ContentType.objects.get_for_model(Bill)  # cached per process, as after a run's first chunk
-    copies = []
-    real_copy = bulk_posting.copy_rows
-    monkeypatch.setattr(
-        bulk_posting, "copy_rows", lambda *a, **k: copies.append(1) or real_copy(*a, **k)
-    )
+    copies = _counting_copies(monkeypatch)
     # when one chunk posts them all
     with CaptureQueriesContext(connection) as queries:
         posted = posting.post_chunk(run=run, by=biller, chunk_size=size)
     # then the same statements for 5 and 50 bills: the test's savepoint and its release, and
-    # the chunk's 12 (the COPY of the lines counted too: Django's query log does not see it);
-    # every bill posted with its journal
-    assert len(queries) + len(copies) == 14
+    # the chunk's (the COPYs counted too: Django's query log does not see them: journals,
+    # balance moves and the bills' figures staged, the journal lines); every bill posted
+    # with its journal
+    assert len(queries) + len(copies) == 20
     assert posted == size == Bill.objects.filter(run=run, status="posted").count()
     assert Journal.objects.filter(kind="bill", idempotency_key__startswith="bill:").count() == (
         size

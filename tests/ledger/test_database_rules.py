@@ -45,12 +45,12 @@ def test_raw_sql_cannot_change_or_delete_posted_entries(service_account, stateme
 
 
 @pytest.mark.django_db(transaction=True)
-def test_unbalanced_journal_written_by_raw_sql_is_refused_at_commit():
+def test_unbalanced_journal_written_by_raw_sql_is_refused():
     # given
     cash = GLAccount.objects.get(purpose="cash_in_bank")
     sales = GLAccount.objects.get(purpose="surcharges")
     # when
-    # the commit at the end of the atomic block runs the deferred balance check
+    # the statement that writes the lines checks that each of their journals balances
     with (
         pytest.raises(IntegrityError, match="does not balance"),
         transaction.atomic(),
@@ -68,6 +68,35 @@ def test_unbalanced_journal_written_by_raw_sql_is_refused_at_commit():
             " effective_date, memo) VALUES (%s, %s, 10.00, %s, ''), (%s, %s, -9.00, %s, '')",
             [journal_id, cash.pk, JAN, journal_id, sales.pk, JAN],
         )
+    # then
+    assert Journal.objects.count() == 0
+    assert JournalLine.objects.count() == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_journal_split_over_two_statements_is_refused_at_the_first():
+    # given a journal whose balancing line would come in a second statement
+    cash = GLAccount.objects.get(purpose="cash_in_bank")
+    sales = GLAccount.objects.get(purpose="surcharges")
+    # when
+    with (
+        pytest.raises(IntegrityError, match="does not balance"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute(
+            "INSERT INTO ledger_journal (kind, memo, effective_date, posted_at,"
+            " idempotency_key, fingerprint, source_id)"
+            " VALUES ('adjustment', 'raw', %s, now(), 'raw-2', '', '') RETURNING id",
+            [JAN],
+        )
+        (journal_id,) = cursor.fetchone()
+        for gl_account, amount in ((cash, "10.00"), (sales, "-10.00")):
+            cursor.execute(
+                "INSERT INTO ledger_journalline (journal_id, gl_account_id, amount,"
+                " effective_date, memo) VALUES (%s, %s, %s, %s, '')",
+                [journal_id, gl_account.pk, amount, JAN],
+            )
     # then
     assert Journal.objects.count() == 0
     assert JournalLine.objects.count() == 0

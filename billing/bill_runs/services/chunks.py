@@ -15,7 +15,15 @@ from django.utils import timezone
 from accounts.deposits.installments import next_installments
 from billing.bill_runs import audit, calculation
 from billing.models import Bill, BillException, BillLine, BillRun
-from district.bulk import copy_line, copy_rows, relaxed_commit, sql_values
+from district.bulk import (
+    NULL,
+    copy_line,
+    copy_rows,
+    copy_text,
+    ids_in,
+    relaxed_commit,
+    stage_rows,
+)
 from district.errors import ServiceError
 from district.transitions import check_transition
 from field_ops.models import MeterRead
@@ -89,7 +97,7 @@ def bill_run_calculate_chunk(*, run_id: int, account_ids: list[int]) -> int:
 
 def _not_billed_in_run(run: BillRun, account_ids: list[int]) -> list[int]:
     done = set(
-        Bill.objects.filter(run=run, account_id__in=account_ids).values_list(
+        Bill.objects.filter(run=run, account_id__in=ids_in(account_ids)).values_list(
             "account_id", flat=True
         )
     )
@@ -246,18 +254,70 @@ def line_rows(bill_id: int, priced, rendered: dict | None = None) -> list[str]:
     return [prefix + text for text in texts]
 
 
+BILL_COLUMNS = (
+    "account_id",
+    "run_id",
+    "kind",
+    "status",
+    "period_start",
+    "period_end",
+    "bill_date",
+    "due_date",
+    "rate_version_id",
+    "previous_read_id",
+    "current_read_id",
+    "consumption",
+    "estimated",
+    "current_charges",
+    "previous_balance",
+    "amount_due",
+    "cancel_reason",
+    "pdf",
+    "created_at",
+)
+EXCEPTION_COLUMNS = (
+    "run_id",
+    "account_id",
+    "bill_id",
+    "kind",
+    "blocking",
+    "detail",
+    "status",
+    "note",
+)
+
+
+def _id_text(value) -> str:
+    return NULL if value is None else str(value)
+
+
+def _bill_line(row: tuple) -> str:
+    """A bill_row in COPY text: ids, dates and Decimals as they print, two texts escaped."""
+    (account, run, kind, status, start, end, bill_date, due, version, previous, current,
+     consumption, estimated, total, previous_balance, amount_due, cancel, pdf, created) = row  # fmt: skip
+    return (
+        f"{account}\t{run}\t{kind}\t{status}\t{start}\t{end}\t{bill_date}\t{due}\t"
+        f"{_id_text(version)}\t{_id_text(previous)}\t{_id_text(current)}\t{consumption}\t"
+        f"{'t' if estimated else 'f'}\t{total}\t{previous_balance}\t{amount_due}\t"
+        f"{copy_text(cancel)}\t{copy_text(pdf)}\t{created}"
+    )
+
+
 def insert_bills(cursor, rows) -> dict[int, int]:
-    """Insert bills unless the account has a live bill for the period; {account id: new bill id}."""
+    """Insert bills unless the account has a live bill for the period; {account id: new bill id}.
+
+    Staged with COPY, then one INSERT ... ON CONFLICT DO NOTHING (the one-live-bill constraint
+    catches a redelivered chunk); ids follow the account ids, which number the bills."""
     if not rows:
         return {}
+    staged = stage_rows(
+        cursor, "billing_bill_stage", Bill._meta.db_table, BILL_COLUMNS, map(_bill_line, rows)
+    )
+    columns = ", ".join(BILL_COLUMNS)
     cursor.execute(
-        "INSERT INTO billing_bill (account_id, run_id, kind, status, period_start, period_end, "
-        "bill_date, due_date, rate_version_id, previous_read_id, current_read_id, consumption, "
-        "estimated, current_charges, previous_balance, amount_due, cancel_reason, pdf, "
-        "created_at) VALUES "
-        + sql_values(cursor, "(" + ",".join(["%s"] * 19) + ")", rows)
-        + " ON CONFLICT DO NOTHING RETURNING account_id, id",
-        [],
+        f"{staged} INSERT INTO {Bill._meta.db_table} ({columns}) "
+        f"SELECT {columns} FROM staged ORDER BY account_id "
+        "ON CONFLICT DO NOTHING RETURNING account_id, id"
     )
     return dict(cursor.fetchall())
 
@@ -268,22 +328,27 @@ def insert_lines(cursor, lines: list[str]) -> None:
 
 
 def insert_exceptions(cursor, run: BillRun, found: list[tuple]) -> None:
-    """found: (account id, bill id or None, kind, detail); an existing (run, account, kind) stays."""
-    if found:
-        cursor.execute(
-            "INSERT INTO billing_billexception (run_id, account_id, bill_id, kind, blocking, "
-            "detail, status, note) VALUES "
-            + sql_values(
-                cursor,
-                "(%s,%s,%s,%s,%s,%s,'open','')",
-                [
-                    (run.pk, account_id, bill_id, kind, audit.BLOCKING[kind], detail[:255])
-                    for account_id, bill_id, kind, detail in found
-                ],
-            )
-            + " ON CONFLICT DO NOTHING",
-            [],
-        )
+    """found: (account id, bill id or None, kind, detail); an existing (run, account, kind) stays.
+    Staged with COPY, then one INSERT ... ON CONFLICT DO NOTHING, in the order found."""
+    if not found:
+        return
+    blocking = {kind: "t" if flag else "f" for kind, flag in audit.BLOCKING.items()}
+    staged = stage_rows(
+        cursor,
+        "billing_billexception_stage",
+        BillException._meta.db_table,
+        EXCEPTION_COLUMNS,
+        (
+            f"{run.pk}\t{account_id}\t{_id_text(bill_id)}\t{kind}\t{blocking[kind]}\t"
+            f"{copy_text(detail[:255])}\topen\t"
+            for account_id, bill_id, kind, detail in found
+        ),
+    )
+    columns = ", ".join(EXCEPTION_COLUMNS)
+    cursor.execute(
+        f"{staged} INSERT INTO {BillException._meta.db_table} ({columns}) "
+        f"SELECT {columns} FROM staged ON CONFLICT DO NOTHING"
+    )
 
 
 def resolve_stale(run: BillRun, account_ids: list[int], still: set[tuple[int, str]]) -> None:
@@ -294,14 +359,15 @@ def resolve_stale(run: BillRun, account_ids: list[int], still: set[tuple[int, st
         return
     params: list = [ExceptionStatus.RESOLVED, timezone.now(), STALE_NOTE, run.pk]
     params += [ExceptionStatus.OPEN, list(RECHECKED_KINDS), list(account_ids)]
+    still_clause = ""
+    if still:
+        # The pairs as two arrays (one parameter each, whatever their number).
+        accounts, kinds = zip(*sorted(still), strict=True)
+        still_clause = (
+            " AND (account_id, kind) NOT IN (SELECT * FROM unnest(%s::bigint[], %s::text[]))"
+        )
+        params += [list(accounts), [str(kind) for kind in kinds]]
     with connection.cursor() as cursor:
-        still_clause = ""
-        if still:
-            still_clause = (
-                " AND (account_id, kind) NOT IN (VALUES "
-                + sql_values(cursor, "(%s::bigint,%s)", sorted(still))
-                + ")"
-            )
         cursor.execute(
             "UPDATE billing_billexception SET status = %s, resolved_at = %s, note = %s "
             "WHERE run_id = %s AND status = %s AND kind = ANY(%s) AND account_id = ANY(%s)"

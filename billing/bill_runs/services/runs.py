@@ -252,6 +252,7 @@ def bill_run_post_bills(*, run_id: int, by, chunk_size: int = posting.POST_CHUNK
     run = BillRun.objects.select_related("period", "period__cycle").get(pk=run_id)
     if run.status != Status.POSTING:
         return run
+    posting.refresh_statistics()
     while posting.post_chunk(run=run, by=by, chunk_size=chunk_size):
         # Each chunk has committed: the run is moving (what the stall check looks at).
         BillRun.objects.filter(pk=run_id).update(progress_at=timezone.now())
