@@ -11,7 +11,7 @@ from django.utils import timezone
 from accounts.models import ServiceAccount
 from district.ledger.models import ClosedPeriod, JournalLine
 from district.ledger.purposes import Purpose
-from district.ledger.selectors import Aging, district_aging
+from district.ledger.selectors import Aging, district_agings
 from district.registers.definitions import DATE, LINE, MONEY, Chart, Column, Register
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -185,19 +185,14 @@ def frozen_month_ends(ends: list[datetime.date]) -> dict[datetime.date, str]:
 
 def _agings(ends: list[datetime.date]) -> dict[datetime.date, Aging]:
     """The district aging at each month end: closed months' from the cache (filled the first
-    time), open months' computed (one aging query each)."""
+    time), the others computed together (one aging statement for all of them)."""
     frozen = frozen_month_ends(ends)
     keys = {end: f"registers:aging:{end.isoformat()}:{frozen[end]}" for end in frozen}
     cached = cache.get_many(list(keys.values())) if keys else {}
-    agings, fresh = {}, {}
-    for end in ends:
-        key = keys.get(end)
-        if key in cached:
-            agings[end] = cached[key]
-            continue
-        agings[end] = district_aging(as_of=end)
-        if key:
-            fresh[key] = agings[end]
+    agings = {end: cached[keys[end]] for end in ends if keys.get(end) in cached}
+    computed = district_agings([end for end in ends if end not in agings])
+    agings.update(computed)
+    fresh = {keys[end]: aging for end, aging in computed.items() if end in keys}
     if fresh:
         cache.set_many(fresh, timeout=AGING_CACHE_SECONDS)
     return agings

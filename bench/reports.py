@@ -9,7 +9,10 @@ then analyzed, and each report is rendered twice (the second is timed).
 Budget: each page under 2 s at 100,000 accounts; its queries do not grow with rows (tests pin
 them).
 
-    python bench/reports.py [--accounts 100000]
+    python bench/reports.py [--accounts 100000] [--database district_bench_reports]
+
+`--database` names the working copy (several people benchmarking on one server each take
+their own).
 """
 
 import argparse
@@ -49,18 +52,18 @@ WORK = "district_bench_reports"
 BUDGET_SECONDS = 2.0
 
 
-def _working_copy(accounts: int) -> None:
-    """A fresh copy of the seeded district of that size (seeded first if needed)."""
+def _working_copy(accounts: int, work: str = WORK) -> None:
+    """A fresh copy of the seeded district of that size (seeded first if needed), named `work`."""
     scratch = SCRATCH if accounts == 100_000 else f"{SCRATCH}_{accounts}"
     use_seeded_district(accounts=accounts, years=3, name=scratch)
     _point_django_at("postgres")
     admin = _admin_connection()
     try:
         with admin.cursor() as cursor:
-            cursor.execute(f'DROP DATABASE IF EXISTS "{WORK}" WITH (FORCE)')
+            cursor.execute(f'DROP DATABASE IF EXISTS "{work}" WITH (FORCE)')
             for attempt in range(30):
                 try:
-                    cursor.execute(f'CREATE DATABASE "{WORK}" TEMPLATE "{scratch}"')
+                    cursor.execute(f'CREATE DATABASE "{work}" TEMPLATE "{scratch}"')
                     break
                 except Exception:  # noqa: BLE001 - "source database is being accessed"
                     if attempt == 29:
@@ -68,7 +71,7 @@ def _working_copy(accounts: int) -> None:
                     time.sleep(2)
     finally:
         admin.close()
-    _point_django_at(WORK)
+    _point_django_at(work)
     call_command("migrate", verbosity=0, interactive=False)
 
 
@@ -86,8 +89,9 @@ def _timed(client: Client, url: str, params: dict) -> tuple[float, int, int]:
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--accounts", type=int, default=100_000)
+    parser.add_argument("--database", default=WORK, help="the working copy's name")
     args = parser.parse_args(argv if argv is not None else sys.argv[1:])
-    _working_copy(args.accounts)
+    _working_copy(args.accounts, args.database)
     celery_app.conf.task_always_eager = True
     roles_sync()
     supervisor = user_create_with_role(
@@ -120,6 +124,7 @@ def main(argv: list[str] | None = None) -> None:
          {"month": month, "group_by": "rate_line"}),
         ("billing register XLSX, month, by class", "registers:billing_xlsx", {"month": month}),
         ("aging trend, 12 month ends", "registers:aging-trend", {"months": 12}),
+        ("aging trend, 24 month ends", "registers:aging-trend", {"months": 24}),
     ]  # fmt: skip
     for label, name, params in reports:
         _report(client, label, name, params)

@@ -7,7 +7,7 @@ stay fast at district scale.
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.db import connection
@@ -195,6 +195,124 @@ def _aging(*, as_of: date | None, service_account_id: int | None) -> Aging:
         row = cursor.fetchone()
     current, days_30, days_60, days_90, days_120_plus, total = (_money(value) for value in row)
     return Aging(current, days_30, days_60, days_90, days_120_plus, total)
+
+
+# The district's aging at several dates (a trend's month ends) in one statement, the same
+# figures as `_AGING_SQL` at each date. Per account, balance forward pays the oldest charges
+# first, so the charges still open sum to GREATEST(0, balance): what is open of the last 120
+# days' charges is found charge by charge (as above), and the 120-days-and-over bucket is the
+# rest of the open charges, GREATEST(0, balance) minus the recent ones' open part.
+#   - Each line is placed in the slot of the first date on or after it (width_bucket over the
+#     dates plus one day), and each account's slots run forward to its balance and credits
+#     there. Only slots with activity make rows: a slot's change to the district's sums (of
+#     balances, of what is owed, of credit balances) is the new value less the one before,
+#     and the dates' sums run forward over those changes.
+#   - A charge dated after the first date less 120 days gets its running sum of charges once
+#     (the account's older charges plus a window over the recent ones) and joins the dates
+#     whose last 120 days hold it, with its account's credits from the last active slot.
+_AGINGS_SQL = f"""
+    WITH as_of_dates AS (
+        SELECT as_of, slot::int
+        FROM unnest(%(dates)s::date[]) WITH ORDINALITY AS dates(as_of, slot)
+    ),
+    slotted AS (
+        SELECT service_account_id,
+               width_bucket(effective_date, %(after_dates)s::date[]) + 1 AS slot,
+               SUM(amount) AS change,
+               COALESCE(SUM(amount) FILTER (WHERE amount < 0), 0) AS credit_change,
+               COALESCE(SUM(amount) FILTER (
+                   WHERE amount > 0 AND effective_date <= %(first)s::date - 120
+               ), 0) AS old_charges
+        FROM {_LINES}
+        WHERE gl_account_id = {_RECEIVABLE_ID} AND service_account_id IS NOT NULL
+          AND effective_date <= %(last)s
+        GROUP BY 1, 2
+    ),
+    running AS (
+        SELECT service_account_id, slot, change,
+               SUM(change) OVER ordered AS balance,
+               SUM(credit_change) OVER ordered AS credits,
+               SUM(old_charges) OVER whole AS old_charges,
+               COALESCE(LEAD(slot) OVER ordered, 2147483647) AS next_slot
+        FROM slotted
+        WINDOW ordered AS (PARTITION BY service_account_id ORDER BY slot),
+               whole AS (PARTITION BY service_account_id)
+    ),
+    slot_changes AS (
+        SELECT slot,
+               SUM(change) AS total,
+               SUM(GREATEST(balance, 0) - GREATEST(balance - change, 0)) AS owed,
+               SUM(LEAST(balance, 0) - LEAST(balance - change, 0)) AS excess_credit
+        FROM running GROUP BY slot
+    ),
+    accounts AS (
+        SELECT dates.slot,
+               SUM(COALESCE(changes.total, 0)) OVER forward AS total,
+               SUM(COALESCE(changes.owed, 0)) OVER forward AS owed,
+               SUM(COALESCE(changes.excess_credit, 0)) OVER forward AS excess_credit
+        FROM as_of_dates dates LEFT JOIN slot_changes changes USING (slot)
+        WINDOW forward AS (ORDER BY dates.slot)
+    ),
+    recent_charges AS (
+        SELECT service_account_id, effective_date, amount,
+               SUM(amount) OVER (
+                   PARTITION BY service_account_id ORDER BY effective_date, id
+                   ROWS UNBOUNDED PRECEDING
+               ) AS recent_to_here
+        FROM {_LINES}
+        WHERE gl_account_id = {_RECEIVABLE_ID} AND service_account_id IS NOT NULL
+          AND amount > 0 AND effective_date <= %(last)s
+          AND effective_date > %(first)s::date - 120
+    ),
+    open_recent AS (
+        SELECT dates.slot, dates.as_of - charge.effective_date AS age,
+               GREATEST(0, LEAST(
+                   charge.amount, account.old_charges + charge.recent_to_here + account.credits
+               )) AS open_amount
+        FROM recent_charges charge
+        JOIN as_of_dates dates
+          ON charge.effective_date <= dates.as_of
+         AND charge.effective_date > dates.as_of - 120
+        JOIN running account
+          ON account.service_account_id = charge.service_account_id
+         AND account.slot <= dates.slot AND dates.slot < account.next_slot
+    ),
+    recent AS (
+        SELECT slot,
+               COALESCE(SUM(open_amount) FILTER (WHERE age < 30), 0) AS current,
+               COALESCE(SUM(open_amount) FILTER (WHERE age >= 30 AND age < 60), 0) AS days_30,
+               COALESCE(SUM(open_amount) FILTER (WHERE age >= 60 AND age < 90), 0) AS days_60,
+               COALESCE(SUM(open_amount) FILTER (WHERE age >= 90), 0) AS days_90,
+               COALESCE(SUM(open_amount), 0) AS open_recent
+        FROM open_recent GROUP BY slot
+    )
+    SELECT dates.as_of,
+           COALESCE(recent.current, 0) + accounts.excess_credit,
+           COALESCE(recent.days_30, 0), COALESCE(recent.days_60, 0),
+           COALESCE(recent.days_90, 0),
+           accounts.owed - COALESCE(recent.open_recent, 0),
+           accounts.total
+    FROM as_of_dates dates
+    JOIN accounts USING (slot)
+    LEFT JOIN recent USING (slot)
+    ORDER BY dates.slot
+"""
+
+
+def district_agings(dates: Iterable[date]) -> dict[date, Aging]:
+    """The district aging at each date (a trend's month ends), all in one SQL statement: the
+    same figures as `district_aging(as_of=day)` for each day."""
+    dates = sorted(set(dates))
+    if not dates:
+        return {}
+    after_dates = [day + timedelta(days=1) for day in dates]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _AGINGS_SQL,
+            {"dates": dates, "after_dates": after_dates, "first": dates[0], "last": dates[-1]},
+        )
+        rows = cursor.fetchall()
+    return {as_of: Aging(*(_money(value) for value in values)) for as_of, *values in rows}
 
 
 def account_aging(service_account_id: int, *, as_of: date | None = None) -> Aging:
