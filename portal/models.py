@@ -6,10 +6,14 @@ remove it. Every customer-scoped page reaches an account only through these link
 (portal.selectors.access_account).
 """
 
+import pghistory
+from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.db import models
 
 
+# A link made or removed (enrolment, a CSR's unlink) stays in the history with who did it.
+@pghistory.track(pghistory.InsertEvent(), pghistory.DeleteEvent())
 class AccountLink(models.Model):
     class Method(models.TextChoices):
         ENROLMENT = "enrolment", "Enrolled online"
@@ -33,3 +37,17 @@ class AccountLink(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} -> {self.service_account}"
+
+
+# allauth's second factors are not the district's model (a trigger on their table would need a
+# migration in allauth's app), so a CSR's removal of a customer's factor is recorded here by
+# hand, with who did it: only the login and the kind of factor, never the secret.
+MFA_REMOVED_BY_STAFF = "mfa.removed_by_staff"
+AuthenticatorEvent = pghistory.create_event_model(
+    Authenticator,
+    pghistory.ManualEvent(MFA_REMOVED_BY_STAFF),
+    fields=["user", "type"],
+    model_name="AuthenticatorEvent",
+    app_label="portal",
+    abstract=False,
+)
