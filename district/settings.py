@@ -330,6 +330,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "billing.high_use_letters",
         "schedule": crontab(hour=5, minute=30),
     },
+    # The letters of the deposits returned (the 2:30 refunds among them), for the print run.
+    "deposit-refund-letters": {
+        "task": "accounts.deposits.refund_letters",
+        "schedule": crontab(hour=5, minute=35),
+    },
     # Before crews start: withdraw shut-off orders that a payment or a hold made unnecessary.
     "shutoffs-recheck": {
         "task": "shutoffs.recheck_open_orders",

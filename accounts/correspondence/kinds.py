@@ -82,7 +82,19 @@ KINDS = {
             Contact.Reason.HIGH_BILL,
             {"usage_hcf": Decimal("42"), "typical_hcf": Decimal("18")},
         ),
-        LetterKind("deposit-refund", "Deposit refund", Contact.Reason.BILLING),
+        # `amount` is the deposit returned; one of credited / refunded / applied says how.
+        LetterKind(
+            "deposit-refund",
+            "Deposit refund",
+            Contact.Reason.BILLING,
+            {
+                "returned_on": datetime.date(2026, 6, 30),
+                "credited": True,  # to the open account's balance
+                "refunded": False,  # a check to the customer (the account is final)
+                "applied": False,  # to the final bill
+                "interest": Decimal("3.15"),  # paid with it (0 when the policy pays none)
+            },
+        ),
         LetterKind("general", "General letter", Contact.Reason.GENERAL),
     )
 }

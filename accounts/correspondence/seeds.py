@@ -17,7 +17,8 @@ SUBJECTS = {
     ("returned-payment", "en"): "Your payment was returned by your bank",
     ("returned-payment", "es"): "Su banco devolvió su pago",
     ("high-use", "en"): "Your water use is higher than usual",
-    ("deposit-refund", "en"): "Your deposit is being refunded",
+    ("deposit-refund", "en"): "Your deposit has been returned",
+    ("deposit-refund", "es"): "Le devolvimos su depósito",
     ("general", "en"): "About your water account",
 }
 

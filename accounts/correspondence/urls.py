@@ -23,6 +23,11 @@ urlpatterns = [
         name="template_history",
     ),
     path("correspondence/batches/", views.batch_list, name="batch_list"),
+    path(
+        "correspondence/batches/deposit-refunds/",
+        views.batch_deposit_refunds,
+        name="batch_deposit_refunds",
+    ),
     path("correspondence/batches/<int:print_batch_id>/pdf/", views.batch_pdf, name="batch_pdf"),
     path(
         "correspondence/letters/<int:correspondence_letter_id>/pdf/",

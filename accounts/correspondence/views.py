@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.correspondence import selectors, services
@@ -15,6 +16,7 @@ from accounts.correspondence.kinds import letter_kind
 from accounts.correspondence.merge import merge_render, template_check, template_compile
 from accounts.correspondence.models import Letter, LetterTemplate, PrintBatch
 from accounts.correspondence.rendering import preview_context
+from accounts.deposits.letters import deposit_refund_letters, deposits_awaiting_letters
 from accounts.models import ServiceAccount
 from district.access import staff_view
 from district.forms import add_service_error
@@ -160,7 +162,34 @@ def template_history(request, letter_template_id):
 @staff_view(Perm.VIEW_CUSTOMER_CONTACTS)
 @require_http_methods(["GET"])
 def batch_list(request):
-    return render(request, "correspondence/batch_list.html", {"batches": selectors.print_batches()})
+    awaiting = None
+    if request.user.has_perm(Perm.MANAGE_POLICIES):
+        awaiting = len(deposits_awaiting_letters(today=timezone.localdate()))
+    return render(
+        request,
+        "correspondence/batch_list.html",
+        {"batches": selectors.print_batches(), "deposit_refunds_awaiting": awaiting},
+    )
+
+
+@staff_view(Perm.MANAGE_POLICIES)
+@require_POST
+def batch_deposit_refunds(request):
+    """The deposit refund letters now, instead of waiting for the night's job."""
+    try:
+        batch = deposit_refund_letters(today=timezone.localdate(), by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        if batch is None:
+            messages.info(request, "No deposit returned lately is waiting for its letter.")
+        else:
+            messages.success(
+                request,
+                f"Deposit refund letters: {batch.printed_count} to print, "
+                f"{batch.emailed_count} e-mailed.",
+            )
+    return redirect("correspondence:batch_list")
 
 
 @staff_view(Perm.VIEW_CUSTOMER_CONTACTS)

@@ -24,4 +24,4 @@ SAMPLE_KWARGS: dict = {
     "print_batch_id": lambda: sample_print_batch().pk,
     "correspondence_letter_id": lambda: sample_print_batch().letters.get().pk,
 }
-POST_ONLY: set = {"correspondence:template_preview"}
+POST_ONLY: set = {"correspondence:template_preview", "correspondence:batch_deposit_refunds"}
