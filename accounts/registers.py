@@ -12,7 +12,15 @@ from accounts.models import ServiceAccount
 from district.ledger.models import ClosedPeriod, JournalLine
 from district.ledger.purposes import Purpose
 from district.ledger.selectors import Aging, district_agings
-from district.registers.definitions import DATE, LINE, MONEY, Chart, Column, Register
+from district.registers.definitions import (
+    ACCOUNT_DATA,
+    DATE,
+    LINE,
+    MONEY,
+    Chart,
+    Column,
+    Register,
+)
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 CLASSES = ServiceAccount.CustomerClass
@@ -92,8 +100,8 @@ DEPOSITS_HELD = Register(
     ),
     form=DepositsHeldForm,
     columns=(
-        Column("Account", "account"),
-        Column("Customer", "customer"),
+        Column("Account", "account", customer_data=ACCOUNT_DATA),
+        Column("Customer", "customer", customer_data=ACCOUNT_DATA),
         Column("Class", "customer_class"),
         Column("Account status", "status"),
         Column("Deposit held", "held", MONEY, total=True),

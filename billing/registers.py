@@ -36,7 +36,16 @@ from billing.shutoffs.selectors import annual_report
 from district.approvals.models import ApprovalRequest
 from district.ledger.models import GLAccount, Journal
 from district.ledger.purposes import Purpose
-from district.registers.definitions import BAR, DATE, MONEY, NUMBER, Chart, Column, Register
+from district.registers.definitions import (
+    ACCOUNT_DATA,
+    BAR,
+    DATE,
+    MONEY,
+    NUMBER,
+    Chart,
+    Column,
+    Register,
+)
 
 BY_CLASS, BY_RATE_LINE, BY_GL = "class", "rate_line", "gl"
 GROUPS = ((BY_CLASS, "Customer class"), (BY_RATE_LINE, "Rate line"), (BY_GL, "GL account"))
@@ -424,7 +433,7 @@ ADJUSTMENTS_AND_REFUNDS = Register(
     columns=(
         Column("Date", "date", DATE),
         Column("Kind", "kind"),
-        Column("Account", "account"),
+        Column("Account", "account", customer_data=ACCOUNT_DATA),
         Column("Detail", "detail"),
         Column("Amount", "amount", MONEY, total=True),
         Column("Status", "status"),

@@ -4,7 +4,15 @@ contractor, permit and the deposit the permit holds."""
 from django import forms
 from django.utils import timezone
 
-from district.registers.definitions import DATE, MONEY, NUMBER, Column, Register
+from district.registers.definitions import (
+    ACCOUNT_DATA,
+    DATE,
+    MONEY,
+    NUMBER,
+    PHONE,
+    Column,
+    Register,
+)
 from hydrants.permits.selectors import meters_out
 
 
@@ -12,6 +20,13 @@ class MetersOutForm(forms.Form):
     out_at_least = forms.IntegerField(
         label="Out at least (days)", required=False, min_value=0, max_value=3650
     )
+
+
+def _phone(digits: str) -> str:
+    """(951) 555-0100, for the supervisor who calls a contractor about a meter kept too long."""
+    if len(digits) != 10:
+        return digits
+    return f"({digits[:3]}) {digits[3:6]}-{digits[6:]}"
 
 
 def meters_out_rows(filters: dict) -> list[dict]:
@@ -28,6 +43,7 @@ def meters_out_rows(filters: dict) -> list[dict]:
                 "size": issue.meter.get_size_display(),
                 "permit": permit.number,
                 "contractor": permit.account.customer.display_name,
+                "contractor_phone": _phone(permit.account.customer.phone),
                 "account": permit.account.formatted_number,
                 "hydrant": permit.hydrant.number,
                 "issued_on": timezone.localtime(issue.issued_at).date(),
@@ -48,8 +64,9 @@ HYDRANT_METERS_OUT = Register(
         Column("Meter", "meter"),
         Column("Size", "size"),
         Column("Permit", "permit"),
-        Column("Contractor", "contractor"),
-        Column("Account", "account"),
+        Column("Contractor", "contractor", customer_data=ACCOUNT_DATA),
+        Column("Contractor phone", "contractor_phone", customer_data=PHONE),
+        Column("Account", "account", customer_data=ACCOUNT_DATA),
         Column("Hydrant", "hydrant"),
         Column("Issued", "issued_on", DATE),
         Column("Permit ends", "ends_on", DATE),

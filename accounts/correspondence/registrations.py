@@ -1,7 +1,10 @@
 """What correspondence adds to the shared registries (imported by CorrespondenceConfig.ready()):
-the staff menu's entries of letter templates, print batches and the export log."""
+the staff menu's entries of letter templates, print batches and the export log, and the export
+log of registers' downloads."""
 
+from accounts.correspondence.services import export_log_record
 from district import navigation
+from district.registers.definitions import register_export_log
 from district.roles import Perm
 
 for item in (
@@ -28,3 +31,6 @@ for item in (
     ),
 ):
     navigation.register(item)
+
+# Registers' downloads of customer data are logged here (district.registers cannot import us).
+register_export_log(export_log_record)

@@ -8,6 +8,7 @@ from decimal import Decimal
 from django import forms
 
 from district import navigation
+from district.masking import mask_email, mask_other, mask_phone
 from district.money import format_money
 from district.registries import Registry, callable_name
 from district.roles import Perm
@@ -15,6 +16,19 @@ from district.roles import Perm
 MONEY, NUMBER, DATE, TEXT = "money", "number", "date", "text"
 KINDS = (MONEY, NUMBER, DATE, TEXT)
 LINE, BAR = "line", "bar"
+
+# The customer data a column holds (Gov. Code 6254.16), which decides who sees it unmasked
+# (district/roles.py): a customer's name, account number and service address are for those
+# who find accounts (VIEW_ACCOUNTS: Finance too); phone, e-mail and mailing address are for
+# those who talk to customers (VIEW_CUSTOMER_CONTACTS: not Finance). A register with any such
+# column logs each download in the export log with the reason asked for it.
+ACCOUNT_DATA, PHONE, EMAIL, MAILING_ADDRESS = "account", "phone", "email", "mailing_address"
+CUSTOMER_DATA = {
+    ACCOUNT_DATA: (Perm.VIEW_ACCOUNTS, mask_other),
+    PHONE: (Perm.VIEW_CUSTOMER_CONTACTS, mask_phone),
+    EMAIL: (Perm.VIEW_CUSTOMER_CONTACTS, mask_email),
+    MAILING_ADDRESS: (Perm.VIEW_CUSTOMER_CONTACTS, mask_other),
+}
 
 
 @dataclass(frozen=True)
@@ -24,16 +38,26 @@ class Column:
     kind: str = TEXT
     # Summed into the totals row (money and number columns only).
     total: bool = False
+    # The customer data it holds (a CUSTOMER_DATA key), or "" for none.
+    customer_data: str = ""
 
     def __post_init__(self):
         if self.kind not in KINDS:
             raise ValueError(f"Column {self.key!r}: kind must be one of {KINDS}.")
+        if self.customer_data and self.customer_data not in CUSTOMER_DATA:
+            raise ValueError(f"Column {self.key!r}: customer data must be one of {CUSTOMER_DATA}.")
+        if self.customer_data and self.kind != TEXT:
+            raise ValueError(f"Column {self.key!r}: customer data is text.")
         if self.total and self.kind not in (MONEY, NUMBER):
             raise ValueError(f"Column {self.key!r}: only money and number columns add up.")
 
     @property
     def is_numeric(self) -> bool:
         return self.kind in (MONEY, NUMBER)
+
+    def hidden_from(self, user) -> bool:
+        """The column holds customer data the user's role does not see."""
+        return bool(self.customer_data) and not user.has_perm(CUSTOMER_DATA[self.customer_data][0])
 
     def display(self, value) -> str:
         """The value as the page and the PDF print it."""
@@ -117,6 +141,27 @@ class Table:
                      self.caption, row_count=self.row_count)  # fmt: skip
 
     @property
+    def customer_columns(self) -> list[Column]:
+        """The columns holding customer data (its downloads are logged)."""
+        return [column for column in self.columns if column.customer_data]
+
+    def masked_for(self, user) -> tuple["Table", list[str]]:
+        """The table as `user` may see it, and the keys of the columns masked for them."""
+        hidden = [column for column in self.columns if column.hidden_from(user)]
+        if not hidden:
+            return self, []
+        rows = []
+        for row in self.rows:
+            row = dict(row)
+            for column in hidden:
+                if column.key in row:
+                    row[column.key] = CUSTOMER_DATA[column.customer_data][1](row[column.key])
+            rows.append(row)
+        masked = Table(self.register, self.filters, self.columns, rows, self.totals,
+                       self.caption, row_count=self.row_count)  # fmt: skip
+        return masked, [column.key for column in hidden]
+
+    @property
     def is_cut(self) -> bool:
         return self.row_count > len(self.rows)
 
@@ -162,6 +207,20 @@ REGISTERS = Registry(
     ),
     order=lambda slug, register: (register.order, register.title),
 )
+
+
+# Who logs a download of customer data (Gov. Code 6254.16): the export log lives above the
+# district (accounts.correspondence), which registers its service here from its ready().
+# Called as log(by=, what=, why=, row_count=, columns=, masked_columns=).
+EXPORT_LOGGERS = Registry(
+    "register export log",
+    describe=lambda key, log: f"{key}: {callable_name(log)}",
+)
+EXPORT_LOG_KEY = "customer-data"
+
+
+def register_export_log(log: Callable) -> None:
+    EXPORT_LOGGERS.register(EXPORT_LOG_KEY, log)
 
 
 def url_name(register: Register, suffix: str = "") -> str:

@@ -86,7 +86,9 @@ def test_the_deposits_held_csv_is_exact(client_for):
     first, second = _deposits()
     client = client_for(roles.FINANCE)
     # when
-    response = client.get(reverse("registers:deposits-held_csv"), {"as_of": "2026-02-28"})
+    response = client.get(
+        reverse("registers:deposits-held_csv"), {"as_of": "2026-02-28", "purpose": "Audit"}
+    )
     # then
     lines = response.content.decode().split("\r\n")
     assert lines[0] == "Account,Customer,Class,Account status,Deposit held"

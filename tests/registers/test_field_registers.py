@@ -98,13 +98,16 @@ def test_the_meters_out_register_lists_each_meter_with_its_permit(make_user, cli
     # when
     everything = fill(HYDRANT_METERS_OUT, {"out_at_least": None})
     long_out = fill(HYDRANT_METERS_OUT, {"out_at_least": 13})
-    csv = client_for(roles.FINANCE).get(reverse("registers:hydrant-meters-out_csv"))
+    csv = client_for(roles.FINANCE).get(
+        reverse("registers:hydrant-meters-out_csv"), {"purpose": "Meter recovery"}
+    )
     # then
     [row] = everything.rows
     assert (row["meter"], row["permit"], row["days_out"]) == ("HM-77001", issue.permit.number, 12)
     assert everything.totals["deposit"] == issue.permit.deposit_amount > Decimal(0)
     assert long_out.rows == []
     assert csv.content.decode().startswith(
-        "Meter,Size,Permit,Contractor,Account,Hydrant,Issued,Permit ends,Days out,Deposit\r\n"
+        "Meter,Size,Permit,Contractor,Contractor phone,Account,Hydrant,Issued,Permit ends,"
+        "Days out,Deposit\r\n"
         "HM-77001,"
     )
