@@ -19,8 +19,10 @@ import re
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
-from django.http import JsonResponse, QueryDict
+from django.http import QueryDict
 from django.template.response import TemplateResponse
+
+from district.api_errors import problem_response
 
 # C0 controls and DEL, except tab (09), line feed (0A) and carriage return (0D).
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -163,7 +165,8 @@ class InputGuardMiddleware:
         wants_json = request.path.startswith("/api/") or "json" in (request.content_type or "")
         if wants_json:
             subject = "The body" if field == "body" else "This value"
-            return JsonResponse({"errors": {field: [f"{subject} {message}"]}}, status=400)
+            text = f"{subject} {message}"
+            return problem_response(request, 400, text, errors={field: [text]})
         return TemplateResponse(
             request,
             "district/input_refused.html",

@@ -1,11 +1,21 @@
 """The integration API (/api/v1/, bearer tokens with scopes), its reference page and the
 administrator's token page. Every API view declares its scope with token_api_view."""
 
-from django.urls import path
+from django.urls import path, re_path
+from drf_spectacular.utils import extend_schema
 
 from district.access import token_api_view
 from integrations import views
-from integrations.api import accounts, bills, notifications, payments, premises, reads, work_orders
+from integrations.api import (
+    accounts,
+    bills,
+    common,
+    notifications,
+    payments,
+    premises,
+    reads,
+    work_orders,
+)
 from integrations.scopes import Scope
 
 app_name = "integrations"
@@ -87,5 +97,11 @@ urlpatterns = [
         "api/v1/processor/notifications",
         _api(notifications.ProcessorNotificationView, Scope.PROCESSOR_NOTIFY),
         name="api_processor_notifications",
+    ),
+    # Anything else under /api/v1/ answers 404 in problem details, not the HTML page.
+    re_path(
+        r"^api/v1/",
+        token_api_view("any")(extend_schema(exclude=True)(common.NotFoundView).as_view()),
+        name="api_not_found",
     ),
 ]

@@ -9,12 +9,14 @@ from district.access import staff_view
 from district.errors import ServiceError
 from district.forms import add_service_error
 from district.roles import Perm
+from district.sign_in import reauthentication_required
 from integrations.forms import IntegrationTokenForm
 from integrations.models import IntegrationToken
 from integrations.services import token_create, token_revoke
 
 
 @staff_view(Perm.MANAGE_INTEGRATION_TOKENS)
+@reauthentication_required
 def tokens(request):
     form = IntegrationTokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

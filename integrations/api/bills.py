@@ -7,8 +7,8 @@ import django_filters
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import serializers
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import generics, serializers
 from rest_framework.response import Response
 
 from accounts.numbers import normalise_account_number
@@ -58,18 +58,16 @@ class BillSerializer(serializers.ModelSerializer):
         ]
 
 
-class BillListView(IntegrationView):
+@extend_schema_view(
+    get=extend_schema(operation_id="bills_list", description="Issued bills. Scope: bills:read.")
+)
+class BillListView(IntegrationView, generics.ListAPIView):
     required_scope = Scope.BILLS_READ
     serializer_class = BillSerializer
     filterset_class = BillFilterSet
 
     def get_queryset(self):
         return selectors.issued_bills()
-
-    @extend_schema(operation_id="bills_list", description="Issued bills. Scope: bills:read.")
-    def get(self, request):
-        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
-        return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
 
 def _bill(bill_id: int) -> Bill:

@@ -6,7 +6,9 @@ import hashlib
 from django.utils.http import parse_etags
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import generics, serializers, status
+from rest_framework.exceptions import NotFound
 from rest_framework.pagination import CursorPagination
+from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 
 from integrations.authentication import BearerTokenAuthentication
@@ -17,8 +19,6 @@ class IntegrationCursorPagination(CursorPagination):
     """Stable pages under inserts: ?cursor= from the previous page's `next`."""
 
     page_size = 50
-    max_page_size = 200
-    page_size_query_param = "page_size"
     ordering = "-id"
 
 
@@ -45,6 +45,7 @@ class IntegrationView(generics.GenericAPIView):
     throttle_classes = [TokenRateThrottle]
     pagination_class = IntegrationCursorPagination
     filter_backends = [DjangoFilterBackend]
+    parser_classes = [JSONParser]  # the read import takes multipart (its own parser_classes)
     required_scope: str = ""
 
     @property
@@ -66,3 +67,15 @@ class IntegrationView(generics.GenericAPIView):
                     not_modified["ETag"] = etag
                     return super().finalize_response(request, not_modified, *args, **kwargs)
         return response
+
+
+class NotFoundView(IntegrationView):
+    """Any other path under /api/v1/ (an id that is not a number): 404 as problem details,
+    after the token is checked like any operation's."""
+
+    required_scope = ""  # any valid token
+
+    def _not_found(self, request, *args, **kwargs):
+        raise NotFound("No such resource in the API.")
+
+    get = post = put = patch = delete = _not_found

@@ -2,18 +2,15 @@
 settles (webhook style), scope processor:notify.
 
 Posted through the processor-settlement path the office's file import uses
-(payments.batches.services.imports.payment_file_import): the notification becomes a one-item
-processor batch whose item carries the external id `processor:<event_id>`, so a payment is
-posted once whether it arrives by notification, by a replay of it, or again in the nightly
-settlement file. A replay answers 200 with the first result; the same event id with another
-payment answers 409.
+(payments.batches.services.processor.processor_payment_post, shared with the portal's online
+payments): the notification becomes a one-item processor batch whose item carries the external
+id `processor:<event_id>`, so a payment is posted once whether it arrives by notification, by a
+replay of it, or again in the nightly settlement file. A replay answers 200 with the first
+result; the same event id with another payment answers 409.
 """
 
-import csv
-import io
 from decimal import Decimal
 
-from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import APIException
@@ -22,9 +19,8 @@ from rest_framework.response import Response
 from district.errors import ServiceError
 from integrations.api.common import IntegrationView, ProblemSerializer
 from integrations.scopes import Scope
-from payments.batches.files import PROCESSOR_CSV
-from payments.batches.processor_csv import PROCESSOR_COLUMNS, PROCESSOR_METHODS
-from payments.batches.services.imports import payment_file_import
+from payments.batches.processor_csv import PROCESSOR_METHODS
+from payments.batches.services.processor import ProcessorPayment, processor_payment_post
 from payments.models import BatchItem
 
 
@@ -64,29 +60,6 @@ class NotificationOutSerializer(serializers.Serializer):
     amount = serializers.DecimalField(max_digits=12, decimal_places=2)
 
 
-def _external_id(event_id: str) -> str:
-    return f"processor:{event_id}"
-
-
-def _csv(data: dict) -> bytes:
-    today = timezone.localdate()
-    row = {
-        "transaction_id": data["event_id"],
-        "settled_on": today.isoformat(),
-        "account_number": data["account_number"].strip(),
-        "amount": f"{data['amount']:.2f}",
-        "payer_name": " ".join((data.get("payer_name") or "").split()),
-        "method": data["method"],
-        "last4": data.get("last4") or "",
-        "paid_on": (data.get("paid_on") or today).isoformat(),
-    }
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=PROCESSOR_COLUMNS, lineterminator="\n")
-    writer.writeheader()
-    writer.writerow(row)
-    return out.getvalue().encode()
-
-
 def _body(item: BatchItem, event_id: str) -> dict:
     return {
         "event_id": event_id,
@@ -103,12 +76,6 @@ class ProcessorNotificationView(IntegrationView):
     filter_backends = []
     serializer_class = NotificationSerializer
 
-    def _replay(self, data) -> BatchItem | None:
-        item = BatchItem.objects.filter(external_id=_external_id(data["event_id"])).first()
-        if item is not None and item.amount != data["amount"]:
-            raise Conflict()
-        return item
-
     @extend_schema(
         operation_id="processor_notify",
         request=NotificationSerializer,
@@ -124,25 +91,22 @@ class ProcessorNotificationView(IntegrationView):
         serializer = NotificationSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        earlier = self._replay(data)
-        if earlier is not None:
-            return Response(NotificationOutSerializer(_body(earlier, data["event_id"])).data)
+        payment = ProcessorPayment(
+            transaction_id=data["event_id"],
+            account_number=data["account_number"],
+            amount=data["amount"],
+            method=data["method"],
+            last4=data.get("last4") or "",
+            payer_name=data.get("payer_name") or "",
+            paid_on=data.get("paid_on"),
+        )
         try:
-            payment_file_import(
-                content=_csv(data),
-                file_name=f"notification-{data['event_id']}.csv",
-                file_format=PROCESSOR_CSV,
-                by=request.user,
-            )
-        except ServiceError:
-            # A simultaneous replay posted it first: answer as a replay. Anything else is the
-            # service's own refusal (400 through district.api_errors).
-            earlier = self._replay(data)
-            if earlier is None:
-                raise
-            return Response(NotificationOutSerializer(_body(earlier, data["event_id"])).data)
-        item = BatchItem.objects.get(external_id=_external_id(data["event_id"]))
+            item, posted = processor_payment_post(payment=payment, by=request.user)
+        except ServiceError as error:
+            if error.code == "conflict":
+                raise Conflict() from error
+            raise  # the service's own refusal (400 through district.api_errors)
         return Response(
             NotificationOutSerializer(_body(item, data["event_id"])).data,
-            status=status.HTTP_201_CREATED,
+            status=status.HTTP_201_CREATED if posted else status.HTTP_200_OK,
         )

@@ -2,8 +2,8 @@
 
 import django_filters
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import extend_schema
-from rest_framework import serializers
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import generics, serializers
 from rest_framework.response import Response
 
 from field_ops.models import Meter, Premise
@@ -64,36 +64,28 @@ class MeterSerializer(serializers.ModelSerializer):
         fields = ["id", "serial", "make", "model", "size", "unit", "multiplier", "dials", "status"]
 
 
-class _ReadList(IntegrationView):
+@extend_schema_view(
+    get=extend_schema(operation_id="premises_list", description="Scope: premises:read.")
+)
+class PremiseListView(IntegrationView, generics.ListAPIView):
     required_scope = Scope.PREMISES_READ
-
-    def get(self, request):
-        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
-        return self.get_paginated_response(self.get_serializer(page, many=True).data)
-
-
-class PremiseListView(_ReadList):
     serializer_class = PremiseSerializer
     filterset_class = PremiseFilterSet
 
     def get_queryset(self):
         return selectors.premises()
 
-    @extend_schema(operation_id="premises_list", description="Scope: premises:read.")
-    def get(self, request):
-        return super().get(request)
 
-
-class MeterListView(_ReadList):
+@extend_schema_view(
+    get=extend_schema(operation_id="meters_list", description="Scope: premises:read.")
+)
+class MeterListView(IntegrationView, generics.ListAPIView):
+    required_scope = Scope.PREMISES_READ
     serializer_class = MeterSerializer
     filterset_class = MeterFilterSet
 
     def get_queryset(self):
         return selectors.meters()
-
-    @extend_schema(operation_id="meters_list", description="Scope: premises:read.")
-    def get(self, request):
-        return super().get(request)
 
 
 class PremiseDetailView(IntegrationView):

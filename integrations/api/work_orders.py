@@ -8,8 +8,8 @@ order's type, the completion handlers other apps registered). Orders not yet sen
 
 import django_filters
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import extend_schema
-from rest_framework import serializers
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import generics, serializers
 from rest_framework.response import Response
 
 from field_ops.models import WorkOrder
@@ -87,18 +87,16 @@ def _order(work_order_id: int) -> WorkOrder:
     return get_object_or_404(selectors.field_orders(), pk=work_order_id)
 
 
-class WorkOrderListView(IntegrationView):
+@extend_schema_view(
+    get=extend_schema(operation_id="work_orders_list", description="Scope: work_orders:write.")
+)
+class WorkOrderListView(IntegrationView, generics.ListAPIView):
     required_scope = Scope.WORK_ORDERS_WRITE
     serializer_class = WorkOrderSerializer
     filterset_class = WorkOrderFilterSet
 
     def get_queryset(self):
         return selectors.field_orders()
-
-    @extend_schema(operation_id="work_orders_list", description="Scope: work_orders:write.")
-    def get(self, request):
-        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
-        return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
 
 class WorkOrderDetailView(IntegrationView):

@@ -333,6 +333,9 @@ def test_deeply_nested_yaml_to_the_calculator_is_refused_with_a_400(client_for, 
 
 
 API_ENDPOINTS = ["billing:api_calculate", "payments:api_counter_payment"]
+# The integration API (/api/v1/) takes tokens, not a staff sign-in: tests/integrations sends
+# its operations hostile and non-UTF-8 bodies with a token. Its reference page takes no body.
+INTEGRATION_API = "integrations:"
 
 
 @pytest.mark.parametrize("endpoint", API_ENDPOINTS)
@@ -364,7 +367,9 @@ def test_every_api_endpoint_is_covered():
     api_names = {
         name
         for name, route, _entry in _all_pages()
-        if route.startswith("api/") and "schema" not in route
+        if route.startswith("api/")
+        and "schema" not in route
+        and not name.startswith(INTEGRATION_API)
     }
 
     # then the hostile-body test calls each

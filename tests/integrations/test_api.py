@@ -337,3 +337,32 @@ def test_premises_and_meters_are_read_with_filters(issue):
     )
     _is_problem(api.get("/api/v1/meters/999999"), 404)
     _is_problem(api.get("/api/v1/premises/999999"), 404)
+
+
+def test_a_hostile_body_to_an_operation_by_id_is_refused_before_it_runs(issue):
+    api = issue(Scope.WORK_ORDERS_WRITE)
+    order = _order()
+    response = api.post(
+        f"/api/v1/work-orders/{order.pk}/complete",
+        json.dumps({"notes": "Curb stop\x00"}),
+        content_type="application/json",
+    )
+    assert _is_problem(response, 400)["errors"]
+    order.refresh_from_db()
+    assert order.status == WorkOrder.Status.DISPATCHED
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["/api/v1/payments", "/api/v1/processor/notifications"],
+)
+def test_a_body_that_is_not_utf8_is_refused_with_a_400(issue, url):
+    api = issue()
+    response = api.post(
+        url,
+        b'{"event_id": "caf\xe9 \xed\xa0\x80"}',
+        content_type="application/json",
+        headers={"Idempotency-Key": "k"},
+    )
+    _is_problem(response, 400)
+    assert Payment.objects.count() == 0
