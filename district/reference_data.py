@@ -28,6 +28,7 @@ CHART = [
     ("4310", Purpose.FEES_NSF, "revenue"),
     ("4320", Purpose.FEES_RECONNECT, "revenue"),
     ("4330", Purpose.FEES_TURN_ON, "revenue"),
+    ("4340", Purpose.FEES_CONVENIENCE, "revenue"),
     ("4400", Purpose.HYDRANT_WATER, "revenue"),
     ("4500", Purpose.DAMAGE_RECOVERY, "revenue"),
     # Contra-revenue: assistance programs' bill credits, kept apart from water sales.

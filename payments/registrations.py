@@ -10,6 +10,7 @@ import payments.bank.tasks  # noqa: F401  (Celery registers the BAI2 import task
 import payments.batches.registrations  # noqa: F401
 import payments.counter.registrations  # noqa: F401
 import payments.deposits.registrations  # noqa: F401
+import payments.online.registrations  # noqa: F401
 import payments.refunds.registrations  # noqa: F401
 import payments.returns.registrations  # noqa: F401
 from district.ledger.periods import close_checks  # noqa: E402

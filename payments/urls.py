@@ -7,6 +7,7 @@ from payments.bank import urls as bank
 from payments.batches import urls as batches
 from payments.counter import urls as counter
 from payments.deposits import urls as deposits
+from payments.online import urls as online
 from payments.refunds import urls as refunds
 from payments.returns import urls as returns
 
@@ -19,5 +20,6 @@ urlpatterns = [
     *refunds.urlpatterns,
     *bank.urlpatterns,
     *autopay.urlpatterns,
+    *online.urlpatterns,
     path("", include("payments.autopay.return_urls")),
 ]

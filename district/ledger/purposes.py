@@ -27,6 +27,7 @@ class Purpose(models.TextChoices):
     FEES_NSF = "fees_nsf", "Returned payment (NSF) fees"
     FEES_RECONNECT = "fees_reconnect", "Reconnect fees"
     FEES_TURN_ON = "fees_turn_on", "Turn-on fees"
+    FEES_CONVENIENCE = "fees_convenience", "Convenience fees (online payments)"
     HYDRANT_WATER = "hydrant_water", "Hydrant water sales"
     DAMAGE_RECOVERY = "damage_recovery", "Damage recovery"
     PROGRAM_CREDITS = "program_credits", "Assistance program credits"

@@ -48,6 +48,11 @@ QUEUE_CATALOG = (
         Perm.RECONCILE_BANK, f"{_COUNTS}.bank_exceptions", order=52,
     ),
     Queue(
+        "online-payments-unknown", "Online payments with an unknown outcome",
+        "payments:online_payments", Perm.VIEW_LEDGER,
+        "payments.online.selectors.online_payments_to_review", url_query="review=1", order=53,
+    ),
+    Queue(
         "refunds", "Refunds waiting for approval", "approvals:queue", Perm.APPROVE_REQUESTS,
         f"{_COUNTS}.refunds_waiting", order=60,
     ),
@@ -58,6 +63,10 @@ QUEUE_CATALOG = (
     Queue(
         "write-offs", "Write-offs pending", "writeoffs:proposals", Perm.VIEW_REPORTS,
         f"{_COUNTS}.write_offs_pending", order=62,
+    ),
+    Queue(
+        "portal-requests", "Online service requests", "portal:staff_requests",
+        Perm.START_STOP_SERVICE, "portal.selectors.requests_waiting_count_and_oldest", order=65,
     ),
     Queue(
         "phone-attempts", "Collection calls due", "collections:queue", Perm.VIEW_ACCOUNTS,

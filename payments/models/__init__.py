@@ -23,6 +23,7 @@ from payments.models.autopay_returns import (  # noqa: F401
 from payments.models.bank import Bai2AccountReport, Bai2File, Bai2Transaction, Bai2Upload
 from payments.models.deposits import BankDeposit, BankDepositItem
 from payments.models.drawers import Drawer, DrawerSession
+from payments.models.online import OnlinePayment, OnlinePaymentEvent, SandboxCheckout
 from payments.models.receipts import (
     BatchItem,
     Payment,
@@ -44,10 +45,13 @@ __all__ = [
     "Drawer",
     "DrawerSession",
     "Letter",
+    "OnlinePayment",
+    "OnlinePaymentEvent",
     "Payment",
     "PaymentBatch",
     "PaymentLine",
     "PaymentVoid",
     "ReturnedItem",
+    "SandboxCheckout",
     "Tender",
 ]
