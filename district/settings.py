@@ -59,6 +59,11 @@ DISTRICT_BANK_ACCOUNT = env.str("DISTRICT_BANK_ACCOUNT", default="")
 PORTAL_BASE_URL = env.str("PORTAL_BASE_URL", default="")
 # Link from a premise to the district's GIS viewer, e.g. https://gis.example.org/?apn={apn}&lat={lat}&lng={lng}
 GIS_URL_TEMPLATE = env.str("GIS_URL_TEMPLATE", default="")
+# Paying online (payments/online): "sandbox" (the offline stand-in processor, demo and tests) or
+# "stripe" (Checkout Session; the keys from the environment, never from the repository).
+PAYMENT_GATEWAY = env.str("PAYMENT_GATEWAY", default="sandbox")
+STRIPE_SECRET_KEY = env.str("STRIPE_SECRET_KEY", default="")
+STRIPE_WEBHOOK_SECRET = env.str("STRIPE_WEBHOOK_SECRET", default="")
 
 INSTALLED_APPS = [
     "district.apps.DistrictAdminConfig",
@@ -276,6 +281,11 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # Nightly jobs (times in TIME_ZONE). Each task is idempotent: a rerun proposes nothing twice.
 CELERY_BEAT_SCHEDULE = {
+    # Online payments the processor has not answered are asked about again, then reviewed.
+    "payments-online-recheck": {
+        "task": "payments.online_recheck",
+        "schedule": crontab(minute="*/15"),
+    },
     "billing-final-bills": {
         "task": "billing.final_bills_run",
         "schedule": crontab(hour=1, minute=30),
