@@ -6,3 +6,7 @@ class PortalConfig(AppConfig):
 
     name = "portal"
     verbose_name = "Customer portal"
+
+    def ready(self):
+        # Registries, not signals (DESIGN.md).
+        from portal.enrolment import registrations  # noqa: F401

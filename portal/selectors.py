@@ -1,15 +1,23 @@
 """Reads of the customer portal: the accounts a signed-in customer may see, and nothing else."""
 
-from django.db.models import QuerySet
+from allauth.account.models import EmailAddress
+from django.db.models import Exists, QuerySet
 from django.http import Http404
 
 from accounts.models import ServiceAccount
 
 
 def linked_accounts(user) -> QuerySet[ServiceAccount]:
-    """The service accounts this login holds, by account number."""
+    """The service accounts this login holds, by account number.
+
+    A login waiting for its e-mail address to be verified (an online enrolment) holds nothing
+    yet; a login with no address on record (linked by staff) is not waiting for anything.
+    """
+    waiting = EmailAddress.objects.filter(user_id=user.pk, verified=False)
+    verified = EmailAddress.objects.filter(user_id=user.pk, verified=True)
     return (
         ServiceAccount.objects.filter(portal_links__user=user)
+        .filter(~Exists(waiting) | Exists(verified))
         .select_related("customer", "premise")
         .order_by("number")
     )
