@@ -118,9 +118,9 @@ class StripeGateway:
             )
         except stripe.StripeError:
             return Outcome(NO_ANSWER)
-        return self._session_outcome(session)
+        return self._session_outcome(session.to_dict())
 
-    def _session_outcome(self, session) -> Outcome:
+    def _session_outcome(self, session: dict) -> Outcome:
         if session.get("status") == "expired":
             return Outcome(FAILED, reason="The checkout expired before the customer paid.")
         if session.get("payment_status") != "paid":
@@ -144,6 +144,7 @@ class StripeGateway:
             )
         except (ValueError, stripe.SignatureVerificationError) as error:
             raise BadSignature(str(error)) from error
+        event = event.to_dict()  # stripe-python 8+ objects are not dicts
         if event["type"] not in self.EVENTS:
             return None
         session = event["data"]["object"]

@@ -8,8 +8,8 @@ from functools import wraps
 
 from csp.constants import NONE, SELF
 from csp.decorators import csp_replace
-from django.http import Http404
-from django.shortcuts import redirect, render
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -68,7 +68,10 @@ def pay(request, account_id):
                 form = PayForm(initial={"amount": confirm.data.get("amount")})
                 add_service_error(form, error)
                 return render(request, "payments/online/pay.html", {**context, "form": form})
-            return redirect(payment.checkout_url, status=303)
+            # 303: the browser follows with a GET to the processor's page.
+            response = HttpResponseRedirect(payment.checkout_url)
+            response.status_code = 303
+            return response
         form = PayForm(initial={"amount": confirm.data.get("amount")})
         form.add_error(None, _("Please enter the amount again."))
         return render(request, "payments/online/pay.html", {**context, "form": form})
