@@ -108,6 +108,7 @@ INSTALLED_APPS = [
     "integrations.apps.IntegrationsConfig",
     "conversion.apps.ConversionConfig",
     "portal.apps.PortalConfig",
+    "portal.service_requests.apps.ServiceRequestsConfig",
 ]
 
 MIDDLEWARE = [

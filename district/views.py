@@ -5,7 +5,7 @@ from django.contrib.auth import views as auth_views
 from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.http import Http404, JsonResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.decorators import method_decorator
 from django.views.decorators.cache import never_cache
 
@@ -20,11 +20,8 @@ from district.roles import Perm, is_staff_user, role_of
 def home(request):
     """Each role's home page: the panels (queues, counts, shortcuts) registered for it."""
     if not is_staff_user(request.user):
-        return render(
-            request,
-            "district/customer_home.html",
-            {"panels": panels.render_panels("customer_home", request)},
-        )
+        # A customer's home is the portal's (named, not imported: the portal sits above).
+        return redirect("portal:home")
     return render(
         request,
         "district/home.html",

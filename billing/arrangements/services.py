@@ -7,8 +7,8 @@ Every write is keyword-only, transactional and checks its own guard. Who may do 
   "payment-arrangement"). A supervisor's own (Perm.APPROVE_REQUESTS) is active at once: they
   are the approver, and no one approves their own request;
 - a CSR I (Perm.EDIT_ACCOUNTS without PAYMENT_ARRANGEMENTS) files a request that goes to review;
-- a customer may request one on an account they own (Customer.user), source "portal": always
-  reviewed.
+- a customer may request one on an account their login holds (portal's account links), source
+  "portal": always reviewed.
 Each creation, decision, cancellation, warning and default logs a contact (reason
 PAYMENT_PLAN). Payments are never recorded here: standing.py derives them from the ledger.
 """
@@ -58,11 +58,12 @@ def warning_days() -> int:
 
 
 def _is_owner(by, account: ServiceAccount) -> bool:
+    """The customer's login holds the account (the portal's account links, read by their
+    reverse name so billing imports nothing from the portal above it)."""
     return (
         by is not None
         and getattr(by, "is_authenticated", False)
-        and account.customer.user_id is not None
-        and account.customer.user_id == by.pk
+        and account.portal_links.filter(user_id=by.pk).exists()
     )
 
 

@@ -1,9 +1,9 @@
 """Reads of the customer portal's bill pages: a customer's own bills, fetched and authorized in
 one call (Zulip's access_* rule: "not yours" and "does not exist" both answer 404).
 
-A customer sees the bills of the service accounts of their own Customer record
-(accounts.Customer.user) once they are issued: posted bills, and cancelled ones (shown as
-cancelled, beside the corrected bill that replaced them). Drafts (calculated or held) are the
+A customer sees the bills of the service accounts their login holds (the portal's account
+links, portal.models.AccountLink, read by their reverse name) once they are issued: posted
+bills, and cancelled ones (shown as cancelled, beside the corrected bill that replaced them). Drafts (calculated or held) are the
 district's work in progress and are not shown.
 """
 
@@ -20,7 +20,7 @@ def customer_bills(user) -> list[Bill]:
     if not getattr(user, "is_authenticated", False):
         return []
     return list(
-        Bill.objects.filter(account__customer__user=user, status__in=PORTAL_STATUSES)
+        Bill.objects.filter(account__portal_links__user=user, status__in=PORTAL_STATUSES)
         .select_related("account__premise")
         .order_by("-bill_date", "-id")
     )
@@ -33,7 +33,7 @@ def access_customer_bill(user, bill_id: int) -> Bill:
         raise Http404("No such bill.")
     bill = (
         bill_queryset()
-        .filter(pk=bill_id, account__customer__user=user, status__in=PORTAL_STATUSES)
+        .filter(pk=bill_id, account__portal_links__user=user, status__in=PORTAL_STATUSES)
         .first()
     )
     if bill is None:
@@ -44,7 +44,7 @@ def access_customer_bill(user, bill_id: int) -> Bill:
 def customer_home_panel(request) -> dict:
     """The customer home page's "Your bills" panel: the latest bill (one query)."""
     latest = (
-        Bill.objects.filter(account__customer__user=request.user, status=Bill.Status.POSTED)
+        Bill.objects.filter(account__portal_links__user=request.user, status=Bill.Status.POSTED)
         .select_related("account")
         .order_by("-bill_date", "-id")
         .first()

@@ -62,9 +62,10 @@ def _check_who(by, issue: MeterIssue, source: str) -> None:
     if source not in Source.values:
         raise ServiceError({"source": "Choose where the read came from."})
     if source == Source.CONTRACTOR_ONLINE:
-        # The contractor's own account: the permit's account belongs to this customer user.
-        customer = getattr(issue.permit.account, "customer", None)
-        if by is None or customer is None or getattr(customer, "user_id", None) != by.pk:
+        # The contractor's own account: their portal login holds the permit's account (the
+        # portal's account links, read by their reverse name).
+        holds = by is not None and issue.permit.account.portal_links.filter(user_id=by.pk).exists()
+        if not holds:
             require(by, Perm.ENTER_READS, doing="enter hydrant meter reads")
         return
     require(by, *SOURCE_PERMISSIONS[source], doing="enter hydrant meter reads", any_of=True)

@@ -186,7 +186,7 @@ def contractor_meters_out(user) -> list[MeterIssue]:
     return list(
         _with_last_read(
             MeterIssue.objects.filter(
-                returned_at__isnull=True, permit__account__customer__user=user
+                returned_at__isnull=True, permit__account__portal_links__user=user
             ).select_related(*ISSUE_RELATED)
         ).order_by("permit__number", "pk")
     )

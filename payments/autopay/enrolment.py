@@ -128,17 +128,20 @@ def autopay_enrol_by_staff(
 
 def autopay_enrol_online(*, account_id: int, bank: BankAccountIn, by, ip: str) -> AutopayEnrolment:
     """The customer enrols their own account online (WEB); only the account's owner may."""
-    owns = ServiceAccount.objects.filter(
-        pk=account_id, customer__user=by, customer__user__isnull=False
-    ).exists()
-    if by is None or not getattr(by, "is_authenticated", False) or not owns:
+    if by is None or not getattr(by, "is_authenticated", False):
+        raise NotPermitted("Only the account's customer can enrol it online.", code="not_owner")
+    # The portal's account links (read by their reverse name): the login holds the account.
+    owns = ServiceAccount.objects.filter(pk=account_id, portal_links__user_id=by.pk).exists()
+    if not owns:
         raise NotPermitted("Only the account's customer can enrol it online.", code="not_owner")
     return _enrol(account_id=account_id, bank=bank, entry_class=EntryClass.WEB, by=by, ip=ip)
 
 
 def _may_cancel(enrolment: AutopayEnrolment, by) -> None:
-    if getattr(by, "is_authenticated", False) and (
-        enrolment.account.customer.user_id == by.pk and by.pk is not None
+    if (
+        getattr(by, "is_authenticated", False)
+        and by.pk is not None
+        and enrolment.account.portal_links.filter(user_id=by.pk).exists()
     ):
         return
     require(by, Perm.EDIT_ACCOUNTS, doing="cancel an account's autopay")

@@ -79,7 +79,9 @@ def customer_accounts(user) -> list[ServiceAccount]:
     if not getattr(user, "is_authenticated", False):
         return []
     accounts = list(
-        ServiceAccount.objects.filter(customer__user=user).select_related("premise").order_by("pk")
+        ServiceAccount.objects.filter(portal_links__user=user)
+        .select_related("premise")
+        .order_by("pk")
     )
     live = {
         enrolment.account_id: enrolment
@@ -100,7 +102,7 @@ def access_customer_account(user, account_id) -> ServiceAccount:
         raise Http404("No such account.") from None
     if not getattr(user, "is_authenticated", False):
         raise Http404("No such account.")
-    account = ServiceAccount.objects.filter(pk=account_id, customer__user=user).first()
+    account = ServiceAccount.objects.filter(pk=account_id, portal_links__user=user).first()
     if account is None:
         raise Http404("No such account.")
     return account

@@ -16,6 +16,7 @@ from district.approvals.models import ApprovalRequest
 from district.approvals.services import approval_approve, approval_cancel, approval_reject
 from district.errors import NotPermitted, ServiceError
 from district.policies import Policy
+from portal.models import AccountLink
 from tests.arrangements.factories import owing_account
 from tests.factories import UserFactory, post_payment
 
@@ -192,8 +193,7 @@ def test_a_deferral_is_one_date(make_user):
 def test_a_customer_owner_requests_online_and_it_always_goes_to_review(make_user):
     account = owing_account("100.00")
     customer_user = UserFactory()
-    account.customer.user = customer_user
-    account.customer.save(update_fields=["user"])
+    AccountLink.objects.create(user=customer_user, service_account=account, method="staff")
     arrangement = _create(account, customer_user, amount="100.00", count=2, channel="counter")
     assert arrangement.status == Arrangement.Status.PENDING
     assert arrangement.source == Arrangement.Source.PORTAL

@@ -18,6 +18,7 @@ from district import roles
 from district.ledger.models import Journal, JournalLine
 from district.ledger.purposes import Purpose
 from district.ledger.selectors import account_balance, ledger_problems
+from portal.models import AccountLink
 from tests import factories
 from tests.accounts.factories import charged_deposit
 
@@ -158,8 +159,7 @@ def test_the_bill_and_the_account_page_show_the_installments_left(
     assert "3 installments; 1 deposit installment left ($33.33)" in account_page.content.decode()
     # and the customer's bill page
     user = make_user(roles.CUSTOMER)
-    account.customer.user = user
-    account.customer.save(update_fields=["user"])
+    AccountLink.objects.create(user=user, service_account=account, method="staff")
     client.force_login(user)
     portal = client.get(reverse("billing:portal_bill", args=[bill.pk])).content.decode()
     assert "1 deposit installment left ($33.33)" in portal

@@ -11,6 +11,7 @@ from billing.bill_runs.issue import PORTAL_BILL_PATH
 from billing.models import Bill
 from district import roles
 from district.ledger.selectors import ledger_problems
+from portal.models import AccountLink
 from tests import factories
 from tests.billing.factories import account_with_meter, make_bill
 
@@ -29,8 +30,7 @@ def customer_client(client, make_user):
     """A signed-in customer whose Customer record has one account with two posted bills."""
     user = make_user(roles.CUSTOMER)
     account, meter = account_with_meter()
-    account.customer.user = user
-    account.customer.save(update_fields=["user"])
+    AccountLink.objects.create(user=user, service_account=account, method="staff")
     january = make_bill(
         account,
         period_start=D(2026, 1, 1),
@@ -169,7 +169,7 @@ def test_factories_customer_has_no_portal_user():
 def test_the_customer_home_page_shows_the_latest_bill(customer_client):
     bills = customer_client.bills
     latest = max(bills, key=lambda bill: (bill.bill_date, bill.pk))
-    response = customer_client.get("/")
+    response = customer_client.get("/", follow=True)
     assert response.status_code == 200
     html = response.content.decode()
     assert "Your bills" in html

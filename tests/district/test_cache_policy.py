@@ -9,6 +9,7 @@ from django.urls import reverse
 from district import roles
 from payments.counter.services import PaymentIn, TenderIn, payment_post
 from payments.models import Tender
+from portal.models import AccountLink
 from tests import factories
 from tests.billing.factories import account_with_meter, make_bill
 from tests.factories import post_bill
@@ -80,8 +81,7 @@ def test_the_customer_portal_bill_and_its_pdf_are_not_stored(client, make_user, 
     # given
     account, bill = _posted_bill()
     user = make_user(roles.CUSTOMER)
-    account.customer.user = user
-    account.customer.save(update_fields=["user"])
+    AccountLink.objects.create(user=user, service_account=account, method="staff")
     client.force_login(user)
     pdf_url = reverse("billing:portal_bill_pdf", args=[bill.pk])
     client.get(pdf_url)

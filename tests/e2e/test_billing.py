@@ -14,6 +14,7 @@ from district import roles
 from field_ops.completion import specs as completion_specs
 from field_ops.models import MeterRead, WorkOrder
 from field_ops.work_orders.services import work_order_complete
+from portal.models import AccountLink
 from tests.billing.factories import BILLED_ROUTE, account_with_meter, build_billed_route, make_bill
 
 D = datetime.date
@@ -136,8 +137,7 @@ def test_a_customer_opens_their_bill_from_the_portal(
     theirs = make_bill(other, period_start=D(2026, 1, 1), period_end=D(2026, 1, 31),
                        consumption=Decimal("5"))  # fmt: skip
     user = sign_in(page, roles.CUSTOMER)
-    account.customer.user = user
-    account.customer.save(update_fields=["user"])
+    AccountLink.objects.create(user=user, service_account=account, method="staff")
     # when they open their bills
     page.goto("/portal/bills/")
     expect(page.get_by_role("heading", level=1)).to_have_text("My bills")

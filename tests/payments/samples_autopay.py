@@ -16,6 +16,7 @@ from payments.autopay.enrolment import (
     autopay_enrol_by_staff,
     autopay_enrol_online,
 )
+from portal.models import AccountLink
 from tests import factories
 
 
@@ -26,8 +27,7 @@ def sample_ach_file():
         role=roles.CUSTOMER,
     )  # fmt: skip
     account = factories.ServiceAccountFactory()
-    account.customer.user = customer_user
-    account.customer.save(update_fields=["user"])
+    AccountLink.objects.create(user=customer_user, service_account=account, method="staff")
     autopay_enrol_online(
         account_id=account.pk,
         bank=BankAccountIn("Sample Holder", "231380104", "000123456789", "checking"),

@@ -17,6 +17,7 @@ from hydrants.models import HydrantRead
 from hydrants.usage import selectors
 from hydrants.usage.checks import RULE
 from hydrants.usage.reads import hydrant_read_record
+from portal.models import AccountLink
 from tests.hydrants.usage.builders import meter_out
 
 pytestmark = pytest.mark.django_db
@@ -189,9 +190,7 @@ def test_the_contractor_reports_a_read_online_and_cannot_read_anothers_meter(cli
     mine = meter_out(start_read="3")
     theirs = meter_out()
     contractor = make_user(roles.CUSTOMER)
-    customer = mine.permit.account.customer
-    customer.user = contractor
-    customer.save(update_fields=["user"])
+    AccountLink.objects.create(user=contractor, service_account=mine.permit.account, method="staff")
     client.force_login(contractor)
     page = client.get(reverse("hydrants:usage_my_meters"))
     assert page.status_code == 200

@@ -17,6 +17,7 @@ from payments.autopay.enrolment import autopay_cancel, prenotes_mature
 from payments.autopay.nacha_check import nacha_check
 from payments.autopay.nacha_read import nacha_read
 from payments.models import AchFileRecord, AutopayEnrolment
+from portal.models import AccountLink
 from tests.factories import ServiceAccountFactory
 from tests.payments.autopay.helpers import NUMBER, D, bank, enrol, signed_form
 
@@ -165,8 +166,7 @@ def test_a_staff_enrolment_needs_the_signed_form(csr):
 def test_the_customer_or_a_csr_cancels_but_not_another_customer(csr, make_user):
     owner, stranger = make_user(roles.CUSTOMER), make_user(roles.CUSTOMER)
     account = ServiceAccountFactory()
-    account.customer.user = owner
-    account.customer.save(update_fields=["user"])
+    AccountLink.objects.create(user=owner, service_account=account, method="staff")
     enrolment = enrol(account, csr)
     with pytest.raises(NotPermitted):
         autopay_cancel(enrolment_id=enrolment.pk, by=stranger)

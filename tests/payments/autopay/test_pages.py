@@ -9,6 +9,7 @@ from district import roles
 from payments.autopay import crypto
 from payments.autopay.drafting import autopay_draft_run
 from payments.models import AutopayEnrolment
+from portal.models import AccountLink
 from tests.factories import ServiceAccountFactory
 from tests.payments.autopay.helpers import THURSDAY, WEDNESDAY, bill_due, enrol, make_active
 
@@ -20,8 +21,7 @@ DIGITS = "123456789"  # of the sample bank account 000123456789
 def customer(client, make_user):
     user = make_user(roles.CUSTOMER)
     account = ServiceAccountFactory()
-    account.customer.user = user
-    account.customer.save(update_fields=["user"])
+    AccountLink.objects.create(user=user, service_account=account, method="staff")
     client.force_login(user)
     client.account = account
     client.user = user
@@ -190,9 +190,10 @@ def test_the_customer_page_lists_accounts_in_a_fixed_number_of_queries(
     csr = make_user(roles.CSR_I)
     for _ in range(3):
         account = ServiceAccountFactory(customer=customer.account.customer)
+        AccountLink.objects.create(user=customer.user, service_account=account, method="staff")
         enrol(account, csr)
     with django_assert_max_num_queries(10):
         html = customer.get(reverse("payments:portal_autopay")).content.decode()
     assert html.count("****6789") == 3 and DIGITS not in html
-    home = customer.get("/").content.decode()
+    home = customer.get("/", follow=True).content.decode()
     assert "payments/autopay" in home or reverse("payments:portal_autopay") in home
