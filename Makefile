@@ -7,9 +7,17 @@ CHROMIUM ?= /usr/bin/chromium
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test lint bench browser lock stop-db clean-db migrations-match
+.PHONY: install messages run test lint bench browser lock stop-db clean-db migrations-match
 
-install: $(STAMP)
+install: $(STAMP) messages
+
+# The translations (locale/<lang>/LC_MESSAGES/django.po, Spanish for customers) compiled to the
+# .mo files Django reads; the .mo files are build output, not in git. msgfmt is GNU gettext's
+# (Debian: apt-get install gettext); --check refuses a broken placeholder or header.
+MO_FILES := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/*.po))
+messages: $(MO_FILES)
+locale/%.mo: locale/%.po
+	msgfmt --check -o $@ $<
 
 # The lock pins every package, dependencies included: --no-deps installs exactly it. Without it
 # pip resolves a dependency's extra (pytest-cov wants coverage[toml]>=7.5) afresh, picks a newer

@@ -2,6 +2,8 @@
 staff menu's billing entries, the bills panels, the completion handlers of the bill audit's
 re-read and leak orders, each area's approval kinds and panels, and its Celery tasks."""
 
+from django.utils.translation import gettext_lazy as _
+
 import billing.bill_runs.tasks  # noqa: F401  (Celery registers the tasks on import)
 import billing.corrections.registrations  # noqa: F401  (approval kinds, the adjustments panel)
 import billing.refunds.registrations  # noqa: F401  (credit refunds' approval kinds)
@@ -48,7 +50,7 @@ panels.register(
 )  # fmt: skip
 panels.register(
     panels.Panel(
-        "customer_home", "bills", "Your bills", "billing/portal/_home_panel.html",
+        "customer_home", "bills", _("Your bills"), "billing/portal/_home_panel.html",
         customer_bills_panel, order=10,
     )
 )  # fmt: skip

@@ -16,6 +16,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.db import transaction
+from django.utils import translation
 
 from district.errors import NotPermitted
 from district.tasks import password_reset_mail_send
@@ -63,8 +64,12 @@ def reset_request_allowed(*, email: str, client_address: str) -> bool:
 
 
 def _mail_after_commit(user, base_url: str, *, forced: bool = False) -> None:
+    # In the language the person asking reads the portal in (staff actions: English).
+    language = translation.get_language()
     transaction.on_commit(
-        lambda: password_reset_mail_send.delay(user_id=user.pk, base_url=base_url, forced=forced)
+        lambda: password_reset_mail_send.delay(
+            user_id=user.pk, base_url=base_url, forced=forced, language=language
+        )
     )
 
 

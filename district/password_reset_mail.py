@@ -9,6 +9,7 @@ from django.contrib.auth.tokens import default_token_generator
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import translation
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
@@ -25,8 +26,11 @@ def reset_link(user, base_url: str) -> str:
     return f"{base_url.rstrip('/')}{path}"
 
 
-def reset_mail_send(*, user_id: int, base_url: str, forced: bool = False) -> bool:
-    """Send the reset e-mail to an active user with an address; False when there is none."""
+def reset_mail_send(
+    *, user_id: int, base_url: str, forced: bool = False, language: str | None = None
+) -> bool:
+    """Send the reset e-mail to an active user with an address; False when there is none.
+    Written in `language` when the portal speaks it, else English."""
     user = get_user_model().objects.filter(pk=user_id, is_active=True).first()
     if user is None or not user.email:
         return False
@@ -38,7 +42,10 @@ def reset_mail_send(*, user_id: int, base_url: str, forced: bool = False) -> boo
         "district_name": settings.DISTRICT_NAME,
         "district_phone": settings.DISTRICT_PHONE,
     }
-    subject = render_to_string("registration/password_reset_subject.txt", context)
-    body = render_to_string("registration/password_reset_email.txt", context)
+    if language not in dict(settings.LANGUAGES):
+        language = "en"
+    with translation.override(language):
+        subject = render_to_string("registration/password_reset_subject.txt", context)
+        body = render_to_string("registration/password_reset_email.txt", context)
     send_mail(" ".join(subject.split()), body, settings.DEFAULT_FROM_EMAIL, [user.email])
     return True

@@ -6,20 +6,22 @@ Units stored on bill lines are the rate schedule's words ("month", "two_months",
 
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.utils.translation import gettext_lazy as _
+
 from district.money import format_money
 
-# unit as stored -> (singular, plural)
+# unit as stored -> (singular, plural), in the reader's language (Spanish plurals as English's)
 UNIT_WORDS = {
-    "day": ("day", "days"),
-    "days": ("day", "days"),
-    "month": ("month", "months"),
-    "months": ("month", "months"),
-    "two_months": ("two-month period", "two-month periods"),
-    "quarter": ("quarter", "quarters"),
-    "year": ("year", "years"),
-    "bill": ("bill", "bills"),
-    "unit": ("unit", "units"),
-    "tier": ("tier", "tiers"),
+    "day": (_("day"), _("days")),
+    "days": (_("day"), _("days")),
+    "month": (_("month"), _("months")),
+    "months": (_("month"), _("months")),
+    "two_months": (_("two-month period"), _("two-month periods")),
+    "quarter": (_("quarter"), _("quarters")),
+    "year": (_("year"), _("years")),
+    "bill": (_("bill"), _("bills")),
+    "unit": (_("unit"), _("units")),
+    "tier": (_("tier"), _("tiers")),
 }
 MONEY_UNITS = ("$",)  # a percentage charge's base: a quantity of dollars
 

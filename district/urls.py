@@ -42,6 +42,7 @@ urlpatterns = [
     ),
     path("auth/", include(allauth_urlpatterns())),
     path("admin/", admin.site.urls),
+    path("language/", include("portal.language_urls")),  # the English / Español switch
     # The OpenAPI document, for staff (its reference page, /api/docs/, serves Swagger UI from
     # static/vendor: no CDN). Integrations read their part in the reference.
     path("api/schema/", staff_api_view()(SpectacularAPIView.as_view()), name="api-schema"),

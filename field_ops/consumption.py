@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from field_ops.models import MeterInstallation, MeterRead
 
@@ -53,7 +54,7 @@ class MonthUsage:
 
     @property
     def label(self) -> str:
-        return self.month.strftime("%b %Y")
+        return date_format(self.month, "M Y")  # "Dec 2026", "dic 2026" in Spanish
 
 
 def first_months(*, months: int, as_of: datetime.date) -> list[datetime.date]:

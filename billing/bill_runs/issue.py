@@ -40,7 +40,9 @@ from django.db import transaction
 from django.db.models import Prefetch
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.translation import gettext
 
+from accounts.languages import in_customer_language
 from billing.bill_runs.services.runs import lock_run
 from billing.documents.scan_line import scan_line
 from billing.models import Bill, BillLine, BillRun, PrintFile
@@ -191,7 +193,8 @@ def bill_link(bill: Bill) -> str:
 
 
 def bill_email(bill: Bill) -> mail.EmailMultiAlternatives:
-    """The "your bill is ready" email of a paperless customer (plain text with an HTML part)."""
+    """The "your bill is ready" email of a paperless customer (plain text with an HTML part),
+    in the customer's language."""
     account = bill.account
     context = {
         "bill": bill,
@@ -201,18 +204,20 @@ def bill_email(bill: Bill) -> mail.EmailMultiAlternatives:
         "district_name": settings.DISTRICT_NAME,
         "district_phone": settings.DISTRICT_PHONE,
     }
-    subject = (
-        f"Your water bill for account {account.formatted_number}: "
-        f"{format_money(bill.amount_due)} due {bill.due_date:%m/%d/%Y}"
-    )
-    message = mail.EmailMultiAlternatives(
-        subject=subject,
-        body=render_to_string("billing/emails/bill_ready.txt", context),
-        to=[account.customer.email],
-    )
-    message.attach_alternative(
-        render_to_string("billing/emails/bill_ready.html", context), "text/html"
-    )
+    with in_customer_language(account.customer):
+        subject = gettext("Your water bill for account %(account)s: %(amount)s due %(due)s") % {
+            "account": account.formatted_number,
+            "amount": format_money(bill.amount_due),
+            "due": f"{bill.due_date:%m/%d/%Y}",
+        }
+        message = mail.EmailMultiAlternatives(
+            subject=subject,
+            body=render_to_string("billing/emails/bill_ready.txt", context),
+            to=[account.customer.email],
+        )
+        message.attach_alternative(
+            render_to_string("billing/emails/bill_ready.html", context), "text/html"
+        )
     return message
 
 

@@ -15,6 +15,8 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.utils.translation import gettext as _
+
 from billing.documents.selectors import (
     HIGH_USE_MULTIPLE,
     BillDocument,
@@ -58,7 +60,9 @@ def _tier_number(line: BillLine) -> int:
 
 def _row_label(line: BillLine) -> str:
     if line.category == "water":
-        return f"Water use, tier {_tier_number(line)}" if "tier" in line.code else "Water use"
+        if "tier" in line.code:
+            return _("Water use, tier %(tier)s") % {"tier": _tier_number(line)}
+        return _("Water use")
     return line.description.split(":", 1)[0]
 
 
@@ -102,9 +106,9 @@ def _cell(kind: str, value) -> str:
     if kind == "hcf":
         return quantity_text(value, "HCF")
     if kind == "daily":
-        return f"{quantity_text(value, 'HCF')} a day"
+        return _("%(quantity)s a day") % {"quantity": quantity_text(value, "HCF")}
     if kind == "tier":
-        return f"Tier {value}"
+        return _("Tier %(tier)s") % {"tier": value}
     return str(value)
 
 
@@ -200,99 +204,136 @@ def rate_changes(bill: Bill, history: list[Bill]) -> list[RateChange]:
 
 
 # -- the sentences ------------------------------------------------------------------------------
+# In the reader's language (gettext): the customer's on the portal, English at the counter.
 
 
 def _carried_sentence(document: BillDocument) -> str | None:
     carried = document.balance_forward
     if carried < 0:
-        return f"A credit of {format_money(-carried)} from before this bill is taken off it."
+        return _("A credit of %(credit)s from before this bill is taken off it.") % {
+            "credit": format_money(-carried)
+        }
     if carried == 0:
         return None
     previous = document.previous_balance
     paid = -document.payments_total
     if document.previous_bill is None:
-        return (
-            f"{format_money(carried)} owed from before this bill (an opening balance or earlier "
-            "charges) is carried on it."
-        )
+        return _(
+            "%(carried)s owed from before this bill (an opening balance or earlier charges) "
+            "is carried on it."
+        ) % {"carried": format_money(carried)}
     if paid <= 0 and carried == previous:
-        return (
-            f"The last bill's {format_money(previous)} was not paid, so it is carried on this bill."
-        )
+        return _("The last bill's %(previous)s was not paid, so it is carried on this bill.") % {
+            "previous": format_money(previous)
+        }
     if paid <= 0:
         adjusted = document.adjustments_total
-        since = (
-            f"{format_money(adjusted)} of charges added since"
-            if adjusted > 0
-            else f"{format_money(-adjusted)} of credits since"
-        )
-        return (
-            f"The last bill's {format_money(previous)} was not paid; with {since}, "
-            f"{format_money(carried)} is carried on this bill."
-        )
-    return (
-        f"{format_money(carried)} of the last bill's {format_money(previous)} was not paid "
-        f"(payments since: {format_money(paid)}), so it is carried on this bill."
-    )
+        if adjusted > 0:
+            template = _(
+                "The last bill's %(previous)s was not paid; with %(adjusted)s of charges added "
+                "since, %(carried)s is carried on this bill."
+            )
+        else:
+            template = _(
+                "The last bill's %(previous)s was not paid; with %(adjusted)s of credits since, "
+                "%(carried)s is carried on this bill."
+            )
+        return template % {
+            "previous": format_money(previous),
+            "adjusted": format_money(abs(adjusted)),
+            "carried": format_money(carried),
+        }
+    return _(
+        "%(carried)s of the last bill's %(previous)s was not paid (payments since: %(paid)s), "
+        "so it is carried on this bill."
+    ) % {
+        "carried": format_money(carried),
+        "previous": format_money(previous),
+        "paid": format_money(paid),
+    }
 
 
 def _tier_part(bill: Bill, above: int) -> str:
     """ "; 4 of them were priced in tier 3 at $5.12" for the use priced above tier `above`."""
-    parts = [
-        f"{number_text(line.quantity)} in tier {_tier_number(line)} at {format_rate(line.rate)}"
+    lines = [
+        line
         for line in bill.lines.all()
         if line.category == "water" and line.quantity and _tier_number(line) > above
     ]
-    if not parts:
+    if not lines:
         return ""
-    first, *rest = parts
-    first = first.replace(" in tier", " of them were priced in tier", 1)
-    return "; " + " and ".join([first, *rest])
+    parts = [
+        (
+            _("%(quantity)s of them were priced in tier %(tier)s at %(rate)s")
+            if index == 0
+            else _("%(quantity)s in tier %(tier)s at %(rate)s")
+        )
+        % {
+            "quantity": number_text(line.quantity),
+            "tier": _tier_number(line),
+            "rate": format_rate(line.rate),
+        }
+        for index, line in enumerate(lines)
+    ]
+    return "; " + _(" and ").join(parts)
 
 
 def _use_sentence(this: Column, last: Column | None) -> str:
-    used = f"You used {_hcf(this.consumption)}"
+    used = _hcf(this.consumption)
     if last is None:
-        return f"{used}. There is no earlier bill to compare with."
+        return _("You used %(used)s. There is no earlier bill to compare with.") % {"used": used}
     difference = this.consumption - last.consumption
     if difference > 0:
-        compared = f"{number_text(difference)} more than last bill"
+        template = _("You used %(used)s, %(difference)s more than last bill%(tiers)s.")
     elif difference < 0:
-        compared = f"{number_text(-difference)} less than last bill"
+        template = _("You used %(used)s, %(difference)s less than last bill%(tiers)s.")
     else:
-        compared = "the same as last bill"
+        template = _("You used %(used)s, the same as last bill%(tiers)s.")
     tiers = ""
     if this.highest_tier > max(last.highest_tier, 1):
         tiers = _tier_part(this.bill, max(last.highest_tier, 1))
-    return f"{used}, {compared}{tiers}."
+    return template % {"used": used, "difference": number_text(abs(difference)), "tiers": tiers}
 
 
 def _days_sentence(this: Column, last: Column | None) -> str | None:
     if last is None or last.days == this.days:
         return None
-    more = "more" if this.days > last.days else "fewer"
-    return (
-        f"This bill covers {quantity_text(this.days, 'day')}, {abs(this.days - last.days)} "
-        f"{more} than the last one ({quantity_text(last.days, 'day')}): per day you used "
-        f"{_hcf(this.daily)} against {_hcf(last.daily)}."
-    )
+    if this.days > last.days:
+        template = _(
+            "This bill covers %(days)s, %(difference)s more than the last one (%(last_days)s): "
+            "per day you used %(daily)s against %(last_daily)s."
+        )
+    else:
+        template = _(
+            "This bill covers %(days)s, %(difference)s fewer than the last one (%(last_days)s): "
+            "per day you used %(daily)s against %(last_daily)s."
+        )
+    return template % {
+        "days": quantity_text(this.days, "day"),
+        "difference": abs(this.days - last.days),
+        "last_days": quantity_text(last.days, "day"),
+        "daily": _hcf(this.daily),
+        "last_daily": _hcf(last.daily),
+    }
 
 
 def _year_sentence(this: Column, year: Column | None) -> str:
     if year is None:
-        return "There is no bill for the same period last year to compare with."
-    text = (
-        f"In the same period last year you used {_hcf(year.consumption)} over "
-        f"{quantity_text(year.days, 'day')} ({_hcf(year.daily)} a day)"
-    )
+        return _("There is no bill for the same period last year to compare with.")
+    text = _("In the same period last year you used %(used)s over %(days)s (%(daily)s a day)") % {
+        "used": _hcf(year.consumption),
+        "days": quantity_text(year.days, "day"),
+        "daily": _hcf(year.daily),
+    }
     if year.daily and this.daily is not None:
         change = ((this.daily - year.daily) / year.daily * 100).quantize(Decimal("1"))
+        values = {"daily": _hcf(this.daily), "change": abs(change)}
         if change > 0:
-            text += f"; this bill's {_hcf(this.daily)} a day is {change}% more"
+            text += _("; this bill's %(daily)s a day is %(change)s%% more") % values
         elif change < 0:
-            text += f"; this bill's {_hcf(this.daily)} a day is {-change}% less"
+            text += _("; this bill's %(daily)s a day is %(change)s%% less") % values
         else:
-            text += "; the same per day as this bill"
+            text += _("; the same per day as this bill")
     return text + "."
 
 
@@ -301,26 +342,31 @@ def _category_sentences(this: Column, last: Column | None, bill: Bill) -> list[s
     if last is None:
         return []
     sentences = []
-    for category, name in (("sewer", "Sewer charges"), ("surcharge", "Surcharges")):
+    more = {
+        "sewer": _("Sewer charges are %(now)s, %(change)s more than last bill."),
+        "surcharge": _("Surcharges are %(now)s, %(change)s more than last bill."),
+    }
+    less = {
+        "sewer": _("Sewer charges are %(now)s, %(change)s less than last bill."),
+        "surcharge": _("Surcharges are %(now)s, %(change)s less than last bill."),
+    }
+    for category in ("sewer", "surcharge"):
         codes = {line.code for line in bill.lines.all() if line.category == category}
         codes |= {line.code for line in last.bill.lines.all() if line.category == category}
         now = sum((this.amounts.get(code, ZERO) for code in codes), ZERO)
         before = sum((last.amounts.get(code, ZERO) for code in codes), ZERO)
+        values = {"now": format_money(now), "change": format_money(abs(now - before))}
         if now > before:
-            sentences.append(
-                f"{name} are {format_money(now)}, {format_money(now - before)} more than last bill."
-            )
+            sentences.append(more[category] % values)
         elif now < before:
-            sentences.append(
-                f"{name} are {format_money(now)}, {format_money(before - now)} less than last bill."
-            )
+            sentences.append(less[category] % values)
     new = [
         f"{_row_label(line)} ({format_money(line.amount)})"
         for line in bill.lines.all()
         if line.category not in ("water", "sewer") and line.code not in last.amounts
     ]
     if new:
-        sentences.append("New on this bill: " + ", ".join(new) + ".")
+        sentences.append(_("New on this bill: %(charges)s.") % {"charges": ", ".join(new)})
     return sentences
 
 
@@ -332,20 +378,33 @@ def _read_notes(this: Column) -> list[str]:
     expected_previous = bill.period_start - datetime.timedelta(days=1)
     if previous_read and previous_read not in (expected_previous, bill.period_start):
         notes.append(
-            f"The previous read is dated {_date(previous_read)}, not at the period's start "
-            f"({_date(bill.period_start)})."
+            _("The previous read is dated %(read)s, not at the period's start (%(start)s).")
+            % {"read": _date(previous_read), "start": _date(bill.period_start)}
         )
     if current_read and current_read != bill.period_end:
         notes.append(
-            f"The current read is dated {_date(current_read)}, not at the period's end "
-            f"({_date(bill.period_end)})."
+            _("The current read is dated %(read)s, not at the period's end (%(end)s).")
+            % {"read": _date(current_read), "end": _date(bill.period_end)}
         )
     if notes and previous_read and current_read:
         notes.append(
-            f"The use billed is what the meter measured between the reads: "
-            f"{quantity_text((current_read - previous_read).days, 'day')}."
+            _("The use billed is what the meter measured between the reads: %(days)s.")
+            % {"days": quantity_text((current_read - previous_read).days, "day")}
         )
     return notes
+
+
+def _rate_sentence(change: RateChange) -> str:
+    values = {
+        "charge": change.label.lower(),
+        "old": format_rate(change.old_rate),
+        "new": format_rate(change.new_rate),
+    }
+    if change.new_rate > change.old_rate:
+        return _("The rate for %(charge)s went from %(old)s to %(new)s since the last bill.") % (
+            values
+        )
+    return _("The rate for %(charge)s went down from %(old)s to %(new)s.") % values
 
 
 def _sentences(explanation_parts: dict) -> list[str]:
@@ -366,33 +425,33 @@ def _sentences(explanation_parts: dict) -> list[str]:
         sentences.append(days)
     sentences.append(_year_sentence(this, year))
     for change in explanation_parts["rate_changes"]:
-        sentences.append(
-            f"The rate for {change.label.lower()} went from {format_rate(change.old_rate)} to "
-            f"{format_rate(change.new_rate)} since the last bill."
-            if change.new_rate > change.old_rate
-            else f"The rate for {change.label.lower()} went down from "
-            f"{format_rate(change.old_rate)} to {format_rate(change.new_rate)}."
-        )
+        sentences.append(_rate_sentence(change))
     if last is not None and last.bill.rate_version_id != bill.rate_version_id:
-        old = version_label(last.bill.rate_version) if last.bill.rate_version else "none"
-        new = version_label(bill.rate_version) if bill.rate_version else "none"
-        sentences.append(f"New rates apply: {old} on the last bill, {new} on this one.")
+        none = _("none")
+        old = version_label(last.bill.rate_version) if last.bill.rate_version else none
+        new = version_label(bill.rate_version) if bill.rate_version else none
+        sentences.append(
+            _("New rates apply: %(old)s on the last bill, %(new)s on this one.")
+            % {"old": old, "new": new}
+        )
     sentences.extend(_category_sentences(this, last, bill))
     if bill.estimated:
         sentences.append(
-            "This bill uses an estimated read; the next actual read corrects it automatically."
+            _("This bill uses an estimated read; the next actual read corrects it automatically.")
         )
     elif last is not None and last.estimated:
         sentences.append(
-            "The last bill was estimated; this actual read trues it up, so use the estimate "
-            "missed is billed now."
+            _(
+                "The last bill was estimated; this actual read trues it up, so use the estimate "
+                "missed is billed now."
+            )
         )
     sentences.extend(explanation_parts["read_notes"])
     typical = document.typical_use
     if typical and bill.consumption > HIGH_USE_MULTIPLE * typical:
         sentences.append(
-            f"Use is more than twice the typical {_hcf(typical)} for "
-            f"{quantity_text(this.days, 'day')}: a leak is possible."
+            _("Use is more than twice the typical %(typical)s for %(days)s: a leak is possible.")
+            % {"typical": _hcf(typical), "days": quantity_text(this.days, "day")}
         )
     return sentences
 
@@ -400,21 +459,26 @@ def _sentences(explanation_parts: dict) -> list[str]:
 # -- the table -----------------------------------------------------------------------------------
 
 
+def _read_dates(column: Column) -> str | None:
+    previous_read, current_read = column.read_dates
+    if previous_read and current_read:
+        return _("%(start)s to %(end)s") % {
+            "start": _date(previous_read),
+            "end": _date(current_read),
+        }
+    return _date(previous_read or current_read) or None
+
+
 def _rows(columns: list[Column | None]) -> list[Row]:
     def values(get):
         return tuple(get(column) if column is not None else None for column in columns)
 
     rows = [
-        Row("days", "Days in period", "days", values(lambda c: c.days)),
-        Row("use", "Water used", "hcf", values(lambda c: c.consumption)),
-        Row("daily", "Use per day", "daily", values(lambda c: c.daily)),
-        Row("tier", "Highest tier reached", "tier", values(lambda c: c.highest_tier or None)),
-        Row(
-            "reads",
-            "Read dates",
-            "text",
-            values(lambda c: " to ".join(_date(day) for day in c.read_dates if day) or None),
-        ),
+        Row("days", _("Days in period"), "days", values(lambda c: c.days)),
+        Row("use", _("Water used"), "hcf", values(lambda c: c.consumption)),
+        Row("daily", _("Use per day"), "daily", values(lambda c: c.daily)),
+        Row("tier", _("Highest tier reached"), "tier", values(lambda c: c.highest_tier or None)),
+        Row("reads", _("Read dates"), "text", values(_read_dates)),
     ]
     seen: dict[str, str] = {}
     for column in columns:
@@ -425,9 +489,9 @@ def _rows(columns: list[Column | None]) -> list[Row]:
     for code, label in seen.items():
         rows.append(Row(code, label, "money", values(lambda c, code=code: c.amounts.get(code))))
     rows += [
-        Row("current", "Current charges", "money", values(lambda c: c.current_charges), True),
-        Row("carried", "Carried from earlier bills", "money", values(lambda c: c.carried)),
-        Row("due", "Amount due", "money", values(lambda c: c.amount_due), True),
+        Row("current", _("Current charges"), "money", values(lambda c: c.current_charges), True),
+        Row("carried", _("Carried from earlier bills"), "money", values(lambda c: c.carried)),
+        Row("due", _("Amount due"), "money", values(lambda c: c.amount_due), True),
     ]
     return rows
 

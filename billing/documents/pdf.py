@@ -13,7 +13,9 @@ from decimal import Decimal
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.template.loader import render_to_string
+from django.utils.translation import gettext
 
+from accounts.languages import in_customer_language
 from billing.documents.selectors import BillDocument, bill_document, is_draft
 from billing.models import Bill
 from district.pdf import document_html, html_pdf
@@ -102,14 +104,21 @@ def chart_alt_text(document: BillDocument) -> str:
     months = document.months
     read_months = [month for month in months if month.consumption_hcf is not None]
     if not read_months:
-        return "Water use by month: no reads in the last 13 months."
+        return gettext("Water use by month: no reads in the last 13 months.")
     peak = max(read_months, key=lambda month: month.consumption_hcf)
     latest = read_months[-1]
-    return (
-        f"Bar chart of water use by month, {months[0].label} to {months[-1].label}, in HCF. "
-        f"Latest: {latest.consumption_hcf} HCF in {latest.label}; the most was "
-        f"{peak.consumption_hcf} HCF in {peak.label}. Every month is listed in the table below."
-    )
+    return gettext(
+        "Bar chart of water use by month, %(first)s to %(last)s, in HCF. "
+        "Latest: %(latest)s HCF in %(latest_month)s; the most was "
+        "%(peak)s HCF in %(peak_month)s. Every month is listed in the table below."
+    ) % {
+        "first": months[0].label,
+        "last": months[-1].label,
+        "latest": latest.consumption_hcf,
+        "latest_month": latest.label,
+        "peak": peak.consumption_hcf,
+        "peak_month": peak.label,
+    }
 
 
 def chart_data_uri(chart: dict) -> str:
@@ -136,8 +145,10 @@ def bill_pdf_context(document: BillDocument) -> dict:
 
 
 def bill_pdf_html(bill: Bill) -> str:
-    """The bill as HTML (what the PDF is printed from; tests read it)."""
-    return document_html(TEMPLATE, bill_pdf_context(bill_document(bill)))
+    """The bill as HTML (what the PDF is printed from; tests read it), in the customer's
+    language whoever opens it: it is their bill, and once posted it is stored as rendered."""
+    with in_customer_language(bill.account.customer):
+        return document_html(TEMPLATE, bill_pdf_context(bill_document(bill)))
 
 
 def bill_pdf(bill: Bill) -> bytes:

@@ -16,6 +16,7 @@ from decimal import Decimal
 
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext
 
 from accounts.deposits.installments import installments_left_after_bill
 from billing.documents.scan_line import scan_line
@@ -153,20 +154,29 @@ def bill_document(bill: Bill, *, history: list[Bill] | None = None) -> BillDocum
         messages.append(
             Message(
                 "estimated",
-                "Estimated reading",
-                "We could not read your meter this period, so this bill uses an estimate based "
-                "on your past use. Your next actual reading will correct it automatically.",
+                gettext("Estimated reading"),
+                gettext(
+                    "We could not read your meter this period, so this bill uses an estimate "
+                    "based on your past use. Your next actual reading will correct it "
+                    "automatically."
+                ),
             )
         )
     if typical_use and bill.consumption > HIGH_USE_MULTIPLE * typical_use:
         messages.append(
             Message(
                 "high_use",
-                "High water use: possible leak",
-                f"You used {quantity_text(bill.consumption, 'HCF')} this period, more than "
-                f"twice your typical {quantity_text(typical_use, 'HCF')} for "
-                f"{quantity_text(days, 'day')}. Check toilets, irrigation and faucets for "
-                "leaks, or call us to ask for a leak check.",
+                gettext("High water use: possible leak"),
+                gettext(
+                    "You used %(used)s this period, more than twice your typical %(typical)s "
+                    "for %(days)s. Check toilets, irrigation and faucets for leaks, or call us "
+                    "to ask for a leak check."
+                )
+                % {
+                    "used": quantity_text(bill.consumption, "HCF"),
+                    "typical": quantity_text(typical_use, "HCF"),
+                    "days": quantity_text(days, "day"),
+                },
             )
         )
     return BillDocument(

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import gettext_lazy
 
 from billing.models.rates import RateScheduleVersion
 from district.money import MoneyField, RateField
@@ -144,9 +145,9 @@ class Bill(Transitions, models.Model):
 
 
 BILL_TITLES = {
-    Bill.Kind.REGULAR: "Water bill",
-    Bill.Kind.FINAL: "Final bill",
-    Bill.Kind.REBILL: "Corrected bill",
+    Bill.Kind.REGULAR: gettext_lazy("Water bill"),
+    Bill.Kind.FINAL: gettext_lazy("Final bill"),
+    Bill.Kind.REBILL: gettext_lazy("Corrected bill"),
 }
 
 

@@ -2,6 +2,7 @@
 
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from district.uploads import MEGABYTE, document_upload, size_help
 from field_ops.forms import DATE_INPUT
@@ -117,9 +118,9 @@ class SettleForm(forms.Form):
 
 
 class ContractorReadForm(forms.Form):
-    read_on = forms.DateField(label="Read on", widget=DATE_INPUT)
+    read_on = forms.DateField(label=_("Read on"), widget=DATE_INPUT)
     reading = forms.CharField(
-        label="Reading",
+        label=_("Reading"),
         max_length=20,
         widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
     )

@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from district.access import customer_view
@@ -43,7 +44,9 @@ def my_meter_read(request, meter_issue_id):
             add_service_error(form, error)
         else:
             messages.success(
-                request, f"Thank you: read {read.reading} of {issue.meter.serial} received."
+                request,
+                _("Thank you: read %(reading)s of %(serial)s received.")
+                % {"reading": read.reading, "serial": issue.meter.serial},
             )
             return redirect(reverse("hydrants:usage_my_meters"))
     issues = selectors.contractor_meters_out(request.user)

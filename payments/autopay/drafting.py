@@ -18,7 +18,9 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from accounts.languages import in_customer_language
 from billing.arrangements.selectors import accounts_with_active_arrangement
 from billing.collections.selectors import active_holds
 from billing.models import Bill
@@ -289,27 +291,41 @@ def reminders_send(*, today: datetime.date) -> list[AutopayReminder]:
                 amount=due.amount,
                 draft_on=draft_day,
             )
-            send_mail(
-                f"{settings.DISTRICT_NAME}: autopay of {format_money(due.amount)} on "
-                f"{draft_day:%m/%d/%Y}",
-                _reminder_body(due, draft_day),
-                settings.DEFAULT_FROM_EMAIL,
-                [email],
-            )
+            with in_customer_language(due.enrolment.account.customer):
+                subject = _("%(district)s: autopay of %(amount)s on %(day)s") % {
+                    "district": settings.DISTRICT_NAME,
+                    "amount": format_money(due.amount),
+                    "day": f"{draft_day:%m/%d/%Y}",
+                }
+                body = _reminder_body(due, draft_day)
+            send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [email])
         sent.append(reminder)
     return sent
 
 
 def _reminder_body(due: Due, draft_day: datetime.date) -> str:
-    return (
-        f"Hello {due.enrolment.account.customer},\n\n"
-        f"Bill {due.bill.number or due.bill.pk} of account {due.enrolment.account.number} is "
-        f"due {due.bill.due_date:%m/%d/%Y}. On {draft_day:%m/%d/%Y} we will debit "
-        f"{format_money(due.amount)} from your bank account {due.enrolment.masked_account} by "
-        f"autopay (what the account owes then, never more than the bill).\n\n"
-        f"To stop it, cancel autopay online or call {settings.DISTRICT_PHONE} before that day.\n"
-        f"\n{settings.DISTRICT_NAME}\n"
+    """The reminder's text, in the active language (the customer's: see its caller)."""
+    values = {
+        "name": due.enrolment.account.customer,
+        "bill": due.bill.number or due.bill.pk,
+        "account": due.enrolment.account.number,
+        "due": f"{due.bill.due_date:%m/%d/%Y}",
+        "day": f"{draft_day:%m/%d/%Y}",
+        "amount": format_money(due.amount),
+        "masked": due.enrolment.masked_account,
+        "phone": settings.DISTRICT_PHONE,
+    }
+    greeting = _("Hello %(name)s,") % values
+    draft = (
+        _(
+            "Bill %(bill)s of account %(account)s is due %(due)s. On %(day)s we will debit "
+            "%(amount)s from your bank account %(masked)s by autopay (what the account owes "
+            "then, never more than the bill)."
+        )
+        % values
     )
+    stop = _("To stop it, cancel autopay online or call %(phone)s before that day.") % values
+    return f"{greeting}\n\n{draft}\n\n{stop}\n\n{settings.DISTRICT_NAME}\n"
 
 
 # -- drafts --------------------------------------------------------------------------------------

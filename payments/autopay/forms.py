@@ -1,6 +1,7 @@
 """Autopay forms: the bank account (both ways of enrolling), and the CSR's signed form upload."""
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from district.uploads import DOCUMENT_KINDS, MEGABYTE, document_upload, size_help
 from payments.autopay.enrolment import BankAccountIn
@@ -11,19 +12,21 @@ FORM_MAX_BYTES = 10 * MEGABYTE
 
 class BankAccountForm(forms.Form):
     holder_name = forms.CharField(
-        label="Account holder's name", max_length=22, help_text="As the bank knows it."
+        label=_("Account holder's name"), max_length=22, help_text=_("As the bank knows it.")
     )
     routing_number = forms.CharField(
-        label="Routing number", max_length=9, help_text="Nine digits, at the bottom of a check."
+        label=_("Routing number"),
+        max_length=9,
+        help_text=_("Nine digits, at the bottom of a check."),
     )
     account_number = forms.CharField(
-        label="Bank account number",
+        label=_("Bank account number"),
         max_length=17,
-        help_text="4 to 17 digits.",
+        help_text=_("4 to 17 digits."),
         widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "off"}),
     )
     account_type = forms.ChoiceField(
-        label="Account type", choices=AutopayEnrolment.AccountType.choices
+        label=_("Account type"), choices=AutopayEnrolment.AccountType.choices
     )
 
     def bank(self) -> BankAccountIn:
@@ -47,4 +50,4 @@ class StaffEnrolForm(BankAccountForm):
 
 
 class OnlineEnrolForm(BankAccountForm):
-    agree = forms.BooleanField(label="I agree to the authorization above", required=True)
+    agree = forms.BooleanField(label=_("I agree to the authorization above"), required=True)

@@ -4,6 +4,7 @@ its policies (post_migrate, as the hydrant usage policies are made)."""
 
 from django.apps import apps
 from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
 
 import payments.autopay.tasks  # noqa: F401  (Celery registers the task on import)
 from district import navigation, panels
@@ -62,7 +63,7 @@ panels.register(
 )  # fmt: skip
 panels.register(
     panels.Panel(
-        "customer_home", "autopay", "Autopay", "payments/autopay/_home_panel.html",
+        "customer_home", "autopay", _("Autopay"), "payments/autopay/_home_panel.html",
         customer_home_panel, order=20,
     )
 )  # fmt: skip

@@ -27,6 +27,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from accounts.contacts.services import contact_log
+from accounts.languages import in_customer_language
 from accounts.models import Contact, CustomerFlag
 from district.attribution import acting_user
 from district.errors import ServiceError, require
@@ -409,8 +410,9 @@ def return_notice_send(*, entry_id: int) -> bool:
         "district_name": settings.DISTRICT_NAME,
         "district_phone": settings.DISTRICT_PHONE,
     }
-    subject = render_to_string("payments/autopay/returns/notice_subject.txt", context)
-    body = render_to_string("payments/autopay/returns/notice_email.txt", context)
+    with in_customer_language(account.customer):
+        subject = render_to_string("payments/autopay/returns/notice_subject.txt", context)
+        body = render_to_string("payments/autopay/returns/notice_email.txt", context)
     send_mail(
         " ".join(subject.split()), body, settings.DEFAULT_FROM_EMAIL, [account.customer.email]
     )

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.models import ServiceAccount
@@ -133,8 +134,11 @@ def portal_autopay(request):
         else:
             messages.success(
                 request,
-                f"Autopay is set up from {enrolment.masked_account}. We first send your bank a "
-                "zero-dollar test; drafts start a few banking days later.",
+                _(
+                    "Autopay is set up from %(masked)s. We first send your bank a zero-dollar "
+                    "test; drafts start a few banking days later."
+                )
+                % {"masked": enrolment.masked_account},
             )
             return redirect("payments:portal_autopay")
     return render(
@@ -160,12 +164,15 @@ def portal_autopay_cancel(request):
     account = selectors.access_customer_account(request.user, request.POST.get("account"))
     enrolment = selectors.live_enrolment(account.pk)
     if enrolment is None:
-        messages.error(request, "That account has no autopay to cancel.")
+        messages.error(request, _("That account has no autopay to cancel."))
         return redirect("payments:portal_autopay")
     try:
         autopay_cancel(enrolment_id=enrolment.pk, by=request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, f"Autopay from {enrolment.masked_account} is cancelled.")
+        messages.success(
+            request,
+            _("Autopay from %(masked)s is cancelled.") % {"masked": enrolment.masked_account},
+        )
     return redirect("payments:portal_autopay")

@@ -1,0 +1,69 @@
+"""The language a customer reads: the portal's pages, e-mails and PDFs are in English and
+Spanish (settings.LANGUAGES). A customer who prefers another language (Customer.language also
+records Chinese, Tagalog, ...) reads English there; their letters have their own per-language
+templates (accounts.correspondence)."""
+
+from contextlib import contextmanager
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Case, IntegerField, Q, Value, When
+from django.utils import translation
+
+from accounts.models import Customer
+from accounts.services import customer_update
+
+PORTAL_LANGUAGES = frozenset(code for code, _name in settings.LANGUAGES)
+DEFAULT_LANGUAGE = "en"
+
+
+def portal_language(code: str | None) -> str | None:
+    """The portal language for a preference code, or None when the portal has none for it."""
+    return code if code in PORTAL_LANGUAGES else None
+
+
+def customer_language(customer: Customer | None) -> str:
+    """What to write to this customer in: their preference when the portal speaks it."""
+    return portal_language(getattr(customer, "language", None)) or DEFAULT_LANGUAGE
+
+
+@contextmanager
+def in_customer_language(customer: Customer | None):
+    """Render e-mails and PDFs for a customer in their language, whoever asked for them."""
+    with translation.override(customer_language(customer)):
+        yield
+
+
+def login_language(user) -> str | None:
+    """A signed-in customer's preferred portal language (one query), or None when they have
+    none the portal speaks. A login may hold several customers' accounts (a landlord): the
+    customer the login belongs to comes first, then the customer of the lowest account."""
+    language = (
+        Customer.objects.filter(Q(user=user) | Q(service_accounts__portal_links__user=user))
+        .annotate(
+            own=Case(When(user=user, then=Value(0)), default=Value(1), output_field=IntegerField())
+        )
+        .order_by("own", "service_accounts__number")
+        .values_list("language", flat=True)
+        .first()
+    )
+    return portal_language(language)
+
+
+@transaction.atomic
+def login_customers_language_set(*, user, language: str) -> int:
+    """Record a customer's choice of portal language (the switcher) as the preferred language
+    of the customers this login holds, so their e-mails and PDFs follow it; a preference the
+    portal does not speak (Chinese, Tagalog, ...) is left as it is, letters use it. Returns
+    how many customers changed."""
+    changed = 0
+    if portal_language(language) is None:
+        return changed
+    customers = Customer.objects.filter(
+        Q(user=user) | Q(service_accounts__portal_links__user=user),
+        language__in=PORTAL_LANGUAGES,
+    ).exclude(language=language)
+    for customer in customers.distinct().order_by("pk"):
+        customer_update(customer=customer, by=user, language=language)
+        changed += 1
+    return changed
