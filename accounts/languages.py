@@ -6,12 +6,10 @@ templates (accounts.correspondence)."""
 from contextlib import contextmanager
 
 from django.conf import settings
-from django.db import transaction
 from django.db.models import Case, IntegerField, Q, Value, When
 from django.utils import translation
 
 from accounts.models import Customer
-from accounts.services import customer_update
 
 PORTAL_LANGUAGES = frozenset(code for code, _name in settings.LANGUAGES)
 DEFAULT_LANGUAGE = "en"
@@ -48,22 +46,3 @@ def login_language(user) -> str | None:
         .first()
     )
     return portal_language(language)
-
-
-@transaction.atomic
-def login_customers_language_set(*, user, language: str) -> int:
-    """Record a customer's choice of portal language (the switcher) as the preferred language
-    of the customers this login holds, so their e-mails and PDFs follow it; a preference the
-    portal does not speak (Chinese, Tagalog, ...) is left as it is, letters use it. Returns
-    how many customers changed."""
-    changed = 0
-    if portal_language(language) is None:
-        return changed
-    customers = Customer.objects.filter(
-        Q(user=user) | Q(service_accounts__portal_links__user=user),
-        language__in=PORTAL_LANGUAGES,
-    ).exclude(language=language)
-    for customer in customers.distinct().order_by("pk"):
-        customer_update(customer=customer, by=user, language=language)
-        changed += 1
-    return changed

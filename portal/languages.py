@@ -2,7 +2,7 @@
 
 Django's LocaleMiddleware picks the language from the switcher's cookie or the browser; this
 middleware, after authentication, then puts staff in English and a signed-in customer in their
-preferred language (Customer.language), looked up once per session. The switcher is Django's
+preferred language (Customer.language), read on each request. The switcher is Django's
 set_language view, which also records a signed-in customer's choice on their customer record,
 so what they receive (bills, e-mails) follows it.
 """
@@ -10,16 +10,11 @@ so what they receive (bills, e-mails) follows it.
 from django.utils import translation
 from django.views.i18n import set_language as django_set_language
 
-from accounts.languages import (
-    DEFAULT_LANGUAGE,
-    login_customers_language_set,
-    login_language,
-    portal_language,
-)
+from accounts.languages import DEFAULT_LANGUAGE, PORTAL_LANGUAGES, login_language, portal_language
 from district.access import public_view
 from district.roles import is_staff_user
-
-SESSION_KEY = "portal_language"
+from portal import services
+from portal.selectors import linked_accounts
 
 
 class PortalLanguageMiddleware:
@@ -44,10 +39,9 @@ class PortalLanguageMiddleware:
         if is_staff_user(user):
             request.offers_languages = False
             return DEFAULT_LANGUAGE
-        if SESSION_KEY not in request.session:
-            # "" remembers "no portal language preferred" (the cookie or browser decides).
-            request.session[SESSION_KEY] = login_language(user) or ""
-        return request.session[SESSION_KEY] or None
+        # Read on each request (one indexed query), not kept in the session: a change on the
+        # portal's settings page or by a CSR at the counter shows on the next page.
+        return login_language(user)
 
 
 @public_view
@@ -58,6 +52,19 @@ def set_language(request):
     user = request.user
     customer = user.is_authenticated and not is_staff_user(user)
     if request.method == "POST" and language and customer:
-        login_customers_language_set(user=user, language=language)
-        request.session[SESSION_KEY] = language
+        _keep_choice(user, language)
     return response
+
+
+def _keep_choice(user, language: str) -> None:
+    """The switch's choice becomes the preferred language of the customers this login holds
+    (logged in each one's contact history, as from the settings page), so their bills and
+    e-mails follow it. A preference the portal does not speak (Vietnamese, Tagalog, ...) is
+    left as it is: their letters are written in it."""
+    seen = set()
+    for account in linked_accounts(user):
+        customer = account.customer
+        if customer.pk in seen or customer.language not in PORTAL_LANGUAGES:
+            continue
+        seen.add(customer.pk)
+        services.language_set(account=account, by=user, language=language)

@@ -207,3 +207,14 @@ def test_spanish_keeps_us_dates_and_money():
         text = template.render(Context({"day": D(2026, 3, 4), "amount": Decimal("1234.50")}))
     # then 03/04/2026 is still March 4 and the decimal point stays a point
     assert text == "03/04/2026 03/04/2026 1234.50"
+
+
+def test_a_change_of_preferred_language_shows_on_the_next_page(client, make_user):
+    # given a customer reading the portal in English
+    user, _bill = _customer_with_bill(make_user, "en")
+    client.force_login(user)
+    assert "My bills" in _page(client, reverse("billing:portal_bills"))
+    # when their preferred language becomes Spanish (their settings page, or a CSR)
+    Customer.objects.filter(user=user).update(language="es")
+    # then the next page is Spanish, without signing in again
+    assert "Mis facturas" in _page(client, reverse("billing:portal_bills"))
