@@ -9,6 +9,7 @@ from pathlib import Path
 
 from django.contrib.staticfiles import finders
 
+from accounts.languages import in_customer_language
 from district.pdf import document_html, html_document, html_pdf
 from payments.counter.selectors import Receipt
 
@@ -33,17 +34,25 @@ def _css() -> str:
     return Path(path).read_text(encoding="utf-8") if path else ""
 
 
+def receipt_language_customer(data: Receipt):
+    """Whose language the printed receipt is in: the customer of its first account (a payment
+    for several accounts is usually one person's); English without one."""
+    return data.lines[0].line.account.customer if data.lines else None
+
+
 def receipt_html(data: Receipt) -> str:
-    """The receipt as a standalone HTML document (what the PDF is printed from)."""
-    return document_html(
-        TEMPLATE,
-        {
-            "receipt": data,
-            "payment": data.payment,
-            "receipt_css": _css(),
-            "page_height_mm": page_height_mm(data),
-        },
-    )
+    """The receipt as a standalone HTML document (what the PDF is printed from), in the
+    customer's language: the cashier hands it to them (the page on screen stays English)."""
+    with in_customer_language(receipt_language_customer(data)):
+        return document_html(
+            TEMPLATE,
+            {
+                "receipt": data,
+                "payment": data.payment,
+                "receipt_css": _css(),
+                "page_height_mm": page_height_mm(data),
+            },
+        )
 
 
 def receipt_document(data: Receipt):

@@ -42,6 +42,8 @@ CUSTOMER_TEMPLATES = [
     "payments/autopay/returns/notice_email.txt",
     "payments/autopay/returns/notice_subject.txt",
     "payments/online",
+    "payments/counter/receipt_pdf.html",  # the printed receipt the cashier hands over
+    "payments/counter/_receipt_body.html",
     "hydrants/usage/portal_meters.html",
 ]
 # Staff pages that live among the customer's (a CSR's tools on a customer's login, the online
