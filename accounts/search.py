@@ -1,41 +1,42 @@
 """The counter search: one box finds an account by name, address, number, phone, email, meter, APN.
 
-Two queries whatever is typed. The first is a UNION ALL of one indexed branch per kind of
-identifier the text could be (each branch uses an index defined on the models with the very
-same expression, so PostgreSQL can use it; see bench/search.py for EXPLAIN on 100,000 accounts):
+It first decides what was typed (`classify`), then reads only the search document
+(accounts.SearchDocument, one row per account kept by triggers) through the index of each kind
+the text could be:
 
-    account number   = / LIKE 'prefix%'   account_number_prefix_idx, the unique index
-    phone            = / LIKE 'prefix%'   customer_phone_prefix_idx, customer_alt_phone_idx
-    email            UPPER(email) =        customer_email_upper_idx
-    meter serial     UPPER(serial) =       meter_serial_upper_idx (the meter installed now)
-    APN              REPLACE(apn,'-','') = premise_apn_compact_idx
-    former number    = (the old system's account number of a converted account, upper-cased)
-    name, address    to_tsvector @@ 'lop:* & mar:*'   the two GIN full-text indexes
+    exact identifiers   one query: a UNION ALL of one indexed equality per kind the text could
+                        be (account number, phone, e-mail, meter serial, APN, former number);
+                        digits that could be a phone, an account and a serial ask all three
+    broader search      only when no exact identifier matched (or none was typed): prefixes while
+                        typing (account number, phone, name in either order, house number and
+                        street; b-trees with varchar_pattern_ops, read in index order up to the
+                        limit) and the closest names and addresses (pg_trgm's GiST index, ORDER BY
+                        the distance operator <-> with the limit, so PostgreSQL stops at the
+                        limit instead of ranking every match)
 
-The second loads the winning accounts with customer, premise and cached balance.
+Each query returns what the results show (the document holds the display name and address,
+the balance comes from its one-row cache), so a search is one query, or two when an identifier
+finds nothing. Without pg_trgm (the embedded server has no contrib extensions) the broader search
+matches each typed word as a prefix of the name in either order, by the same b-trees.
 
-Ranking: exact identifiers first, then open accounts before final/closed ones, then relevance
-(full-text rank; an address whose house number is typed exactly counts more).
+Ranking: exact identifiers first; then prefixes, then names and addresses by closeness; within
+each, open accounts before final and closed ones.
 """
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
-from django.db.models import Case, FloatField, IntegerField, OuterRef, Q, Subquery, Value, When
-from django.db.models.functions import Cast, Replace, Upper
+from django.db import connection
 
-from accounts.models import Customer, ServiceAccount
+from accounts.models import ServiceAccount
 from accounts.numbers import format_account_number, is_valid_luhn, luhn_check_digit
-from district.ledger.models import AccountBalance
 from district.money import ZERO
-from field_ops.models import MeterInstallation, Premise
 
 # Tiers: what kind of match it is. Lower sorts first.
-EXACT = 0  # a whole identifier: account number, phone, email, serial, APN
-PREFIX = 1  # the start of an account number or phone, as it is being typed
-TEXT = 2  # name or address words
+EXACT = 0  # a whole identifier: account number, phone, email, serial, APN, former number
+PREFIX = 1  # the start of an account number, phone, name or address, as it is being typed
+TEXT = 2  # the closest names and addresses (trigram distance)
 
 # Open accounts first: active, then the ones starting or stopping, then final, then closed.
 _STATUS_RANK = {
@@ -47,16 +48,21 @@ _STATUS_RANK = {
 }
 CHECK_DIGIT_NOTE = "check digit does not match"
 ACCOUNT_NUMBER = "Account number"
+PHONE = "Phone"
+EMAIL = "Email"
+METER_SERIAL = "Meter serial"
+APN = "APN"
+FORMER_NUMBER = "Former account number"
+NAME = "Name"
+SERVICE_ADDRESS = "Service address"
 
-_WORD = re.compile(r"[^\W_]+")  # runs of letters and digits: what to_tsvector('simple') keeps
+_WORD = re.compile(r"[^\W_]+")  # runs of letters and digits: what the document's keys keep
 _NUMBER_LIKE = re.compile(r"^[\d\s().+/-]+$")  # digits typed with any punctuation
 _DASHED_ACCOUNT = re.compile(r"^(\d{5,11})-(\d)$")  # 1000001-5: the check digit after a dash
 _MIN_PREFIX_DIGITS = 5
-_MIN_WORD = 3  # a text search needs a word of 3+ characters ("ma" matches too much to rank)
-_TEXT_CANDIDATES = 200  # per text branch, see _text_branches
-# The very expressions of customer_name_search_idx and premise_address_search_idx.
-_NAME_FIELDS = ("first_name", "last_name", "business_name")
-_ADDRESS_FIELDS = ("house_number", "street", "unit", "city")
+_MIN_WORD = 3  # a name or address needs a word of 3+ characters ("ma" matches too much)
+_MIN_TRIGRAM_TEXT = 4  # shorter text is a prefix being typed: the b-tree answers it
+_MAX_HOUSE_DIGITS = 6
 
 
 @dataclass(frozen=True)
@@ -78,28 +84,51 @@ class SearchHit:
         return _STATUS_RANK.get(self.status, 9) <= 1
 
 
-def _status_rank():
-    return Case(
-        *(When(status=status, then=Value(rank)) for status, rank in _STATUS_RANK.items()),
-        default=Value(9),
-        output_field=IntegerField(),
-    )
+@dataclass
+class Typed:
+    """What the text in the box could be; each filled attribute is one indexed look-up."""
 
+    text: str
+    # Exact identifiers (answered first, from their own indexes).
+    account_numbers: dict[str, str] = field(default_factory=dict)  # number -> note
+    phone: str = ""
+    email: str = ""  # upper-cased
+    serial: str = ""  # upper-cased
+    former_number: str = ""  # upper-cased, no spaces
+    apn: str = ""  # upper-cased, no dashes
+    # The broader search (when no exact identifier matched).
+    account_prefix: str = ""
+    phone_prefix: str = ""
+    name_words: list[str] = field(default_factory=list)
+    address_words: list[str] = field(default_factory=list)
 
-def _branch(queryset, *, tier: int, label: str, limit: int, relevance=None, ordered=True):
-    """One UNION member: the same columns in the same order, its own ORDER BY and LIMIT.
+    @property
+    def kinds(self) -> list[str]:
+        """What the text was taken for, exact kinds first (for tests and the bench)."""
+        named = [
+            ("account number", self.account_numbers),
+            ("phone", self.phone),
+            ("email", self.email),
+            ("meter serial", self.serial),
+            ("former number", self.former_number),
+            ("APN", self.apn),
+            ("account number prefix", self.account_prefix),
+            ("phone prefix", self.phone_prefix),
+            ("name", self.name_words),
+            ("address", self.address_words),
+        ]
+        return [kind for kind, value in named if value]
 
-    Columns: (account id, number, tier, label, relevance, status rank).
-    """
-    queryset = queryset.annotate(
-        hit_tier=Value(tier, output_field=IntegerField()),
-        hit_label=Value(label),
-        hit_relevance=Cast(relevance if relevance is not None else Value(0.0), FloatField()),
-        hit_status=_status_rank(),
-    ).values_list("id", "number", "hit_tier", "hit_label", "hit_relevance", "hit_status")
-    # Ordering a branch sorts all its matches; prefix branches take the index's order instead.
-    order = ("hit_status", "-hit_relevance", "id") if ordered else ("number",)
-    return queryset.order_by(*order)[:limit]
+    @property
+    def has_exact(self) -> bool:
+        return bool(
+            self.account_numbers
+            or self.phone
+            or self.email
+            or self.serial
+            or self.former_number
+            or self.apn
+        )
 
 
 def _account_number_candidates(text: str, digits: str) -> dict[str, str]:
@@ -122,224 +151,272 @@ def _account_number_candidates(text: str, digits: str) -> dict[str, str]:
     return candidates
 
 
-def _number_branches(text: str, digits: str, limit: int) -> tuple[list, dict[str, str]]:
-    """Digits typed any way: an account number (whole, base, or its start) or a phone."""
-    accounts = ServiceAccount.objects.all()
+def _identifier_words(typed: Typed, text: str) -> None:
+    """A serial, an old system's number or an APN: one word, upper-cased, 3+ characters."""
+    compact = text.replace(" ", "").upper()
+    if " " not in text and len(compact) >= 3:
+        typed.serial = compact
+    if len(compact) >= 3:
+        # A converted account's number in the old system (stored upper-cased, no spaces).
+        typed.former_number = compact
+    apn = compact.replace("-", "")
+    if " " not in text and len(apn) >= 6 and apn.isalnum() and any(c.isdigit() for c in apn):
+        typed.apn = apn
+
+
+def classify(query: str) -> Typed:
+    """Decide what was typed: each kind it could be, exact identifiers apart from prefixes."""
+    text = (query or "").strip()[:100]
+    typed = Typed(text=text)
+    if len(text) < 2:
+        return typed
+    if "@" in text:  # an e-mail is nothing else
+        typed.email = text.upper()
+        return typed
+    words = _WORD.findall(text.lower())
+    numeric = bool(_NUMBER_LIKE.match(text)) and any(char.isdigit() for char in text)
+    if numeric:
+        digits = re.sub(r"\D", "", text)
+        typed.account_numbers = _account_number_candidates(text, digits)
+        if _MIN_PREFIX_DIGITS <= len(digits) < 12 and not _DASHED_ACCOUNT.match(text):
+            typed.account_prefix = digits
+        phone = digits[1:] if len(digits) == 11 and digits.startswith("1") else digits
+        if len(phone) == 10:
+            typed.phone = phone
+        elif 7 <= len(phone) < 10 and phone[0] not in "01":
+            typed.phone_prefix = phone
+        _identifier_words(typed, text)
+        if len(words) == 1 and len(digits) <= _MAX_HOUSE_DIGITS:  # a house number being typed
+            typed.address_words = words
+        return typed
+    if " " not in text and any(char.isdigit() for char in text):
+        # One word of letters and digits (BX-40077, A-1002): an identifier, or else a name.
+        _identifier_words(typed, text)
+        if max(map(len, words)) >= _MIN_WORD:
+            typed.name_words = typed.address_words = words
+        return typed
+    if not words or max(map(len, words)) < _MIN_WORD:
+        return typed
+    if words[0].isdigit() and len(words) > 1:  # "123 main": a house number and street
+        typed.address_words = words
+    else:  # a name in either order ("garcia maria", "Garcia, Maria"), or a street alone
+        typed.name_words = words
+        typed.address_words = words
+    return typed
+
+
+# --- the queries --------------------------------------------------------------------------------
+
+_COLUMNS = (
+    "document.account_id, document.number, document.customer_id, document.customer_name, "
+    "document.service_address, document.status"
+)
+
+
+def _branch(where, params, *, tier, label, limit, order="", order_params=(), distance=False):
+    """One UNION member: the document's columns, what matched, its distance; its own LIMIT.
+
+    `order` is the index's order (a b-tree's column, or a trigram distance, also returned).
+    """
+    measured = f"({order})::float8" if distance else "0.0::float8"
+    order_by = f" ORDER BY {order}" if order else ""
+    sql = (
+        f"(SELECT {_COLUMNS}, {tier} AS tier, %s::text AS label, {measured} AS distance "
+        f"FROM accounts_searchdocument document WHERE {where}{order_by} LIMIT {int(limit)})"
+    )
+    if distance:  # the distance is selected and ordered by: its parameter twice, in that order
+        return sql, [label, *order_params, *params, *order_params]
+    return sql, [label, *params, *order_params]
+
+
+def _exact_branches(typed: Typed, limit: int) -> list:
     branches = []
-    notes = _account_number_candidates(text, digits)
-    if notes:
+    if typed.account_numbers:
         branches.append(
             _branch(
-                accounts.filter(number__in=list(notes)),
+                "document.number = ANY(%s)",
+                [list(typed.account_numbers)],
                 tier=EXACT,
                 label=ACCOUNT_NUMBER,
                 limit=limit,
             )
         )
-    if _MIN_PREFIX_DIGITS <= len(digits) < 12 and not _DASHED_ACCOUNT.match(text):
-        branches.append(
-            _branch(
-                accounts.filter(number__startswith=digits),
-                tier=PREFIX,
-                label=ACCOUNT_NUMBER,
-                limit=limit,
-                relevance=Value(1.0),
-                ordered=False,
+    if typed.phone:
+        for column in ("phone", "alternate_phone"):
+            branches.append(
+                _branch(
+                    f"document.{column} = %s", [typed.phone], tier=EXACT, label=PHONE, limit=limit
+                )
             )
+    if typed.email:
+        branches.append(
+            _branch("document.email = %s", [typed.email], tier=EXACT, label=EMAIL, limit=limit)
         )
-    phone = digits[1:] if len(digits) == 11 and digits.startswith("1") else digits
-    if len(phone) == 10:
+    if typed.serial:
         branches.append(
             _branch(
-                accounts.filter(Q(customer__phone=phone) | Q(customer__alternate_phone=phone)),
+                "document.serials @> ARRAY[%s]::varchar[]",
+                [typed.serial],
                 tier=EXACT,
-                label="Phone",
-                limit=limit * 3,
-            )
-        )
-    elif 7 <= len(phone) < 10 and phone[0] not in "01":
-        branches.append(
-            _branch(
-                accounts.filter(customer__phone__startswith=phone),
-                tier=PREFIX,
-                label="Phone",
-                limit=limit,
-                relevance=Value(1.0),
-                ordered=False,
-            )
-        )
-    return branches, notes
-
-
-def _identifier_branches(token: str, limit: int) -> list:
-    """One word that may be a meter serial (the meter installed now) or an APN."""
-    accounts = ServiceAccount.objects.all()
-    branches = []
-    if len(token) >= 3:
-        serial_premises = (
-            MeterInstallation.objects.filter(removed_on__isnull=True)
-            .annotate(serial_upper=Upper("meter__serial"))
-            .filter(serial_upper=token.upper())
-            .values("premise_id")
-        )
-        branches.append(
-            _branch(
-                accounts.filter(premise_id__in=serial_premises),
-                tier=EXACT,
-                label="Meter serial",
-                limit=limit * 3,
-            )
-        )
-    if len(token) >= 3:
-        # A converted account's number in the old system (accounts.LegacyAccountNumber).
-        branches.append(
-            _branch(
-                accounts.filter(legacy_number__number=token.upper()),
-                tier=EXACT,
-                label="Former account number",
+                label=METER_SERIAL,
                 limit=limit,
             )
         )
-    compact_apn = token.replace("-", "")
-    if len(compact_apn) >= 6 and compact_apn.isalnum() and any(c.isdigit() for c in compact_apn):
-        apn_premises = (
-            Premise.objects.annotate(apn_compact=Replace("apn", Value("-"), Value("")))
-            .filter(apn_compact=compact_apn)
-            .values("id")
-        )
+    if typed.former_number:
         branches.append(
             _branch(
-                accounts.filter(premise_id__in=apn_premises),
+                "document.former_number = %s",
+                [typed.former_number],
                 tier=EXACT,
-                label="APN",
-                limit=limit * 3,
+                label=FORMER_NUMBER,
+                limit=limit,
             )
+        )
+    if typed.apn:
+        branches.append(
+            _branch("document.apn = %s", [typed.apn], tier=EXACT, label=APN, limit=limit)
         )
     return branches
 
 
-def _text_branches(words: list[str], limit: int) -> list:
-    """Name and service address words, each word a prefix ("lop mar" finds Maria Lopez).
-
-    A broad word ("mesa" is also a city) matches thousands of rows: only the first
-    _TEXT_CANDIDATES customers or premises the index yields are ranked, so the cost stays
-    flat (and the planner keeps to index lookups); another word narrows it.
-    """
-    accounts = ServiceAccount.objects.all()
-    raw = " & ".join(f"{word.lower()}:*" for word in words)
-    query = SearchQuery(raw, search_type="raw", config="simple")
-    customers = (
-        Customer.objects.annotate(vector=SearchVector(*_NAME_FIELDS, config="simple"))
-        .filter(vector=query)
-        .order_by()
-        .values("id")[:_TEXT_CANDIDATES]
+def _prefix(column: str, pattern: str, *, label: str, limit: int, tier: int = PREFIX):
+    """A LIKE 'start%' read in the b-tree's order (varchar_pattern_ops), stopping at the limit."""
+    return _branch(
+        f"document.{column} LIKE %s",
+        [pattern],
+        tier=tier,
+        label=label,
+        limit=limit,
+        order=f"document.{column}",
     )
-    name_vector = SearchVector(*(f"customer__{name}" for name in _NAME_FIELDS), config="simple")
-    premises = (
-        Premise.objects.annotate(vector=SearchVector(*_ADDRESS_FIELDS, config="simple"))
-        .filter(vector=query)
-        .order_by()
-        .values("id")[:_TEXT_CANDIDATES]
-    )
-    address_vector = SearchVector(
-        *(f"premise__{name}" for name in _ADDRESS_FIELDS), config="simple"
-    )
-    # "123 main": the house numbered exactly 123 before 1234 and 12300.
-    house_bonus = Case(
-        When(premise__house_number__in=[word for word in words if word.isdigit()], then=1.0),
-        default=0.0,
-        output_field=FloatField(),
-    )
-    return [
-        _branch(
-            accounts.filter(customer_id__in=customers),
-            tier=TEXT,
-            label="Name",
-            limit=limit,
-            relevance=SearchRank(name_vector, query),
-        ),
-        _branch(
-            accounts.filter(premise_id__in=premises),
-            tier=TEXT,
-            label="Service address",
-            limit=limit,
-            relevance=SearchRank(address_vector, query) + house_bonus,
-        ),
-    ]
 
 
-def _branches(text: str, limit: int) -> tuple[list, dict[str, str]]:
-    """The indexed searches worth running for what was typed, and account-number notes."""
-    if "@" in text:  # an email is nothing else
-        email = ServiceAccount.objects.annotate(email_upper=Upper("customer__email"))
-        return [
-            _branch(email.filter(email_upper=text.upper()), tier=EXACT, label="Email", limit=limit)
-        ], {}
-    branches, notes = [], {}
-    words = _WORD.findall(text)
-    numeric = bool(_NUMBER_LIKE.match(text)) and any(char.isdigit() for char in text)
-    digits = re.sub(r"\D", "", text) if numeric else ""
-    if digits:
-        branches, notes = _number_branches(text, digits, limit)
-    if " " not in text:
-        branches += _identifier_branches(text, limit)
-    # Words with letters, or a short number (a house number being typed).
-    if words and max(map(len, words)) >= _MIN_WORD and (not digits or len(digits) <= 6):
-        branches += _text_branches(words, limit)
-    return branches, notes
+def _closest(column: str, text: str, *, label: str, limit: int):
+    """The nearest by trigram distance: the GiST index yields them in order, up to the limit."""
+    return _branch(
+        f"document.{column} %% %s",
+        [text],
+        tier=TEXT,
+        label=label,
+        limit=limit,
+        order=f"document.{column} <-> %s",
+        order_params=[text],
+        distance=True,
+    )
+
+
+def _broad_branches(typed: Typed, limit: int, *, trigrams: bool) -> list:
+    branches = []
+    if typed.account_prefix:
+        branches.append(
+            _prefix("number", typed.account_prefix + "%", label=ACCOUNT_NUMBER, limit=limit)
+        )
+    if typed.phone_prefix:
+        branches.append(_prefix("phone", typed.phone_prefix + "%", label=PHONE, limit=limit))
+    if typed.name_words:
+        typed_name = " ".join(typed.name_words)
+        # "lopez maria" and "maria lopez" are both kept: either order is a prefix of one.
+        for column in ("name", "name_first_last"):
+            branches.append(_prefix(column, typed_name + "%", label=NAME, limit=limit))
+        if trigrams and len(typed_name) >= _MIN_TRIGRAM_TEXT:
+            branches.append(_closest("name", typed_name, label=NAME, limit=limit))
+        elif len(typed.name_words) > 1:  # no pg_trgm: every word the start of one, in order
+            words = "% ".join(typed.name_words) + "%"
+            for column in ("name", "name_first_last"):
+                branches.append(_prefix(column, words, label=NAME, limit=limit, tier=TEXT))
+    if typed.address_words:
+        typed_address = " ".join(typed.address_words)
+        # "123" is a whole house number: 123 Main St, not 1234 Main St.
+        start = typed_address + (" %" if typed_address.isdigit() else "%")
+        branches.append(_prefix("address", start, label=SERVICE_ADDRESS, limit=limit))
+        if trigrams and len(typed_address) >= _MIN_TRIGRAM_TEXT and not typed_address.isdigit():
+            branches.append(_closest("address", typed_address, label=SERVICE_ADDRESS, limit=limit))
+    return branches
+
+
+def _run(branches: list) -> list[tuple]:
+    """The branches' rows with each account's cached balance, in one statement."""
+    sql = " UNION ALL ".join(branch_sql for branch_sql, _ in branches)
+    params = [param for _, branch_params in branches for param in branch_params]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"WITH hits AS ({sql}) SELECT hits.*, balance.balance FROM hits "
+            "LEFT JOIN ledger_accountbalance balance ON balance.service_account_id = hits.account_id",
+            params,
+        )
+        return cursor.fetchall()
+
+
+_TRIGRAMS: dict[str, bool] = {}
+
+
+def trigrams_available() -> bool:
+    """Whether this database has pg_trgm (asked once per process and database)."""
+    name = connection.settings_dict["NAME"]
+    if name not in _TRIGRAMS:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm')")
+            _TRIGRAMS[name] = cursor.fetchone()[0]
+    return _TRIGRAMS[name]
+
+
+def search_queries(typed: Typed, limit: int) -> list[list]:
+    """The branches of each query a search may run, in order (the bench EXPLAINs them)."""
+    queries = []
+    if typed.has_exact:
+        queries.append(_exact_branches(typed, limit))
+    broad = _broad_branches(typed, limit, trigrams=trigrams_available())
+    if broad:
+        queries.append(broad)
+    return queries
 
 
 def search_accounts(query: str, *, limit: int = 20) -> list[SearchHit]:
-    """Accounts matching what a CSR typed, best first (two queries; none for an empty box)."""
-    text = (query or "").strip()[:100]
-    if len(text) < 2:
+    """Accounts matching what a CSR typed, best first (one query, two when an identifier
+    finds nothing; none for an empty box)."""
+    typed = classify(query)
+    rows = []
+    for branches in search_queries(typed, limit):
+        rows = _run(branches)
+        if rows:  # an exact identifier answers alone; otherwise the broader search
+            break
+    if not rows:
         return []
-    branches, notes = _branches(text, limit)
-    if not branches:
-        return []
-    first, *others = branches
-    union = first.union(*others, all=True) if others else first
 
-    # Best match per account: (not exact, status rank, tier, -relevance); every label matched.
+    # Best match per account: (tier, status rank, distance, number); every label matched.
     best: dict[int, tuple] = {}
+    found: dict[int, tuple] = {}
     labels: dict[int, list[str]] = {}
-    account_notes: dict[int, str] = {}
-    for account_id, number, tier, label, relevance, status_rank in union:
-        key = (tier != EXACT, status_rank, tier, -(relevance or 0.0), number)
+    notes: dict[int, str] = {}
+    for row in rows:
+        account_id, number, _customer, _name, _address, status, tier, label, distance = row[:9]
+        key = (tier, _STATUS_RANK.get(status, 9), distance, number)
         if account_id not in best or key < best[account_id]:
             best[account_id] = key
+            found[account_id] = row
         if label not in labels.setdefault(account_id, []):
             labels[account_id].append(label)
-        if tier == EXACT and label == ACCOUNT_NUMBER and notes.get(number):
-            account_notes[account_id] = notes[number]
-    ranked = sorted(best, key=best.__getitem__)[:limit]
-    if not ranked:
-        return []
-
-    balance = AccountBalance.objects.filter(service_account_id=OuterRef("pk")).values("balance")
-    loaded = ServiceAccount.objects.select_related("customer", "premise").annotate(
-        cached_balance=Subquery(balance[:1])
-    )
-    accounts = {account.pk: account for account in loaded.filter(pk__in=ranked)}
+        if tier == EXACT and label == ACCOUNT_NUMBER and typed.account_numbers.get(number):
+            notes[account_id] = typed.account_numbers[number]
     status_labels = dict(ServiceAccount.Status.choices)
     hits = []
-    for account_id in ranked:
-        account = accounts.get(account_id)
-        if account is None:  # gone between the two queries: nothing to show
-            continue
+    for account_id in sorted(best, key=best.__getitem__)[:limit]:
+        _id, number, customer_id, name, address, status, tier, _label, _distance, balance = found[
+            account_id
+        ]
         hits.append(
             SearchHit(
-                account_id=account.pk,
-                account_number=format_account_number(account.number),
-                customer_id=account.customer_id,
-                customer_name=account.customer.display_name,
-                service_address=account.premise.full_address,
-                status=account.status,
-                status_label=status_labels.get(account.status, account.status),
-                balance=account.cached_balance if account.cached_balance is not None else ZERO,
+                account_id=account_id,
+                account_number=format_account_number(number),
+                customer_id=customer_id,
+                customer_name=name,
+                service_address=address,
+                status=status,
+                status_label=status_labels.get(status, status),
+                balance=balance if balance is not None else ZERO,
                 matched=", ".join(labels[account_id]),
-                exact=not best[account_id][0],
-                note=account_notes.get(account_id, ""),
+                exact=tier == EXACT,
+                note=notes.get(account_id, ""),
             )
         )
     return hits

@@ -15,6 +15,7 @@ from accounts.models.deposits import (
 from accounts.models.legacy import LegacyAccountNumber
 from accounts.models.lobby import LobbyTicket  # noqa: F401  (the lobby queue)
 from accounts.models.programs import Enrolment, Program
+from accounts.models.search_documents import SearchDocument
 from accounts.models.service_accounts import (
     RevertToOwnerAgreement,
     ServiceAccount,
@@ -39,6 +40,7 @@ __all__ = [
     "LetterOfCredit",
     "Program",
     "RevertToOwnerAgreement",
+    "SearchDocument",
     "ServiceAccount",
     "ServiceAccountParties",
     "StopRequest",

@@ -177,16 +177,19 @@ def test_an_apn_is_found_with_or_without_dashes():
         assert hits[0].matched == "APN"
 
 
-def test_exact_identifiers_rank_before_name_matches_even_when_closed():
+def test_an_exact_identifier_answers_alone_and_the_name_search_only_when_it_finds_nothing():
     # given: "lopez12" is a closed account's meter serial and the start of an active name
     by_name = _account(first="Ana", last="Lopez123")
     by_serial = _account(first="Bo", last="Chan", status=ServiceAccount.Status.CLOSED)
     MeterInstallationFactory(premise=by_serial.premise, meter__serial="LOPEZ12")
     # when
     hits = search_accounts("lopez12")
-    # then
-    assert _numbers(hits) == [by_serial.formatted_number, by_name.formatted_number]
-    assert [hit.exact for hit in hits] == [True, False]
+    not_a_serial = search_accounts("lopez1")
+    # then: the serial's account, from its own index; no serial "LOPEZ1", so the names
+    assert _numbers(hits) == [by_serial.formatted_number]
+    assert [hit.exact for hit in hits] == [True]
+    assert _numbers(not_a_serial) == [by_name.formatted_number]
+    assert not not_a_serial[0].exact
 
 
 def test_closed_and_final_accounts_are_found_after_active_ones():
@@ -225,7 +228,8 @@ def test_a_search_takes_two_queries_whatever_is_typed(django_assert_max_num_quer
     # given
     for number in range(5):
         _account(first=f"Mario{number}", house=f"12{number}")
-    # when / then: the union of indexed searches, then the accounts (skipped when none match)
+    search_accounts("warm")  # whether the database has pg_trgm is asked once per process
+    # when / then: the exact identifiers, then (when they find nothing) the broader search
     with django_assert_max_num_queries(2):
         search_accounts(query)
 
