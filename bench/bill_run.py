@@ -333,12 +333,42 @@ def _copy_baseline(run_ids: list[int]) -> tuple[float, int]:
     return seconds, rows
 
 
-def _checkpoints() -> int:
-    """Checkpoints the server has made since its statistics were reset (timed and requested:
-    a run that fills max_wal_size requests them)."""
+def _checkpoints() -> tuple[int, int]:
+    """(timed, requested) checkpoints the server has made since its statistics were reset (a
+    run that fills max_wal_size requests them). PostgreSQL 17 moved the counts from
+    pg_stat_bgwriter to pg_stat_checkpointer."""
     with connection.cursor() as cursor:
-        cursor.execute("SELECT checkpoints_timed + checkpoints_req FROM pg_stat_bgwriter")
+        if connection.pg_version >= 170000:
+            cursor.execute("SELECT num_timed, num_requested FROM pg_stat_checkpointer")
+        else:
+            cursor.execute("SELECT checkpoints_timed, checkpoints_req FROM pg_stat_bgwriter")
+        return tuple(cursor.fetchone())
+
+
+def _server_cpu_seconds() -> float | None:
+    """CPU seconds of this connection's PostgreSQL backend so far, when the server runs on this
+    machine (read from /proc); None otherwise. With the eager run's own CPU, the work the run
+    asked for, whatever else the machine was doing."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _wal_position() -> str:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_current_wal_lsn()::text")
         return cursor.fetchone()[0]
+
+
+def _wal_bytes_since(position: str) -> int:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), %s::pg_lsn)", [position])
+        return int(cursor.fetchone()[0])
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -384,6 +414,9 @@ def main(argv: list[str] | None = None) -> None:
 
     counter = QueryCounter()
     checkpoints_before = _checkpoints()
+    wal_before = _wal_position()
+    cpu_before = time.process_time()
+    server_cpu_before = _server_cpu_seconds()
     if args.workers:
         worker = _start_worker(args.workers)
         try:
@@ -400,9 +433,22 @@ def main(argv: list[str] | None = None) -> None:
     bills = sum(run.bills_calculated for run in runs)
     chunks = sum(-(-run.accounts_total // services.CHUNK_SIZE) for run in runs)
     total = calculate_seconds + post_seconds
-    checkpoints = _checkpoints() - checkpoints_before
+    timed, requested = (
+        after - before for after, before in zip(_checkpoints(), checkpoints_before, strict=True)
+    )
+    cpu_seconds = time.process_time() - cpu_before
+    server_cpu = _server_cpu_seconds()
+    server_cpu_seconds = (
+        None if server_cpu is None or server_cpu_before is None else server_cpu - server_cpu_before
+    )
+    wal_bytes = _wal_bytes_since(wal_before)
 
+    copy_cpu_before = (time.process_time(), _server_cpu_seconds())
     copy_seconds, copy_rows = _copy_baseline([run.pk for run in runs])
+    copy_server_cpu = _server_cpu_seconds()
+    copy_cpu = None
+    if copy_server_cpu is not None and copy_cpu_before[1] is not None:
+        copy_cpu = time.process_time() - copy_cpu_before[0] + copy_server_cpu - copy_cpu_before[1]
     budget = BUDGET_SECONDS_PER_100K * accounts / 100_000
     print(f"   {len(runs)} runs, {accounts:,} accounts, {bills:,} bills calculated and posted")
     print(
@@ -415,9 +461,26 @@ def main(argv: list[str] | None = None) -> None:
         f"{copy_seconds:.2f} s; ratio {total / copy_seconds:.1f}x (goal 5x)"
     )
     print(
-        f"   checkpoints during the run: {checkpoints} (the server's whole count: other work "
-        "adds to it; see docs/operations.md for max_wal_size)"
+        f"   checkpoints during the run: {timed + requested} ({requested} requested by WAL "
+        f"volume, {timed} timed), WAL written {wal_bytes / 2**20:,.0f} MiB (the server's whole "
+        "count: other work adds to both; see docs/operations.md for max_wal_size)"
     )
+    if not args.workers:
+        server = (
+            f", its PostgreSQL backend {server_cpu_seconds:.1f} s"
+            if server_cpu_seconds is not None
+            else ""
+        )
+        print(
+            f"   CPU: this process {cpu_seconds:.1f} s{server} for the {total:.1f} s "
+            "(steadier than the seconds on a shared machine; the rest is waiting: for the "
+            "disk, or for a core)"
+        )
+        if server_cpu_seconds is not None and copy_cpu:
+            print(
+                f"   CPU of the run over the CPU of the raw COPY (dump and load, both sides, "
+                f"{copy_cpu:.2f} s): {(cpu_seconds + server_cpu_seconds) / copy_cpu:.1f}x"
+            )
     how = f"{args.workers} worker processes" if args.workers else "in this process (eager)"
     print(f"   tasks ran {how}")
     if args.workers:
