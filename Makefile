@@ -43,6 +43,7 @@ run: install
 	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py seed_cashiering_demo
 	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py seed_demo_history
 	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py seed_hydrants_demo
+	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py seed_portal_demo
 	@echo "== 5/5 Serving http://$(HOST):$(PORT)/ (Ctrl-C stops the web server; make stop-db stops PostgreSQL)"
 	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py runserver $(HOST):$(PORT)
 

@@ -6,7 +6,7 @@ templates (accounts.correspondence)."""
 from contextlib import contextmanager
 
 from django.conf import settings
-from django.db.models import Case, IntegerField, Q, Value, When
+from django.db.models import CharField, F, Value
 from django.utils import translation
 
 from accounts.models import Customer
@@ -36,13 +36,19 @@ def login_language(user) -> str | None:
     """A signed-in customer's preferred portal language (one query), or None when they have
     none the portal speaks. A login may hold several customers' accounts (a landlord): the
     customer the login belongs to comes first, then the customer of the lowest account."""
-    language = (
-        Customer.objects.filter(Q(user=user) | Q(service_accounts__portal_links__user=user))
-        .annotate(
-            own=Case(When(user=user, then=Value(0)), default=Value(1), output_field=IntegerField())
-        )
-        .order_by("own", "service_accounts__number")
-        .values_list("language", flat=True)
-        .first()
+    # Two indexed look-ups in one statement (UNION ALL) rather than one OR across the join:
+    # the OR made PostgreSQL scan every customer (0.7-1.1 s a page over 100,000 accounts,
+    # bench/portal.py).
+    own = (
+        Customer.objects.filter(user=user)
+        .annotate(own=Value(0), number=Value("", output_field=CharField()))
+        .values_list("language", "own", "number")
     )
+    linked = (
+        Customer.objects.filter(service_accounts__portal_links__user=user)
+        .annotate(own=Value(1), number=F("service_accounts__number"))
+        .values_list("language", "own", "number")
+    )
+    first = own.union(linked, all=True).order_by("own", "number").first()
+    language = first[0] if first else None
     return portal_language(language)

@@ -19,9 +19,16 @@ class ServiceRequestForm(forms.Form):
             (ServiceRequest.Kind.TRANSFER, _("Move my service to a new address")),
         ],
         widget=forms.RadioSelect,
+        error_messages={"required": _("Choose start, stop or move.")},
     )
     wanted_on = forms.DateField(
-        label=_("Date wanted"), widget=DATE_INPUT, input_formats=["%Y-%m-%d", "%m/%d/%Y"]
+        label=_("Date wanted"),
+        widget=DATE_INPUT,
+        input_formats=["%Y-%m-%d", "%m/%d/%Y"],
+        error_messages={
+            "required": _("Enter the date you want it done, like 07/01/2026."),
+            "invalid": _("Enter the date you want it done, like 07/01/2026."),
+        },
     )
     service_address = forms.CharField(
         label=_("New service address (start or move)"),

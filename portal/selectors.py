@@ -76,8 +76,9 @@ class AccountSummary:
 def _latest_bills(account_ids: list[int]) -> dict[int, Bill]:
     """Each account's newest posted bill (one query)."""
     bills = (
+        # Newest by period, read off the posted-bill history index (account, -period_end, -id).
         Bill.objects.filter(account_id__in=account_ids, status=Bill.Status.POSTED)
-        .order_by("account_id", "-bill_date", "-id")
+        .order_by("account_id", "-period_end", "-id")
         .distinct("account_id")
     )
     return {bill.account_id: bill for bill in bills}
@@ -111,7 +112,9 @@ def _notices(accounts: list[ServiceAccount], latest: dict[int, Bill]) -> dict[in
     high = set(
         BillException.objects.filter(
             bill_id__in=[bill.pk for bill in latest.values()], kind=BillException.Kind.HIGH_USE
-        ).values_list("account_id", flat=True)
+        )
+        .order_by()  # the model's ordering by run would join the runs for nothing
+        .values_list("account_id", flat=True)
     )
     for account_id in high:
         notices[account_id].append(
