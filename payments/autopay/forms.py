@@ -1,6 +1,7 @@
 """Autopay forms: the bank account (both ways of enrolling), and the CSR's signed form upload."""
 
 from django import forms
+from django.utils.translation import gettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from district.uploads import DOCUMENT_KINDS, MEGABYTE, document_upload, size_help
@@ -26,7 +27,10 @@ class BankAccountForm(forms.Form):
         widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "off"}),
     )
     account_type = forms.ChoiceField(
-        label=_("Account type"), choices=AutopayEnrolment.AccountType.choices
+        label=_("Account type"),
+        choices=[
+            (value, gettext_lazy(label)) for value, label in AutopayEnrolment.AccountType.choices
+        ],
     )
 
     def bank(self) -> BankAccountIn:

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from accounts.models import ServiceAccount
 from billing.models import Bill
@@ -26,19 +27,21 @@ class AutopayEnrolment(Transitions, models.Model):
     """One account's authorization to draft one bank account for its bills."""
 
     class AccountType(models.TextChoices):
-        CHECKING = "checking", "Checking"
-        SAVINGS = "savings", "Savings"
+        # Marked for the customer's pages, which translate the label there (stored records and
+        # the staff pages keep the English).
+        CHECKING = "checking", gettext_noop("Checking")
+        SAVINGS = "savings", gettext_noop("Savings")
 
     class EntryClass(models.TextChoices):
         PPD = "PPD", "Signed form (PPD)"
         WEB = "WEB", "Online (WEB)"
 
     class Status(models.TextChoices):
-        PENDING_PRENOTE = "pending_prenote", "Pending prenote"
-        ACTIVE = "active", "Active"
-        PAUSED = "paused", "Paused"
-        SUSPENDED = "suspended", "Suspended"
-        CANCELLED = "cancelled", "Cancelled"
+        PENDING_PRENOTE = "pending_prenote", gettext_noop("Pending prenote")
+        ACTIVE = "active", gettext_noop("Active")
+        PAUSED = "paused", gettext_noop("Paused")
+        SUSPENDED = "suspended", gettext_noop("Suspended")
+        CANCELLED = "cancelled", gettext_noop("Cancelled")
 
     ALLOWED_TRANSITIONS = {
         Status.PENDING_PRENOTE: {Status.ACTIVE, Status.SUSPENDED, Status.CANCELLED},
