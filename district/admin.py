@@ -6,6 +6,7 @@ who hold every model permission; a supervisor only browses and may force a passw
 which e-mails the link to the address already on file, so it can lock nobody out for good.
 """
 
+from allauth.account.decorators import reauthentication_required
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
 from django.core.exceptions import PermissionDenied
@@ -14,6 +15,9 @@ from district.models import User
 from district.password_reset import password_reset_force
 from district.password_reset_views import portal_base_url
 from district.roles import Perm
+from district.sessions import sessions_end_for_user
+from district.sign_in import REAUTHENTICATION_APP
+from district.staff_mfa import mfa_reset
 
 
 @admin.register(User)
@@ -27,7 +31,30 @@ class DistrictUserAdmin(UserAdmin):
         "is_active",
         "last_login",
     )
-    actions = ["force_password_reset"]
+    actions = ["force_password_reset", "reset_two_step_sign_in"]
+    # Roles (groups), superuser and staff status: what a change of privilege touches.
+    PRIVILEGE_FIELDS = ("groups", "is_superuser", "is_staff", "user_permissions", "is_active")
+
+    def _reauthenticated(self, view):
+        # Role changes are sensitive: a stale session re-enters the password first.
+        return reauthentication_required(view, allow_get=True, app=REAUTHENTICATION_APP)
+
+    def add_view(self, request, form_url="", extra_context=None):
+        return self._reauthenticated(super().add_view)(request, form_url, extra_context)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        return self._reauthenticated(super().change_view)(
+            request, object_id, form_url, extra_context
+        )
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        if change and set(form.changed_data) & set(self.PRIVILEGE_FIELDS):
+            # A change of privilege ends the user's other sessions: none keeps the old role.
+            sessions_end_for_user(form.instance, keep_session_key=request.session.session_key)
+
+    def has_mfa_reset_permission(self, request):
+        return request.user.is_superuser
 
     def has_view_permission(self, request, obj=None):
         return request.user.has_perm(Perm.MANAGE_POLICIES) or super().has_view_permission(
@@ -73,3 +100,28 @@ class DistrictUserAdmin(UserAdmin):
                 + " left as they were.",
                 messages.ERROR,
             )
+
+    @admin.action(description="Reset two-step sign-in (MFA)", permissions=["mfa_reset"])
+    def reset_two_step_sign_in(self, request, queryset):
+        """Remove the selected users' authenticators (a lost phone or key): each sets up a new
+        one at their next sign-in. Their sessions end; the admin's log records who and when."""
+        done, refused = 0, []
+        for user in queryset.order_by("pk"):
+            try:
+                removed = mfa_reset(user=user, by=request.user)
+            except PermissionDenied as refusal:
+                refused.append(f"{user.get_username()} ({refusal})")
+                continue
+            self.log_change(
+                request, user, f"Reset two-step sign-in ({removed} authenticator(s) removed)"
+            )
+            done += 1
+        if done:
+            self.message_user(
+                request,
+                f"Reset two-step sign-in for {done} user(s); their sessions have ended and each "
+                "sets up an authenticator app at the next sign-in.",
+                messages.SUCCESS,
+            )
+        if refused:
+            self.message_user(request, "Not reset: " + ", ".join(refused), messages.ERROR)

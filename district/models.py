@@ -1,6 +1,7 @@
 """District-wide records: the user, the capability permissions roles are made of, policies."""
 
 import pghistory
+from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
@@ -84,3 +85,17 @@ class OfficeClosure(models.Model):
 
 
 from district.models_review import ReviewItem  # noqa: E402, F401  (the supervisor's review)
+
+# An administrator's reset of a user's second factors (district.staff_mfa.mfa_reset), one event
+# per authenticator removed, with who did it (pghistory's context). allauth's table is not ours,
+# so the event is written by hand (no trigger): only the login and the kind, never the secret.
+MFA_RESET_BY_ADMINISTRATOR = "mfa.reset_by_administrator"
+StaffAuthenticatorEvent = pghistory.create_event_model(
+    Authenticator,
+    pghistory.ManualEvent(MFA_RESET_BY_ADMINISTRATOR),
+    fields=["user", "type"],
+    app_label="district",
+    model_name="StaffAuthenticatorEvent",
+    obj_field=pghistory.ObjForeignKey(db_constraint=False, related_name="district_events"),
+    abstract=False,
+)

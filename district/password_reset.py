@@ -11,6 +11,7 @@ an address that exists from one that does not either.
 import hashlib
 import logging
 
+from allauth.account.models import EmailAddress
 from axes.utils import reset as axes_reset
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -116,8 +117,27 @@ def password_reset_force(*, user, by, base_url: str) -> None:
     _mail_after_commit(user, base_url, forced=True)
 
 
+def _email_verified(user) -> None:
+    """The link reached the user at their address, so it is verified (allauth's sign-in asks a
+    customer for a verified address) unless another login holds it verified already."""
+    if not user.email:
+        return
+    held = EmailAddress.objects.filter(email__iexact=user.email, verified=True)
+    if held.exclude(user=user).exists():
+        return
+    address = EmailAddress.objects.filter(user=user, email__iexact=user.email).first()
+    if address is None:
+        primary = not EmailAddress.objects.filter(user=user, primary=True).exists()
+        EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=primary)
+    elif not address.verified:
+        address.verified = True
+        address.save(update_fields=["verified"])
+
+
+@transaction.atomic
 def password_reset_completed(user) -> None:
     """A user set a new password through a reset link: a sign-in lockout they ran into while
-    they could not remember it no longer holds them out."""
+    they could not remember it no longer holds them out, and the address it reached is theirs."""
     axes_reset(username=user.get_username())
+    _email_verified(user)
     logger.info("password reset completed for user %s (#%s)", user.get_username(), user.pk)

@@ -3,6 +3,7 @@ its deployment checks, its Celery tasks, its menu entry and the records with a H
 it owns."""
 
 from district import checks, navigation, tasks  # noqa: F401  (checks and tasks register on import)
+from district import security_registrations as _security  # noqa: F401
 from district.audit import register_history_model
 from district.queues import registrations as _queues  # noqa: F401
 from district.review import registrations as _review  # noqa: F401

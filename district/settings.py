@@ -132,6 +132,9 @@ MIDDLEWARE = [
     "district.middleware.AuditContextMiddleware",
     "axes.middleware.AxesMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # Idle sign-out by district policy, then staff pages only for sessions that passed MFA.
+    "district.sessions.IdleTimeoutMiddleware",
+    "district.staff_mfa.StaffMfaMiddleware",
 ]
 
 ROOT_URLCONF = "district.urls"
@@ -187,6 +190,22 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
 MFA_TOTP_ISSUER = DISTRICT_NAME
+# Everyone signs in through allauth's page (district.sign_in): staff skip e-mail verification
+# (their second factor is the authenticator), "remember me" never stretches a session.
+ACCOUNT_FORMS = {"login": "district.sign_in.DistrictLoginForm"}
+ACCOUNT_SESSION_REMEMBER = False
+# django-axes is the one sign-in lockout (per username and address, its own page, lifted by a
+# reset), so allauth's failed-sign-in limit is off. Tests sign in thousands of times from one
+# address, counted in a cache that their transactions do not roll back: no per-address limit.
+ACCOUNT_RATE_LIMITS = {"login_failed": None, **({"login": None} if TESTING else {})}
+# Refunds, voids, write-offs, role changes and API tokens ask for the password again when the
+# session's last proof (sign-in, MFA code, re-authentication) is older than this.
+ACCOUNT_REAUTHENTICATION_TIMEOUT = 5 * 60
+# Security keys on a laptop's http://127.0.0.1 demo (browsers allow WebAuthn only on https).
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG
+# Staff must pass MFA (district.staff_mfa). On by default and in tests; `make run`'s demo
+# (DEBUG=true) turns it off so visitors can try the demo sign-ins.
+STAFF_MFA_REQUIRED = env.bool("STAFF_MFA_REQUIRED", default=TESTING or not DEBUG)
 AUTH_USER_MODEL = "district.User"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -217,9 +236,12 @@ AXES_RESET_ON_SUCCESS = True
 # The lockout counts failures per client address as the audit trail sees it (TRUSTED_PROXIES).
 AXES_CLIENT_IP_CALLABLE = "district.client_ip.client_ip"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# allauth's form posts "login" (a username or an e-mail address).
+AXES_USERNAME_CALLABLE = "district.sign_in.axes_username"
 
-# Sessions end after 30 minutes without a request (a counter PC left unattended).
-SESSION_COOKIE_AGE = 30 * 60
+# The idle sign-out is a district policy per kind of user (district.sessions: 30 minutes for
+# staff at the counter by default); the cookie's age is only the ceiling.
+SESSION_COOKIE_AGE = 12 * 60 * 60
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 

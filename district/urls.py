@@ -2,16 +2,16 @@
 
 from django.contrib import admin
 from django.urls import include, path
+from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView
 
-from district import calendar_views, password_reset_views, policy_views, views
-from district.access import staff_api_view
-from district.sign_in import allauth_urlpatterns
+from district import calendar_views, password_reset_views, policy_views, sign_in, views
+from district.access import sign_in_view, staff_api_view
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
-    path("accounts/login/", views.login, name="login"),
+    path("accounts/login/", sign_in.login, name="login"),
     path("accounts/logout/", views.logout, name="logout"),
     path("accounts/password/", views.password_change, name="password_change"),
     path("accounts/password/done/", views.password_change_done, name="password_change_done"),
@@ -40,7 +40,14 @@ urlpatterns = [
         calendar_views.office_closure_delete,
         name="office_closure_delete",
     ),
-    path("auth/", include(allauth_urlpatterns())),
+    # One password reset: ours (rate limits, the admin's forced reset, lifting a lockout).
+    # allauth's page at the same address (linked from its re-authentication form) sends there.
+    path(
+        "auth/password/reset/",
+        sign_in_view(RedirectView.as_view(pattern_name="password_reset"), signed_in=False),
+        name="allauth_password_reset",
+    ),
+    path("auth/", include(sign_in.allauth_urlpatterns())),
     path("admin/", admin.site.urls),
     path("language/", include("portal.language_urls")),  # the English / Español switch
     # The OpenAPI document, for staff (its reference page, /api/docs/, serves Swagger UI from

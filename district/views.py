@@ -70,11 +70,6 @@ def healthz(request):
     return JsonResponse(body, status=200 if healthy else 503)
 
 
-login = public_view(
-    auth_views.LoginView.as_view(
-        template_name="registration/login.html", redirect_authenticated_user=True
-    )
-)
 logout = public_view(auth_views.LogoutView.as_view())
 password_change = signed_in_view(
     method_decorator(never_cache, name="dispatch")(auth_views.PasswordChangeView).as_view()

@@ -7,10 +7,13 @@ flush empties the groups table, so the per-test fixture re-syncs only when they 
 
 import pytest
 from django.contrib.auth.models import Group
+from django.http import HttpRequest
+from django.test import Client
 
 from district import roles
 from district.celery import app as celery_app
 from district.services import roles_sync, user_create_with_role
+from district.staff_mfa import sign_in_fully_for_tests
 from tests.factories import PASSWORD
 
 
@@ -24,6 +27,28 @@ def _celery_eager(request):
     celery_app.conf.task_always_eager = True
     yield
     celery_app.conf.task_always_eager = previous
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _force_login_is_a_full_sign_in():
+    """Staff pages need a session that passed MFA lately (STAFF_MFA_REQUIRED, on in tests;
+    re-authentication before refunds, voids, ...). client.force_login skips the sign-in form,
+    so here it also writes what a password-then-TOTP sign-in leaves in the session, just now.
+    The tests of that enforcement (tests/district/test_staff_mfa.py, test_reauthentication.py)
+    sign in through the real pages instead."""
+    original = Client.force_login
+
+    def force_login(self, user, backend=None):
+        original(self, user, backend)
+        session = self.session  # a fresh store on the cookie force_login just set
+        request = HttpRequest()
+        request.session = session
+        sign_in_fully_for_tests(request, user)
+        session.save()
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(Client, "force_login", force_login)
+        yield
 
 
 @pytest.fixture(scope="session")

@@ -14,6 +14,7 @@ from district.forms import add_service_error
 from district.money import format_money
 from district.policies import policy_value
 from district.roles import Perm
+from district.sign_in import reauthentication_required
 
 
 def _row_form(proposal, data=None) -> WriteOffForm:
@@ -47,6 +48,7 @@ def _posted_message(request, write_off) -> None:
 
 
 @staff_view(Perm.VIEW_REPORTS)
+@reauthentication_required
 def proposals(request):
     """Ended accounts whose balance is old enough to write off, each with a write-off form."""
     bound = None

@@ -16,6 +16,7 @@ from district.forms import add_service_error
 from district.money import format_money
 from district.policies import policy_value
 from district.roles import Perm
+from district.sign_in import reauthentication_required
 from payments.counter import receipts, selectors, services
 from payments.counter.forms import (
     DrawerCloseForm,
@@ -137,6 +138,7 @@ def receipt_pdf(request, payment_id):
 
 @staff_view(Perm.TAKE_PAYMENTS)
 @require_POST
+@reauthentication_required
 def receipt_void(request, payment_id):
     """Ask a supervisor to void the receipt (the approvals queue decides)."""
     form = VoidRequestForm(request.POST)

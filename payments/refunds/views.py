@@ -19,6 +19,7 @@ from district.forms import add_service_error
 from district.ledger.selectors import account_balance
 from district.money import ZERO, format_money
 from district.roles import Perm
+from district.sign_in import reauthentication_required
 from payments.refunds import selectors
 from payments.refunds.forms import RefundRegisterForm, RefundRequestForm
 
@@ -47,6 +48,7 @@ CSV_COLUMNS = [
 
 
 @staff_view(Perm.ADJUST_BILLS)
+@reauthentication_required
 def refund_new(request, account_id):
     account = get_object_or_404(
         ServiceAccount.objects.select_related("customer", "premise"), pk=account_id

@@ -61,7 +61,7 @@ def _set_new_password(client, link: str):
 
 
 def _signs_in(client, username, password) -> bool:
-    client.post(reverse("login"), {"username": username, "password": password})
+    client.post(reverse("login"), {"login": username, "password": password})
     signed_in = "_auth_user_id" in client.session
     client.logout()
     return signed_in
@@ -218,8 +218,8 @@ def test_a_client_gets_at_most_ten_requests_an_hour(
 def test_a_reset_lifts_the_sign_in_lockout(client, staff, django_capture_on_commit_callbacks):
     # given: locked out after five wrong passwords
     for _ in range(5):
-        client.post(reverse("login"), {"username": "rosa", "password": "nope"})
-    locked = client.post(reverse("login"), {"username": "rosa", "password": PASSWORD})
+        client.post(reverse("login"), {"login": "rosa", "password": "nope"})
+    locked = client.post(reverse("login"), {"login": "rosa", "password": PASSWORD})
     assert locked.status_code == 429
     assert b"Reset it by e-mail" in locked.content
     # when

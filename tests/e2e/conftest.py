@@ -49,6 +49,13 @@ def browser():
         browser.close()
 
 
+@pytest.fixture(autouse=True)
+def _password_sign_in_for_pages(settings):
+    """The browser tests sign in with the password alone (their subject is the pages); the
+    MFA sign-in has its own browser test (test_staff_mfa.py turns enforcement back on)."""
+    settings.STAFF_MFA_REQUIRED = False
+
+
 @pytest.fixture
 def page(browser, live_server):
     context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
