@@ -184,3 +184,9 @@ def test_a_customer_cannot_view_as_customer(customer_client, other_account):
     url = reverse("portal:staff_view_as_customer", args=[other_account.pk])
     assert customer_client.get(url).status_code == 403
     assert not StaffPortalView.objects.exists()
+
+
+def test_the_staff_account_page_offers_view_as_customer(client, make_user, other_account):
+    client.force_login(make_user(roles.CSR_I))
+    html = client.get(reverse("accounts:account_detail", args=[other_account.pk])).content.decode()
+    assert reverse("portal:staff_view_as_customer", args=[other_account.pk]) in html
