@@ -1,15 +1,17 @@
-"""Benchmark: the counter search over the demo district (100,000 accounts).
+"""Benchmark: the counter search over the demo district (100,000 to 1,000,000 accounts).
 
 A realistic mix of what is typed at the counter (partial names in either order, the first
 three letters of a name as live results fire while typing, "123 main"
 addresses, account numbers with and without dash or check digit, phones in several formats,
 emails, meter serials, APNs with and without dashes), each searched warm; prints p50/p95/p99
 of search_accounts overall and per kind, the same for a bare indexed lookup (an account by
-number) measured in the same run, and which indexes PostgreSQL used for each kind (EXPLAIN).
+number) measured in the same run, the ratio of each kind to it, and which indexes PostgreSQL
+used for each kind (EXPLAIN of every query the search ran: the exact identifiers' query, and the
+broader one when they found nothing).
 
-Budget (DESIGN.md): p95 under 100 ms on a 2-core machine.
+Budget (DESIGN.md): p95 under 10 ms, within 15x a bare indexed look-up, on a 2-core machine.
 
-    python bench/search.py [--accounts 100000] [--years 3] [--samples 60]
+    python bench/search.py [--accounts 100000] [--years 1] [--samples 60] [--database NAME]
 """
 
 import argparse
@@ -32,7 +34,8 @@ from accounts.models import ServiceAccount  # noqa: E402
 from accounts.search import search_accounts  # noqa: E402
 from bench.common import describe, measure, percentiles, use_seeded_district  # noqa: E402
 
-BUDGET_P95_MS = 100
+BUDGET_P95_MS = 10
+BUDGET_RATIO = 15
 
 _SAMPLE_SQL = """
     SELECT account.number, customer.first_name, customer.last_name, customer.business_name,
@@ -76,6 +79,8 @@ def typed_queries(samples: int, seed: int = 7) -> list[tuple[str, str]]:
             partial = [word[: pick.randint(min(3, len(word)), len(word))] for word in (last, first)]
             pick.shuffle(partial)
             queries.append(("name", " ".join(partial).lower()))
+            if pick.random() < 0.3:  # the whole name as a CSR reads it off a bill
+                queries.append(("name", f"{last}, {first}"))
         if last and pick.random() < 0.3:  # live results while the first letters go in
             queries.append(("3 letters", last[:3].lower()))
         street_word = street.split()[0]
@@ -99,26 +104,30 @@ def typed_queries(samples: int, seed: int = 7) -> list[tuple[str, str]]:
     return queries
 
 
-def indexes_used(text: str) -> tuple[set[str], set[str]]:
-    """(indexes, tables read sequentially) in the plan of the search's first query."""
+def indexes_used(text: str) -> tuple[list[set[str]], set[str]]:
+    """(indexes of each query the search ran, tables read sequentially) from EXPLAIN."""
     with CaptureQueriesContext(connection) as captured:
         search_accounts(text)
-    with connection.cursor() as cursor:
-        cursor.execute("EXPLAIN " + captured.captured_queries[0]["sql"])
-        plan = "\n".join(row[0] for row in cursor.fetchall())
-    indexes = set(re.findall(r"Index (?:Only )?Scan (?:Backward )?using (\w+)", plan))
-    indexes |= set(re.findall(r"Bitmap Index Scan on (\w+)", plan))
-    sequential = set(re.findall(r"Seq Scan on (\w+)", plan))
-    return indexes, sequential
+    per_query, sequential = [], set()
+    for query in captured.captured_queries:
+        with connection.cursor() as cursor:
+            cursor.execute("EXPLAIN " + query["sql"])
+            plan = "\n".join(row[0] for row in cursor.fetchall())
+        indexes = set(re.findall(r"Index (?:Only )?Scan (?:Backward )?using (\w+)", plan))
+        indexes |= set(re.findall(r"Bitmap Index Scan on (\w+)", plan))
+        per_query.append(indexes)
+        sequential |= set(re.findall(r"Seq Scan on (\w+)", plan))
+    return per_query, sequential
 
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--accounts", type=int, default=100_000)
-    parser.add_argument("--years", type=int, default=3)
+    parser.add_argument("--accounts", type=int, default=100_000, help="up to 1,000,000")
+    parser.add_argument("--years", type=int, default=1, help="history (the search reads none)")
     parser.add_argument("--samples", type=int, default=60, help="accounts to build queries from")
+    parser.add_argument("--database", default="district_bench", help="the scratch database")
     options = parser.parse_args(argv or [])
-    use_seeded_district(accounts=options.accounts, years=options.years)
+    use_seeded_district(accounts=options.accounts, years=options.years, name=options.database)
 
     total = ServiceAccount.objects.count()
     queries = typed_queries(options.samples)
@@ -137,21 +146,26 @@ def main(argv: list[str] | None = None) -> None:
 
     everything = [ms for samples in timings.values() for ms in samples]
     overall = percentiles(everything)
+    bare_figures = percentiles(bare)
     print(f"   {total:,} service accounts, {len(everything)} searches ({found} found something)")
     print(f"   search_accounts: {describe(everything)}")
     for kind in sorted(timings):
-        indexes, sequential = indexes_used(next(text for k, text in queries if k == kind))
+        per_query, sequential = indexes_used(next(text for k, text in queries if k == kind))
         scans = f"; seq scans: {', '.join(sorted(sequential))}" if sequential else ""
-        print(f"     {kind:<15} {describe(timings[kind])}")
-        print(f"     {'':<15} indexes: {', '.join(sorted(indexes)) or 'none'}{scans}")
-    bare_figures = percentiles(bare)
+        ratio = percentiles(timings[kind])["p95"] / bare_figures["p95"]
+        print(f"     {kind:<15} {describe(timings[kind])}; p95 {ratio:.1f}x the bare look-up")
+        for number, indexes in enumerate(per_query, 1):
+            print(f"     {'':<15} query {number} indexes: {', '.join(sorted(indexes)) or 'none'}")
+        if scans:
+            print(f"     {'':<15} {scans[2:]}")
     print(f"   bare indexed lookup (account by number): {describe(bare)}")
+    ratio = overall["p95"] / bare_figures["p95"]
     print(
         f"   ratio search/bare lookup: p50 {overall['p50'] / bare_figures['p50']:.1f}x, "
-        f"p95 {overall['p95'] / bare_figures['p95']:.1f}x"
+        f"p95 {ratio:.1f}x"
     )
-    verdict = "within" if overall["p95"] < BUDGET_P95_MS else "OVER"
-    print(f"   budget p95 < {BUDGET_P95_MS} ms: {verdict}")
+    verdict = "within" if overall["p95"] < BUDGET_P95_MS and ratio <= BUDGET_RATIO else "OVER"
+    print(f"   budget p95 < {BUDGET_P95_MS} ms and <= {BUDGET_RATIO}x the bare look-up: {verdict}")
 
 
 if __name__ == "__main__":

@@ -7,6 +7,7 @@ from django.db import connection
 from django.urls import reverse
 
 from accounts import search
+from accounts.demo import generate_district
 from accounts.models import LegacyAccountNumber, SearchDocument, ServiceAccount
 from accounts.numbers import with_check_digit
 from accounts.search import classify, search_accounts
@@ -341,3 +342,14 @@ def test_a_newer_keystroke_replaces_the_request_in_flight(client_for):
     # then: htmx aborts the older request (replace) and waits for a pause in the typing
     assert 'hx-sync="this:replace"' in html
     assert 'hx-trigger="input changed delay:150ms, search"' in html
+
+
+def test_the_demo_seeder_s_copy_fills_every_account_s_document():
+    # given / when: the seeder writes premises, meters, customers and accounts with COPY
+    generate_district(accounts=60, years=1, seed=3, as_of=datetime.date(2024, 6, 30))
+    # then: one document per account, its meter serials and name in it
+    account = ServiceAccount.objects.filter(status="active").select_related("customer").first()
+    document = _document(account)
+    assert SearchDocument.objects.count() == ServiceAccount.objects.count()
+    assert document.serials and document.customer_name == account.customer.display_name
+    assert account.pk in [hit.account_id for hit in search_accounts(document.serials[0])]
