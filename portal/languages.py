@@ -7,6 +7,7 @@ set_language view, which also records a signed-in customer's choice on their cus
 so what they receive (bills, e-mails) follows it.
 """
 
+from django.conf import settings
 from django.utils import translation
 from django.views.i18n import set_language as django_set_language
 
@@ -15,6 +16,8 @@ from district.access import public_view
 from district.roles import is_staff_user
 from portal import services
 from portal.selectors import linked_accounts
+
+SYNCED_KEY = "portal_language_synced"  # this session's switch choice is on the record
 
 
 class PortalLanguageMiddleware:
@@ -39,6 +42,13 @@ class PortalLanguageMiddleware:
         if is_staff_user(user):
             request.offers_languages = False
             return DEFAULT_LANGUAGE
+        if not request.session.get(SYNCED_KEY):
+            # The first page after signing in: a language the visitor chose with the switch
+            # before signing in is their choice (kept as the switch keeps it).
+            request.session[SYNCED_KEY] = True
+            chosen = portal_language(request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME))
+            if chosen:
+                _keep_choice(user, chosen)
         # Read on each request (one indexed query), not kept in the session: a change on the
         # portal's settings page or by a CSR at the counter shows on the next page.
         return login_language(user)

@@ -28,9 +28,10 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from accounts.languages import DEFAULT_LANGUAGE, login_language
 from accounts.models import ServiceAccount
 from accounts.numbers import normalise_account_number
 from billing.models import Bill
@@ -38,6 +39,7 @@ from district import roles
 from district.attribution import acting_user
 from district.errors import ServiceError
 from district.money import quantize_money
+from district.roles import is_staff_user
 from district.services import user_create_with_role
 from portal.enrolment import throttle
 from portal.models import AccountLink
@@ -161,8 +163,14 @@ def _email_in_use(email: str) -> bool:
 
 def verification_send(address: EmailAddress, *, request, signup: bool) -> None:
     """allauth's verification e-mail for the address. allauth reads the request from its own
-    context, which has ended when an on_commit callback runs after the view: set it again."""
-    with allauth_context.request_context(request):
+    context, which has ended when an on_commit callback runs after the view: set it again.
+
+    In the customer's language: the page's when they enrol themselves, their preferred one when
+    a CSR (reading English) sends it again."""
+    language = translation.get_language()
+    if is_staff_user(request.user):
+        language = login_language(address.user) or DEFAULT_LANGUAGE
+    with allauth_context.request_context(request), translation.override(language):
         address.send_confirmation(request, signup=signup)
 
 

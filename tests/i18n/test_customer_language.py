@@ -218,3 +218,15 @@ def test_a_change_of_preferred_language_shows_on_the_next_page(client, make_user
     Customer.objects.filter(user=user).update(language="es")
     # then the next page is Spanish, without signing in again
     assert "Mis facturas" in _page(client, reverse("billing:portal_bills"))
+
+
+def test_a_visitor_who_chose_spanish_keeps_it_after_signing_in(client, make_user):
+    # given a visitor who switched to Spanish, whose customer record says English
+    user, _bill = _customer_with_bill(make_user, "en")
+    client.post(reverse("set_language"), {"language": "es", "next": "/"})
+    # when they sign in and open their bills
+    client.force_login(user)
+    bills = _page(client, reverse("billing:portal_bills"))
+    # then the portal stays Spanish and their record now says Spanish (e-mails follow)
+    assert "Mis facturas" in bills
+    assert Customer.objects.get(user=user).language == "es"
