@@ -14,7 +14,7 @@ from decimal import Decimal
 
 from accounts.demo.plan import DistrictPlan
 from accounts.demo.town import CITY, STATE
-from accounts.models import Customer, ServiceAccount
+from accounts.models import Customer, SearchDocument, ServiceAccount
 from district.bulk import NULL, copy_stream, copy_text, reserve_ids
 from district.ledger.models import AccountBalance, Journal, JournalLine
 from district.ledger.purposes import Purpose
@@ -40,6 +40,23 @@ TABLES = {
     "journal_lines": JournalLine._meta.db_table,
     "account_balances": AccountBalance._meta.db_table,
 }
+# The tables the loader COPYs into (the ledger's are written by journals_post_many).
+LOADED_TABLES = [
+    TABLES[name]
+    for name in (
+        "premises",
+        "meters",
+        "meter_installations",
+        "customers",
+        "service_accounts",
+        "meter_reads",
+    )
+]
+
+
+# Filled by statement triggers from the COPYs (the counter search's document, one per account):
+# its indexes too are built after the load when it starts empty.
+FILLED_BY_TRIGGERS = [SearchDocument._meta.db_table]
 
 
 def _columns(names: str) -> tuple[str, ...]:

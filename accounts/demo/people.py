@@ -40,9 +40,9 @@ class People:
     def person(self) -> tuple[str, str, str]:
         """(first name, last name, preferred language)."""
         rng = self.rng
-        _name, _share, surnames, given, languages = rng.choices(
-            words.HERITAGES, cum_weights=_HERITAGE_CUMULATIVE
-        )[0]
+        _name, _share, surnames, given, languages = rng.weighted(
+            words.HERITAGES, _HERITAGE_CUMULATIVE
+        )
         language, roll = "en", rng.randrange(100)
         for code, percent in languages:
             if roll < percent:

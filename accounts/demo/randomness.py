@@ -8,6 +8,7 @@ matter for demo data.
 """
 
 import random
+from bisect import bisect
 
 
 class DemoRandom(random.Random):
@@ -23,3 +24,9 @@ class DemoRandom(random.Random):
 
     def choice(self, seq):
         return seq[(self.getrandbits(32) * len(seq)) >> 32]
+
+    def weighted(self, population, cum_weights):
+        """`choices(population, cum_weights=cum_weights)[0]` without choices' checks and list
+        on every call: the same draw from the same stream, so the same district."""
+        total = cum_weights[-1] + 0.0
+        return population[bisect(cum_weights, self.random() * total, 0, len(population) - 1)]

@@ -190,7 +190,7 @@ def lay_out(rng, *, premises: int, as_of: date, history_start: date) -> list[Pre
             if len(plans) >= premises:
                 break
             lot_number += 1
-            kind = rng.choices(LOT_KINDS, cum_weights=LOT_CUMULATIVE_WEIGHTS)[0]
+            kind = rng.weighted(LOT_KINDS, LOT_CUMULATIVE_WEIGHTS)
             latitude = CENTRE_LATITUDE + (y - rows * BLOCK_HEIGHT_M // 2) * (
                 MICRO_DEGREES_PER_METRE_NORTH
             )

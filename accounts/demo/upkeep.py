@@ -1,0 +1,150 @@
+"""What the database keeps up row by row during the demo load, done once per table instead.
+
+A COPY of two million reads spends most of its server time beside the rows: every secondary
+index takes one insertion a row, every foreign key queues one deferred check a row (each a
+query of its own at the end), and every audited table's pghistory trigger runs PL/pgSQL and an
+INSERT a row. The loader hands that work to set statements:
+
+- History events: the audited tables' insert triggers are skipped (pgtrigger.ignore) while
+  the COPYs run, then each event table gets one `INSERT ... SELECT` built from the trigger's
+  own INSERT (its columns and values read from the trigger function), so the events are the
+  rows the trigger would have written: same columns, same context, same NOW() (the
+  transaction's start), in id order.
+- Indexes and foreign keys (`rebuild=True`, only for tables that are empty when the load
+  begins): secondary indexes not backing a constraint are dropped and re-created from their
+  own definitions after the load (one sorted build each), and foreign keys are dropped and
+  added back with their definitions (one anti-join validates each). Everything is inside the
+  load's transaction, so a failure restores them with the rest; the locks it takes are held
+  to the commit, which is why it is only for an empty district nobody is working in.
+
+Only pghistory's insert triggers are skipped; any other trigger (the ledger's, the search
+document's) keeps running row by row unless it is rebuilt in one statement here.
+"""
+
+import re
+from dataclasses import dataclass, field
+
+# pghistory's insert trigger body: INSERT INTO "event" (columns) VALUES (values); RETURN NULL;
+_EVENT_INSERT = re.compile(
+    r'INSERT INTO "(?P<table>\w+)" \((?P<columns>[^)]*)\) VALUES \((?P<values>.*)\); RETURN NULL;',
+    re.DOTALL,
+)
+_CONTEXT_CALL = "_pgh_attach_context()"
+# Sort memory for the index builds at the end of the load (this transaction only).
+INDEX_BUILD_MEMORY = "256MB"
+
+
+@dataclass
+class _EventTrigger:
+    name: str
+    table: str  # the audited table
+    event_table: str
+    columns: str
+    values: str
+
+
+@dataclass
+class DeferredUpkeep:
+    """Suspend per-row upkeep on `tables` for a bulk load, then do it set-wise."""
+
+    tables: list[str]
+    rebuild: bool = False
+    event_triggers: list[_EventTrigger] = field(default_factory=list)
+    indexes: list[tuple[str, str]] = field(default_factory=list)  # (name, definition)
+    foreign_keys: list[tuple[str, str, str]] = field(default_factory=list)  # table, name, def
+
+    def suspend(self, cursor) -> None:
+        """Before the COPYs: skip the history triggers; drop indexes and keys if rebuilding."""
+        self.event_triggers = _event_triggers(cursor, self.tables)
+        names = ",".join(trigger.name for trigger in self.event_triggers)
+        cursor.execute("SELECT set_config('pgtrigger.ignore', %s, true)", ["{" + names + "}"])
+        if not self.rebuild:
+            return
+        empty = [table for table in self.tables if _is_empty(cursor, table)]
+        if not empty:
+            return
+        event_tables = [
+            trigger.event_table
+            for trigger in self.event_triggers
+            if trigger.table in empty and _is_empty(cursor, trigger.event_table)
+        ]
+        self.foreign_keys = _foreign_keys(cursor, empty)
+        self.indexes = _secondary_indexes(cursor, empty + event_tables)
+        for table, name, _definition in self.foreign_keys:
+            cursor.execute(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
+        for name, _definition in self.indexes:
+            cursor.execute(f"DROP INDEX {name}")
+
+    def restore(self, cursor) -> dict[str, int]:
+        """After the COPYs: write the history events, rebuild indexes and keys; returns the
+        events written per event table."""
+        written = {}
+        cursor.execute("SELECT _pgh_attach_context()")
+        (context_id,) = cursor.fetchone()
+        for trigger in self.event_triggers:
+            values = trigger.values.replace("NEW.", "loaded.").replace(_CONTEXT_CALL, "%s::uuid")
+            cursor.execute(
+                f'INSERT INTO "{trigger.event_table}" ({trigger.columns}) '
+                f"SELECT {values} FROM {trigger.table} loaded ORDER BY loaded.id",
+                [context_id] * trigger.values.count(_CONTEXT_CALL),
+            )
+            written[trigger.event_table] = cursor.rowcount
+        cursor.execute("SELECT set_config('pgtrigger.ignore', '{}', true)")
+        if self.indexes or self.foreign_keys:
+            cursor.execute(
+                "SELECT set_config('maintenance_work_mem', %s, true)", [INDEX_BUILD_MEMORY]
+            )
+        for _name, definition in self.indexes:
+            cursor.execute(definition)
+        for table, name, definition in self.foreign_keys:
+            cursor.execute(f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}')
+        return written
+
+
+def _event_triggers(cursor, tables: list[str]) -> list[_EventTrigger]:
+    """pghistory's row-insert triggers on the tables, with the INSERT each one runs."""
+    cursor.execute(
+        "SELECT trigger.tgname, trigger.tgrelid::regclass::text, function.prosrc "
+        "FROM pg_trigger trigger JOIN pg_proc function ON function.oid = trigger.tgfoid "
+        "WHERE trigger.tgrelid = ANY(%s::regclass[]) AND NOT trigger.tgisinternal "
+        "AND trigger.tgenabled <> 'D' "
+        # row-level (1), AFTER (not BEFORE 2 / INSTEAD OF 64), on INSERT only (4)
+        "AND trigger.tgtype & 1 = 1 AND trigger.tgtype & 66 = 0 AND trigger.tgtype & 28 = 4 "
+        "ORDER BY trigger.tgrelid::regclass::text, trigger.tgname",
+        [tables],
+    )
+    triggers = []
+    for name, table, source in cursor.fetchall():
+        match = _EVENT_INSERT.search(source)
+        if match and "'insert'" in match["values"] and "pgh_obj_id" in match["columns"]:
+            triggers.append(
+                _EventTrigger(name, table, match["table"], match["columns"], match["values"])
+            )
+    return triggers
+
+
+def _is_empty(cursor, table: str) -> bool:
+    cursor.execute(f"SELECT NOT EXISTS (SELECT 1 FROM {table})")
+    return cursor.fetchone()[0]
+
+
+def _foreign_keys(cursor, tables: list[str]) -> list[tuple[str, str, str]]:
+    cursor.execute(
+        "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) FROM pg_constraint "
+        "WHERE contype = 'f' AND conrelid = ANY(%s::regclass[]) ORDER BY 1, 2",
+        [tables],
+    )
+    return cursor.fetchall()
+
+
+def _secondary_indexes(cursor, tables: list[str]) -> list[tuple[str, str]]:
+    """Indexes no constraint stands on (not a primary key, unique or exclusion constraint's,
+    nor one a foreign key elsewhere references)."""
+    cursor.execute(
+        "SELECT index.indexrelid::regclass::text, pg_get_indexdef(index.indexrelid) "
+        "FROM pg_index index WHERE index.indrelid = ANY(%s::regclass[]) "
+        "AND NOT EXISTS (SELECT 1 FROM pg_constraint WHERE conindid = index.indexrelid) "
+        "ORDER BY 1",
+        [tables],
+    )
+    return cursor.fetchall()
