@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from decimal import ROUND_DOWN, Decimal
 
 from django.db.models import Q
+from django.utils.translation import ngettext
 
 from accounts.models import Deposit, DepositInstallment
 from district.money import ZERO, format_money
@@ -114,8 +115,11 @@ def installments_left_text(count: int, amount: Decimal) -> str:
     """In words: "2 deposit installments left ($66.66)"; "" when none is left."""
     if not count:
         return ""
-    plural = "s" if count != 1 else ""
-    return f"{count} deposit installment{plural} left ({format_money(amount)})"
+    return ngettext(
+        "%(count)s deposit installment left (%(amount)s)",
+        "%(count)s deposit installments left (%(amount)s)",
+        count,
+    ) % {"count": count, "amount": format_money(amount)}
 
 
 def installments_left_after_bill(*, account_id: int, bill_id: int | None) -> str:
