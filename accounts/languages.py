@@ -8,11 +8,30 @@ from contextlib import contextmanager
 from django.conf import settings
 from django.db.models import CharField, F, Value
 from django.utils import translation
+from django.utils.translation import gettext_lazy
 
-from accounts.models import Customer
+from accounts.models import Customer, Language
 
 PORTAL_LANGUAGES = frozenset(code for code, _name in settings.LANGUAGES)
 DEFAULT_LANGUAGE = "en"
+# Each language named in itself, as a reader of it looks for it in a list (accounts.models.Language).
+OWN_NAMES = {
+    "en": "English",
+    "es": "Español",
+    "zh": "中文",
+    "tl": "Tagalog",
+    "vi": "Tiếng Việt",
+    "ko": "한국어",
+}
+
+
+def language_choices() -> list[tuple[str, str]]:
+    """The preferred-language choices for a customer to pick from: each language in itself."""
+    return [
+        (code, OWN_NAMES.get(code) or gettext_lazy(label))
+        for code, label in Language.choices
+        if code
+    ]
 
 
 def portal_language(code: str | None) -> str | None:

@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Customer
+from accounts.languages import language_choices
 from portal.service_requests.models import ServiceRequest
 from portal.services import ARRANGEMENT_MONTHS
 
@@ -85,7 +85,7 @@ class ContactForm(forms.Form):
 class LanguageForm(forms.Form):
     language = forms.ChoiceField(
         label=_("Language of your bills, letters and e-mails"),
-        choices=Customer._meta.get_field("language").choices,
+        choices=language_choices(),  # each language named in itself
     )
 
 

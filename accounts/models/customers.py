@@ -7,6 +7,7 @@ from django.contrib.postgres.search import SearchVector
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Upper
+from django.utils.translation import gettext_noop
 
 
 class Language(models.TextChoices):
@@ -16,7 +17,7 @@ class Language(models.TextChoices):
     TAGALOG = "tl", "Tagalog"
     VIETNAMESE = "vi", "Vietnamese"
     KOREAN = "ko", "Korean"
-    OTHER = "other", "Other"
+    OTHER = "other", gettext_noop("Other")  # translated where customers pick it
 
 
 @pghistory.track()
