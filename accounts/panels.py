@@ -1,8 +1,9 @@
 """The account page's own panels: actions, flags, customer and contact, service address and
 meter, status and dates. Other apps add theirs (balance, statement, consumption, bills...).
 
-The page loads the account once with its customer, premise and the meters installed there now
-(`account_for_page`, two queries); these panels read from it, and only the flags panel queries.
+The page loads the account once with its customer, premise, balance (the ledger's balance
+cache) and the meters installed there now (`account_for_page`, two queries); these panels read
+from it, and only the flags panel queries.
 """
 
 from dataclasses import dataclass
@@ -14,6 +15,7 @@ from django.urls import NoReverseMatch, reverse
 from accounts.models import CustomerFlag, ServiceAccount
 from accounts.selectors import premise_accounts_panel
 from district import account_actions, panels
+from district.ledger.selectors import balance_annotation
 from district.roles import Perm
 from field_ops.models import MeterInstallation
 
@@ -21,10 +23,13 @@ PAGE = "account"
 
 
 def account_for_page(account_id: int) -> ServiceAccount:
-    """The account with customer, premise and its current meters (`premise.current_meters`)."""
+    """The account with customer, premise, its balance (`ledger_balance`, from the ledger's
+    balance cache in the same query) and its current meters (`premise.current_meters`)."""
     current = MeterInstallation.objects.filter(removed_on__isnull=True).select_related("meter")
     return get_object_or_404(
-        ServiceAccount.objects.select_related("customer", "premise").prefetch_related(
+        ServiceAccount.objects.select_related("customer", "premise")
+        .annotate(**balance_annotation())
+        .prefetch_related(
             Prefetch(
                 "premise__installations",
                 queryset=current.order_by("meter__serial"),

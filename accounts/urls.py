@@ -29,6 +29,11 @@ urlpatterns = [
     # -- the account page, the CSR's 360 (accounts/views/account_page.py)
     path("account/<int:account_id>/", account_page.account_detail, name="account_detail"),
     path(
+        "account/<int:account_id>/panels/<slug:panel_key>/",
+        account_page.account_panel,
+        name="account_panel",
+    ),
+    path(
         "account/<int:account_id>/activity/",
         account_page.account_activity_page,
         name="account_activity",

@@ -3,11 +3,14 @@
 Over the demo district (100,000 accounts, 3 years of monthly reads), a sample of active
 accounts gets 3 years of monthly bills and payments in the ledger (the demo district carries
 only opening balances); each page is rendered through Django's test client as a CSR I, warm.
-Prints p50/p95 server time and the number of queries a page takes.
+Prints p50/p95/p99 server time and the number of queries a page takes (the panels loaded on
+demand are requests of their own and are not in these figures).
 
-Budget (DESIGN.md): p95 under 150 ms server time, a fixed number of queries.
+Budget (DESIGN.md): p95 under 30 ms server time and at most 15 queries, at 100,000 and at
+1,000,000 accounts (`--accounts 1000000 --years 1`).
 
     python bench/account_page.py [--accounts 100000] [--years 3] [--pages 100]
+                                 [--database district_bench_<you>]
 """
 
 import argparse
@@ -25,11 +28,18 @@ from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.urls import reverse  # noqa: E402
 
-from bench.common import describe, measure, percentiles, use_seeded_district  # noqa: E402
+from bench.common import (  # noqa: E402
+    SCRATCH,
+    describe,
+    measure,
+    percentiles,
+    use_seeded_district,
+)
 from district import roles  # noqa: E402
 from district.services import roles_sync, user_create_with_role  # noqa: E402
 
-BUDGET_P95_MS = 150
+BUDGET_P95_MS = 30
+BUDGET_QUERIES = 15
 HISTORY_MONTHS = 36
 
 _SAMPLE_SQL = """
@@ -106,8 +116,13 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--accounts", type=int, default=100_000)
     parser.add_argument("--years", type=int, default=3)
     parser.add_argument("--pages", type=int, default=100, help="accounts whose page is timed")
+    parser.add_argument(
+        "--database", default=SCRATCH, help="scratch database (seeded once, then reused)"
+    )
     options = parser.parse_args(argv or [])
-    use_seeded_district(accounts=options.accounts, years=options.years)
+    if not 1 <= options.accounts <= 1_000_000:
+        parser.error("--accounts takes 1 to 1,000,000")
+    use_seeded_district(accounts=options.accounts, years=options.years, name=options.database)
 
     with connection.cursor() as cursor:
         cursor.execute(_SAMPLE_SQL, [options.pages])
@@ -149,8 +164,10 @@ def main(argv: list[str] | None = None) -> None:
     )
     print(f"   server time: {describe(timings)}")
     print(f"   queries per page: {', '.join(str(count) for count in sorted(counts))}")
-    verdict = "within" if figures["p95"] < BUDGET_P95_MS else "OVER"
-    print(f"   budget p95 < {BUDGET_P95_MS} ms: {verdict}")
+    verdict = (
+        "within" if figures["p95"] < BUDGET_P95_MS and max(counts) <= BUDGET_QUERIES else "OVER"
+    )
+    print(f"   budget p95 < {BUDGET_P95_MS} ms, at most {BUDGET_QUERIES} queries: {verdict}")
 
 
 if __name__ == "__main__":

@@ -1,11 +1,12 @@
 """The ledger's panels on the account page: the balance with its aging, and the statement.
 
-The account page passes the service account; the ledger reads only its id (it sits below
-accounts and never imports it). One query for the balance and one for the aging; one for the
-statement, however long the account's history.
+The account page passes the service account; the ledger reads only its id and, when the page's
+account query carried it (`selectors.balance_annotation`), the balance cache's figure (it sits
+below accounts and never imports it). One query for the aging (and one for the balance when the
+account row came without it); one for the statement, however long the account's history.
 """
 
-from district.ledger.selectors import account_activity, account_aging, account_balance
+from district.ledger.selectors import account_activity, account_aging, balance_of
 from district.roles import Perm
 
 STATEMENT_LINES = 24
@@ -14,7 +15,7 @@ STATEMENT_LINES = 24
 def balance_panel(request, *, account, **_context) -> dict:
     aging = account_aging(account.pk)
     return {
-        "balance": account_balance(account.pk),
+        "balance": balance_of(account),
         "aging": aging,
         "aging_buckets": [
             ("Current", aging.current),

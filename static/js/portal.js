@@ -255,6 +255,19 @@
     }
   }
 
+  // Panels loaded on demand (templates/district/_lazy_panel.html) say they are busy while
+  // their request runs, so a screen reader waits for the content its live region announces.
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    if (event.target.hasAttribute("data-lazy-panel")) {
+      event.target.setAttribute("aria-busy", "true");
+    }
+  });
+  document.addEventListener("htmx:afterRequest", function (event) {
+    if (event.target.hasAttribute("data-lazy-panel")) {
+      event.target.setAttribute("aria-busy", "false");
+    }
+  });
+
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", focusOnArrival);
   } else {

@@ -39,6 +39,13 @@ def _account_url(account):
     return reverse("accounts:account_detail", kwargs={"account_id": account.pk})
 
 
+def _panel_url(account):
+    """The account page's deposit panel (loaded on demand), as a page of its own."""
+    return reverse(
+        "accounts:account_panel", kwargs={"account_id": account.pk, "panel_key": "deposit"}
+    )
+
+
 # -- an account's deposit ----------------------------------------------------------------------
 
 
@@ -222,7 +229,7 @@ def test_the_panel_shows_the_deposit_held_and_the_actions_of_a_csr_ii(client_for
         _deposit_url(account), {"action": "charge", "installments": "3", "request_key": "p"}
     )
     # when
-    panel = _panel(client.get(_account_url(account)))
+    panel = _panel(client.get(_panel_url(account)))
     # then
     # the first of the 3 installments is charged; the next two bills carry the others
     assert "Deposit held: <strong>$33.34</strong>" in panel
@@ -237,7 +244,7 @@ def test_finance_sees_the_panel_without_actions(client_for):
     client = client_for(roles.FINANCE)
     account = _account()
     # when
-    panel = _panel(client.get(_account_url(account)))
+    panel = _panel(client.get(_panel_url(account)))
     # then
     assert "No deposit has been set" in panel
     assert "charge or waive" not in panel

@@ -276,7 +276,9 @@ def test_the_stop_page_stops_service_and_the_account_page_shows_the_final_read(c
     account.refresh_from_db()
     assert account.status == S.PENDING_FINAL
     assert Contact.objects.get().channel == "phone"
-    page = client.get(reverse("accounts:account_detail", args=[account.pk])).content.decode()
+    page = client.get(
+        reverse("accounts:account_panel", args=[account.pk, "service_changes"])
+    ).content.decode()
     assert "Final read" in page and "awaiting its final bill" in page
     assert "Cancel the stop" in page
 

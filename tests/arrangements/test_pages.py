@@ -36,7 +36,10 @@ def test_the_account_page_shows_the_arrangement_and_its_installments(client_for)
     arrangement = _arranged()
     client = client_for(roles.CSR_I)
     response = client.get(
-        reverse("accounts:account_detail", kwargs={"account_id": arrangement.account_id})
+        reverse(
+            "accounts:account_panel",
+            kwargs={"account_id": arrangement.account_id, "panel_key": "payment-arrangement"},
+        )
     )
     html = response.content.decode()
     assert response.status_code == 200

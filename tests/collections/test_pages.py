@@ -61,7 +61,11 @@ def test_the_account_panel_shows_steps_notices_and_holds(
     (account,) = _in_collections(1)
     notice = DisconnectionNotice.objects.get(account=account)
     client = client_for(roles.CSR_II)
-    page = client.get(reverse("accounts:account_detail", kwargs={"account_id": account.pk}))
+    page = client.get(
+        reverse(
+            "accounts:account_panel", kwargs={"account_id": account.pk, "panel_key": "collections"}
+        )
+    )
     html = page.content.decode()
     assert 'data-testid="collections-panel"' in html
     assert "Past-due reminder mailed" in html
@@ -96,7 +100,12 @@ def test_finance_sees_the_panel_but_no_forms(db, client_for):
     (account,) = _in_collections(1)
     html = (
         client_for(roles.FINANCE)
-        .get(reverse("accounts:account_detail", kwargs={"account_id": account.pk}))
+        .get(
+            reverse(
+                "accounts:account_panel",
+                kwargs={"account_id": account.pk, "panel_key": "collections"},
+            )
+        )
         .content.decode()
     )
     assert 'data-testid="collections-panel"' in html
@@ -226,9 +235,12 @@ def test_the_panel_is_left_out_for_an_account_never_in_collections(db, client_fo
     from tests.factories import ServiceAccountFactory
 
     account = ServiceAccountFactory()
-    html = (
-        client_for(roles.CSR_I)
-        .get(reverse("accounts:account_detail", kwargs={"account_id": account.pk}))
-        .content.decode()
+    response = client_for(roles.CSR_I).get(
+        reverse(
+            "accounts:account_panel", kwargs={"account_id": account.pk, "panel_key": "collections"}
+        ),
+        HTTP_HX_REQUEST="true",
     )
-    assert 'data-panel="collections"' not in html
+    # the account page loads the panel on demand: nothing comes back, and its card is removed
+    assert response.content == b""
+    assert response["HX-Reswap"] == "delete"

@@ -217,7 +217,9 @@ def test_the_register_page_and_its_csv(client_for, credit_account, csr, supervis
 
 def test_a_csr_asks_for_a_refund_from_the_account_page(client_for, credit_account):
     client = client_for(roles.CSR_II)
-    account_page = client.get(reverse("accounts:account_detail", args=[credit_account.pk]))
+    account_page = client.get(
+        reverse("accounts:account_panel", args=[credit_account.pk, "refunds"])
+    )
     new_url = reverse("payments:refund_new", args=[credit_account.pk])
     assert new_url in account_page.content.decode()
     form = client.get(new_url)
@@ -230,7 +232,7 @@ def test_a_csr_asks_for_a_refund_from_the_account_page(client_for, credit_accoun
     again = client.post(new_url, {"amount": "80", "reason": "Moved", "idempotency_key": "k1"})
     assert again.status_code == 302
     assert ApprovalRequest.objects.filter(kind=REFUND_KIND).count() == 1
-    panel = client.get(reverse("accounts:account_detail", args=[credit_account.pk]))
+    panel = client.get(reverse("accounts:account_panel", args=[credit_account.pk, "refunds"]))
     assert "waiting for approval" in panel.content.decode()
 
 
@@ -238,7 +240,7 @@ def test_a_csr_i_cannot_ask_for_a_refund(client_for, credit_account):
     client = client_for(roles.CSR_I)
     response = client.get(reverse("payments:refund_new", args=[credit_account.pk]))
     assert response.status_code == 403
-    page = client.get(reverse("accounts:account_detail", args=[credit_account.pk]))
+    page = client.get(reverse("accounts:account_panel", args=[credit_account.pk, "refunds"]))
     assert reverse("payments:refund_new", args=[credit_account.pk]) not in page.content.decode()
 
 

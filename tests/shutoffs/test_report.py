@@ -79,7 +79,9 @@ def test_the_account_page_shows_the_shut_off_and_the_reconnection_form(client_fo
     builders.disconnected(account, shut_off_at=builders.local(day - datetime.timedelta(days=1), 9))
     client = client_for(roles.CSR_I)
 
-    page = client.get(reverse("accounts:account_detail", kwargs={"account_id": account.pk}))
+    page = client.get(
+        reverse("accounts:account_panel", kwargs={"account_id": account.pk, "panel_key": "shutoff"})
+    )
 
     html = page.content.decode()
     assert "Water is off" in html

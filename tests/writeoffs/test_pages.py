@@ -161,7 +161,12 @@ def test_the_account_page_shows_its_write_offs(client_for, make_user):
 
     page = (
         client_for(roles.CSR_I)
-        .get(reverse("accounts:account_detail", kwargs={"account_id": account.pk}))
+        .get(
+            reverse(
+                "accounts:account_panel",
+                kwargs={"account_id": account.pk, "panel_key": "write-offs"},
+            )
+        )
         .content.decode()
     )
 

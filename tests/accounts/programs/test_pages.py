@@ -189,7 +189,9 @@ def test_the_account_page_shows_the_programs_panel(client_for):
     account = ServiceAccountFactory()
     _enrol(account, "senior-discount", expires_on=datetime.date(2030, 1, 1))
     page = client_for(roles.CSR_I).get(
-        reverse("accounts:account_detail", kwargs={"account_id": account.pk})
+        reverse(
+            "accounts:account_panel", kwargs={"account_id": account.pk, "panel_key": "programs"}
+        )
     )
     html = page.content.decode()
     assert "Assistance programs" in html

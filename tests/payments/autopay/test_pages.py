@@ -35,7 +35,9 @@ def test_the_account_panel_shows_the_enrolment_masked(client_for, make_user):
     autopay_draft_run(today=WEDNESDAY, by=make_user(roles.CSR_I))
     client = client_for(roles.CSR_I)
 
-    html = client.get(reverse("accounts:account_detail", args=[account.pk])).content.decode()
+    html = client.get(
+        reverse("accounts:account_panel", args=[account.pk, "autopay"])
+    ).content.decode()
 
     assert 'data-testid="autopay-panel"' in html
     assert "****6789" in html and DIGITS not in html

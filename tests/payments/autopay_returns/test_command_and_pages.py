@@ -134,6 +134,10 @@ def test_account_panel_shows_the_history(client_for, draft, lead):
     _pending_notice(draft, lead)
     client = client_for(roles.CSR_I)
     account = draft.enrolment.account
-    page = client.get(reverse("accounts:account_detail", kwargs={"account_id": account.pk}))
+    page = client.get(
+        reverse(
+            "accounts:account_panel", kwargs={"account_id": account.pk, "panel_key": "ach_returns"}
+        )
+    )
     assert "ACH returns" in page.content.decode()
     assert "C01 (Incorrect account number): waiting for a CSR" in page.content.decode()
