@@ -35,3 +35,19 @@ def trusted_proxies_are_addresses(app_configs, **kwargs):
                 )
             )
     return errors
+
+
+@checks.register(checks.Tags.security, deploy=True)
+def payment_gateway_is_real(app_configs, **kwargs):
+    """The sandbox processor marks any checkout paid at a click: a customer's balance would be
+    credited with money no processor ever took. Only a DEBUG (demo or development) site uses it."""
+    if settings.PAYMENT_GATEWAY == "sandbox" and not settings.DEBUG:
+        return [
+            checks.Error(
+                "PAYMENT_GATEWAY is 'sandbox' (the offline stand-in processor) with DEBUG off.",
+                hint="Set PAYMENT_GATEWAY=stripe with STRIPE_SECRET_KEY and "
+                "STRIPE_WEBHOOK_SECRET in the environment.",
+                id="district.E003",
+            )
+        ]
+    return []

@@ -36,6 +36,8 @@ CHART = [
     ("6100", Purpose.CASH_OVER_SHORT, "expense"),
     ("6200", Purpose.WRITE_OFFS, "expense"),
     ("6300", Purpose.DEPOSIT_INTEREST, "expense"),
+    # What a processor keeps of its payout when it settles net of its fees.
+    ("6400", Purpose.PROCESSOR_FEES, "expense"),
 ]
 
 

@@ -3,7 +3,9 @@
 Each query returns the ids of what breaks its rule. Together they say that no money is lost
 between the counter and the bank: a payment's accounts, tenders and total agree, and each
 holding account of the books (undeposited funds, deposits in transit, settlements due) holds
-exactly what the drawers, batches and deposits that have not moved on say it should.
+exactly what the drawers, batches and deposits that have not moved on say it should. A
+processor's settlement batch holds its payments in settlements due from the first item, open or
+closed, until the bank's credit is matched to it.
 """
 
 from district.ledger.purposes import Purpose
@@ -52,7 +54,7 @@ _SETTLEMENTS_DUE = f"""
               JOIN payments_payment p ON p.id = t.payment_id
               WHERE p.channel = 'counter' AND t.kind IN ('card', 'ach') AND {_NOT_VOIDED}), 0)
     + COALESCE((SELECT SUM(b.control_total) FROM payments_paymentbatch b
-                WHERE b.kind = 'processor' AND b.status = 'posted'
+                WHERE b.kind = 'processor' AND b.status IN ('open', 'posted')
                   AND NOT EXISTS (SELECT 1 FROM payments_bai2transaction l
                                   WHERE l.matched_batch_id = b.id)), 0)
 """

@@ -34,3 +34,4 @@ class Purpose(models.TextChoices):
     CASH_OVER_SHORT = "cash_over_short", "Cash over/short"
     WRITE_OFFS = "write_offs", "Bad debt write-offs"
     DEPOSIT_INTEREST = "deposit_interest", "Interest on customer deposits"
+    PROCESSOR_FEES = "processor_fees", "Payment processor fees"

@@ -1,16 +1,20 @@
 """POST /api/v1/processor/notifications: the card/ACH processor tells us of a payment as it
 settles (webhook style), scope processor:notify.
 
-Posted through the processor-settlement path the office's file import uses
-(payments.batches.services.processor.processor_payment_post, shared with the portal's online
-payments): the notification becomes a one-item processor batch whose item carries the external
-id `processor:<event_id>`, so a payment is posted once whether it arrives by notification, by a
+Posted through the processor-settlement path (payments.batches.services.processor.
+processor_payment_post, shared with the portal's online payments): the payment is on the
+customer's account at once, and is an item of the processor's settlement batch of the day (the
+processor is the token's name as a slug, so a token named "Stripe" settles with the portal's
+Stripe payments), which closes after the cut-off with the day's
+total, the payout the bank's credit is matched against. The item carries the external id
+`processor:<event_id>`, so a payment is posted once whether it arrives by notification, by a
 replay of it, or again in the nightly settlement file. A replay answers 200 with the first
 result; the same event id with another payment answers 409.
 """
 
 from decimal import Decimal
 
+from django.utils.text import slugify
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import APIException
@@ -85,7 +89,13 @@ class ProcessorNotificationView(IntegrationView):
             400: ProblemSerializer,
             409: ProblemSerializer,
         },
-        description="A settled card or ACH payment. Scope: processor:notify.",
+        description=(
+            "A settled card or ACH payment. Scope: processor:notify. Posted to the account at "
+            "once and gathered into this processor's settlement batch of the day (the day ends "
+            "at the district's cut-off policy, default 17:00 Pacific), whose total is matched "
+            "to the processor's daily bank payout. Posted once per event_id: a replay answers "
+            "200 with the first result."
+        ),
     )
     def post(self, request):
         serializer = NotificationSerializer(data=request.data)
@@ -99,6 +109,10 @@ class ProcessorNotificationView(IntegrationView):
             last4=data.get("last4") or "",
             payer_name=data.get("payer_name") or "",
             paid_on=data.get("paid_on"),
+            # The token's name is the processor: a token named for the portal's gateway
+            # ("Stripe") shares its batch, and a rotated token keeps its processor's.
+            processor=slugify(self.token.name)[:40] or f"api-{self.token.prefix}".lower(),
+            processor_label=self.token.name,
         )
         try:
             item, posted = processor_payment_post(payment=payment, by=request.user)

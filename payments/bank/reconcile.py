@@ -11,7 +11,10 @@ resolve.py).
 - A debit that returns a deposited item (type code 555, or a text saying returned check,
   cheque or item) matches the one deposited check or money order tender of that amount (the
   check number from the references or text narrows it) and is recorded as a returned item.
-- Everything else stays unmatched: the exceptions queue.
+- Everything else stays unmatched: the exceptions queue. A processor that settles net of its
+  fees (policy "processor-net-settlement") pays less than its closed batch; the queue offers that
+  batch, and Finance matching it by hand posts the difference as processor fees (resolve.py):
+  never automatically, since only a person can tell a fee from a missing payment.
 
 Candidates are loaded in a few queries and matched in memory. The file's lines are read in
 pages (a file may hold hundreds of thousands): only the credits of a candidate's amount and the
@@ -147,6 +150,7 @@ class MatchLine:
     returned_item_id: int | None = None
     note: str = ""
     resolved_by_id: int | None = None
+    processor_fee: Decimal = ZERO  # kept by a net-settling processor, booked by hand
 
 
 LINE_FIELDS = (
@@ -322,17 +326,29 @@ def _mark_matched(line: "MatchLine", chosen: Candidate, *, journal_id: int) -> N
         line.matched_batch_id = chosen.pk
 
 
-def post_match(line: "MatchLine", chosen: Candidate, *, by, how: str = "") -> None:
-    """The bank confirmed the money: move it from in transit (or settlements due) to the bank."""
+def post_match(
+    line: "MatchLine", chosen: Candidate, *, by, how: str = "", processor_fee: Decimal = ZERO
+) -> None:
+    """The bank confirmed the money: move it from in transit (or settlements due) to the bank.
+
+    A net settlement (`processor_fee` above zero) credits the batch's whole total out of
+    settlements due: the bank's credit to cash, what the processor kept to processor fees."""
     holding, what = _holding(chosen)
+    lines = [Line(Purpose.CASH_IN_BANK, line.amount)]
+    if processor_fee:
+        fee_memo = f"Fees kept by the processor from its payout for {what}"
+        lines.append(Line(Purpose.PROCESSOR_FEES, processor_fee, memo=fee_memo))
+        how = f"{how}, net of processor fees {format_money(processor_fee)}"
+    lines.append(Line(holding, -(line.amount + processor_fee)))
     journal = journal_post(
         kind=Journal.Kind.BANK_DEPOSIT,
-        memo=f"Bank credit for {what} ({line.as_of:%m/%d/%Y}){how}",
-        lines=[Line(Purpose.CASH_IN_BANK, line.amount), Line(holding, -line.amount)],
+        memo=f"Bank credit for {what} ({line.as_of:%m/%d/%Y}){how}"[:255],
+        lines=lines,
         by=by,
         idempotency_key=f"bai2-line:{line.pk}",
         effective_date=line.as_of,
     )
+    line.processor_fee = processor_fee
     _mark_matched(line, chosen, journal_id=journal.pk)
 
 
@@ -346,7 +362,7 @@ def save_matches(lines: list[MatchLine]) -> None:
     table = Bai2Transaction._meta.db_table
     row = (
         "(%s::bigint, %s::varchar, %s::bigint, %s::bigint, %s::bigint, %s::bigint,"
-        " %s::varchar, %s::bigint)"
+        " %s::varchar, %s::bigint, %s::numeric)"
     )
     with connection.cursor() as cursor:
         for start in range(0, len(lines), 1000):
@@ -362,14 +378,15 @@ def save_matches(lines: list[MatchLine]) -> None:
                     line.returned_item_id,
                     line.note,
                     line.resolved_by_id,
+                    line.processor_fee,
                 ]
             cursor.execute(
                 f"""UPDATE {table} AS line SET status = v.status,
                         match_journal_id = v.journal, matched_deposit_id = v.deposit,
                         matched_batch_id = v.batch, returned_item_id = v.item,
-                        note = v.note, resolved_by_id = v.resolved
+                        note = v.note, resolved_by_id = v.resolved, processor_fee = v.fee
                     FROM (VALUES {", ".join([row] * len(chunk))})
-                        AS v(id, status, journal, deposit, batch, item, note, resolved)
+                        AS v(id, status, journal, deposit, batch, item, note, resolved, fee)
                     WHERE line.id = v.id""",
                 params,
             )

@@ -1,12 +1,21 @@
 """Working the exceptions queue by hand: a bank line matched to a deposit or a batch of the
 same amount (any date), or marked resolved with a note. The matching itself is in reconcile.py.
+
+A processor that settles net of its fees (policy "processor-net-settlement") pays less than its
+closed settlement batch: Finance (reconcile-bank permission) matches the credit to the batch, and
+the difference, within the policy's tolerance ("processor-fee-tolerance-percent" of the batch),
+is posted as processor fees in the match's journal and recorded on the line (processor_fee, and
+a note saying so, with who resolved it).
 """
+
+from decimal import Decimal
 
 from django.db import transaction
 
 from district.attribution import acting_user
 from district.errors import ServiceError
-from district.money import format_money
+from district.money import ZERO, format_money
+from district.roles import Perm
 from payments.bank.reconcile import (
     BATCH_GL,
     LINE_FIELDS,
@@ -15,6 +24,7 @@ from payments.bank.reconcile import (
     post_match,
     save_matches,
 )
+from payments.batches.services.settlement import fee_tolerance, settles_net
 from payments.models import Bai2Transaction, BankDeposit, PaymentBatch
 
 
@@ -40,11 +50,21 @@ def bank_line_resolve(
                 f"This bank line is already {line.get_status_display().lower()}.", code="done"
             )
         if deposit_id or batch_id:
-            chosen = _hand_candidate(line, deposit_id=deposit_id, batch_id=batch_id)
+            chosen, fee = _hand_candidate(line, deposit_id=deposit_id, batch_id=batch_id)
+            if fee and not by.has_perm(Perm.RECONCILE_BANK):
+                raise ServiceError(
+                    "Only Finance books a processor's fees when matching its payout.",
+                    code="permission",
+                )
             light = MatchLine(
                 *[getattr(line, name) for name in LINE_FIELDS[:-1]], line.report.as_of_date
             )
-            post_match(light, chosen, by=by, how=", matched by hand")
+            post_match(light, chosen, by=by, how=", matched by hand", processor_fee=fee)
+            if fee:
+                note = (
+                    f"Net settlement: the processor kept {format_money(fee)} of "
+                    f"{format_money(chosen.amount)} as its fees, posted as processor fees. {note}"
+                ).strip()
             light.note = note[:255]
             light.resolved_by_id = by.pk
             save_matches([light])
@@ -59,7 +79,8 @@ def bank_line_resolve(
         return line
 
 
-def _hand_candidate(line, *, deposit_id, batch_id) -> Candidate:
+def _hand_candidate(line, *, deposit_id, batch_id) -> tuple[Candidate, Decimal]:
+    """(the deposit or batch chosen, the processor's fees kept from a net payout, else zero)."""
     if line.direction != Bai2Transaction.Direction.CREDIT:
         raise ServiceError(
             "Only a bank credit is matched to a deposit or a batch; resolve this line with a note.",
@@ -84,10 +105,13 @@ def _hand_candidate(line, *, deposit_id, batch_id) -> Candidate:
         candidate = Candidate(
             "batch", batch.pk, batch.control_total, batch.business_date, batch.kind
         )
+        fee = candidate.amount - line.amount
+        if ZERO < fee <= fee_tolerance(candidate.amount) and settles_net(batch.processor):
+            return candidate, fee
     if candidate.amount != line.amount:
         raise ServiceError(
             f"The bank credited {format_money(line.amount)} but the {candidate.kind} is "
             f"{format_money(candidate.amount)}: resolve the difference with a note instead.",
             code="amount",
         )
-    return candidate
+    return candidate, ZERO

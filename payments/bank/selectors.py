@@ -8,10 +8,11 @@ from decimal import Decimal
 
 from django.db.models import Count, Q, Sum
 
-from district.money import ZERO
+from district.money import ZERO, format_money
 from district.policies import policy_value
 from payments.bank import bai2
 from payments.bank.reconcile import BATCH_GL, reference_numbers
+from payments.batches.services.settlement import FEE_TOLERANCE_POLICY, net_settling_processors
 from payments.models import (
     Bai2AccountReport,
     Bai2File,
@@ -230,13 +231,50 @@ def exceptions_queue(limit: int = 200, *, line_id: int | None = None) -> list[Ba
                     f"{batch.business_date:%m/%d/%Y}",
                 )
             )
+    net = _net_settlements(amounts)
     for line in lines:
         line.candidates = (
-            by_amount.get(line.amount, [])
+            by_amount.get(line.amount, []) + _net_candidates(line, net)
             if line.direction == Bai2Transaction.Direction.CREDIT
             else []
         )
     return lines
+
+
+def _net_settlements(amounts) -> tuple[list[PaymentBatch], Decimal]:
+    """(the closed settlement batches of net-settling processors still waiting for the bank,
+    the share of a batch its processor may keep): none when no processor settles net."""
+    processors = net_settling_processors() if amounts else set()
+    if not processors:
+        return [], ZERO
+    batches = list(
+        PaymentBatch.objects.filter(
+            status=PaymentBatch.Status.POSTED,
+            kind=PaymentBatch.Kind.PROCESSOR,
+            processor__in=processors,
+            bank_line__isnull=True,
+            control_total__gt=min(amounts),
+        ).order_by("business_date", "pk")
+    )
+    return batches, Decimal(policy_value(FEE_TOLERANCE_POLICY))
+
+
+def _net_candidates(line: Bai2Transaction, net) -> list[Candidate]:
+    """A net payout's batches: more than the credit by no more than the processor may keep."""
+    batches, percent = net
+    found = []
+    for batch in batches:
+        fee = batch.control_total - line.amount
+        if ZERO < fee <= (batch.control_total * percent / 100).quantize(Decimal("0.01")):
+            found.append(
+                Candidate(
+                    f"batch:{batch.pk}",
+                    f"{batch.get_kind_display()} batch {batch.pk} of "
+                    f"{batch.business_date:%m/%d/%Y}, {format_money(batch.control_total)}: "
+                    f"net of {format_money(fee)} processor fees (posted as an expense)",
+                )
+            )
+    return found
 
 
 def exceptions_total() -> tuple[int, Decimal]:

@@ -12,6 +12,11 @@ urlpatterns = [
     path("payments/batches/<int:batch_id>/", views.batch_detail, name="batch_detail"),
     path("payments/batches/<int:batch_id>/post/", views.batch_post, name="batch_post"),
     path(
+        "payments/batches/<int:batch_id>/close/",
+        views.batch_settlement_close,
+        name="batch_settlement_close",
+    ),
+    path(
         "payments/batches/items/<int:item_id>/edit/", views.batch_item_edit, name="batch_item_edit"
     ),
     path(

@@ -22,6 +22,7 @@ from payments.batches.forms import (
     BatchItemForm,
     ResolveForm,
 )
+from payments.batches.services.settlement import settlement_batch_close, settlement_cutoff
 from payments.models import BatchItem, PaymentBatch
 
 # A payment file larger than this is refused before it is read (a day's lockbox is far less).
@@ -94,9 +95,33 @@ def batch_detail(request, batch_id):
             "items": items,
             "totals": totals,
             "can_enter": can_enter,
+            "can_close": batch.is_open_settlement and request.user.has_perm(Perm.BALANCE_CASH),
+            "cutoff": settlement_cutoff(batch.processor) if batch.is_settlement else None,
         },
         status=400 if form.is_bound and form.errors else 200,
     )
+
+
+@staff_view(Perm.BALANCE_CASH)
+@require_POST
+def batch_settlement_close(request, batch_id):
+    """Finance closes a processor's settlement day after its cut-off (the hourly task does the
+    same); a batch already closed is left as it is."""
+    get_object_or_404(PaymentBatch.objects.only("id"), pk=batch_id)
+    try:
+        batch, closed_now = settlement_batch_close(batch_id=batch_id, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        if closed_now:
+            messages.success(
+                request,
+                f"{batch} is closed: {batch.control_count} payments, "
+                f"{format_money(batch.control_total)} expected from the processor.",
+            )
+        else:
+            messages.info(request, f"{batch} was already closed.")
+    return redirect(_detail_url(batch_id))
 
 
 @staff_view(Perm.TAKE_PAYMENTS)

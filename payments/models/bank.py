@@ -5,7 +5,7 @@ from django.db import models
 from django.utils import timezone
 
 from district.ledger.models import Journal
-from district.money import MoneyField
+from district.money import ZERO, MoneyField
 from district.transitions import Transitions
 from payments.models.deposits import BankDeposit
 from payments.models.receipts import PaymentBatch
@@ -157,6 +157,10 @@ class Bai2Transaction(Transitions, models.Model):
         Journal, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     note = models.CharField(max_length=255, blank=True)
+    # A net settlement matched by hand: what the processor kept of the batch (its fees), posted
+    # as processor fee expense in the match journal.
+    # db_default: the import stages lines with COPY, naming only the columns it fills.
+    processor_fee = MoneyField(default=ZERO, db_default=ZERO)
     resolved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )

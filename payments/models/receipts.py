@@ -21,7 +21,15 @@ from payments.models.drawers import DrawerSession
 
 
 class PaymentBatch(Transitions, models.Model):
-    """Payments entered together: a mail batch typed by a CSR, or a processor/lockbox file."""
+    """Payments entered together: a mail batch typed by a CSR, a processor/lockbox file, or a
+    processor's daily settlement.
+
+    A settlement batch (processor and settlement_date set) gathers one processor's payments of
+    one settlement day as they arrive (notifications, online payments): each item posts to its
+    account at once with its own journal, and the batch stays open until the processor's
+    cut-off, when it closes (posted, no journal of its own) with the day's payout as its control
+    total, the figure the bank's credit is matched against.
+    """
 
     class Kind(models.TextChoices):
         MAIL = "mail", "Mail"
@@ -55,6 +63,12 @@ class PaymentBatch(Transitions, models.Model):
     file_name = models.CharField(max_length=200, blank=True)
     file_format = models.CharField(max_length=30, blank=True)
     file_sha256 = models.CharField(max_length=64, unique=True, null=True, blank=True)
+    # A settlement batch: the processor (its code: a gateway's name, or a notification token's name as a slug)
+    # and the settlement day whose payout it is; empty for every other batch.
+    processor = models.CharField(max_length=40, blank=True)
+    settlement_date = models.DateField(null=True, blank=True)
+    # Convenience fees settled with the payments, included in control_total.
+    fees_total = MoneyField(default=ZERO, db_default=ZERO)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -63,10 +77,27 @@ class PaymentBatch(Transitions, models.Model):
             models.CheckConstraint(
                 condition=Q(control_total__gte=0), name="batch_control_not_negative"
             ),
+            # A settlement batch's items carry their own journals: it closes without one.
             models.CheckConstraint(
                 condition=Q(status="open", journal__isnull=True, posted_at__isnull=True)
-                | Q(status="posted", journal__isnull=False, posted_at__isnull=False),
+                | Q(status="posted", journal__isnull=False, posted_at__isnull=False)
+                | Q(
+                    status="posted",
+                    settlement_date__isnull=False,
+                    journal__isnull=True,
+                    posted_at__isnull=False,
+                ),
                 name="batch_posted_has_journal",
+            ),
+            models.CheckConstraint(
+                condition=Q(settlement_date__isnull=True, processor="")
+                | (Q(kind="processor", settlement_date__isnull=False) & ~Q(processor="")),
+                name="batch_settlement_is_a_processors",
+            ),
+            models.UniqueConstraint(
+                fields=["processor", "settlement_date"],
+                condition=Q(settlement_date__isnull=False),
+                name="batch_one_settlement_per_processor_day",
             ),
         ]
 
@@ -76,6 +107,15 @@ class PaymentBatch(Transitions, models.Model):
     @property
     def is_posted(self) -> bool:
         return self.status == self.Status.POSTED
+
+    @property
+    def is_settlement(self) -> bool:
+        """A processor's daily settlement batch (gathers the day's payments until cut-off)."""
+        return self.settlement_date is not None
+
+    @property
+    def is_open_settlement(self) -> bool:
+        return self.is_settlement and self.status == self.Status.OPEN
 
     @property
     def is_mail(self) -> bool:

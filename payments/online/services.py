@@ -4,7 +4,8 @@ re-check task), and post a success once through the processor-settlement path.
 Every resolution locks the attempt and moves it through OnlinePayment.ALLOWED_TRANSITIONS, so
 the webhook and the return page may race: the first resolves, the second finds it resolved and
 does nothing. A success posts as batch item `processor:<processor reference>`
-(payments.batches.services.processor), which posts once whatever asks.
+(payments.batches.services.processor), which posts once whatever asks, to the account at once
+and into the gateway's settlement batch of the day (closed after the gateway's cut-off).
 """
 
 import datetime
@@ -165,6 +166,9 @@ def _succeed(payment: OnlinePayment, outcome: Outcome) -> None:
             payer_name=str(payment.account.customer)[:120],
             paid_on=timezone.localdate(),
             fee=payment.fee,
+            # The gateway's own daily payout: its settlement batch.
+            processor=payment.gateway,
+            processor_label=f"Online payments ({payment.gateway})",
         ),
         # The customer paid: the batch's payment is theirs, whoever told us of it.
         by=payment.created_by,

@@ -31,6 +31,8 @@ def _manage(*arguments, **environment):
         ALLOWED_HOSTS="portal.example.org",
         DATABASE_URL="postgres://portal@db.invalid:5432/portal",
         REDIS_URL="redis://redis.invalid:6379/0",
+        # A real processor, as production has (the sandbox is refused with DEBUG off).
+        PAYMENT_GATEWAY="stripe",
     )
     env.update(environment)
     return subprocess.run(
@@ -210,3 +212,22 @@ def test_staff_read_the_api_schema(client_for):
     response = client_for(roles.CSR_I).get("/api/schema/")
     assert response.status_code == 200
     assert b"/api/billing/calculate" in response.content
+
+
+def test_the_sandbox_processor_is_refused_with_debug_off():
+    # when: a production site left on the offline stand-in processor
+    result = _manage(
+        "check", "--deploy", "--fail-level", "ERROR",
+        DEBUG="false", TESTING="false", SECRET_KEY=STRONG_KEY, PAYMENT_GATEWAY="sandbox",
+    )  # fmt: skip
+    # then
+    assert result.returncode != 0
+    assert "district.E003" in result.stdout + result.stderr
+
+
+def test_the_sandbox_processor_is_allowed_on_a_debug_site():
+    result = _manage(
+        "check", "--deploy", "--fail-level", "ERROR",
+        DEBUG="true", TESTING="false", SECRET_KEY=STRONG_KEY, PAYMENT_GATEWAY="sandbox",
+    )  # fmt: skip
+    assert "district.E003" not in result.stdout + result.stderr

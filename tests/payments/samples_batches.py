@@ -29,4 +29,5 @@ POST_ONLY = {
     "payments:batch_item_delete",
     "payments:batch_post",
     "payments:batch_item_resolve",
+    "payments:batch_settlement_close",
 }

@@ -1,9 +1,11 @@
 """Online payments through the sandbox gateway: every move, posting once, the fee, the re-check."""
 
+import datetime
 from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
 from district.errors import ServiceError
 from district.ledger.models import Journal, JournalLine
@@ -227,9 +229,21 @@ def test_the_bank_settlement_of_payment_and_fee_matches_the_batch(payer, make_us
         payment_id=payment.pk, outcome=Outcome("succeeded", "pi_bank", "card", "4242"), by=payer
     )
     finance = make_user(roles.FINANCE, username="finance")
+    # and the processor's day closed after its cut-off
+    from payments.batches.services.settlement import settlement_batch_close
+
+    payment.refresh_from_db()
+    settlement_batch_close(
+        batch_id=payment.batch_item.batch_id,
+        by=finance,
+        now=timezone.now() + datetime.timedelta(days=2),
+    )
+    payout_day = payment.batch_item.batch.settlement_date + datetime.timedelta(days=1)
     # when the bank file credits the processor's settlement
     result = bai2_import(
-        content=bai2_bytes([detail("165", "41.95", text="PROCESSOR SETTLEMENT")]),
+        content=bai2_bytes(
+            [detail("165", "41.95", text="PROCESSOR SETTLEMENT")], as_of=payout_day
+        ),
         file_name="day.bai2", by=finance,
     )  # fmt: skip
     # then it matches the online payment's batch and settlements due is cleared
