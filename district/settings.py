@@ -317,6 +317,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "payments.online_recheck",
         "schedule": crontab(minute="*/15"),
     },
+    # Processors' settlement batches whose day's cut-off has passed close (idempotent, hourly
+    # so a cut-off changed in policy "processor-settlement-cutoff" needs no schedule change).
+    "payments-settlement-close": {
+        "task": "payments.settlement_batches_close",
+        "schedule": crontab(minute=5),
+    },
     "billing-final-bills": {
         "task": "billing.final_bills_run",
         "schedule": crontab(hour=1, minute=30),

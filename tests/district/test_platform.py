@@ -77,6 +77,7 @@ def _production_env(**extra):
         # check --deploy does not connect; any PostgreSQL URL will do.
         DATABASE_URL="postgres://portal@db.invalid:5432/portal",
         REDIS_URL="redis://redis.invalid:6379/0",
+        PAYMENT_GATEWAY="stripe",
     )
     env.update(extra)
     return env
