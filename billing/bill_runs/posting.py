@@ -271,9 +271,13 @@ def _mark_posted(cursor, run, bills, journals: _Journals, posted: PostedJournals
         )
     table = Bill._meta.db_table
     staged = stage_rows(cursor, "billing_bill_posted_stage", table, MARK_COLUMNS, lines)
+    # The ids again as an array: the staged table has no statistics, so joined on its own the
+    # planner hashes it against a sequential scan of every bill (all of a district's years);
+    # with the array it reads the chunk's bills by the primary key.
     cursor.execute(
         f"{staged} UPDATE {table} AS bill SET status = 'posted', number = staged.number, "
         "journal_id = staged.journal_id, previous_balance = staged.previous_balance, "
-        "amount_due = staged.amount_due, posted_at = %s FROM staged WHERE bill.id = staged.id",
-        [journals.posted_at],
+        "amount_due = staged.amount_due, posted_at = %s FROM staged "
+        "WHERE bill.id = staged.id AND bill.id = ANY(%s)",
+        [journals.posted_at, [row[0] for row in bills]],
     )

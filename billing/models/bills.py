@@ -32,8 +32,13 @@ class Bill(Transitions, models.Model):
         Status.CANCELLED: set(),
     }
 
-    # No single-column indexes on account and run: (account, period_end) and (run, status)
-    # below lead with them, and a bill run writes every index of every bill twice.
+    # A bill run writes every index of every bill twice (calculated, then posted: status and
+    # number are indexed, so the update is never HOT), so a bill carries only the indexes a
+    # query reads. None on account and run: (account, period_end) and (run, status) below lead
+    # with them. None on the reads and the print file: no query looks bills up by them, reads
+    # are never updated or deleted (a trigger refuses it), and print files are never deleted.
+    # The number's uniqueness is a constraint below, not unique=True, which would add a second
+    # (varchar_pattern_ops) index for LIKE that nothing runs.
     account = models.ForeignKey(
         "accounts.ServiceAccount", on_delete=models.PROTECT, related_name="bills", db_index=False
     )
@@ -47,7 +52,7 @@ class Bill(Transitions, models.Model):
     )
     kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.REGULAR)
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.CALCULATED)
-    number = models.CharField(max_length=20, unique=True, null=True, blank=True)
+    number = models.CharField(max_length=20, null=True, blank=True)
     period_start = models.DateField()
     period_end = models.DateField()
     bill_date = models.DateField()
@@ -56,10 +61,20 @@ class Bill(Transitions, models.Model):
         RateScheduleVersion, on_delete=models.PROTECT, null=True, blank=True, related_name="bills"
     )
     previous_read = models.ForeignKey(
-        "field_ops.MeterRead", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        "field_ops.MeterRead",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
     )
     current_read = models.ForeignKey(
-        "field_ops.MeterRead", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        "field_ops.MeterRead",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
     )
     consumption = models.DecimalField(max_digits=12, decimal_places=2, default=0)
     estimated = models.BooleanField(default=False)
@@ -81,7 +96,12 @@ class Bill(Transitions, models.Model):
     # goes out once.
     issued_at = models.DateTimeField(null=True, blank=True)
     print_file = models.ForeignKey(
-        "PrintFile", on_delete=models.PROTECT, null=True, blank=True, related_name="bills"
+        "PrintFile",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="bills",
+        db_index=False,
     )
 
     class Meta:
@@ -99,6 +119,7 @@ class Bill(Transitions, models.Model):
             ),
         ]
         constraints = [
+            models.UniqueConstraint(fields=["number"], name="bill_number_unique"),
             # One live bill per account and period: a redelivered task cannot bill twice.
             models.UniqueConstraint(
                 fields=["account", "period_start"],
