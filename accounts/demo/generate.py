@@ -18,8 +18,8 @@ from district.attribution import audited_context
 from district.bulk import copy_stream
 
 MAX_YEARS = 10
-# From this size the load drops and rebuilds the empty tables' secondary indexes and foreign
-# keys (accounts.demo.upkeep); below it, row-by-row upkeep costs less than the DDL.
+# From this size the load drops and rebuilds the meter reads' and history events' secondary
+# indexes and foreign keys (accounts.demo.upkeep); below it, row by row costs less than the DDL.
 REBUILD_FROM_ACCOUNTS = 20_000
 
 
@@ -125,8 +125,9 @@ def generate_district(
     Deterministic for (accounts, years, seed, as_of). Everything is written in one transaction
     (a failure leaves no half district); the changes are attributed to command seed_demo.
     Raises DistrictNotEmpty when service accounts exist. `rebuild_indexes` (default: from
-    REBUILD_FROM_ACCOUNTS accounts) drops the empty tables' secondary indexes and foreign keys
-    for the load and builds them again before the commit (accounts.demo.upkeep).
+    REBUILD_FROM_ACCOUNTS accounts) drops the meter reads' and the history events' secondary
+    indexes and foreign keys (when empty) for the load and builds them again before the commit
+    (accounts.demo.upkeep).
     """
     if accounts < 1:
         raise ValueError("A demo district needs at least one account.")
@@ -143,7 +144,7 @@ def generate_district(
         if rebuild_indexes is None:
             rebuild_indexes = accounts >= REBUILD_FROM_ACCOUNTS
         upkeep = DeferredUpkeep(
-            tables=load.LOADED_TABLES + load.FILLED_BY_TRIGGERS, rebuild=rebuild_indexes
+            tables=load.LOADED_TABLES, rebuilt=load.REBUILT_TABLES, rebuild=rebuild_indexes
         )
         upkeep.suspend(cursor)
         clock.lap("plan")

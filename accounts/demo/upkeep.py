@@ -10,15 +10,19 @@ INSERT a row. The loader hands that work to set statements:
   own INSERT (its columns and values read from the trigger function), so the events are the
   rows the trigger would have written: same columns, same context, same NOW() (the
   transaction's start), in id order.
-- Indexes and foreign keys (`rebuild=True`, only for tables that are empty when the load
-  begins): secondary indexes not backing a constraint are dropped and re-created from their
-  own definitions after the load (one sorted build each), and foreign keys are dropped and
-  added back with their definitions (one anti-join validates each). Everything is inside the
+- Indexes and foreign keys (`rebuild=True`, only for the tables named in `rebuilt` and the
+  event tables, each only if it is empty when the load begins): secondary indexes not backing
+  a constraint are dropped and re-created from their own definitions after the load (one
+  sorted build each), and foreign keys are dropped and added back with their definitions (one
+  anti-join validates each). Everything is inside the
   load's transaction, so a failure restores them with the rest; the locks it takes are held
   to the commit, which is why it is only for an empty district nobody is working in.
 
 Only pghistory's insert triggers are skipped; any other trigger (the ledger's, the search
-document's) keeps running row by row unless it is rebuilt in one statement here.
+document's statement triggers) keeps running. Which tables to rebuild is the caller's choice:
+not a table another trigger reads during the load (the search document's refresh finds a
+premise's meters by the installations' premise index; without it the accounts' COPY turns
+quadratic).
 """
 
 import re
@@ -45,9 +49,11 @@ class _EventTrigger:
 
 @dataclass
 class DeferredUpkeep:
-    """Suspend per-row upkeep on `tables` for a bulk load, then do it set-wise."""
+    """Suspend per-row upkeep for a bulk load, then do it set-wise: the history triggers of
+    `tables`; with `rebuild`, the indexes and keys of `rebuilt` and of the event tables."""
 
     tables: list[str]
+    rebuilt: list[str] = field(default_factory=list)
     rebuild: bool = False
     event_triggers: list[_EventTrigger] = field(default_factory=list)
     indexes: list[tuple[str, str]] = field(default_factory=list)  # (name, definition)
@@ -60,16 +66,14 @@ class DeferredUpkeep:
         cursor.execute("SELECT set_config('pgtrigger.ignore', %s, true)", ["{" + names + "}"])
         if not self.rebuild:
             return
-        empty = [table for table in self.tables if _is_empty(cursor, table)]
-        if not empty:
-            return
-        event_tables = [
+        empty = [table for table in self.rebuilt if _is_empty(cursor, table)]
+        empty += [
             trigger.event_table
             for trigger in self.event_triggers
-            if trigger.table in empty and _is_empty(cursor, trigger.event_table)
+            if _is_empty(cursor, trigger.event_table)
         ]
         self.foreign_keys = _foreign_keys(cursor, empty)
-        self.indexes = _secondary_indexes(cursor, empty + event_tables)
+        self.indexes = _secondary_indexes(cursor, empty)
         for table, name, _definition in self.foreign_keys:
             cursor.execute(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
         for name, _definition in self.indexes:
