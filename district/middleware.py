@@ -14,6 +14,9 @@ from district.client_ip import client_ip
 # markup, a megabyte) would travel into every log line and response header.
 REQUEST_ID_PATTERN = re.compile(r"[A-Za-z0-9._:-]{1,64}")
 
+# URL arguments that are credentials (a password-reset token, an e-mail confirmation key):
+# the request line logs "***" in their place (ASVS 7.1.1), as a reset link works for an hour.
+SECRET_URL_ARGUMENTS = frozenset({"token", "key"})
 request_id_var: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="-")
 logger = logging.getLogger("district.request")
 
@@ -24,6 +27,16 @@ class RequestIdFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         record.request_id = request_id_var.get()
         return True
+
+
+def loggable_path(request) -> str:
+    """The request's path and query, with credential URL arguments masked."""
+    path = request.get_full_path()
+    match = getattr(request, "resolver_match", None)
+    for name, value in match.kwargs.items() if match else ():
+        if name in SECRET_URL_ARGUMENTS and isinstance(value, str) and value:
+            path = path.replace(value, "***")
+    return path
 
 
 class RequestLogMiddleware:
@@ -47,7 +60,7 @@ class RequestLogMiddleware:
                 logger.info(
                     "%s %s %s user=%s %.1fms",
                     request.method,
-                    request.get_full_path(),
+                    loggable_path(request),
                     response.status_code,
                     username,
                     duration_ms,

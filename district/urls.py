@@ -71,3 +71,5 @@ urlpatterns = [
     path("", include("district.registers.urls")),
     path("portal/", include("portal.urls")),
 ]
+
+handler500 = "district.views.server_error"

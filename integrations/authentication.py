@@ -31,6 +31,11 @@ class BearerTokenAuthentication(BaseAuthentication):
         return token.user, token
 
     def authenticate_header(self, request):
+        # RFC 6750 section 3.1: a token that was sent and refused is an "invalid_token"; a
+        # request without one gets the bare challenge.
+        header = get_authorization_header(request).split()
+        if header and header[0].lower() == b"bearer":
+            return f'Bearer realm="{REALM}", error="invalid_token"'
         return f'Bearer realm="{REALM}"'
 
 
