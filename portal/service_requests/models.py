@@ -4,6 +4,7 @@ the customer."""
 import pghistory
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_noop
 
 from district.transitions import Transitions
 
@@ -17,16 +18,18 @@ class ServiceRequest(Transitions, models.Model):
     closes it, or declines it with a reason the customer reads.
     """
 
+    # Labels are marked for the Spanish catalog but stored and logged in English: the customer's
+    # pages translate them as they show them ({% translate item.get_kind_display %}).
     class Kind(models.TextChoices):
-        START = "start", "Start service"
-        STOP = "stop", "Stop service"
-        TRANSFER = "transfer", "Transfer service"
+        START = "start", gettext_noop("Start service")
+        STOP = "stop", gettext_noop("Stop service")
+        TRANSFER = "transfer", gettext_noop("Transfer service")
 
     class Status(models.TextChoices):
-        WAITING = "waiting", "Waiting for the office"
-        TAKEN = "taken", "Being handled"
-        DONE = "done", "Done"
-        DECLINED = "declined", "Declined"
+        WAITING = "waiting", gettext_noop("Waiting for the office")
+        TAKEN = "taken", gettext_noop("Being handled")
+        DONE = "done", gettext_noop("Done")
+        DECLINED = "declined", gettext_noop("Declined")
 
     OPEN_STATUSES = (Status.WAITING, Status.TAKEN)
     ALLOWED_TRANSITIONS = {

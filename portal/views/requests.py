@@ -31,7 +31,7 @@ def service_requests(request, account_id: int):
             messages.success(
                 request,
                 _("Thank you: your request (%(kind)s) is with our office. We will contact you.")
-                % {"kind": filed.get_kind_display()},
+                % {"kind": _(filed.get_kind_display())},
             )
             return redirect(reverse("portal:requests", args=[account.pk]))
     return render(
