@@ -1,6 +1,7 @@
 from django import forms
 
 from integrations.scopes import Scope
+from payments.counter.forms import CountMixin
 
 
 class IntegrationTokenForm(forms.Form):
@@ -12,3 +13,11 @@ class IntegrationTokenForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         help_text="Give each system only what it needs.",
     )
+
+
+class TokenDrawerOpenForm(CountMixin, forms.Form):
+    """The float counted into a till's or kiosk's drawer (the drawer is the token's own)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.add_count_fields()

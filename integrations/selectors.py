@@ -13,7 +13,7 @@ from billing.documents.selectors import bill_queryset
 from billing.models import Bill
 from district.ledger.selectors import account_balance
 from field_ops.models import Meter, Premise, WorkOrder
-from payments.models import PaymentLine
+from payments.models import DrawerSession, PaymentLine
 
 # An integration sees issued bills only (as a customer does): drafts are work in progress.
 ISSUED_BILL_STATUSES = (Bill.Status.POSTED, Bill.Status.CANCELLED)
@@ -111,3 +111,16 @@ def premises() -> QuerySet[Premise]:
 
 def meters() -> QuerySet[Meter]:
     return Meter.objects.all()
+
+
+def token_drawer_sessions(tokens) -> dict[int, DrawerSession]:
+    """The latest drawer session of each token's service user, by token id (one query): the
+    open one while the drawer is open, else the last close."""
+    by_user = {token.user_id: token.pk for token in tokens}
+    latest = (
+        DrawerSession.objects.filter(cashier_id__in=list(by_user))
+        .select_related("drawer", "closed_by")
+        .order_by("cashier_id", "-opened_at", "-id")
+        .distinct("cashier_id")
+    )
+    return {by_user[session.cashier_id]: session for session in latest}

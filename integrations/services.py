@@ -16,7 +16,10 @@ from district.attribution import acting_user
 from district.errors import ServiceError, require
 from district.roles import Perm
 from integrations.models import IntegrationToken
-from integrations.scopes import ALL_SCOPES, SCOPE_PERMISSIONS
+from integrations.scopes import ALL_SCOPES, SCOPE_PERMISSIONS, Scope
+from payments.counter.selectors import open_session_for
+from payments.counter.services import CloseCount, drawer_close, drawer_open
+from payments.models import Drawer, DrawerSession
 
 TOKEN_TAG = "wdi"  # "water district integration": lets secret scanners recognise a leaked token
 USE_NOTE_INTERVAL = datetime.timedelta(minutes=1)
@@ -114,3 +117,48 @@ def token_used(*, token: IntegrationToken, ip: str | None) -> None:
         Q(last_used_at__isnull=True) | Q(last_used_at__lt=now - USE_NOTE_INTERVAL)
     ).update(last_used_at=now, last_used_ip=ip)
     token.last_used_at, token.last_used_ip = now, ip
+
+
+# -- the drawer of a till or kiosk ---------------------------------------------------------------
+# A system that takes cash (a till, a kiosk) posts into a cash drawer opened for its service
+# user, which someone must count and settle like a counter drawer. The service user cannot
+# sign in, so the administrator opens it with the counted float and a head cashier counts and
+# closes it on its behalf; the counter's own services do the work (and keep their rules).
+
+
+def _drawer_token(token: IntegrationToken, by, *, doing: str) -> IntegrationToken:
+    require(by, Perm.MANAGE_INTEGRATION_TOKENS, doing=doing)
+    if not token.is_active:
+        raise ServiceError(f"{token} is revoked: it posts no payments.", code="revoked")
+    if not token.has_scope(Scope.PAYMENTS_WRITE):
+        raise ServiceError(
+            f"{token} does not post payments (no {Scope.PAYMENTS_WRITE} scope): it has no drawer.",
+            code="no_payments_scope",
+        )
+    return token
+
+
+def token_drawer_name(token: IntegrationToken) -> str:
+    """The drawer's name: the system's and the prefix, which is unique (fits the 50 chars)."""
+    return f"{token.name[:37]} ({token.prefix})"
+
+
+@transaction.atomic
+def token_drawer_open(*, token: IntegrationToken, by, opening_count: dict) -> DrawerSession:
+    """Open the integration's drawer with the float `by` counted (its own drawer, made once)."""
+    _drawer_token(token, by, doing="open an integration's drawer")
+    drawer, _ = Drawer.objects.get_or_create(
+        name=token_drawer_name(token), defaults={"location": "Integration"}
+    )
+    return drawer_open(drawer=drawer, cashier=token.user, opening_count=opening_count, by=by)
+
+
+@transaction.atomic
+def token_drawer_close(*, token: IntegrationToken, by, count: CloseCount) -> DrawerSession:
+    """Count and close the integration's open drawer on its behalf: the counter's blind close,
+    `by` recorded as the closer (and so kept from approving its over/short)."""
+    _drawer_token(token, by, doing="count and close an integration's drawer")
+    session = open_session_for(token.user)
+    if session is None:
+        raise ServiceError(f"{token} has no open drawer.", code="no_drawer")
+    return drawer_close(session_id=session.pk, by=by, count=count, on_behalf=True)

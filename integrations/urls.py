@@ -30,6 +30,16 @@ urlpatterns = [
     path(
         "integrations/tokens/<int:token_id>/revoke/", views.token_revoke_view, name="token_revoke"
     ),
+    path(
+        "integrations/tokens/<int:token_id>/drawer/open/",
+        views.token_drawer_open_view,
+        name="token_drawer_open",
+    ),
+    path(
+        "integrations/tokens/<int:token_id>/drawer/close/",
+        views.token_drawer_close_view,
+        name="token_drawer_close",
+    ),
     path("api/docs/", views.api_docs, name="api_docs"),
     path(
         "api/v1/accounts/<str:account_number>",

@@ -61,7 +61,14 @@ class PaymentPostView(IntegrationView):
             200: PaymentOutSerializer,
             400: ProblemSerializer,
         },
-        description="Post a payment into the integration's open drawer. Scope: payments:write.",
+        description=(
+            "Post a payment into the integration's open cash drawer. Scope: payments:write.\n\n"
+            "A till or kiosk taking cash posts into its drawer: someone counts and settles it "
+            "as a counter drawer (the administrator opens it with a counted float and a head "
+            "cashier counts and closes it, on the integration tokens page). A card processor "
+            "reports through /api/v1/processor/notifications instead, which join the "
+            "processor's daily settlement batch."
+        ),
     )
     def post(self, request):
         key = request.headers.get("Idempotency-Key", "").strip()

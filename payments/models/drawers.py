@@ -55,6 +55,15 @@ class DrawerSession(Transitions, models.Model):
     # {"100.00": 2, "0.25": 40, ...}: count per denomination (dollars as text).
     opening_count = models.JSONField(default=dict, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
+    # Who counted and closed it: the cashier, or a supervisor closing on behalf of a till or
+    # kiosk's service user (never the one who approves the over/short).
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     # The blind count, float included, and the terminal's card batch total.
     close_count = models.JSONField(default=dict, blank=True)
     counted_cash = MoneyField(null=True, blank=True)

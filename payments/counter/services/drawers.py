@@ -14,12 +14,13 @@ from django.utils import timezone
 from district.approvals.models import ApprovalRequest
 from district.approvals.services import approval_request_create
 from district.attribution import acting_user
-from district.errors import ServiceError
+from district.errors import ServiceError, require
 from district.ledger.models import Journal
 from district.ledger.purposes import Purpose
 from district.ledger.services import Line, journal_post
 from district.money import ZERO, format_money, parse_money
 from district.policies import policy_value
+from district.roles import Perm
 from district.transitions import transition
 from payments.counter.denominations import count_clean, count_total
 from payments.counter.services.sessions import session_expected, session_locked
@@ -53,8 +54,11 @@ def _open_elsewhere(error: IntegrityError, *, drawer: Drawer, cashier) -> Servic
     return None
 
 
-def drawer_open(*, drawer: Drawer, cashier, opening_count: dict) -> DrawerSession:
-    """Open a session on `drawer` for `cashier` with the float as counted, by denomination."""
+def drawer_open(*, drawer: Drawer, cashier, opening_count: dict, by=None) -> DrawerSession:
+    """Open a session on `drawer` for `cashier` with the float as counted, by denomination.
+
+    `by` is who counted the float when it is not the cashier (a supervisor opening a till's
+    or kiosk's drawer for its service user); the history records them."""
     if not drawer.is_active:
         raise ServiceError(f"Drawer {drawer} is out of service.", code="drawer_inactive")
     count = count_clean(opening_count)
@@ -65,7 +69,7 @@ def drawer_open(*, drawer: Drawer, cashier, opening_count: dict) -> DrawerSessio
         opening_float=count_total(count),
     )
     try:
-        with transaction.atomic(), acting_user(cashier):
+        with transaction.atomic(), acting_user(by or cashier):
             session.save()
     except IntegrityError as error:
         refusal = _open_elsewhere(error, drawer=drawer, cashier=cashier)
@@ -148,10 +152,13 @@ def over_short_settle(
     session.save()
 
 
-def _check_closable(session: DrawerSession, by) -> None:
+def _check_closable(session: DrawerSession, by, *, on_behalf: bool) -> None:
     if not session.can_move_to(DrawerSession.Status.CLOSED):
         raise ServiceError(f"Drawer {session.drawer} is already closed.", code="closed")
-    if session.cashier_id != by.pk:
+    if on_behalf:
+        # A till's or kiosk's drawer: its service user cannot count, so a head cashier does.
+        require(by, Perm.BALANCE_CASH, doing="count and close another's drawer")
+    elif session.cashier_id != by.pk:
         raise ServiceError("Only the drawer's cashier closes it.", code="not_your_drawer")
     pending_voids = ApprovalRequest.objects.filter(
         kind=VOID_KIND,
@@ -165,12 +172,18 @@ def _check_closable(session: DrawerSession, by) -> None:
         )
 
 
-def drawer_close(*, session_id: int, by, count: CloseCount) -> DrawerSession:
+def drawer_close(
+    *, session_id: int, by, count: CloseCount, on_behalf: bool = False
+) -> DrawerSession:
     """Close the drawer with the blind count: the expected figures are fixed now, under the
-    session's lock, so every payment that got the lock first is counted."""
+    session's lock, so every payment that got the lock first is counted.
+
+    `on_behalf`: `by` counts and closes a drawer that is not theirs (an integration's till or
+    kiosk); it takes the balance-cash permission, and `by` is recorded as the closer, who then
+    cannot approve the over/short."""
     with transaction.atomic(), acting_user(by):
         session = session_locked(session_id)
-        _check_closable(session, by)
+        _check_closable(session, by, on_behalf=on_behalf)
         expected = session_expected(session)
         session.expected_cash = expected[Tender.Kind.CASH]
         session.expected_checks = expected[Tender.Kind.CHECK]
@@ -179,6 +192,7 @@ def drawer_close(*, session_id: int, by, count: CloseCount) -> DrawerSession:
         close_count_record(session, count)
         transition(session, DrawerSession.Status.CLOSED)
         session.closed_at = timezone.now()
+        session.closed_by = by
         over_short_settle(
             session,
             by=by,
@@ -215,6 +229,10 @@ def over_short_approve(request: ApprovalRequest, by) -> dict:
         raise ServiceError("This drawer's over/short is no longer awaiting approval.")
     if session.cashier_id == by.pk:
         raise ServiceError("A cashier cannot approve their own drawer's over/short.")
+    # Separation of duties holds on the count too: whoever counted the drawer (the cashier, or
+    # a supervisor closing a till's drawer for it) is not the one who accepts the difference.
+    if by.pk in (session.closed_by_id, request.requested_by_id):
+        raise ServiceError("Whoever counted a drawer cannot approve its over/short.")
     session.over_short_journal = over_short_post(session, by=by, key=f"over-short:{session.pk}")
     session.over_short_state = DrawerSession.OverShort.POSTED
     session.save(update_fields=["over_short_journal", "over_short_state"])
