@@ -29,6 +29,33 @@ _UNMATCHED = Bai2Transaction.Status.UNMATCHED
 UPLOADS_LISTED = 10
 
 
+SETTLEMENTS_CLOSED_LISTED = 14
+
+
+@dataclass(frozen=True)
+class SettlementBatches:
+    open: list[PaymentBatch]  # still gathering the day's payments, oldest day first
+    closed: list[PaymentBatch]  # the latest closed days, latest first
+
+
+def settlement_batches(closed_limit: int = SETTLEMENTS_CLOSED_LISTED) -> SettlementBatches:
+    """Processors' daily settlement batches for the reconciliation page (two queries): every
+    open one, and the latest closed ones the bank's payouts match against."""
+    batches = PaymentBatch.objects.filter(settlement_date__isnull=False).select_related("posted_by")
+    return SettlementBatches(
+        open=list(
+            batches.filter(status=PaymentBatch.Status.OPEN).order_by(
+                "settlement_date", "processor", "pk"
+            )
+        ),
+        closed=list(
+            batches.exclude(status=PaymentBatch.Status.OPEN).order_by(
+                "-settlement_date", "processor", "-pk"
+            )[:closed_limit]
+        ),
+    )
+
+
 def bai2_uploads(limit: int = UPLOADS_LISTED) -> list[Bai2Upload]:
     """The latest uploads with their status, without their bytes (one query)."""
     return list(

@@ -52,6 +52,10 @@ def _reconciliation_page(request, form):
             "uploads": selectors.bai2_uploads(),
             "exceptions_count": count,
             "exceptions_total": total,
+            # The processors' settlement days the payouts match against (Finance closes one
+            # after its cut-off, as on the batch page it cannot open without taking payments).
+            "settlements": selectors.settlement_batches(),
+            "can_close_settlements": request.user.has_perm(Perm.BALANCE_CASH),
         },
     )
 

@@ -121,6 +121,12 @@ def batch_settlement_close(request, batch_id):
             )
         else:
             messages.info(request, f"{batch} was already closed.")
+    # Back where the close was asked: the bank reconciliation page lists the settlement days
+    # for Finance, who cannot open the batch page (it takes taking payments).
+    asked_there = request.POST.get("back") == "reconciliation"
+    sees_batches = request.user.has_perm(Perm.TAKE_PAYMENTS)
+    if (asked_there or not sees_batches) and request.user.has_perm(Perm.RECONCILE_BANK):
+        return redirect("payments:bank_reconciliation")
     return redirect(_detail_url(batch_id))
 
 
@@ -204,6 +210,11 @@ def batch_import(request):
             except ValidationError as error:
                 add_service_error(form, error)
             else:
+                if result.batch is None:
+                    # Every payment already posted (a processor's day its notifications
+                    # posted): a success with nothing written.
+                    messages.success(request, f"{upload.name}: {result.nothing_new}.")
+                    return redirect("payments:batch_import")
                 text = (
                     f"{upload.name} imported as batch {result.batch.pk}: {result.imported} "
                     f"payments, {format_money(result.total)}; {result.matched} posted to "

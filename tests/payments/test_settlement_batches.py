@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
@@ -19,6 +20,7 @@ from integrations.services import token_create
 from payments.bank.imports import bai2_import
 from payments.bank.resolve import bank_line_resolve
 from payments.bank.selectors import exceptions_queue
+from payments.batches.services import payment_file_import
 from payments.batches.services.processor import ProcessorPayment, processor_payment_post
 from payments.batches.services.settlement import (
     parse_cutoffs,
@@ -184,8 +186,6 @@ def test_replays_post_once_and_another_amount_is_refused(db, finance):
 
 
 def test_the_nightly_settlement_file_skips_what_notifications_posted(db, finance):
-    from payments.batches.services import payment_file_import
-
     account = ServiceAccountFactory()
     item, _ = notify(account, "TX-1", "10.00", by=finance)
     content = (
@@ -200,6 +200,74 @@ def test_the_nightly_settlement_file_skips_what_notifications_posted(db, finance
     assert f"processor:TX-1 (already in batch {item.batch_id})" in result.skipped[0]
     assert account_balance(account.pk) == Decimal("-14.00")
     assert ledger_problems() == []
+
+
+def _settlement_csv(account, *transaction_ids) -> bytes:
+    rows = [f"{tid},2026-03-02,{account.number},10.00,Al,card,4242" for tid in transaction_ids]
+    header = "transaction_id,settled_on,account_number,amount,payer_name,method,last4"
+    return ("\n".join([header, *rows]) + "\n").encode()
+
+
+def _written() -> tuple:
+    return (
+        PaymentBatch.objects.count(),
+        BatchItem.objects.count(),
+        Payment.objects.count(),
+        JournalLine.objects.count(),
+    )
+
+
+def test_a_file_whose_every_payment_notifications_posted_is_nothing_new(db, finance, client_for):
+    # given: the day's two notifications posted into their settlement batch
+    account = ServiceAccountFactory()
+    item, _ = notify(account, "TX-1", "10.00", by=finance)
+    notify(account, "TX-2", "10.00", by=finance)
+    before = _written()
+    # when: the nightly file brings only those two
+    result = payment_file_import(
+        content=_settlement_csv(account, "TX-1", "TX-2"),
+        file_name="day.csv",
+        file_format="processor-csv",
+        by=finance,
+    )
+    # then: a plain success that writes nothing
+    assert result.batch is None and result.imported == 0 and len(result.skipped) == 2
+    assert result.nothing_new == (
+        f"nothing new: 2 payments were already posted (batch {item.batch_id})"
+    )
+    assert _written() == before
+    assert account_balance(account.pk) == Decimal("-20.00")
+    # and Finance importing it on the page is told so (no error)
+    page = client_for(roles.FINANCE).post(
+        "/payments/batches/import/",
+        {
+            "file_format": "processor-csv",
+            "file": SimpleUploadedFile("day.csv", _settlement_csv(account, "TX-1", "TX-2")),
+        },
+        follow=True,
+    )
+    assert page.status_code == 200
+    assert "nothing new: 2 payments were already posted" in page.content.decode()
+    assert _written() == before
+    assert ledger_problems() == []
+
+
+def test_a_byte_identical_file_already_imported_stays_refused(db, finance):
+    # given: a file with one payment the notifications missed, imported
+    account = ServiceAccountFactory()
+    notify(account, "TX-1", "10.00", by=finance)
+    content = _settlement_csv(account, "TX-1", "TX-3")
+    first = payment_file_import(
+        content=content, file_name="day.csv", file_format="processor-csv", by=finance
+    )
+    assert first.batch is not None and first.imported == 1
+    before = _written()
+    # when / then: the same bytes again are refused, nothing written
+    with pytest.raises(ValidationError, match=f"already imported on .* as batch {first.batch.pk}"):
+        payment_file_import(
+            content=content, file_name="again.csv", file_format="processor-csv", by=finance
+        )
+    assert _written() == before
 
 
 # -- closing -----------------------------------------------------------------------------------
@@ -241,6 +309,40 @@ def test_finance_closes_from_the_batch_page(client_for, finance, db):
     response = client_for(roles.FINANCE).post(f"/payments/batches/{item.batch_id}/close/")
     assert response.status_code == 302
     assert PaymentBatch.objects.get().is_posted
+
+
+def test_finance_sees_and_closes_settlement_batches_on_the_reconciliation_page(
+    client_for, finance, db, django_assert_max_num_queries
+):
+    # given: an open day past its cut-off, and two closed days
+    account = ServiceAccountFactory()
+    today = timezone.localdate()
+    days = [today - datetime.timedelta(days=n) for n in (4, 3, 2)]
+    items = [
+        notify(account, f"T-{n}", "9.00", received_at=at(day, 9), by=finance)[0]
+        for n, day in enumerate(days)
+    ]
+    for item in items[:2]:
+        close_today(item.batch, finance)
+    open_batch = items[2].batch
+    client = client_for(roles.FINANCE)
+    # when: Finance opens the bank reconciliation page (it cannot open the batch page)
+    assert client.get(f"/payments/batches/{open_batch.pk}/").status_code == 403
+    with django_assert_max_num_queries(13):
+        page = client.get("/payments/bank/")
+    # then: the open day with its close action, and the closed days
+    text = page.content.decode()
+    assert page.status_code == 200
+    assert "Processor settlement batches" in text
+    assert text.count("Close settlement batch") == 1
+    assert text.count("Closed ") >= 2
+    # when: Finance closes it there
+    closed = client.post(f"/payments/batches/{open_batch.pk}/close/", {"back": "reconciliation"})
+    # then: closed, and back on the reconciliation page
+    assert closed.status_code == 302 and closed["Location"] == "/payments/bank/"
+    open_batch.refresh_from_db()
+    assert open_batch.is_posted and open_batch.posted_by == client.user
+    assert "Close settlement batch" not in client.get("/payments/bank/").content.decode()
 
 
 # -- the bank's payout -------------------------------------------------------------------------

@@ -42,7 +42,8 @@ from payments.models import BatchItem, Payment, PaymentBatch, PaymentLine, Tende
 
 @dataclass
 class FileImportResult:
-    batch: PaymentBatch
+    # None when the file brought nothing new (nothing_new says why): nothing was written.
+    batch: PaymentBatch | None
     imported: int  # items in the batch (matched + exceptions)
     matched: int
     exceptions: int
@@ -53,6 +54,9 @@ class FileImportResult:
     cash_only: list[str] = field(default_factory=list)
     # Late penalties withdrawn: the file shows the customer paid by the bill's cut-off.
     withdrawn: list[Withdrawal] = field(default_factory=list)
+    # "nothing new: 3 payments were already posted (batch 12)": every item was already in,
+    # the normal case of a processor's nightly file once its notifications posted the day.
+    nothing_new: str = ""
 
 
 def _already_imported(sha256: str) -> None:
@@ -89,6 +93,8 @@ def payment_file_import(
     Refused (nothing written) for a file already imported, a malformed file or one whose items
     disagree with its own trailer. Items already imported from another file are skipped and
     reported; items that match no account are kept as exceptions (their money in suspense).
+    A file whose every item is already in (a processor's day its notifications posted) is a
+    success that writes nothing (`nothing_new`).
     """
     sha256 = hashlib.sha256(content).hexdigest()
     _already_imported(sha256)
@@ -109,7 +115,9 @@ def payment_file_import(
 
 
 def _import(parsed, *, kind: str, sha256: str, file_name: str, by) -> FileImportResult:
-    fresh, skipped = _fresh_items(parsed.items)
+    fresh, skipped, seen = _fresh_items(parsed.items)
+    if not fresh:
+        return _nothing_new(skipped, seen)
     numbers = {"".join(ch for ch in item.account_text if ch.isdigit()) for item in fresh}
     accounts = {
         account.number: account for account in ServiceAccount.objects.filter(number__in=numbers)
@@ -158,9 +166,9 @@ def _import(parsed, *, kind: str, sha256: str, file_name: str, by) -> FileImport
     )
 
 
-def _fresh_items(items: list) -> tuple[list, list[str]]:
+def _fresh_items(items: list) -> tuple[list, list[str], dict[str, int]]:
     """(the items no earlier file brought, "line 4: processor:TX-1 (already in batch 12)" for
-    the others); refused when every item was imported before."""
+    the others, {external id: batch id} of those)."""
     external_ids = [item.external_id for item in items]
     seen = dict(
         BatchItem.objects.filter(external_id__in=external_ids).values_list(
@@ -173,13 +181,27 @@ def _fresh_items(items: list) -> tuple[list, list[str]]:
         for item in items
         if item.external_id in seen
     ]
-    if not fresh:
-        raise ServiceError(
-            f"Every payment in this file was already imported ({len(skipped)} payments, e.g. "
-            f"{skipped[0]}). Nothing was imported.",
-            code="all_skipped",
-        )
-    return fresh, skipped
+    return fresh, skipped, seen
+
+
+def _nothing_new(skipped: list[str], seen: dict[str, int]) -> FileImportResult:
+    """Every item was posted already (by notifications or an earlier file): a success that
+    writes nothing, not even the file's hash (a later identical file answers the same)."""
+    batch_ids = sorted(set(seen.values()))
+    count = len(skipped)
+    return FileImportResult(
+        batch=None,
+        imported=0,
+        matched=0,
+        exceptions=0,
+        total=ZERO,
+        skipped=skipped,
+        nothing_new=(
+            f"nothing new: {count} payment{'s were' if count != 1 else ' was'} already posted "
+            f"(batch{'es' if len(batch_ids) != 1 else ''} "
+            f"{', '.join(str(batch_id) for batch_id in batch_ids)})"
+        ),
+    )
 
 
 def _rows(fresh: list, accounts: dict, *, by) -> tuple[list[dict], list[dict]]:

@@ -54,6 +54,9 @@ class Command(BaseCommand):
                 raise CommandError(" ".join(error.messages)) from error
         write = self.stdout.write
         batch = result.batch
+        if batch is None:
+            write(f"{path.name}: {result.nothing_new}; nothing written.")
+            return
         write(
             f"Batch {batch.pk} ({batch.get_kind_display()}, {path.name}): {result.imported} "
             f"payment(s) for {format_money(result.total)} imported and posted; "
