@@ -11,7 +11,8 @@ account_actions.register(
         "view-as-customer",
         "View as customer",
         lambda account_id: reverse("portal:staff_view_as_customer", args=[account_id]),
-        Perm.VIEW_ACCOUNTS,
+        # the customer's pages show how to reach them, which Finance's research does not need
+        Perm.VIEW_CUSTOMER_CONTACTS,
         order=90,
     )
 )

@@ -41,7 +41,7 @@ def account_detail(request, account_id: int):
     return render(request, "portal/account.html", account_page_context(account, read_only=False))
 
 
-@staff_view(Perm.VIEW_ACCOUNTS)
+@staff_view(Perm.VIEW_CUSTOMER_CONTACTS)
 @require_http_methods(["GET"])
 def staff_view_as_customer(request, account_id: int):
     account = get_object_or_404(

@@ -152,7 +152,7 @@ def test_the_deposit_panel_shows_the_interest(client_for, make_user):
     _rate("2.5")
     account, _deposit = _held(make_user)
     # when
-    html = client_for(roles.CSR_I).get(f"/account/{account.pk}/").content.decode()
+    html = client_for(roles.CSR_I).get(f"/account/{account.pk}/panels/deposit/").content.decode()
     # then
     assert "Interest at 2.5% a year, simple: $2.50 earned to date" in html
 

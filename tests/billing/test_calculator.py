@@ -321,19 +321,20 @@ def test_api_answers_400_with_json_errors_and_writes_nothing(client_for):
         "consumption",
         "period_start",
     }
-    assert two_sources.json() == {
-        "errors": {"rates": ["Give exactly one of schedule, version or rates_yaml."]}
+    # a problem details body (RFC 9457) whose errors name the fields
+    assert two_sources["Content-Type"] == "application/problem+json"
+    assert two_sources.json()["status"] == 400
+    assert two_sources.json()["errors"] == {
+        "rates": ["Give exactly one of schedule, version or rates_yaml."]
     }
     assert unpriced.status_code == 400
-    assert unpriced.json() == {
-        "errors": {
-            "meter_size": ['pphcsd-water v1 (07/01/2024) has no fixed charge for a 5/8" meter.']
-        }
+    assert unpriced.json()["errors"] == {
+        "meter_size": ['pphcsd-water v1 (07/01/2024) has no fixed charge for a 5/8" meter.']
     }
     assert bad_yaml.status_code == 400
     assert bad_yaml.json()["errors"]["rates"][0].startswith("line 1, column 13:")
-    assert backwards.json() == {
-        "errors": {"period_end": ["The last day must be on or after the first day."]}
+    assert backwards.json()["errors"] == {
+        "period_end": ["The last day must be on or after the first day."]
     }
     assert RateScheduleVersion.objects.count() == 1
 

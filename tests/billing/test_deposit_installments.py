@@ -155,8 +155,8 @@ def test_the_bill_and_the_account_page_show_the_installments_left(
     page = client.get(reverse("billing:bill_detail", args=[bill.pk])).content.decode()
     assert "1 deposit installment left ($33.33)" in page
     # the account page's deposit panel
-    account_page = client.get(reverse("accounts:account_detail", args=[account.pk]))
-    assert "3 installments; 1 deposit installment left ($33.33)" in account_page.content.decode()
+    deposit_panel = client.get(reverse("accounts:account_panel", args=[account.pk, "deposit"]))
+    assert "3 installments; 1 deposit installment left ($33.33)" in deposit_panel.content.decode()
     # and the customer's bill page
     user = make_user(roles.CUSTOMER)
     AccountLink.objects.create(user=user, service_account=account, method="staff")

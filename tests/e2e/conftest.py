@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from district import roles
+
 CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
     "--headless=new",
@@ -116,6 +118,13 @@ def sign_in(make_user):
 
     def do(page, role):
         user = make_user(role)
+        if role == roles.CUSTOMER:
+            # the portal signs in only customers whose email address is verified
+            from allauth.account.models import EmailAddress
+
+            user.email = f"{user.username}@example.org"
+            user.save(update_fields=["email"])
+            EmailAddress.objects.create(user=user, email=user.email, primary=True, verified=True)
         page.goto("/accounts/login/")
         page.get_by_label("Username").fill(user.username)
         page.get_by_label("Password").fill(PASSWORD)

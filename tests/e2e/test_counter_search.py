@@ -71,6 +71,8 @@ def test_a_csr_finds_an_account_by_address_and_opens_it_with_the_keyboard(
     page.wait_for_url(f"**/account/{account.pk}/")
     expect(page.get_by_role("heading", level=1)).to_contain_text(account.formatted_number)
     expect(page.get_by_test_id("account-balance")).to_have_text("$87.25")
+    # the usage chart loads when its panel scrolls into view
+    page.get_by_role("region", name="Reads and consumption").scroll_into_view_if_needed()
     expect(page.get_by_role("img", name=re.compile("Water use by month"))).to_be_visible()
     assert_accessible(page)
 

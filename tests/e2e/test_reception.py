@@ -39,6 +39,8 @@ def test_a_csr_logs_a_contact_from_the_account_page_in_two_keystrokes(
     account = _account_with_a_bill(user)
     page.goto(f"/account/{account.pk}/")
     note = page.get_by_role("textbox", name="Note")
+    # the timeline loads when its panel scrolls into view
+    page.get_by_role("region", name="Timeline").scroll_into_view_if_needed()
     timeline = page.locator("#account-timeline")
     expect(timeline).to_contain_text("Bill for March")
     assert_accessible(page)

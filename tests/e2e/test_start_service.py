@@ -110,6 +110,11 @@ def test_a_csr_i_starts_service_for_a_new_tenant_with_the_keyboard_only(
     page.wait_for_url(re.compile(r"/account/\d+/$"))
     expect(page.get_by_role("heading", level=1)).to_contain_text("Pending")
     expect(page.locator("main")).to_contain_text("4410 Juniper Ln #B")
-    expect(page.locator('[data-panel="deposit"]')).to_contain_text("$100.00")
-    expect(page.locator('[data-panel="service_changes"]')).to_contain_text("Turn on")
+    # the deposit's and the service orders' panels load as they scroll into view
+    deposit = page.locator('[data-panel="deposit"]')
+    deposit.scroll_into_view_if_needed()
+    expect(deposit).to_contain_text("$100.00")
+    service_changes = page.locator('[data-panel="service_changes"]')
+    service_changes.scroll_into_view_if_needed()
+    expect(service_changes).to_contain_text("Turn on")
     assert_accessible(page)

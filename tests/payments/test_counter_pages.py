@@ -606,7 +606,8 @@ def test_account_page_panel_lists_recent_payments(
     ]
     client.force_login(make_user(roles.CSR_II))
     # when
-    html = client.get(reverse("accounts:account_detail", args=[owing_account.pk])).content.decode()
+    url = reverse("accounts:account_panel", args=[owing_account.pk, "payments"])
+    html = client.get(url).content.decode()
     # then
     panel = html[html.index('data-testid="payments-panel"') :]
     for payment in payments:

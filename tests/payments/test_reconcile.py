@@ -303,8 +303,9 @@ def test_upload_page_imports_matches_and_refuses(client_for, django_assert_max_n
     assert refused.status_code == 200
     assert "bad.bai2 was refused: Line" in refused.content.decode()
     assert Bai2Transaction.objects.count() == 2
-    # the list (with the latest uploads) and the file page in a fixed number of queries
-    with django_assert_max_num_queries(11):
+    # the list (with the latest uploads and the processors' open and latest closed settlement
+    # batches, a query each) and the file page in a fixed number of queries
+    with django_assert_max_num_queries(13):
         assert client.get(url).status_code == 200
     file_id = Bai2Transaction.objects.first().report.file_id
     with django_assert_max_num_queries(14):
