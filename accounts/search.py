@@ -10,17 +10,21 @@ the text could be:
     broader search      only when no exact identifier matched (or none was typed): prefixes while
                         typing (account number, phone, name in either order, house number and
                         street; b-trees with varchar_pattern_ops, read in index order up to the
-                        limit) and the closest names and addresses (pg_trgm's GiST index, ORDER BY
-                        the distance operator <-> with the limit, so PostgreSQL stops at the
-                        limit instead of ranking every match)
+                        limit) and names whose every typed word starts one of their words, in
+                        any order ("smi joh"; a GIN index on the name's words)
+    closest spellings   only when the broader search found nothing (a misspelling): the nearest
+                        names and addresses by pg_trgm's GiST index, ORDER BY the distance
+                        operator <-> with the limit, so PostgreSQL stops at the limit instead of
+                        ranking every match
 
 Each query returns what the results show (the document holds the display name and address,
-the balance comes from its one-row cache), so a search is one query, or two when an identifier
-finds nothing. Without pg_trgm (the embedded server has no contrib extensions) the broader search
-matches each typed word as a prefix of the name in either order, by the same b-trees.
+the balance comes from its one-row cache), so a search is one query, or two or three when the
+cheaper ones find nothing. Without pg_trgm (the embedded server has no contrib extensions) there
+are no closest spellings: the words' matches are ordered by name.
 
-Ranking: exact identifiers first; then prefixes, then names and addresses by closeness; within
-each, open accounts before final and closed ones.
+Ranking: exact identifiers first; then prefixes and names by their words' starts; the closest
+spellings only when nothing else matched. Within each, open accounts before final and closed
+ones, then the closest.
 """
 
 import re
@@ -63,6 +67,8 @@ _MIN_PREFIX_DIGITS = 5
 _MIN_WORD = 3  # a name or address needs a word of 3+ characters ("ma" matches too much)
 _MIN_TRIGRAM_TEXT = 4  # shorter text is a prefix being typed: the b-tree answers it
 _MAX_HOUSE_DIGITS = 6
+# The expression of the name's words' GIN index (SearchDocument.Meta, migration 0009), verbatim.
+_NAME_WORDS = "to_tsvector('simple'::regconfig, COALESCE(document.name, ''))"
 
 
 @dataclass(frozen=True)
@@ -305,7 +311,27 @@ def _closest(column: str, text: str, *, label: str, limit: int):
     )
 
 
+def _words(typed_name: str, words: list[str], *, limit: int, trigrams: bool):
+    """Every typed word the start of a word of the name, in any order ("smi joh" is John Smith
+    and Joan Smithers): the name's words under their GIN index, the closest first."""
+    query = " & ".join(f"{word}:*" for word in words)  # words are letters and digits only
+    where = f"{_NAME_WORDS} @@ to_tsquery('simple'::regconfig, %s)"
+    if not trigrams:
+        return _branch(where, [query], tier=PREFIX, label=NAME, limit=limit, order="document.name")
+    return _branch(
+        where,
+        [query],
+        tier=PREFIX,
+        label=NAME,
+        limit=limit,
+        order="document.name <-> %s",
+        order_params=[typed_name],
+        distance=True,
+    )
+
+
 def _broad_branches(typed: Typed, limit: int, *, trigrams: bool) -> list:
+    """Prefixes while typing and names by their words' starts: b-trees and the words' GIN."""
     branches = []
     if typed.account_prefix:
         branches.append(
@@ -318,19 +344,25 @@ def _broad_branches(typed: Typed, limit: int, *, trigrams: bool) -> list:
         # "lopez maria" and "maria lopez" are both kept: either order is a prefix of one.
         for column in ("name", "name_first_last"):
             branches.append(_prefix(column, typed_name + "%", label=NAME, limit=limit))
-        if trigrams and len(typed_name) >= _MIN_TRIGRAM_TEXT:
-            branches.append(_closest("name", typed_name, label=NAME, limit=limit))
-        elif len(typed.name_words) > 1:  # no pg_trgm: every word the start of one, in order
-            words = "% ".join(typed.name_words) + "%"
-            for column in ("name", "name_first_last"):
-                branches.append(_prefix(column, words, label=NAME, limit=limit, tier=TEXT))
+        if len(typed.name_words) > 1:  # one word alone is a prefix above: "smi" matches too many
+            branches.append(_words(typed_name, typed.name_words, limit=limit, trigrams=trigrams))
     if typed.address_words:
         typed_address = " ".join(typed.address_words)
         # "123" is a whole house number: 123 Main St, not 1234 Main St.
         start = typed_address + (" %" if typed_address.isdigit() else "%")
         branches.append(_prefix("address", start, label=SERVICE_ADDRESS, limit=limit))
-        if trigrams and len(typed_address) >= _MIN_TRIGRAM_TEXT and not typed_address.isdigit():
-            branches.append(_closest("address", typed_address, label=SERVICE_ADDRESS, limit=limit))
+    return branches
+
+
+def _closest_branches(typed: Typed, limit: int) -> list:
+    """Names and addresses by trigram closeness (pg_trgm's GiST): what finds a misspelling."""
+    branches = []
+    typed_name = " ".join(typed.name_words)
+    if len(typed_name) >= _MIN_TRIGRAM_TEXT:
+        branches.append(_closest("name", typed_name, label=NAME, limit=limit))
+    typed_address = " ".join(typed.address_words)
+    if len(typed_address) >= _MIN_TRIGRAM_TEXT and not typed_address.isdigit():
+        branches.append(_closest("address", typed_address, label=SERVICE_ADDRESS, limit=limit))
     return branches
 
 
@@ -360,26 +392,35 @@ def trigrams_available() -> bool:
     return _TRIGRAMS[name]
 
 
+def _stages(typed: Typed, limit: int) -> tuple[list, list, list]:
+    """The branches of the exact, the broader and the closest-spelling queries (each may be [])."""
+    exact = _exact_branches(typed, limit) if typed.has_exact else []
+    trigrams = trigrams_available()
+    broad = _broad_branches(typed, limit, trigrams=trigrams)
+    closest = _closest_branches(typed, limit) if trigrams else []
+    return exact, broad, closest
+
+
 def search_queries(typed: Typed, limit: int) -> list[list]:
     """The branches of each query a search may run, in order (the bench EXPLAINs them)."""
-    queries = []
-    if typed.has_exact:
-        queries.append(_exact_branches(typed, limit))
-    broad = _broad_branches(typed, limit, trigrams=trigrams_available())
-    if broad:
-        queries.append(broad)
-    return queries
+    return [branches for branches in _stages(typed, limit) if branches]
 
 
 def search_accounts(query: str, *, limit: int = 20) -> list[SearchHit]:
-    """Accounts matching what a CSR typed, best first (one query, two when an identifier
-    finds nothing; none for an empty box)."""
+    """Accounts matching what a CSR typed, best first (one query for most searches; none for an
+    empty box).
+
+    An exact identifier answers alone. Otherwise the prefixes and the names' words; the closest
+    spellings (the dearest query) are asked only when those found fewer accounts than the
+    limit, since each of theirs would rank below every one found already.
+    """
     typed = classify(query)
-    rows = []
-    for branches in search_queries(typed, limit):
-        rows = _run(branches)
-        if rows:  # an exact identifier answers alone; otherwise the broader search
-            break
+    exact, broad, closest = _stages(typed, limit)
+    rows = _run(exact) if exact else []
+    if not rows:
+        rows = _run(broad) if broad else []
+        if closest and len({row[0] for row in rows}) < limit:
+            rows += _run(closest)
     if not rows:
         return []
 

@@ -12,6 +12,7 @@ of anything but letters and digits made one space ("O'Brien, Sean" -> "o brien s
 
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex, GistIndex
+from django.contrib.postgres.search import SearchVector
 from django.db import connection, models
 
 from accounts.models.customers import Customer
@@ -74,6 +75,9 @@ class SearchDocument(models.Model):
                 opclasses=["varchar_pattern_ops"],
                 name="search_doc_address_idx",
             ),
+            # Every typed word the start of a word of the name, in any order ("smi joh" finds
+            # "smith john" and "johnson smiley"): a full-text prefix query on the name's words.
+            GinIndex(SearchVector("name", config="simple"), name="search_doc_name_words"),
             # pg_trgm (a contrib extension): built only where the server has it; without it
             # the search falls back to the prefix indexes above (accounts.search).
             GistIndex(fields=["name"], opclasses=["gist_trgm_ops"], name="search_doc_name_trgm"),

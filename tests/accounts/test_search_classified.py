@@ -199,9 +199,11 @@ def test_without_trigrams_every_word_is_the_start_of_a_name_in_either_order(monk
         ("apn", 1),
         ("former", 1),
         ("prefix", 2),  # digits no identifier has: the exact query, then the prefixes
-        ("garcia maria", 1),  # a name: the broader search only
-        ("gar", 1),
-        ("123 main", 1),
+        # a name or an address: the broader search, then the closest spellings (it found fewer
+        # than the limit)
+        ("garcia maria", 2),
+        ("gar", 1),  # too short for closeness: the prefixes only
+        ("123 main", 2),
     ],
 )
 def test_each_kind_takes_a_fixed_number_of_queries(django_assert_num_queries, typed, queries):
@@ -225,6 +227,34 @@ def test_each_kind_takes_a_fixed_number_of_queries(django_assert_num_queries, ty
     with django_assert_num_queries(queries):
         hits = search_accounts(text)
     assert hits
+
+
+def test_the_closest_spellings_are_not_asked_when_the_prefixes_fill_the_limit(
+    django_assert_num_queries,
+):
+    # given three Maria Garcias and a Mario
+    garcias = [_account(first="Maria", last="Garcia", house=str(n)) for n in range(3)]
+    mario = _account(first="Mario", last="Garcia", house="9")
+    # when / then: two fill a limit of two, without the trigram query
+    with django_assert_num_queries(1):
+        hits = search_accounts("garcia maria", limit=2)
+    assert {hit.account_id for hit in hits} <= {account.pk for account in garcias}
+    # a limit of five: the closest spellings add Mario after the three
+    with django_assert_num_queries(2):
+        hits = search_accounts("garcia maria", limit=5)
+    assert [hit.account_id for hit in hits][-1] == mario.pk and len(hits) == 4
+
+
+def test_every_typed_word_may_start_any_word_of_the_name():
+    # given
+    wanted = _account(first="Joan", last="Smithers")
+    _account(first="John", last="Brown", house="2")
+    # when / then: the words' starts in either order, found by the broader query itself (not
+    # left to the closest spellings)
+    for typed in ("smi joa", "joa smi", "smith jo"):
+        broader = search.search_queries(search.classify(typed), 20)[0]
+        assert [row[0] for row in search._run(broader)] == [wanted.pk], typed
+        assert _numbers(search_accounts(typed))[0] == wanted.formatted_number, typed
 
 
 # --- the document, kept in the same transaction --------------------------------------------------
