@@ -82,12 +82,15 @@ class StaffMfaMiddleware:
 
 def record_mfa_on_setup(sender, request, user, authenticator=None, **kwargs) -> None:
     """allauth's authenticator_added receiver: setting up an authenticator proves it (the code
-    or the key was just checked), so the session counts as having passed MFA."""
+    or the key was just checked), so the session counts as having passed MFA. That opens the
+    staff pages to a session that could only set up MFA before: a privilege change, so the
+    session gets a new key (ASVS 3.2.1), as at sign-in."""
     if request is None or authenticator is None:
         return
     if authenticator.type == Authenticator.Type.RECOVERY_CODES:
         return
     record_authentication(request, user, method="mfa", type=authenticator.type, id=authenticator.pk)
+    request.session.cycle_key()
 
 
 @transaction.atomic

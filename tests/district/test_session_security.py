@@ -114,20 +114,25 @@ def test_a_role_change_ends_that_users_sessions(client, admin_user, make_user):
     assert client.get(reverse("home")).status_code == 200
 
 
-def test_a_password_change_signs_out_the_other_sessions(client, make_user):
+# The district's password page, and allauth's own (/auth/password/change/), which stays routed.
+PASSWORD_PAGES = {
+    "password_change": ("old_password", "new_password1", "new_password2"),
+    "account_change_password": ("oldpassword", "password1", "password2"),
+}
+
+
+@pytest.mark.parametrize("page", PASSWORD_PAGES)
+def test_a_password_change_signs_out_the_other_sessions(client, make_user, page):
     # given: signed in at two PCs
     user = make_user(roles.CSR_II)
     other = Client()
     other.force_login(user)
     client.force_login(user)
+    old, new, again = PASSWORD_PAGES[page]
     # when
     response = client.post(
-        reverse("password_change"),
-        {
-            "old_password": PASSWORD,
-            "new_password1": "a-new-long-passphrase-42",
-            "new_password2": "a-new-long-passphrase-42",
-        },
+        reverse(page),
+        {old: PASSWORD, new: "a-new-long-passphrase-42", again: "a-new-long-passphrase-42"},
     )
     # then
     assert response.status_code == 302

@@ -6,6 +6,7 @@ import time
 
 import pytest
 from allauth.mfa.models import Authenticator
+from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
 from allauth.mfa.totp.internal.auth import (
     SECRET_SESSION_KEY,
     TOTP,
@@ -209,3 +210,60 @@ def test_the_mfa_page_offers_security_keys_to_supervisors(client, make_user, rol
     assert page.status_code == 200
     assert b"Authenticator App" in page.content
     assert (b"Security Keys" in page.content) is offered
+
+
+# -- a new session key whenever the session gains privileges ------------------------------------
+
+
+def test_signing_in_gives_the_session_a_new_key(client, make_user, settings):
+    # given: a visitor whose session already has a key (one an attacker could have planted)
+    user = make_user(roles.CSR_I)
+    secret = _with_totp(user)
+    _password_sign_in(client, user)
+    before = client.session.session_key
+    assert before and "_auth_user_id" not in client.session
+    # when: the code completes the sign-in
+    client.post(reverse("mfa_authenticate"), {"code": _code(secret)})
+    # then: signed in under a new key; the old one signs nobody in
+    assert client.session.session_key != before
+    assert client.get(reverse("home")).status_code == 200
+    planted = Client()
+    planted.cookies[settings.SESSION_COOKIE_NAME] = before
+    assert planted.get(reverse("home")).status_code == 302
+
+
+@pytest.mark.django_db(transaction=True)
+def test_setting_up_the_first_authenticator_gives_the_session_a_new_key(client, make_user):
+    # given: signed in with the password only, a session that opens the set-up page alone
+    user = make_user(roles.CSR_I)
+    _password_sign_in(client, user)
+    client.get(reverse("mfa_activate_totp"))
+    before = client.session.session_key
+    # when: the app's code sets it up, and the session opens the staff pages from now on
+    client.post(reverse("mfa_activate_totp"), {"code": _code(client.session[SECRET_SESSION_KEY])})
+    # then
+    assert client.session.session_key != before
+    assert client.get(reverse("home")).status_code == 200
+
+
+# -- recovery codes ------------------------------------------------------------------------------
+
+
+def test_a_recovery_code_signs_in_once(client, make_user):
+    # given: rosa's phone is gone; she kept her recovery codes
+    rosa = make_user(roles.CSR_I, username="rosa")
+    _with_totp(rosa)
+    code = RecoveryCodes.activate(rosa).get_unused_codes()[0]
+    # when: the password, then a recovery code instead of the app's
+    _password_sign_in(client, rosa)
+    client.post(reverse("mfa_authenticate"), {"code": code})
+    # then: she is in, and the code is spent
+    assert client.get(reverse("home")).status_code == 200
+    recovery = RecoveryCodes(Authenticator.objects.get(user=rosa, type="recovery_codes"))
+    assert code not in recovery.get_unused_codes()
+    # and it does not sign anyone in a second time
+    again = Client()
+    _password_sign_in(again, rosa)
+    refused = again.post(reverse("mfa_authenticate"), {"code": code})
+    assert refused.status_code == 200
+    assert "_auth_user_id" not in again.session

@@ -12,6 +12,7 @@ from billing.models import Bill
 from district import roles
 from district.ledger.selectors import account_balance, ledger_problems
 from field_ops.models import MeterRead, WorkOrder
+from integrations.api.common import IntegrationCursorPagination
 from integrations.scopes import Scope
 from payments.models import BatchItem, Payment
 from tests import factories
@@ -112,6 +113,29 @@ def test_a_get_answers_304_to_its_own_etag(issue):
     premise.save()
     changed = api.get(f"/api/v1/premises/{premise.pk}", headers={"If-None-Match": etag})
     assert changed.status_code == 200 and changed["ETag"] != etag
+
+
+@pytest.mark.parametrize("url", ["/api/v1/bills/not-a-number", "/api/v1/nothing-here"])
+def test_a_path_outside_the_api_answers_404_in_problem_details_after_the_token(issue, client, url):
+    assert _is_problem(issue(Scope.BILLS_READ).get(url), 404)["instance"] == url
+    _is_problem(client.get(url), 401)  # no token: nothing said about what exists
+
+
+def test_the_cursor_walks_every_premise_once_while_new_ones_arrive(issue, monkeypatch):
+    # given: five premises, pages of two
+    monkeypatch.setattr(IntegrationCursorPagination, "page_size", 2)
+    api = issue(Scope.PREMISES_READ)
+    premises = [factories.PremiseFactory() for _ in range(5)]
+    # when: following `next`, with a premise added after the first page
+    page = api.get("/api/v1/premises").json()
+    seen = [row["id"] for row in page["results"]]
+    factories.PremiseFactory()
+    while page["next"]:
+        page = api.get(page["next"]).json()
+        seen += [row["id"] for row in page["results"]]
+    # then: every premise there was at the first page, once each, newest first; the new one
+    # sorts before the cursor, so it shifts no page
+    assert seen == sorted((premise.pk for premise in premises), reverse=True)
 
 
 # -- accounts (IVR)
