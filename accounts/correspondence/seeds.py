@@ -1,5 +1,5 @@
-"""The starting letter templates (the welcome and returned-payment letters as they were on disk,
-in English and Spanish, and English starting texts of the other kinds), written once: a template
+"""The starting letter templates (every kind in English and Spanish, so a Spanish-speaking
+customer's letter is Spanish from the first bill run), written once: a template
 that already has a version is never touched, so a supervisor's edits survive every migrate."""
 
 from pathlib import Path
@@ -17,9 +17,11 @@ SUBJECTS = {
     ("returned-payment", "en"): "Your payment was returned by your bank",
     ("returned-payment", "es"): "Su banco devolvió su pago",
     ("high-use", "en"): "Your water use is higher than usual",
+    ("high-use", "es"): "Su consumo de agua es más alto de lo normal",
     ("deposit-refund", "en"): "Your deposit has been returned",
     ("deposit-refund", "es"): "Le devolvimos su depósito",
     ("general", "en"): "About your water account",
+    ("general", "es"): "Sobre su cuenta de agua",
 }
 
 

@@ -13,7 +13,7 @@ from decimal import Decimal
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.template.loader import render_to_string
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 
 from accounts.languages import in_customer_language
 from billing.documents.selectors import BillDocument, bill_document, is_draft
@@ -127,6 +127,36 @@ def chart_data_uri(chart: dict) -> str:
     return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
 
 
+# The ledger's journal kinds (district.ledger.models.Journal.Kind's labels, which the ledger and
+# staff pages keep in English) as the customer reads them on the bill's payments table.
+KIND_WORDS = {
+    "Opening balance": pgettext_lazy("a line on a bill", "Opening balance"),
+    "Bill": pgettext_lazy("a line on a bill", "Bill"),
+    "Payment": pgettext_lazy("a line on a bill", "Payment"),
+    "Deposit": pgettext_lazy("a line on a bill", "Deposit"),
+    "Adjustment": pgettext_lazy("a line on a bill", "Adjustment"),
+    "Fee": pgettext_lazy("a line on a bill", "Fee"),
+    "Refund": pgettext_lazy("a line on a bill", "Refund"),
+    "Balance transfer": pgettext_lazy("a line on a bill", "Balance transfer"),
+    "Write-off": pgettext_lazy("a line on a bill", "Write-off"),
+    "Reversal": pgettext_lazy("a line on a bill", "Reversal"),
+}
+
+
+def statement_rows(document: BillDocument) -> list[dict]:
+    """The payments and adjustments since the last bill, each kind in the reader's language
+    (the memo prints as the ledger holds it)."""
+    return [
+        {
+            "date": line.date,
+            "kind": str(KIND_WORDS.get(line.kind, line.kind)),
+            "memo": line.memo,
+            "amount": line.amount,
+        }
+        for line in [*document.payments, *document.adjustments]
+    ]
+
+
 def bill_pdf_context(document: BillDocument) -> dict:
     months = document.months
     read_months = [month for month in months if month.consumption_hcf is not None]
@@ -141,6 +171,7 @@ def bill_pdf_context(document: BillDocument) -> dict:
         "first_month": months[0],
         "last_month": months[-1],
         "total_hcf": sum((month.consumption_hcf for month in read_months), 0),
+        "statement_rows": statement_rows(document),
     }
 
 

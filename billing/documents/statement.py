@@ -34,6 +34,9 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.utils.formats import date_format
+from django.utils.translation import gettext, pgettext
+
 from accounts.models import DepositInstallment
 from billing.arrangements.selectors import installments_on_bill
 from billing.arrangements.standing import credited_from_statement, standing_of
@@ -82,7 +85,8 @@ class ArrangementLine:
 
 
 def _day_text(day: datetime.date) -> str:
-    return f"{day:%b} {day.day}, {day.year}"
+    """ "Mar 15, 2027" in English; Spanish keeps the US order the whole portal uses (03/15/2027)."""
+    return date_format(day, pgettext("an installment's due date on a bill", "M j, Y"))
 
 
 def arrangement_on_bill(
@@ -105,11 +109,20 @@ def arrangement_on_bill(
         if installment.due_on >= next_bill:
             later += installment.owing
             continue
-        verb = "was due" if installment.is_late else "due"
+        # Printed in the reader's language (the bill PDF renders in the customer's).
+        words = (
+            gettext("Payment arrangement: installment %(number)s of %(count)s, was due %(day)s")
+            if installment.is_late
+            else gettext("Payment arrangement: installment %(number)s of %(count)s, due %(day)s")
+        )
         lines.append(
             ArrangementLine(
-                text=f"Payment arrangement: {installment.label}, {verb} "
-                f"{_day_text(installment.due_on)}",
+                text=words
+                % {
+                    "number": installment.number,
+                    "count": installment.count,
+                    "day": _day_text(installment.due_on),
+                },
                 amount=installment.owing,
                 late=installment.is_late,
             )

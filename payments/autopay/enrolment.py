@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from accounts.models import ServiceAccount
 from district.errors import NotPermitted, ServiceError, require
@@ -24,7 +25,7 @@ from district.policies import policy_value
 from district.roles import Perm
 from district.transitions import transition
 from payments.autopay import crypto
-from payments.autopay.aba import aba_problem
+from payments.autopay.aba import aba_check_digit, aba_problem
 from payments.autopay.fed_calendar import next_banking_day
 from payments.models import AchFileRecord, AutopayEnrolment
 
@@ -42,33 +43,67 @@ class BankAccountIn:
 
 
 def authorization_text(*, entry_class: str, holder_name: str, last4: str, account) -> str:
-    """The words the customer agrees to, kept verbatim on the enrolment."""
-    how = "by signing this form" if entry_class == EntryClass.PPD else "by selecting I agree"
-    return (
-        f"I, {holder_name}, authorize {settings.DISTRICT_NAME} to debit my bank account "
-        f"{crypto.mask(last4)} by ACH for the amount due on each bill of water service account "
-        f"{account.number}, on or after its due date, and, if a debit is made in error, to "
-        f"correct it. This authorization stays in force until I cancel it, by phone, in writing "
-        f"or online, in time for the district to act on it before the next debit. I agree "
-        f"{how}."
-    )
+    """The words the customer agrees to, kept verbatim on the enrolment: in the language the
+    customer reads them in (the portal's, Spanish or English; a CSR's signed form is English)."""
+    if entry_class == EntryClass.PPD:
+        text = gettext(
+            "I, %(holder)s, authorize %(district)s to debit my bank account %(masked)s by ACH "
+            "for the amount due on each bill of water service account %(account)s, on or after "
+            "its due date, and, if a debit is made in error, to correct it. This authorization "
+            "stays in force until I cancel it, by phone, in writing or online, in time for the "
+            "district to act on it before the next debit. I agree by signing this form."
+        )
+    else:
+        text = gettext(
+            "I, %(holder)s, authorize %(district)s to debit my bank account %(masked)s by ACH "
+            "for the amount due on each bill of water service account %(account)s, on or after "
+            "its due date, and, if a debit is made in error, to correct it. This authorization "
+            "stays in force until I cancel it, by phone, in writing or online, in time for the "
+            "district to act on it before the next debit. I agree by selecting I agree."
+        )
+    return text % {
+        "holder": holder_name,
+        "district": settings.DISTRICT_NAME,
+        "masked": crypto.mask(last4),
+        "account": account.number,
+    }
+
+
+def _routing_problem(routing: str) -> str:
+    """Why `routing` is not a routing number, as the person enrolling reads it ("" if none)."""
+    if not aba_problem(routing):
+        return ""
+    if len(routing) != 9 or not routing.isascii() or not routing.isdigit():
+        return gettext("The routing number “%(routing)s” is not nine digits.") % {
+            "routing": routing
+        }
+    return gettext(
+        "The routing number %(routing)s fails its check digit (the last digit should be "
+        "%(digit)s): a digit was mistyped."
+    ) % {"routing": routing, "digit": aba_check_digit(routing[:8])}
 
 
 def _clean_bank(bank: BankAccountIn) -> BankAccountIn:
+    """The bank account as entered, tidied, or a ServiceError per field in the language of the
+    person enrolling (a customer on the portal reads Spanish or English)."""
     routing = (bank.routing_number or "").strip().replace(" ", "")
     number = (bank.account_number or "").strip().replace(" ", "").replace("-", "")
     name = " ".join((bank.holder_name or "").split())
     errors = {}
-    if problem := aba_problem(routing):
-        errors["routing_number"] = f"{problem[0].upper()}{problem[1:]}."
+    if problem := _routing_problem(routing):
+        errors["routing_number"] = problem
     if not (number.isascii() and number.isdigit() and 4 <= len(number) <= 17):
-        errors["account_number"] = "The bank account number is 4 to 17 digits (no letters)."
+        errors["account_number"] = gettext(
+            "The bank account number is 4 to 17 digits (no letters)."
+        )
     if not name:
-        errors["holder_name"] = "Give the account holder's name as the bank knows it."
+        errors["holder_name"] = gettext("Give the account holder's name as the bank knows it.")
     elif len(name) > 22:
-        errors["holder_name"] = "The holder's name is at most 22 characters (the bank's limit)."
+        errors["holder_name"] = gettext(
+            "The holder's name is at most 22 characters (the bank's limit)."
+        )
     if bank.account_type not in AutopayEnrolment.AccountType.values:
-        errors["account_type"] = "Choose checking or savings."
+        errors["account_type"] = gettext("Choose checking or savings.")
     if errors:
         raise ServiceError(errors, code="bank_account")
     return BankAccountIn(name, routing, number, bank.account_type)

@@ -150,7 +150,7 @@ def portal_autopay(request):
             "current": selectors.live_enrolment(account.pk),
             "authorization": authorization_text(
                 entry_class=EntryClass.WEB,
-                holder_name="[the account holder]",
+                holder_name=_("[the account holder]"),
                 last4="____",
                 account=account,
             ),
