@@ -12,10 +12,10 @@ the text could be:
                         street; b-trees with varchar_pattern_ops, read in index order up to the
                         limit) and names whose every typed word starts one of their words, in
                         any order ("smi joh"; a GIN index on the name's words)
-    closest spellings   only when the broader search found nothing (a misspelling): the nearest
-                        names and addresses by pg_trgm's GiST index, ORDER BY the distance
-                        operator <-> with the limit, so PostgreSQL stops at the limit instead of
-                        ranking every match
+    closest spellings   only when the broader search found fewer than the limit (a misspelling,
+                        a rare name): the names and addresses above a trigram similarity (pg_trgm's
+                        GIN indexes answer `%` with few rows to recheck), nearest first; a looser
+                        similarity only when nothing at all was found
 
 Each query returns what the results show (the document holds the display name and address,
 the balance comes from its one-row cache), so a search is one query, or two or three when the
@@ -67,6 +67,11 @@ _MIN_PREFIX_DIGITS = 5
 _MIN_WORD = 3  # a name or address needs a word of 3+ characters ("ma" matches too much)
 _MIN_TRIGRAM_TEXT = 4  # shorter text is a prefix being typed: the b-tree answers it
 _MAX_HOUSE_DIGITS = 6
+# Trigram similarity of the closest spellings: "garcai maria" is 0.5 from "garcia maria", "mario
+# garcia" 0.79; below 0.45 lie mostly other names, but also a word alone against a longer name
+# ("martines" and "martinez miguel", 0.41), asked at pg_trgm's default 0.3 when nothing closer is.
+CLOSE_SIMILARITY = 0.45
+LOOSE_SIMILARITY = 0.3
 # The expression of the name's words' GIN index (SearchDocument.Meta, migration 0009), verbatim.
 _NAME_WORDS = "to_tsvector('simple'::regconfig, COALESCE(document.name, ''))"
 
@@ -298,7 +303,8 @@ def _prefix(column: str, pattern: str, *, label: str, limit: int, tier: int = PR
 
 
 def _closest(column: str, text: str, *, label: str, limit: int):
-    """The nearest by trigram distance: the GiST index yields them in order, up to the limit."""
+    """The nearest by trigram distance among those above the similarity threshold (`%`, which
+    the trigram GIN index answers); the statement sets the threshold (`_run`)."""
     return _branch(
         f"document.{column} %% %s",
         [text],
@@ -355,7 +361,7 @@ def _broad_branches(typed: Typed, limit: int, *, trigrams: bool) -> list:
 
 
 def _closest_branches(typed: Typed, limit: int) -> list:
-    """Names and addresses by trigram closeness (pg_trgm's GiST): what finds a misspelling."""
+    """Names and addresses by trigram closeness (pg_trgm's GIN): what finds a misspelling."""
     branches = []
     typed_name = " ".join(typed.name_words)
     if len(typed_name) >= _MIN_TRIGRAM_TEXT:
@@ -366,13 +372,19 @@ def _closest_branches(typed: Typed, limit: int) -> list:
     return branches
 
 
-def _run(branches: list) -> list[tuple]:
-    """The branches' rows with each account's cached balance, in one statement."""
+def _run(branches: list, *, similarity: float | None = None) -> list[tuple]:
+    """The branches' rows with each account's cached balance, in one statement (with the
+    trigram similarity threshold of its `%` set for that statement's transaction alone)."""
     sql = " UNION ALL ".join(branch_sql for branch_sql, _ in branches)
     params = [param for _, branch_params in branches for param in branch_params]
+    # One query string of two statements runs as one transaction, so SET LOCAL holds for the
+    # search and ends with it (inside an atomic block, until that ends: every `%` sets its own).
+    threshold = (
+        f"SET LOCAL pg_trgm.similarity_threshold = {float(similarity)}; " if similarity else ""
+    )
     with connection.cursor() as cursor:
         cursor.execute(
-            f"WITH hits AS ({sql}) SELECT hits.*, balance.balance FROM hits "
+            f"{threshold}WITH hits AS ({sql}) SELECT hits.*, balance.balance FROM hits "
             "LEFT JOIN ledger_accountbalance balance ON balance.service_account_id = hits.account_id",
             params,
         )
@@ -412,7 +424,8 @@ def search_accounts(query: str, *, limit: int = 20) -> list[SearchHit]:
 
     An exact identifier answers alone. Otherwise the prefixes and the names' words; the closest
     spellings (the dearest query) are asked only when those found fewer accounts than the
-    limit, since each of theirs would rank below every one found already.
+    limit, since each of theirs would rank below every one found already: first the close ones
+    (CLOSE_SIMILARITY), and the looser ones only when nothing at all was found.
     """
     typed = classify(query)
     exact, broad, closest = _stages(typed, limit)
@@ -420,7 +433,10 @@ def search_accounts(query: str, *, limit: int = 20) -> list[SearchHit]:
     if not rows:
         rows = _run(broad) if broad else []
         if closest and len({row[0] for row in rows}) < limit:
-            rows += _run(closest)
+            closer = _run(closest, similarity=CLOSE_SIMILARITY)
+            if not closer and not rows:
+                closer = _run(closest, similarity=LOOSE_SIMILARITY)
+            rows += closer
     if not rows:
         return []
 

@@ -110,8 +110,12 @@ def indexes_used(text: str) -> tuple[list[set[str]], set[str]]:
         search_accounts(text)
     per_query, sequential = [], set()
     for query in captured.captured_queries:
+        # A closest-spelling query sets its similarity first ("SET LOCAL ...; WITH ..."): the
+        # setting stays in front of the EXPLAIN, in the same query string.
+        setting, _, statement = query["sql"].rpartition("; WITH hits AS")
+        statement = ("WITH hits AS" + statement) if setting else statement
         with connection.cursor() as cursor:
-            cursor.execute("EXPLAIN " + query["sql"])
+            cursor.execute(f"{setting}; EXPLAIN {statement}" if setting else f"EXPLAIN {statement}")
             plan = "\n".join(row[0] for row in cursor.fetchall())
         indexes = set(re.findall(r"Index (?:Only )?Scan (?:Backward )?using (\w+)", plan))
         indexes |= set(re.findall(r"Bitmap Index Scan on (\w+)", plan))

@@ -245,6 +245,29 @@ def test_the_closest_spellings_are_not_asked_when_the_prefixes_fill_the_limit(
     assert [hit.account_id for hit in hits][-1] == mario.pk and len(hits) == 4
 
 
+def test_a_word_misspelt_against_a_longer_name_is_found_by_the_looser_spelling(
+    django_assert_num_queries,
+):
+    # given: "martines" is 0.41 similar to "martinez miguel", below the close threshold
+    wanted = _account(first="Miguel", last="Martinez")
+    _account(first="John", last="Smith", house="9", street="Elm St")
+    # when: the broader search and the close spellings find nothing, the looser ones do
+    with django_assert_num_queries(3):
+        hits = search_accounts("martines")
+    # then
+    assert _numbers(hits) == [wanted.formatted_number]
+
+
+def test_the_looser_spelling_is_not_asked_when_something_was_found(django_assert_num_queries):
+    # given
+    wanted = _account(first="Miguel", last="Martinez")
+    _account(first="Ana", last="Martin", house="9")  # "martin" is a prefix: found by the b-tree
+    # when / then: the prefix and the close spellings, no looser query
+    with django_assert_num_queries(2):
+        hits = search_accounts("martin")
+    assert wanted.pk in {hit.account_id for hit in hits}
+
+
 def test_every_typed_word_may_start_any_word_of_the_name():
     # given
     wanted = _account(first="Joan", last="Smithers")
