@@ -27,6 +27,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "district.settings")
+# DEBUG off (Django keeps no query log) without a production SECRET_KEY: the test suite's
+# switch, as bench/common.py sets it for the other benches.
+os.environ.setdefault("TESTING", "true")
 
 import django  # noqa: E402
 
