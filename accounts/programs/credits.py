@@ -23,6 +23,7 @@ from django.db.models.functions import Cast, JSONObject
 
 from accounts.models import Enrolment, Program
 from accounts.programs.selectors import overlapping
+from district.customer_notes import ENROLLED
 from district.money import ZERO, quantize_money
 
 # Bill line categories that are water charges (billing.rates lines): what a credit discounts.
@@ -169,7 +170,7 @@ def program_credits(
         first = program_terms[0]
         days = _covered_days(program_terms, period_start, period_end)
         share = Decimal(days) / Decimal(period_days)
-        proration = f"{days} of {period_days} days enrolled" if days < period_days else ""
+        proration = ENROLLED.text(days=days, total=period_days) if days < period_days else ""
         if first.benefit == Program.Benefit.PERCENT_DISCOUNT:
             raw = water_charges * first.amount / 100 * share
             description = f"{first.name}: {_percent_text(first.amount)} of water charges"

@@ -17,6 +17,7 @@ from billing.bill_runs.journal_lines import bill_journal_lines
 from billing.models import Bill, BillLine
 from billing.rates.selectors import versions_in_force
 from billing.rates.services import rate_version_lock
+from district.customer_notes import CORRECTED_BILL
 from district.errors import ServiceError, require
 from district.ledger.models import Journal
 from district.ledger.services import Line, journal_post, journal_reverse
@@ -48,7 +49,7 @@ def _bill_journal_lines(*, account_id: int, lines: list[BillLine]) -> list[Line]
         account_id=account_id,
         lines=[(line.category, line.amount) for line in lines],
         bill_label="The corrected bill",
-        receivable_memo="Corrected bill",
+        receivable_memo=CORRECTED_BILL.text(),
     )
 
 

@@ -18,6 +18,7 @@ from django.utils.translation import gettext, pgettext_lazy
 from accounts.languages import in_customer_language
 from billing.documents.selectors import BillDocument, bill_document, is_draft
 from billing.models import Bill
+from district.customer_notes import memo_in_language
 from district.pdf import document_html, html_pdf
 from field_ops.consumption import MonthUsage
 
@@ -144,13 +145,14 @@ KIND_WORDS = {
 
 
 def statement_rows(document: BillDocument) -> list[dict]:
-    """The payments and adjustments since the last bill, each kind in the reader's language
-    (the memo prints as the ledger holds it)."""
+    """The payments and adjustments since the last bill, each kind in the reader's language,
+    and each memo too when it is one the district's own code writes (district.customer_notes;
+    a memo a staff member typed prints as the ledger holds it)."""
     return [
         {
             "date": line.date,
             "kind": str(KIND_WORDS.get(line.kind, line.kind)),
-            "memo": line.memo,
+            "memo": memo_in_language(line.memo),
             "amount": line.amount,
         }
         for line in [*document.payments, *document.adjustments]

@@ -32,6 +32,7 @@ from django.db.models import Q, Sum
 from billing.models import Bill, RateScheduleVersion
 from billing.rates import late_penalty
 from district.attribution import acting_user
+from district.customer_notes import LATE_PENALTY
 from district.ledger.models import AccountBalance, GLAccount, Journal, JournalLine
 from district.ledger.purposes import Purpose
 from district.ledger.selectors import account_balance
@@ -173,7 +174,7 @@ def late_penalty_assess_bill(
                 Purpose.AR_CUSTOMERS,
                 line.amount,
                 bill.account_id,
-                memo=f"Late penalty, bill {bill.number}",
+                memo=LATE_PENALTY.text(bill=bill.number),
             ),
             Line(Purpose.FEES_LATE, -line.amount),
         ],

@@ -29,6 +29,7 @@ from billing.rates.terms import (
     STATED_MONTHS,
     UNIT_LABELS,
 )
+from district.customer_notes import IN_EFFECT, PRORATED, SPLIT, join_notes
 from district.errors import ServiceError
 
 
@@ -108,7 +109,9 @@ class Part:
 
     @property
     def note(self) -> str:
-        return f"{self.days} of {self.total_days} days at {self.label}" if self.split else ""
+        if not self.split:
+            return ""
+        return SPLIT.text(days=self.days, total=self.total_days, version=self.label)
 
 
 def price_part(part: Part, inputs: Inputs) -> list[BillLine]:
@@ -214,10 +217,9 @@ def _proration(per: str, part: Part, prorated: bool) -> str:
     if prorated and per != "day":
         basis = exact(part.schedule["period_days"]) * STATED_MONTHS[per]
         basis /= PERIOD_MONTHS[part.schedule["period"]]
-        notes.append(f"prorated {part.total_days}/{number_text(basis)} days")
-    if part.note:
-        notes.append(part.note)
-    return "; ".join(notes)
+        notes.append(PRORATED.text(total=part.total_days, basis=number_text(basis)))
+    notes.append(part.note)
+    return join_notes(notes)
 
 
 def _fixed_line(code, category, body, part, inputs, factor, prorated) -> BillLine:
@@ -369,9 +371,9 @@ def _percent_line(surcharge, base_lines, part) -> BillLine | None:
     portion = Fraction(in_effect, part.days)
     percent = Decimal(surcharge["percent"])
     quantity = exact(base) * portion
-    effect_note = f", {in_effect} of {part.days} days in effect" if portion != 1 else ""
+    in_effect_note = IN_EFFECT.text(days=in_effect, total=part.days) if portion != 1 else ""
+    effect_note = f", {in_effect_note}" if in_effect_note else ""
     kinds = " and ".join(surcharge["of"])
-    notes = [note for note in (part.note, effect_note.strip(", ")) if note]
     return BillLine(
         code=f"surcharge.{surcharge['code']}",
         category="surcharge",
@@ -383,7 +385,7 @@ def _percent_line(surcharge, base_lines, part) -> BillLine | None:
         unit="$",
         rate=percent / 100,
         amount=money(quantity * exact(percent) / 100),
-        proration="; ".join(notes),
+        proration=join_notes([part.note, in_effect_note]),
         version=part.label,
     )
 
@@ -393,7 +395,8 @@ def _surcharge_line(surcharge, part, inputs, factor, prorated) -> BillLine | Non
     if in_effect == 0:
         return None
     portion = Fraction(in_effect, part.days)
-    effect_note = f", {in_effect} of {part.days} days in effect" if portion != 1 else ""
+    in_effect_note = IN_EFFECT.text(days=in_effect, total=part.days) if portion != 1 else ""
+    effect_note = f", {in_effect_note}" if in_effect_note else ""
     if surcharge["kind"] == "per_unit":
         rate = Decimal(surcharge["rate"])
         quantity = hundredths(part.consumption * portion)
@@ -408,7 +411,6 @@ def _surcharge_line(surcharge, part, inputs, factor, prorated) -> BillLine | Non
             quantity *= inputs.dwelling_units
             text += f" x {inputs.dwelling_units} units"
     proration = part.note if surcharge["kind"] == "per_unit" else _proration(unit, part, prorated)
-    notes = [note for note in (proration, effect_note.strip(", ")) if note]
     return BillLine(
         code=f"surcharge.{surcharge['code']}",
         category="surcharge",
@@ -417,7 +419,7 @@ def _surcharge_line(surcharge, part, inputs, factor, prorated) -> BillLine | Non
         unit=unit,
         rate=rate,
         amount=money(quantity * exact(rate)),
-        proration="; ".join(notes),
+        proration=join_notes([proration, in_effect_note]),
         version=part.label,
     )
 

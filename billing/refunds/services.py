@@ -25,6 +25,7 @@ from billing.refunds.selectors import mailing_address, pending_refunds
 from district.approvals.models import ApprovalRequest
 from district.approvals.services import approval_request_create
 from district.attribution import acting_user
+from district.customer_notes import CREDIT_REFUNDED
 from district.errors import ServiceError, require
 from district.ledger.models import AccountBalance, Journal
 from district.ledger.purposes import Purpose
@@ -170,7 +171,7 @@ def _refund_lines(origin: Origin, *, account_id: int, amount: Decimal, payee: st
             Line(Purpose.REFUNDS_PAYABLE, -amount),
         ]
     return [
-        Line(Purpose.AR_CUSTOMERS, amount, account_id, memo="Credit balance refunded"),
+        Line(Purpose.AR_CUSTOMERS, amount, account_id, memo=CREDIT_REFUNDED.text()),
         Line(Purpose.REFUNDS_PAYABLE, -amount, account_id, memo=f"Refund payable to {payee}"[:255]),
     ]
 

@@ -25,6 +25,7 @@ from billing.shutoffs.lists import shutoff_orders_recheck
 from billing.shutoffs.models import Disconnection, InterestWaiver
 from district.attribution import acting_user
 from district.business_days import business_calendar, office_is_open
+from district.customer_notes import RECONNECT_FEE
 from district.errors import ServiceError, require
 from district.ledger.models import Journal
 from district.ledger.purposes import Purpose
@@ -225,7 +226,7 @@ def _reconnect(*, account: ServiceAccount, by, after_hours: bool = False, now=No
                 memo=f"Reconnect fee, {account}"
                 + ("" if timing.in_office_hours else ", after hours"),
                 lines=[
-                    Line(Purpose.AR_CUSTOMERS, fee, account.pk, memo="Reconnect fee"),
+                    Line(Purpose.AR_CUSTOMERS, fee, account.pk, memo=RECONNECT_FEE.text()),
                     Line(Purpose.FEES_RECONNECT, -fee),
                 ],
                 by=by,

@@ -30,6 +30,7 @@ from accounts.contacts.services import contact_log
 from accounts.languages import in_customer_language
 from accounts.models import Contact, CustomerFlag
 from district.attribution import acting_user
+from district.customer_notes import RETURNED_PAYMENT_FEE
 from district.errors import ServiceError, require
 from district.ledger.models import Journal, JournalLine
 from district.ledger.purposes import Purpose
@@ -346,7 +347,7 @@ def _reverse_journal(entry, draft, row: ReturnCode, by, today) -> None:
             kind=Journal.Kind.FEE,
             memo=f"Returned payment fee: ACH draft {draft.trace_number} ({row.code})",
             lines=[
-                Line(Purpose.AR_CUSTOMERS, fee, account.pk, memo="Returned payment fee"),
+                Line(Purpose.AR_CUSTOMERS, fee, account.pk, memo=RETURNED_PAYMENT_FEE.text()),
                 Line(Purpose.FEES_NSF, -fee),
             ],
             by=by,

@@ -18,6 +18,7 @@ from accounts.deposits.rules import months_before
 from accounts.models import Contact, Customer, CustomerFlag, ServiceAccount
 from accounts.services import customer_flag_set
 from district.attribution import acting_user
+from district.customer_notes import RETURNED_PAYMENT, RETURNED_PAYMENT_FEE
 from district.errors import ServiceError
 from district.ledger.models import Journal
 from district.ledger.purposes import Purpose
@@ -195,7 +196,10 @@ def _record(payment, tender, reason, returned_on, by, bank_reference) -> Returne
         memo=f"Returned {what}, receipt {receipt}: {reason_label}"[:255],
         lines=[
             Line(
-                Purpose.AR_CUSTOMERS, amount, account_id, memo=f"Returned {what}, receipt {receipt}"
+                Purpose.AR_CUSTOMERS,
+                amount,
+                account_id,
+                memo=RETURNED_PAYMENT.text(what=what, receipt=receipt),
             )
             for account_id, amount in split
         ]
@@ -253,7 +257,7 @@ def _fee_post(fee, *, account, what: str, tender, by, returned_on, item_id) -> J
         kind=Journal.Kind.FEE,
         memo=f"Returned payment fee: {what}"[:255],
         lines=[
-            Line(Purpose.AR_CUSTOMERS, fee, account.pk, memo="Returned payment fee"),
+            Line(Purpose.AR_CUSTOMERS, fee, account.pk, memo=RETURNED_PAYMENT_FEE.text()),
             Line(Purpose.FEES_NSF, -fee),
         ],
         by=by,

@@ -7,6 +7,7 @@ from decimal import Decimal
 from django.db import connection
 from django.utils import timezone
 
+from district.customer_notes import BATCH_PAYMENT
 from district.errors import ServiceError
 from district.ledger.models import Journal
 from district.ledger.purposes import Purpose
@@ -45,8 +46,9 @@ def batch_lines(batch: PaymentBatch, items: list[dict], *, suspense: Decimal) ->
     total = sum(per_account.values(), ZERO) + suspense
     memo = f"{batch.get_kind_display()} batch {batch.pk}"
     lines = [Line(BATCH_DEBIT_GL[batch.kind], total, memo=memo)]
+    payment_memo = BATCH_PAYMENT.text(kind=batch.get_kind_display(), batch=batch.pk)
     lines += [
-        Line(Purpose.AR_CUSTOMERS, -amount, account_id, memo=f"Payment, {memo}")
+        Line(Purpose.AR_CUSTOMERS, -amount, account_id, memo=payment_memo)
         for account_id, amount in sorted(per_account.items())
     ]
     if suspense:

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from accounts.models import ServiceAccount
 from district.attribution import acting_user
+from district.customer_notes import COUNTER_PAYMENT, DEPOSIT_PAID
 from district.errors import ServiceError
 from district.ledger.models import Journal
 from district.ledger.purposes import Purpose
@@ -194,10 +195,10 @@ def _journal_lines(checked: CheckedPayment, receipt: str) -> list[Line]:
     for account_id, amount in checked.allocations:
         deposit = checked.deposits.get(account_id, ZERO)
         if deposit:
-            memo = f"{DEPOSIT_MEMO}, receipt {receipt}"
+            memo = DEPOSIT_PAID.text(receipt=receipt)
             lines.append(Line(Purpose.AR_CUSTOMERS, -deposit, account_id, memo=memo))
         if amount - deposit:
-            memo = f"Payment, receipt {receipt}"
+            memo = COUNTER_PAYMENT.text(receipt=receipt)
             lines.append(Line(Purpose.AR_CUSTOMERS, deposit - amount, account_id, memo=memo))
     return lines
 
