@@ -17,8 +17,10 @@ from district.ledger.selectors import account_balance
 from district.pdf import document_html, html_pdf, letterhead
 
 DOCUMENT_TEMPLATE = "correspondence/letter_document.html"
-# How a letter dates itself; a language not listed writes the date the English way.
-DATE_FORMATS = {"en": "F j, Y", "es": "d/m/Y"}
+# How a letter dates itself; a language not listed writes the date the English way. Spanish
+# keeps the US month/day/year order the bill, the portal and the e-mails print, so 03/04 is
+# March 4 on every paper a customer holds.
+DATE_FORMATS = {"en": "F j, Y", "es": "m/d/Y"}
 
 
 @dataclass(frozen=True)

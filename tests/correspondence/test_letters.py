@@ -3,9 +3,11 @@ language or English, logged to the account's contacts, and batched into one PDF 
 shop with the paperless customers e-mailed instead."""
 
 import datetime
+import importlib
 from decimal import Decimal
 
 import pytest
+from django.apps import apps as django_apps
 from django.urls import reverse
 
 from accounts.correspondence.models import (
@@ -15,13 +17,14 @@ from accounts.correspondence.models import (
     PrintBatch,
 )
 from accounts.correspondence.rendering import letter_pdf, letter_render
+from accounts.correspondence.seeds import seed_letter_templates
 from accounts.correspondence.services import (
     letter_batch_create,
     letter_send,
     letter_template_edit,
 )
 from accounts.models import Contact
-from accounts.service_changes.letters import welcome_letter_html
+from accounts.service_changes.letters import welcome_facts, welcome_letter_html
 from district import roles
 from district.errors import NotPermitted, ServiceError
 from tests.correspondence.helpers import lopez_account, pdf_pages, set_text
@@ -237,3 +240,55 @@ def test_the_welcome_letter_says_what_the_supervisor_last_saved(make_user):
     # then
     assert "<h1>Welcome aboard, Maria Lopez</h1>" in html
     assert "<p>Service starts 01/01/2024.</p>" in html
+
+
+def test_a_spanish_letter_dates_itself_month_first_as_the_bill_does():
+    # given a Spanish-speaking customer whose service started on March 4 (the starting texts,
+    # written on migrate, again here for a reused database)
+    seed_letter_templates()
+    account = lopez_account(language="es", start_date=datetime.date(2026, 3, 4))
+    # when the district writes the welcome letter on April 5
+    letter = letter_render(
+        key="welcome",
+        account=account,
+        context_extra={**welcome_facts(account), "date": datetime.date(2026, 4, 5)},
+    )
+    # then the letter's date and the start date read month/day/year, as on the Spanish bill
+    assert letter.language == "es"
+    assert "<p>04/05/2026</p>" in letter.html
+    assert "<td>03/04/2026</td>" in letter.html
+    assert "05/04/2026" not in letter.html and "04/03/2026" not in letter.html
+
+
+def test_the_spanish_starting_texts_move_to_month_first_and_a_supervisors_text_is_kept(
+    make_user,
+):
+    # given a Spanish starting text still day/month/year, and one a supervisor rewrote
+    migration = importlib.import_module(
+        "accounts.correspondence.migrations.0002_spanish_letters_us_date_order"
+    )
+    welcome = LetterTemplate.objects.get_or_create(key="welcome", language="es")[0]
+    refund = LetterTemplate.objects.get_or_create(key="deposit-refund", language="es")[0]
+    starting = LetterTemplateVersion.objects.create(
+        template=welcome,
+        number=welcome.versions.count() + 1,
+        subject="Bienvenido",
+        body='<p>Inicio: {{ start_date|date:"d/m/Y" }}</p>',
+        reason="Starting text",
+    )
+    edited = LetterTemplateVersion.objects.create(
+        template=refund,
+        number=refund.versions.count() + 1,
+        subject="Depósito",
+        body='<p>El {{ returned_on|date:"d/m/Y" }}</p>',
+        reason="Más corto",
+        created_by=make_user(roles.SUPERVISOR),
+    )
+    # when the migration runs
+    migration.dates_month_first(django_apps, None)
+    # then the starting text has a new current version in US order; the supervisor's is kept
+    current = welcome.versions.order_by("-number").first()
+    assert current.number == starting.number + 1 and current.created_by is None
+    assert current.body == '<p>Inicio: {{ start_date|date:"m/d/Y" }}</p>'
+    assert current.subject == "Bienvenido"
+    assert refund.versions.order_by("-number").first() == edited
