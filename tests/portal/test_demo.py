@@ -22,3 +22,19 @@ def test_the_demo_customer_holds_two_billed_accounts_and_a_rerun_changes_nothing
     assert EmailAddress.objects.get(user=user).verified
     linked = set(AccountLink.objects.filter(user=user).values_list("service_account", flat=True))
     assert linked == {accounts[0].pk, accounts[1].pk}
+
+
+def test_a_customer_with_one_account_of_many_bills_is_not_taken_for_a_landlord():
+    # given a customer whose one account has many bills, and a landlord's two accounts
+    many_bills = billed_account(5)
+    first = billed_account(2)
+    second = billed_account(1)
+    second.customer = first.customer
+    second.save(update_fields=["customer"])
+    # when
+    call_command("seed_portal_demo", stdout=None)
+    # then the landlord's two accounts, both linked
+    user = User.objects.get(username="demo-customer")
+    linked = set(AccountLink.objects.filter(user=user).values_list("service_account", flat=True))
+    assert linked == {first.pk, second.pk}
+    assert many_bills.pk not in linked

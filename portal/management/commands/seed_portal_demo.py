@@ -66,15 +66,21 @@ class Command(AuditedCommand):
             .filter(posted__gt=0)
             .order_by("-posted", "pk")
         )
-        pair = (
-            billed.values("customer_id")
-            .annotate(accounts=Count("pk"))
+        # A customer holding two billed accounts (a landlord): counted over accounts, not over
+        # the bills the count above joins.
+        landlord = (
+            ServiceAccount.objects.filter(
+                status=ServiceAccount.Status.ACTIVE, bills__status="posted"
+            )
+            .exclude(pk__in=exclude)
+            .values("customer_id")
+            .annotate(accounts=Count("pk", distinct=True))
             .filter(accounts__gte=2)
             .order_by("customer_id")
             .first()
         )
-        if pair:
-            return list(billed.filter(customer_id=pair["customer_id"])[:2])
+        if landlord:
+            return list(billed.filter(customer_id=landlord["customer_id"])[:2])
         accounts = list(billed[:2])
         if len(accounts) < 2:
             raise CommandError(
