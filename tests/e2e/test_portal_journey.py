@@ -47,7 +47,9 @@ def _summary(page, account):
 
 
 @pytest.fixture
-def journey_page(browser, live_server):
+def journey_page(browser, live_server, role_groups):
+    # role_groups: enrolment gives the new login the customer role's group, which an earlier
+    # browser test's flush may have emptied
     cache.clear()  # the enrolment throttle starts empty
     context = browser.new_context(
         base_url=live_server.url, viewport={"width": 1280, "height": 900}, locale="en-US"
