@@ -290,15 +290,20 @@ def _exact_branches(typed: Typed, limit: int) -> list:
     return branches
 
 
-def _prefix(column: str, pattern: str, *, label: str, limit: int, tier: int = PREFIX):
-    """A LIKE 'start%' read in the b-tree's order (varchar_pattern_ops), stopping at the limit."""
+def _prefix(column: str, start: str, *, label: str, limit: int, tier: int = PREFIX):
+    """Values beginning with `start`, read in the b-tree's own order (varchar_pattern_ops:
+    ~>=~ and ~<~, ORDER BY ... USING ~<~), so the scan stops at the limit. Written as a range,
+    not LIKE 'start%', which the trigram GIN index also answers: at 1,000,000 accounts the
+    planner took it for "smi" and sorted 4,442 names (75 ms; the range reads 20 rows, 0.06 ms)."""
+    # The typed words are letters, digits and spaces: the next character always exists.
+    end = start[:-1] + chr(ord(start[-1]) + 1)
     return _branch(
-        f"document.{column} LIKE %s",
-        [pattern],
+        f"document.{column} ~>=~ %s AND document.{column} ~<~ %s",
+        [start, end],
         tier=tier,
         label=label,
         limit=limit,
-        order=f"document.{column}",
+        order=f"document.{column} USING ~<~",
     )
 
 
@@ -340,22 +345,20 @@ def _broad_branches(typed: Typed, limit: int, *, trigrams: bool) -> list:
     """Prefixes while typing and names by their words' starts: b-trees and the words' GIN."""
     branches = []
     if typed.account_prefix:
-        branches.append(
-            _prefix("number", typed.account_prefix + "%", label=ACCOUNT_NUMBER, limit=limit)
-        )
+        branches.append(_prefix("number", typed.account_prefix, label=ACCOUNT_NUMBER, limit=limit))
     if typed.phone_prefix:
-        branches.append(_prefix("phone", typed.phone_prefix + "%", label=PHONE, limit=limit))
+        branches.append(_prefix("phone", typed.phone_prefix, label=PHONE, limit=limit))
     if typed.name_words:
         typed_name = " ".join(typed.name_words)
         # "lopez maria" and "maria lopez" are both kept: either order is a prefix of one.
         for column in ("name", "name_first_last"):
-            branches.append(_prefix(column, typed_name + "%", label=NAME, limit=limit))
+            branches.append(_prefix(column, typed_name, label=NAME, limit=limit))
         if len(typed.name_words) > 1:  # one word alone is a prefix above: "smi" matches too many
             branches.append(_words(typed_name, typed.name_words, limit=limit, trigrams=trigrams))
     if typed.address_words:
         typed_address = " ".join(typed.address_words)
         # "123" is a whole house number: 123 Main St, not 1234 Main St.
-        start = typed_address + (" %" if typed_address.isdigit() else "%")
+        start = typed_address + (" " if typed_address.isdigit() else "")
         branches.append(_prefix("address", start, label=SERVICE_ADDRESS, limit=limit))
     return branches
 
