@@ -363,14 +363,14 @@ def _broad_branches(typed: Typed, limit: int, *, trigrams: bool) -> list:
     return branches
 
 
-def _closest_branches(typed: Typed, limit: int) -> list:
+def _closest_branches(typed: Typed, limit: int, *, addresses: bool = True) -> list:
     """Names and addresses by trigram closeness (pg_trgm's GIN): what finds a misspelling."""
     branches = []
     typed_name = " ".join(typed.name_words)
     if len(typed_name) >= _MIN_TRIGRAM_TEXT:
         branches.append(_closest("name", typed_name, label=NAME, limit=limit))
     typed_address = " ".join(typed.address_words)
-    if len(typed_address) >= _MIN_TRIGRAM_TEXT and not typed_address.isdigit():
+    if addresses and len(typed_address) >= _MIN_TRIGRAM_TEXT and not typed_address.isdigit():
         branches.append(_closest("address", typed_address, label=SERVICE_ADDRESS, limit=limit))
     return branches
 
@@ -421,6 +421,14 @@ def search_queries(typed: Typed, limit: int) -> list[list]:
     return [branches for branches in _stages(typed, limit) if branches]
 
 
+def _found_the_house(typed: Typed, rows: list[tuple]) -> bool:
+    """A house number and street typed, and an address beginning with them found: the house
+    the CSR asked for. Other houses spelt alike would only bury it (and at 1,000,000 accounts
+    their trigram query, digits and short street words, is the search's dearest: 57 ms p95)."""
+    words = typed.address_words
+    return len(words) > 1 and words[0].isdigit() and any(row[7] == SERVICE_ADDRESS for row in rows)
+
+
 def search_accounts(query: str, *, limit: int = 20) -> list[SearchHit]:
     """Accounts matching what a CSR typed, best first (one query for most searches; none for an
     empty box).
@@ -435,6 +443,8 @@ def search_accounts(query: str, *, limit: int = 20) -> list[SearchHit]:
     rows = _run(exact) if exact else []
     if not rows:
         rows = _run(broad) if broad else []
+        if closest and _found_the_house(typed, rows):
+            closest = _closest_branches(typed, limit, addresses=False)
         if closest and len({row[0] for row in rows}) < limit:
             closer = _run(closest, similarity=CLOSE_SIMILARITY)
             if not closer and not rows:

@@ -66,8 +66,9 @@ def test_a_service_address_is_found_by_house_number_and_street():
     _account(first="Cy", last="Diaz", house="123", street="Oak Ave")
     # when
     hits = search_accounts("123 main")
-    # then: the house numbered exactly 123 before 1234
-    assert _numbers(hits) == [wanted.formatted_number, longer.formatted_number]
+    # then: the house numbered exactly 123, not 1234 (found when 1234 is typed)
+    assert _numbers(hits) == [wanted.formatted_number]
+    assert _numbers(search_accounts("1234 main")) == [longer.formatted_number]
     assert hits[0].matched == "Service address"
     assert hits[0].service_address == "123 Main St, Mesa Verde, CA 92000"
 

@@ -165,15 +165,21 @@ def test_the_ranking_puts_the_exact_name_first_then_the_closest_names():
     ]
 
 
-def test_a_house_number_and_street_find_the_house_first_then_the_closest_addresses():
+def test_a_house_number_and_street_find_the_house_and_not_the_houses_spelt_alike(
+    django_assert_num_queries,
+):
     # given
     wanted = _account(last="Ruiz", house="123", street="Main St")
     longer = _account(last="Chan", house="1234", street="Main St")
     _account(last="Diaz", house="123", street="Oak Ave")
-    # when
-    hits = search_accounts("123 Main")
+    # when: the house is found by its prefix, the closest spellings are not asked
+    with django_assert_num_queries(1):
+        hits = search_accounts("123 Main")
     # then
-    assert _numbers(hits) == [wanted.formatted_number, longer.formatted_number]
+    assert _numbers(hits) == [wanted.formatted_number]
+    # a misspelt street still finds the closest addresses, the house first
+    assert _numbers(search_accounts("123 Mian"))[0] == wanted.formatted_number
+    assert longer.formatted_number not in _numbers(search_accounts("123 Oak"))
 
 
 def test_without_trigrams_every_word_is_the_start_of_a_name_in_either_order(monkeypatch):
@@ -199,11 +205,10 @@ def test_without_trigrams_every_word_is_the_start_of_a_name_in_either_order(monk
         ("apn", 1),
         ("former", 1),
         ("prefix", 2),  # digits no identifier has: the exact query, then the prefixes
-        # a name or an address: the broader search, then the closest spellings (it found fewer
-        # than the limit)
+        # a name: the broader search, then the closest spellings (it found fewer than the limit)
         ("garcia maria", 2),
         ("gar", 1),  # too short for closeness: the prefixes only
-        ("123 main", 2),
+        ("123 main", 1),  # the house found: no closest addresses
     ],
 )
 def test_each_kind_takes_a_fixed_number_of_queries(django_assert_num_queries, typed, queries):
