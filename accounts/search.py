@@ -19,8 +19,9 @@ the text could be:
 
 Each query returns what the results show (the document holds the display name and address,
 the balance comes from its one-row cache), so a search is one query, or two or three when the
-cheaper ones find nothing. Without pg_trgm (the embedded server has no contrib extensions) there
-are no closest spellings: the words' matches are ordered by name.
+cheaper ones find nothing. Without pg_trgm (the embedded server has no contrib extensions) the
+words' matches are ordered by name, and when nothing at all matched, the names and streets that
+start with the same letters are read alike in Python (difflib) for a misspelling.
 
 Ranking: exact identifiers first; then prefixes and names by their words' starts; the closest
 spellings only when nothing else matched. Within each, open accounts before final and closed
@@ -30,6 +31,7 @@ ones, then the closest.
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
+from difflib import SequenceMatcher
 
 from django.db import connection
 
@@ -72,6 +74,12 @@ _MAX_HOUSE_DIGITS = 6
 # ("martines" and "martinez miguel", 0.41), asked at pg_trgm's default 0.3 when nothing closer is.
 CLOSE_SIMILARITY = 0.45
 LOOSE_SIMILARITY = 0.3
+# Without pg_trgm (the embedded server of `make run`), a misspelling is looked for among the
+# names and streets starting with the same letters, read alike in Python: "garcai maria" and
+# "garcia maria" are 0.83 alike, "1430 hern" and "1430 heron" 0.95.
+_ALIKE_LETTERS = 3
+_ALIKE_CANDIDATES = 10  # candidates read, per result shown
+_ALIKE_RATIO = 0.75
 # The expression of the name's words' GIN index (SearchDocument.Meta, migration 0009), verbatim.
 _NAME_WORDS = "to_tsvector('simple'::regconfig, COALESCE(document.name, ''))"
 
@@ -375,6 +383,62 @@ def _closest_branches(typed: Typed, limit: int, *, addresses: bool = True) -> li
     return branches
 
 
+def _alike_branches(typed: Typed, limit: int) -> list:
+    """Without pg_trgm: the candidates for a misspelling, names whose words start as the typed
+    words start and addresses at the typed house on a street starting alike (the first letters
+    are seldom the mistake), more than the limit; `_alike` ranks them."""
+    branches = []
+    if len(" ".join(typed.name_words)) >= _MIN_TRIGRAM_TEXT:
+        starts = " & ".join(f"{word[:_ALIKE_LETTERS]}:*" for word in typed.name_words)
+        branches.append(
+            _branch(
+                f"{_NAME_WORDS} @@ to_tsquery('simple'::regconfig, %s)",
+                [starts],
+                tier=TEXT,
+                label=NAME,
+                limit=limit * _ALIKE_CANDIDATES,
+                order="document.name",
+            )
+        )
+    words = typed.address_words
+    if len(words) > 1 and words[0].isdigit():
+        start = f"{words[0]} {words[1][:_ALIKE_LETTERS]}"
+        branches.append(
+            _prefix(
+                "address",
+                start,
+                label=SERVICE_ADDRESS,
+                limit=limit * _ALIKE_CANDIDATES,
+                tier=TEXT,
+            )
+        )
+    return branches
+
+
+def _key_words(shown: str) -> list[str]:
+    """A shown name or address as the document keeps its key: lower case, letters and digits."""
+    return _WORD.findall(shown.lower())
+
+
+def _alike(typed: Typed, rows: list[tuple]) -> list[tuple]:
+    """The candidates that read like what was typed (difflib's ratio against as many of their
+    words, a name in either order), each with its distance (1 - ratio), the unlike dropped."""
+    kept = []
+    for row in rows:
+        label = row[7]
+        typed_words = typed.name_words if label == NAME else typed.address_words
+        words = _key_words(row[3] if label == NAME else row[4])
+        orders = (words, words[::-1]) if label == NAME else (words,)
+        typed_text = " ".join(typed_words)
+        ratio = max(
+            SequenceMatcher(None, typed_text, " ".join(order[: len(typed_words)])).ratio()
+            for order in orders
+        )
+        if ratio >= _ALIKE_RATIO:
+            kept.append((*row[:8], 1.0 - ratio, *row[9:]))
+    return kept
+
+
 def _run(branches: list, *, similarity: float | None = None) -> list[tuple]:
     """The branches' rows with each account's cached balance, in one statement (with the
     trigram similarity threshold of its `%` set for that statement's transaction alone)."""
@@ -450,6 +514,9 @@ def search_accounts(query: str, *, limit: int = 20) -> list[SearchHit]:
             if not closer and not rows:
                 closer = _run(closest, similarity=LOOSE_SIMILARITY)
             rows += closer
+        if not rows and not trigrams_available():
+            alike = _alike_branches(typed, limit)
+            rows = _alike(typed, _run(alike)) if alike else []
     if not rows:
         return []
 

@@ -250,6 +250,32 @@ def test_the_closest_spellings_are_not_asked_when_the_prefixes_fill_the_limit(
     assert [hit.account_id for hit in hits][-1] == mario.pk and len(hits) == 4
 
 
+@pytest.mark.parametrize("typed", ["garcai maria", "maria garica", "Garcia, Marai", "garica"])
+def test_without_trigrams_a_misspelt_name_is_found_among_names_starting_alike(
+    monkeypatch, django_assert_num_queries, typed
+):
+    # given: a server without pg_trgm (the embedded one)
+    monkeypatch.setitem(search._TRIGRAMS, connection.settings_dict["NAME"], False)
+    wanted = _account(first="Maria", last="Garcia")
+    _account(first="Gary", last="Marsh", house="9")  # starts alike, reads otherwise
+    # when: the prefixes find nothing, the names starting alike are read
+    with django_assert_num_queries(2):
+        hits = search_accounts(typed)
+    # then
+    assert _numbers(hits) == [wanted.formatted_number], typed
+    assert not hits[0].exact
+
+
+def test_without_trigrams_a_misspelt_street_is_found_at_the_house(monkeypatch):
+    # given
+    monkeypatch.setitem(search._TRIGRAMS, connection.settings_dict["NAME"], False)
+    wanted = _account(last="Ruiz", house="1430", street="Heron St")
+    _account(last="Chan", house="1430", street="Oak Ave")
+    # when / then
+    assert _numbers(search_accounts("1430 hern")) == [wanted.formatted_number]
+    assert search_accounts("1430 zzzz") == []
+
+
 def test_a_word_misspelt_against_a_longer_name_is_found_by_the_looser_spelling(
     django_assert_num_queries,
 ):
