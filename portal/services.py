@@ -10,6 +10,7 @@ the views call, and `_require_linked` here, so a task or a shell cannot slip pas
 import datetime
 from decimal import ROUND_DOWN, Decimal
 
+from allauth.account.models import EmailAddress
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -259,18 +260,31 @@ def language_set(*, account: ServiceAccount, by, language: str) -> Customer:
     return customer
 
 
+def _verified_sign_in_email(user) -> str:
+    """The customer login's primary e-mail address when it is verified, else ""."""
+    address = EmailAddress.objects.filter(user=user, primary=True, verified=True).first()
+    return address.email if address else ""
+
+
 @transaction.atomic
 def paperless_set(*, account: ServiceAccount, by, paperless: bool) -> ServiceAccount:
     """Paperless billing on or off. On, the bill-run issue e-mails a link to the bill in the
-    portal instead of printing it (billing.bill_runs.issue), so an e-mail address is needed."""
+    portal instead of printing it (billing.bill_runs.issue), so an e-mail address is needed: the
+    customer record's, or else the verified address the customer signs in with, then recorded."""
     _require_linked(by, account)
     account = (
         ServiceAccount.objects.select_for_update().select_related("customer").get(pk=account.pk)
     )
     if paperless and not account.customer.email:
-        raise ServiceError(
-            {"paperless": _("Add an e-mail address first: we send each bill's link there.")}
-        )
+        # The address the customer signs in with and proved is theirs, when the office has none
+        # on file: recorded (and logged) as their contact e-mail.
+        signed_in = _verified_sign_in_email(by)
+        if not signed_in:
+            raise ServiceError(
+                {"paperless": _("Add an e-mail address first: we send each bill's link there.")}
+            )
+        contact_details_update(account=account, by=by, email=signed_in)
+        account.customer.refresh_from_db(fields=["email"])
     if account.paperless == paperless:
         return account
     account = service_account_update(account=account, by=by, paperless=paperless)

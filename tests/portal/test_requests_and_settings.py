@@ -5,6 +5,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from allauth.account.models import EmailAddress
 from django.core import mail
 from django.test import Client
 from django.urls import reverse
@@ -178,6 +179,25 @@ def test_paperless_needs_an_email_and_then_emails_a_link_never_the_pdf(customer_
     assert message.attachments == []
     assert f"/portal/bills/{bill.pk}/" in message.body
     assert len(mail.outbox) == 0
+
+
+def test_paperless_takes_the_verified_sign_in_address_when_none_is_on_file(customer_client):
+    # given a customer record without an e-mail, and a login whose address is verified
+    account = customer_client.user.accounts[0]
+    account.customer.email = ""
+    account.customer.save(update_fields=["email"])
+    EmailAddress.objects.create(
+        user=customer_client.user, email="rosa@example.org", primary=True, verified=True
+    )
+    url = reverse("portal:settings", args=[account.pk])
+    # when
+    response = customer_client.post(url, {"form": "paperless", "paperless": "on"})
+    # then the address is recorded (and logged) and paperless is on
+    assert response.status_code == 302
+    account.refresh_from_db()
+    assert account.paperless is True
+    assert account.customer.email == "rosa@example.org"
+    assert Contact.objects.filter(account=account, notes__icontains="rosa@example.org").exists()
 
 
 def test_a_payment_plan_request_lands_for_review(customer_client):
