@@ -330,17 +330,17 @@ def _closest(column: str, text: str, *, label: str, limit: int):
     )
 
 
-def _words(typed_name: str, words: list[str], *, limit: int, trigrams: bool):
+def _words(typed_name: str, words: list[str], *, limit: int, trigrams: bool, tier: int = PREFIX):
     """Every typed word the start of a word of the name, in any order ("smi joh" is John Smith
     and Joan Smithers): the name's words under their GIN index, the closest first."""
     query = " & ".join(f"{word}:*" for word in words)  # words are letters and digits only
     where = f"{_NAME_WORDS} @@ to_tsquery('simple'::regconfig, %s)"
     if not trigrams:
-        return _branch(where, [query], tier=PREFIX, label=NAME, limit=limit, order="document.name")
+        return _branch(where, [query], tier=tier, label=NAME, limit=limit, order="document.name")
     return _branch(
         where,
         [query],
-        tier=PREFIX,
+        tier=tier,
         label=NAME,
         limit=limit,
         order="document.name <-> %s",
@@ -388,16 +388,16 @@ def _alike_branches(typed: Typed, limit: int) -> list:
     words start and addresses at the typed house on a street starting alike (the first letters
     are seldom the mistake), more than the limit; `_alike` ranks them."""
     branches = []
-    if len(" ".join(typed.name_words)) >= _MIN_TRIGRAM_TEXT:
-        starts = " & ".join(f"{word[:_ALIKE_LETTERS]}:*" for word in typed.name_words)
+    typed_name = " ".join(typed.name_words)
+    if len(typed_name) >= _MIN_TRIGRAM_TEXT:
+        starts = [word[:_ALIKE_LETTERS] for word in typed.name_words]
         branches.append(
-            _branch(
-                f"{_NAME_WORDS} @@ to_tsquery('simple'::regconfig, %s)",
-                [starts],
-                tier=TEXT,
-                label=NAME,
+            _words(
+                typed_name,
+                starts,
                 limit=limit * _ALIKE_CANDIDATES,
-                order="document.name",
+                trigrams=False,
+                tier=TEXT,
             )
         )
     words = typed.address_words
