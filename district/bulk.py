@@ -8,12 +8,17 @@ its own earlier work.
 """
 
 import io
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager
 from datetime import date, datetime
 from decimal import Decimal
+from typing import TypeVar
 
 from django.db import connection
 from django.db.models.expressions import RawSQL
+
+T = TypeVar("T")
 
 
 def sql_values(cursor, template: str, rows) -> str:
@@ -142,3 +147,24 @@ def reserve_ids(cursor, table: str, count: int) -> list[int]:
         [table, count],
     )
     return sorted(row[0] for row in cursor.fetchall())
+
+
+@contextmanager
+def statements_meanwhile(work: Callable[[object], T]) -> Iterator[Future]:
+    """Run `work(cursor)` on this connection's own transaction in a second thread while the
+    caller's block runs Python: the server works on one core while Python works on the other.
+
+    `work` gets a cursor of the underlying psycopg2 connection (Django's connection belongs to
+    its thread; another thread asking Django would open a second connection, outside this
+    transaction). psycopg2 releases the GIL while a statement runs, so the block's Python goes
+    on meanwhile. The block must not use the connection: its queries would wait for `work`'s.
+    On leaving, the block waits for `work`; its result (or its error) is the future's.
+    """
+    raw = connection.connection
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="statements") as pool:
+
+        def run():
+            with raw.cursor() as cursor:
+                return work(cursor)
+
+        yield pool.submit(run)

@@ -3,6 +3,7 @@
 import time
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import partial
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -14,12 +15,14 @@ from accounts.demo.randomness import DemoRandom
 from accounts.demo.reads import MULTIPLIER_TEXT, ReadMaker
 from accounts.demo.town import lay_out
 from accounts.demo.upkeep import DeferredUpkeep
+from accounts.models.search_documents import rebuild_search_documents
 from district.attribution import audited_context
-from district.bulk import copy_stream
+from district.bulk import copy_stream, statements_meanwhile
 
 MAX_YEARS = 10
-# From this size the load drops and rebuilds the meter reads' and history events' secondary
-# indexes and foreign keys (accounts.demo.upkeep); below it, row by row costs less than the DDL.
+# From this size the load drops and rebuilds the loaded tables', the search documents' and the
+# history events' secondary indexes and foreign keys, and writes the search documents in one
+# statement (accounts.demo.upkeep); below it, row by row costs less than the DDL.
 REBUILD_FROM_ACCOUNTS = 20_000
 
 
@@ -125,9 +128,10 @@ def generate_district(
     Deterministic for (accounts, years, seed, as_of). Everything is written in one transaction
     (a failure leaves no half district); the changes are attributed to command seed_demo.
     Raises DistrictNotEmpty when service accounts exist. `rebuild_indexes` (default: from
-    REBUILD_FROM_ACCOUNTS accounts) drops the meter reads' and the history events' secondary
-    indexes and foreign keys (when empty) for the load and builds them again before the commit
-    (accounts.demo.upkeep).
+    REBUILD_FROM_ACCOUNTS accounts) drops the loaded tables', the search documents' and the
+    history events' secondary indexes and foreign keys (when empty) for the load and builds
+    them again before the commit, the search documents written in one statement before their
+    indexes (accounts.demo.upkeep).
     """
     if accounts < 1:
         raise ValueError("A demo district needs at least one account.")
@@ -144,7 +148,10 @@ def generate_district(
         if rebuild_indexes is None:
             rebuild_indexes = accounts >= REBUILD_FROM_ACCOUNTS
         upkeep = DeferredUpkeep(
-            tables=load.LOADED_TABLES, rebuilt=load.REBUILT_TABLES, rebuild=rebuild_indexes
+            tables=load.LOADED_TABLES,
+            rebuilt=load.REBUILT_TABLES,
+            rebuild=rebuild_indexes,
+            held=load.HELD_TRIGGERS,
         )
         upkeep.suspend(cursor)
         clock.lap("plan")
@@ -154,11 +161,18 @@ def generate_district(
         )
         clock.lap("reads")
         # The reads fixed each meter's dials and removal readings: now the meters can be written.
-        load.write_master_records(cursor, plan, MULTIPLIER_TEXT)
+        load.write_master_records(
+            cursor, plan, MULTIPLIER_TEXT, documents_held=upkeep.holding_triggers
+        )
         clock.lap("master records")
-        events = upkeep.restore(cursor)
-        clock.lap("history, indexes and keys")
-        journals = load.write_ledger(plan, posted_at=timezone.now())
+        references, posted_at = load.ledger_references(), timezone.now()
+        # The server writes the search documents, the history events, the indexes and keys
+        # while Python prepares the opening balances' journals (two cores, both busy).
+        with statements_meanwhile(partial(_finish_tables, upkeep)) as finishing:
+            ledger = load.prepare_ledger(plan, posted_at=posted_at, accounts=references)
+        events = finishing.result()
+        clock.lap("documents, history, indexes and keys (journals prepared meanwhile)")
+        journals = load.write_ledger(ledger)
         load.move_number_sequence_past(cursor, plan)
         clock.lap("ledger")
         # Run the deferred checks (journals balance, foreign keys) now rather than at commit,
@@ -173,6 +187,15 @@ def generate_district(
     return _summary(
         plan, reads, journals, sum(events.values()), seed=seed, years=years, phases=clock.laps
     )
+
+
+def _finish_tables(upkeep: DeferredUpkeep, cursor) -> dict[str, int]:
+    """After the COPYs: the search documents in one statement when their triggers were held
+    (into the table without its indexes, built just after), then the history events, indexes
+    and keys (upkeep.restore); returns the events written per event table."""
+    if upkeep.holding_triggers:
+        rebuild_search_documents(cursor)
+    return upkeep.restore(cursor)
 
 
 class _Clock:

@@ -12,13 +12,22 @@ from collections.abc import Iterator
 from datetime import date, datetime
 from decimal import Decimal
 
+from django.contrib.contenttypes.models import ContentType
+
 from accounts.demo.plan import DistrictPlan
 from accounts.demo.town import CITY, STATE
-from accounts.models import Customer, ServiceAccount
+from accounts.models import Customer, SearchDocument, ServiceAccount
 from district.bulk import NULL, copy_stream, copy_text, reserve_ids
 from district.ledger.models import AccountBalance, Journal, JournalLine
 from district.ledger.purposes import Purpose
-from district.ledger.services import JournalDraft, Line, journals_post_many
+from district.ledger.rules import gl_accounts
+from district.ledger.services import (
+    JournalDraft,
+    Line,
+    PreparedJournals,
+    journals_post_prepared,
+    journals_prepare,
+)
 from field_ops.models import Meter, MeterInstallation, MeterRead, Premise
 
 OPENING_MEMO = "Opening balance (conversion to the new system)"
@@ -54,10 +63,19 @@ LOADED_TABLES = [
 ]
 
 
+SEARCH_DOCUMENTS = SearchDocument._meta.db_table
 # The tables whose indexes and foreign keys a large load builds after its COPY (with the
-# history event tables): the reads are most of the rows, and no trigger reads them. The master
-# tables keep theirs: the search document's statement triggers join them during the load.
-REBUILT_TABLES = [TABLES["meter_reads"]]
+# history event tables), each in one sorted build instead of one insertion a row. The search
+# documents are among them: a large load holds their triggers (HELD_TRIGGERS) and writes every
+# document in one statement once the COPYs are done, before the indexes are built.
+REBUILT_TABLES = [*LOADED_TABLES, SEARCH_DOCUMENTS]
+# The statement triggers a COPY into these tables would fire: the search document's refresh,
+# which joins the master tables (quadratic without their indexes, and one index insertion a
+# document into its 13 indexes, three of them GIN, with them).
+HELD_TRIGGERS = [
+    (TABLES["meter_installations"], "accounts_search_doc_insert"),
+    (TABLES["service_accounts"], "accounts_search_doc_insert"),
+]
 
 
 def _columns(names: str) -> tuple[str, ...]:
@@ -175,10 +193,23 @@ ACCOUNT_COLUMNS = _columns(
 LEDGER_BATCH = 5_000
 
 
-def write_ledger(plan: DistrictPlan, *, posted_at: datetime) -> int:
+LEDGER_PURPOSES = (Purpose.AR_CUSTOMERS, Purpose.OPENING_BALANCES)
+
+
+def ledger_references() -> dict[str, tuple[int, bool]]:
+    """What preparing the ledger needs from the database, read now (prepare_ledger then reads
+    nothing): the GL accounts, and the accounts' content type (Django caches it per process)."""
+    ContentType.objects.get_for_model(ServiceAccount)
+    return gl_accounts({str(purpose) for purpose in LEDGER_PURPOSES})
+
+
+def prepare_ledger(
+    plan: DistrictPlan, *, posted_at: datetime, accounts: dict[str, tuple[int, bool]]
+) -> list[PreparedJournals]:
     """One opening-balance journal per account that owes or is owed, AR against conversion
-    equity, posted through the ledger (journals_post_many, which also moves the balance
-    cache). Returns the number of journals."""
+    equity, checked and made ready by the ledger (journals_prepare) in batches of LEDGER_BATCH.
+    Reads nothing from the database (`accounts`: gl_accounts of LEDGER_PURPOSES), so it runs
+    while the connection is busy."""
     drafts = [
         JournalDraft(
             kind=Journal.Kind.OPENING_BALANCE,
@@ -194,9 +225,20 @@ def write_ledger(plan: DistrictPlan, *, posted_at: datetime) -> int:
         for account in plan.accounts
         if account.balance_cents
     ]
-    for start in range(0, len(drafts), LEDGER_BATCH):
-        journals_post_many(drafts[start : start + LEDGER_BATCH], by=None, posted_at=posted_at)
-    return len(drafts)
+    return [
+        journals_prepare(
+            drafts[start : start + LEDGER_BATCH], by=None, posted_at=posted_at, accounts=accounts
+        )
+        for start in range(0, len(drafts), LEDGER_BATCH)
+    ]
+
+
+def write_ledger(batches: list[PreparedJournals]) -> int:
+    """Post the prepared journals through the ledger (journals_post_prepared, which also moves
+    the balance cache). Returns the number of journals."""
+    for batch in batches:
+        journals_post_prepared(batch)
+    return sum(len(batch.journals) for batch in batches)
 
 
 def _dollars(cents: int) -> Decimal:
@@ -204,22 +246,27 @@ def _dollars(cents: int) -> Decimal:
     return Decimal(cents).scaleb(-2)
 
 
-def write_master_records(cursor, plan: DistrictPlan, multiplier_text: dict[str, str]) -> None:
+def write_master_records(
+    cursor, plan: DistrictPlan, multiplier_text: dict[str, str], *, documents_held: bool
+) -> None:
+    """COPY premises, meters, installations, customers and accounts. With `documents_held`
+    (HELD_TRIGGERS off) the caller writes the search documents afterwards."""
     copy_stream(cursor, TABLES["premises"], PREMISE_COLUMNS, premise_rows(plan))
     copy_stream(cursor, TABLES["meters"], METER_COLUMNS, meter_rows(plan, multiplier_text))
     copy_stream(
         cursor, TABLES["meter_installations"], INSTALLATION_COLUMNS, installation_rows(plan)
     )
     copy_stream(cursor, TABLES["customers"], CUSTOMER_COLUMNS, customer_rows(plan))
-    # The accounts' COPY fires the search document's refresh, which joins the tables above:
-    # planned on their empty-table statistics it nests loops over whole tables (63 s for
-    # 20,000 accounts, 19 s for 100,000); with fresh statistics it stays linear.
-    cursor.execute(
-        "ANALYZE "
-        + ", ".join(
-            TABLES[name] for name in ("premises", "meters", "meter_installations", "customers")
+    if not documents_held:
+        # The accounts' COPY fires the search document's refresh, which joins the tables
+        # above: planned on their empty-table statistics it nests loops over whole tables (63
+        # s for 20,000 accounts, 19 s for 100,000); with fresh statistics it stays linear.
+        cursor.execute(
+            "ANALYZE "
+            + ", ".join(
+                TABLES[name] for name in ("premises", "meters", "meter_installations", "customers")
+            )
         )
-    )
     copy_stream(cursor, TABLES["service_accounts"], ACCOUNT_COLUMNS, account_rows(plan))
 
 

@@ -18,11 +18,14 @@ INSERT a row. The loader hands that work to set statements:
   load's transaction, so a failure restores them with the rest; the locks it takes are held
   to the commit, which is why it is only for an empty district nobody is working in.
 
-Only pghistory's insert triggers are skipped; any other trigger (the ledger's, the search
-document's statement triggers) keeps running. Which tables to rebuild is the caller's choice:
-not a table another trigger reads during the load (the search document's refresh finds a
-premise's meters by the installations' premise index; without it the accounts' COPY turns
-quadratic).
+- Held triggers (`held`, with `rebuild`): statement triggers the caller names are disabled
+  for the load (ALTER TABLE ... DISABLE TRIGGER, inside the transaction) and enabled again by
+  restore(); the caller does their work set-wise in between (the demo load writes every
+  search document in one statement). A trigger that joins a rebuilt table must be held: it
+  would run without that table's indexes.
+
+Apart from those, only pghistory's insert triggers are skipped; any other trigger (the
+ledger's) keeps running.
 """
 
 import re
@@ -55,6 +58,7 @@ class DeferredUpkeep:
     tables: list[str]
     rebuilt: list[str] = field(default_factory=list)
     rebuild: bool = False
+    held: list[tuple[str, str]] = field(default_factory=list)  # (table, trigger), with rebuild
     event_triggers: list[_EventTrigger] = field(default_factory=list)
     indexes: list[tuple[str, str]] = field(default_factory=list)  # (name, definition)
     foreign_keys: list[tuple[str, str, str]] = field(default_factory=list)  # table, name, def
@@ -66,6 +70,8 @@ class DeferredUpkeep:
         cursor.execute("SELECT set_config('pgtrigger.ignore', %s, true)", ["{" + names + "}"])
         if not self.rebuild:
             return
+        for table, trigger in self.held:
+            cursor.execute(f'ALTER TABLE {table} DISABLE TRIGGER "{trigger}"')
         empty = [table for table in self.rebuilt if _is_empty(cursor, table)]
         empty += [
             trigger.event_table
@@ -102,7 +108,15 @@ class DeferredUpkeep:
             cursor.execute(definition)
         for table, name, definition in self.foreign_keys:
             cursor.execute(f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}')
+        if self.rebuild:
+            for table, trigger in self.held:
+                cursor.execute(f'ALTER TABLE {table} ENABLE TRIGGER "{trigger}"')
         return written
+
+    @property
+    def holding_triggers(self) -> bool:
+        """The held triggers are off: the caller does their work before restore()."""
+        return self.rebuild and bool(self.held)
 
 
 def _event_triggers(cursor, tables: list[str]) -> list[_EventTrigger]:

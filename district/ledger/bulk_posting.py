@@ -106,6 +106,57 @@ class _Prepared:
     effective_date: date
 
 
+@dataclass(frozen=True)
+class PreparedJournals:
+    """Drafts that passed every check needing no write, with their rows ready to write
+    (journals_prepare); journals_post_prepared writes them."""
+
+    journals: list[_Prepared]
+    posted_at: datetime
+
+
+def journals_prepare(
+    journals: Sequence[JournalDraft],
+    *,
+    by,
+    posted_at: datetime | None = None,
+    accounts: dict[str, tuple[int, bool]] | None = None,
+) -> PreparedJournals:
+    """Check every draft and make its rows; nothing is written. One bad draft refuses the lot
+    (a ServiceError naming its key). `accounts` (district.ledger.rules.gl_accounts of every
+    purpose the drafts name) saves its query: given, this reads nothing from the database
+    once each source's content type is cached, so a bulk loader can prepare journals in Python
+    while its connection is busy with other statements."""
+    posted_at = posted_at or timezone.now()
+    amounts = [_checked(draft) for draft in journals]
+    _refuse_shared_keys(journals)
+    purposes = {line.gl for draft in journals for line in draft.lines}
+    if accounts is None or not purposes <= accounts.keys():
+        accounts = gl_accounts(purposes)
+    content_types: dict[type[Model], int] = {}
+    prepared = [
+        _prepare(draft, draft_amounts, accounts, content_types, by=by, posted_at=posted_at)
+        for draft, draft_amounts in zip(journals, amounts, strict=True)
+    ]
+    return PreparedJournals(journals=prepared, posted_at=posted_at)
+
+
+def journals_post_prepared(prepared: PreparedJournals) -> PostedJournals:
+    """Write prepared journals with a fixed number of statements (see the module's text). A key
+    posted before returns its journal (nothing new written), unless it was posted with other
+    lines, kind or date: refused."""
+    if not prepared.journals:
+        return PostedJournals()
+    with transaction.atomic(), connection.cursor() as cursor:
+        ids = _insert_journals(cursor, prepared.journals)
+        new = [journal for journal in prepared.journals if journal.key in ids]
+        if len(new) < len(prepared.journals):
+            ids.update(_posted_before(prepared.journals, ids))
+        _copy_lines(cursor, new, ids)
+        balances = _move_balances(cursor, new, prepared.posted_at)
+    return PostedJournals(ids=ids, new=frozenset(j.key for j in new), balances=balances)
+
+
 def journals_post_many(
     journals: Sequence[JournalDraft], *, by, posted_at: datetime | None = None
 ) -> PostedJournals:
@@ -117,23 +168,7 @@ def journals_post_many(
     """
     if not journals:
         return PostedJournals()
-    posted_at = posted_at or timezone.now()
-    amounts = [_checked(draft) for draft in journals]
-    _refuse_shared_keys(journals)
-    accounts = gl_accounts({line.gl for draft in journals for line in draft.lines})
-    content_types: dict[type[Model], int] = {}
-    prepared = [
-        _prepare(draft, draft_amounts, accounts, content_types, by=by, posted_at=posted_at)
-        for draft, draft_amounts in zip(journals, amounts, strict=True)
-    ]
-    with transaction.atomic(), connection.cursor() as cursor:
-        ids = _insert_journals(cursor, prepared)
-        new = [journal for journal in prepared if journal.key in ids]
-        if len(new) < len(prepared):
-            ids.update(_posted_before(prepared, ids))
-        _copy_lines(cursor, new, ids)
-        balances = _move_balances(cursor, new, posted_at)
-    return PostedJournals(ids=ids, new=frozenset(j.key for j in new), balances=balances)
+    return journals_post_prepared(journals_prepare(journals, by=by, posted_at=posted_at))
 
 
 def _checked(draft: JournalDraft) -> list[Decimal]:

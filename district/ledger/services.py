@@ -18,7 +18,14 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from district.errors import ServiceError
-from district.ledger.bulk_posting import JournalDraft, PostedJournals, journals_post_many
+from district.ledger.bulk_posting import (
+    JournalDraft,
+    PostedJournals,
+    PreparedJournals,
+    journals_post_many,
+    journals_post_prepared,
+    journals_prepare,
+)
 from district.ledger.models import AccountBalance, GLAccount, Journal, JournalLine
 from district.ledger.periods import closed_period_error
 from district.ledger.purposes import Purpose
@@ -37,10 +44,13 @@ __all__ = [
     "JournalDraft",
     "Line",
     "PostedJournals",
+    "PreparedJournals",
     "journal_fingerprint",
     "journal_post",
     "journal_reverse",
     "journals_post_many",
+    "journals_post_prepared",
+    "journals_prepare",
 ]
 
 
