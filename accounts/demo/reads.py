@@ -153,7 +153,9 @@ class ReadMaker:
         meter_index, meter = 0, meters[0]
         numerator, denominator = MULTIPLIER[meter.unit]
         volume, previous_day = 0, None
-        last_register, history = None, []  # the current meter's last standing reading, periods
+        # The current meter's last standing reading, and its periods' days and use (two lists:
+        # the high/low rule sums the last few of each, millions of times in a large district).
+        last_register, period_days, period_used = None, [], []
         top = {}  # meter index -> highest register shown
         address = premise.address_line
         for day, kind, index in self._points(premise):
@@ -161,7 +163,8 @@ class ReadMaker:
                 if index != meter_index:
                     meter_index, meter = index, meters[index]
                     numerator, denominator = MULTIPLIER[meter.unit]
-                volume, last_register, history, previous_day = 0, 0, [], day
+                volume, last_register, previous_day = 0, 0, day
+                period_days, period_used = [], []
                 top[meter_index] = 0
                 lines.append(
                     f"{meter.id}\t{self._text(day)}\t0\tfield_order\t{{meter_change}}\t"
@@ -184,12 +187,19 @@ class ReadMaker:
             if last_register is not None:
                 used_units = register - last_register
                 flags, note = _flags(
-                    used_units, day - previous_day, history, leaking, numerator, denominator
+                    used_units,
+                    day - previous_day,
+                    period_days,
+                    period_used,
+                    leaking,
+                    numerator,
+                    denominator,
                 )
                 if kind == SCHEDULED and flags == "" and getrandbits(10) < ESTIMATE_PER_1024:
                     register = last_register + used_units * 9 // 10
                     source, flags = "estimate", "estimated"
-                history.append((day - previous_day, register - last_register))
+                period_days.append(day - previous_day)
+                period_used.append(register - last_register)
             entered = ROUTE_ENTERED
             if kind != SCHEDULED:
                 source, entered = "field_order", FIELD_ENTERED
@@ -250,13 +260,15 @@ def _use_between(
     return used, leaking
 
 
-def _flags(used_units: int, days: int, history, leaking: bool, numerator, denominator):
+def _flags(
+    used_units: int, days: int, period_days, period_used, leaking: bool, numerator, denominator
+):
     """The flags (and note) field_ops would put on a read entered by hand."""
     if used_units == 0:
         return "zero", ""
-    if len(history) < 2:
+    if len(period_days) < 2:
         return "", ""
-    flags = _high_or_low(used_units, days, history, numerator, denominator)
+    flags = _high_or_low(used_units, days, period_days, period_used, numerator, denominator)
     if flags == "high" and leaking:
         return "high,leak", "Possible leak: door hanger left"
     return flags, ""
@@ -291,11 +303,12 @@ def _business_day(day: int, later: int) -> int:
     return day
 
 
-def _high_or_low(used: int, days: int, history, numerator: int, denominator: int) -> str:
+def _high_or_low(
+    used: int, days: int, period_days, period_used, numerator: int, denominator: int
+) -> str:
     """field_ops' high/low rule in integers: compare with the daily use of the last periods."""
-    recent = history[-HIGH_LOW_PERIODS:]
-    used_total = sum(period_used for _days, period_used in recent)
-    days_total = sum(period_days for period_days, _used in recent)
+    used_total = sum(period_used[-HIGH_LOW_PERIODS:])
+    days_total = sum(period_days[-HIGH_LOW_PERIODS:])
     if days_total <= 0 or days <= 0:
         return ""
     # expected = used_total / days_total * days; floor = FLOOR_HCF / multiplier (register units)
