@@ -1,5 +1,7 @@
 """Posting to the books: every write to the ledger goes through journal_post, journal_reverse
-or, for many journals at once, journals_post_many (district.ledger.bulk_posting).
+or, for many journals at once, journals_post_many (district.ledger.bulk_posting; its two
+halves, journals_prepare and journals_post_prepared, let a bulk loader check and make its
+journals in Python while its connection is busy with other statements).
 
 Invariants kept here (and enforced again by the database): every journal sums to zero, has at
 least two lines, and is never changed once written; a repeated idempotency key returns the first

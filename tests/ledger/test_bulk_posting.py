@@ -5,6 +5,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.db.models import Sum
 from django.test.utils import CaptureQueriesContext
@@ -14,8 +15,16 @@ from district.errors import ServiceError
 from district.ledger import bulk_posting
 from district.ledger.models import AccountBalance, GLAccount, Journal, JournalLine
 from district.ledger.purposes import Purpose
+from district.ledger.rules import gl_accounts
 from district.ledger.selectors import account_balance, ledger_problems
-from district.ledger.services import JournalDraft, Line, journal_post, journals_post_many
+from district.ledger.services import (
+    JournalDraft,
+    Line,
+    journal_post,
+    journals_post_many,
+    journals_post_prepared,
+    journals_prepare,
+)
 
 JAN = date(2026, 1, 15)
 
@@ -270,3 +279,47 @@ def test_the_statements_do_not_grow_with_the_number_of_journals(
         AccountBalance.objects.values_list("service_account_id", "balance")
     )
     assert ledger_problems() == []
+
+
+def test_journals_prepared_apart_read_nothing_and_post_as_journals_post_many(
+    make_service_account,
+):
+    # given drafts, their GL accounts read beforehand, the source's content type cached
+    account = make_service_account()
+    drafts = [
+        _bill(account.pk, "12.50", "bill:a", source=account),
+        _bill(account.pk, "7.50", "bill:b", source=account),
+    ]
+    accounts = gl_accounts({Purpose.AR_CUSTOMERS.value, Purpose.WATER_SALES_VOLUMETRIC.value})
+    ContentType.objects.get_for_model(type(account))
+    before = _books()
+
+    # when they are prepared (as a bulk loader does while its connection is busy)
+    with CaptureQueriesContext(connection) as queries:
+        prepared = journals_prepare(drafts, by=None, accounts=accounts)
+
+    # then nothing was read or written
+    assert len(queries) == 0
+    assert _books() == before
+    # and posting them writes the journals, their lines and the balance
+    posted = journals_post_prepared(prepared)
+    assert posted.new == {"bill:a", "bill:b"}
+    assert posted.balances == {account.pk: Decimal("20.00")}
+    assert _receivable_sums() == {account.pk: Decimal("20.00")}
+    assert ledger_problems() == []
+
+
+def test_preparing_reads_the_gl_accounts_it_was_not_given_and_refuses_a_bad_draft(
+    make_service_account,
+):
+    # given GL accounts that lack one the drafts name
+    account = make_service_account()
+    partial = gl_accounts({Purpose.AR_CUSTOMERS.value})
+    good = _bill(account.pk, "5.00", "bill:good")
+    bad = _bill(account.pk, "5.001", "bill:bad")
+
+    # when / then the missing one is read, and a bad draft refuses the lot, naming its key
+    assert len(journals_prepare([good], by=None, accounts=partial).journals) == 1
+    with pytest.raises(ServiceError, match="bill:bad"):
+        journals_prepare([good, bad], by=None, accounts=partial)
+    assert Journal.objects.filter(idempotency_key__startswith="bill:").count() == 0
