@@ -11,7 +11,7 @@ import datetime
 import io
 from dataclasses import dataclass
 
-from django.db.models import Count
+from django.db.models import Count, Exists, OuterRef
 
 from accounts.models import Enrolment, Language, Program, ServiceAccount
 from accounts.programs.selectors import covering
@@ -105,14 +105,18 @@ def outreach_rows(
 ) -> list[OutreachRow]:
     """The list's accounts in account number order (one query)."""
     if which == LIKELY:
-        enrolled = Enrolment.objects.filter(covering(today), program=program).values("account_id")
+        # NOT EXISTS rather than NOT IN (subquery): only the former is an anti-join; the latter
+        # rescans the enrolments for every account once they outgrow work_mem.
+        enrolled = Enrolment.objects.filter(
+            covering(today), program=program, account_id=OuterRef("pk")
+        )
         accounts = (
             ServiceAccount.objects.filter(
                 customer_class=ServiceAccount.CustomerClass.RESIDENTIAL,
                 status=ServiceAccount.Status.ACTIVE,
                 pk__in=late_payers(today - datetime.timedelta(days=LATE_LOOKBACK_DAYS)),
             )
-            .exclude(pk__in=enrolled)
+            .exclude(Exists(enrolled))
             .select_related("customer", "premise")
             .order_by("number")
         )
