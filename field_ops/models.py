@@ -234,7 +234,9 @@ class MeterRead(models.Model):
         METER_CHANGE = "meter_change", "Meter change"
         CORRECTED = "corrected", "Correction"
 
-    meter = models.ForeignKey(Meter, on_delete=models.PROTECT, related_name="reads")
+    # No index of its own: meter_read_meter_date_idx (meter, read_on) leads with the meter, and
+    # serves the foreign key and every look-up by meter (migration 0004).
+    meter = models.ForeignKey(Meter, on_delete=models.PROTECT, related_name="reads", db_index=False)
     read_on = models.DateField()
     reading = models.DecimalField(max_digits=12, decimal_places=2)
     source = models.CharField(max_length=12, choices=Source.choices)
