@@ -19,6 +19,8 @@ REDIS_URL, or with --workers 0, everything runs eagerly in this one process (one
 the statements are counted.
 
     python bench/bill_run.py [--accounts 100000] [--workers 2]
+    python bench/bill_run.py --accounts 1000000 --seeded 1000000 --years 1 \
+        --seeded-database district_bench_1m_seeded --database district_bench_bill_run_1m
 
 With --profile calc (or post), the calculation (or the posting) of every run runs under
 cProfile (eager, in this process): the stats go to /tmp/bill_run_<phase>.pstats, the top 25
@@ -68,9 +70,11 @@ BUDGET_SECONDS_PER_100K = 15
 RATES = Path(__file__).resolve().parent.parent / "docs" / "examples" / "district-water.yaml"
 
 
-def _working_copy(accounts: int, work: str = WORK) -> None:
+def _working_copy(
+    accounts: int, work: str = WORK, *, years: int = 3, seeded: str = SCRATCH
+) -> None:
     """A fresh copy of the seeded district (seeding it first if needed)."""
-    use_seeded_district(accounts=accounts, years=3, name=SCRATCH)
+    use_seeded_district(accounts=accounts, years=years, name=seeded)
     _point_django_at("postgres")
     admin = _admin_connection()
     try:
@@ -79,12 +83,12 @@ def _working_copy(accounts: int, work: str = WORK) -> None:
             # The template must be idle: wait briefly for other benchmarks' sessions to leave.
             for attempt in range(30):
                 try:
-                    cursor.execute(f'CREATE DATABASE "{work}" TEMPLATE "{SCRATCH}"')
+                    cursor.execute(f'CREATE DATABASE "{work}" TEMPLATE "{seeded}"')
                     break
                 except Exception as error:  # noqa: BLE001 - "source database is being accessed"
                     if attempt == 29:
                         raise
-                    print(f"   waiting for {SCRATCH} to be idle ({error.__class__.__name__})")
+                    print(f"   waiting for {seeded} to be idle ({error.__class__.__name__})")
                     time.sleep(2)
     finally:
         admin.close()
@@ -382,6 +386,14 @@ def main(argv: list[str] | None = None) -> None:
         help="accounts in the shared seeded district (bench/common.py; reused, not re-seeded)",
     )
     parser.add_argument(
+        "--years", type=int, default=3, help="years of reads in the seeded district (default 3)"
+    )
+    parser.add_argument(
+        "--seeded-database",
+        default=SCRATCH,
+        help="the seeded district's database (another name keeps the 100,000 one beside it)",
+    )
+    parser.add_argument(
         "--profile",
         choices=("calc", "post"),
         help="run that phase under cProfile (eager) and print where its time goes",
@@ -402,7 +414,12 @@ def main(argv: list[str] | None = None) -> None:
         args.workers = 0
     if args.workers and not celery_app.conf.broker_url:
         raise SystemExit("--workers needs a broker: set REDIS_URL (or use --workers 0)")
-    _working_copy(max(args.seeded, args.accounts), args.database)
+    _working_copy(
+        max(args.seeded, args.accounts),
+        args.database,
+        years=args.years,
+        seeded=args.seeded_database,
+    )
     celery_app.conf.task_always_eager = not args.workers
     celery_app.conf.task_default_queue = QUEUE
     roles_sync()
