@@ -36,6 +36,7 @@ import io
 import os
 import pickle
 import pstats
+import resource
 import subprocess
 import sys
 import time
@@ -246,6 +247,19 @@ def _start_worker(processes: int) -> subprocess.Popen:
     raise SystemExit("the Celery worker did not answer within a minute")
 
 
+def _peak_memory(workers: int) -> str:
+    """The largest resident memory of what ran the tasks (Linux reports it in KiB): the worker's
+    processes once they have exited, or this process (its seeding too, if it seeded)."""
+    if workers:
+        peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+        return f"peak memory of a worker process: {peak / 2**20:.2f} GiB (budget 1 GiB)"
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return (
+        f"peak memory of this process: {peak / 2**20:.2f} GiB (budget 1 GiB; includes the "
+        "seeding when this run seeded the district)"
+    )
+
+
 def _wait_for(run_ids: list[int], leaving: str) -> None:
     """Until every run has left the status `leaving` (a failed run stops the benchmark)."""
     while True:
@@ -261,7 +275,8 @@ def _wait_for(run_ids: list[int], leaving: str) -> None:
 
 
 def _runs_with_workers(periods, supervisor) -> tuple[list[BillRun], float, float]:
-    """Calculate every run's chunks side by side on the worker, then post the runs one by one."""
+    """Calculate every run's chunks side by side on the worker, then post the runs side by
+    side (one posting task per run)."""
     started = time.perf_counter()
     run_ids = []
     for period in periods:
@@ -270,11 +285,14 @@ def _runs_with_workers(periods, supervisor) -> tuple[list[BillRun], float, float
     _wait_for(run_ids, leaving=BillRun.Status.CALCULATING)
     calculate_seconds = time.perf_counter() - started
     started = time.perf_counter()
+    # Every run's posting dispatched at once, as when a supervisor releases the month's runs
+    # together: runs bill disjoint accounts, and each chunk locks its balances in ascending id
+    # order, so the workers post side by side without waiting on each other.
     for run_id in run_ids:
         services.bill_run_post(
             run_id=run_id, by=supervisor, override_reason="Benchmark: post past exceptions"
         )
-        _wait_for([run_id], leaving=BillRun.Status.POSTING)
+    _wait_for(run_ids, leaving=BillRun.Status.POSTING)
     post_seconds = time.perf_counter() - started
     return list(BillRun.objects.filter(pk__in=run_ids)), calculate_seconds, post_seconds
 
@@ -500,6 +518,7 @@ def main(argv: list[str] | None = None) -> None:
             )
     how = f"{args.workers} worker processes" if args.workers else "in this process (eager)"
     print(f"   tasks ran {how}")
+    print(f"   {_peak_memory(args.workers)}")
     if args.workers:
         return  # the statements ran in the worker: count them with --workers 0
     print(
