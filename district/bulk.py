@@ -61,6 +61,14 @@ def copy_text(value) -> str:
     )
 
 
+def copy_str(value: str) -> str:
+    """A text in COPY's text format: copy_text for a value known to be a str (most need no
+    escaping, and are returned as they are)."""
+    if "\\" in value or "\t" in value or "\n" in value or "\r" in value:
+        return copy_text(value)
+    return value
+
+
 def copy_line(row) -> str:
     """One row in COPY's text format (without the newline)."""
     return "\t".join(copy_text(value) for value in row)

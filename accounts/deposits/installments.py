@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.utils.translation import ngettext
 
 from accounts.models import Deposit, DepositInstallment
+from district.bulk import ids_in
 from district.money import ZERO, format_money
 
 Status = DepositInstallment.Status
@@ -69,7 +70,8 @@ class InstallmentDue:
 def next_installments(account_ids) -> dict[int, InstallmentDue]:
     """Each account's next unbilled installment (the lowest of its oldest deposit), one query."""
     rows = (
-        DepositInstallment.objects.filter(account_id__in=list(account_ids), status=Status.OPEN)
+        # One array parameter for a bill run chunk's 2,000 ids, not one parameter each.
+        DepositInstallment.objects.filter(account_id__in=ids_in(account_ids), status=Status.OPEN)
         .order_by("account_id", "deposit_id", "number")
         .values_list("pk", "deposit_id", "account_id", "number", "amount", "deposit__installments")
     )

@@ -17,8 +17,8 @@ from billing.bill_runs import audit, calculation
 from billing.models import Bill, BillException, BillLine, BillRun
 from district.bulk import (
     NULL,
-    copy_line,
     copy_rows,
+    copy_str,
     copy_text,
     ids_in,
     relaxed_commit,
@@ -226,27 +226,24 @@ def bill_row(run: BillRun, inputs, priced) -> tuple:
     )
 
 
+def _number(value) -> object:
+    return NULL if value is None else value
+
+
 def line_rows(bill_id: int, priced, rendered: dict | None = None) -> list[str]:
     """The bill's lines in COPY format. Priced bills share their engine lines (the pricing
     cache), so a line's text is rendered once per run chunk and prefixed with each bill id."""
     rendered = {} if rendered is None else rendered
     texts = rendered.get(id(priced.lines))
     if texts is None:
+        # The columns' types are known (texts, and Decimals that print as PostgreSQL reads
+        # them; a deposit installment's line has no quantity or rate): only the texts go
+        # through escaping, not every value through copy_line's checks.
         texts = [
-            copy_line(
-                (
-                    position,
-                    line.code[:40],
-                    line.category[:20],
-                    line.description[:200],
-                    line.quantity,
-                    line.unit[:10],
-                    line.rate,
-                    line.amount,
-                    line.version[:60],
-                    line.proration[:120],
-                )
-            )
+            f"{position}\t{copy_str(line.code[:40])}\t{copy_str(line.category[:20])}\t"
+            f"{copy_str(line.description[:200])}\t{_number(line.quantity)}\t"
+            f"{copy_str(line.unit[:10])}\t{_number(line.rate)}\t{line.amount}\t"
+            f"{copy_str(line.version[:60])}\t{copy_str(line.proration[:120])}"
             for position, line in enumerate(priced.lines, start=1)
         ]
         rendered[id(priced.lines)] = texts
