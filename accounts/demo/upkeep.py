@@ -20,9 +20,10 @@ INSERT a row. The loader hands that work to set statements:
 
 - Held triggers (`held`, with `rebuild`): statement triggers the caller names are disabled
   for the load (ALTER TABLE ... DISABLE TRIGGER, inside the transaction) and enabled again by
-  restore(), as are the history triggers then (skipped, each still runs a check a row); the caller does their work set-wise in between (the demo load writes every
+  restore(); the caller does their work set-wise in between (the demo load writes every
   search document in one statement). A trigger that joins a rebuilt table must be held: it
-  would run without that table's indexes.
+  would run without that table's indexes. The history triggers are disabled the same way
+  then, rather than skipped: a skipped trigger still runs its check a row.
 
 Apart from those, only pghistory's insert triggers are skipped; any other trigger (the
 ledger's) keeps running.

@@ -226,10 +226,6 @@ def bill_row(run: BillRun, inputs, priced) -> tuple:
     )
 
 
-def _number(value) -> object:
-    return NULL if value is None else value
-
-
 def line_rows(bill_id: int, priced, rendered: dict | None = None) -> list[str]:
     """The bill's lines in COPY format. Priced bills share their engine lines (the pricing
     cache), so a line's text is rendered once per run chunk and prefixed with each bill id."""
@@ -241,8 +237,8 @@ def line_rows(bill_id: int, priced, rendered: dict | None = None) -> list[str]:
         # through escaping, not every value through copy_line's checks.
         texts = [
             f"{position}\t{copy_str(line.code[:40])}\t{copy_str(line.category[:20])}\t"
-            f"{copy_str(line.description[:200])}\t{_number(line.quantity)}\t"
-            f"{copy_str(line.unit[:10])}\t{_number(line.rate)}\t{line.amount}\t"
+            f"{copy_str(line.description[:200])}\t{copy_text(line.quantity)}\t"
+            f"{copy_str(line.unit[:10])}\t{copy_text(line.rate)}\t{line.amount}\t"
             f"{copy_str(line.version[:60])}\t{copy_str(line.proration[:120])}"
             for position, line in enumerate(priced.lines, start=1)
         ]
