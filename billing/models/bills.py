@@ -57,8 +57,16 @@ class Bill(Transitions, models.Model):
     period_end = models.DateField()
     bill_date = models.DateField()
     due_date = models.DateField()
+    # Not indexed: no query looks bills up by their rate version, and a version that priced a
+    # posted bill is locked (the database refuses to delete it), so deleting a version is rare
+    # enough for its foreign-key check to read the table.
     rate_version = models.ForeignKey(
-        RateScheduleVersion, on_delete=models.PROTECT, null=True, blank=True, related_name="bills"
+        RateScheduleVersion,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="bills",
+        db_index=False,
     )
     previous_read = models.ForeignKey(
         "field_ops.MeterRead",
@@ -83,8 +91,16 @@ class Bill(Transitions, models.Model):
     previous_balance = MoneyField(default=0)
     amount_due = MoneyField(default=0)
     journal_id = models.BigIntegerField(null=True, blank=True)
-    replaces = models.OneToOneField(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="replaced_by"
+    # The bill this one corrects; at most one bill replaces a bill (bill_replaces_once, which
+    # holds only the few bills that replace one: a OneToOneField's unique index would take an
+    # entry for every bill, twice a bill run).
+    replaces = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="replaced_by",
+        db_index=False,
     )
     cancel_reason = models.CharField(max_length=255, blank=True)
     pdf = models.FileField(upload_to="bills/", blank=True)
@@ -120,6 +136,11 @@ class Bill(Transitions, models.Model):
         ]
         constraints = [
             models.UniqueConstraint(fields=["number"], name="bill_number_unique"),
+            models.UniqueConstraint(
+                fields=["replaces"],
+                condition=Q(replaces__isnull=False),
+                name="bill_replaces_once",
+            ),
             # One live bill per account and period: a redelivered task cannot bill twice.
             models.UniqueConstraint(
                 fields=["account", "period_start"],

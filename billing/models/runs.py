@@ -114,8 +114,13 @@ class BillException(models.Model):
     run = models.ForeignKey(
         BillRun, on_delete=models.CASCADE, related_name="exceptions", db_index=False
     )
+    # Not indexed on its own: every look-up names the run too (the unique index above leads
+    # with run and account), and accounts are never deleted.
     account = models.ForeignKey(
-        "accounts.ServiceAccount", on_delete=models.PROTECT, related_name="bill_exceptions"
+        "accounts.ServiceAccount",
+        on_delete=models.PROTECT,
+        related_name="bill_exceptions",
+        db_index=False,
     )
     bill = models.ForeignKey(
         Bill, on_delete=models.SET_NULL, null=True, blank=True, related_name="exceptions"
@@ -124,18 +129,44 @@ class BillException(models.Model):
     blocking = models.BooleanField(default=True)
     detail = models.CharField(max_length=255, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    # Set on few exceptions: indexed only where set (Meta.indexes).
     resolved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
     )
     resolved_at = models.DateTimeField(null=True, blank=True)
     note = models.CharField(max_length=255, blank=True)
     # field_ops.WorkOrder requested from the audit (a re-read or a leak investigation).
     work_order = models.ForeignKey(
-        "field_ops.WorkOrder", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        "field_ops.WorkOrder",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
     )
 
     class Meta:
         ordering = ["run", "kind", "id"]
+        # A run writes an exception or more per account, nearly all without a resolver or a
+        # work order: a partial index holds only the rows that name one, which is all the
+        # foreign keys' checks and look-ups by them read.
+        indexes = [
+            models.Index(
+                fields=["resolved_by"],
+                condition=Q(resolved_by__isnull=False),
+                name="bill_exception_resolver_idx",
+            ),
+            models.Index(
+                fields=["work_order"],
+                condition=Q(work_order__isnull=False),
+                name="bill_exception_order_idx",
+            ),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["run", "account", "kind"], name="bill_exception_once_per_kind"

@@ -132,9 +132,12 @@ class JournalLine(models.Model):
     class Meta:
         ordering = ["id"]
         indexes = [
+            # An account's lines by date. Only lines that name an account: most lines (a bill's
+            # revenue credits) name none, and every query of it names one.
             models.Index(
                 fields=["service_account_id", "effective_date", "id"],
-                name="ledger_line_account_idx",
+                condition=models.Q(service_account_id__isnull=False),
+                name="ledger_line_of_account_idx",
             ),
             # The GL export reads a range of dates. Lines arrive roughly in date order, so a
             # BRIN index (a few pages for millions of rows, next to nothing per insert) serves.

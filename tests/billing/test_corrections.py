@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 
 from billing.corrections.rebill import bill_cancel_and_rebill
@@ -180,3 +181,23 @@ def test_rebill_page_shows_refusal_next_to_the_form(client_for):
     response = client.post(url, {"reason": "", "idempotency_key": "p2"})
     assert response.status_code == 200
     assert Bill.objects.filter(replaces=bill).count() == 0
+
+
+def test_a_bill_is_replaced_once_by_the_database(make_user):
+    """bill_replaces_once: a partial unique index (only bills that replace one take an entry),
+    as strict as the one-to-one it stands for."""
+    bill, meter = priced_bill(reading_from=100, reading_to=130)
+    corrected = factories.MeterReadFactory(
+        meter=meter, read_on=datetime.date(2026, 1, 31), reading=112, source="counter"
+    )
+    new = bill_cancel_and_rebill(
+        bill=bill,
+        by=make_user(roles.CSR_II),
+        reason="Misread digit",
+        idempotency_key="rb-once",
+        corrected_read=corrected,
+    )
+    second = Bill.objects.get(pk=new.pk)
+    second.pk, second.number, second.status = None, None, Bill.Status.CANCELLED
+    with pytest.raises(IntegrityError, match="bill_replaces_once"), transaction.atomic():
+        second.save()
