@@ -389,25 +389,28 @@ def load_chunk(account_ids, period: BillingPeriod) -> list[AccountInputs]:
     chunk = []
     for account_id, customer_class, status, start_date, premise_id, units, terms in accounts:
         typical_daily, typical_amount, bills_before = history.get(account_id, (None, None, 0))
-        inputs = AccountInputs(
-            account_id=account_id,
-            customer_class=customer_class,
-            status=status,
-            start_date=start_date,
-            premise_id=premise_id,
-            dwelling_units=units or 1,
-            typical_daily_use=typical_daily,
-            typical_amount=typical_amount,
-            bills_before=bills_before,
-            balance=balances.get(account_id, Decimal("0.00")),
-            program_credits=credit_terms(terms),
-        )
         installed = meter_at.get(premise_id)
-        if installed is not None:
-            inputs = _with_meter(
-                inputs, installed, reads_by_meter, billed_to.get(account_id), period
+        meter = (
+            {}
+            if installed is None
+            else _meter_inputs(installed, reads_by_meter, billed_to.get(account_id), period)
+        )
+        chunk.append(
+            AccountInputs(
+                account_id=account_id,
+                customer_class=customer_class,
+                status=status,
+                start_date=start_date,
+                premise_id=premise_id,
+                dwelling_units=units or 1,
+                typical_daily_use=typical_daily,
+                typical_amount=typical_amount,
+                bills_before=bills_before,
+                balance=balances.get(account_id, Decimal("0.00")),
+                program_credits=credit_terms(terms),
+                **meter,
             )
-        chunk.append(inputs)
+        )
     return chunk
 
 
@@ -452,9 +455,10 @@ def _reads_by_meter(meter_ids, period: BillingPeriod) -> dict[int, list]:
     return by_meter
 
 
-def _with_meter(inputs, installed, reads_by_meter, last_bill_read, period) -> AccountInputs:
-    """The inputs with the premise's meter and the reads bounding the period. The last bill's
-    read counts only when it was read on this same meter."""
+def _meter_inputs(installed, reads_by_meter, last_bill_read, period) -> dict:
+    """The AccountInputs fields of the premise's meter and the reads bounding the period
+    (made once with the rest: a chunk builds 2,000). The last bill's read counts only when it
+    was read on this same meter."""
     _premise, meter_id, size, dials, multiplier, installed_on, install_reading = installed
     current, previous = _bounding_reads(
         reads_by_meter.get(meter_id, []),
@@ -463,15 +467,14 @@ def _with_meter(inputs, installed, reads_by_meter, last_bill_read, period) -> Ac
         install_reading,
         billed_to=last_bill_read if last_bill_read and last_bill_read[0] == meter_id else None,
     )
-    return dataclasses.replace(
-        inputs,
-        meter_id=meter_id,
-        meter_size=size,
-        dials=dials,
-        multiplier=multiplier,
-        current_read=current,
-        previous_read=previous,
-    )
+    return {
+        "meter_id": meter_id,
+        "meter_size": size,
+        "dials": dials,
+        "multiplier": multiplier,
+        "current_read": current,
+        "previous_read": previous,
+    }
 
 
 def _billed_to(account_ids, period) -> dict[int, tuple]:
@@ -506,19 +509,25 @@ def _bounding_reads(rows, period, installed_on, install_reading, billed_to=None)
     so a re-read in the window (which replaces the first read as the current one) is still
     measured from the last bill, and no use between two bills is skipped.
     """
+    # The rows are in read order (date, then id), and each test below is a lower bound on the
+    # date: the newest row that passes is the last row, or none does.
+    if not rows:
+        return None, None
+    newest = rows[-1]
     if billed_to is not None:
         _meter_id, last_read = billed_to
-        later = [row for row in rows if row[2] > last_read.read_on and row[0] != last_read.read_id]
-        if not later:
+        # A read after the last bill's (a later date is never that read itself).
+        if newest[2] <= last_read.read_on:
             return None, None
-        return _read_point(later[-1]), last_read
-    current_rows = [row for row in rows if row[2] > period.period_start and row[2] >= installed_on]
-    if not current_rows:
+        return _read_point(newest), last_read
+    if newest[2] <= period.period_start or newest[2] < installed_on:
         return None, None
-    current = _read_point(current_rows[-1])
-    before = [row for row in rows if row[2] < current.read_on and row[2] >= installed_on]
-    if before:
-        return current, _read_point(before[-1])
+    current = _read_point(newest)
+    for row in reversed(rows):
+        if row[2] < current.read_on:
+            if row[2] >= installed_on:
+                return current, _read_point(row)
+            break
     if installed_on < current.read_on:
         return current, ReadPoint(read_id=None, read_on=installed_on, reading=install_reading)
     return current, None

@@ -64,6 +64,7 @@ class _Journals:
 
     effective_date: datetime.date
     posted_at: datetime.datetime
+    bill_memo: str  # every bill journal's memo: "Bill for <the period>"
     drafts: list[JournalDraft] = field(default_factory=list)
     bill_keys: dict[int, str] = field(default_factory=dict)
     installment_keys: dict[str, tuple[int, int]] = field(default_factory=dict)
@@ -138,7 +139,11 @@ def post_chunk(*, run: BillRun, by, chunk_size: int = POST_CHUNK_SIZE) -> int:
             if installment_lines
             else {}
         )
-        journals = _Journals(effective_date=run.period.bill_date, posted_at=timezone.now())
+        journals = _Journals(
+            effective_date=run.period.bill_date,
+            posted_at=timezone.now(),
+            bill_memo=f"Bill for {_period_text(run)}",
+        )
         for bill in bills:
             _plan_installments(journals, run, bill, installment_lines, installments)
             _plan_bill_journal(journals, run, bill, by_category, installment_lines)
@@ -254,7 +259,7 @@ def _plan_bill_journal(journals: _Journals, run, bill, by_category, installment_
     journals.drafts.append(
         JournalDraft(
             kind=Journal.Kind.BILL,
-            memo=f"Bill for {_period_text(run)}",
+            memo=journals.bill_memo,
             lines=lines,
             idempotency_key=key,
             effective_date=journals.effective_date,

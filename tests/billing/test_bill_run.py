@@ -3,6 +3,7 @@
 import datetime
 import re
 from decimal import Decimal
+from random import Random
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
@@ -462,6 +463,52 @@ def test_without_a_previous_bill_the_read_before_the_current_one_starts_the_bill
     rows = [_row(1, period.period_start, "100"), _row(2, period.period_end, "110")]
     current, previous = calculation._bounding_reads(rows, period, period.period_start, Decimal(0))
     assert (previous.reading, current.reading) == (Decimal(100), Decimal(110))
+
+
+def _bounding_reads_by_definition(rows, period, installed_on, install_reading, billed_to=None):
+    """What _bounding_reads answers, said as plainly as possible (every row tested)."""
+    if billed_to is not None:
+        _meter_id, last = billed_to
+        later = [row for row in rows if row[2] > last.read_on and row[0] != last.read_id]
+        return (calculation._read_point(later[-1]), last) if later else (None, None)
+    current_rows = [row for row in rows if row[2] > period.period_start and row[2] >= installed_on]
+    if not current_rows:
+        return None, None
+    current = calculation._read_point(current_rows[-1])
+    before = [row for row in rows if row[2] < current.read_on and row[2] >= installed_on]
+    if before:
+        return current, calculation._read_point(before[-1])
+    if installed_on < current.read_on:
+        previous = calculation.ReadPoint(
+            read_id=None, read_on=installed_on, reading=install_reading
+        )
+        return current, previous
+    return current, None
+
+
+def test_the_bounding_reads_are_those_of_their_definition_for_any_reads(period):
+    """The loader reads only the newest rows of a meter (its reads come in date order); over
+    many random histories (re-reads on one day, a meter set mid-period, a last bill's read) it
+    answers what testing every row answers."""
+    random = Random(20261207)
+    start = period.period_start - datetime.timedelta(days=100)
+    for _case in range(2_000):
+        days = sorted(random.randrange(0, 160) for _ in range(random.randrange(0, 6)))
+        rows = [
+            _row(n, start + datetime.timedelta(days=day), 100 + n) for n, day in enumerate(days, 1)
+        ]
+        installed_on = start + datetime.timedelta(days=random.randrange(0, 160))
+        billed_to = None
+        if rows and random.random() < 0.5:
+            read_id, _meter, read_on, reading, _source, _flags = random.choice(rows)
+            billed_to = (
+                1,
+                calculation.ReadPoint(read_id=read_id, read_on=read_on, reading=reading),
+            )
+        arguments = (rows, period, installed_on, Decimal(7))
+        assert calculation._bounding_reads(
+            *arguments, billed_to=billed_to
+        ) == _bounding_reads_by_definition(*arguments, billed_to=billed_to), (rows, installed_on)
 
 
 def test_a_posted_run_writes_to_the_customers_whose_use_was_high(rates, period, biller, supervisor):
