@@ -244,8 +244,15 @@ class MeterRead(models.Model):
         models.CharField(max_length=12, choices=Flag.choices), default=list, blank=True
     )
     note = models.CharField(max_length=200, blank=True)
+    # Not indexed: no query looks reads up by who entered them (the read pages join the
+    # user from the read), and staff are deactivated, never deleted.
     entered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
     )
     entered_at = models.DateTimeField(default=timezone.now)
     supersedes = models.OneToOneField(
