@@ -34,6 +34,9 @@ if SECRET_KEY.strip() in PUBLIC_SECRET_KEYS:
             "before starting with DEBUG=false."
         )
     SECRET_KEY = SECRET_KEY or DEVELOPMENT_SECRET_KEY
+# Earlier keys, comma-separated, while a rotation completes: signed values and second-factor
+# secrets made under them still open (docs/operations.md, "Rotating SECRET_KEY").
+SECRET_KEY_FALLBACKS = env.list("SECRET_KEY_FALLBACKS", default=[])
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 # Reverse proxies (addresses or networks, e.g. 10.0.0.5,172.18.0.0/16) whose X-Forwarded-For
@@ -189,6 +192,8 @@ ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False  # the other sessions end; this one st
 ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
+# TOTP keys and recovery-code seeds are stored encrypted under SECRET_KEY (district.mfa_secrets).
+MFA_ADAPTER = "district.mfa_secrets.DistrictMFAAdapter"
 MFA_TOTP_ISSUER = DISTRICT_NAME
 # Everyone signs in through allauth's page (district.sign_in): staff skip e-mail verification
 # (their second factor is the authenticator), "remember me" never stretches a session.
