@@ -7,8 +7,9 @@ transaction, each return:
   person, never a guess;
 - is applied once per original trace (a unique constraint; a repeat is recorded as a duplicate);
 - reverses the draft's payment through the returned-payment path (payments.returns: the
-  reversal, the fee "nsf-fee" when the code's row says so, the contact, the notice letter and
-  the cash-only rule), marks the draft returned, e-mails the customer who chose e-mail;
+  reversal, the fee "nsf-fee" when the code's row says so, the cash-only rule, and for a
+  customer on paper the contact and the notice letter), marks the draft returned, e-mails the
+  customer who chose e-mail instead (one notice either way);
 - suspends autopay for the codes that say the account cannot be drafted, or when the customer
   became cash only; a returned prenote suspends it too and charges nothing.
 Each NOC is kept as a pending change for a CSR (payments.autopay.noc).
@@ -259,11 +260,14 @@ def _draft_returned(entry, draft: AchDraft, row: ReturnCode, by, today) -> AchRe
             f"{what}: the return is for {format_money(entry.amount)} but draft "
             f"{draft.trace_number} was for {format_money(draft.amount)}; ask the bank.",
         )
+    account = draft.enrolment.account
+    by_email = _emailed(account)
     try:
         with transaction.atomic():
             _finish(entry, Outcome.APPLIED, f"{what}: the draft of bill {draft.bill_id} reversed.")
             if draft.payment_id:
-                _through_returned_item(entry, draft, row, by, today)
+                # A customer who chose e-mail gets the e-mail below, not a letter as well.
+                _through_returned_item(entry, draft, row, by, today, notice=not by_email)
             else:
                 _reverse_journal(entry, draft, row, by, today)
             transition(draft, AchDraft.Status.RETURNED, verb="returned")
@@ -273,7 +277,6 @@ def _draft_returned(entry, draft: AchDraft, row: ReturnCode, by, today) -> AchRe
         entry.returned_item = entry.journal = entry.fee_journal = None
         entry.fee = ZERO
         return _finish(entry, Outcome.EXCEPTION, f"{what}: not applied: {' '.join(error.messages)}")
-    account = draft.enrolment.account
     suspend = row.suspends
     reason = f"ACH return {row.code}: {row.meaning}"
     if (
@@ -287,13 +290,13 @@ def _draft_returned(entry, draft: AchDraft, row: ReturnCode, by, today) -> AchRe
         suspend, reason = True, f"Cash only after ACH return {row.code}: {row.meaning}"
     if suspend:
         _suspend(entry, draft.enrolment, reason, by)
-    # The returned-payment path logged the contact and queued the notice letter itself.
-    _notify(entry, account, row, by, log_contact=not entry.returned_item_id)
+    # For a paper customer the returned-payment path logged the contact and queued the letter.
+    _notify(entry, account, row, by, log_contact=by_email or not entry.returned_item_id)
     entry.save()
     return entry
 
 
-def _through_returned_item(entry, draft, row: ReturnCode, by, today) -> None:
+def _through_returned_item(entry, draft, row: ReturnCode, by, today, *, notice: bool) -> None:
     tender = (
         Tender.objects.filter(payment_id=draft.payment_id, kind=Tender.Kind.ACH)
         .order_by("id")
@@ -307,6 +310,7 @@ def _through_returned_item(entry, draft, row: ReturnCode, by, today) -> None:
         returned_on=today,
         by=by,
         bank_reference=f"ACH {row.code} trace {draft.trace_number}",
+        notice=notice,
     )
     entry.returned_item = item
     entry.fee = _journal_debits(item.fee_journal_id)
@@ -366,11 +370,16 @@ def _suspend(entry, enrolment, reason: str, by) -> None:
         entry.suspended = True
 
 
+def _emailed(account) -> bool:
+    """Whether a return's notice goes by e-mail: the customer chose e-mail and has an address."""
+    return bool(account.paperless and account.customer.email)
+
+
 def _notify(entry, account, row: ReturnCode, by, *, log_contact: bool) -> None:
     """E-mail the customer who chose e-mail and has an address; otherwise a letter (queued by
     the returned-payment path, or logged here for the mail room)."""
     customer = account.customer
-    by_email = bool(account.paperless and customer.email)
+    by_email = _emailed(account)
     entry.customer_notified_by = "email" if by_email else "letter"
     what = "autopay bank account test (prenote)" if entry.draft_id is None else "autopay payment"
     amount = f" of {format_money(entry.amount)}" if entry.amount else ""

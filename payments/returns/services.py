@@ -154,10 +154,20 @@ def _receivable_split(payment: Payment, tender: Tender) -> list[tuple[int, Decim
 
 
 def returned_item_record(
-    *, tender_id: int, reason: str, returned_on: date, by, bank_reference: str = ""
+    *,
+    tender_id: int,
+    reason: str,
+    returned_on: date,
+    by,
+    bank_reference: str = "",
+    notice: bool = True,
 ) -> ReturnedItem:
     """Record a tender the bank returned unpaid: reverse it to cash in bank, charge the NSF fee,
-    log a contact, queue the notice, flag cash only at the policy's count. Once per tender."""
+    log a contact, queue the notice, flag cash only at the policy's count. Once per tender.
+
+    notice=False: the caller tells the customer, and logs that contact, its own way (the ACH
+    return file e-mails a customer who chose e-mail): no letter is queued here, so nobody is
+    told twice."""
     if by is None:
         raise ServiceError("Say who is recording the returned payment.")
     _check_input(reason=reason, returned_on=returned_on)
@@ -166,7 +176,7 @@ def returned_item_record(
         with transaction.atomic(), acting_user(by):
             payment, tender = _locked_tender(tender_id)
             _check_returnable(payment, tender, returned_on)
-            return _record(payment, tender, reason, returned_on, by, bank_reference)
+            return _record(payment, tender, reason, returned_on, by, bank_reference, notice)
     except IntegrityError as error:
         # Another return of this tender committed between our check and our insert.
         if ReturnedItem.objects.filter(tender_id=tender_id).exists():
@@ -174,7 +184,7 @@ def returned_item_record(
         raise
 
 
-def _record(payment, tender, reason, returned_on, by, bank_reference) -> ReturnedItem:
+def _record(payment, tender, reason, returned_on, by, bank_reference, notice) -> ReturnedItem:
     split = _receivable_split(payment, tender)
     accounts = ServiceAccount.objects.select_related("customer").in_bulk(
         [account_id for account_id, _ in split]
@@ -230,21 +240,23 @@ def _record(payment, tender, reason, returned_on, by, bank_reference) -> Returne
             recorded_by=by,
         )
     customer = first_account.customer
-    fee_text = f" A returned payment fee of {format_money(fee)} was charged." if fee else ""
-    Contact.objects.create(
-        channel=Contact.Channel.MAIL,
-        reason=Contact.Reason.RETURNED_PAYMENT,
-        account=first_account,
-        customer=customer,
-        notes=(
-            f"The bank returned {what} ({format_money(tender.amount)}, receipt {receipt}) on "
-            f"{returned_on:%m/%d/%Y}: {reason_label}.{fee_text} Returned payment notice queued."
-        ),
-        logged_by=by,
-    )
-    Letter.objects.create(
-        account=first_account, kind=Letter.Kind.RETURNED_PAYMENT, returned_item=item
-    )
+    if notice:
+        fee_text = f" A returned payment fee of {format_money(fee)} was charged." if fee else ""
+        Contact.objects.create(
+            channel=Contact.Channel.MAIL,
+            reason=Contact.Reason.RETURNED_PAYMENT,
+            account=first_account,
+            customer=customer,
+            notes=(
+                f"The bank returned {what} ({format_money(tender.amount)}, receipt {receipt}) "
+                f"on {returned_on:%m/%d/%Y}: {reason_label}.{fee_text} Returned payment notice "
+                "queued."
+            ),
+            logged_by=by,
+        )
+        Letter.objects.create(
+            account=first_account, kind=Letter.Kind.RETURNED_PAYMENT, returned_item=item
+        )
     _flag_cash_only_if_due(customer, returned_on=returned_on, by=by)
     return item
 

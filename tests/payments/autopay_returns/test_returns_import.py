@@ -12,7 +12,7 @@ from district import roles
 from district.ledger.selectors import account_balance
 from payments.autopay import crypto
 from payments.autopay.returns import ach_returns_import
-from payments.models import AchDraft, AchReturnEntry, AchReturnFile, ReturnedItem
+from payments.models import AchDraft, AchReturnEntry, AchReturnFile, Letter, ReturnedItem
 from tests.factories import ServiceAccountFactory
 from tests.payments.autopay_returns.builders import (
     draft_paid,
@@ -177,7 +177,25 @@ def test_customer_who_chose_email_is_emailed(enrolment, lead, django_capture_on_
     assert message.to == [account.customer.email]
     assert "Account closed (R02)" in message.body
     assert "Autopay is suspended" in message.body
-    assert Contact.objects.filter(account=account, channel=Contact.Channel.EMAIL).exists()
+    # One notice, one contact: the e-mail, not a letter as well.
+    (contact,) = Contact.objects.filter(account=account, reason=Contact.Reason.RETURNED_PAYMENT)
+    assert contact.channel == Contact.Channel.EMAIL
+    assert not Letter.objects.filter(account=account, kind=Letter.Kind.RETURNED_PAYMENT).exists()
+
+
+def test_customer_on_paper_gets_one_letter_and_no_email(
+    enrolment, lead, django_capture_on_commit_callbacks
+):
+    account = enrolment.account
+    draft = draft_paid(enrolment, lead, "42.13")
+    with django_capture_on_commit_callbacks(execute=True):
+        result = _import(return_bytes([returned(draft.trace_number, "R01", 4_213)]), lead)
+    assert result.returned[0].customer_notified_by == "letter"
+    assert mail.outbox == []
+    (contact,) = Contact.objects.filter(account=account, reason=Contact.Reason.RETURNED_PAYMENT)
+    assert contact.channel == Contact.Channel.MAIL
+    (letter,) = Letter.objects.filter(account=account, kind=Letter.Kind.RETURNED_PAYMENT)
+    assert letter.returned_item == result.returned[0].returned_item
 
 
 def test_bad_control_refuses_the_file_whole_naming_the_line(enrolment, lead):
