@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "allauth.usersessions",  # a row per signed-in session: the page of your sessions
     # The project's apps, lowest layer first (see DESIGN.md: calls flow down this list).
     "district.apps.DistrictConfig",
     "district.ledger.apps.LedgerConfig",
@@ -192,6 +193,8 @@ ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False  # the other sessions end; this one st
 ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
+# Sessions are recorded at sign-in only: tracking activity would write a row on every request.
+USERSESSIONS_TRACK_ACTIVITY = False
 # TOTP keys and recovery-code seeds are stored encrypted under SECRET_KEY (district.mfa_secrets).
 MFA_ADAPTER = "district.mfa_secrets.DistrictMFAAdapter"
 MFA_TOTP_ISSUER = DISTRICT_NAME

@@ -32,6 +32,7 @@ from district.attribution import acting_user
 from district.models import MFA_RESET_BY_ADMINISTRATOR
 from district.roles import SUPERVISOR, is_staff_user, role_of
 from district.sessions import sessions_end_for_user
+from district.user_sessions import session_key_changed
 
 logger = logging.getLogger("district.security")
 
@@ -90,7 +91,9 @@ def record_mfa_on_setup(sender, request, user, authenticator=None, **kwargs) -> 
     if authenticator.type == Authenticator.Type.RECOVERY_CODES:
         return
     record_authentication(request, user, method="mfa", type=authenticator.type, id=authenticator.pk)
+    old_key = request.session.session_key
     request.session.cycle_key()
+    session_key_changed(old_key, request)
 
 
 @transaction.atomic

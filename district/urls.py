@@ -5,7 +5,14 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView
 
-from district import calendar_views, password_reset_views, policy_views, sign_in, views
+from district import (
+    calendar_views,
+    password_reset_views,
+    policy_views,
+    session_views,
+    sign_in,
+    views,
+)
 from district.access import sign_in_view, staff_api_view
 
 urlpatterns = [
@@ -47,6 +54,9 @@ urlpatterns = [
         sign_in_view(RedirectView.as_view(pattern_name="password_reset"), signed_in=False),
         name="allauth_password_reset",
     ),
+    # Your open sessions: ours, in place of allauth.usersessions' page at the same address
+    # (any one of them signed out, after the password again).
+    path("auth/sessions/", session_views.sessions, name="usersessions_list"),
     path("auth/", include(sign_in.allauth_urlpatterns())),
     path("admin/", admin.site.urls),
     path("language/", include("portal.language_urls")),  # the English / Español switch

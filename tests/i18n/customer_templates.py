@@ -31,6 +31,7 @@ CUSTOMER_TEMPLATES = [
     "allauth",
     "mfa",
     "district/customer_home.html",
+    "district/_sessions.html",  # where you are signed in (staff see it too)
     "billing/portal",
     "billing/emails",
     "billing/bills/bill_pdf.html",
