@@ -30,6 +30,7 @@ def _customer_pages(account) -> list[str]:
         reverse("payments:portal_autopay"),
         reverse("payments:portal_autopay") + f"?account={account.pk}",
         reverse("portal:sign_in_security"),
+        reverse("usersessions_list"),
         reverse("portal:account_add"),
     ]
 
