@@ -43,8 +43,8 @@ _SYSTEMS = (
 
 
 def device_text(user_agent: str) -> str:
-    """ "Firefox on Windows" from a browser's User-Agent; the browser's own text shortened when
-    it names neither a known browser nor a known system."""
+    """A browser's User-Agent as people say it ("Firefox on Windows"); its own text, shortened,
+    when it names neither a known browser nor a known system."""
     browser = next((name for pattern, name in _BROWSERS if re.search(pattern, user_agent)), "")
     system = next((name for pattern, name in _SYSTEMS if re.search(pattern, user_agent)), "")
     if browser and system:
