@@ -62,6 +62,11 @@ def decrypt_secret(stored: str) -> str:
         ) from error
 
 
+def encrypted(stored: str) -> str:
+    """The value as it should be stored: a plain one encrypted, an encrypted one as it is."""
+    return stored if is_encrypted(stored) else encrypt_secret(stored)
+
+
 def rotated(stored: str) -> str:
     """The value encrypted under the current SECRET_KEY (a plain value is encrypted)."""
     if not is_encrypted(stored):

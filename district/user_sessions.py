@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
-from allauth.usersessions.internal.flows.sessions import end_sessions
+from allauth.usersessions.adapter import get_adapter
 from allauth.usersessions.models import UserSession
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -90,7 +90,8 @@ def sessions_end(request, *, session_ids: list[int] | None = None) -> int:
         chosen = list(others.filter(pk__in=session_ids))
         if len(chosen) != len(set(session_ids)):
             raise ServiceError(_("That session has already ended, or is not one of yours."))
-        end_sessions(request, chosen)
+        # allauth's public adapter ends them (the session store's rows and their list rows).
+        get_adapter().end_sessions(chosen)
         ended = len(chosen)
     else:
         others.delete()

@@ -7,7 +7,7 @@ again (the code before this migration reads them plain).
 
 from django.db import migrations
 
-from district.mfa_secrets import decrypt_secret, encrypt_secret, is_encrypted, with_secrets
+from district.mfa_secrets import decrypt_secret, encrypted, with_secrets
 
 
 def _rewrite(apps, change) -> None:
@@ -19,7 +19,7 @@ def _rewrite(apps, change) -> None:
 
 
 def encrypt(apps, schema_editor) -> None:
-    _rewrite(apps, lambda value: value if is_encrypted(value) else encrypt_secret(value))
+    _rewrite(apps, encrypted)
 
 
 def decrypt(apps, schema_editor) -> None:
