@@ -142,8 +142,14 @@ def _batched(lines: Iterable[str]) -> Iterable[str]:
 def copy_stream(cursor, table: str, columns: tuple[str, ...], lines: Iterable[str]) -> None:
     """COPY lines (each already in COPY text format and ending in a newline) as they are made:
     PostgreSQL loads one batch while Python makes the next, and memory stays flat."""
+    copy_pieces(cursor, table, columns, _batched(lines))
+
+
+def copy_pieces(cursor, table: str, columns: tuple[str, ...], pieces: Iterable[str]) -> None:
+    """COPY text already gathered into pieces of whole lines, each piece as it comes."""
     raw = getattr(cursor, "cursor", cursor)
-    raw.copy_expert(f"COPY {table} ({', '.join(columns)}) FROM STDIN", _Pieces(_batched(lines)))
+    pieces = (piece for piece in pieces if piece)  # an empty piece would end the COPY
+    raw.copy_expert(f"COPY {table} ({', '.join(columns)}) FROM STDIN", _Pieces(pieces))
 
 
 def reserve_ids(cursor, table: str, count: int) -> list[int]:

@@ -11,13 +11,18 @@ go down on a meter. Flags follow field_ops' rules for a read entered by hand: ze
 high/low against the daily use of the meter's last six periods.
 
 This is the hot loop of the generator (two million reads for 100,000 accounts): it works on
-day ordinals and integers and caches every date's text.
+day ordinals and integers and caches every date's text. The premises are taken in blocks, each
+with its own random stream, so that blocks can be made in parallel processes (the load's
+`processes`) and the district is the same however many made it.
 """
 
+import multiprocessing
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import date
 
 from accounts.demo.plan import DistrictPlan, MeterPlan, PremisePlan
+from accounts.demo.randomness import DemoRandom
 
 # Use in percent of the yearly average, January to December (inland California: hot summers).
 SEASON_PERCENT = {
@@ -40,6 +45,9 @@ ROUTE_ENTERED = " 23:10:00+00"  # handhelds upload at the end of the day (4:10 p
 FIELD_ENTERED = " 21:30:00+00"
 NEAR_DAYS = range(-3, 4)  # a route read this close to a field read is skipped
 ESTIMATE_PER_1024 = 4  # a route read is estimated now and then (locked gate, dog, car on box)
+# Premises whose reads come from one random stream: large enough that a block's text is worth
+# sending between processes, small enough that two processes share a small district's work.
+BLOCK_PREMISES = 1_000
 
 
 def _to_register(volume: int, unit: str) -> int:
@@ -57,11 +65,22 @@ def _preferred_dials(meter: MeterPlan) -> int:
     return 4 if meter.size in {"5/8", "3/4", "1"} else 5 if meter.size in {"1-1/2", "2"} else 6
 
 
+@dataclass(slots=True)
+class ReadBlock:
+    """The reads of one block of premises, and what they fixed on its meters."""
+
+    text: str  # COPY lines
+    count: int
+    flag_counts: dict[str, int]
+    meters: list[tuple[int, int | None]]  # (dials, removal reading) of each meter, in order
+
+
 class ReadMaker:
     """Makes the reads of one district; counts them and fixes each meter's dials."""
 
-    def __init__(self, rng, plan: DistrictPlan):
-        self.rng = rng
+    def __init__(self, seed: int, plan: DistrictPlan):
+        self.seed = seed
+        self.premises = plan.premises
         self.first_day = plan.history_start.toordinal()
         self.last_day = plan.as_of.toordinal()
         self.count = 0
@@ -135,9 +154,10 @@ class ReadMaker:
         points.sort()
         return points
 
-    def premise_lines(self, premise: PremisePlan) -> list[str]:
-        """COPY lines of the premise's reads (meter, day, reading, source, flags, note, entered)."""
-        rng, lines = self.rng, []
+    def premise_lines(self, premise: PremisePlan, rng, flag_counts) -> list[str]:
+        """COPY lines of the premise's reads (meter, day, reading, source, flags, note, entered),
+        drawn from `rng`; counts the flags into `flag_counts`."""
+        lines = []
         getrandbits = rng.getrandbits
         season = self.season[premise.premise_type]
         first_day = self.first_day
@@ -207,7 +227,7 @@ class ReadMaker:
                 if kind == REMOVE:
                     meter.removal_reading = register
             if flags:
-                self._count_flags(flags)
+                _count_flags(flag_counts, flags)
             text = self._text(day)
             lines.append(
                 f"{meter.id}\t{text}\t{register}\t{source}\t{{{flags}}}\t{note}\t{text}{entered}\n"
@@ -216,18 +236,65 @@ class ReadMaker:
             top[meter_index] = register
         for index, meter in enumerate(meters):
             meter.dials = max(_preferred_dials(meter), len(str(top.get(index, 0))))
-        self.count += len(lines)
         return lines
 
-    def _count_flags(self, flags: str) -> None:
-        for flag in flags.split(","):
-            if flag in self.flag_counts:
-                self.flag_counts[flag] += 1
+    @property
+    def blocks(self) -> int:
+        return -(-len(self.premises) // BLOCK_PREMISES)
 
-    def stream(self, premises: list[PremisePlan]) -> Iterator[str]:
-        """The reads of all premises as COPY lines, made as the COPY takes them."""
+    def block(self, index: int) -> ReadBlock:
+        """The reads of the index-th block of premises, from the block's own random stream."""
+        rng = DemoRandom(f"{self.seed}:reads:{index}")
+        premises = self.premises[index * BLOCK_PREMISES : (index + 1) * BLOCK_PREMISES]
+        flag_counts = dict.fromkeys(self.flag_counts, 0)
+        lines = []
         for premise in premises:
-            yield from self.premise_lines(premise)
+            lines += self.premise_lines(premise, rng, flag_counts)
+        meters = [(m.dials, m.removal_reading) for p in premises for m in p.meters]
+        return ReadBlock("".join(lines), len(lines), flag_counts, meters)
+
+    def _take(self, index: int, block: ReadBlock) -> str:
+        """Keep a block's counts and its meters' dials and removal readings (made in another
+        process, they are not on this process's plan yet); its text for the COPY."""
+        self.count += block.count
+        for flag, count in block.flag_counts.items():
+            self.flag_counts[flag] += count
+        premises = self.premises[index * BLOCK_PREMISES : (index + 1) * BLOCK_PREMISES]
+        meters = (meter for premise in premises for meter in premise.meters)
+        for meter, (dials, removal_reading) in zip(meters, block.meters, strict=True):
+            meter.dials, meter.removal_reading = dials, removal_reading
+        return block.text
+
+    def texts(self, processes: int = 1) -> Iterator[str]:
+        """The reads of every premise as COPY text, a block at a time, in the premises' order;
+        with `processes` > 1, made by that many forked processes while this one COPYs."""
+        if processes <= 1:
+            for index in range(self.blocks):
+                yield self._take(index, self.block(index))
+            return
+        global _FORKED_MAKER
+        _FORKED_MAKER = self  # what the forked processes inherit: the plan is not pickled
+        try:
+            context = multiprocessing.get_context("fork")
+            with context.Pool(processes) as pool:
+                made = pool.imap(_forked_block, range(self.blocks))
+                for index, block in enumerate(made):
+                    yield self._take(index, block)
+        finally:
+            _FORKED_MAKER = None
+
+
+_FORKED_MAKER: ReadMaker | None = None
+
+
+def _forked_block(index: int) -> ReadBlock:
+    return _FORKED_MAKER.block(index)
+
+
+def _count_flags(flag_counts: dict[str, int], flags: str) -> None:
+    for flag in flags.split(","):
+        if flag in flag_counts:
+            flag_counts[flag] += 1
 
 
 def _use_between(

@@ -13,7 +13,7 @@ from django.core.management.base import CommandError
 from django.db import connection
 from pghistory.models import Events
 
-from accounts.demo import DistrictNotEmpty, default_as_of, generate_district
+from accounts.demo import DistrictNotEmpty, default_as_of, generate_district, reads
 from accounts.models import Customer, ServiceAccount
 from accounts.numbers import is_valid_luhn, next_account_number
 from district.ledger.models import AccountBalance, Journal
@@ -82,6 +82,36 @@ def test_the_same_seed_makes_the_same_district(db):
 
     # then every number, name, address, read and balance is the same
     assert _digest() == first
+
+
+def test_the_reads_are_the_same_whether_one_process_or_two_made_them(db, monkeypatch):
+    # given blocks small enough that a medium district has many, spread over two processes
+    monkeypatch.setattr(reads, "BLOCK_PREMISES", 32)
+    generate_district(**MEDIUM, read_processes=1)
+    first = _digest()
+    dials = _rows("SELECT serial, dials FROM field_ops_meter ORDER BY serial")
+    removals = _rows(
+        "SELECT m.serial, i.removal_reading FROM field_ops_meterinstallation i "
+        "JOIN field_ops_meter m ON m.id = i.meter_id ORDER BY m.serial"
+    )
+    _empty_district()
+
+    # when the same district is made with two forked processes making the reads
+    summary = generate_district(**MEDIUM, read_processes=2)
+
+    # then every read, and every dial count and removal reading the reads fixed, is the same
+    assert _digest() == first
+    assert _rows("SELECT serial, dials FROM field_ops_meter ORDER BY serial") == dials
+    assert any(reading is not None for _serial, reading in removals)
+    assert (
+        _rows(
+            "SELECT m.serial, i.removal_reading FROM field_ops_meterinstallation i "
+            "JOIN field_ops_meter m ON m.id = i.meter_id ORDER BY m.serial"
+        )
+        == removals
+    )
+    assert summary.rows["meter_reads"] == MeterRead.objects.count()
+    assert sum(summary.read_flags.values()) > 0
 
 
 def test_another_seed_makes_another_district(db):
