@@ -7,6 +7,7 @@ transaction just created) and with INSERT ... ON CONFLICT where a redelivered ba
 its own earlier work.
 """
 
+import gc
 import io
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -19,6 +20,28 @@ from django.db import connection
 from django.db.models.expressions import RawSQL
 
 T = TypeVar("T")
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Python's cycle collector off while a batch runs (a context manager or, called, a
+    decorator); on again after, unless it was off already.
+
+    A batch makes and drops hundreds of thousands of objects, and each of the collector's full
+    passes walks every object the process holds (Django, the rate schedules, the plan of a demo
+    district): at 100,000 accounts a quarter of a bill run's Python time and a sixth of the demo
+    plan's. The objects go when their last reference does (reference counting needs no
+    collector); the few reference cycles wait for the next pass after the batch. The
+    collector is per process, so this is for batch work (a Celery worker runs one task a
+    process), not for a threaded web server's requests.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def sql_values(cursor, template: str, rows) -> str:

@@ -1,9 +1,7 @@
 """generate_district(): plan a demo district from a seed and load it, all or nothing."""
 
-import gc
 import os
 import time
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import partial
@@ -20,7 +18,7 @@ from accounts.demo.town import lay_out
 from accounts.demo.upkeep import DeferredUpkeep
 from accounts.models.search_documents import rebuild_search_documents
 from district.attribution import audited_context
-from district.bulk import copy_pieces, statements_meanwhile
+from district.bulk import collector_paused, copy_pieces, statements_meanwhile
 
 MAX_YEARS = 10
 # From this size the load drops and rebuilds the loaded tables', the search documents' and the
@@ -154,7 +152,7 @@ def generate_district(
         read_processes = 2 if many else 1
     clock = _Clock()
     with (
-        _collector_paused(),
+        collector_paused(),
         audited_context(command="seed_demo"),
         transaction.atomic(),
         connection.cursor() as cursor,
@@ -204,21 +202,6 @@ def generate_district(
     return _summary(
         plan, reads, journals, sum(events.values()), seed=seed, years=years, phases=clock.laps
     )
-
-
-@contextmanager
-def _collector_paused():
-    """Python's cycle collector off for the load: the plan is millions of objects without
-    cycles, and each full collection walks all of them (without it the plan of 100,000
-    accounts took 15% less time). Forked read processes inherit it off, so they do not touch,
-    and copy, every page of the plan either."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _finish_tables(upkeep: DeferredUpkeep, cursor) -> dict[str, int]:

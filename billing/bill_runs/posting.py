@@ -35,7 +35,7 @@ from accounts.models import Deposit
 from billing.bill_runs.calculation import DEPOSIT_CATEGORY, installment_id_of
 from billing.bill_runs.journal_lines import REVENUE_BY_CATEGORY, bill_journal_lines
 from billing.models import Bill, BillLine, BillRun
-from district.bulk import NULL, ids_in, relaxed_commit, stage_rows
+from district.bulk import NULL, collector_paused, ids_in, relaxed_commit, stage_rows
 from district.errors import ServiceError
 from district.ledger.models import AccountBalance, Journal
 from district.ledger.purposes import Purpose
@@ -119,6 +119,7 @@ def refresh_statistics() -> None:
             )
 
 
+@collector_paused()
 @transaction.atomic
 def post_chunk(*, run: BillRun, by, chunk_size: int = POST_CHUNK_SIZE) -> int:
     """Post the next chunk of the run's calculated bills; returns how many were posted (0: done).

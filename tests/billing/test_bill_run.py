@@ -1,6 +1,7 @@
 """Bill runs: chunked calculation, resumption, audit exceptions and actions, posting."""
 
 import datetime
+import gc
 import re
 from decimal import Decimal
 from random import Random
@@ -433,6 +434,33 @@ def test_the_statements_of_a_posting_chunk_do_not_grow_with_its_size(
         size
     )
     assert ledger_problems() == []
+
+
+def test_a_chunk_is_calculated_and_posted_with_the_cycle_collector_paused(
+    rates, period, biller, monkeypatch
+):
+    # given the collector on, and the pricing and the journal writing watched
+    metered_account()
+    seen = []
+    price, post_many = chunks._price_chunk, posting.journals_post_many
+
+    def pricing(*args, **kwargs):
+        seen.append(("calculate", gc.isenabled()))
+        return price(*args, **kwargs)
+
+    def journals(*args, **kwargs):
+        seen.append(("post", gc.isenabled()))
+        return post_many(*args, **kwargs)
+
+    monkeypatch.setattr(chunks, "_price_chunk", pricing)
+    monkeypatch.setattr(posting, "journals_post_many", journals)
+    gc.enable()
+    # when a run is calculated and posted
+    run = bill_run_calculated(period, biller)
+    bill_run_posted(run, biller)
+    # then both ran with it off (a chunk's objects go by reference counting), and it is on after
+    assert seen == [("calculate", False), ("post", False)]
+    assert gc.isenabled()
 
 
 # -- bills chain from the read the last bill ended at

@@ -17,6 +17,7 @@ from billing.bill_runs import audit, calculation
 from billing.models import Bill, BillException, BillLine, BillRun
 from district.bulk import (
     NULL,
+    collector_paused,
     copy_rows,
     copy_str,
     copy_text,
@@ -61,6 +62,7 @@ LINE_COLUMNS = (
 # -- one chunk
 
 
+@collector_paused()
 @transaction.atomic
 def bill_run_calculate_chunk(*, run_id: int, account_ids: list[int]) -> int:
     """Bill one chunk of a run's accounts (those not billed in the run yet); returns bills made.
