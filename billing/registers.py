@@ -94,7 +94,18 @@ def posted_bills(filters: dict):
     if filters.get("month"):
         start = filters["month"]
         end = (start + datetime.timedelta(days=32)).replace(day=1)
-        bills = bills.filter(bill_date__gte=start, bill_date__lt=end)
+        # A month's bills are found through the month's few runs (the bills' run index) and
+        # the bills outside runs dated in it (finals and corrections, their own partial
+        # index): a bill date index over every bill would cost each bill run two entries a
+        # bill for a monthly report.
+        runs = list(
+            BillRun.objects.filter(
+                period__bill_date__gte=start, period__bill_date__lt=end
+            ).values_list("pk", flat=True)
+        )
+        bills = bills.filter(
+            Q(run_id__in=runs) | Q(run__isnull=True), bill_date__gte=start, bill_date__lt=end
+        )
     return bills
 
 

@@ -133,6 +133,13 @@ class Bill(Transitions, models.Model):
                 condition=Q(status="posted"),
                 name="bill_posted_history_idx",
             ),
+            # The bills outside runs (finals, corrections) by date: with the runs' own index,
+            # how the billing register finds a month's bills. A run's bills take no entry.
+            models.Index(
+                fields=["bill_date"],
+                condition=Q(run__isnull=True),
+                name="bill_outside_runs_date_idx",
+            ),
         ]
         constraints = [
             models.UniqueConstraint(fields=["number"], name="bill_number_unique"),

@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from billing.bill_runs import services
 from billing.models import Bill, BillException
-from billing.registers import BILLING_REGISTER, BY_CLASS, BY_GL, BY_RATE_LINE
+from billing.registers import BILLING_REGISTER, BY_CLASS, BY_GL, BY_RATE_LINE, posted_bills
 from district import roles
 from district.ledger.models import JournalLine
 from district.registers.definitions import fill
@@ -117,6 +117,65 @@ def test_the_month_filter_keeps_the_bills_dated_in_the_month():
     }  # fmt: skip
 
 
+def test_the_month_holds_its_runs_bills_and_the_bills_outside_runs_dated_in_it(
+    rates, period, biller
+):
+    # given a posted run billed in the period's month, and a final bill outside runs dated in
+    # that month and one dated in the next
+    run = _posted_run(period, biller)
+    month = period.bill_date.replace(day=1)
+    final = {"start": period.period_start, "end": period.bill_date - datetime.timedelta(days=3)}
+    posted_bill(factories.ServiceAccountFactory(), consumption=4, kind="final", **final)
+    posted_bill(
+        factories.ServiceAccountFactory(),
+        consumption=6,
+        kind="final",
+        start=period.period_start,
+        end=month + datetime.timedelta(days=40),
+    )
+    # when
+    table = fill(BILLING_REGISTER, {"run": None, "month": month, "group_by": BY_CLASS})
+    # then the run's three bills and the one final bill of the month
+    assert Bill.objects.filter(run=run, status="posted").count() == 3
+    assert table.totals["bills"] == 4
+
+
+def test_the_month_is_read_through_indexes_not_by_scanning_every_bill(rates, period, biller):
+    # given a run of the month and ten years of bills outside runs (finals and corrections),
+    # with the statistics of a table where a month is a small part
+    _posted_run(period, biller)
+    account = factories.ServiceAccountFactory()
+    first = D(2016, 1, 1)
+    Bill.objects.bulk_create(
+        Bill(
+            account=account,
+            kind="final",
+            status="posted",
+            period_start=first + datetime.timedelta(days=day),
+            period_end=first + datetime.timedelta(days=day),
+            bill_date=first + datetime.timedelta(days=day + 3),
+            due_date=first + datetime.timedelta(days=day + 24),
+            number=f"T{day}",
+            consumption=Decimal(0),
+            current_charges=Decimal(0),  # a $0.00 bill posts without a journal
+            previous_balance=Decimal(0),
+            amount_due=Decimal(0),
+        )
+        for day in range(0, 3650)
+    )
+    filters = {"run": None, "month": period.bill_date.replace(day=1)}
+    sql, params = posted_bills(filters).order_by().query.sql_with_params()
+    # when the planner chooses how to find the month's bills
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE billing_bill")
+        cursor.execute(f"EXPLAIN {sql}", params)
+        plan = "\n".join(line for (line,) in cursor.fetchall())
+    # then the runs' bills come off the (run, status) index and the others off their own
+    assert "Seq Scan on billing_bill" not in plan
+    assert "bill_outside_runs_date_idx" in plan
+    assert "billing_bil_run_id" in plan
+
+
 def test_the_csv_by_rate_line_is_exact(client_for):
     # given
     _february_bills()
@@ -203,4 +262,4 @@ def test_the_page_does_not_grow_in_queries_with_its_rows(client_for, django_asse
         with django_assert_max_num_queries(len(few)):
             response = client.get(url, {"month": "2026-02", "group_by": group})
         assert response.status_code == 200
-        assert len(few) <= 11
+        assert len(few) <= 12
