@@ -17,9 +17,12 @@ with its own random stream, so that blocks can be made in parallel processes (th
 """
 
 import multiprocessing
+from collections import deque
 from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import date
+from itertools import islice
 
 from accounts.demo.plan import DistrictPlan, MeterPlan, PremisePlan
 from accounts.demo.randomness import DemoRandom
@@ -48,6 +51,7 @@ ESTIMATE_PER_1024 = 4  # a route read is estimated now and then (locked gate, do
 # Premises whose reads come from one random stream: large enough that a block's text is worth
 # sending between processes, small enough that two processes share a small district's work.
 BLOCK_PREMISES = 1_000
+BLOCKS_AHEAD = 4  # per process: made before the COPY takes them
 
 
 def _to_register(volume: int, unit: str) -> int:
@@ -267,7 +271,11 @@ class ReadMaker:
 
     def texts(self, processes: int = 1) -> Iterator[str]:
         """The reads of every premise as COPY text, a block at a time, in the premises' order;
-        with `processes` > 1, made by that many forked processes while this one COPYs."""
+        with `processes` > 1, made by that many forked processes while this one COPYs.
+
+        A few blocks a process are made ahead, no more (memory stays flat however large the
+        district), and a process that dies (killed for memory, say) raises BrokenProcessPool
+        here rather than leaving the load waiting for its block: the load rolls back."""
         if processes <= 1:
             for index in range(self.blocks):
                 yield self._take(index, self.block(index))
@@ -276,9 +284,17 @@ class ReadMaker:
         _FORKED_MAKER = self  # what the forked processes inherit: the plan is not pickled
         try:
             context = multiprocessing.get_context("fork")
-            with context.Pool(processes) as pool:
-                made = pool.imap(_forked_block, range(self.blocks))
-                for index, block in enumerate(made):
+            with ProcessPoolExecutor(processes, mp_context=context) as pool:
+                indexes = iter(range(self.blocks))
+                ahead = deque(
+                    (index, pool.submit(_forked_block, index))
+                    for index in islice(indexes, BLOCKS_AHEAD * processes)
+                )
+                while ahead:
+                    index, made = ahead.popleft()
+                    block = made.result()
+                    for following in islice(indexes, 1):
+                        ahead.append((following, pool.submit(_forked_block, following)))
                     yield self._take(index, block)
         finally:
             _FORKED_MAKER = None

@@ -4,6 +4,7 @@ Speed is measured by bench/seed.py, not here.
 """
 
 import hashlib
+import os
 from datetime import date, timedelta
 from io import StringIO
 
@@ -12,6 +13,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
 from pghistory.models import Events
+from psycopg2.errors import QueryCanceled
 
 from accounts.demo import DistrictNotEmpty, default_as_of, generate_district, reads
 from accounts.models import Customer, ServiceAccount
@@ -112,6 +114,26 @@ def test_the_reads_are_the_same_whether_one_process_or_two_made_them(db, monkeyp
     )
     assert summary.rows["meter_reads"] == MeterRead.objects.count()
     assert sum(summary.read_flags.values()) > 0
+
+
+def test_a_read_process_that_dies_fails_the_load_and_leaves_no_district(db, monkeypatch):
+    # given a read process that dies on its second block (as one killed for memory would)
+    monkeypatch.setattr(reads, "BLOCK_PREMISES", 32)
+    make_block = reads.ReadMaker.block
+
+    def dying(maker, index):
+        if index == 1:
+            os._exit(1)
+        return make_block(maker, index)
+
+    monkeypatch.setattr(reads.ReadMaker, "block", dying)
+    # when a district is made with two read processes, then the load fails rather than waits
+    # (the COPY that was taking the reads says why)
+    with pytest.raises(QueryCanceled, match="BrokenProcessPool.*terminated abruptly"):
+        generate_district(**MEDIUM, read_processes=2)
+    # and nothing of it was written
+    assert not ServiceAccount.objects.exists()
+    assert not MeterRead.objects.exists()
 
 
 def test_another_seed_makes_another_district(db):
