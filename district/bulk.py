@@ -29,11 +29,12 @@ def collector_paused() -> Iterator[None]:
 
     A batch makes and drops hundreds of thousands of objects, and each of the collector's full
     passes walks every object the process holds (Django, the rate schedules, the plan of a demo
-    district): at 100,000 accounts a quarter of a bill run's Python time and a sixth of the demo
-    plan's. The objects go when their last reference does (reference counting needs no
-    collector); the few reference cycles wait for the next pass after the batch. The
-    collector is per process, so this is for batch work (a Celery worker runs one task a
-    process), not for a threaded web server's requests.
+    district): at 100,000 accounts a quarter of an eager bill run's Python time (a Celery
+    worker holds fewer objects and gains little) and 15% of the demo plan's. The objects go
+    when their last reference does (reference counting needs no collector); the few reference
+    cycles wait for the next pass after the batch. The collector is per process, so this is
+    for batch work (a Celery worker runs one task a process), not for a threaded web server's
+    requests.
     """
     was_enabled = gc.isenabled()
     gc.disable()
