@@ -13,7 +13,7 @@ high/low against the daily use of the meter's last six periods.
 This is the hot loop of the generator (two million reads for 100,000 accounts): it works on
 day ordinals and integers and caches every date's text. The premises are taken in blocks, each
 with its own random stream, so that blocks can be made in parallel processes (the load's
-`processes`) and the district is the same however many made it.
+`read_processes`) and the district is the same however many made it.
 """
 
 import multiprocessing
@@ -246,10 +246,13 @@ class ReadMaker:
     def blocks(self) -> int:
         return -(-len(self.premises) // BLOCK_PREMISES)
 
+    def _block_premises(self, index: int) -> list[PremisePlan]:
+        return self.premises[index * BLOCK_PREMISES : (index + 1) * BLOCK_PREMISES]
+
     def block(self, index: int) -> ReadBlock:
         """The reads of the index-th block of premises, from the block's own random stream."""
         rng = DemoRandom(f"{self.seed}:reads:{index}")
-        premises = self.premises[index * BLOCK_PREMISES : (index + 1) * BLOCK_PREMISES]
+        premises = self._block_premises(index)
         flag_counts = dict.fromkeys(self.flag_counts, 0)
         lines = []
         for premise in premises:
@@ -263,8 +266,7 @@ class ReadMaker:
         self.count += block.count
         for flag, count in block.flag_counts.items():
             self.flag_counts[flag] += count
-        premises = self.premises[index * BLOCK_PREMISES : (index + 1) * BLOCK_PREMISES]
-        meters = (meter for premise in premises for meter in premise.meters)
+        meters = (meter for premise in self._block_premises(index) for meter in premise.meters)
         for meter, (dials, removal_reading) in zip(meters, block.meters, strict=True):
             meter.dials, meter.removal_reading = dials, removal_reading
         return block.text
