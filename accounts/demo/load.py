@@ -17,7 +17,7 @@ from django.contrib.contenttypes.models import ContentType
 from accounts.demo.plan import DistrictPlan
 from accounts.demo.town import CITY, STATE
 from accounts.models import Customer, SearchDocument, ServiceAccount
-from district.bulk import NULL, copy_stream, copy_text, reserve_ids
+from district.bulk import NULL, copy_stream, copy_text, reserve_id_block
 from district.ledger.models import AccountBalance, Journal, JournalLine
 from district.ledger.purposes import Purpose
 from district.ledger.rules import gl_accounts
@@ -62,6 +62,10 @@ LOADED_TABLES = [
     )
 ]
 
+# The ledger's tables: their foreign keys are rebuilt after the opening balances when they
+# were empty (their indexes stay: the balance check reads a journal's lines by its index).
+LEDGER_TABLES = [TABLES[name] for name in ("journals", "journal_lines", "account_balances")]
+
 
 SEARCH_DOCUMENTS = SearchDocument._meta.db_table
 # The tables whose indexes and foreign keys a large load builds after its COPY (with the
@@ -91,6 +95,8 @@ def _optional(day: date | None) -> str:
 
 
 def assign_ids(cursor, plan: DistrictPlan) -> None:
+    """Ids from each table's sequence, one block a table: the load writes these tables alone
+    (locked to its commit; it only loads into an empty district)."""
     meters = [meter for premise in plan.premises for meter in premise.meters]
     for records, table in (
         (plan.premises, TABLES["premises"]),
@@ -98,7 +104,9 @@ def assign_ids(cursor, plan: DistrictPlan) -> None:
         (plan.customers, TABLES["customers"]),
         (plan.accounts, TABLES["service_accounts"]),
     ):
-        for record, new_id in zip(records, reserve_ids(cursor, table, len(records)), strict=True):
+        for record, new_id in zip(
+            records, reserve_id_block(cursor, table, len(records)), strict=True
+        ):
             record.id = new_id
 
 

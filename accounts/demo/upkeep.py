@@ -60,15 +60,19 @@ class DeferredUpkeep:
     rebuilt: list[str] = field(default_factory=list)
     rebuild: bool = False
     held: list[tuple[str, str]] = field(default_factory=list)  # (table, trigger), with rebuild
+    # Only the foreign keys are rebuilt: for tables whose own triggers read them by index as
+    # rows go in (the ledger's balance check sums each journal's lines by journal).
+    keys_only: bool = False
     event_triggers: list[_EventTrigger] = field(default_factory=list)
     indexes: list[tuple[str, str]] = field(default_factory=list)  # (name, definition)
     foreign_keys: list[tuple[str, str, str]] = field(default_factory=list)  # table, name, def
 
     def suspend(self, cursor) -> None:
         """Before the COPYs: skip the history triggers; drop indexes and keys if rebuilding."""
-        self.event_triggers = _event_triggers(cursor, self.tables)
-        names = ",".join(trigger.name for trigger in self.event_triggers)
-        cursor.execute("SELECT set_config('pgtrigger.ignore', %s, true)", ["{" + names + "}"])
+        if self.tables:
+            self.event_triggers = _event_triggers(cursor, self.tables)
+            names = ",".join(trigger.name for trigger in self.event_triggers)
+            cursor.execute("SELECT set_config('pgtrigger.ignore', %s, true)", ["{" + names + "}"])
         if not self.rebuild:
             return
         # A skipped trigger still fires: pgtrigger's check of the setting is a PL/pgSQL call a
@@ -82,7 +86,7 @@ class DeferredUpkeep:
             if _is_empty(cursor, trigger.event_table)
         ]
         self.foreign_keys = _foreign_keys(cursor, empty)
-        self.indexes = _secondary_indexes(cursor, empty)
+        self.indexes = [] if self.keys_only else _secondary_indexes(cursor, empty)
         for table, name, _definition in self.foreign_keys:
             cursor.execute(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
         for name, _definition in self.indexes:
@@ -92,17 +96,8 @@ class DeferredUpkeep:
         """After the COPYs: write the history events, rebuild indexes and keys; returns the
         events written per event table."""
         written = {}
-        cursor.execute("SELECT _pgh_attach_context()")
-        (context_id,) = cursor.fetchone()
-        for trigger in self.event_triggers:
-            values = trigger.values.replace("NEW.", "loaded.").replace(_CONTEXT_CALL, "%s::uuid")
-            cursor.execute(
-                f'INSERT INTO "{trigger.event_table}" ({trigger.columns}) '
-                f"SELECT {values} FROM {trigger.table} loaded ORDER BY loaded.id",
-                [context_id] * trigger.values.count(_CONTEXT_CALL),
-            )
-            written[trigger.event_table] = cursor.rowcount
-        cursor.execute("SELECT set_config('pgtrigger.ignore', '{}', true)")
+        if self.event_triggers:
+            written = _write_events(cursor, self.event_triggers)
         if self.indexes or self.foreign_keys:
             cursor.execute(
                 "SELECT set_config('maintenance_work_mem', %s, true)", [INDEX_BUILD_MEMORY]
@@ -124,6 +119,24 @@ class DeferredUpkeep:
     def holding_triggers(self) -> bool:
         """The held triggers are off: the caller does their work before restore()."""
         return self.rebuild and bool(self.held)
+
+
+def _write_events(cursor, event_triggers: list[_EventTrigger]) -> dict[str, int]:
+    """One INSERT ... SELECT per event table, from its trigger's own INSERT; then the history
+    triggers count again. Returns the events written per event table."""
+    cursor.execute("SELECT _pgh_attach_context()")
+    (context_id,) = cursor.fetchone()
+    written = {}
+    for trigger in event_triggers:
+        values = trigger.values.replace("NEW.", "loaded.").replace(_CONTEXT_CALL, "%s::uuid")
+        cursor.execute(
+            f'INSERT INTO "{trigger.event_table}" ({trigger.columns}) '
+            f"SELECT {values} FROM {trigger.table} loaded ORDER BY loaded.id",
+            [context_id] * trigger.values.count(_CONTEXT_CALL),
+        )
+        written[trigger.event_table] = cursor.rowcount
+    cursor.execute("SELECT set_config('pgtrigger.ignore', '{}', true)")
+    return written
 
 
 def _event_triggers(cursor, tables: list[str]) -> list[_EventTrigger]:

@@ -7,7 +7,7 @@ import pytest
 from django.db import IntegrityError, connection, transaction
 
 from accounts.demo import generate_district
-from accounts.demo.load import LOADED_TABLES
+from accounts.demo.load import LEDGER_TABLES, LOADED_TABLES
 from tests.accounts.test_seed_demo import _digest, _empty_district
 
 AS_OF = date(2025, 6, 30)
@@ -23,8 +23,9 @@ def _rows(sql: str, params=None) -> list[tuple]:
 
 def _schema() -> list[tuple]:
     """Every index, constraint and trigger (with its state: on or off) of the loaded tables,
-    the search documents and the event tables, as defined."""
+    the search documents, the event tables and the ledger's tables, as defined."""
     tables = LOADED_TABLES + ["accounts_searchdocument"] + [f"{table}event" for table in AUDITED]
+    tables += LEDGER_TABLES
     return _rows(
         "SELECT indexrelid::regclass::text, pg_get_indexdef(indexrelid) FROM pg_index "
         "WHERE indrelid = ANY(%s::regclass[]) "
