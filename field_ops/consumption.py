@@ -90,7 +90,7 @@ def premise_read_periods(
     reads = (
         MeterRead.objects.filter(
             meter_id__in={installation.meter_id for installation in installations},
-            superseded_by__isnull=True,
+            corrections__isnull=True,
             read_on__gte=fetch_from,
             read_on__lte=until,
         )

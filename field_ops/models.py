@@ -255,8 +255,17 @@ class MeterRead(models.Model):
         db_index=False,
     )
     entered_at = models.DateTimeField(default=timezone.now)
-    supersedes = models.OneToOneField(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="superseded_by"
+    # The read this one corrects; a read is corrected at most once (meter_read_corrected_once,
+    # which holds only the few corrections: a OneToOneField's unique index took an entry for
+    # every read, a fifth of a large load's COPY of reads). Its reads are `corrections`: a
+    # standing read is one with none (`corrections__isnull=True`).
+    supersedes = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="corrections",
+        db_index=False,
     )
 
     class Meta:
@@ -264,6 +273,11 @@ class MeterRead(models.Model):
         indexes = [models.Index(fields=["meter", "read_on"], name="meter_read_meter_date_idx")]
         constraints = [
             models.CheckConstraint(condition=Q(reading__gte=0), name="meter_read_not_negative"),
+            models.UniqueConstraint(
+                fields=["supersedes"],
+                condition=Q(supersedes__isnull=False),
+                name="meter_read_corrected_once",
+            ),
         ]
         triggers = [
             pgtrigger.Protect(

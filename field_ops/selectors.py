@@ -2,8 +2,9 @@
 
 import datetime
 from dataclasses import dataclass
+from decimal import Decimal
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 from field_ops.models import Meter, MeterInstallation, MeterRead, Premise
@@ -12,7 +13,7 @@ from field_ops.models import Meter, MeterInstallation, MeterRead, Premise
 def current_reads(meter: Meter, limit: int | None = None) -> list[MeterRead]:
     """The meter's reads that stand (not superseded by a correction), newest first."""
     reads = (
-        MeterRead.objects.filter(meter=meter, superseded_by__isnull=True)
+        MeterRead.objects.filter(meter=meter, corrections__isnull=True)
         .select_related("entered_by")
         .order_by("-read_on", "-id")
     )
@@ -66,9 +67,18 @@ def premise_installations(premise: Premise) -> QuerySet[MeterInstallation]:
 
 
 @dataclass(frozen=True)
+class Correction:
+    """The read that corrected a read on the meter page: where it is and what it reads."""
+
+    pk: int
+    reading: Decimal
+
+
+@dataclass(frozen=True)
 class MeterHistory:
     installations: list[MeterInstallation]
-    reads: list[MeterRead]  # every read, corrections and the reads they replaced, newest first
+    # every read, corrections and the reads they replaced, newest first; each with .correction
+    reads: list[MeterRead]
 
 
 def meter_history(meter: Meter, *, read_limit: int = 200) -> MeterHistory:
@@ -76,11 +86,20 @@ def meter_history(meter: Meter, *, read_limit: int = 200) -> MeterHistory:
     installations = list(
         MeterInstallation.objects.filter(meter=meter).select_related("premise", "installed_by")
     )
+    # A read has at most one correction (meter_read_corrected_once), so joining it keeps one
+    # row a read.
     reads = list(
         MeterRead.objects.filter(meter=meter)
-        .select_related("entered_by", "supersedes", "superseded_by")
+        .select_related("entered_by", "supersedes")
+        .annotate(correction_pk=F("corrections__pk"), correction_reading=F("corrections__reading"))
         .order_by("-read_on", "-id")[:read_limit]
     )
+    for read in reads:
+        read.correction = (
+            None
+            if read.correction_pk is None
+            else Correction(pk=read.correction_pk, reading=read.correction_reading)
+        )
     return MeterHistory(installations=installations, reads=reads)
 
 

@@ -442,7 +442,7 @@ def _reads_by_meter(meter_ids, period: BillingPeriod) -> dict[int, list]:
     reads = (
         MeterRead.objects.filter(
             meter_id__in=ids_in(meter_ids),
-            superseded_by__isnull=True,
+            corrections__isnull=True,
             read_on__gte=since,
             read_on__lte=current_read_until(period),
         )

@@ -124,7 +124,7 @@ def read_contexts(
     since = min(dates) - datetime.timedelta(days=LOOKBACK_DAYS)
     reads: dict[int, list[PastRead]] = {meter_id: [] for meter_id in meters}
     fields = ("meter_id", "id", "read_on", "reading", "source", "flags")
-    standing = MeterRead.objects.filter(meter_id__in=meters, superseded_by__isnull=True)
+    standing = MeterRead.objects.filter(meter_id__in=meters, corrections__isnull=True)
     for meter_id, *values in (
         standing.filter(read_on__gte=since)
         .order_by("meter_id", "read_on", "id")

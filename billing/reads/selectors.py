@@ -152,7 +152,7 @@ def route_read_count(*, route: str, on_date: datetime.date) -> tuple[int, int]:
         .annotate(
             read_that_day=Exists(
                 MeterRead.objects.filter(
-                    meter_id=OuterRef("meter_id"), superseded_by__isnull=True, read_on=on_date
+                    meter_id=OuterRef("meter_id"), corrections__isnull=True, read_on=on_date
                 )
             )
         )
@@ -204,7 +204,7 @@ def route_summaries(*, on_date: datetime.date) -> list[RouteSummary]:
             has_read=Exists(
                 MeterRead.objects.filter(
                     meter_id=OuterRef("meter_id"),
-                    superseded_by__isnull=True,
+                    corrections__isnull=True,
                     read_on__gte=OuterRef("window_start"),
                 )
             )
@@ -238,7 +238,7 @@ def period_installations(period: BillingPeriod):
             has_read=Exists(
                 MeterRead.objects.filter(
                     meter_id=OuterRef("meter_id"),
-                    superseded_by__isnull=True,
+                    corrections__isnull=True,
                     read_on__gte=period.read_window_start,
                 )
             )

@@ -31,7 +31,7 @@ class Assessment:
 
 def standing_reads(meter: Meter, *, before: MeterRead | None = None):
     """Reads that stand, newest first; with `before`, only those earlier than that read."""
-    reads = MeterRead.objects.filter(meter=meter, superseded_by__isnull=True).order_by(
+    reads = MeterRead.objects.filter(meter=meter, corrections__isnull=True).order_by(
         "-read_on", "-id"
     )
     if before is not None:
@@ -212,7 +212,7 @@ def read_correct(
         with transaction.atomic(), acting_user(by):
             correction.save()
     except IntegrityError as error:
-        if "supersedes" in str(error):
+        if "meter_read_corrected_once" in str(error):
             raise ServiceError(
                 {"reading": "This read was just corrected by someone else; reload the meter."}
             ) from error

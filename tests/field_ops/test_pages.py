@@ -8,7 +8,7 @@ from django.urls import reverse
 from district import roles
 from field_ops import selectors
 from field_ops.models import Meter, MeterRead, Premise
-from field_ops.services.reads import read_record
+from field_ops.services.reads import read_correct, read_record
 from tests.factories import MeterFactory, PremiseFactory
 
 pytestmark = pytest.mark.django_db
@@ -194,6 +194,26 @@ def test_meter_detail_lists_installations_and_reads_in_fixed_queries(
     assert meter.serial in html
     assert html.count(">Correct<") == 9
     assert reverse("history", args=["meter", meter.pk]) in html
+
+
+def test_meter_detail_shows_a_corrected_read_struck_through_with_its_correction(
+    client_for, clerk, installed, monthly_reads
+):
+    # given a meter whose February read was corrected
+    client = client_for(roles.CSR_I)
+    meter = installed(reading=0)
+    monthly_reads(meter, [10, 20, 30])
+    wrong = MeterRead.objects.filter(meter=meter, reading=20).get()
+    read_correct(read=wrong, reading="21", by=clerk, reason="Misread")
+
+    # when
+    html = client.get(reverse("field_ops:meter_detail", kwargs={"meter_id": meter.pk})).content
+    html = html.decode()
+
+    # then the old read is struck through and names its correction, which alone can be corrected
+    assert "<del>20.00</del>" in html
+    assert "Replaced by 21.00" in html
+    assert html.count(">Correct<") == 4  # the install read, 10, the correction 21, and 30
 
 
 def test_install_from_the_meter_page_and_from_the_premise_page(client_for):

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.utils import timezone
 
 from district.models import Policy
@@ -210,6 +210,28 @@ def test_a_read_is_corrected_once(clerk, installed):
     # then
     assert "already corrected" in refused.value.message_dict["reading"][0]
     assert MeterRead.objects.filter(meter=meter).count() == 3
+
+
+def test_the_database_keeps_one_correction_a_read_in_an_index_of_corrections_only(clerk, installed):
+    # given a read and its correction
+    meter = installed(reading=100)
+    wrong = _record(meter, 190, clerk)
+    read_correct(read=wrong, reading=119, by=clerk, reason="misread")
+
+    # when a second correction of it is written past the service
+    with pytest.raises(IntegrityError) as refused, transaction.atomic():
+        MeterRead.objects.create(
+            meter=meter, read_on=FEB, reading=118, source="route", supersedes=wrong
+        )
+
+    # then the unique index of corrections refuses it, and it holds the correction alone
+    assert "meter_read_corrected_once" in str(refused.value)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexdef FROM pg_indexes WHERE indexname = 'meter_read_corrected_once'"
+        )
+        assert cursor.fetchone()[0].endswith("WHERE (supersedes_id IS NOT NULL)")
+    assert MeterRead.objects.filter(corrections__isnull=True, meter=meter).count() == 2
 
 
 def test_correction_needs_a_reason_and_a_plausible_reading(clerk, installed):
