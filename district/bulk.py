@@ -242,6 +242,31 @@ def analyze_tables(tables: Iterable[str], *, sessions: int = 2) -> None:
             done.result()
 
 
+def analyze_grown(cursor, columns: dict[str, tuple[str, ...]], *, growth: float) -> list[str]:
+    """ANALYZE those of the tables (only the columns given for each) that were never analyzed,
+    or that grew by more than `growth` (0.2: a fifth) since their statistics were taken;
+    returns the tables analyzed.
+
+    Growth is the table's size on disk now against the pages its last ANALYZE (or VACUUM)
+    counted, `pg_class.relpages`: what the planner itself scales its row counts by. The count
+    of changed rows (`n_mod_since_analyze`) cannot tell: an ANALYZE of some columns leaves it
+    as it was, so once a table passes the mark it would be analyzed on every call.
+    """
+    cursor.execute(
+        "SELECT stat.relname FROM pg_stat_user_tables AS stat JOIN pg_class ON pg_class.oid = "
+        "stat.relid WHERE stat.relname = ANY(%s) AND ((last_analyze IS NULL AND "
+        "last_autoanalyze IS NULL) OR pg_relation_size(stat.relid) > (1 + %s) * "
+        "greatest(relpages, 1) * current_setting('block_size')::bigint) ORDER BY 1",
+        [list(columns), growth],
+    )
+    grown = [name for (name,) in cursor.fetchall()]
+    if grown:
+        cursor.execute(
+            "ANALYZE " + ", ".join(f"{name} ({', '.join(columns[name])})" for name in grown)
+        )
+    return grown
+
+
 def dealt(items: list, hands: int) -> list[list]:
     """Items dealt to `hands` groups down the list and back up (1 2 2 1 1 2 ...): given the
     largest first, a simple balance of the work."""

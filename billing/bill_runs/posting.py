@@ -35,7 +35,14 @@ from accounts.models import Deposit
 from billing.bill_runs.calculation import DEPOSIT_CATEGORY, installment_id_of
 from billing.bill_runs.journal_lines import REVENUE_BY_CATEGORY, bill_journal_lines
 from billing.models import Bill, BillLine, BillRun
-from district.bulk import NULL, collector_paused, ids_in, relaxed_commit, stage_rows
+from district.bulk import (
+    NULL,
+    analyze_grown,
+    collector_paused,
+    ids_in,
+    relaxed_commit,
+    stage_rows,
+)
 from district.errors import ServiceError
 from district.ledger.models import AccountBalance, Journal
 from district.ledger.purposes import Purpose
@@ -70,7 +77,7 @@ class _Journals:
     installment_keys: dict[str, tuple[int, int]] = field(default_factory=dict)
 
 
-# ANALYZE a table before posting when this share of its rows changed since it was last analyzed.
+# ANALYZE a table before posting when it grew by this share since it was last analyzed.
 STALE_STATISTICS = 0.2
 # The columns the bill run's statements filter, join, group and number by: statistics of these
 # only, which costs a third of a whole-table ANALYZE (bills about 56 against 120-225 ms, their
@@ -100,23 +107,13 @@ def refresh_statistics() -> None:
     A run writes tens of thousands of each, and auto-analyze may not have caught up: with
     statistics from when the tables were small, the planner reads each chunk's lines by a
     sequential scan of the whole table (958 ms a chunk at 100,000 accounts against 5 ms by
-    the index, measured; see bench/README.md). Only when a fifth of a table changed since its
-    last analyze: a district with years of bills keeps its plans, and does not pay for an
-    ANALYZE per run. Only the columns the run's statements read (ANALYZED_COLUMNS).
+    the index, measured; see bench/README.md). Only when a table was never analyzed or grew by
+    a fifth since (district.bulk.analyze_grown): a district with years of bills keeps its
+    plans, and does not pay for an ANALYZE per run. Only the columns the run's statements
+    read (ANALYZED_COLUMNS).
     """
     with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT relname FROM pg_stat_user_tables WHERE relname = ANY(%s) AND ("
-            "(last_analyze IS NULL AND last_autoanalyze IS NULL) "
-            "OR n_mod_since_analyze > %s * greatest(n_live_tup, 1)) ORDER BY relname",
-            [[Bill._meta.db_table, BillLine._meta.db_table], STALE_STATISTICS],
-        )
-        stale = [name for (name,) in cursor.fetchall()]
-        if stale:
-            cursor.execute(
-                "ANALYZE "
-                + ", ".join(f"{name} ({', '.join(ANALYZED_COLUMNS[name])})" for name in stale)
-            )
+        analyze_grown(cursor, ANALYZED_COLUMNS, growth=STALE_STATISTICS)
 
 
 @collector_paused()

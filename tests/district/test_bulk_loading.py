@@ -1,9 +1,10 @@
-"""district.bulk's loading helpers: a block of ids, and ANALYZE over two sessions."""
+"""district.bulk's loading helpers: a block of ids, ANALYZE over two sessions, and ANALYZE of the
+tables that grew."""
 
 import pytest
 from django.db import connection
 
-from district.bulk import analyze_tables, dealt, reserve_id_block
+from district.bulk import analyze_grown, analyze_tables, dealt, reserve_id_block
 
 TABLE = "accounts_customer"
 
@@ -82,3 +83,31 @@ def test_inside_a_transaction_the_tables_are_analyzed_on_its_own_connection(db):
     # then the statistics count those rows (another session would have seen none)
     assert _analyzed(names) == names
     assert _one("SELECT reltuples FROM pg_class WHERE relname = %s", [names[0]]) == 500
+
+
+def _grown(table: str) -> list[str]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_stat_clear_snapshot()")  # this transaction's cached counters
+        return analyze_grown(cursor, {table: ("n",)}, growth=0.2)
+
+
+def test_a_table_is_analyzed_when_never_analyzed_or_grown_by_the_share_and_not_again(db):
+    table = "bulk_grown_probe"
+    with connection.cursor() as cursor:
+        cursor.execute(f"CREATE TABLE {table} (n integer)")
+        cursor.execute(f"INSERT INTO {table} SELECT generate_series(1, 10000)")
+
+    # a table never analyzed is; then, unchanged, it is not analyzed again (its count of
+    # changed rows, which an ANALYZE of some columns leaves as it was, does not count)
+    assert _grown(table) == [table]
+    assert _one("SELECT reltuples FROM pg_class WHERE relname = %s", [table]) == 10000
+    assert _grown(table) == []
+
+    # a tenth more rows is under the share; six tenths more is over it
+    with connection.cursor() as cursor:
+        cursor.execute(f"INSERT INTO {table} SELECT generate_series(1, 1000)")
+    assert _grown(table) == []
+    with connection.cursor() as cursor:
+        cursor.execute(f"INSERT INTO {table} SELECT generate_series(1, 5000)")
+    assert _grown(table) == [table]
+    assert _one("SELECT reltuples FROM pg_class WHERE relname = %s", [table]) == 16000
