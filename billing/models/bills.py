@@ -6,6 +6,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy
 
 from billing.models.rates import RateScheduleVersion
+from district.keys import Key, column_kept, kept_while_named, keys_checked
 from district.money import MoneyField, RateField
 from district.transitions import Transitions
 
@@ -166,6 +167,11 @@ class Bill(Transitions, models.Model):
                 name="bill_posted_has_number_and_journal_unless_zero",
             ),
         ]
+        # Its lines' key is checked by them (BillLine's bill_lines_keys); here, a bill is not
+        # deleted from under its lines.
+        triggers = kept_while_named(
+            "bill_kept", "billing_bill", by="billing_billline", column="bill_id"
+        )
 
     def __str__(self):
         return self.number or f"Bill {self.pk} (not posted)"
@@ -221,8 +227,12 @@ class PrintFile(models.Model):
 
 
 class BillLine(models.Model):
-    # Indexed by the unique (bill, position) constraint, which leads with it.
-    bill = models.ForeignKey(Bill, on_delete=models.CASCADE, related_name="lines", db_index=False)
+    # Indexed by the unique (bill, position) constraint, which leads with it. The key is
+    # checked once a statement by the bill_lines_keys trigger (district.keys), not a query a
+    # line: a bill run writes hundreds of thousands of lines.
+    bill = models.ForeignKey(
+        Bill, on_delete=models.CASCADE, related_name="lines", db_index=False, db_constraint=False
+    )
     position = models.PositiveSmallIntegerField()
     code = models.CharField(max_length=40)
     category = models.CharField(max_length=20, help_text="fixed, volumetric, surcharge, sewer...")
@@ -238,6 +248,10 @@ class BillLine(models.Model):
         ordering = ["bill", "position"]
         constraints = [
             models.UniqueConstraint(fields=["bill", "position"], name="bill_line_position_once")
+        ]
+        triggers = [
+            keys_checked("bill_lines_keys", "billing_billline", Key("bill_id", "billing_bill")),
+            column_kept("bill_line_stays_on_its_bill", "bill_id"),
         ]
 
     def __str__(self):

@@ -12,6 +12,7 @@ from django.contrib.postgres.indexes import BrinIndex
 from django.db import models
 from django.utils import timezone
 
+from district.keys import Key, kept_while_named, keys_checked
 from district.money import ZERO, MoneyField
 
 
@@ -33,6 +34,9 @@ class GLAccount(models.Model):
     class Meta:
         ordering = ["code"]
         verbose_name = "GL account"
+        triggers = kept_while_named(
+            "gl_account_kept", "ledger_glaccount", by="ledger_journalline", column="gl_account_id"
+        )
 
     def __str__(self):
         return f"{self.code} {self.name}"
@@ -119,8 +123,14 @@ class Journal(models.Model):
 
 
 class JournalLine(models.Model):
-    journal = models.ForeignKey(Journal, on_delete=models.PROTECT, related_name="lines")
-    gl_account = models.ForeignKey(GLAccount, on_delete=models.PROTECT, related_name="lines")
+    # Keys checked once a statement by the journal_lines_keys trigger (district.keys), not a
+    # query a row: a bill run writes hundreds of thousands of lines.
+    journal = models.ForeignKey(
+        Journal, on_delete=models.PROTECT, related_name="lines", db_constraint=False
+    )
+    gl_account = models.ForeignKey(
+        GLAccount, on_delete=models.PROTECT, related_name="lines", db_constraint=False
+    )
     amount = MoneyField(help_text="Debit positive, credit negative.")
     # The service account a line belongs to (accounts.ServiceAccount). A plain column here,
     # because the ledger sits below accounts; the accounts app adds the database FK constraint.
@@ -149,6 +159,13 @@ class JournalLine(models.Model):
         triggers = [
             pgtrigger.Protect(
                 name="journal_line_append_only", operation=pgtrigger.Update | pgtrigger.Delete
+            ),
+            # A journal is never deleted (journal_append_only): no lock needed to keep it.
+            keys_checked(
+                "journal_lines_keys",
+                "ledger_journalline",
+                Key("journal_id", "ledger_journal", locked=False),
+                Key("gl_account_id", "ledger_glaccount"),
             ),
             # Every journal touched by a statement balances once the statement is done: one
             # check per statement over its journals (a set, not a sum per line at commit).

@@ -1,0 +1,102 @@
+"""Foreign keys checked once a statement, for the tables a bill run writes by the hundred thousand.
+
+A PostgreSQL foreign key checks every row written with a query of its own (look up the parent,
+lock it), queued and run one by one at commit. A bill run of 100,000 accounts writes about
+575,000 bill lines and 470,000 journal lines, and their keys alone queued about two million
+such checks: with them dropped, the run's server CPU fell by a quarter (bench/README.md, 12/07
+third session). These triggers keep the same rule with set operations instead:
+
+- `keys_checked` (on the table that names): after each INSERT statement, the distinct values
+  each key column took are looked up in their table at once; one that is missing refuses the
+  statement (SQLSTATE 23503, foreign_key_violation, as a foreign key does). Where the parent
+  can be deleted, the parents named are first locked FOR KEY SHARE, in id order, as a foreign
+  key locks them: a concurrent delete waits for this transaction, or this check sees it done.
+- `kept_while_named` (on the table named): a DELETE that leaves a row naming a deleted parent
+  is refused at the end of its statement, and a parent's id never changes.
+
+The column keeps its ForeignKey in Python (`db_constraint=False`): the ORM's joins, PROTECT
+and CASCADE are unchanged. A row must name a parent that exists when its statement ends (a
+deferred foreign key waited for the commit); every writer of these tables writes the parent
+first.
+"""
+
+from dataclasses import dataclass
+
+import pgtrigger
+
+
+@dataclass(frozen=True)
+class Key:
+    column: str
+    parent: str
+    # Lock the parents named, so that none is deleted before this transaction commits. Not
+    # needed when the parent can never be deleted (a journal: its triggers refuse it).
+    locked: bool = True
+
+
+def _checked(table: str, key: Key) -> str:
+    lock = (
+        f"""
+        PERFORM 1 FROM {key.parent} WHERE id IN (SELECT {key.column} FROM inserted)
+        ORDER BY id FOR KEY SHARE;"""
+        if key.locked
+        else ""
+    )
+    return f"""{lock}
+        SELECT named.{key.column} INTO missing
+        FROM (SELECT DISTINCT {key.column} FROM inserted WHERE {key.column} IS NOT NULL) named
+        WHERE NOT EXISTS (SELECT 1 FROM {key.parent} parent WHERE parent.id = named.{key.column})
+        ORDER BY 1 LIMIT 1;
+        IF missing IS NOT NULL THEN
+            RAISE EXCEPTION 'insert into {table}: {key.column} % is not in {key.parent}', missing
+                USING ERRCODE = 'foreign_key_violation';
+        END IF;"""
+
+
+def keys_checked(name: str, table: str, *keys: Key) -> pgtrigger.Trigger:
+    """One statement-level trigger checking every key of the rows an INSERT wrote."""
+    return pgtrigger.Trigger(
+        name=name,
+        when=pgtrigger.After,
+        operation=pgtrigger.Insert,
+        level=pgtrigger.Statement,
+        referencing=pgtrigger.Referencing(new="inserted"),
+        declare=[("missing", "bigint")],
+        func="".join(_checked(table, key) for key in keys) + "\n        RETURN NULL;",
+    )
+
+
+def kept_while_named(name: str, table: str, *, by: str, column: str) -> list[pgtrigger.Trigger]:
+    """The parent side: no row of `table` is deleted while `by`.`column` names it (checked
+    once a DELETE statement ends, through the index on that column), and no id changes."""
+    return [
+        pgtrigger.Trigger(
+            name=f"{name}_deleted",
+            when=pgtrigger.After,
+            operation=pgtrigger.Delete,
+            level=pgtrigger.Statement,
+            referencing=pgtrigger.Referencing(old="deleted"),
+            declare=[("named", "bigint")],
+            func=f"""
+                SELECT child.{column} INTO named FROM {by} child
+                WHERE child.{column} IN (SELECT id FROM deleted) LIMIT 1;
+                IF named IS NOT NULL THEN
+                    RAISE EXCEPTION 'delete from {table}: % is still named by {by}', named
+                        USING ERRCODE = 'foreign_key_violation';
+                END IF;
+                RETURN NULL;
+            """,
+        ),
+        pgtrigger.Protect(
+            name=f"{name}_id_kept",
+            operation=pgtrigger.UpdateOf("id"),
+            condition=pgtrigger.AnyChange("id"),
+        ),
+    ]
+
+
+def column_kept(name: str, column: str) -> pgtrigger.Protect:
+    """A row never moves to another parent: an UPDATE that changes `column` is refused."""
+    return pgtrigger.Protect(
+        name=name, operation=pgtrigger.UpdateOf(column), condition=pgtrigger.AnyChange(column)
+    )
