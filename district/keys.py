@@ -9,8 +9,9 @@ third session). These triggers keep the same rule with set operations instead:
 - `keys_checked` (on the table that names): after each INSERT statement, the distinct values
   each key column took are looked up in their table at once; one that is missing refuses the
   statement (SQLSTATE 23503, foreign_key_violation, as a foreign key does). Where the parent
-  can be deleted, the parents named are first locked FOR KEY SHARE, in id order, as a foreign
-  key locks them: a concurrent delete waits for this transaction, or this check sees it done.
+  can be deleted, the parents named are locked FOR KEY SHARE as they are looked up, in id
+  order, as a foreign key locks them: a concurrent delete waits for this transaction, or this
+  check sees it done.
 - `kept_while_named` (on the table named): a DELETE that leaves a row naming a deleted parent
   is refused at the end of its statement, and a parent's id never changes.
 
@@ -35,17 +36,26 @@ class Key:
 
 
 def _checked(table: str, key: Key) -> str:
-    lock = (
-        f"""
-        PERFORM 1 FROM {key.parent} WHERE id IN (SELECT {key.column} FROM inserted)
-        ORDER BY id FOR KEY SHARE;"""
-        if key.locked
-        else ""
+    named = (
+        f"(SELECT DISTINCT {key.column} FROM inserted WHERE {key.column} IS NOT NULL "
+        "ORDER BY 1) named"
     )
-    return f"""{lock}
+    # Locked: each parent named is looked up and locked in one pass, in id order (the named
+    # ids sorted, then probed one by one); one the lock finds deleted meanwhile is missing.
+    missing = (
+        f"""FROM {named}
+        LEFT JOIN LATERAL (
+            SELECT parent.id FROM {key.parent} parent WHERE parent.id = named.{key.column}
+            FOR KEY SHARE
+        ) kept ON true
+        WHERE kept.id IS NULL"""
+        if key.locked
+        else f"""FROM {named}
+        WHERE NOT EXISTS (SELECT 1 FROM {key.parent} parent WHERE parent.id = named.{key.column})"""
+    )
+    return f"""
         SELECT named.{key.column} INTO missing
-        FROM (SELECT DISTINCT {key.column} FROM inserted WHERE {key.column} IS NOT NULL) named
-        WHERE NOT EXISTS (SELECT 1 FROM {key.parent} parent WHERE parent.id = named.{key.column})
+        {missing}
         ORDER BY 1 LIMIT 1;
         IF missing IS NOT NULL THEN
             RAISE EXCEPTION 'insert into {table}: {key.column} % is not in {key.parent}', missing
