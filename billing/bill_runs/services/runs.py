@@ -29,9 +29,16 @@ POST_TASK = "billing.bill_run_post_bills"
 
 
 def lock_run(run_id: int) -> BillRun:
+    """The run, locked against every other change of its state until this transaction ends.
+
+    FOR NO KEY UPDATE, not FOR UPDATE: no one changes a run's id, and the weaker lock does not
+    wait for the key-share locks that the foreign keys of the run's bills and exceptions take
+    when a chunk commits (nor they for it). With FOR UPDATE each chunk's closing check and the
+    other worker's commits waited on each other (seen as lock waits on the run's row).
+    """
     try:
         return (
-            BillRun.objects.select_for_update(of=("self",))
+            BillRun.objects.select_for_update(of=("self",), no_key=True)
             .select_related("period", "period__cycle")
             .get(pk=run_id)
         )
