@@ -73,13 +73,10 @@ class ServiceAccount(Transitions, models.Model):
 
     class Meta:
         ordering = ["number"]
+        # A number typed in part (LIKE 'prefix%') reads the varchar_pattern_ops index that
+        # unique=True gives the column (accounts_serviceaccount_number_..._like).
         indexes = [
             models.Index(fields=["status", "billing_cycle"]),
-            models.Index(
-                fields=["number"],
-                opclasses=["varchar_pattern_ops"],
-                name="account_number_prefix_idx",
-            ),
         ]
         constraints = [
             models.UniqueConstraint(
