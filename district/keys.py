@@ -3,7 +3,7 @@
 A PostgreSQL foreign key checks every row written with a query of its own (look up the parent,
 lock it), queued and run one by one at commit. A bill run of 100,000 accounts writes about
 575,000 bill lines and 470,000 journal lines, and their keys alone queued about two million
-such checks: with them dropped, the run's server CPU fell by a quarter (bench/README.md, 12/07
+such checks: checked this way, the run's server CPU fell by a fifth (bench/README.md, 12/07
 third session). These triggers keep the same rule with set operations instead:
 
 - `keys_checked` (on the table that names): after each INSERT statement, the distinct values
