@@ -35,7 +35,7 @@ class Key:
     locked: bool = True
 
 
-def _checked(table: str, key: Key) -> str:
+def _checked(key: Key) -> str:
     named = (
         f"(SELECT DISTINCT {key.column} FROM inserted WHERE {key.column} IS NOT NULL "
         "ORDER BY 1) named"
@@ -58,12 +58,12 @@ def _checked(table: str, key: Key) -> str:
         {missing}
         ORDER BY 1 LIMIT 1;
         IF missing IS NOT NULL THEN
-            RAISE EXCEPTION 'insert into {table}: {key.column} % is not in {key.parent}', missing
-                USING ERRCODE = 'foreign_key_violation';
+            RAISE EXCEPTION 'insert into %: {key.column} % is not in {key.parent}',
+                TG_TABLE_NAME, missing USING ERRCODE = 'foreign_key_violation';
         END IF;"""
 
 
-def keys_checked(name: str, table: str, *keys: Key) -> pgtrigger.Trigger:
+def keys_checked(name: str, *keys: Key) -> pgtrigger.Trigger:
     """One statement-level trigger checking every key of the rows an INSERT wrote."""
     return pgtrigger.Trigger(
         name=name,
@@ -72,12 +72,12 @@ def keys_checked(name: str, table: str, *keys: Key) -> pgtrigger.Trigger:
         level=pgtrigger.Statement,
         referencing=pgtrigger.Referencing(new="inserted"),
         declare=[("missing", "bigint")],
-        func="".join(_checked(table, key) for key in keys) + "\n        RETURN NULL;",
+        func="".join(_checked(key) for key in keys) + "\n        RETURN NULL;",
     )
 
 
-def kept_while_named(name: str, table: str, *, by: str, column: str) -> list[pgtrigger.Trigger]:
-    """The parent side: no row of `table` is deleted while `by`.`column` names it (checked
+def kept_while_named(name: str, *, by: str, column: str) -> list[pgtrigger.Trigger]:
+    """The parent side (on the table named): no row is deleted while `by`.`column` names it (checked
     once a DELETE statement ends, through the index on that column), and no id changes."""
     return [
         pgtrigger.Trigger(
@@ -91,8 +91,8 @@ def kept_while_named(name: str, table: str, *, by: str, column: str) -> list[pgt
                 SELECT child.{column} INTO named FROM {by} child
                 WHERE child.{column} IN (SELECT id FROM deleted) LIMIT 1;
                 IF named IS NOT NULL THEN
-                    RAISE EXCEPTION 'delete from {table}: % is still named by {by}', named
-                        USING ERRCODE = 'foreign_key_violation';
+                    RAISE EXCEPTION 'delete from %: % is still named by {by}',
+                        TG_TABLE_NAME, named USING ERRCODE = 'foreign_key_violation';
                 END IF;
                 RETURN NULL;
             """,

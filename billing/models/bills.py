@@ -169,9 +169,7 @@ class Bill(Transitions, models.Model):
         ]
         # Its lines' key is checked by them (BillLine's bill_lines_keys); here, a bill is not
         # deleted from under its lines.
-        triggers = kept_while_named(
-            "bill_kept", "billing_bill", by="billing_billline", column="bill_id"
-        )
+        triggers = kept_while_named("bill_kept", by="billing_billline", column="bill_id")
 
     def __str__(self):
         return self.number or f"Bill {self.pk} (not posted)"
@@ -250,7 +248,7 @@ class BillLine(models.Model):
             models.UniqueConstraint(fields=["bill", "position"], name="bill_line_position_once")
         ]
         triggers = [
-            keys_checked("bill_lines_keys", "billing_billline", Key("bill_id", "billing_bill")),
+            keys_checked("bill_lines_keys", Key("bill_id", "billing_bill")),
             column_kept("bill_line_stays_on_its_bill", "bill_id"),
         ]
 

@@ -35,7 +35,7 @@ class GLAccount(models.Model):
         ordering = ["code"]
         verbose_name = "GL account"
         triggers = kept_while_named(
-            "gl_account_kept", "ledger_glaccount", by="ledger_journalline", column="gl_account_id"
+            "gl_account_kept", by="ledger_journalline", column="gl_account_id"
         )
 
     def __str__(self):
@@ -163,7 +163,6 @@ class JournalLine(models.Model):
             # A journal is never deleted (journal_append_only): no lock needed to keep it.
             keys_checked(
                 "journal_lines_keys",
-                "ledger_journalline",
                 Key("journal_id", "ledger_journal", locked=False),
                 Key("gl_account_id", "ledger_glaccount"),
             ),
