@@ -9,7 +9,10 @@ INSERT a row. The loader hands that work to set statements:
   the COPYs run, then each event table gets one `INSERT ... SELECT` built from the trigger's
   own INSERT (its columns and values read from the trigger function), so the events are the
   rows the trigger would have written: same columns, same context, same NOW() (the
-  transaction's start), in id order.
+  transaction's start). They are read in the table's physical order, which for a COPY in id
+  order is id order, without asking for it: ORDER BY id made the planner sort or walk the
+  primary key (9.2 s against 5.2 s for 1,350,401 accounts), and the order of different
+  records' insert events means nothing (each record has one, all stamped alike).
 - Indexes and foreign keys (`rebuild=True`, only for the tables named in `rebuilt` and the
   event tables, each only if it is empty when the load begins): secondary indexes not backing
   a constraint are dropped and re-created from their own definitions after the load (one
@@ -131,7 +134,7 @@ def _write_events(cursor, event_triggers: list[_EventTrigger]) -> dict[str, int]
         values = trigger.values.replace("NEW.", "loaded.").replace(_CONTEXT_CALL, "%s::uuid")
         cursor.execute(
             f'INSERT INTO "{trigger.event_table}" ({trigger.columns}) '
-            f"SELECT {values} FROM {trigger.table} loaded ORDER BY loaded.id",
+            f"SELECT {values} FROM {trigger.table} loaded",
             [context_id] * trigger.values.count(_CONTEXT_CALL),
         )
         written[trigger.event_table] = cursor.rowcount
