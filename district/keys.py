@@ -50,8 +50,13 @@ def _checked(key: Key) -> str:
         ) kept ON true
         WHERE kept.id IS NULL"""
         if key.locked
+        # Unlocked: a subquery a named id, which the planner keeps as one index probe each. As
+        # NOT EXISTS it became an anti-join that read the parent's whole primary key once a
+        # statement (122 ms against 31 ms for 8,000 ids among 291,416 journals), growing with
+        # the ledger, and kept that plan for the session in a load that started empty.
         else f"""FROM {named}
-        WHERE NOT EXISTS (SELECT 1 FROM {key.parent} parent WHERE parent.id = named.{key.column})"""
+        WHERE (SELECT parent.id FROM {key.parent} parent
+               WHERE parent.id = named.{key.column}) IS NULL"""
     )
     return f"""
         SELECT named.{key.column} INTO missing
