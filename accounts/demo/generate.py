@@ -187,14 +187,15 @@ def generate_district(
             ledger = load.prepare_ledger(plan, posted_at=posted_at, accounts=references)
         events = finishing.result()
         clock.lap("documents, history, indexes and keys (journals prepared meanwhile)")
-        # An empty ledger's foreign keys are checked once a key over all the opening balances
-        # (an anti-join each) rather than once a row at the deferred checks.
-        ledger_keys = DeferredUpkeep(
-            tables=[], rebuilt=load.LEDGER_TABLES, rebuild=rebuild_indexes, keys_only=True
+        # An empty ledger's indexes are built once over all the opening balances and its
+        # foreign keys checked once a key (an anti-join each), rather than an index insertion
+        # and a deferred check a row; the journals are checked to balance once meanwhile.
+        ledger_upkeep = DeferredUpkeep(
+            tables=[], rebuilt=load.LEDGER_TABLES, rebuild=rebuild_indexes
         )
-        ledger_keys.suspend(cursor)
-        journals = load.write_ledger(ledger)
-        ledger_keys.restore(cursor)
+        ledger_upkeep.suspend(cursor)
+        journals = load.write_ledger(cursor, ledger, checked_once=rebuild_indexes)
+        ledger_upkeep.restore(cursor)
         load.move_number_sequence_past(cursor, plan)
         clock.lap("ledger")
         # Run the deferred checks (journals balance, foreign keys) now rather than at commit,

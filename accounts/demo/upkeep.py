@@ -63,9 +63,6 @@ class DeferredUpkeep:
     rebuilt: list[str] = field(default_factory=list)
     rebuild: bool = False
     held: list[tuple[str, str]] = field(default_factory=list)  # (table, trigger), with rebuild
-    # Only the foreign keys are rebuilt: for tables whose own triggers read them by index as
-    # rows go in (the ledger's balance check sums each journal's lines by journal).
-    keys_only: bool = False
     event_triggers: list[_EventTrigger] = field(default_factory=list)
     indexes: list[tuple[str, str]] = field(default_factory=list)  # (name, definition)
     foreign_keys: list[tuple[str, str, str]] = field(default_factory=list)  # table, name, def
@@ -89,7 +86,7 @@ class DeferredUpkeep:
             if _is_empty(cursor, trigger.event_table)
         ]
         self.foreign_keys = _foreign_keys(cursor, empty)
-        self.indexes = [] if self.keys_only else _secondary_indexes(cursor, empty)
+        self.indexes = _secondary_indexes(cursor, empty)
         for table, name, _definition in self.foreign_keys:
             cursor.execute(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
         for name, _definition in self.indexes:

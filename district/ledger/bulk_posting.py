@@ -21,7 +21,8 @@ in the books), so posting the same drafts again after a crash posts nothing twic
 """
 
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -169,6 +170,52 @@ def journals_post_many(
     if not journals:
         return PostedJournals()
     return journals_post_prepared(journals_prepare(journals, by=by, posted_at=posted_at))
+
+
+@contextmanager
+def balances_checked_once(cursor) -> Iterator[None]:
+    """For a load of many journals into the ledger in one transaction (the demo district): the
+    journals posted inside balance, checked once at the end by one aggregate over their lines,
+    instead of by the journal_lines_balance trigger at each statement.
+
+    The trigger sums each journal's lines through the lines' journal index; skipped, the loader
+    may drop that index for the load and build it once after (accounts.demo). It is skipped
+    through pgtrigger's own switch (the transaction's pgtrigger.ignore, inside a savepoint: a
+    failed load leaves it as it was) for this session only: other sessions' postings are
+    checked as ever. A journal that does not balance is refused as the trigger refuses it
+    (check_violation).
+    """
+    lines = JournalLine._meta.db_table
+    with transaction.atomic():
+        cursor.execute(
+            "SELECT max(id), current_setting('pgtrigger.ignore', true), set_config("
+            "'pgtrigger.ignore', (COALESCE(NULLIF(current_setting('pgtrigger.ignore', true),"
+            " ''), '{}')::text[] || %s::text)::text, true) "
+            f"FROM {Journal._meta.db_table}",
+            [_BALANCE_TRIGGER],
+        )
+        posted_before, ignored_before, _now = cursor.fetchone()
+        yield
+        # A DO block: the same error, raised by the database, as the trigger's. It takes no
+        # parameters: psycopg2 writes the id into its text (hence %% for the message's %).
+        cursor.execute(
+            "DO $check$ DECLARE unbalanced bigint; BEGIN SELECT journal_id INTO unbalanced "
+            f"FROM {lines} WHERE journal_id > %s GROUP BY journal_id HAVING sum(amount) <> 0 "
+            "ORDER BY journal_id LIMIT 1; IF unbalanced IS NOT NULL THEN RAISE EXCEPTION "
+            "'journal %% does not balance', unbalanced USING ERRCODE = 'check_violation'; "
+            "END IF; END $check$",
+            [posted_before or 0],
+        )
+        cursor.execute("SELECT set_config('pgtrigger.ignore', %s, true)", [ignored_before or "{}"])
+
+
+def _trigger_name(model: type[Model], name: str) -> str:
+    """The database name pgtrigger gives a model's trigger."""
+    (trigger,) = (trigger for trigger in model._meta.triggers if trigger.name == name)
+    return trigger.get_pgid(model)
+
+
+_BALANCE_TRIGGER = _trigger_name(JournalLine, "journal_lines_balance")
 
 
 def _checked(draft: JournalDraft) -> list[Decimal]:

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
-from django.db import connection
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Sum
 from django.test.utils import CaptureQueriesContext
 
@@ -323,3 +323,68 @@ def test_preparing_reads_the_gl_accounts_it_was_not_given_and_refuses_a_bad_draf
     with pytest.raises(ServiceError, match="bill:bad"):
         journals_prepare([good, bad], by=None, accounts=partial)
     assert Journal.objects.filter(idempotency_key__startswith="bill:").count() == 0
+
+
+def _balance_checked() -> bool:
+    """The balance trigger runs for this session (pgtrigger.ignore does not name it)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT current_setting('pgtrigger.ignore', true)")
+        (ignored,) = cursor.fetchone()
+    return "journal_lines_balance" not in (ignored or "")
+
+
+def test_journals_checked_once_post_the_same_books_and_the_check_comes_back(
+    make_service_account,
+):
+    accounts = [make_service_account() for _ in range(3)]
+    with connection.cursor() as cursor, bulk_posting.balances_checked_once(cursor):
+        assert not _balance_checked()
+        for index, account in enumerate(accounts):
+            journals_post_many([_bill(account.id, f"{index + 1}.25", f"once-{index}")], by=None)
+    assert _balance_checked()
+    assert ledger_problems() == []
+    assert _books()[:2] == (3, 6)
+    assert _receivable_sums() == {a.id: Decimal(f"{i + 1}.25") for i, a in enumerate(accounts)}
+
+
+def test_a_journal_that_does_not_balance_is_refused_at_the_end_and_nothing_stays(
+    make_service_account,
+):
+    account = make_service_account()
+    journals_post_many([_bill(account.id, "5.00", "before")], by=None)
+    books = _books()
+    refused = pytest.raises(IntegrityError, match=r"journal \d+ does not balance")
+    with refused, connection.cursor() as cursor, bulk_posting.balances_checked_once(cursor):
+        journals_post_many([_bill(account.id, "7.00", "balanced")], by=None)
+        # Written past the ledger's own checks, as only raw SQL could: one line short.
+        cursor.execute(
+            "INSERT INTO ledger_journal (kind, memo, effective_date, posted_at,"
+            " idempotency_key, fingerprint, source_id) VALUES ('adjustment', 'raw', %s,"
+            " now(), 'short', '', '') RETURNING id",
+            [JAN],
+        )
+        (journal_id,) = cursor.fetchone()
+        cursor.execute(
+            "INSERT INTO ledger_journalline (journal_id, gl_account_id, amount,"
+            " effective_date, memo) VALUES (%s, %s, 3.00, %s, '')",
+            [journal_id, GLAccount.objects.first().id, JAN],
+        )
+    assert _books() == books
+    assert _balance_checked()
+
+
+def test_a_load_that_fails_inside_leaves_the_check_on(make_service_account):
+    refused = pytest.raises(ServiceError)
+    with refused, connection.cursor() as cursor, bulk_posting.balances_checked_once(cursor):
+        journals_post_many([_bill(make_service_account().id, "0.001", "bad")], by=None)
+    assert _balance_checked()
+    journal_id = Journal.objects.create(
+        kind="adjustment", memo="raw", effective_date=JAN, idempotency_key="after"
+    ).id
+    with pytest.raises(IntegrityError, match="does not balance"), transaction.atomic():
+        JournalLine.objects.create(
+            journal_id=journal_id,
+            gl_account=GLAccount.objects.first(),
+            amount=Decimal("3.00"),
+            effective_date=JAN,
+        )
