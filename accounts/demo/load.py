@@ -180,18 +180,22 @@ CUSTOMER_COLUMNS = _columns(
 
 
 def account_rows(plan: DistrictPlan) -> Iterator[str]:
-    for premise in plan.premises:
-        customer_class = CUSTOMER_CLASS[premise.premise_type]
-        for a in premise.accounts:
-            # An owner who holds a building's account bills its tenants' water (landlord-billed).
-            tenants = premise.premise_type == "multi_family" and a.is_owner
-            yield (
-                f"{a.id}\t{a.number}\t{customer_class}\t{a.status}\t{a.start_date.isoformat()}\t"
-                f"{_optional(a.end_date)}\t{premise.billing_frequency}\t{premise.billing_cycle}\t"
-                f"{'t' if a.is_owner else 'f'}\t{'t' if tenants else 'f'}\t"
-                f"{'t' if a.paperless else 'f'}\t"
-                f"{_stamp(a.start_date)}\t{a.customer.id}\t{premise.id}\n"
-            )
+    """In id order, which is the numbers' order: the primary key's and the number's unique
+    index (kept through the load) take each row at their end. In the premises' order the
+    number's index took them at random places, and the COPY of 1,350,401 accounts took twice
+    the customers' time."""
+    premise_of = {account.id: premise for premise in plan.premises for account in premise.accounts}
+    for a in plan.accounts:
+        premise = premise_of[a.id]
+        # An owner who holds a building's account bills its tenants' water (landlord-billed).
+        tenants = premise.premise_type == "multi_family" and a.is_owner
+        yield (
+            f"{a.id}\t{a.number}\t{CUSTOMER_CLASS[premise.premise_type]}\t{a.status}\t"
+            f"{a.start_date.isoformat()}\t{_optional(a.end_date)}\t{premise.billing_frequency}\t"
+            f"{premise.billing_cycle}\t{'t' if a.is_owner else 'f'}\t{'t' if tenants else 'f'}\t"
+            f"{'t' if a.paperless else 'f'}\t"
+            f"{_stamp(a.start_date)}\t{a.customer.id}\t{premise.id}\n"
+        )
 
 
 ACCOUNT_COLUMNS = _columns(
