@@ -187,14 +187,15 @@ def balances_checked_once(cursor) -> Iterator[None]:
     """
     lines = JournalLine._meta.db_table
     with transaction.atomic():
+        cursor.execute(f"SELECT max(id) FROM {Journal._meta.db_table}")
+        (posted_before,) = cursor.fetchone()
+        cursor.execute("SELECT current_setting('pgtrigger.ignore', true)")
+        (ignored_before,) = cursor.fetchone()
+        ignored = (ignored_before or "{}").strip("{}")
         cursor.execute(
-            "SELECT max(id), current_setting('pgtrigger.ignore', true), set_config("
-            "'pgtrigger.ignore', (COALESCE(NULLIF(current_setting('pgtrigger.ignore', true),"
-            " ''), '{}')::text[] || %s::text)::text, true) "
-            f"FROM {Journal._meta.db_table}",
-            [_BALANCE_TRIGGER],
+            "SELECT set_config('pgtrigger.ignore', %s, true)",
+            ["{" + ",".join(filter(None, [ignored, _BALANCE_TRIGGER])) + "}"],
         )
-        posted_before, ignored_before, _now = cursor.fetchone()
         yield
         # A DO block: the same error, raised by the database, as the trigger's. It takes no
         # parameters: psycopg2 writes the id into its text (hence %% for the message's %).
