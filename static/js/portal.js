@@ -119,9 +119,13 @@
   if (help) {
     help.addEventListener("hidden.bs.modal", function () {
       // Bootstrap returns the focus only to a trigger it opened from; the "?" key has none.
+      // The event comes after the fade: a key pressed meanwhile ("/" to the search) has
+      // already put the focus where the user wants it, and that wins.
       const target = returnFocusTo && document.contains(returnFocusTo) ? returnFocusTo : document.body;
       returnFocusTo = null;
-      if (target !== document.body) {
+      const current = document.activeElement;
+      const focusIsLost = !current || current === document.body || help.contains(current);
+      if (target !== document.body && focusIsLost) {
         target.focus();
       }
     });

@@ -37,10 +37,11 @@ def test_a_menu_opens_with_the_keyboard_and_escape_closes_it(page, sign_in):
 def test_question_mark_shows_the_shortcuts_and_escape_gives_the_focus_back(
     page, sign_in, assert_accessible
 ):
-    # given
+    # given: the focus is on the page's main region (a click in it)
     sign_in(page, roles.CSR_I)
     page.goto(reverse("policies"))
     page.locator("h1").first.click()
+    expect(page.locator("#main")).to_be_focused()
     # when
     page.keyboard.press("?")
     # then
@@ -48,9 +49,31 @@ def test_question_mark_shows_the_shortcuts_and_escape_gives_the_focus_back(
     expect(dialog).to_be_visible()
     expect(dialog.get_by_text("Go to the search box, also while typing in a field")).to_be_visible()
     assert_accessible(page)
+    expect(dialog.get_by_role("button", name="Close")).to_be_focused()
     page.keyboard.press("Escape")
     expect(dialog).to_be_hidden()
+    expect(page.locator("#main")).to_be_focused()
     page.keyboard.press("/")
+    expect(page.locator("#global-search")).to_be_focused()
+
+
+def test_a_key_pressed_while_the_shortcuts_fade_out_keeps_the_focus_it_gave(page, sign_in):
+    # given: the overlay is open over the main region
+    sign_in(page, roles.CSR_I)
+    page.goto(reverse("policies"))
+    page.locator("h1").first.click()
+    page.keyboard.press("?")
+    dialog = page.get_by_role("dialog", name="Keyboard shortcuts")
+    # (opened: the close button has the focus; Bootstrap ignores Escape while it fades in)
+    expect(dialog.get_by_role("button", name="Close")).to_be_focused()
+    # when: "/" follows Escape at once, before the overlay has finished closing
+    page.keyboard.press("Escape")
+    page.keyboard.press("/")
+    # then: once the overlay has closed (Bootstrap drops modal-open just before its hidden
+    # event), the search box still has the focus, not the region the overlay opened over
+    expect(dialog).to_be_hidden()
+    expect(page.locator("body")).not_to_have_class("modal-open")
+    page.wait_for_timeout(50)
     expect(page.locator("#global-search")).to_be_focused()
 
 
