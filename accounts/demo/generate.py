@@ -151,8 +151,38 @@ def generate_district(
         many = accounts >= READ_PROCESSES_FROM_ACCOUNTS and (os.cpu_count() or 1) > 1
         read_processes = 2 if many else 1
     clock = _Clock()
+    with collector_paused():
+        facts = _load(
+            clock,
+            accounts=accounts,
+            years=years,
+            seed=seed,
+            as_of=as_of,
+            rebuild_indexes=rebuild_indexes,
+            read_processes=read_processes,
+        )
+        # The plan and the prepared journals (millions of objects at a million accounts) were
+        # freed when _load returned, by their reference counts alone. Had the collector come
+        # back while they lived, its first pass would have walked every one of them, all still
+        # in its youngest generation: 7.3 s of a 1,000,000-account load.
+        clock.lap("plan freed")
+    analyze_tables(load.TABLES.values())
+    clock.lap("analyze")
+    return Summary(seed=seed, years=years, phases=clock.laps, **facts)
+
+
+def _load(
+    clock: "_Clock",
+    *,
+    accounts: int,
+    years: int,
+    seed: int,
+    as_of: date,
+    rebuild_indexes: bool | None,
+    read_processes: int,
+) -> dict:
+    """Plan the district and write it in one transaction; returns the summary's facts."""
     with (
-        collector_paused(),
         audited_context(command="seed_demo"),
         transaction.atomic(),
         connection.cursor() as cursor,
@@ -204,11 +234,7 @@ def generate_district(
         cursor.execute("SET CONSTRAINTS ALL DEFERRED")
         clock.lap("deferred checks")
     clock.lap("commit")
-    analyze_tables(load.TABLES.values())
-    clock.lap("analyze")
-    return _summary(
-        plan, reads, journals, sum(events.values()), seed=seed, years=years, phases=clock.laps
-    )
+    return _facts(plan, reads, journals, sum(events.values()))
 
 
 def _finish_tables(upkeep: DeferredUpkeep, cursor) -> dict[str, int]:
@@ -238,7 +264,8 @@ def _counts(values) -> dict[str, int]:
     return dict(sorted(counts.items(), key=lambda item: -item[1]))
 
 
-def _summary(plan: DistrictPlan, reads: ReadMaker, journals: int, events: int, **facts) -> Summary:
+def _facts(plan: DistrictPlan, reads: ReadMaker, journals: int, events: int) -> dict:
+    """What the summary reports of the load, counted before the plan is let go."""
     meters = sum(len(premise.meters) for premise in plan.premises)
     rows = {
         "premises": len(plan.premises),
@@ -252,13 +279,12 @@ def _summary(plan: DistrictPlan, reads: ReadMaker, journals: int, events: int, *
         "account_balances": journals,
     }
     rows["history_events"] = events
-    return Summary(
-        accounts=len(plan.premises),
-        as_of=plan.as_of,
-        history_start=plan.history_start,
-        rows=rows,
-        premise_types=_counts(premise.premise_type for premise in plan.premises),
-        account_statuses=_counts(account.status for account in plan.accounts),
-        read_flags=dict(reads.flag_counts),
-        **facts,
-    )
+    return {
+        "accounts": len(plan.premises),
+        "as_of": plan.as_of,
+        "history_start": plan.history_start,
+        "rows": rows,
+        "premise_types": _counts(premise.premise_type for premise in plan.premises),
+        "account_statuses": _counts(account.status for account in plan.accounts),
+        "read_flags": dict(reads.flag_counts),
+    }
