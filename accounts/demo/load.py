@@ -293,11 +293,15 @@ def write_master_records(
 READ_COLUMNS = _columns("meter_id, read_on, reading, source, flags, note, entered_at")
 
 
-def move_number_sequence_past(cursor, plan: DistrictPlan) -> None:
-    """next_account_number() continues after the demo's numbers (their base, no check digit)."""
-    if not plan.accounts:
+def highest_number(plan: DistrictPlan) -> int | None:
+    """The highest account number's base (no check digit); None without accounts."""
+    return max((int(account.number[:-1]) for account in plan.accounts), default=None)
+
+
+def move_number_sequence_past(cursor, highest: int | None) -> None:
+    """next_account_number() continues after the demo's numbers (`highest`: highest_number)."""
+    if highest is None:
         return
-    highest = max(int(account.number[:-1]) for account in plan.accounts)
     cursor.execute(
         "SELECT setval('accounts_account_number_seq', "
         "GREATEST(%s, (SELECT last_value FROM accounts_account_number_seq)))",
