@@ -15,8 +15,13 @@ third session). These triggers keep the same rule with set operations instead:
 - `kept_while_named` (on the table named): a DELETE that leaves a row naming a deleted parent
   is refused at the end of its statement, and a parent's id never changes.
 
+- `keys_checked_when_changed` (on the table that names): a row whose key an UPDATE changes is
+  checked (and its new parent locked) by a row trigger whose condition skips every update that
+  leaves the keys alone, such as a bill run marking its bills posted.
+
 The column keeps its ForeignKey in Python (`db_constraint=False`): the ORM's joins, PROTECT
-and CASCADE are unchanged. A row must name a parent that exists when its statement ends (a
+and CASCADE are unchanged. TRUNCATE ... CASCADE follows foreign keys only: a TRUNCATE (tests,
+never the application) names the tables that name these parents. A row must name a parent that exists when its statement ends (a
 deferred foreign key waited for the commit); every writer of these tables writes the parent
 first.
 """
@@ -81,9 +86,10 @@ def keys_checked(name: str, *keys: Key) -> pgtrigger.Trigger:
     )
 
 
-def kept_while_named(name: str, *, by: str, column: str) -> list[pgtrigger.Trigger]:
-    """The parent side (on the table named): no row is deleted while `by`.`column` names it (checked
-    once a DELETE statement ends, through the index on that column), and no id changes."""
+def kept_while_named(name: str, *children: tuple[str, str]) -> list[pgtrigger.Trigger]:
+    """The parent side (on the table named by each (table, column) of `children`): no row is
+    deleted while a child names it (checked once a DELETE statement ends, through the index on
+    each child's column), and no id changes."""
     return [
         pgtrigger.Trigger(
             name=f"{name}_deleted",
@@ -92,13 +98,8 @@ def kept_while_named(name: str, *, by: str, column: str) -> list[pgtrigger.Trigg
             level=pgtrigger.Statement,
             referencing=pgtrigger.Referencing(old="deleted"),
             declare=[("named", "bigint")],
-            func=f"""
-                SELECT child.{column} INTO named FROM {by} child
-                WHERE child.{column} IN (SELECT id FROM deleted) LIMIT 1;
-                IF named IS NOT NULL THEN
-                    RAISE EXCEPTION 'delete from %: % is still named by {by}',
-                        TG_TABLE_NAME, named USING ERRCODE = 'foreign_key_violation';
-                END IF;
+            func="".join(_still_named(by, column) for by, column in children)
+            + """
                 RETURN NULL;
             """,
         ),
@@ -108,6 +109,43 @@ def kept_while_named(name: str, *, by: str, column: str) -> list[pgtrigger.Trigg
             condition=pgtrigger.AnyChange("id"),
         ),
     ]
+
+
+def _still_named(by: str, column: str) -> str:
+    return f"""
+                SELECT child.{column} INTO named FROM {by} child
+                WHERE child.{column} IN (SELECT id FROM deleted) LIMIT 1;
+                IF named IS NOT NULL THEN
+                    RAISE EXCEPTION 'delete from %: % is still named by {by}',
+                        TG_TABLE_NAME, named USING ERRCODE = 'foreign_key_violation';
+                END IF;"""
+
+
+def keys_checked_when_changed(name: str, *keys: Key) -> pgtrigger.Trigger:
+    """The keys of a row an UPDATE moved to another parent, checked as a foreign key checks
+    them: a row trigger whose condition (evaluated without calling it) skips every update that
+    leaves the keys as they were, such as a bill run marking its bills posted."""
+    columns = [key.column for key in keys]
+    return pgtrigger.Trigger(
+        name=name,
+        when=pgtrigger.After,
+        operation=pgtrigger.UpdateOf(*columns),
+        condition=pgtrigger.AnyChange(*columns),
+        func="".join(_changed_checked(key) for key in keys) + "\n        RETURN NULL;",
+    )
+
+
+def _changed_checked(key: Key) -> str:
+    lock = " FOR KEY SHARE" if key.locked else ""
+    return f"""
+        IF NEW.{key.column} IS DISTINCT FROM OLD.{key.column} AND NEW.{key.column} IS NOT NULL
+        THEN
+            PERFORM FROM {key.parent} parent WHERE parent.id = NEW.{key.column}{lock};
+            IF NOT FOUND THEN
+                RAISE EXCEPTION 'update of %: {key.column} % is not in {key.parent}',
+                    TG_TABLE_NAME, NEW.{key.column} USING ERRCODE = 'foreign_key_violation';
+            END IF;
+        END IF;"""
 
 
 def column_kept(name: str, column: str) -> pgtrigger.Protect:

@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import Q
 
 from accounts.models.customers import Customer
+from district.keys import kept_while_named
 from district.transitions import Transitions
 from field_ops.models import Premise
 
@@ -94,6 +95,10 @@ class ServiceAccount(Transitions, models.Model):
                 violation_error_message="The end date cannot be before the start date.",
             ),
         ]
+        # Journal lines name their account by a key checked by them once a statement (the
+        # trigger accounts' migration 0013 puts on the ledger's lines): an account they name is
+        # neither deleted nor renumbered. Billing's migration 0007 keeps bills' and exceptions'.
+        triggers = kept_while_named("account_kept", ("ledger_journalline", "service_account_id"))
 
     def __str__(self):
         return self.formatted_number

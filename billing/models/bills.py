@@ -6,9 +6,27 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy
 
 from billing.models.rates import RateScheduleVersion
-from district.keys import Key, column_kept, kept_while_named, keys_checked
+from district.keys import (
+    Key,
+    column_kept,
+    kept_while_named,
+    keys_checked,
+    keys_checked_when_changed,
+)
 from district.money import MoneyField, RateField
 from district.transitions import Transitions
+
+# A bill's keys, checked by its triggers (district.keys) instead of foreign key constraints.
+# The parents keep them: runs and rate versions by their own triggers (bill_run_kept,
+# rate_version_kept), accounts by the one billing's migration 0007 puts on them; meter reads
+# are never deleted (meter_read_append_only).
+BILL_KEYS = (
+    Key("account_id", "accounts_serviceaccount"),
+    Key("run_id", "billing_billrun"),
+    Key("rate_version_id", "billing_ratescheduleversion"),
+    Key("previous_read_id", "field_ops_meterread", locked=False),
+    Key("current_read_id", "field_ops_meterread", locked=False),
+)
 
 
 class Bill(Transitions, models.Model):
@@ -41,7 +59,11 @@ class Bill(Transitions, models.Model):
     # The number's uniqueness is a constraint below, not unique=True, which would add a second
     # (varchar_pattern_ops) index for LIKE that nothing runs.
     account = models.ForeignKey(
-        "accounts.ServiceAccount", on_delete=models.PROTECT, related_name="bills", db_index=False
+        "accounts.ServiceAccount",
+        on_delete=models.PROTECT,
+        related_name="bills",
+        db_index=False,
+        db_constraint=False,
     )
     run = models.ForeignKey(
         "BillRun",
@@ -50,6 +72,7 @@ class Bill(Transitions, models.Model):
         blank=True,
         related_name="bills",
         db_index=False,
+        db_constraint=False,
     )
     kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.REGULAR)
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.CALCULATED)
@@ -60,7 +83,7 @@ class Bill(Transitions, models.Model):
     due_date = models.DateField()
     # Not indexed: no query looks bills up by their rate version, and a version that priced a
     # posted bill is locked (the database refuses to delete it), so deleting a version is rare
-    # enough for its foreign-key check to read the table.
+    # enough for its check (rate_version_kept) to read the table.
     rate_version = models.ForeignKey(
         RateScheduleVersion,
         on_delete=models.PROTECT,
@@ -68,6 +91,7 @@ class Bill(Transitions, models.Model):
         blank=True,
         related_name="bills",
         db_index=False,
+        db_constraint=False,
     )
     previous_read = models.ForeignKey(
         "field_ops.MeterRead",
@@ -76,6 +100,7 @@ class Bill(Transitions, models.Model):
         blank=True,
         related_name="+",
         db_index=False,
+        db_constraint=False,
     )
     current_read = models.ForeignKey(
         "field_ops.MeterRead",
@@ -84,6 +109,7 @@ class Bill(Transitions, models.Model):
         blank=True,
         related_name="+",
         db_index=False,
+        db_constraint=False,
     )
     consumption = models.DecimalField(max_digits=12, decimal_places=2, default=0)
     estimated = models.BooleanField(default=False)
@@ -167,9 +193,18 @@ class Bill(Transitions, models.Model):
                 name="bill_posted_has_number_and_journal_unless_zero",
             ),
         ]
-        # Its lines' key is checked by them (BillLine's bill_lines_keys); here, a bill is not
-        # deleted from under its lines.
-        triggers = kept_while_named("bill_kept", by="billing_billline", column="bill_id")
+        triggers = [
+            # Its keys, once an INSERT statement (district.keys): a bill run writes a hundred
+            # thousand bills, and a foreign key checked each with a query of its own at commit
+            # (five a bill). Reads are never deleted, so they need no lock.
+            keys_checked("bill_keys", *BILL_KEYS),
+            keys_checked_when_changed("bill_keys_changed", *BILL_KEYS),
+            # Its lines' and exceptions' keys are checked by them; here, a bill is not deleted
+            # from under them.
+            *kept_while_named(
+                "bill_kept", ("billing_billline", "bill_id"), ("billing_billexception", "bill_id")
+            ),
+        ]
 
     def __str__(self):
         return self.number or f"Bill {self.pk} (not posted)"

@@ -4,6 +4,8 @@ import pgtrigger
 from django.conf import settings
 from django.db import models
 
+from district.keys import kept_while_named
+
 
 class RateSchedule(models.Model):
     """A named tariff (e.g. "Water service, inside the district"), priced by its versions."""
@@ -57,6 +59,8 @@ class RateScheduleVersion(models.Model):
                 operation=pgtrigger.Update | pgtrigger.Delete,
                 condition=pgtrigger.Q(old__locked=True),
             ),
+            # Bills name their version by a key checked by them (district.keys).
+            *kept_while_named("rate_version_kept", ("billing_bill", "rate_version_id")),
         ]
 
     def __str__(self):

@@ -6,7 +6,17 @@ from django.db.models import Q
 
 from billing.models.bills import Bill
 from billing.models.calendar import BillingPeriod
+from district.keys import Key, kept_while_named, keys_checked, keys_checked_when_changed
 from district.transitions import Transitions
+
+# An exception's keys, checked by its triggers (district.keys) instead of foreign key
+# constraints: a bill run raises about one an account. Bills and runs keep them by their own
+# triggers (bill_kept, bill_run_kept), accounts by the one billing's migration 0007 puts on them.
+EXCEPTION_KEYS = (
+    Key("run_id", "billing_billrun"),
+    Key("account_id", "accounts_serviceaccount"),
+    Key("bill_id", "billing_bill"),
+)
 
 
 class BillRun(Transitions, models.Model):
@@ -70,6 +80,10 @@ class BillRun(Transitions, models.Model):
                 violation_error_message="This period already has a bill run.",
             )
         ]
+        # Its bills and exceptions name it by keys checked by them (district.keys).
+        triggers = kept_while_named(
+            "bill_run_kept", ("billing_bill", "run_id"), ("billing_billexception", "run_id")
+        )
 
     def __str__(self):
         return f"Bill run {self.pk} ({self.period})"
@@ -112,7 +126,11 @@ class BillException(models.Model):
 
     # Indexed by the unique (run, account, kind) constraint, which leads with it.
     run = models.ForeignKey(
-        BillRun, on_delete=models.CASCADE, related_name="exceptions", db_index=False
+        BillRun,
+        on_delete=models.CASCADE,
+        related_name="exceptions",
+        db_index=False,
+        db_constraint=False,
     )
     # Not indexed on its own: every look-up names the run too (the unique index above leads
     # with run and account), and accounts are never deleted.
@@ -121,9 +139,15 @@ class BillException(models.Model):
         on_delete=models.PROTECT,
         related_name="bill_exceptions",
         db_index=False,
+        db_constraint=False,
     )
     bill = models.ForeignKey(
-        Bill, on_delete=models.SET_NULL, null=True, blank=True, related_name="exceptions"
+        Bill,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="exceptions",
+        db_constraint=False,
     )
     kind = models.CharField(max_length=15, choices=Kind.choices)
     blocking = models.BooleanField(default=True)
@@ -171,6 +195,10 @@ class BillException(models.Model):
             models.UniqueConstraint(
                 fields=["run", "account", "kind"], name="bill_exception_once_per_kind"
             )
+        ]
+        triggers = [
+            keys_checked("bill_exception_keys", *EXCEPTION_KEYS),
+            keys_checked_when_changed("bill_exception_keys_changed", *EXCEPTION_KEYS),
         ]
 
     def __str__(self):
