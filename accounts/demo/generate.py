@@ -227,13 +227,18 @@ def _load(
         events = finishing.result()
         clock.lap("documents, history, indexes and keys (journals prepared meanwhile)")
         # An empty ledger's indexes are built once over all the opening balances and its
-        # foreign keys checked once a key (an anti-join each), rather than an index insertion
-        # and a deferred check a row; the journals are checked to balance once meanwhile.
+        # keys checked once a key (an anti-join each), rather than an index insertion and a
+        # check a row or statement; the journals are checked to balance once meanwhile.
         ledger_upkeep = DeferredUpkeep(
-            tables=[], rebuilt=load.LEDGER_TABLES, rebuild=rebuild_indexes
+            tables=[],
+            rebuilt=load.LEDGER_TABLES,
+            rebuild=rebuild_indexes,
+            held=load.HELD_LEDGER_TRIGGERS,
         )
         ledger_upkeep.suspend(cursor)
         journals = load.write_ledger(cursor, ledger, checked_once=rebuild_indexes)
+        if ledger_upkeep.holding_triggers:
+            load.check_line_accounts(cursor)
         ledger_upkeep.restore(cursor)
         load.move_number_sequence_past(cursor, highest_number)
         clock.lap("ledger")

@@ -14,6 +14,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from django.contrib.contenttypes.models import ContentType
+from django.db import IntegrityError
 
 from accounts.demo.plan import DistrictPlan
 from accounts.demo.town import CITY, STATE
@@ -68,6 +69,12 @@ LOADED_TABLES = [
 # balances when they were empty, the journals checked to balance once meanwhile (the check a
 # statement reads a journal's lines through one of those indexes).
 LEDGER_TABLES = [TABLES[name] for name in ("journals", "journal_lines", "account_balances")]
+# The journal lines' account key (accounts migration 0013): held while an empty ledger is
+# loaded and checked once at the end (check_line_accounts), one anti-join over every line, as
+# the foreign key it replaced was added back after the load. Checked a statement, it would look
+# up and lock every account named by each batch (a million locks at a million accounts), and
+# nobody else can delete accounts this uncommitted load wrote.
+HELD_LEDGER_TRIGGERS = [(TABLES["journal_lines"], "accounts_journal_line_account_checked")]
 
 
 SEARCH_DOCUMENTS = SearchDocument._meta.db_table
@@ -259,6 +266,22 @@ def write_ledger(cursor, batches: list[PreparedJournals], *, checked_once: bool)
         for batch in batches:
             journals_post_prepared(batch)
     return sum(len(batch.journals) for batch in batches)
+
+
+def check_line_accounts(cursor) -> None:
+    """Every journal line's account exists (the held key, checked once): the same refusal."""
+    cursor.execute(
+        f"SELECT line.service_account_id FROM {TABLES['journal_lines']} line "
+        f"WHERE line.service_account_id IS NOT NULL AND NOT EXISTS ("
+        f"SELECT FROM {TABLES['service_accounts']} account "
+        "WHERE account.id = line.service_account_id) LIMIT 1"
+    )
+    missing = cursor.fetchone()
+    if missing is not None:
+        raise IntegrityError(
+            f"insert into ledger_journalline: service_account_id {missing[0]} is not in "
+            "accounts_serviceaccount"
+        )
 
 
 def _dollars(cents: int) -> Decimal:

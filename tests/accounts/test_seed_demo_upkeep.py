@@ -7,7 +7,7 @@ import pytest
 from django.db import IntegrityError, connection, transaction
 
 from accounts.demo import generate_district
-from accounts.demo.load import LEDGER_TABLES, LOADED_TABLES
+from accounts.demo.load import LEDGER_TABLES, LOADED_TABLES, check_line_accounts
 from tests.accounts.test_seed_demo import _digest, _empty_district
 
 AS_OF = date(2025, 6, 30)
@@ -115,3 +115,35 @@ def test_a_foreign_key_rebuilt_after_the_load_still_refuses_a_missing_meter(db):
     assert _rows("SELECT count(*) FROM field_ops_meterread WHERE meter_id = %s", [missing]) == [
         (0,)
     ]
+
+
+def test_the_journal_lines_account_key_held_during_the_load_is_checked_once_after(db):
+    # given a district loaded with the lines' account key held, then checked once: it passes
+    generate_district(**SMALL, rebuild_indexes=True)
+    with connection.cursor() as cursor:
+        check_line_accounts(cursor)
+    (missing,) = _rows("SELECT max(id) + 1000 FROM accounts_serviceaccount")[0]
+    (journal,) = _rows("SELECT min(journal_id) FROM ledger_journalline")[0]
+
+    # when a journal's lines name a missing account while the key is held (copied whole, so
+    # the journal still balances)
+    with (
+        pytest.raises(IntegrityError, match=f"service_account_id {missing} is not in"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute(
+            "ALTER TABLE ledger_journalline DISABLE TRIGGER accounts_journal_line_account_checked"
+        )
+        cursor.execute(
+            "INSERT INTO ledger_journalline (journal_id, gl_account_id, amount,"
+            " service_account_id, effective_date, memo) SELECT journal_id, gl_account_id, amount,"
+            " CASE WHEN service_account_id IS NULL THEN NULL ELSE %s END, effective_date, memo"
+            " FROM ledger_journalline WHERE journal_id = %s",
+            [missing, journal],
+        )
+        # then the check after the load refuses them (and the load's transaction with them)
+        check_line_accounts(cursor)
+    assert _rows(
+        "SELECT count(*) FROM ledger_journalline WHERE service_account_id = %s", [missing]
+    ) == [(0,)]
