@@ -3,18 +3,18 @@ statement (district.keys, billing 0007, ledger 0007, accounts 0013): what their 
 refused is still refused, raw SQL included, and a parent they name stays."""
 
 import datetime
-import threading
 from decimal import Decimal
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
-from django.db import DatabaseError, IntegrityError, connection, connections, transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction
 
 from billing.models import Bill, BillException, BillRun, RateSchedule, RateScheduleVersion
 from district.ledger.models import Journal
 from field_ops.models import MeterRead
 from tests.billing.factories import account_with_meter, january_period, make_bill
 from tests.factories import ServiceAccountFactory, UserFactory, post_bill
+from tests.keys import write_while_a_delete_is_open
 
 JAN_START, JAN_END = datetime.date(2026, 1, 1), datetime.date(2026, 1, 31)
 MISSING = 987_654_321
@@ -271,29 +271,11 @@ def test_a_bill_for_an_account_deleted_meanwhile_waits_for_the_delete_and_is_ref
     # given an account whose delete another session has made and not yet committed
     bill, _exception = _world()
     account = ServiceAccountFactory()
-    deleter = connections.create_connection("default")
-    deleter.set_autocommit(False)
-    with deleter.cursor() as cursor:
-        cursor.execute("DELETE FROM accounts_serviceaccount WHERE id = %s", [account.pk])
-    outcome = []
-
-    def insert_bill():
-        try:
-            _execute(*_copy_of_bill_naming(bill, "account_id", account.pk))
-            outcome.append("written")
-        except IntegrityError as error:
-            outcome.append(str(error))
-        finally:
-            connection.close()
-
     # when a bill is written for it: it waits for the delete's transaction
-    writer = threading.Thread(target=insert_bill)
-    writer.start()
-    writer.join(timeout=1)
-    assert writer.is_alive() and outcome == []
-    deleter.commit()
-    deleter.close()
-    writer.join()
+    outcome = write_while_a_delete_is_open(
+        ("DELETE FROM accounts_serviceaccount WHERE id = %s", [account.pk]),
+        _copy_of_bill_naming(bill, "account_id", account.pk),
+    )
     # then, the delete committed, it is refused: no bill names an account that is gone
     assert len(outcome) == 1 and f"account_id {account.pk} is not in" in outcome[0]
     assert not Bill.objects.filter(account_id=account.pk).exists()

@@ -2,16 +2,16 @@
 foreign key refused is still refused, raw SQL included, and a parent named by a line stays."""
 
 import datetime
-import threading
 from decimal import Decimal
 
 import pytest
-from django.db import DatabaseError, IntegrityError, connection, connections, transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction
 
 from billing.models import Bill, BillLine
 from district.ledger.models import GLAccount, Journal, JournalLine
 from tests.billing.factories import make_bill
 from tests.factories import ServiceAccountFactory, post_bill
+from tests.keys import write_while_a_delete_is_open
 
 JAN = datetime.date(2026, 1, 15)
 MISSING = 987_654_321
@@ -124,30 +124,10 @@ def test_lines_for_a_bill_deleted_meanwhile_wait_for_the_delete_and_are_refused(
     # given a bill whose delete another session has made and not yet committed
     bill = _calculated_bill()
     bill.lines.all().delete()
-    deleter = connections.create_connection("default")
-    deleter.set_autocommit(False)
-    with deleter.cursor() as cursor:
-        cursor.execute("DELETE FROM billing_bill WHERE id = %s", [bill.pk])
-    outcome = []
-
-    def insert_line():
-        try:
-            _execute(*_line_sql(bill.pk, 1))
-            outcome.append("written")
-        except IntegrityError as error:
-            outcome.append(str(error))
-        finally:
-            connection.close()
-
     # when lines are written for it: they wait for the delete's transaction
-    writer = threading.Thread(target=insert_line)
-    writer.start()
-    writer.join(timeout=1)
-    assert writer.is_alive() and outcome == []
-    deleter.commit()
-    deleter.close()
-    writer.join()
-
+    outcome = write_while_a_delete_is_open(
+        ("DELETE FROM billing_bill WHERE id = %s", [bill.pk]), _line_sql(bill.pk, 1)
+    )
     # then, the delete committed, they are refused: no line names a bill that is gone
     assert len(outcome) == 1 and f"bill_id {bill.pk} is not in billing_bill" in outcome[0]
     assert not BillLine.objects.filter(bill_id=bill.pk).exists()
