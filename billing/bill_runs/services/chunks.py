@@ -81,14 +81,6 @@ def bill_run_calculate_chunk(*, run_id: int, account_ids: list[int]) -> int:
     with connection.cursor() as cursor:
         bill_ids = _write_bills(cursor, run, priced_by_account)
         found, billed_in_run = _drop_conflicts(run, priced_by_account, bill_ids, found)
-        # Before the new exceptions are written, so that it reads only the earlier ones (none
-        # in a first calculation) instead of every one just written; one that still holds is
-        # kept by both (not resolved here, not written twice below).
-        resolve_stale(
-            run,
-            [account_id for account_id in todo if account_id not in billed_in_run],
-            {(row[0], row[2]) for row in found},
-        )
         insert_exceptions(
             cursor,
             run,
@@ -97,6 +89,11 @@ def bill_run_calculate_chunk(*, run_id: int, account_ids: list[int]) -> int:
                 for account_id, _bill, kind, detail in found
             ],
         )
+    resolve_stale(
+        run,
+        [account_id for account_id in todo if account_id not in billed_in_run],
+        {(row[0], row[2]) for row in found},
+    )
     return len(bill_ids)
 
 
