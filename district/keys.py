@@ -4,7 +4,9 @@ A PostgreSQL foreign key checks every row written with a query of its own (look 
 lock it), queued and run one by one at commit. A bill run of 100,000 accounts writes about
 575,000 bill lines and 470,000 journal lines, and their keys alone queued about two million
 such checks: checked this way, the run's server CPU fell by a fifth (bench/README.md, 12/07
-third session). These triggers keep the same rule with set operations instead:
+third session). Its bills, exceptions and journals and the lines' accounts queued about 1.3
+million more, another fifth (sixth session). These triggers keep the same rule with set
+operations instead:
 
 - `keys_checked` (on the table that names): after each INSERT statement, the distinct values
   each key column took are looked up in their table at once; one that is missing refuses the
@@ -14,16 +16,15 @@ third session). These triggers keep the same rule with set operations instead:
   check sees it done.
 - `kept_while_named` (on the table named): a DELETE that leaves a row naming a deleted parent
   is refused at the end of its statement, and a parent's id never changes.
-
 - `keys_checked_when_changed` (on the table that names): a row whose key an UPDATE changes is
   checked (and its new parent locked) by a row trigger whose condition skips every update that
   leaves the keys alone, such as a bill run marking its bills posted.
 
 The column keeps its ForeignKey in Python (`db_constraint=False`): the ORM's joins, PROTECT
-and CASCADE are unchanged. TRUNCATE ... CASCADE follows foreign keys only: a TRUNCATE (tests,
-never the application) names the tables that name these parents. A row must name a parent that exists when its statement ends (a
+and CASCADE are unchanged. A row must name a parent that exists when its statement ends (a
 deferred foreign key waited for the commit); every writer of these tables writes the parent
-first.
+first. TRUNCATE ... CASCADE follows foreign keys only: a TRUNCATE (tests, never the
+application) names the tables that name these parents.
 """
 
 from dataclasses import dataclass
