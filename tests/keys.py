@@ -6,6 +6,12 @@ import threading
 from django.db import IntegrityError, connection, connections, transaction
 
 
+def execute(sql: str, params=()) -> None:
+    """One statement in a transaction of its own (a refused one leaves nothing written)."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(sql, params)
+
+
 def write_while_a_delete_is_open(delete: tuple[str, list], write: tuple[str, list]) -> list[str]:
     """Run `delete` in another session and leave it uncommitted, start `write` in a thread,
     check it waits, commit the delete; returns the write's outcome: ["written"] or [the
@@ -18,8 +24,7 @@ def write_while_a_delete_is_open(delete: tuple[str, list], write: tuple[str, lis
 
     def run_write():
         try:
-            with transaction.atomic(), connection.cursor() as cursor:
-                cursor.execute(*write)
+            execute(*write)
             outcome.append("written")
         except IntegrityError as error:
             outcome.append(str(error))

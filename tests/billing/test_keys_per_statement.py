@@ -7,14 +7,14 @@ from decimal import Decimal
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
-from django.db import DatabaseError, IntegrityError, connection, transaction
+from django.db import DatabaseError, IntegrityError, connection
 
 from billing.models import Bill, BillException, BillRun, RateSchedule, RateScheduleVersion
 from district.ledger.models import Journal
 from field_ops.models import MeterRead
 from tests.billing.factories import account_with_meter, january_period, make_bill
 from tests.factories import ServiceAccountFactory, UserFactory, post_bill
-from tests.keys import write_while_a_delete_is_open
+from tests.keys import execute, write_while_a_delete_is_open
 
 JAN_START, JAN_END = datetime.date(2026, 1, 1), datetime.date(2026, 1, 31)
 MISSING = 987_654_321
@@ -24,6 +24,11 @@ BILL_PARENTS = {
     "rate_version_id": "billing_ratescheduleversion",
     "previous_read_id": "field_ops_meterread",
     "current_read_id": "field_ops_meterread",
+}
+BILL_COLUMN_OF = {
+    "billing_billrun": "run_id",
+    "billing_ratescheduleversion": "rate_version_id",
+    "accounts_serviceaccount": "account_id",
 }
 EXCEPTION_PARENTS = {
     "run_id": "billing_billrun",
@@ -35,11 +40,6 @@ BILL_COLUMNS = (
     "rate_version_id, previous_read_id, current_read_id, consumption, estimated, "
     "current_charges, previous_balance, amount_due, cancel_reason, pdf, created_at"
 )
-
-
-def _execute(sql: str, params=()) -> None:
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(sql, params)
 
 
 def _version() -> RateScheduleVersion:
@@ -98,10 +98,10 @@ def test_a_bill_naming_a_missing_parent_is_refused_and_nothing_is_written(db, co
     with pytest.raises(
         IntegrityError, match=f"{column} {MISSING} is not in {BILL_PARENTS[column]}"
     ):
-        _execute(*_copy_of_bill_naming(bill, column, MISSING))
+        execute(*_copy_of_bill_naming(bill, column, MISSING))
     assert Bill.objects.count() == 1
     # naming one that exists is written, as before
-    _execute(*_copy_of_bill_naming(bill, column, getattr(bill, column)))
+    execute(*_copy_of_bill_naming(bill, column, getattr(bill, column)))
     assert Bill.objects.count() == 2
 
 
@@ -112,7 +112,7 @@ def test_a_bill_moved_to_a_missing_parent_is_refused(db, column):
     with pytest.raises(
         IntegrityError, match=f"update of billing_bill: {column} {MISSING} is not in"
     ):
-        _execute(f"UPDATE billing_bill SET {column} = %s WHERE id = %s", [MISSING, bill.pk])
+        execute(f"UPDATE billing_bill SET {column} = %s WHERE id = %s", [MISSING, bill.pk])
     bill.refresh_from_db()
     assert getattr(bill, column) == before
 
@@ -141,14 +141,14 @@ def test_an_exception_naming_a_missing_parent_is_refused(db, column):
     with pytest.raises(
         IntegrityError, match=f"{column} {MISSING} is not in {EXCEPTION_PARENTS[column]}"
     ):
-        _execute(
+        execute(
             f"INSERT INTO billing_billexception ({columns}) SELECT {values} "
             "FROM billing_billexception WHERE id = %s",
             [MISSING, exception.pk],
         )
     assert BillException.objects.count() == 1
     with pytest.raises(IntegrityError, match=f"{column} {MISSING} is not in"):
-        _execute(
+        execute(
             f"UPDATE billing_billexception SET {column} = %s WHERE id = %s",
             [MISSING, exception.pk],
         )
@@ -164,26 +164,26 @@ def test_an_exception_naming_a_missing_parent_is_refused(db, column):
 )
 def test_a_parent_a_bill_names_is_neither_deleted_nor_renumbered(db, table, named_by):
     bill, exception = _world()
-    parent_id = {
-        "billing_billrun": bill.run_id,
-        "billing_ratescheduleversion": bill.rate_version_id,
-        "accounts_serviceaccount": bill.account_id,
-    }[table]
+    parent_id = getattr(bill, BILL_COLUMN_OF[table])
     # the exception goes first, so the bill is what still names the parent
     BillException.objects.filter(pk=exception.pk).delete()
     with pytest.raises(IntegrityError, match=f"is still named by {named_by}"):
-        _execute(f"DELETE FROM {table} WHERE id = %s", [parent_id])
+        execute(f"DELETE FROM {table} WHERE id = %s", [parent_id])
     with pytest.raises(DatabaseError, match="Cannot update"):
-        _execute(f"UPDATE {table} SET id = %s WHERE id = %s", [MISSING, parent_id])
-    _execute(f"SELECT 1 FROM {table} WHERE id = %s", [parent_id])
-    bill.refresh_from_db()  # still there, naming it
+        execute(f"UPDATE {table} SET id = %s WHERE id = %s", [MISSING, parent_id])
+    # the parent is still there under its id, and the bill still names it
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT count(*) FROM {table} WHERE id = %s", [parent_id])
+        assert cursor.fetchone() == (1,)
+    assert Bill.objects.filter(pk=bill.pk, **{BILL_COLUMN_OF[table]: parent_id}).exists()
 
 
 @pytest.mark.parametrize("column", ["run_id", "account_id", "bill_id"])
 def test_a_parent_an_exception_names_is_not_deleted(db, column):
     bill, exception = _world()
     table = EXCEPTION_PARENTS[column]
-    # only the exception names it: the bill's lines and the bill itself go first where needed
+    # only the exception names it: the bill loses its lines, or moves to no run or to
+    # another account
     if column == "bill_id":
         bill.lines.all().delete()
         parent_id = bill.pk
@@ -193,7 +193,7 @@ def test_a_parent_an_exception_names_is_not_deleted(db, column):
         )
         parent_id = getattr(exception, column)
     with pytest.raises(IntegrityError, match="is still named by billing_billexception"):
-        _execute(f"DELETE FROM {table} WHERE id = %s", [parent_id])
+        execute(f"DELETE FROM {table} WHERE id = %s", [parent_id])
     assert BillException.objects.filter(pk=exception.pk, **{column: parent_id}).exists()
 
 
@@ -215,7 +215,7 @@ def test_journal_lines_naming_a_missing_account_are_refused():
     with pytest.raises(
         IntegrityError, match=f"service_account_id {MISSING} is not in accounts_serviceaccount"
     ):
-        _execute(
+        execute(
             "INSERT INTO ledger_journalline (journal_id, gl_account_id, amount, effective_date,"
             " memo, service_account_id) SELECT journal_id, gl_account_id, amount,"
             " effective_date, memo, %s FROM ledger_journalline WHERE journal_id = %s",
@@ -228,16 +228,16 @@ def test_an_account_a_journal_line_names_is_neither_deleted_nor_renumbered(db):
     account = ServiceAccountFactory()
     post_bill(account.pk, "12.00", JAN_END)
     with pytest.raises(IntegrityError, match="is still named by ledger_journalline"):
-        _execute("DELETE FROM accounts_serviceaccount WHERE id = %s", [account.pk])
+        execute("DELETE FROM accounts_serviceaccount WHERE id = %s", [account.pk])
     with pytest.raises(DatabaseError, match="Cannot update"):
-        _execute("UPDATE accounts_serviceaccount SET id = %s WHERE id = %s", [MISSING, account.pk])
+        execute("UPDATE accounts_serviceaccount SET id = %s WHERE id = %s", [MISSING, account.pk])
 
 
 @pytest.mark.parametrize("column", ["posted_by_id", "source_type_id"])
 def test_a_journal_naming_a_missing_user_or_content_type_is_refused(db, column):
     parent = {"posted_by_id": "district_user", "source_type_id": "django_content_type"}[column]
     with pytest.raises(IntegrityError, match=f"{column} {MISSING} is not in {parent}"):
-        _execute(
+        execute(
             f"INSERT INTO ledger_journal (kind, memo, effective_date, posted_at,"
             f" idempotency_key, fingerprint, source_id, {column})"
             " VALUES ('adjustment', 'raw', %s, now(), 'raw-missing', '', '', %s)",
@@ -258,12 +258,12 @@ def test_a_user_or_content_type_a_journal_names_is_neither_deleted_nor_renumbere
         )
     for table, parent_id in (("district_user", clerk.pk), ("django_content_type", bills.pk)):
         with pytest.raises(IntegrityError, match="is still named by ledger_journal"):
-            _execute(f"DELETE FROM {table} WHERE id = %s", [parent_id])
+            execute(f"DELETE FROM {table} WHERE id = %s", [parent_id])
         with pytest.raises(IntegrityError, match="journals name them"):
-            _execute(f"UPDATE {table} SET id = %s WHERE id = %s", [MISSING, parent_id])
+            execute(f"UPDATE {table} SET id = %s WHERE id = %s", [MISSING, parent_id])
     # a user no journal names is deleted as before
     other = UserFactory()
-    _execute("DELETE FROM district_user WHERE id = %s", [other.pk])
+    execute("DELETE FROM district_user WHERE id = %s", [other.pk])
 
 
 @pytest.mark.django_db(transaction=True)

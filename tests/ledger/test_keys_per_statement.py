@@ -11,15 +11,10 @@ from billing.models import Bill, BillLine
 from district.ledger.models import GLAccount, Journal, JournalLine
 from tests.billing.factories import make_bill
 from tests.factories import ServiceAccountFactory, post_bill
-from tests.keys import write_while_a_delete_is_open
+from tests.keys import execute, write_while_a_delete_is_open
 
 JAN = datetime.date(2026, 1, 15)
 MISSING = 987_654_321
-
-
-def _execute(sql: str, params=()) -> None:
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(sql, params)
 
 
 def _calculated_bill() -> Bill:
@@ -65,7 +60,7 @@ def test_journal_lines_naming_a_missing_journal_are_refused_and_nothing_is_writt
         GLAccount.objects.get(purpose="surcharges"),
     )
     with pytest.raises(IntegrityError, match=f"journal_id {MISSING} is not in ledger_journal"):
-        _execute(LINES, [MISSING, cash.pk, JAN, MISSING, sales.pk, JAN])
+        execute(LINES, [MISSING, cash.pk, JAN, MISSING, sales.pk, JAN])
     assert not JournalLine.objects.exists()
 
 
@@ -86,19 +81,19 @@ def test_a_gl_account_that_lines_name_is_neither_deleted_nor_renumbered(service_
     post_bill(service_account.pk, "12.34", JAN)
     sales = GLAccount.objects.get(purpose="water_sales_volumetric")
     with pytest.raises(IntegrityError, match="is still named by ledger_journalline"):
-        _execute("DELETE FROM ledger_glaccount WHERE id = %s", [sales.pk])
+        execute("DELETE FROM ledger_glaccount WHERE id = %s", [sales.pk])
     with pytest.raises(DatabaseError, match="Cannot update"):
-        _execute("UPDATE ledger_glaccount SET id = %s WHERE id = %s", [MISSING, sales.pk])
+        execute("UPDATE ledger_glaccount SET id = %s WHERE id = %s", [MISSING, sales.pk])
     assert GLAccount.objects.filter(pk=sales.pk).exists()
     # one that no line names is deleted as before
     unused = GLAccount.objects.create(code="9999", name="Unused", kind="expense")
-    _execute("DELETE FROM ledger_glaccount WHERE id = %s", [unused.pk])
+    execute("DELETE FROM ledger_glaccount WHERE id = %s", [unused.pk])
     assert not GLAccount.objects.filter(pk=unused.pk).exists()
 
 
 def test_a_bill_line_naming_a_missing_bill_is_refused(db):
     with pytest.raises(IntegrityError, match=f"bill_id {MISSING} is not in billing_bill"):
-        _execute(*_line_sql(MISSING, 1))
+        execute(*_line_sql(MISSING, 1))
     assert not BillLine.objects.filter(bill_id=MISSING).exists()
 
 
@@ -106,11 +101,11 @@ def test_a_bill_with_lines_is_not_deleted_from_under_them_and_a_line_stays_on_it
     bill, other = _calculated_bill(), _calculated_bill()
     lines = list(bill.lines.values_list("pk", flat=True))
     with pytest.raises(IntegrityError, match="is still named by billing_billline"):
-        _execute("DELETE FROM billing_bill WHERE id = %s", [bill.pk])
+        execute("DELETE FROM billing_bill WHERE id = %s", [bill.pk])
     with pytest.raises(DatabaseError, match="Cannot update"):
-        _execute("UPDATE billing_billline SET bill_id = %s WHERE bill_id = %s", [other.pk, bill.pk])
+        execute("UPDATE billing_billline SET bill_id = %s WHERE bill_id = %s", [other.pk, bill.pk])
     with pytest.raises(DatabaseError, match="Cannot update"):
-        _execute("UPDATE billing_bill SET id = %s WHERE id = %s", [MISSING, bill.pk])
+        execute("UPDATE billing_bill SET id = %s WHERE id = %s", [MISSING, bill.pk])
     # the bill and every line of it are as they were
     assert lines and list(
         BillLine.objects.filter(bill_id=bill.pk).values_list("pk", flat=True)
