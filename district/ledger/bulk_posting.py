@@ -355,12 +355,13 @@ def _copy_lines(cursor, new: list[_Prepared], ids: dict[str, int]) -> None:
         JournalLine._meta.db_table,
         LINE_COLUMNS,
         lines=[
-            f"{journal_id}\t{line.gl_account_id}\t{line.amount}\t"
-            f"{NULL if line.service_account_id is None else line.service_account_id}\t"
-            f"{effective_date}\t{copy_text(line.memo) if line.memo else ''}"
+            f"{journal_id}\t{gl_account_id}\t{amount}\t"
+            f"{NULL if service_account_id is None else service_account_id}\t"
+            f"{effective_date}\t{copy_text(memo) if memo else ''}"
             for journal in new
-            for journal_id, effective_date in ((ids[journal.key], journal.effective_date),)
-            for line in journal.lines
+            # The date printed once a journal, not once a line.
+            for journal_id, effective_date in ((ids[journal.key], str(journal.effective_date)),)
+            for gl_account_id, _receivable, amount, service_account_id, memo in journal.lines
         ],
     )
 

@@ -6,10 +6,10 @@ journals_post_many alike.
 """
 
 import hashlib
-import json
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from decimal import Decimal
+from json.encoder import encode_basestring_ascii as _json_text
 from typing import NamedTuple
 
 from district.errors import ServiceError
@@ -45,11 +45,14 @@ class ResolvedLine(NamedTuple):
 
 def _amount(value, *, position: int) -> Decimal:
     """A line amount as an exact Decimal of cents; floats are a programming error."""
-    if isinstance(value, bool) or not isinstance(value, Decimal | int):
+    if type(value) is Decimal:  # the usual case, checked first: a bill run has millions
+        amount = value
+    elif isinstance(value, bool) or not isinstance(value, Decimal | int):
         raise TypeError(
             f"Line {position}: amounts must be Decimal (or int), not {type(value).__name__}."
         )
-    amount = Decimal(value)
+    else:
+        amount = Decimal(value)
     if not amount.is_finite():
         raise ServiceError(f"Line {position}: the amount is not a number.", code="invalid")
     cents = amount.quantize(CENT)
@@ -100,13 +103,14 @@ def checked_amounts(lines: Sequence[Line]) -> list[Decimal]:
         if not isinstance(line, Line):
             raise TypeError(f"Line {position}: expected a ledger Line, not {type(line).__name__}.")
     amounts = [_amount(line.amount, position=n) for n, line in enumerate(lines, start=1)]
-    for position, line in enumerate(lines, start=1):
-        if line.service_account_id is not None and (
-            isinstance(line.service_account_id, bool)
-            or not isinstance(line.service_account_id, int)
+    for position, (_gl, _value, account_id, memo) in enumerate(lines, start=1):
+        if (
+            account_id is not None
+            and type(account_id) is not int
+            and (isinstance(account_id, bool) or not isinstance(account_id, int))
         ):
             raise TypeError(f"Line {position}: service_account_id must be an int.")
-        if len(line.memo) > 255:
+        if len(memo) > 255:
             raise ServiceError(f"Line {position}: the memo is longer than 255 characters.")
     return amounts
 
@@ -160,18 +164,31 @@ def journal_fingerprint(
     the caller let it default to today), so a retry after midnight is still the same request.
     Bulk loaders that write journals with COPY use this too, so a later retry through
     journal_post recognises their journals.
+
+    The text hashed is what json.dumps(..., sort_keys=True) first wrote for these fields (tests
+    pin it): written out directly, as a bill run hashes one journal a bill and json.dumps took
+    three quarters of this function's time.
     """
     normalised = sorted(
-        [gl_account_id, str(Decimal(amount).quantize(CENT)), service_account_id or 0]
-        for gl_account_id, amount, service_account_id in lines
+        [
+            (gl_account_id, str(Decimal(amount).quantize(CENT)), service_account_id or 0)
+            for gl_account_id, amount, service_account_id in lines
+        ]
     )
-    payload = {
-        "kind": str(kind),
-        "effective_date": effective_date.isoformat() if effective_date else None,
-        "reverses": reverses_id,
-        "lines": normalised,
-    }
-    return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
+    text = "".join(
+        (
+            '{"effective_date": ',
+            f'"{effective_date.isoformat()}"' if effective_date else "null",
+            ', "kind": ',
+            _json_text(str(kind)),
+            ', "lines": [',
+            ", ".join([f'[{gl}, "{amount}", {account}]' for gl, amount, account in normalised]),
+            '], "reverses": ',
+            "null" if reverses_id is None else str(reverses_id),
+            "}",
+        )
+    )
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 # Kind.values builds a new list at each use.

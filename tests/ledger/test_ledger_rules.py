@@ -34,6 +34,9 @@ def _as_first_written(*, kind, effective_date, lines, reverses_id=None) -> str:
         {"kind": "payment", "effective_date": None, "lines": [(1, 10, None), (3, Decimal("-10.00"), 123456789)]},
         {"kind": "adjustment", "effective_date": date(2025, 1, 31), "lines": [(3, Decimal("-0.01"), 5), (3, Decimal("0.01"), 5), (12, Decimal("1E+2"), None), (4, Decimal("-100"), None)]},
         {"kind": "reversal", "effective_date": date(2026, 2, 1), "lines": [(2, Decimal("9999999999.99"), 1), (8, Decimal("-9999999999.99"), 0)], "reverses_id": 42},
+        {"kind": 'a "quoted" kind, señor\\', "effective_date": date(2026, 2, 1), "lines": [(10, Decimal("-2.5"), 3), (2, Decimal("2.50"), 3), (2, Decimal("-0.10"), 3)]},
+        {"kind": "bill", "effective_date": date(2026, 12, 3), "lines": [(3, Decimal("-1000000000000"), 7), (3, Decimal("1000000000000.00"), 70)]},
+        {"kind": "bill", "effective_date": date(2026, 12, 3), "lines": []},
     ],
 )  # fmt: skip
 def test_the_fingerprint_is_the_text_it_was_first_written_as(journal):

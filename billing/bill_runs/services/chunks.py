@@ -135,9 +135,13 @@ def _price_chunk(run: BillRun, account_ids: list[int]) -> tuple[dict, list[tuple
 
 def _write_bills(cursor, run: BillRun, priced_by_account: dict) -> dict[int, int]:
     """Insert the chunk's bills and their lines; {account id: new bill id}."""
+    created_at = timezone.now()  # one time for the chunk's bills, as it is one transaction
     bill_ids = insert_bills(
         cursor,
-        [bill_row(run, inputs, priced) for inputs, priced in priced_by_account.values()],
+        [
+            bill_row(run, inputs, priced, created_at=created_at)
+            for inputs, priced in priced_by_account.values()
+        ],
     )
     rendered: dict = {}
     insert_lines(
@@ -203,7 +207,7 @@ def price(inputs, run: BillRun, rates: calculation.Rates):
     return priced, None
 
 
-def bill_row(run: BillRun, inputs, priced) -> tuple:
+def bill_row(run: BillRun, inputs, priced, *, created_at=None) -> tuple:
     period = run.period
     return (
         inputs.account_id,
@@ -224,7 +228,7 @@ def bill_row(run: BillRun, inputs, priced) -> tuple:
         0,
         "",
         "",
-        timezone.now(),
+        created_at or timezone.now(),
     )
 
 
@@ -294,7 +298,7 @@ def _bill_line(row: tuple) -> str:
         f"{account}\t{run}\t{kind}\t{status}\t{start}\t{end}\t{bill_date}\t{due}\t"
         f"{_id_text(version)}\t{_id_text(previous)}\t{_id_text(current)}\t{consumption}\t"
         f"{'t' if estimated else 'f'}\t{total}\t{previous_balance}\t{amount_due}\t"
-        f"{copy_text(cancel)}\t{copy_text(pdf)}\t{created}"
+        f"{copy_str(cancel)}\t{copy_str(pdf)}\t{created}"
     )
 
 
