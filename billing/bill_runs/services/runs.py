@@ -147,16 +147,21 @@ def bill_run_calculation_check(*, run_id: int) -> BillRun:
 
 def _accounts_covered(run: BillRun) -> int:
     """Accounts with a live bill in the run or an exception saying why they have none."""
+    # order_by(): the models' default orders would sort both sides (and join the exceptions
+    # to their run to sort by its date) before a count that ignores order.
     return (
         Bill.objects.filter(run=run)
         .exclude(status=Bill.Status.CANCELLED)
+        .order_by()
         .values("account_id")
         .union(
             BillException.objects.filter(
                 run=run,
                 bill__isnull=True,
                 kind__in=[BillException.Kind.MISSING_READ, BillException.Kind.NEVER_BILLED],
-            ).values("account_id")
+            )
+            .order_by()
+            .values("account_id")
         )
         .count()
     )
