@@ -112,8 +112,13 @@ def _price(account: ServiceAccount, *, period_start, period_end, on_date):
     return inputs, priced
 
 
-def _journal_lines(bill: Bill) -> list[Line]:
-    return bill_journal_lines(bill, label="The final bill")
+def _journal_lines(bill: Bill, lines: list[BillLine]) -> list[Line]:
+    return bill_journal_lines(
+        account_id=bill.account_id,
+        lines=[(line.category, line.amount) for line in lines],
+        total=bill.current_charges,
+        bill_label="The final bill",
+    )
 
 
 def _make_bill(account: ServiceAccount, *, by, on_date: datetime.date) -> Bill | None:
@@ -136,7 +141,7 @@ def _make_bill(account: ServiceAccount, *, by, on_date: datetime.date) -> Bill |
     )
     previous_balance = account_balance(account.pk)
     bill = existing or Bill(account=account, kind=Bill.Kind.FINAL)
-    _save_calculated(
+    lines = _save_calculated(
         bill,
         inputs,
         priced,
@@ -149,7 +154,7 @@ def _make_bill(account: ServiceAccount, *, by, on_date: datetime.date) -> Bill |
             f"The final bill of account {account.formatted_number} comes to $0.00; "
             "check the final read and the rates."
         )
-    _post(bill, priced.version, previous_balance=previous_balance, by=by)
+    _post(bill, lines, priced.version, previous_balance=previous_balance, by=by)
     return bill
 
 
@@ -202,12 +207,12 @@ def _save_calculated(
     )
 
 
-def _post(bill: Bill, version, *, previous_balance, by) -> None:
+def _post(bill: Bill, lines: list[BillLine], version, *, previous_balance, by) -> None:
     """Journal the bill, lock its rate version, and mark it posted with its number."""
     journal = journal_post(
         kind=Journal.Kind.BILL,
         memo=f"Final bill for {bill.period_start:%m/%d/%Y}-{bill.period_end:%m/%d/%Y}",
-        lines=_journal_lines(bill),
+        lines=_journal_lines(bill, lines),
         by=by,
         idempotency_key=f"bill:{bill.pk}",
         effective_date=bill.bill_date,

@@ -1,29 +1,28 @@
-"""Posting a bill run's bills to the ledger in chunks, through the ledger's set-based writer.
+"""Posting a bill run's bills to the ledger in chunks, through the ledger's journals_post_many.
 
-For each bill one journal of kind "bill": its lines are billing.bill_runs.journal_lines' rule
-(debit ar_customers for the account, credit the revenue GL accounts by line category), as one
-SELECT over the chunk's bill lines, idempotency key "bill:<id>". The ledger's
-journals_post_selected checks and writes them with a fixed number of statements, whatever the
-chunk's size, moves the AccountBalance cache in the same transaction (accounts in ascending id
-order), and posts nothing twice: a chunk posted again after a crash finds its keys taken and
-writes nothing for them.
+For each bill one journal of kind "bill": its lines are billing.bill_runs.journal_lines'
+bill_journal_lines (debit ar_customers for the account, credit the revenue GL accounts by line
+category), idempotency key "bill:<id>". journals_post_many checks and writes them with a fixed
+number of statements, moves the AccountBalance cache in the same transaction (accounts in
+ascending id order), and posts nothing twice: a chunk posted again after a crash finds its keys
+taken and writes nothing for them.
 
 A chunk is one transaction: its bills are numbered, journalled and marked posted together, so
 a crash leaves each bill either fully posted or not at all; re-running picks up the rest.
 
 A deposit installment on a bill ("Deposit, installment 2 of 3", category "deposit", code
-"deposit.<installment id>") posts by a journal of its own (journals_post_many: each is checked
-against the installment it pays): debit ar_customers / credit customer_deposits for the
-account, key "deposit-installment:<deposit>:<number>", so it posts once whatever happens to the
-bill (a cancel/rebill reverses the bill's journal, not it); the installment is marked posted in
-the same transaction.
+"deposit.<installment id>") posts by a journal of its own: debit ar_customers / credit
+customer_deposits for the account, key "deposit-installment:<deposit>:<number>", so it posts
+once whatever happens to the bill (a cancel/rebill reverses the bill's journal, not it); the
+installment is marked posted in the same transaction.
 
 A $0.00 bill (no charges, or charges that net to nothing by GL account) moves no money: it
-posts no journal (the rule gives it no lines) but is numbered and posted like the rest, so the
-run finishes and the customer still gets the bill.
+posts no journal (bill_journal_lines gives it no lines) but is numbered and posted like the
+rest, so the run finishes and the customer still gets the bill.
 """
 
 import datetime
+from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -33,14 +32,8 @@ from django.utils import timezone
 from accounts.deposits.installments import installments_by_id
 from accounts.deposits.services.installments import installments_mark_posted
 from accounts.models import Deposit
-from billing.bill_runs.calculation import installment_id_of
-from billing.bill_runs.journal_lines import (
-    BILL_KEY_PREFIX,
-    REVENUE_BY_CATEGORY,
-    bill_journal_lines_selected,
-    check_bill_lines,
-    line_summaries,
-)
+from billing.bill_runs.calculation import DEPOSIT_CATEGORY, installment_id_of
+from billing.bill_runs.journal_lines import REVENUE_BY_CATEGORY, bill_journal_lines
 from billing.models import Bill, BillLine, BillRun
 from district.bulk import (
     NULL,
@@ -53,8 +46,7 @@ from district.bulk import (
 from district.errors import ServiceError
 from district.ledger.models import AccountBalance, Journal
 from district.ledger.purposes import Purpose
-from district.ledger.selected_posting import journals_post_selected
-from district.ledger.services import JournalDraft, Line, journals_post_many
+from district.ledger.services import JournalDraft, Line, PostedJournals, journals_post_many
 
 __all__ = [
     "POST_CHUNK_SIZE",
@@ -135,53 +127,39 @@ def post_chunk(*, run: BillRun, by, chunk_size: int = POST_CHUNK_SIZE) -> int:
     """Post the next chunk of the run's calculated bills; returns how many were posted (0: done).
 
     A fixed number of statements whatever the chunk's size, the COPYs included (see
-    tests/billing/test_bill_run.py); five more when it carries deposit installments.
+    tests/billing/test_bill_run.py); three more when it carries deposit installments.
     """
     relaxed_commit()
     with connection.cursor() as cursor:
         bills = _lock_next_bills(cursor, run, chunk_size)
         if not bills:
             return 0
-        bill_ids = [row[0] for row in bills]
-        summaries = line_summaries(cursor, bill_ids)
-        check_bill_lines(summaries, {row[0]: row[2] for row in bills})
+        by_category, installment_lines = _bill_amounts(cursor, bills)
+        installments = (
+            installments_by_id(
+                [i for lines in installment_lines.values() for i, _ in lines], for_update=True
+            )
+            if installment_lines
+            else {}
+        )
         journals = _Journals(
             effective_date=run.period.bill_date,
             posted_at=timezone.now(),
             bill_memo=f"Bill for {_period_text(run)}",
         )
-        installment_lines = _installment_lines(summaries)
-        if installment_lines:
-            installments = installments_by_id(
-                [i for lines in installment_lines.values() for i, _ in lines], for_update=True
-            )
-            for bill in bills:
-                _plan_installments(journals, run, bill, installment_lines, installments)
-        by_installments = journals_post_many(journals.drafts, by=by, posted_at=journals.posted_at)
-        by_bills = journals_post_selected(
-            bill_journal_lines_selected(bill_ids),
-            kind=Journal.Kind.BILL,
-            memo=journals.bill_memo,
-            effective_date=journals.effective_date,
-            source_model=Bill,
-            by=by,
-            posted_at=journals.posted_at,
-        )
-        # A bill's journal is its own; without one (only installments to post), its first
-        # installment's. The bills' posting came last: its balances are the newest.
-        journal_ids = {**by_installments.ids, **by_bills.ids}
-        for bill_id in bill_ids:
-            if f"{BILL_KEY_PREFIX}{bill_id}" in by_bills.ids:
-                journals.bill_keys[bill_id] = f"{BILL_KEY_PREFIX}{bill_id}"
-        balances = _balances({**by_installments.balances, **by_bills.balances}, bills)
+        for bill in bills:
+            _plan_installments(journals, run, bill, installment_lines, installments)
+            _plan_bill_journal(journals, run, bill, by_category, installment_lines)
+        posted = journals_post_many(journals.drafts, by=by, posted_at=journals.posted_at)
+        balances = _balances(posted, bills)
         installments_mark_posted(
             [
-                (installment_id, journal_ids[key], bill_id)
+                (installment_id, posted.ids[key], bill_id)
                 for key, (installment_id, bill_id) in journals.installment_keys.items()
             ],
             on_date=journals.effective_date,
         )
-        _mark_posted(cursor, run, bills, journals, journal_ids, balances)
+        _mark_posted(cursor, run, bills, journals, posted, balances)
     return len(bills)
 
 
@@ -212,14 +190,23 @@ def _lock_next_bills(cursor, run: BillRun, chunk_size: int) -> list[tuple]:
     return [row for row in candidates if row[0] in locked]
 
 
-def _installment_lines(summaries: dict) -> dict[int, list[tuple[int, Decimal]]]:
-    """The deposit installment lines of the bills, one by one as their code names them:
-    {bill id: [(installment id, amount)]}."""
-    return {
-        bill_id: [(installment_id_of(code), amount) for code, amount in summary.installments]
-        for bill_id, summary in summaries.items()
-        if summary.installments
-    }
+def _bill_amounts(cursor, bills: list[tuple]) -> tuple[dict, dict]:
+    """Revenue by category ({bill id: [(category, amount)]}); deposit installment lines one by
+    one, as their code names them ({bill id: [(installment id, amount)]})."""
+    cursor.execute(
+        "SELECT bill_id, category, CASE WHEN category = %s THEN code ELSE '' END, "
+        "sum(amount) FROM billing_billline WHERE bill_id = ANY(%s) "
+        "GROUP BY 1, 2, 3 ORDER BY 1, 2, 3",
+        [DEPOSIT_CATEGORY, [row[0] for row in bills]],
+    )
+    by_category: dict[int, list[tuple[str, Decimal]]] = defaultdict(list)
+    installment_lines: dict[int, list[tuple[int, Decimal]]] = defaultdict(list)
+    for bill_id, category, code, amount in cursor.fetchall():
+        if category == DEPOSIT_CATEGORY:
+            installment_lines[bill_id].append((installment_id_of(code), amount))
+        else:
+            by_category[bill_id].append((category, amount))
+    return by_category, installment_lines
 
 
 def _period_text(run: BillRun) -> str:
@@ -255,10 +242,39 @@ def _plan_installments(journals: _Journals, run, bill, installment_lines, instal
         journals.bill_keys.setdefault(bill_id, installment.key)
 
 
-def _balances(moved: dict[int, Decimal], bills: list[tuple]) -> dict:
+def _plan_bill_journal(journals: _Journals, run, bill, by_category, installment_lines) -> None:
+    """The bill's journal (bill_journal_lines); a $0.00 bill gets none: it is numbered and
+    posted without one."""
+    bill_id, account_id, total, _sequence = bill
+    lines = bill_journal_lines(
+        account_id=account_id,
+        lines=[
+            *by_category[bill_id],
+            *((DEPOSIT_CATEGORY, amount) for _, amount in installment_lines.get(bill_id, ())),
+        ],
+        total=total,
+        bill_label=f"Bill {bill_id}",
+    )
+    if not lines:
+        return
+    key = f"bill:{bill_id}"
+    journals.bill_keys[bill_id] = key
+    journals.drafts.append(
+        JournalDraft(
+            kind=Journal.Kind.BILL,
+            memo=journals.bill_memo,
+            lines=lines,
+            idempotency_key=key,
+            effective_date=journals.effective_date,
+            source=(Bill, bill_id),
+        )
+    )
+
+
+def _balances(posted: PostedJournals, bills: list[tuple]) -> dict:
     """Every billed account's balance now: those the new journals moved, as posting left
     them; the others (a $0.00 bill, a chunk posted before) read from the cache."""
-    balances = dict(moved)
+    balances = dict(posted.balances)
     billed_accounts = {row[1] for row in bills}
     if len(balances.keys() & billed_accounts) < len(billed_accounts):
         balances.update(
@@ -272,7 +288,7 @@ def _balances(moved: dict[int, Decimal], bills: list[tuple]) -> dict:
 MARK_COLUMNS = ("id", "number", "journal_id", "previous_balance", "amount_due")
 
 
-def _mark_posted(cursor, run, bills, journals: _Journals, journal_ids: dict[str, int], balances):
+def _mark_posted(cursor, run, bills, journals: _Journals, posted: PostedJournals, balances):
     """Number the bills, link their journals, fix the figures printed on them: the figures
     staged with COPY, then one UPDATE ... FROM (bills in id order, as they were locked)."""
     lines = []
@@ -280,7 +296,7 @@ def _mark_posted(cursor, run, bills, journals: _Journals, journal_ids: dict[str,
     for bill_id, account_id, total, sequence in bills:
         amount_due = balances.get(account_id, total)
         key = journals.bill_keys.get(bill_id)
-        journal_id = NULL if key is None else journal_ids[key]
+        journal_id = NULL if key is None else posted.ids[key]
         lines.append(
             f"{bill_id}\t{prefix}{sequence:06d}\t{journal_id}\t{amount_due - total}\t{amount_due}"
         )

@@ -41,15 +41,15 @@ def _rebill_number(number: str) -> str:
     return f"{number}-R1"
 
 
-def _bill_journal_lines(bill: Bill, lines: list[BillLine]) -> list[Line]:
+def _bill_journal_lines(*, account_id: int, lines: list[BillLine]) -> list[Line]:
     """The corrected bill's journal lines (bill_journal_lines); a $0.00 bill is refused."""
     if sum((line.amount for line in lines), ZERO) == 0:
         raise ServiceError("The corrected bill comes to $0.00; there is nothing to post.")
     return bill_journal_lines(
-        bill,
-        label="The corrected bill",
+        account_id=account_id,
+        lines=[(line.category, line.amount) for line in lines],
+        bill_label="The corrected bill",
         receivable_memo=CORRECTED_BILL.text(),
-        totals=False,
     )
 
 
@@ -200,7 +200,7 @@ def _post_replacement(new: Bill, lines: list[BillLine], *, old: Bill, by, idempo
     journal = journal_post(
         kind=Journal.Kind.BILL,
         memo=f"Corrected bill {number} replacing {old.number}"[:255],
-        lines=_bill_journal_lines(new, lines),
+        lines=_bill_journal_lines(account_id=old.account_id, lines=lines),
         by=by,
         idempotency_key=f"{idempotency_key}:rebill",
         source=new,

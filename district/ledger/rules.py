@@ -18,9 +18,7 @@ from district.ledger.purposes import Purpose
 from district.money import CENT, format_money
 
 # MoneyField holds 12 digits, two of them cents.
-LARGEST_AMOUNT = Decimal("9999999999.99")
-# Journal.idempotency_key's length.
-KEY_LENGTH = 120
+_LARGEST_AMOUNT = Decimal("9999999999.99")
 
 
 class Line(NamedTuple):
@@ -45,32 +43,6 @@ class ResolvedLine(NamedTuple):
     memo: str
 
 
-# What each refusal of a line says after "Line <n>: ", by its code (the set-based writer,
-# district.ledger.selected_posting, finds the same problems in SQL and says the same).
-LINE_PROBLEMS = {
-    "invalid": "the amount is not a number.",
-    "cents": "amounts are in dollars and cents (at most two decimals).",
-    "zero": "the amount may not be zero.",
-    "too_large": "the amount is too large.",
-    "memo": "the memo is longer than 255 characters.",
-}
-
-
-def line_problem(position: int, code: str) -> ServiceError:
-    return ServiceError(f"Line {position}: {LINE_PROBLEMS[code]}", code=code)
-
-
-def too_few_lines() -> ServiceError:
-    return ServiceError("A journal needs at least two lines.", code="too_few_lines")
-
-
-def unbalanced(total: Decimal) -> ServiceError:
-    return ServiceError(
-        f"Debits and credits differ by {format_money(total)}; a journal must balance.",
-        code="unbalanced",
-    )
-
-
 def _amount(value, *, position: int) -> Decimal:
     """A line amount as an exact Decimal of cents; floats are a programming error."""
     if type(value) is Decimal:  # the usual case, checked first: a bill run has millions
@@ -82,34 +54,29 @@ def _amount(value, *, position: int) -> Decimal:
     else:
         amount = Decimal(value)
     if not amount.is_finite():
-        raise line_problem(position, "invalid")
+        raise ServiceError(f"Line {position}: the amount is not a number.", code="invalid")
     cents = amount.quantize(CENT)
     if amount != cents:
-        raise line_problem(position, "cents")
+        raise ServiceError(
+            f"Line {position}: amounts are in dollars and cents (at most two decimals).",
+            code="cents",
+        )
     if not cents:
-        raise line_problem(position, "zero")
-    if abs(cents) > LARGEST_AMOUNT:
-        raise line_problem(position, "too_large")
+        raise ServiceError(f"Line {position}: the amount may not be zero.", code="zero")
+    if abs(cents) > _LARGEST_AMOUNT:
+        raise ServiceError(f"Line {position}: the amount is too large.", code="too_large")
     return cents
 
 
-def check_key(idempotency_key: str) -> None:
+def check_common(*, memo: str, idempotency_key: str, effective_date) -> None:
     if not idempotency_key or not idempotency_key.strip():
         raise ServiceError("A request key is required to post to the ledger.", code="key")
-    if len(idempotency_key) > KEY_LENGTH:
+    if len(idempotency_key) > 120:
         raise ServiceError("The request key is longer than 120 characters.", code="key")
-
-
-def check_memo(memo: str) -> None:
     if not memo or not memo.strip():
         raise ServiceError("Describe the entry (a memo is required).", code="memo")
     if len(memo) > 255:
         raise ServiceError("The memo is longer than 255 characters.", code="memo")
-
-
-def check_common(*, memo: str, idempotency_key: str, effective_date) -> None:
-    check_key(idempotency_key)
-    check_memo(memo)
     if effective_date is not None and (
         isinstance(effective_date, datetime) or not isinstance(effective_date, date)
     ):
@@ -118,17 +85,20 @@ def check_common(*, memo: str, idempotency_key: str, effective_date) -> None:
 
 def check_balanced(lines: Sequence[ResolvedLine]) -> None:
     if len(lines) < 2:
-        raise too_few_lines()
+        raise ServiceError("A journal needs at least two lines.", code="too_few_lines")
     total = sum((line.amount for line in lines), Decimal("0.00"))
     if total != 0:
-        raise unbalanced(total)
+        raise ServiceError(
+            f"Debits and credits differ by {format_money(total)}; a journal must balance.",
+            code="unbalanced",
+        )
 
 
 def checked_amounts(lines: Sequence[Line]) -> list[Decimal]:
     """Each line's amount, exact to the cent, once every line has passed the checks that need
     no database (at least two lines, ledger Lines, amounts, account ids, memos)."""
     if len(lines) < 2:
-        raise too_few_lines()
+        raise ServiceError("A journal needs at least two lines.", code="too_few_lines")
     for position, line in enumerate(lines, start=1):
         if not isinstance(line, Line):
             raise TypeError(f"Line {position}: expected a ledger Line, not {type(line).__name__}.")
@@ -141,7 +111,7 @@ def checked_amounts(lines: Sequence[Line]) -> list[Decimal]:
         ):
             raise TypeError(f"Line {position}: service_account_id must be an int.")
         if len(memo) > 255:
-            raise line_problem(position, "memo")
+            raise ServiceError(f"Line {position}: the memo is longer than 255 characters.")
     return amounts
 
 
@@ -205,25 +175,20 @@ def journal_fingerprint(
             for gl_account_id, amount, service_account_id in lines
         ]
     )
-    before, after = fingerprint_frame(
-        kind=kind, effective_date=effective_date, reverses_id=reverses_id
+    text = "".join(
+        (
+            '{"effective_date": ',
+            f'"{effective_date.isoformat()}"' if effective_date else "null",
+            ', "kind": ',
+            _json_text(str(kind)),
+            ', "lines": [',
+            ", ".join([f'[{gl}, "{amount}", {account}]' for gl, amount, account in normalised]),
+            '], "reverses": ',
+            "null" if reverses_id is None else str(reverses_id),
+            "}",
+        )
     )
-    listed = ", ".join([f'[{gl}, "{amount}", {account}]' for gl, amount, account in normalised])
-    return hashlib.sha256(f"{before}{listed}{after}".encode()).hexdigest()
-
-
-def fingerprint_frame(
-    *, kind: str, effective_date: date | None, reverses_id: int | None = None
-) -> tuple[str, str]:
-    """The fingerprint's text before and after its lines. Each line is written
-    `[<GL account id>, "<amount to the cent>", <service account id or 0>]`, sorted, joined by
-    ", " (district.ledger.selected_posting writes them in SQL the same way; tests compare)."""
-    date_text = f'"{effective_date.isoformat()}"' if effective_date else "null"
-    reverses_text = "null" if reverses_id is None else str(reverses_id)
-    return (
-        f'{{"effective_date": {date_text}, "kind": {_json_text(str(kind))}, "lines": [',
-        f'], "reverses": {reverses_text}}}',
-    )
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 # Kind.values builds a new list at each use.

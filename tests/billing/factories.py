@@ -258,7 +258,7 @@ def posted_bill(
     journal = journal_post(
         kind="bill",
         memo=f"Bill {bill.pk}",
-        lines=_bill_journal_lines(bill, made),
+        lines=_bill_journal_lines(account_id=account.pk, lines=made),
         by=None,
         idempotency_key=uuid.uuid4().hex,
         source=bill,

@@ -425,10 +425,10 @@ def test_the_statements_of_a_posting_chunk_do_not_grow_with_its_size(
     with CaptureQueriesContext(connection) as queries:
         posted = posting.post_chunk(run=run, by=biller, chunk_size=size)
     # then the same statements for 5 and 50 bills: the test's savepoint and its release, and
-    # the chunk's (the COPY counted too: Django's query log does not see it: the bills'
-    # figures staged; the journals and their lines are written by INSERT ... SELECT from the
-    # bills' lines); every bill posted with its journal
-    assert len(queries) + len(copies) == 19
+    # the chunk's (the COPYs counted too: Django's query log does not see them: journals,
+    # balance moves and the bills' figures staged, the journal lines); every bill posted
+    # with its journal
+    assert len(queries) + len(copies) == 20
     assert posted == size == Bill.objects.filter(run=run, status="posted").count()
     assert Journal.objects.filter(kind="bill", idempotency_key__startswith="bill:").count() == (
         size
@@ -442,7 +442,7 @@ def test_a_chunk_is_calculated_and_posted_with_the_cycle_collector_paused(
     # given the collector on, and the pricing and the journal writing watched
     metered_account()
     seen = []
-    price, post_selected = chunks._price_chunk, posting.journals_post_selected
+    price, post_many = chunks._price_chunk, posting.journals_post_many
 
     def pricing(*args, **kwargs):
         seen.append(("calculate", gc.isenabled()))
@@ -450,10 +450,10 @@ def test_a_chunk_is_calculated_and_posted_with_the_cycle_collector_paused(
 
     def journals(*args, **kwargs):
         seen.append(("post", gc.isenabled()))
-        return post_selected(*args, **kwargs)
+        return post_many(*args, **kwargs)
 
     monkeypatch.setattr(chunks, "_price_chunk", pricing)
-    monkeypatch.setattr(posting, "journals_post_selected", journals)
+    monkeypatch.setattr(posting, "journals_post_many", journals)
     gc.enable()
     # when a run is calculated and posted
     run = bill_run_calculated(period, biller)
