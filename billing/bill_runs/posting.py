@@ -61,12 +61,16 @@ POST_CHUNK_SIZE = 2_000
 
 def bill_number(run: BillRun, sequence: int) -> str:
     """B + the period's year and month + the run + the bill's place in the run: B2601-12-000042."""
-    return f"{_number_prefix(run)}{sequence:06d}"
+    return _numbered(_number_prefix(run), sequence)
 
 
 def _number_prefix(run: BillRun) -> str:
     """What every bill number of the run starts with: B2601-12-."""
     return f"B{run.period.period_start:%y%m}-{run.pk}-"
+
+
+def _numbered(prefix: str, sequence: int) -> str:
+    return f"{prefix}{sequence:06d}"
 
 
 @dataclass
@@ -292,13 +296,14 @@ def _mark_posted(cursor, run, bills, journals: _Journals, posted: PostedJournals
     """Number the bills, link their journals, fix the figures printed on them: the figures
     staged with COPY, then one UPDATE ... FROM (bills in id order, as they were locked)."""
     lines = []
-    prefix = _number_prefix(run)  # bill_number's, made once a chunk
+    prefix = _number_prefix(run)  # made once a chunk, not once a bill
     for bill_id, account_id, total, sequence in bills:
         amount_due = balances.get(account_id, total)
         key = journals.bill_keys.get(bill_id)
         journal_id = NULL if key is None else posted.ids[key]
         lines.append(
-            f"{bill_id}\t{prefix}{sequence:06d}\t{journal_id}\t{amount_due - total}\t{amount_due}"
+            f"{bill_id}\t{_numbered(prefix, sequence)}\t{journal_id}\t"
+            f"{amount_due - total}\t{amount_due}"
         )
     table = Bill._meta.db_table
     staged = stage_rows(cursor, "billing_bill_posted_stage", table, MARK_COLUMNS, lines)
