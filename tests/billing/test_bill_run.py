@@ -13,6 +13,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from accounts.correspondence.models import Letter, PrintBatch
+from accounts.models import ServiceAccount
 from billing.bill_runs import calculation, posting, services
 from billing.bill_runs.services import chunks
 from billing.bill_runs.tasks import bill_runs_high_use_letters
@@ -23,7 +24,7 @@ from district.ledger.models import AccountBalance, Journal, JournalLine
 from district.ledger.purposes import Purpose
 from district.ledger.selectors import account_balance, ledger_problems
 from district.ledger.services import Line, journal_post
-from field_ops.models import WorkOrder
+from field_ops.models import Premise, WorkOrder
 from field_ops.work_orders.services import work_order_complete
 from tests import factories
 from tests.billing.factories import bill_run_calculated, bill_run_posted, metered_account
@@ -213,6 +214,35 @@ def test_the_never_billed_accounts_are_found_by_an_anti_join(rates, period, bill
     assert Kind.NEVER_BILLED in _kinds(other_cycle)
     not_in = re.compile(r"NOT \([^()]*\bIN \(SELECT")
     assert [query["sql"] for query in queries if not_in.search(query["sql"])] == []
+
+
+def test_the_never_billed_check_reads_the_cycles_accounts_through_their_indexes(
+    rates, period, biller
+):
+    # given a district of 4,000 other accounts on other routes and cycles, with statistics
+    customer = factories.CustomerFactory()
+    premises = Premise.objects.bulk_create(factories.PremiseFactory.build_batch(4000, route="R77"))
+    ServiceAccount.objects.bulk_create(
+        factories.ServiceAccountFactory.build(premise=premise, customer=customer, billing_cycle="M7")
+        for premise in premises
+    )
+    metered_account()
+    run = bill_run_calculated(period, biller)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE accounts_serviceaccount")
+        cursor.execute("ANALYZE field_ops_premise")
+    # when the planner chooses how to find the run's cycle's accounts with no bill
+    with CaptureQueriesContext(connection) as queries:
+        services.runs._never_billed(run)
+    (statement,) = [query["sql"] for query in queries if "accounts_serviceaccount" in query["sql"]]
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN {statement}")
+        plan = "\n".join(line for (line,) in cursor.fetchall())
+    # then the accounts come off their cycle's and their premises' indexes, OR-ed as bitmaps,
+    # not from a read of every account and premise of the district
+    assert "Seq Scan on accounts_serviceaccount" not in plan
+    assert "Seq Scan on field_ops_premise" not in plan
+    assert "BitmapOr" in plan
 
 
 def test_a_reading_below_the_last_is_an_exception(rates, period, biller):

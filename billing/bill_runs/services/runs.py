@@ -7,7 +7,8 @@ The run's status says where it is; its counts are recomputed from the bills and 
 import datetime
 
 from django.db import connection, transaction
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import BooleanField, Count, Exists, OuterRef, Q
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from accounts.models import ServiceAccount
@@ -173,7 +174,7 @@ def _never_billed(run: BillRun) -> list[tuple]:
     period = run.period
     accounts = ServiceAccount.objects.filter(
         status=ServiceAccount.Status.ACTIVE, start_date__lte=period.period_end
-    ).filter(Q(premise__route__in=period.cycle.routes) | Q(billing_cycle=period.cycle.code))
+    ).filter(Q(_on_routes(period.cycle.routes)) | Q(billing_cycle=period.cycle.code))
     # NOT EXISTS, not NOT IN: PostgreSQL cannot turn NOT IN (subquery) into an anti-join (a
     # NULL would change its answer), and once the period's bills outgrow work_mem it rescans
     # them for every account: at 1,000,000 accounts this one query ran past 9 minutes.
@@ -196,6 +197,19 @@ def _never_billed(run: BillRun) -> list[tuple]:
         )
         for account_id, cycle in missing
     ]
+
+
+def _on_routes(routes) -> RawSQL:
+    """An account whose premise is on one of these routes, as a condition on the account's own
+    premise_id. Written as a join, the cycle's test (route OR the account's cycle) spans two
+    tables and PostgreSQL reads every account and premise of the district to evaluate it
+    (150-200 ms a run at 100,000 accounts, growing with the district); on the account, each
+    side of the OR is read from its own index and the two are OR-ed as bitmaps."""
+    return RawSQL(
+        "premise_id = ANY(ARRAY(SELECT id FROM field_ops_premise WHERE route = ANY(%s)))",
+        (list(routes),),
+        output_field=BooleanField(),
+    )
 
 
 def _resolve_billed_since(run: BillRun) -> None:
