@@ -255,6 +255,8 @@ def with_program_credits(
 ) -> PricedBill:
     """The priced bill with a credit line per assistance program the account is enrolled in
     over the period (accounts.programs.credits); as it was without one. Pure."""
+    if not terms:  # most accounts: no charges listed for a program to credit
+        return priced
     credits = program_credits(
         terms,
         [(line.category, line.amount) for line in priced.lines],

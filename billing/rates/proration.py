@@ -7,7 +7,7 @@ a meter reading.
 """
 
 import datetime
-from decimal import ROUND_HALF_UP, Decimal, localcontext
+from decimal import ROUND_HALF_UP, Context, Decimal
 from fractions import Fraction
 
 from district.money import quantize_money
@@ -24,11 +24,14 @@ def exact(value) -> Fraction:
     return Fraction(Decimal(value) if isinstance(value, str) else value)
 
 
+# Sixty digits: enough that rounding a quotient afterwards is exact. A context of its own,
+# made once: entering a local context for every quotient cost a third of the conversion.
+EXACT = Context(prec=60)
+
+
 def to_decimal(value: Fraction) -> Decimal:
     """The fraction as a Decimal with enough digits that rounding it afterwards is exact."""
-    with localcontext() as context:
-        context.prec = 60
-        return Decimal(value.numerator) / Decimal(value.denominator)
+    return EXACT.divide(Decimal(value.numerator), Decimal(value.denominator))
 
 
 def money(value: Fraction) -> Decimal:

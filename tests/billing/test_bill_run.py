@@ -17,7 +17,14 @@ from accounts.models import ServiceAccount
 from billing.bill_runs import calculation, posting, services
 from billing.bill_runs.services import chunks
 from billing.bill_runs.tasks import bill_runs_high_use_letters
-from billing.models import Bill, BillException, BillingPeriod, BillLine, BillRun
+from billing.models import (
+    Bill,
+    BillException,
+    BillingPeriod,
+    BillLine,
+    BillRun,
+    RateScheduleVersion,
+)
 from district import bulk, roles
 from district.ledger import bulk_posting
 from district.ledger.models import AccountBalance, Journal, JournalLine
@@ -72,6 +79,82 @@ def test_a_killed_run_calculated_again_twice_still_has_one_bill_per_account(rate
     assert Bill.objects.values("account_id").distinct().count() == 5
     assert run.bills_calculated == 5  # recomputed, not incremented
     assert BillLine.objects.values("bill_id").distinct().count() == 5
+
+
+def test_a_chunks_bill_text_is_the_bill_row_printed():
+    # given a run's period and a priced account, one with an estimated read and one without
+    period = BillingPeriod(
+        period_start=D(2026, 1, 1),
+        period_end=D(2026, 1, 31),
+        bill_date=D(2026, 2, 2),
+        due_date=D(2026, 2, 23),
+    )
+    run = BillRun(pk=41, period=period)
+    created_at = datetime.datetime(2026, 2, 1, 6, 30, tzinfo=datetime.UTC)
+    for estimated in (False, True):
+        inputs = calculation.AccountInputs(
+            account_id=7,
+            customer_class="residential",
+            status="active",
+            start_date=D(2024, 1, 1),
+            premise_id=3,
+            dwelling_units=1,
+            previous_read=calculation.ReadPoint(read_id=None, read_on=D(2025, 12, 30), reading=0),
+            current_read=calculation.ReadPoint(read_id=901, read_on=D(2026, 1, 30), reading=12),
+        )
+        priced = calculation.PricedBill(
+            lines=[],
+            total=Decimal("61.25"),
+            consumption=Decimal("12.00"),
+            estimated=estimated,
+            version=RateScheduleVersion(pk=5),
+        )
+        run_columns = "\t".join(
+            chunks._bill_line(chunks.bill_row(run, inputs, priced)).split("\t")[1:8]
+        )
+        # when the chunk prints it directly, with the run's columns printed once
+        text = chunks._bill_text(inputs, priced, run_columns, created_at)
+        # then it is the text of its bill row, column for column
+        assert text == chunks._bill_line(
+            chunks.bill_row(run, inputs, priced, created_at=created_at)
+        )
+        assert (
+            run_columns == "41\tregular\tcalculated\t2026-01-01\t2026-01-31\t2026-02-02\t2026-02-23"
+        )
+
+
+def test_a_lines_text_is_rendered_once_for_the_bills_that_share_it():
+    # given two bills priced alike (one list of engine lines) and a third priced otherwise
+    line = calculation.BillLine(
+        code="service",
+        category="service",
+        description="Service charge",
+        quantity=Decimal(1),
+        unit="month",
+        rate=Decimal("35.48"),
+        amount=Decimal("35.48"),
+    )
+    shared = calculation.PricedBill(
+        lines=[line], total=line.amount, consumption=Decimal(0), estimated=False, version=None
+    )
+    other = calculation.PricedBill(
+        lines=[line, line],
+        total=2 * line.amount,
+        consumption=Decimal(0),
+        estimated=False,
+        version=None,
+    )
+    rendered: dict = {}
+    # when their lines are printed
+    first, second = chunks.line_rows(1, shared, rendered), chunks.line_rows(2, shared, rendered)
+    third = chunks.line_rows(3, other, rendered)
+    # then the shared text is rendered once and prefixed by each bill's id
+    assert len(rendered) == 2
+    assert first[0].split("\t", 1)[1] == second[0].split("\t", 1)[1]
+    assert [row.split("\t", 1)[0] for row in (*first, *second, *third)] == ["1", "2", "3", "3"]
+    # and a list that is not the one the text was kept for (an id reused) is rendered anew
+    rendered[id(other.lines)] = ([], ["stale"])
+    assert chunks.line_rows(4, other, rendered)[0].startswith("4\t1\tservice\t")
 
 
 def test_price_account_is_pure_and_prices_the_use(rates, django_assert_num_queries):
@@ -223,7 +306,9 @@ def test_the_never_billed_check_reads_the_cycles_accounts_through_their_indexes(
     customer = factories.CustomerFactory()
     premises = Premise.objects.bulk_create(factories.PremiseFactory.build_batch(4000, route="R77"))
     ServiceAccount.objects.bulk_create(
-        factories.ServiceAccountFactory.build(premise=premise, customer=customer, billing_cycle="M7")
+        factories.ServiceAccountFactory.build(
+            premise=premise, customer=customer, billing_cycle="M7"
+        )
         for premise in premises
     )
     metered_account()

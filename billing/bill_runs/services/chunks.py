@@ -135,23 +135,31 @@ def _price_chunk(run: BillRun, account_ids: list[int]) -> tuple[dict, list[tuple
 
 def _write_bills(cursor, run: BillRun, priced_by_account: dict) -> dict[int, int]:
     """Insert the chunk's bills and their lines; {account id: new bill id}."""
-    created_at = timezone.now()  # one time for the chunk's bills, as it is one transaction
-    bill_ids = insert_bills(
+    # The columns every bill of the run shares, printed once a chunk; one creation time for
+    # the chunk's bills, as it is one transaction.
+    period = run.period
+    run_columns = (
+        f"{run.pk}\t{Bill.Kind.REGULAR}\t{Bill.Status.CALCULATED}\t{period.period_start}\t"
+        f"{period.period_end}\t{period.bill_date}\t{period.due_date}"
+    )
+    created_at = timezone.now()
+    bill_ids = _insert_bill_texts(
         cursor,
         [
-            bill_row(run, inputs, priced, created_at=created_at)
+            _bill_text(inputs, priced, run_columns, created_at)
             for inputs, priced in priced_by_account.values()
         ],
     )
-    rendered: dict = {}
     insert_lines(
         cursor,
         [
             row
             for account_id, bill_id in sorted(bill_ids.items())
-            for row in line_rows(bill_id, priced_by_account[account_id][1], rendered)
+            for row in line_rows(bill_id, priced_by_account[account_id][1], _RENDERED)
         ],
     )
+    if len(_RENDERED) > RENDERED_LIMIT:
+        _RENDERED.clear()
     return bill_ids
 
 
@@ -232,11 +240,20 @@ def bill_row(run: BillRun, inputs, priced, *, created_at=None) -> tuple:
     )
 
 
+# The lines' COPY texts kept for the worker process, as the engine's answers are
+# (calculation._PRICED): bills priced alike share one list of engine lines across chunks and
+# runs, so its text is rendered once. Keyed by the list's id with the list itself kept, so
+# that a freed list's id, reused, is never taken for it. Cleared after a chunk past the limit.
+_RENDERED: dict[int, tuple[list, list[str]]] = {}
+RENDERED_LIMIT = 20_000
+
+
 def line_rows(bill_id: int, priced, rendered: dict | None = None) -> list[str]:
     """The bill's lines in COPY format. Priced bills share their engine lines (the pricing
-    cache), so a line's text is rendered once per run chunk and prefixed with each bill id."""
+    cache), so a line's text is rendered once (per `rendered`) and prefixed with each bill id."""
     rendered = {} if rendered is None else rendered
-    texts = rendered.get(id(priced.lines))
+    kept = rendered.get(id(priced.lines))
+    texts = kept[1] if kept is not None and kept[0] is priced.lines else None
     if texts is None:
         # The columns' types are known (texts, and Decimals that print as PostgreSQL reads
         # them; a deposit installment's line has no quantity or rate): only the texts go
@@ -248,7 +265,7 @@ def line_rows(bill_id: int, priced, rendered: dict | None = None) -> list[str]:
             f"{copy_str(line.version[:60])}\t{copy_str(line.proration[:120])}"
             for position, line in enumerate(priced.lines, start=1)
         ]
-        rendered[id(priced.lines)] = texts
+        rendered[id(priced.lines)] = (priced.lines, texts)
     prefix = f"{bill_id}\t"
     return [prefix + text for text in texts]
 
@@ -302,16 +319,30 @@ def _bill_line(row: tuple) -> str:
     )
 
 
+def _bill_text(inputs, priced, run_columns: str, created_at) -> str:
+    """A chunk's bill in COPY text (BILL_COLUMNS), as _bill_line prints its bill_row."""
+    return (
+        f"{inputs.account_id}\t{run_columns}\t{_id_text(priced.version.pk)}\t"
+        f"{_id_text(inputs.previous_read.read_id)}\t{_id_text(inputs.current_read.read_id)}\t"
+        f"{priced.consumption}\t{'t' if priced.estimated else 'f'}\t{priced.total}\t0\t0\t\t\t"
+        f"{created_at}"
+    )
+
+
 def insert_bills(cursor, rows) -> dict[int, int]:
-    """Insert bills unless the account has a live bill for the period; {account id: new bill id}.
+    """Insert bills (bill_row tuples) unless the account has a live bill for the period;
+    {account id: new bill id}."""
+    return _insert_bill_texts(cursor, map(_bill_line, rows)) if rows else {}
+
+
+def _insert_bill_texts(cursor, lines) -> dict[int, int]:
+    """Insert bills given as COPY text; {account id: new bill id}.
 
     Staged with COPY, then one INSERT ... ON CONFLICT DO NOTHING (the one-live-bill constraint
     catches a redelivered chunk); ids follow the account ids, which number the bills."""
-    if not rows:
+    if not lines:
         return {}
-    staged = stage_rows(
-        cursor, "billing_bill_stage", Bill._meta.db_table, BILL_COLUMNS, map(_bill_line, rows)
-    )
+    staged = stage_rows(cursor, "billing_bill_stage", Bill._meta.db_table, BILL_COLUMNS, lines)
     columns = ", ".join(BILL_COLUMNS)
     cursor.execute(
         f"{staged} INSERT INTO {Bill._meta.db_table} ({columns}) "
