@@ -77,7 +77,7 @@ def audit_account(inputs, priced, policies: dict, *, class_typical=None) -> list
     first bill is held against.
     """
     found: list[tuple[str, str]] = []
-    if inputs.bills_before == 0:
+    if inputs.recent_bills == 0:
         found.append((Kind.FIRST_BILL, "The account's first bill."))
     if inputs.status == ServiceAccount.Status.PENDING_FINAL:
         found.append((Kind.FINAL_BILL, "The account is pending final: check the final read."))
@@ -137,7 +137,7 @@ def audit_account(inputs, priced, policies: dict, *, class_typical=None) -> list
             )
         )
     elif (
-        inputs.bills_before == 0
+        inputs.recent_bills == 0
         and class_typical
         and multiple
         and priced.total > class_typical * multiple

@@ -6,7 +6,7 @@ from billing.models.bills import BILL_TITLES, Bill, BillLine, PrintFile
 from billing.models.calendar import BillingCycle, BillingPeriod
 from billing.models.rates import RateSchedule, RateScheduleVersion
 from billing.models.reads import ReadImport
-from billing.models.runs import BillException, BillRun
+from billing.models.runs import BillException, BillRun, TypicalBills
 
 __all__ = [
     "BILL_TITLES",
@@ -21,4 +21,5 @@ __all__ = [
     "RateSchedule",
     "RateScheduleVersion",
     "ReadImport",
+    "TypicalBills",
 ]

@@ -34,7 +34,14 @@ from district.ledger.services import Line, journal_post
 from field_ops.models import Premise, WorkOrder
 from field_ops.work_orders.services import work_order_complete
 from tests import factories
-from tests.billing.factories import bill_run_calculated, bill_run_posted, metered_account
+from tests.billing.factories import (
+    account_with_meter,
+    bill_run_calculated,
+    bill_run_posted,
+    make_bill,
+    metered_account,
+    month_end,
+)
 
 D = datetime.date
 Kind = BillException.Kind
@@ -207,10 +214,10 @@ def test_the_query_count_of_a_chunk_does_not_grow_with_its_size(
     BillRun.objects.filter(pk=run.pk).update(status=BillRun.Status.CALCULATING)
     copies = _counting_copies(monkeypatch)
     # when / then: the same number of statements for 3 and 7 accounts (with the deposit
-    # installments due, the class's typical bill for these first bills, and resolving the
-    # accounts' exceptions that no longer hold): 21 Django sees, and 3 COPYs (bills and
-    # exceptions staged, lines)
-    with django_assert_num_queries(21):
+    # installments due, the class's typical bill for these first bills (read, and this first
+    # time in the month worked out and stored), and resolving the accounts' exceptions that no
+    # longer hold): 23 Django sees, and 3 COPYs (bills and exceptions staged, lines)
+    with django_assert_num_queries(23):
         services.bill_run_calculate_chunk(run_id=run.pk, account_ids=[a.pk for a in accounts])
     assert len(copies) == 3
     assert Bill.objects.count() == size
@@ -606,6 +613,36 @@ def test_without_a_previous_bill_the_read_before_the_current_one_starts_the_bill
     rows = [_row(1, period.period_start, "100"), _row(2, period.period_end, "110")]
     current, previous = calculation._bounding_reads(rows, period, period.period_start, Decimal(0))
     assert (previous.reading, current.reading) == (Decimal(100), Decimal(110))
+
+
+def test_an_accounts_history_is_its_last_six_bills_before_the_period(period):
+    # given eight monthly bills before the period (June 2025 to January's first day), the older
+    # two heavy, and one for the period itself; the last ended at a read of the meter
+    account, meter = account_with_meter()
+    for month in range(5, 13):
+        make_bill(
+            account,
+            period_start=D(2025, month, 1),
+            period_end=month_end(2025, month),
+            consumption=Decimal(90 if month < 7 else 10),
+            meter=meter,
+            reading=Decimal(month * 10),
+        )
+    make_bill(account, period_start=D(2026, 1, 1), period_end=D(2026, 1, 31), consumption=50)
+    first, _ = account_with_meter()
+    # when the chunk's history is read
+    history = calculation._bill_history([account.pk, first.pk], period)
+    billed_to = calculation._billed_to([account.pk, first.pk], period)
+    # then it is the last six bills before the period (ten HCF each), counted up to six
+    daily, amount, recent = history[account.pk]
+    assert recent == calculation.TYPICAL_BILLS == 6
+    december = Bill.objects.get(account=account, period_start=D(2025, 12, 1))
+    assert amount == december.current_charges  # the six are alike
+    six_months = 4 * (Decimal(10) / 31) + 2 * (Decimal(10) / 30)  # July to December
+    assert daily == (six_months / 6).quantize(Decimal("0.0001"))
+    # and the last one's read starts the next bill; an account never billed has neither
+    assert billed_to[account.pk][1].read_id == december.current_read_id
+    assert first.pk not in history and first.pk not in billed_to
 
 
 def _bounding_reads_by_definition(rows, period, installed_on, install_reading, billed_to=None):

@@ -3,10 +3,14 @@ typical bill (the median of the class's posted regular bills over the last year)
 bill-audit-typical-multiple times it is a blocking "over typical" exception."""
 
 import datetime
+from collections import Counter
 from decimal import Decimal
+from random import Random
+
+from django.db import connection
 
 from billing.bill_runs import calculation, services
-from billing.models import BillException
+from billing.models import BillException, BillingPeriod, TypicalBills
 from district import roles
 from tests.billing.factories import account_with_meter, make_bill, metered_account
 
@@ -29,6 +33,58 @@ def _class_history():
 def test_the_class_typical_bill_is_the_median_of_a_year(rates, period):
     _class_history()
     assert calculation.class_typical_bills(period) == {"residential": Decimal("61.00")}
+
+
+def test_the_median_is_the_middle_bill_or_the_mean_of_the_two_middle_ones(db):
+    # given amounts with how many bills had each, in ascending order
+    median = calculation.median_of_counted
+    # then an odd number of bills gives the middle one, an even number the mean of the two
+    assert median([(Decimal("10.00"), 1), (Decimal("20.00"), 1), (Decimal("90.00"), 1)]) == 20
+    assert median([(Decimal("10.00"), 1), (Decimal("20.01"), 1)]) == Decimal("15.01")  # half-up
+    assert median([(Decimal("10.00"), 2), (Decimal("30.00"), 2)]) == Decimal("20.00")
+    assert median([(Decimal("10.00"), 3), (Decimal("30.00"), 1)]) == Decimal("10.00")
+    assert median([(Decimal("61.00"), 9)]) == Decimal("61.00")
+    # and it is what PostgreSQL's percentile_cont(0.5) takes of the same bills, to the cent
+    # (the percentile is a float: the mean 172.715 comes back as 172.71499999999997)
+    rng = Random(7)
+    for _ in range(50):
+        amounts = [Decimal(rng.randint(0, 40_000)) / 100 for _ in range(rng.randint(1, 40))]
+        counted = sorted(Counter(amounts).items())
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY a) FROM unnest(%s::numeric[]) a",
+                [amounts],
+            )
+            (expected,) = cursor.fetchone()
+        assert abs(median(counted) - Decimal(str(expected))) < Decimal("0.01")
+
+
+def test_the_class_typical_bill_is_worked_out_once_a_month(
+    rates, period, django_assert_num_queries
+):
+    # given the class's history, and its typical bill worked out for the January periods
+    _class_history()
+    assert calculation.class_typical_bills(period) == {"residential": Decimal("61.00")}
+    assert TypicalBills.objects.get(as_of=D(2026, 1, 1)).bills == {"residential": 9}
+    # when a heavier bill of the year is posted and another cycle's January period asks
+    other, _meter = account_with_meter()
+    make_bill(other, period_start=D(2025, 9, 1), period_end=D(2025, 9, 30), consumption=90)
+    mid_month = BillingPeriod(period_start=D(2026, 1, 15), period_end=D(2026, 2, 14))
+    # then it reads the month's figure (one query) without working it out again
+    with django_assert_num_queries(1):
+        assert calculation.class_typical_bills(mid_month) == {"residential": Decimal("61.00")}
+    # and February's periods work out their own, over the year before February
+    february = BillingPeriod(period_start=D(2026, 2, 1), period_end=D(2026, 2, 28))
+    assert calculation.class_typical_bills(february) == {"residential": Decimal("61.00")}
+    assert TypicalBills.objects.get(as_of=D(2026, 2, 1)).bills == {"residential": 10}
+
+
+def test_a_month_without_class_history_is_stored_empty_and_not_worked_out_again(
+    period, django_assert_num_queries
+):
+    assert calculation.class_typical_bills(period) == {}
+    with django_assert_num_queries(1):
+        assert calculation.class_typical_bills(period) == {}
 
 
 def test_a_first_bill_far_over_the_class_typical_is_held(rates, period, make_user):

@@ -115,7 +115,7 @@ def _price_chunk(run: BillRun, account_ids: list[int]) -> tuple[dict, list[tuple
     installments = next_installments(account_ids)
     class_typical = (
         calculation.class_typical_for_run(run)
-        if any(inputs.bills_before == 0 for inputs in inputs_list)
+        if any(inputs.recent_bills == 0 for inputs in inputs_list)
         else {}
     )
     priced_by_account, found = {}, []
@@ -431,7 +431,7 @@ def account_recalculate(*, run: BillRun, account_id: int, current_read_id: int |
         inputs = _with_current_read(inputs, MeterRead.objects.get(pk=current_read_id))
     rates = calculation.load_rates(run.period.period_start, run.period.period_end)
     priced, problem = price(inputs, run, rates)
-    class_typical = calculation.class_typical_bills(run.period) if inputs.bills_before == 0 else {}
+    class_typical = calculation.class_typical_bills(run.period) if inputs.recent_bills == 0 else {}
     found = audit.audit_account(
         inputs,
         priced,
