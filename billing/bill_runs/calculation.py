@@ -3,7 +3,9 @@
 `load_chunk()` fetches everything a chunk of accounts needs in a fixed number of queries
 (accounts with their premises, installed meters, the reads bounding the period, the recent
 bill history, the balances, the rate schedules); `price_account()` prices one account from
-those inputs with the rate engine and touches no database.
+those inputs with the rate engine and touches no database. `class_typical_bills()` reads the
+month's typical bills, and the first calculation of a month that needs them stores them
+(TypicalBills): the one write here, a figure worked out once rather than per run.
 
 Which rate schedule prices an account: the RateSchedule whose code equals the account's
 customer class ("residential", "commercial", ...) if there is one, else the first schedule by

@@ -214,9 +214,9 @@ class TypicalBills(models.Model):
     what a first bill, which has no history of its own, is held against in the audit.
 
     Worked out once a month, by the first calculation that needs it, then read by the month's
-    other runs and workers: the median reads a year of the district's bills (2.2 s at 100,000
-    accounts, about ten times that at 1,000,000), which once a run and worker process cost as
-    much again as the bill run itself.
+    other runs and workers: the median reads a year of the district's bills (1.7-2.2 s at
+    100,000 accounts with a year of them), which once a run and worker process cost about as
+    much CPU again as the bill run itself.
     """
 
     as_of = models.DateField(unique=True, help_text="The first day of the month.")

@@ -616,8 +616,8 @@ def test_without_a_previous_bill_the_read_before_the_current_one_starts_the_bill
 
 
 def test_an_accounts_history_is_its_last_six_bills_before_the_period(period):
-    # given eight monthly bills before the period (June 2025 to January's first day), the older
-    # two heavy, and one for the period itself; the last ended at a read of the meter
+    # given eight monthly bills before the period (May to December 2025), the older two heavy,
+    # and one for the period itself; the last before it ended at a read of the meter
     account, meter = account_with_meter()
     for month in range(5, 13):
         make_bill(

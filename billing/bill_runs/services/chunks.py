@@ -332,10 +332,10 @@ def _bill_text(inputs, priced, run_columns: str, created_at) -> str:
 def insert_bills(cursor, rows) -> dict[int, int]:
     """Insert bills (bill_row tuples) unless the account has a live bill for the period;
     {account id: new bill id}."""
-    return _insert_bill_texts(cursor, map(_bill_line, rows)) if rows else {}
+    return _insert_bill_texts(cursor, [_bill_line(row) for row in rows])
 
 
-def _insert_bill_texts(cursor, lines) -> dict[int, int]:
+def _insert_bill_texts(cursor, lines: list[str]) -> dict[int, int]:
     """Insert bills given as COPY text; {account id: new bill id}.
 
     Staged with COPY, then one INSERT ... ON CONFLICT DO NOTHING (the one-live-bill constraint
