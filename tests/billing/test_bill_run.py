@@ -337,6 +337,60 @@ def test_the_never_billed_check_reads_the_cycles_accounts_through_their_indexes(
     assert "BitmapOr" in plan
 
 
+def test_the_never_billed_check_probes_each_accounts_bill_when_statistics_predate_the_period(
+    rates, period, biller
+):
+    # given a run's cycle of 3,000 accounts, each with a bill of the month before, the bills
+    # analyzed then; and the period's bills written since (as when a calculation ends)
+    metered_account()
+    run = bill_run_calculated(period, biller)
+    customer = factories.CustomerFactory()
+    premises = Premise.objects.bulk_create(factories.PremiseFactory.build_batch(3000, route="R78"))
+    accounts = ServiceAccount.objects.bulk_create(
+        factories.ServiceAccountFactory.build(
+            premise=premise, customer=customer, billing_cycle=period.cycle.code
+        )
+        for premise in premises
+    )
+
+    def bills(start, **fields):
+        end = (start + datetime.timedelta(days=32)).replace(day=1) - datetime.timedelta(days=1)
+        Bill.objects.bulk_create(
+            Bill(
+                account=account,
+                period_start=start,
+                period_end=end,
+                bill_date=end,
+                due_date=end,
+                consumption=Decimal(10),
+                current_charges=Decimal("60.00"),
+                **fields,
+            )
+            for account in accounts
+        )
+
+    bills(D(2025, 12, 1), status=Bill.Status.CALCULATED)
+    with connection.cursor() as cursor:
+        for table in ("billing_bill", "accounts_serviceaccount", "field_ops_premise"):
+            cursor.execute(f"ANALYZE {table}")
+    bills(period.period_start, status=Bill.Status.CALCULATED)
+
+    # when the planner chooses how to find the cycle's accounts with no bill for the period
+    with CaptureQueriesContext(connection) as queries:
+        assert services.runs._never_billed(run) == []
+    (statement,) = [query["sql"] for query in queries if "accounts_serviceaccount" in query["sql"]]
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN {statement}")
+        plan = "\n".join(line for (line,) in cursor.fetchall())
+
+    # then each account's bill is looked up by its own index entry, not the period's bills
+    # scanned once and compared with every account (the planner, expecting no bills for the
+    # period, chose that: 6.8 s a run at 100,000 accounts)
+    assert "Materialize" not in plan
+    assert "Seq Scan on billing_bill" not in plan
+    assert re.search(r"Index Cond: \(\(account_id = accounts_serviceaccount\.id\)", plan), plan
+
+
 def test_a_reading_below_the_last_is_an_exception(rates, period, biller):
     # given a register that went from 999,990 to 5 (a six-dial rollover, or a misread)
     premise = factories.PremiseFactory(route="R01")
