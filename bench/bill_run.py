@@ -47,6 +47,8 @@ import sys
 import time
 from pathlib import Path
 
+import psutil
+
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.common import setup_django  # noqa: E402
@@ -278,12 +280,24 @@ def _start_worker(processes: int) -> subprocess.Popen:
     raise SystemExit("the Celery worker did not answer within a minute")
 
 
-def _peak_memory(workers: int) -> str:
+def _workers_peak_kib(worker: subprocess.Popen) -> int | None:
+    """The largest peak resident memory (VmHWM, KiB) of the worker's processes, read from /proc
+    while they still run; None where /proc does not tell."""
+    peaks = []
+    for process in [psutil.Process(worker.pid), *psutil.Process(worker.pid).children(True)]:
+        try:
+            status = Path(f"/proc/{process.pid}/status").read_text()
+        except OSError:
+            continue
+        peaks += [int(line.split()[1]) for line in status.splitlines() if line.startswith("VmHWM")]
+    return max(peaks, default=None)
+
+
+def _peak_memory(workers_peak_kib: int | None) -> str:
     """The largest resident memory of what ran the tasks (Linux reports it in KiB): the worker's
-    processes once they have exited, or this process (its seeding too, if it seeded)."""
-    if workers:
-        peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-        return f"peak memory of a worker process: {peak / 2**20:.2f} GiB (budget 1 GiB)"
+    processes, read before they exited, or this process (its seeding too, if it seeded)."""
+    if workers_peak_kib is not None:
+        return f"peak memory of a worker process: {workers_peak_kib / 2**20:.2f} GiB (budget 1 GiB)"
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return (
         f"peak memory of this process: {peak / 2**20:.2f} GiB (budget 1 GiB; includes the "
@@ -515,7 +529,11 @@ def main(argv: list[str] | None = None) -> None:
                 periods, supervisor, counter, phase
             )
     finally:
+        workers_peak_kib = None
         if worker:
+            # Read before the worker goes: once reaped, its processes' peaks are folded into
+            # this process's children's, with those of the seed's read makers if it seeded.
+            workers_peak_kib = _workers_peak_kib(worker)
             worker.terminate()
             worker.wait(timeout=60)
     accounts = sum(run.accounts_total for run in runs)
@@ -580,7 +598,7 @@ def main(argv: list[str] | None = None) -> None:
             )
     how = f"{args.workers} worker processes" if args.workers else "in this process (eager)"
     print(f"   tasks ran {how}")
-    print(f"   {_peak_memory(args.workers)}")
+    print(f"   {_peak_memory(workers_peak_kib)}")
     if args.workers:
         return  # the statements ran in the worker: count them with --workers 0
     print(
