@@ -135,20 +135,23 @@ def _periods(target: int) -> list[BillingPeriod]:
             code=code, name=f"Demo cycle {code}", frequency=frequency, routes=sorted(routes)
         )
         start = month_start if frequency == "monthly" else _add_months(month_start, -1)
-        periods.append(
-            BillingPeriod.objects.create(
-                cycle=cycle,
-                period_start=start,
-                period_end=month_end,
-                read_window_start=month_end - datetime.timedelta(days=4),
-                read_window_end=month_end,
-                bill_date=month_end + datetime.timedelta(days=3),
-                due_date=month_end + datetime.timedelta(days=24),
-                status=BillingPeriod.Status.SCHEDULED,
-            )
-        )
+        periods.append(_scheduled_period(cycle, start, month_end))
         covered += count
     return periods
+
+
+def _scheduled_period(cycle: BillingCycle, start: datetime.date, end: datetime.date):
+    """A scheduled period of the cycle, read in its last five days, billed three days after."""
+    return BillingPeriod.objects.create(
+        cycle=cycle,
+        period_start=start,
+        period_end=end,
+        read_window_start=end - datetime.timedelta(days=4),
+        read_window_end=end,
+        bill_date=end + datetime.timedelta(days=3),
+        due_date=end + datetime.timedelta(days=24),
+        status=BillingPeriod.Status.SCHEDULED,
+    )
 
 
 def _prior_periods(periods: list[BillingPeriod], months: int) -> list[list[BillingPeriod]]:
@@ -161,18 +164,7 @@ def _prior_periods(periods: list[BillingPeriod], months: int) -> list[list[Billi
             step = 1 if period.cycle.frequency == "monthly" else 2
             start = _add_months(period.period_start, -step * back)
             end = _add_months(period.period_start, -step * (back - 1)) - datetime.timedelta(days=1)
-            month.append(
-                BillingPeriod.objects.create(
-                    cycle=period.cycle,
-                    period_start=start,
-                    period_end=end,
-                    read_window_start=end - datetime.timedelta(days=4),
-                    read_window_end=end,
-                    bill_date=end + datetime.timedelta(days=3),
-                    due_date=end + datetime.timedelta(days=24),
-                    status=BillingPeriod.Status.SCHEDULED,
-                )
-            )
+            month.append(_scheduled_period(period.cycle, start, end))
         earlier.append(month)
     return earlier
 

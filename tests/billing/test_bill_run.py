@@ -306,6 +306,18 @@ def test_the_never_billed_accounts_are_found_by_an_anti_join(rates, period, bill
     assert [query["sql"] for query in queries if not_in.search(query["sql"])] == []
 
 
+def _never_billed_plan(run, expected=None) -> str:
+    """EXPLAIN of the run's never-billed check (after running it: its answer must be
+    `expected`, when given)."""
+    with CaptureQueriesContext(connection) as queries:
+        found = services.runs._never_billed(run)
+    assert expected is None or found == expected
+    (statement,) = [query["sql"] for query in queries if "accounts_serviceaccount" in query["sql"]]
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN {statement}")
+        return "\n".join(line for (line,) in cursor.fetchall())
+
+
 def test_the_never_billed_check_reads_the_cycles_accounts_through_their_indexes(
     rates, period, biller
 ):
@@ -324,12 +336,7 @@ def test_the_never_billed_check_reads_the_cycles_accounts_through_their_indexes(
         cursor.execute("ANALYZE accounts_serviceaccount")
         cursor.execute("ANALYZE field_ops_premise")
     # when the planner chooses how to find the run's cycle's accounts with no bill
-    with CaptureQueriesContext(connection) as queries:
-        services.runs._never_billed(run)
-    (statement,) = [query["sql"] for query in queries if "accounts_serviceaccount" in query["sql"]]
-    with connection.cursor() as cursor:
-        cursor.execute(f"EXPLAIN {statement}")
-        plan = "\n".join(line for (line,) in cursor.fetchall())
+    plan = _never_billed_plan(run)
     # then the accounts come off their cycle's and their premises' indexes, OR-ed as bitmaps,
     # not from a read of every account and premise of the district
     assert "Seq Scan on accounts_serviceaccount" not in plan
@@ -376,12 +383,7 @@ def test_the_never_billed_check_probes_each_accounts_bill_when_statistics_predat
     bills(period.period_start, status=Bill.Status.CALCULATED)
 
     # when the planner chooses how to find the cycle's accounts with no bill for the period
-    with CaptureQueriesContext(connection) as queries:
-        assert services.runs._never_billed(run) == []
-    (statement,) = [query["sql"] for query in queries if "accounts_serviceaccount" in query["sql"]]
-    with connection.cursor() as cursor:
-        cursor.execute(f"EXPLAIN {statement}")
-        plan = "\n".join(line for (line,) in cursor.fetchall())
+    plan = _never_billed_plan(run, expected=[])
 
     # then each account's bill is looked up by its own index entry, not the period's bills
     # scanned once and compared with every account (the planner, expecting no bills for the
