@@ -289,7 +289,7 @@ def test_the_audit_finds_each_kind(rates, period, biller):
     assert not BillException.objects.get(account=zero, kind=Kind.ZERO_USE).blocking
 
 
-def test_the_never_billed_accounts_are_found_by_an_anti_join(rates, period, biller):
+def test_the_never_billed_accounts_are_found_without_not_in(rates, period, biller):
     # given an account of the run's cycle and one of another cycle on its route
     metered_account()
     other_cycle = metered_account(billing_cycle="M9")
